@@ -1,0 +1,245 @@
+"""Admin for survey managers: surveys, their versions and the nested structure.
+
+A published version's structure is read-only here (labels and help texts stay editable);
+the model layer refuses structural changes too, so no other path can slip one through.
+"""
+
+from __future__ import annotations
+
+import nested_admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from surveys import conditions, services
+from surveys.definition_files import definition_to_yaml
+from surveys.models import Choice, Finding, MatrixRow, Page, Question, Survey, SurveyVersion
+from surveys.selectors import latest_version, version_definition
+
+
+def _version_of(obj) -> SurveyVersion | None:
+    if isinstance(obj, SurveyVersion):
+        return obj
+    if isinstance(obj, (Page, Question)):
+        return obj.version
+    if isinstance(obj, (Choice, MatrixRow)):
+        return obj.question.version
+    return None
+
+
+class FrozenAwareInline:
+    """Inlines under a published version: no adding, no deleting, structure read-only."""
+
+    structural_fields: tuple[str, ...] = ()
+
+    def _frozen(self, obj) -> bool:
+        version = _version_of(obj)
+        return bool(version and version.is_frozen)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._frozen(obj):
+            readonly += [f for f in self.structural_fields if f not in readonly]
+        return readonly
+
+
+class ChoiceInline(FrozenAwareInline, nested_admin.NestedTabularInline):
+    model = Choice
+    extra = 0
+    fields = ("position", "code", "label", "exclusive")
+    structural_fields = ("position", "code", "exclusive")
+    sortable_field_name = "position"
+
+
+class MatrixRowInline(FrozenAwareInline, nested_admin.NestedTabularInline):
+    model = MatrixRow
+    extra = 0
+    fields = ("position", "code", "label")
+    structural_fields = ("position", "code")
+    sortable_field_name = "position"
+
+
+class QuestionInline(FrozenAwareInline, nested_admin.NestedStackedInline):
+    model = Question
+    extra = 0
+    fields = (
+        "position", ("code", "type"), "label", "help_text", ("required", "is_segment"), "condition",
+        ("min_value", "max_value", "max_length"),
+    )
+    structural_fields = (
+        "position", "code", "type", "required", "is_segment", "condition", "min_value", "max_value", "max_length",
+    )
+    sortable_field_name = "position"
+    inlines = [MatrixRowInline, ChoiceInline]
+
+
+class PageInline(FrozenAwareInline, nested_admin.NestedStackedInline):
+    model = Page
+    extra = 0
+    fields = ("position", "title", "condition")
+    structural_fields = ("position", "condition")
+    sortable_field_name = "position"
+    inlines = [QuestionInline]
+
+
+def _yaml_download(version: SurveyVersion) -> HttpResponse:
+    response = HttpResponse(definition_to_yaml(version_definition(version)), content_type="application/yaml")
+    filename = f"{version.survey.slug}-v{version.number}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _run_service(modeladmin, request, queryset, service, done: str) -> None:
+    for version in queryset:
+        try:
+            service(version=version)
+        except services.VersionStateError as exc:
+            modeladmin.message_user(request, f"{version}: {exc}", messages.ERROR)
+        else:
+            modeladmin.message_user(request, f"{version.survey.slug} v{version.number}: {done}.", messages.SUCCESS)
+
+
+@admin.register(SurveyVersion)
+class SurveyVersionAdmin(nested_admin.NestedModelAdmin):
+    list_display = ("survey", "number", "status", "published_at", "preview_link")
+    list_filter = ("status", "survey")
+    readonly_fields = ("status", "published_at", "preview_link")
+    fields = ("survey", "number", "status", "published_at", "intro", "thank_you", "preview_link")
+    inlines = [PageInline]
+    actions = ["publish", "close", "reopen", "duplicate", "export_yaml"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly += ["survey", "number"]
+        return readonly
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj: SurveyVersion) -> str:
+        if obj.pk is None:
+            return "-"
+        return format_html('<a href="{}">Preview</a>', reverse("surveys:preview", args=[obj.pk]))
+
+    def save_formset(self, request, form, formset, change):
+        # A question added under a page belongs to that page's version.
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if isinstance(instance, Question) and instance.version_id is None and instance.page_id:
+                instance.version_id = instance.page.version_id
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description="Publish (freeze and open for responses)", permissions=["change"])
+    def publish(self, request, queryset):
+        _run_service(self, request, queryset, services.version_publish, "published and open")
+
+    @admin.action(description="Close for responses", permissions=["change"])
+    def close(self, request, queryset):
+        _run_service(self, request, queryset, services.version_close, "closed")
+
+    @admin.action(description="Reopen for responses", permissions=["change"])
+    def reopen(self, request, queryset):
+        _run_service(self, request, queryset, services.version_reopen, "reopened")
+
+    @admin.action(description="Duplicate as a new draft", permissions=["add"])
+    def duplicate(self, request, queryset):
+        _run_service(self, request, queryset, services.version_duplicate, "copied into a new draft")
+
+    @admin.action(description="Export as YAML", permissions=["view"])
+    def export_yaml(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to export.", messages.ERROR)
+            return None
+        return _yaml_download(queryset.get())
+
+
+class FindingForm(forms.ModelForm):
+    class Meta:
+        model = Finding
+        fields = ("position", "code", "statement", "base_condition", "target_condition")
+
+    def _check_condition(self, field: str) -> str:
+        text = self.cleaned_data.get(field, "")
+        survey = getattr(self.instance, "survey", None) if self.instance.survey_id else None
+        version = latest_version(survey) if survey else None
+        try:
+            node = conditions.parse(text)
+            if version is not None:
+                conditions.check(node, version_definition(version).questions)
+        except conditions.ConditionError as exc:
+            raise forms.ValidationError(str(exc), code="invalid_condition") from exc
+        return text
+
+    def clean_base_condition(self) -> str:
+        return self._check_condition("base_condition")
+
+    def clean_target_condition(self) -> str:
+        return self._check_condition("target_condition")
+
+
+class FindingInline(nested_admin.NestedTabularInline):
+    model = Finding
+    form = FindingForm
+    extra = 0
+    sortable_field_name = "position"
+
+
+class VersionLinkInline(nested_admin.NestedTabularInline):
+    model = SurveyVersion
+    extra = 0
+    fields = ("number", "status", "published_at")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Survey)
+class SurveyAdmin(nested_admin.NestedModelAdmin):
+    list_display = ("slug", "title", "open_version_number", "created_at")
+    search_fields = ("slug", "title")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("viewers", "viewer_groups")
+    fieldsets = (
+        (None, {"fields": ("slug", "title", "description")}),
+        ("Collection", {"fields": ("opens_at", "closes_at", "response_cap")}),
+        ("Who may see results", {"fields": ("viewers", "viewer_groups")}),
+    )
+    inlines = [FindingInline]
+    actions = ["export_yaml"]
+
+    def get_inlines(self, request, obj):
+        # Versions are listed (read-only, with links) once the survey exists.
+        return [VersionLinkInline, FindingInline] if obj else [FindingInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is in every link and export: it never changes once created.
+        return ("slug",) if obj else ()
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    @admin.display(description="Open version")
+    def open_version_number(self, obj: Survey):
+        version = obj.open_version()
+        return version.number if version else "-"
+
+    @admin.action(description="Export as YAML", permissions=["view"])
+    def export_yaml(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one survey to export.", messages.ERROR)
+            return None
+        version = latest_version(queryset.get())
+        if version is None:
+            self.message_user(request, "This survey has no version yet.", messages.ERROR)
+            return None
+        return _yaml_download(version)

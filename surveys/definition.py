@@ -1,0 +1,88 @@
+"""Plain, immutable survey definitions: the shape shared by YAML files, the database,
+the intake validator and the API.
+
+A definition is built from a YAML mapping (`definition_from_data`, which reports every
+problem with its place, such as `pages[1].questions[0].rows: duplicate code 'twitter'`),
+from a stored version (`selectors.version_definition`), and dumped back to a mapping
+(`definition_to_data`) so that import and export round-trip exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+CHOICE_TYPES = ("single", "dropdown", "multiple", "matrix")
+NUMERIC_TYPES = ("integer", "decimal", "rating")
+TEXT_TYPES = ("short_text", "long_text", "email")
+QUESTION_TYPES = CHOICE_TYPES + NUMERIC_TYPES + TEXT_TYPES + ("date",)
+
+
+@dataclass(frozen=True)
+class ChoiceDef:
+    code: str
+    label: str
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class RowDef:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionDef:
+    code: str
+    type: str
+    label: str
+    help_text: str = ""
+    required: bool = False
+    segment: bool = False
+    condition: str = ""
+    choices: tuple[ChoiceDef, ...] = ()
+    rows: tuple[RowDef, ...] = ()
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    max_length: int | None = None
+
+    @cached_property
+    def choice_codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.choices)
+
+    @cached_property
+    def row_codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.rows)
+
+
+@dataclass(frozen=True)
+class PageDef:
+    title: str
+    questions: tuple[QuestionDef, ...]
+    condition: str = ""
+
+
+@dataclass(frozen=True)
+class FindingDef:
+    code: str
+    statement: str
+    base: str
+    target: str
+
+
+@dataclass(frozen=True)
+class SurveyDef:
+    slug: str
+    title: str
+    pages: tuple[PageDef, ...]
+    description: str = ""
+    intro: str = ""
+    thank_you: str = ""
+    status: str = "draft"
+    findings: tuple[FindingDef, ...] = field(default=())
+
+    @cached_property
+    def questions(self) -> dict[str, QuestionDef]:
+        """Every question by code, in the order the respondent meets them."""
+        return {q.code: q for page in self.pages for q in page.questions}

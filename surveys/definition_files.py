@@ -1,0 +1,384 @@
+"""The human-editable survey definition format (YAML), read and written exactly.
+
+`definition_from_data` validates a whole file before anything is written and reports
+every problem with its place, e.g. `pages[1].questions[0].rows: duplicate code 'twitter'`.
+`definition_to_data` writes the canonical form: keys in a fixed order, defaults left out,
+so that export(import(file)) gives the same file back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+
+from surveys import conditions
+from surveys.definition import (
+    CHOICE_TYPES,
+    NUMERIC_TYPES,
+    QUESTION_TYPES,
+    TEXT_TYPES,
+    ChoiceDef,
+    FindingDef,
+    PageDef,
+    QuestionDef,
+    RowDef,
+    SurveyDef,
+)
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+STATUSES = ("draft", "open")
+
+SURVEY_KEYS = ("slug", "title", "description", "status", "intro", "thank_you", "pages", "findings")
+PAGE_KEYS = ("title", "condition", "questions")
+QUESTION_KEYS = (
+    "code", "type", "label", "help_text", "required", "segment", "condition",
+    "min", "max", "max_length", "rows", "choices",
+)
+CHOICE_KEYS = ("code", "label", "exclusive")
+ROW_KEYS = ("code", "label")
+FINDING_KEYS = ("code", "statement", "base", "target")
+
+
+class DefinitionError(ValueError):
+    """Every problem found in a definition, each as 'place: message'."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+class _Reader:
+    """Collects errors while reading nested mappings, so that one run reports them all."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def error(self, place: str, message: str) -> None:
+        self.errors.append(f"{place}: {message}")
+
+    def mapping(self, value: Any, place: str, allowed: tuple[str, ...]) -> Mapping | None:
+        if not isinstance(value, Mapping):
+            self.error(place, "expected a mapping")
+            return None
+        for key in value:
+            if key not in allowed:
+                self.error(place, f"unknown key {key!r}")
+        return value
+
+    def text(self, data: Mapping, key: str, place: str, *, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.error(place, f"missing {key!r}")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(f"{place}.{key}", "expected text")
+            return ""
+        value = str(value)
+        if required and not value.strip():
+            self.error(f"{place}.{key}", "must not be empty")
+        return value
+
+    def code(self, data: Mapping, key: str, place: str, pattern: re.Pattern = CODE_RE) -> str:
+        value = data.get(key)
+        if value is None:
+            self.error(place, f"missing {key!r}")
+            return ""
+        if isinstance(value, bool):
+            # YAML 1.1 reads a bare yes/no/on/off as a boolean; str() would turn it into 'True'.
+            self.error(f"{place}.{key}", f"expected a code, got {str(value).lower()} (put yes, no, on and off in quotes)")
+            return ""
+        value = str(value)
+        if not pattern.match(value):
+            self.error(f"{place}.{key}", f"invalid code {value!r} (letters, digits, '_' and '-')")
+        return value
+
+    def flag(self, data: Mapping, key: str, place: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.error(f"{place}.{key}", "expected true or false")
+            return False
+        return value
+
+    def number(self, data: Mapping, key: str, place: str) -> Decimal | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            self.error(f"{place}.{key}", "expected a number")
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            self.error(f"{place}.{key}", "expected a number")
+            return None
+        if not number.is_finite():
+            self.error(f"{place}.{key}", "expected a finite number")
+            return None
+        # The database column holds 20 digits, 6 of them decimals: anything else would fail
+        # on write or be rounded (and then never match the file again).
+        if abs(number) >= 10**14 or number != round(number, 6):
+            self.error(f"{place}.{key}", "expected at most 14 digits before the decimal point and 6 after")
+            return None
+        return number
+
+    def items(self, data: Mapping, key: str, place: str, *, required: bool) -> list:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.error(place, f"missing {key!r}")
+            return []
+        if not isinstance(value, list):
+            self.error(f"{place}.{key}", "expected a list")
+            return []
+        if required and not value:
+            self.error(f"{place}.{key}", "must not be empty")
+        return value
+
+    def condition(self, text: str, place: str, questions: Mapping[str, QuestionDef], available) -> None:
+        if not text.strip():
+            return
+        try:
+            conditions.check(conditions.parse(text), questions, available=available)
+        except conditions.ConditionError as exc:
+            self.error(place, str(exc))
+
+
+def definition_from_yaml(text: str) -> SurveyDef:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DefinitionError([f"file: not valid YAML ({exc})"]) from exc
+    return definition_from_data(data)
+
+
+def definition_from_data(data: Any) -> SurveyDef:
+    reader = _Reader()
+    survey = reader.mapping(data, "survey", SURVEY_KEYS)
+    if survey is None:
+        raise DefinitionError(reader.errors)
+    slug = reader.code(survey, "slug", "survey", SLUG_RE)
+    title = reader.text(survey, "title", "survey", required=True)
+    status = reader.text(survey, "status", "survey") or "draft"
+    if status not in STATUSES:
+        reader.error("survey.status", f"expected one of {', '.join(STATUSES)}, got {status!r}")
+
+    pages = _read_pages(reader, reader.items(survey, "pages", "survey", required=True))
+    questions = {q.code: q for page in pages for q in page.questions}
+    _check_conditions(reader, pages, questions)
+    findings = _read_findings(reader, reader.items(survey, "findings", "survey", required=False), questions)
+
+    if reader.errors:
+        raise DefinitionError(reader.errors)
+    return SurveyDef(
+        slug=slug,
+        title=title,
+        description=reader.text(survey, "description", "survey"),
+        intro=reader.text(survey, "intro", "survey"),
+        thank_you=reader.text(survey, "thank_you", "survey"),
+        status=status,
+        pages=tuple(pages),
+        findings=tuple(findings),
+    )
+
+
+def _read_pages(reader: _Reader, raw_pages: list) -> list[PageDef]:
+    pages: list[PageDef] = []
+    seen: dict[str, str] = {}
+    for p, raw_page in enumerate(raw_pages):
+        place = f"pages[{p}]"
+        page = reader.mapping(raw_page, place, PAGE_KEYS)
+        if page is None:
+            continue
+        questions = []
+        for q, raw_question in enumerate(reader.items(page, "questions", place, required=True)):
+            question = _read_question(reader, raw_question, f"{place}.questions[{q}]")
+            if question is None:
+                continue
+            if question.code in seen:
+                reader.error(
+                    f"{place}.questions[{q}].code",
+                    f"duplicate code {question.code!r} (also at {seen[question.code]})",
+                )
+            seen.setdefault(question.code, f"{place}.questions[{q}]")
+            questions.append(question)
+        pages.append(
+            PageDef(
+                title=reader.text(page, "title", place),
+                condition=reader.text(page, "condition", place),
+                questions=tuple(questions),
+            )
+        )
+    return pages
+
+
+def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
+    data = reader.mapping(raw, place, QUESTION_KEYS)
+    if data is None:
+        return None
+    code = reader.code(data, "code", place)
+    qtype = reader.text(data, "type", place, required=True)
+    if qtype and qtype not in QUESTION_TYPES:
+        reader.error(f"{place}.type", f"unknown type {qtype!r} (expected one of {', '.join(QUESTION_TYPES)})")
+    choices = _read_options(reader, data, "choices", place, CHOICE_KEYS, required=qtype in CHOICE_TYPES)
+    rows = _read_options(reader, data, "rows", place, ROW_KEYS, required=qtype == "matrix")
+    if choices and qtype not in CHOICE_TYPES:
+        reader.error(f"{place}.choices", f"a {qtype} question has no choices")
+    if rows and qtype != "matrix":
+        reader.error(f"{place}.rows", f"only matrix questions have rows, not {qtype}")
+    if any(c.exclusive for c in choices) and qtype != "multiple":
+        reader.error(f"{place}.choices", "only multiple-choice questions have exclusive choices")
+
+    min_value = reader.number(data, "min", place)
+    max_value = reader.number(data, "max", place)
+    if (min_value is not None or max_value is not None) and qtype not in ("integer", "decimal"):
+        reader.error(place, f"min and max apply to integer and decimal questions, not {qtype}")
+    if qtype == "integer":
+        for key, value in (("min", min_value), ("max", max_value)):
+            if value is not None and value != value.to_integral_value():
+                reader.error(f"{place}.{key}", "an integer question needs whole-number bounds")
+    if min_value is not None and max_value is not None and min_value > max_value:
+        reader.error(place, "min is greater than max")
+    max_length = data.get("max_length")
+    if max_length is not None:
+        if qtype not in TEXT_TYPES:
+            reader.error(f"{place}.max_length", f"max_length applies to text questions, not {qtype}")
+        if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
+            reader.error(f"{place}.max_length", "expected a positive whole number")
+            max_length = None
+    segment = reader.flag(data, "segment", place)
+    if segment and qtype not in ("single", "dropdown"):
+        reader.error(f"{place}.segment", "only single-choice and dropdown questions can be segments")
+    return QuestionDef(
+        code=code,
+        type=qtype,
+        label=reader.text(data, "label", place, required=True),
+        help_text=reader.text(data, "help_text", place),
+        required=reader.flag(data, "required", place),
+        segment=segment,
+        condition=reader.text(data, "condition", place),
+        choices=tuple(choices),
+        rows=tuple(rows),
+        min_value=min_value,
+        max_value=max_value,
+        max_length=max_length,
+    )
+
+
+def _read_options(reader: _Reader, data: Mapping, key: str, place: str, allowed, *, required: bool) -> list:
+    options = []
+    seen: set[str] = set()
+    for i, raw in enumerate(reader.items(data, key, place, required=required)):
+        item_place = f"{place}.{key}[{i}]"
+        item = reader.mapping(raw, item_place, allowed)
+        if item is None:
+            continue
+        code = reader.code(item, "code", item_place)
+        if code in seen:
+            reader.error(f"{place}.{key}", f"duplicate code {code!r}")
+        seen.add(code)
+        label = reader.text(item, "label", item_place, required=True)
+        if key == "rows":
+            options.append(RowDef(code=code, label=label))
+        else:
+            options.append(ChoiceDef(code=code, label=label, exclusive=reader.flag(item, "exclusive", item_place)))
+    return options
+
+
+def _check_conditions(reader: _Reader, pages: list[PageDef], questions: dict[str, QuestionDef]) -> None:
+    """A condition may only refer to questions asked before it: on earlier pages, or
+    earlier on the same page (the respondent has answered those when it is evaluated)."""
+    before: list[str] = []
+    for p, page in enumerate(pages):
+        reader.condition(page.condition, f"pages[{p}].condition", questions, set(before))
+        for q, question in enumerate(page.questions):
+            reader.condition(question.condition, f"pages[{p}].questions[{q}].condition", questions, set(before))
+            before.append(question.code)
+
+
+def _read_findings(reader: _Reader, raw_findings: list, questions: dict[str, QuestionDef]) -> list[FindingDef]:
+    findings = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_findings):
+        place = f"findings[{i}]"
+        data = reader.mapping(raw, place, FINDING_KEYS)
+        if data is None:
+            continue
+        code = reader.code(data, "code", place)
+        if code in seen:
+            reader.error(f"{place}.code", f"duplicate code {code!r}")
+        seen.add(code)
+        base = reader.text(data, "base", place, required=True)
+        target = reader.text(data, "target", place, required=True)
+        reader.condition(base, f"{place}.base", questions, None)
+        reader.condition(target, f"{place}.target", questions, None)
+        findings.append(
+            FindingDef(code=code, statement=reader.text(data, "statement", place, required=True), base=base, target=target)
+        )
+    return findings
+
+
+def _number_out(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def definition_to_data(definition: SurveyDef) -> dict:
+    data: dict[str, Any] = {"slug": definition.slug, "title": definition.title}
+    for key in ("description", "status", "intro", "thank_you"):
+        value = getattr(definition, key)
+        if value and not (key == "status" and value == "draft"):
+            data[key] = value
+    data["pages"] = [_page_to_data(page) for page in definition.pages]
+    if definition.findings:
+        data["findings"] = [
+            {"code": f.code, "statement": f.statement, "base": f.base, "target": f.target}
+            for f in definition.findings
+        ]
+    return data
+
+
+def _page_to_data(page: PageDef) -> dict:
+    data: dict[str, Any] = {}
+    if page.title:
+        data["title"] = page.title
+    if page.condition:
+        data["condition"] = page.condition
+    data["questions"] = [_question_to_data(q) for q in page.questions]
+    return data
+
+
+def _question_to_data(question: QuestionDef) -> dict:
+    data: dict[str, Any] = {"code": question.code, "type": question.type, "label": question.label}
+    if question.help_text:
+        data["help_text"] = question.help_text
+    if question.required:
+        data["required"] = True
+    if question.segment:
+        data["segment"] = True
+    if question.condition:
+        data["condition"] = question.condition
+    if question.min_value is not None:
+        data["min"] = _number_out(question.min_value)
+    if question.max_value is not None:
+        data["max"] = _number_out(question.max_value)
+    if question.max_length is not None:
+        data["max_length"] = question.max_length
+    if question.rows:
+        data["rows"] = [{"code": r.code, "label": r.label} for r in question.rows]
+    if question.choices:
+        data["choices"] = [
+            {"code": c.code, "label": c.label, **({"exclusive": True} if c.exclusive else {})}
+            for c in question.choices
+        ]
+    return data
+
+
+def definition_to_yaml(definition: SurveyDef) -> str:
+    return yaml.safe_dump(
+        definition_to_data(definition), sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )

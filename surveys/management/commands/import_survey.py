@@ -1,0 +1,39 @@
+"""Import a survey definition file (YAML): the whole file is checked before anything is written."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.definition_files import DefinitionError, definition_from_yaml
+from surveys.services import survey_import
+
+
+class Command(BaseCommand):
+    help = "Import a survey definition file. A file identical to the open version changes nothing."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", type=Path, help="The YAML definition file.")
+
+    def handle(self, *args, path: Path, **options) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"Cannot read {path}: not UTF-8 text ({exc.reason}).") from exc
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+
+        try:
+            definition = definition_from_yaml(text)
+        except DefinitionError as exc:
+            for error in exc.errors:
+                self.stderr.write(error)
+            count = len(exc.errors)
+            raise CommandError(
+                f"{path}: {count} problem{'s' if count != 1 else ''} found, nothing was imported."
+            ) from exc
+
+        version, created = survey_import(definition=definition)
+        if created:
+            self.stdout.write(f"Imported {definition.slug} as version {version.number} ({version.status})")
+        else:
+            self.stdout.write(f"{definition.slug} is unchanged (version {version.number} is {version.status})")

@@ -1,0 +1,296 @@
+"""Survey definitions: a Survey with stable codes, its structure kept in versions.
+
+A survey has at most one draft version (edited by admins) and at most one open version
+(taking responses). Publishing freezes a draft: from then on its labels and help texts
+may be corrected in place, but codes, types, choices, rows and conditions are fixed,
+because responses and counts refer to them. Structural changes need a new draft version.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", "Single choice (radio)"
+    DROPDOWN = "dropdown", "Dropdown"
+    MULTIPLE = "multiple", "Multiple choice"
+    MATRIX = "matrix", "Matrix (rows × one scale)"
+    SHORT_TEXT = "short_text", "Short text"
+    LONG_TEXT = "long_text", "Long text"
+    INTEGER = "integer", "Integer"
+    DECIMAL = "decimal", "Decimal"
+    DATE = "date", "Date"
+    EMAIL = "email", "E-mail address"
+    RATING = "rating", "Rating 0–10 (NPS)"
+
+
+CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.DROPDOWN, QuestionType.MULTIPLE, QuestionType.MATRIX}
+NUMERIC_TYPES = {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.RATING}
+TEXT_TYPES = {QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT, QuestionType.EMAIL}
+
+
+class FrozenVersionError(ValidationError):
+    pass
+
+
+class Survey(models.Model):
+    slug = models.SlugField(unique=True, help_text="Stable identifier used in links, exports and the API.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    opens_at = models.DateTimeField(null=True, blank=True, help_text="Responses are refused before this time.")
+    closes_at = models.DateTimeField(null=True, blank=True, help_text="Responses are refused after this time.")
+    response_cap = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Stop taking responses after this many completed ones."
+    )
+    viewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="shared_surveys",
+        help_text="Users who may view this survey's results (they also need the results permission).",
+    )
+    viewer_groups = models.ManyToManyField(
+        Group, blank=True, related_name="shared_surveys",
+        help_text="Groups whose members may view this survey's results.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+        permissions = [
+            ("view_results", "Can view the results of surveys shared with them"),
+            ("view_all_results", "Can view the results of every survey"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def open_version(self) -> "SurveyVersion | None":
+        return self.versions.filter(status=SurveyVersion.Status.OPEN).first()
+
+    def draft_version(self) -> "SurveyVersion | None":
+        return self.versions.filter(status=SurveyVersion.Status.DRAFT).first()
+
+    def is_within_dates(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.opens_at and now < self.opens_at:
+            return False
+        return not (self.closes_at and now >= self.closes_at)
+
+    def is_shared_with(self, user) -> bool:
+        if user.has_perm("surveys.view_all_results"):
+            return True
+        if self.viewers.filter(pk=user.pk).exists():
+            return True
+        return self.viewer_groups.filter(user=user).exists()
+
+
+class SurveyVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    intro = models.TextField(blank=True, help_text="Shown above the first page.")
+    thank_you = models.TextField(blank=True, help_text="Shown after the last page is submitted.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["survey", "-number"]
+        verbose_name = "survey version"
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["survey"], condition=Q(status="draft"), name="one_draft_per_survey"
+            ),
+            models.UniqueConstraint(
+                fields=["survey"], condition=Q(status="open"), name="one_open_version_per_survey"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey.slug} v{self.number} ({self.get_status_display()})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class FrozenStructure(models.Model):
+    """Refuses changes to structural fields once the owning version is published.
+
+    Labels and help texts stay editable so that typos can be fixed in place; anything a
+    response or a count refers to (codes, types, choices, rows, conditions) cannot change.
+    """
+
+    structural_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def owning_version(self) -> SurveyVersion:
+        raise NotImplementedError
+
+    def check_structure_editable(self) -> None:
+        version = self.owning_version()
+        if not version.is_frozen:
+            return
+        message = (
+            f"Version {version.number} of '{version.survey.slug}' is published: only labels and "
+            "help texts can be corrected. Create a new draft version to change its structure."
+        )
+        if self.pk is None:
+            raise FrozenVersionError(message, code="frozen")
+        original = type(self).objects.filter(pk=self.pk).values(*self.structural_fields).first()
+        changed = [f for f in self.structural_fields if original and original[f] != getattr(self, f)]
+        if changed:
+            raise FrozenVersionError(
+                {field: message for field in changed}, code="frozen"
+            )
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_structure_editable()
+
+    def save(self, *args, **kwargs) -> None:
+        self.check_structure_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.owning_version().is_frozen:
+            raise FrozenVersionError(
+                "A published version's structure cannot change: create a new draft version.",
+                code="frozen",
+            )
+        return super().delete(*args, **kwargs)
+
+
+class Page(FrozenStructure):
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="pages")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200, blank=True)
+    condition = models.TextField(
+        blank=True, help_text="Display condition, e.g. role = it. Empty: always shown."
+    )
+
+    structural_fields = ("version_id", "position", "condition")
+
+    class Meta:
+        ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return self.title or f"Page {self.position + 1}"
+
+    def owning_version(self) -> SurveyVersion:
+        return self.version
+
+
+class Question(FrozenStructure):
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=64, help_text="Unique in the version; used by the API and exports.")
+    type = models.CharField(max_length=20, choices=QuestionType.choices)
+    label = models.TextField()
+    help_text = models.TextField(blank=True)
+    required = models.BooleanField(default=False)
+    is_segment = models.BooleanField(
+        default=False, help_text="Results are broken down by this question's choices."
+    )
+    condition = models.TextField(blank=True, help_text="Display condition. Empty: always shown.")
+    min_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+
+    structural_fields = (
+        "version_id", "page_id", "position", "code", "type", "required", "is_segment",
+        "condition", "min_value", "max_value", "max_length",
+    )
+
+    class Meta:
+        ordering = ["version", "page__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="question_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def owning_version(self) -> SurveyVersion:
+        # A question added in the admin under a page gets its version from that page.
+        if self.version_id is None and self.page_id is not None:
+            self.version_id = self.page.version_id
+        return self.version
+
+
+class Choice(FrozenStructure):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=64)
+    label = models.CharField(max_length=300)
+    exclusive = models.BooleanField(
+        default=False, help_text="Multiple choice only: cannot be combined with other choices."
+    )
+
+    structural_fields = ("question_id", "position", "code", "exclusive")
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="choice_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+    def owning_version(self) -> SurveyVersion:
+        return self.question.version
+
+
+class MatrixRow(FrozenStructure):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=64)
+    label = models.CharField(max_length=300)
+
+    structural_fields = ("question_id", "position", "code")
+
+    class Meta:
+        ordering = ["question", "position"]
+        verbose_name = "matrix row"
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="row_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+    def owning_version(self) -> SurveyVersion:
+        return self.question.version
+
+
+class Finding(models.Model):
+    """A headline number: the share of the base respondents who also meet the target."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="findings")
+    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=64)
+    statement = models.CharField(max_length=300)
+    base_condition = models.TextField(help_text="Who is counted in the denominator, e.g. role = it.")
+    target_condition = models.TextField(help_text="Who, within the base, is counted in the numerator.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="finding_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

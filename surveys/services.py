@@ -1,0 +1,180 @@
+"""Writes across survey rows: importing definitions and moving versions through their life.
+
+draft --publish--> open --close--> closed --reopen--> open
+A survey has at most one draft and at most one open version (the database enforces both);
+publishing or reopening a version closes the one that was open.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from surveys.definition import SurveyDef
+from surveys.models import Choice, Finding, MatrixRow, Page, Question, Survey, SurveyVersion
+from surveys.selectors import version_definition
+
+
+class VersionStateError(ValueError):
+    pass
+
+
+def _same_structure(a: SurveyDef, b: SurveyDef) -> bool:
+    return a.pages == b.pages and a.intro == b.intro and a.thank_you == b.thank_you
+
+
+@transaction.atomic
+def survey_import(*, definition: SurveyDef) -> tuple[SurveyVersion, bool]:
+    """Create the survey, or a new draft version of it, from a validated definition.
+
+    Importing a file identical to the open version changes nothing (so `make run` can
+    import the demo on every start). A draft that already exists is replaced. A file with
+    `status: open` publishes the imported version. Returns (version, created).
+    """
+    survey, _ = Survey.objects.select_for_update().get_or_create(
+        slug=definition.slug, defaults={"title": definition.title}
+    )
+    survey.title = definition.title
+    survey.description = definition.description
+    survey.save(update_fields=["title", "description"])
+    _findings_replace(survey=survey, definition=definition)
+
+    current = survey.open_version()
+    if current is not None and _same_structure(version_definition(current), definition):
+        return current, False
+
+    draft = survey.draft_version()
+    if draft is not None:
+        draft.delete()
+    number = (survey.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = SurveyVersion.objects.create(
+        survey=survey, number=number, intro=definition.intro, thank_you=definition.thank_you
+    )
+    _structure_write(version=version, definition=definition)
+    if definition.status == "open":
+        version = version_publish(version=version)
+    return version, True
+
+
+def _findings_replace(*, survey: Survey, definition: SurveyDef) -> None:
+    Finding.objects.filter(survey=survey).exclude(code__in=[f.code for f in definition.findings]).delete()
+    for position, finding in enumerate(definition.findings):
+        Finding.objects.update_or_create(
+            survey=survey,
+            code=finding.code,
+            defaults={
+                "position": position,
+                "statement": finding.statement,
+                "base_condition": finding.base,
+                "target_condition": finding.target,
+            },
+        )
+
+
+def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
+    """Bulk-writes pages, questions, choices and rows into a new, empty draft version."""
+    pages = Page.objects.bulk_create(
+        Page(version=version, position=i, title=p.title, condition=p.condition)
+        for i, p in enumerate(definition.pages)
+    )
+    question_defs = [(page, i, q) for page, p in zip(pages, definition.pages) for i, q in enumerate(p.questions)]
+    questions = Question.objects.bulk_create(
+        Question(
+            version=version,
+            page=page,
+            position=i,
+            code=q.code,
+            type=q.type,
+            label=q.label,
+            help_text=q.help_text,
+            required=q.required,
+            is_segment=q.segment,
+            condition=q.condition,
+            min_value=q.min_value,
+            max_value=q.max_value,
+            max_length=q.max_length,
+        )
+        for page, i, q in question_defs
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, position=i, code=c.code, label=c.label, exclusive=c.exclusive)
+        for question, (_, _, q) in zip(questions, question_defs)
+        for i, c in enumerate(q.choices)
+    )
+    MatrixRow.objects.bulk_create(
+        MatrixRow(question=question, position=i, code=r.code, label=r.label)
+        for question, (_, _, q) in zip(questions, question_defs)
+        for i, r in enumerate(q.rows)
+    )
+
+
+def version_validate(*, version: SurveyVersion) -> list[str]:
+    """Every problem that would stop this version from being published."""
+    from surveys.definition_files import DefinitionError, definition_from_data, definition_to_data
+
+    try:
+        definition_from_data(definition_to_data(version_definition(version)))
+    except DefinitionError as exc:
+        return exc.errors
+    return []
+
+
+@transaction.atomic
+def version_publish(*, version: SurveyVersion) -> SurveyVersion:
+    """Freeze a draft and open it for responses, closing the version that was open."""
+    version = SurveyVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != SurveyVersion.Status.DRAFT:
+        raise VersionStateError(f"Version {version.number} is already published.")
+    errors = version_validate(version=version)
+    if errors:
+        raise VersionStateError("This version cannot be published: " + "; ".join(errors))
+    _close_open_version(version.survey_id)
+    version.status = SurveyVersion.Status.OPEN
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def version_close(*, version: SurveyVersion) -> SurveyVersion:
+    version = SurveyVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != SurveyVersion.Status.OPEN:
+        raise VersionStateError(f"Version {version.number} is not open.")
+    version.status = SurveyVersion.Status.CLOSED
+    version.save(update_fields=["status", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def version_reopen(*, version: SurveyVersion) -> SurveyVersion:
+    version = SurveyVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != SurveyVersion.Status.CLOSED:
+        raise VersionStateError(f"Version {version.number} is not closed.")
+    _close_open_version(version.survey_id)
+    version.status = SurveyVersion.Status.OPEN
+    version.save(update_fields=["status", "updated_at"])
+    return version
+
+
+def _close_open_version(survey_id: int) -> None:
+    SurveyVersion.objects.filter(survey_id=survey_id, status=SurveyVersion.Status.OPEN).update(
+        status=SurveyVersion.Status.CLOSED, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def version_duplicate(*, version: SurveyVersion) -> SurveyVersion:
+    """Copy a version into a new draft (the way to change a published structure)."""
+    survey = Survey.objects.select_for_update().get(pk=version.survey_id)
+    if survey.draft_version() is not None:
+        raise VersionStateError(
+            f"'{survey.slug}' already has a draft version: edit or delete it first."
+        )
+    definition = version_definition(version)
+    number = (survey.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    draft = SurveyVersion.objects.create(
+        survey=survey, number=number, intro=definition.intro, thank_you=definition.thank_you
+    )
+    _structure_write(version=draft, definition=definition)
+    return draft

@@ -1,0 +1,123 @@
+"""Shared fixtures: named actors and the demo survey.
+
+- `manager`: a staff user in the "Survey managers" group (edits definitions).
+- `viewer`: a user in the "Results viewers" group (sees results of surveys shared with them).
+- `outsider`: a logged-in user with no permissions (must see nothing).
+- `demo_survey`: the shipped ddiq-2010 survey, imported and open.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+DEMO_FILE = Path(__file__).resolve().parent.parent / "surveys" / "demo" / "ddiq-2010.yaml"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    # Under CI a test that needs PostgreSQL, Redis, a worker or Chromium must run: a skip
+    # there would hide that the thing it guards was never checked.
+    if IN_CI:
+        config.pluginmanager.register(_FailSkipsInCI(), "fail-skips-in-ci")
+
+
+class _FailSkipsInCI:
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.skipped and not hasattr(report, "wasxfail"):
+            report.outcome = "failed"
+            report.longrepr = f"skipped under CI=true, which is not allowed: {report.longrepr}"
+
+
+def _user(username: str, *, group: str | None = None, staff: bool = False) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username, is_staff=staff)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def manager(db) -> User:
+    return _user("alice", group="Survey managers", staff=True)
+
+
+@pytest.fixture
+def viewer(db) -> User:
+    return _user("bob", group="Results viewers")
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return _user("charlie", staff=True)
+
+
+@pytest.fixture
+def demo_definition():
+    from surveys.definition_files import definition_from_yaml
+
+    return definition_from_yaml(DEMO_FILE.read_text())
+
+
+@pytest.fixture
+def demo_survey(db, demo_definition):
+    from surveys.services import survey_import
+
+    version, _ = survey_import(definition=demo_definition)
+    return version.survey
+
+
+def _database_url() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery -A config worker` process on the test database and the configured
+    broker, started once per session. Tests using it need `transactional_db` so that
+    what they write is committed and visible to the worker."""
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+
+    from ops.models import Heartbeat
+
+    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    if settings.CELERY_BROKER_URL == "filesystem://":
+        env.pop("CELERY_BROKER_URL")
+    celery = str(Path(sys.executable).parent / "celery")
+    proc = subprocess.Popen(
+        [celery, "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency", "1", "--without-gossip",
+         "--without-mingle", "--without-heartbeat"],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    from ops.tasks import heartbeat_task
+
+    with django_db_blocker.unblock():
+        heartbeat_task.delay("worker-ready")
+        deadline = time.monotonic() + 60
+        while not Heartbeat.objects.filter(name="worker-ready").exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the Celery worker did not start")
+            time.sleep(0.2)
+        Heartbeat.objects.filter(name="worker-ready").delete()
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
