@@ -47,8 +47,18 @@ class FrozenAwareInline:
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if self._frozen(obj):
-            readonly += [f for f in self.structural_fields if f not in readonly]
+            readonly += [
+                f for f in self.structural_fields if f not in readonly and f != self.sortable_field_name
+            ]
         return readonly
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # nested_admin orders the inline forms by the sort field's value, so that field must
+        # stay in the form: it is disabled instead of read-only (a posted value is ignored).
+        formset = super().get_formset(request, obj, **kwargs)
+        if self._frozen(obj) and self.sortable_field_name in formset.form.base_fields:
+            formset.form.base_fields[self.sortable_field_name].disabled = True
+        return formset
 
 
 class ChoiceInline(FrozenAwareInline, nested_admin.NestedTabularInline):

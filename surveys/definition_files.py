@@ -91,7 +91,9 @@ class _Reader:
             return ""
         if isinstance(value, bool):
             # YAML 1.1 reads a bare yes/no/on/off as a boolean; str() would turn it into 'True'.
-            self.error(f"{place}.{key}", f"expected a code, got {str(value).lower()} (put yes, no, on and off in quotes)")
+            self.error(
+                f"{place}.{key}", f"expected a code, got {str(value).lower()} (put yes, no, on and off in quotes)"
+            )
             return ""
         value = str(value)
         if not pattern.match(value):

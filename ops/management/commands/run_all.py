@@ -1,7 +1,8 @@
 """`make run`: web server, Celery worker and Celery beat together in the foreground.
 
-Ctrl-C (SIGINT) or SIGTERM stops all three: the signal is passed on to each child, which
-gets ten seconds to finish before it is killed, so no process is left behind.
+Ctrl-C (SIGINT) or SIGTERM stops all three. Each child runs in its own process group
+(gunicorn and Celery fork workers of their own); the launcher sends SIGTERM to each group,
+waits up to ten seconds, then kills what is left of the group, so no process stays behind.
 """
 
 import os
@@ -32,13 +33,13 @@ class Command(BaseCommand):
         schedule = str(settings.VAR_DIR / "celerybeat-schedule")
         commands = {
             "web": [os.path.join(bin_dir, "gunicorn"), "config.wsgi", "--bind", f"{host}:{port}",
-                    "--workers", "2", "--threads", "4", "--access-logfile", "-"],
+                    "--workers", "2", "--threads", "4", "--graceful-timeout", "5", "--access-logfile", "-"],
             "worker": [os.path.join(bin_dir, "celery"), "-A", "config", "worker", "--loglevel", "INFO",
                        "--concurrency", "2"],
             "beat": [os.path.join(bin_dir, "celery"), "-A", "config", "beat", "--loglevel", "INFO",
                      "--schedule", schedule],
         }
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        children = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
         stopping = False
 
         def stop(signum, frame):
@@ -66,13 +67,21 @@ class Command(BaseCommand):
 
     def _stop_all(self, children: dict[str, subprocess.Popen]) -> None:
         for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+            _signal_group(child, signal.SIGTERM)
         deadline = time.monotonic() + GRACE_SECONDS
         for child in children.values():
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+                pass
+            # Whatever the leader left behind (a worker still finishing) goes too.
+            _signal_group(child, signal.SIGKILL)
+            child.wait()
         self.stdout.write("Stopped web, worker and beat.")
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(child.pid, signum)
+    except ProcessLookupError:
+        pass

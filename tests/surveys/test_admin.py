@@ -1,0 +1,311 @@
+"""The admin for survey managers: pages open, actions run, a published version's labels can
+be corrected (and nothing structural), findings are checked, the preview is guarded, and
+the two groups carry exactly their permissions."""
+
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from surveys.definition_files import definition_to_data
+from surveys.models import Finding, Question, SurveyVersion
+from surveys.selectors import version_definition
+from surveys.services import version_close, version_duplicate
+
+pytestmark = pytest.mark.django_db
+
+MANAGED_MODELS = ("survey", "surveyversion", "page", "question", "choice", "matrixrow", "finding")
+
+
+class _FormFields(HTMLParser):
+    """What a browser would submit from the form with `form_id`: enabled named inputs
+    (checked ones only for checkboxes and radios), selected options and textareas."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.in_form = False
+        self.data: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._select_options: list[tuple[str, bool]] = []
+        self._textarea: str | None = None
+        self._text = ""
+
+    def _add(self, name: str, value: str) -> None:
+        # Empty templates for new inline forms are not part of the submitted formsets.
+        if "__prefix__" not in name:
+            self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = attrs.get("id") == self.form_id
+            return
+        if not self.in_form or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "image", "file", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self._add(name, attrs.get("value") or ("on" if kind in ("checkbox", "radio") else ""))
+        elif tag == "select" and name:
+            self._select, self._select_options = name, []
+            self._multiple = "multiple" in attrs
+        elif tag == "option" and self._select:
+            self._select_options.append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "select" and self._select:
+            selected = [value for value, chosen in self._select_options if chosen]
+            if not selected and self._select_options and not self._multiple:
+                selected = [self._select_options[0][0]]
+            for value in selected:
+                self._add(self._select, value)
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            # Browsers drop the newline that Django puts right after <textarea>.
+            self._add(self._textarea, self._text.removeprefix("\r\n").removeprefix("\n"))
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text += data
+
+
+def _form_data(response, form_id: str) -> dict[str, list[str]]:
+    parser = _FormFields(form_id)
+    parser.feed(response.content.decode())
+    assert parser.data, f"no form #{form_id} in the page"
+    return parser.data
+
+
+def _changelist(model: str) -> str:
+    return reverse(f"admin:surveys_{model}_changelist")
+
+
+def _change(model: str, pk: int) -> str:
+    return reverse(f"admin:surveys_{model}_change", args=[pk])
+
+
+def _run_action(client, action: str, version: SurveyVersion):
+    return client.post(_changelist("surveyversion"), {"action": action, "_selected_action": [version.pk]})
+
+
+@pytest.fixture
+def open_version(demo_survey) -> SurveyVersion:
+    return demo_survey.open_version()
+
+
+# --- Pages and actions -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["survey", "surveyversion"])
+def test_it_lets_a_manager_open_the_changelist(client, manager, demo_survey, model):
+    client.force_login(manager)
+    assert client.get(_changelist(model)).status_code == 200
+
+
+def test_it_lets_a_manager_open_the_survey_change_page(client, manager, demo_survey):
+    client.force_login(manager)
+    response = client.get(_change("survey", demo_survey.pk))
+    assert response.status_code == 200
+    assert demo_survey.title in response.content.decode()
+
+
+def test_it_lets_a_manager_open_the_change_page_of_a_published_version(client, manager, open_version):
+    client.force_login(manager)
+    assert client.get(_change("surveyversion", open_version.pk)).status_code == 200
+
+
+def test_it_lets_a_manager_open_the_change_page_of_a_draft_version(client, manager, open_version):
+    draft = version_duplicate(version=open_version)
+    client.force_login(manager)
+    assert client.get(_change("surveyversion", draft.pk)).status_code == 200
+
+
+def test_it_publishes_a_draft(client, manager, open_version):
+    draft = version_duplicate(version=open_version)
+    client.force_login(manager)
+    response = _run_action(client, "publish", draft)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    open_version.refresh_from_db()
+    assert draft.status == SurveyVersion.Status.OPEN
+    assert draft.published_at is not None
+    assert open_version.status == SurveyVersion.Status.CLOSED
+
+
+def test_it_closes_an_open_version(client, manager, open_version):
+    client.force_login(manager)
+    _run_action(client, "close", open_version)
+    open_version.refresh_from_db()
+    assert open_version.status == SurveyVersion.Status.CLOSED
+
+
+def test_it_reopens_a_closed_version(client, manager, open_version):
+    version_close(version=open_version)
+    client.force_login(manager)
+    _run_action(client, "reopen", open_version)
+    open_version.refresh_from_db()
+    assert open_version.status == SurveyVersion.Status.OPEN
+
+
+def test_it_duplicates_a_version_into_a_new_draft(client, manager, open_version):
+    client.force_login(manager)
+    _run_action(client, "duplicate", open_version)
+    draft = open_version.survey.draft_version()
+    assert draft is not None
+    assert draft.number == open_version.number + 1
+    assert draft.questions.count() == open_version.questions.count()
+
+
+def test_it_exports_a_version_as_yaml(client, manager, open_version):
+    client.force_login(manager)
+    response = _run_action(client, "export_yaml", open_version)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="ddiq-2010-v{open_version.number}.yaml"'
+    body = response.content.decode()
+    assert body.startswith("slug: ddiq-2010")
+    assert "code: company_usage" in body
+
+
+# --- Correcting a published version ----------------------------------------------------
+
+
+def test_it_renders_the_structure_of_a_published_version_read_only(client, manager, open_version):
+    client.force_login(manager)
+    data = _form_data(client.get(_change("surveyversion", open_version.pk)), "surveyversion_form")
+    assert "pages-0-questions-0-label" in data
+    assert not any(name.endswith("-code") or name.endswith("-type") for name in data)
+    # The sort field stays in the page (nested_admin orders by it) but is never submitted.
+    assert "pages-0-questions-0-position" not in data
+
+
+def test_it_lets_a_manager_correct_a_label_of_a_published_version(client, manager, open_version):
+    before = definition_to_data(version_definition(open_version))
+    client.force_login(manager)
+    url = _change("surveyversion", open_version.pk)
+    data = _form_data(client.get(url), "surveyversion_form")
+    assert data["pages-0-questions-0-label"] == ["Which best describes your role?"]
+    data["pages-0-questions-0-label"] = ["Which of these best describes your role?"]
+
+    response = client.post(url, {**data, "_save": "Save"})
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    before["pages"][0]["questions"][0]["label"] = "Which of these best describes your role?"
+    assert definition_to_data(version_definition(open_version)) == before
+
+
+def test_it_ignores_a_posted_structural_change_to_a_published_version(client, manager, open_version):
+    client.force_login(manager)
+    url = _change("surveyversion", open_version.pk)
+    data = _form_data(client.get(url), "surveyversion_form")
+    data["pages-0-questions-0-code"] = ["renamed"]
+    data["pages-0-questions-0-position"] = ["5"]
+
+    client.post(url, {**data, "_save": "Save"})
+
+    question = Question.objects.get(version=open_version, page__position=0, position=0)
+    assert (question.code, question.position) == ("role", 0)
+
+
+def test_it_saves_a_corrected_label_at_the_model_level(open_version):
+    question = Question.objects.get(version=open_version, code="role")
+    question.label = "Your role?"
+    question.full_clean()
+    question.save()
+    assert Question.objects.get(pk=question.pk).label == "Your role?"
+
+
+def test_it_refuses_a_structural_change_at_the_model_level(open_version):
+    from surveys.models import FrozenVersionError
+
+    question = Question.objects.get(version=open_version, code="role")
+    question.code = "renamed"
+    with pytest.raises(FrozenVersionError):
+        question.save()
+
+
+# --- Findings --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "condition, message",
+    [("role == it", "unknown operator '=='"), ("department = sales", "unknown question 'department'")],
+)
+def test_it_refuses_a_finding_with_an_invalid_condition(client, manager, demo_survey, condition, message):
+    client.force_login(manager)
+    url = _change("survey", demo_survey.pk)
+    data = _form_data(client.get(url), "survey_form")
+    count = Finding.objects.filter(survey=demo_survey).count()
+    new = f"findings-{count}"
+    data.update({
+        "findings-TOTAL_FORMS": [str(count + 1)],
+        f"{new}-position": [str(count)],
+        f"{new}-code": ["bad_finding"],
+        f"{new}-statement": ["A finding that cannot be counted"],
+        f"{new}-base_condition": [condition],
+        f"{new}-target_condition": ["role = business"],
+        f"{new}-survey": [str(demo_survey.pk)],
+    })
+
+    response = client.post(url, {**data, "_save": "Save"})
+
+    assert response.status_code == 200
+    assert message in unescape(response.content.decode())
+    assert not Finding.objects.filter(code="bad_finding").exists()
+
+
+# --- Preview and permissions -----------------------------------------------------------
+
+
+def test_it_shows_the_preview_to_a_manager(client, manager, open_version):
+    client.force_login(manager)
+    response = client.get(reverse("surveys:preview", args=[open_version.pk]))
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    for label in Question.objects.filter(version=open_version).values_list("label", flat=True):
+        assert label in page
+
+
+def test_it_refuses_the_preview_to_a_staff_member_without_permissions(client, outsider, open_version):
+    client.force_login(outsider)
+    assert client.get(reverse("surveys:preview", args=[open_version.pk])).status_code == 403
+
+
+def test_it_sends_an_anonymous_visitor_of_the_preview_to_the_admin_login(client, open_version):
+    url = reverse("surveys:preview", args=[open_version.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("model", ["survey", "surveyversion"])
+def test_it_refuses_the_changelist_to_a_staff_member_without_permissions(client, outsider, model):
+    client.force_login(outsider)
+    assert client.get(_changelist(model)).status_code == 403
+
+
+def _codenames(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+def test_it_gives_results_viewers_only_the_results_permission():
+    assert _codenames("Results viewers") == {"surveys.view_results"}
+
+
+def test_it_gives_survey_managers_exactly_the_editing_permissions():
+    expected = {
+        f"surveys.{action}_{model}" for model in MANAGED_MODELS for action in ("add", "change", "delete", "view")
+    } | {"surveys.view_results"}
+    assert _codenames("Survey managers") == expected
