@@ -173,10 +173,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0, "args": ["worker"]},
 }
 
+# The cache holds rate-limit counters. Production points REDIS_URL at Redis so that all
+# web processes share them; the embedded default keeps them per process.
+_redis_url = env_str("REDIS_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_url,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+    if _redis_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 SUBMIT_RATE_LIMIT = env_rate("SUBMIT_RATE_LIMIT", "60/m")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from ops.views import healthz
 
@@ -7,5 +8,8 @@ urlpatterns = [
     path("admin/", include("nested_admin.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/v1/", include("responses.api_urls")),
+    path("", include("responses.urls")),
     path("", include("surveys.urls")),
 ]

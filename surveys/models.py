@@ -121,6 +121,12 @@ class SurveyVersion(models.Model):
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    def delete(self, *args, **kwargs):
+        # Published versions hold responses and counts; only drafts can be deleted.
+        if self.is_frozen:
+            raise FrozenVersionError("A published version cannot be deleted; close it instead.", code="frozen")
+        return super().delete(*args, **kwargs)
+
 
 class FrozenStructure(models.Model):
     """Refuses changes to structural fields once the owning version is published.
@@ -161,6 +167,8 @@ class FrozenStructure(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.check_structure_editable()
         super().save(*args, **kwargs)
+        # Bumping the version's stamp invalidates cached compiled definitions everywhere.
+        SurveyVersion.objects.filter(pk=self.owning_version().pk).update(updated_at=timezone.now())
 
     def delete(self, *args, **kwargs):
         if self.owning_version().is_frozen:

@@ -3,22 +3,56 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from threading import Lock
 
+from surveys import conditions
 from surveys.definition import ChoiceDef, FindingDef, PageDef, QuestionDef, RowDef, SurveyDef
 from surveys.models import Choice, Finding, MatrixRow, Page, Question, Survey, SurveyVersion
 
 
-def version_definition(version: SurveyVersion) -> SurveyDef:
-    """The whole structure of a version as a plain definition, in five queries."""
+@dataclass(frozen=True)
+class CompiledVersion:
+    """A version's definition plus what intake and counting need at every submission:
+    database ids by code and parsed display conditions. Built once per process and
+    version (and again after a label is corrected in place)."""
+
+    version_id: int
+    number: int
+    definition: SurveyDef
+    question_ids: dict[str, int]
+    row_ids: dict[tuple[str, str], int]
+    choice_ids: dict[tuple[str, str], int]
+
+    @cached_property
+    def page_conditions(self) -> tuple[conditions.Node | None, ...]:
+        return tuple(conditions.parse(p.condition) if p.condition.strip() else None for p in self.definition.pages)
+
+    @cached_property
+    def question_conditions(self) -> dict[str, conditions.Node]:
+        return {
+            q.code: conditions.parse(q.condition)
+            for q in self.definition.questions.values()
+            if q.condition.strip()
+        }
+
+
+def _compile(version: SurveyVersion) -> CompiledVersion:
     survey = version.survey
     pages = list(Page.objects.filter(version=version).order_by("position", "pk"))
     questions = list(Question.objects.filter(version=version).order_by("page__position", "position", "pk"))
+    codes = {q.pk: q.code for q in questions}
     choices: dict[int, list[ChoiceDef]] = defaultdict(list)
+    choice_ids: dict[tuple[str, str], int] = {}
     for c in Choice.objects.filter(question__version=version).order_by("question_id", "position", "pk"):
         choices[c.question_id].append(ChoiceDef(code=c.code, label=c.label, exclusive=c.exclusive))
+        choice_ids[(codes[c.question_id], c.code)] = c.pk
     rows: dict[int, list[RowDef]] = defaultdict(list)
+    row_ids: dict[tuple[str, str], int] = {}
     for r in MatrixRow.objects.filter(question__version=version).order_by("question_id", "position", "pk"):
         rows[r.question_id].append(RowDef(code=r.code, label=r.label))
+        row_ids[(codes[r.question_id], r.code)] = r.pk
 
     by_page: dict[int, list[QuestionDef]] = defaultdict(list)
     for q in questions:
@@ -38,7 +72,7 @@ def version_definition(version: SurveyVersion) -> SurveyDef:
                 max_length=q.max_length,
             )
         )
-    return SurveyDef(
+    definition = SurveyDef(
         slug=survey.slug,
         title=survey.title,
         description=survey.description,
@@ -50,6 +84,39 @@ def version_definition(version: SurveyVersion) -> SurveyDef:
         ),
         findings=survey_findings(survey),
     )
+    return CompiledVersion(
+        version_id=version.pk,
+        number=version.number,
+        definition=definition,
+        question_ids={q.code: q.pk for q in questions},
+        row_ids=row_ids,
+        choice_ids=choice_ids,
+    )
+
+
+_cache: dict[int, tuple[object, CompiledVersion]] = {}
+_cache_lock = Lock()
+
+
+def compiled_version(version: SurveyVersion) -> CompiledVersion:
+    """The compiled version, cached per process. The key includes `updated_at`, which
+    every save of a page, question, choice or row bumps, so corrections show at once.
+    Drafts are never cached: they change all the time and only previews read them."""
+    if version.status == SurveyVersion.Status.DRAFT:
+        return _compile(version)
+    stamp = version.updated_at
+    cached = _cache.get(version.pk)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    compiled = _compile(version)
+    with _cache_lock:
+        _cache[version.pk] = (stamp, compiled)
+    return compiled
+
+
+def version_definition(version: SurveyVersion) -> SurveyDef:
+    """The whole structure of a version as a plain definition."""
+    return _compile(version).definition
 
 
 def survey_findings(survey: Survey) -> tuple[FindingDef, ...]:

@@ -121,3 +121,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     except subprocess.TimeoutExpired:
         proc.kill()
 
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    """Tests submit many responses from one address; the rate-limit tests turn it back on."""
+    settings.SUBMIT_RATE_LIMIT = (0, 0)

@@ -212,7 +212,7 @@ def test_it_ignores_a_posted_structural_change_to_a_published_version(client, ma
     data["pages-0-questions-0-code"] = ["renamed"]
     data["pages-0-questions-0-position"] = ["5"]
 
-    client.post(url, {**data, "_save": "Save"})
+    assert client.post(url, {**data, "_save": "Save"}).status_code == 302
 
     question = Question.objects.get(version=open_version, page__position=0, position=0)
     assert (question.code, question.position) == ("role", 0)

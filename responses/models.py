@@ -1,0 +1,90 @@
+"""Responses and their answers, stored for SQL aggregation.
+
+One Answer row per (response, question, row, choice) for choice answers; numbers, dates
+and text in typed columns. No serialised lists: a GROUP BY over this table is the truth
+that the analytics count tables must always equal.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from surveys.models import Choice, MatrixRow, Question, Survey, SurveyVersion
+
+
+class Response(models.Model):
+    class Status(models.TextChoices):
+        PARTIAL = "partial", "Partial"
+        COMPLETE = "complete", "Complete"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    # Only drafts can be deleted (SurveyVersion.delete refuses others), and a draft only
+    # has test responses from previews: those go with it.
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="responses")
+    submission_id = models.UUIDField(help_text="Client-generated idempotency key, unique per survey.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PARTIAL)
+    is_test = models.BooleanField(default=False, help_text="Made from a preview: never counted in results.")
+    answers_digest = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the submitted answers.")
+    resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    current_page = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Only kept when STORE_IP_ADDRESS is on.")
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "submission_id"], name="submission_id_unique_per_survey"),
+            models.CheckConstraint(
+                condition=Q(status="partial") | Q(completed_at__isnull=False), name="complete_has_completed_at"
+            ),
+        ]
+        indexes = [models.Index(fields=["survey", "status", "is_test"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey.slug} {self.id} ({self.status})"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == self.Status.COMPLETE
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.completed_at is None:
+            return None
+        return (self.completed_at - self.started_at).total_seconds()
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    row = models.ForeignKey(MatrixRow, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    number = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+    text = models.TextField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["question", "row", "choice"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.question_id}"
+
+
+class UncountedResponse(models.Model):
+    """A completed response the counting engine has not yet counted.
+
+    Written in the same transaction as the response; the counting task claims it with a
+    conditional DELETE that only one claimer can win, so a response is counted once.
+    """
+
+    response = models.OneToOneField(Response, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.response_id)

@@ -1,0 +1,290 @@
+"""Writes of responses: saving a page of a partial response and submitting a whole one.
+
+`response_submit` is the one path by which a response becomes complete, for the HTML
+form and the JSON API alike: it validates the full answer set against the response's
+version, then in one transaction writes the response, its answers and the "uncounted"
+marker that the counting engine claims. Counting is requested after commit by task
+name, so this app never imports `analytics`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from celery import current_app
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from responses.models import Answer, Response, UncountedResponse
+from responses.validation import validate_answers
+from surveys.models import Survey, SurveyVersion
+from surveys.selectors import CompiledVersion, compiled_version
+
+logger = logging.getLogger(__name__)
+
+COUNT_TASK = "analytics.count_response"
+
+
+class SubmissionConflict(Exception):
+    """The submission id was used before with different answers."""
+
+
+class ResponseLocked(Exception):
+    """A completed response cannot be changed through the public link."""
+
+
+@dataclass
+class SubmitResult:
+    response: Response
+    created: bool  # False when the same submission was replayed
+    errors: dict[str, list[str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def answers_digest(cleaned: dict[str, Any]) -> str:
+    """A stable fingerprint of cleaned answers: the same answers always give the same
+    digest, whatever their order or the JSON spelling they arrived in."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, frozenset | set):
+            return sorted(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in sorted(value.items())}
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    canonical = json.dumps({k: plain(v) for k, v in sorted(cleaned.items())}, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def raw_answers(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Cleaned answers back in the JSON shape that `validate_answers` takes."""
+
+    def raw(value: Any) -> Any:
+        if isinstance(value, frozenset | set):
+            return sorted(value)
+        if isinstance(value, Decimal):
+            return format(value, "f")
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    return {code: raw(value) for code, value in cleaned.items()}
+
+
+def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any]) -> list[Answer]:
+    """One row per (question, row, choice) for choice answers; typed columns otherwise."""
+    definition = compiled.definition
+    rows: list[Answer] = []
+    for code, value in cleaned.items():
+        question = definition.questions[code]
+        qid = compiled.question_ids[code]
+        kind = question.type
+        if kind in ("single", "dropdown"):
+            rows.append(Answer(response_id=response_id, question_id=qid, choice_id=compiled.choice_ids[(code, value)]))
+        elif kind == "multiple":
+            rows.extend(
+                Answer(response_id=response_id, question_id=qid, choice_id=compiled.choice_ids[(code, choice)])
+                for choice in sorted(value)
+            )
+        elif kind == "matrix":
+            rows.extend(
+                Answer(
+                    response_id=response_id,
+                    question_id=qid,
+                    row_id=compiled.row_ids[(code, row)],
+                    choice_id=compiled.choice_ids[(code, choice)],
+                )
+                for row, choice in value.items()
+            )
+        elif kind in ("integer", "decimal", "rating"):
+            rows.append(Answer(response_id=response_id, question_id=qid, number=Decimal(value)))
+        elif kind == "date":
+            rows.append(Answer(response_id=response_id, question_id=qid, date=value))
+        else:
+            rows.append(Answer(response_id=response_id, question_id=qid, text=value))
+    return rows
+
+
+def new_resume_token() -> tuple[str, str]:
+    """A resume token (shown once, in the link and the cookie) and the hash we keep."""
+    token = secrets.token_urlsafe(24)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def response_submit(
+    *,
+    survey: Survey,
+    version: SurveyVersion,
+    submission_id: uuid.UUID,
+    answers: dict[str, Any],
+    is_test: bool = False,
+    ip_address: str | None = None,
+    response: Response | None = None,
+    hidden: str = "error",
+) -> SubmitResult:
+    """Validate and store a complete answer set. Idempotent on `submission_id`.
+
+    `response` is the partial response of the HTML flow being completed (it carries the
+    same submission id); the API passes none. The same id with the same answers returns
+    the first result (created=False); with different answers it raises SubmissionConflict.
+    """
+    compiled = compiled_version(version)
+    cleaned, errors = validate_answers(compiled, answers, hidden=hidden)
+    if errors:
+        return SubmitResult(response=response, created=False, errors=errors)  # type: ignore[arg-type]
+    digest = answers_digest(cleaned)
+
+    existing = response or Response.objects.filter(survey=survey, submission_id=submission_id).first()
+    if existing is not None and existing.is_complete:
+        return _replay(existing, digest)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if existing is None:
+                response = Response.objects.create(
+                    survey=survey, version=version, submission_id=submission_id, status=Response.Status.COMPLETE,
+                    is_test=is_test, answers_digest=digest, started_at=now, completed_at=now, ip_address=ip_address,
+                )
+            else:
+                response = _complete_partial(existing, digest, now)
+                if response is None:  # completed concurrently by a double click
+                    raise _AlreadyCompleted
+                Answer.objects.filter(response_id=response.pk).delete()
+            Answer.objects.bulk_create(answer_rows(compiled, response.pk, cleaned))
+            if not is_test:
+                UncountedResponse.objects.create(response_id=response.pk)
+                transaction.on_commit(lambda: request_counting(response.pk))
+    except (IntegrityError, _AlreadyCompleted):
+        # A concurrent request with the same submission id won the race: answer as it did.
+        winner = Response.objects.get(survey=survey, submission_id=submission_id)
+        return _replay(winner, digest)
+    return SubmitResult(response=response, created=True, errors={})
+
+
+class _AlreadyCompleted(Exception):
+    pass
+
+
+def _complete_partial(partial: Response, digest: str, now) -> Response | None:
+    """Flip a partial response to complete with a conditional UPDATE: of two concurrent
+    final submits (a double click) exactly one sees a row to update."""
+    updated = Response.objects.filter(pk=partial.pk, status=Response.Status.PARTIAL).update(
+        status=Response.Status.COMPLETE, answers_digest=digest, completed_at=now, updated_at=now
+    )
+    if not updated:
+        return None
+    partial.status, partial.answers_digest, partial.completed_at = Response.Status.COMPLETE, digest, now
+    return partial
+
+
+def _replay(existing: Response, digest: str) -> SubmitResult:
+    if existing.answers_digest != digest:
+        raise SubmissionConflict(
+            "This submission id was already used with different answers; use a new id for a new response."
+        )
+    return SubmitResult(response=existing, created=False, errors={})
+
+
+@transaction.atomic
+def response_save_page(
+    *,
+    survey: Survey,
+    version: SurveyVersion,
+    submission_id: uuid.UUID,
+    page_index: int,
+    cleaned_page: dict[str, Any],
+    page_codes: list[str],
+    next_page: int,
+    response: Response | None,
+    is_test: bool = False,
+    ip_address: str | None = None,
+) -> tuple[Response, str | None]:
+    """Store one page of a partial response (replacing that page's earlier answers) and
+    move its position. Returns the response and, for a new one, its resume token."""
+    token = None
+    if response is None:
+        token, hashed = new_resume_token()
+        response, created = Response.objects.get_or_create(
+            survey=survey,
+            submission_id=submission_id,
+            defaults={"version": version, "is_test": is_test, "resume_token_hash": hashed, "ip_address": ip_address},
+        )
+        if not created:
+            token = None  # a double-clicked first page: the first request's token stands
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.is_complete:
+        raise ResponseLocked("This response is complete and can no longer be changed.")
+    compiled = compiled_version(response.version)
+    question_ids = [compiled.question_ids[code] for code in page_codes]
+    Answer.objects.filter(response=response, question_id__in=question_ids).delete()
+    Answer.objects.bulk_create(answer_rows(compiled, response.pk, cleaned_page))
+    response.current_page = next_page
+    response.save(update_fields=["current_page", "updated_at"])
+    return response, token
+
+
+def stored_answers(compiled: CompiledVersion, response: Response) -> dict[str, Any]:
+    """The cleaned answers of a (partial) response, rebuilt from its Answer rows."""
+    definition = compiled.definition
+    codes = {qid: code for code, qid in compiled.question_ids.items()}
+    choice_codes = {cid: choice for (_, choice), cid in compiled.choice_ids.items()}
+    row_codes = {rid: row for (_, row), rid in compiled.row_ids.items()}
+    answers: dict[str, Any] = {}
+    for a in Answer.objects.filter(response=response).order_by("pk"):
+        code = codes.get(a.question_id)
+        if code is None:
+            continue
+        kind = definition.questions[code].type
+        if kind in ("single", "dropdown"):
+            answers[code] = choice_codes[a.choice_id]
+        elif kind == "multiple":
+            answers[code] = answers.get(code, frozenset()) | {choice_codes[a.choice_id]}
+        elif kind == "matrix":
+            answers.setdefault(code, {})[row_codes[a.row_id]] = choice_codes[a.choice_id]
+        elif kind in ("integer", "rating"):
+            answers[code] = int(a.number)
+        elif kind == "decimal":
+            answers[code] = a.number.normalize()
+        elif kind == "date":
+            answers[code] = a.date
+        else:
+            answers[code] = a.text
+    return answers
+
+
+# The respondent never waits on the broker. After a failed publish we stop trying for a
+# few seconds (the counting sweep picks those responses up), so a broker that hangs
+# instead of refusing costs one slow request, not every request.
+_BROKER_PAUSE_SECONDS = 5.0
+_broker_down_until = 0.0
+
+
+def request_counting(response_id: uuid.UUID) -> None:
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return
+    try:
+        current_app.send_task(COUNT_TASK, args=[str(response_id)], retry=False)
+    except Exception as exc:  # any broker failure: log it, never show it
+        _broker_down_until = time.monotonic() + _BROKER_PAUSE_SECONDS
+        logger.warning("Could not ask for counting of response %s (the sweep will count it): %s", response_id, exc)

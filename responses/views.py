@@ -1,0 +1,2 @@
+def survey_form(request, slug):  # placeholder: the respondent form is being written
+    raise NotImplementedError
