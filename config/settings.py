@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "ops",
     "surveys",
@@ -133,6 +134,15 @@ SPECTACULAR_SETTINGS = {
 # Celery: JSON only; a task is acknowledged after it ran, and given back to the queue if
 # its worker dies. The publish timeout is short because the respondent never waits on the
 # broker: a failed enqueue is logged and the counting sweep picks the response up later.
+#
+# The fail-fast options apply to every broker, also when a test (or an operator) points
+# the app at Redis after start-up: without `max_retries: 0` kombu retries a lost
+# connection for `broker_connection_timeout` with sleeps of 2 s, inside the request.
+_PUBLISH_FAIL_FAST = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 0,
+}
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "filesystem://"
@@ -142,6 +152,7 @@ if not CELERY_BROKER_URL:
     for _dir in (_queue_dir, _processed_dir, _control_dir):
         _dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **_PUBLISH_FAIL_FAST,
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
@@ -151,11 +162,7 @@ if not CELERY_BROKER_URL:
 elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "filesystem://")):
     raise EnvError(f"CELERY_BROKER_URL: unsupported scheme in {CELERY_BROKER_URL!r}")
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_connect_timeout": 1,
-        "socket_timeout": 2,
-        "max_retries": 0,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(_PUBLISH_FAIL_FAST)
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
@@ -171,6 +178,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0, "args": ["worker"]},
+    "sweep-uncounted": {"task": "analytics.sweep_uncounted", "schedule": env_int("SWEEP_SECONDS", 15)},
+    "reconcile-all": {"task": "analytics.reconcile_all", "schedule": env_int("RECONCILE_SECONDS", 3600)},
 }
 
 # The cache holds rate-limit counters. Production points REDIS_URL at Redis so that all

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include("responses.api_urls")),
+    path("api/v1/", include("analytics.api_urls")),
     path("", include("responses.urls")),
     path("", include("surveys.urls")),
 ]

@@ -1,9 +1,210 @@
-from rest_framework.views import APIView
+"""The JSON intake API: read an open survey's definition, submit a complete response.
+
+Every refusal has the same shape, `{"errors": {key: [message, ...]}}`, keyed by question
+code, `question.row`, or one of `submission_id`, `survey`, `body`, `request`; a request
+is refused before anything is written. The views stay thin: the envelope is checked by a
+serializer, availability by `responses.selectors`, and the answers by `response_submit`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response as APIResponse
+from rest_framework.views import APIView, exception_handler
+
+from responses.ratelimit import submission_allowed
+from responses.selectors import survey_availability, survey_with_open_version
+from responses.serializers import (
+    ErrorsSerializer,
+    ResponseSerializer,
+    SubmissionSerializer,
+    SurveyDefinitionSerializer,
+)
+from responses.services import SubmissionConflict, response_submit
+from surveys.models import Survey, SurveyVersion
+from surveys.selectors import compiled_version
+
+UNKNOWN_SURVEY = "There is no survey with this code."
+NOT_AN_OBJECT = "Expected a JSON object with `submission_id` and `answers`."
+RATE_LIMITED = "Too many submissions from your address; please try again later."
+
+SLUG_PARAMETER = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The survey's code.")
 
 
-class SurveyDefinitionView(APIView):  # placeholder: the API is being written
-    pass
+def _printable(key: str) -> str:
+    # Unknown question and row codes are echoed back as error keys; a lone surrogate
+    # (legal in JSON, "\\ud800") cannot be encoded as UTF-8 and would break the response.
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-class ResponseCreateView(APIView):  # placeholder
-    pass
+def _errors(status_code: int, errors: dict[str, list[str]], headers: dict | None = None) -> APIResponse:
+    body = {"errors": {_printable(str(key)): [str(m) for m in messages] for key, messages in errors.items()}}
+    return APIResponse(body, status=status_code, headers=headers)
+
+
+def _errors_exception_handler(exc: Exception, context: dict) -> APIResponse | None:
+    """DRF's own refusals (unsupported media type, method not allowed) in our envelope."""
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, APIException):
+        return response
+    detail = exc.detail
+    if not isinstance(detail, dict):
+        detail = {"body" if isinstance(exc, ParseError) else "request": detail}
+    response.data = {
+        "errors": {key: messages if isinstance(messages, list) else [messages] for key, messages in detail.items()}
+    }
+    return response
+
+
+class StrictJSONParser(JSONParser):
+    """DRF's JSON parser, also refusing bodies nested too deep for Python's json module
+    (which raises RecursionError, not ValueError, and would otherwise give a 500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the document is nested too deeply.") from None
+
+
+def _lookup(slug: str) -> tuple[Survey | None, SurveyVersion | None, APIResponse | None]:
+    survey, version = survey_with_open_version(slug)
+    if survey is None:
+        return None, None, _errors(status.HTTP_404_NOT_FOUND, {"survey": [UNKNOWN_SURVEY]})
+    refusal = survey_availability(survey, version)
+    if refusal is not None:
+        code, message = refusal
+        return survey, version, _errors(code, {"survey": [message]})
+    return survey, version, None
+
+
+def _client_ip(request: Request) -> str | None:
+    if not settings.STORE_IP_ADDRESS:
+        return None
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+_REFUSALS = {
+    code: OpenApiResponse(ErrorsSerializer, description=text)
+    for code, text in (
+        (400, "The body or the answers are not valid; errors by question code or `question.row`."),
+        (403, "The survey is not open yet."),
+        (404, "There is no survey with this code."),
+        (409, "This submission id was used before with different answers."),
+        (410, "The survey is closed: no open version, past its closing time, or at its response cap."),
+        (429, "Too many submissions from this address."),
+    )
+}
+
+
+class SurveyDefinitionView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="survey_definition",
+        summary="The open version of a survey, by code",
+        parameters=[SLUG_PARAMETER],
+        responses={200: SurveyDefinitionSerializer, 403: _REFUSALS[403], 404: _REFUSALS[404], 410: _REFUSALS[410]},
+    )
+    def get(self, request: Request, slug: str) -> APIResponse:
+        # The definition is shown exactly when submissions are taken: a client renders a
+        # form only for a survey it can answer, and a survey is not public before it opens.
+        _, version, refusal = _lookup(slug)
+        if refusal is not None:
+            return refusal
+        definition = compiled_version(version).definition
+        shown = {"slug": slug, "title": definition.title, "version": version.number, "pages": definition.pages}
+        return APIResponse(SurveyDefinitionSerializer(shown).data)
+
+
+class ResponseCreateView(APIView):
+    # Respondents are anonymous. With no authentication class DRF never looks at the
+    # session, so the CSRF check (which only protects session-authenticated requests)
+    # does not apply, and a cross-site post can do nothing a direct one could not.
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    # JSON in and out only: no browsable HTML page that could echo a respondent's text.
+    parser_classes = [StrictJSONParser]
+    renderer_classes = [JSONRenderer]
+
+    def get_exception_handler(self):
+        return _errors_exception_handler
+
+    @extend_schema(
+        operation_id="response_create",
+        summary="Submit a complete response",
+        description=(
+            "Idempotent on `submission_id`: sending the same id with the same answers again returns the "
+            "first response (200); with different answers it is refused (409). An `X-Invitation-Token` "
+            "header is accepted and, for now, ignored."
+        ),
+        parameters=[
+            SLUG_PARAMETER,
+            OpenApiParameter(
+                "X-Invitation-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                description="Reserved for invitation-only surveys; ignored for now.",
+            ),
+        ],
+        request=SubmissionSerializer,
+        responses={
+            201: OpenApiResponse(ResponseSerializer, description="The response was stored."),
+            200: OpenApiResponse(ResponseSerializer, description="The same submission again: the stored response."),
+            **_REFUSALS,
+        },
+    )
+    def post(self, request: Request, slug: str) -> APIResponse:
+        if not submission_allowed(request):
+            retry_after = str(settings.SUBMIT_RATE_LIMIT[1])
+            return _errors(status.HTTP_429_TOO_MANY_REQUESTS, {"request": [RATE_LIMITED]}, {"Retry-After": retry_after})
+        survey, version, refusal = _lookup(slug)
+        if refusal is not None:
+            return refusal
+
+        # Hook for invitation-only surveys (a later issue): check
+        # request.headers.get("X-Invitation-Token") against the survey's invitations here,
+        # after availability and before validation, answering 403 when it is missing or
+        # spent. Until then the header is accepted and ignored.
+
+        data = request.data  # parse errors become 400 through _errors_exception_handler
+        if not isinstance(data, dict):
+            return _errors(status.HTTP_400_BAD_REQUEST, {"body": [NOT_AN_OBJECT]})
+        envelope = SubmissionSerializer(data=data)
+        if not envelope.is_valid():
+            return _errors(status.HTTP_400_BAD_REQUEST, envelope.errors)
+
+        try:
+            result = response_submit(
+                survey=survey,
+                version=version,
+                submission_id=envelope.validated_data["submission_id"],
+                answers=envelope.validated_data["answers"],
+                ip_address=_client_ip(request),
+            )
+        except SubmissionConflict as exc:
+            return _errors(status.HTTP_409_CONFLICT, {"submission_id": [str(exc)]})
+        if result.errors:
+            return _errors(status.HTTP_400_BAD_REQUEST, result.errors)
+
+        response = result.response
+        if response.version_id == version.pk:
+            response.version = version  # a replay: spare the query for the version number
+        return APIResponse(
+            ResponseSerializer(response).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )

@@ -33,6 +33,8 @@ class Response(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Only kept when STORE_IP_ADDRESS is on.")
+    excluded_at = models.DateTimeField(null=True, blank=True, help_text="Excluded responses are not counted.")
+    exclusion_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -50,6 +52,11 @@ class Response(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.status == self.Status.COMPLETE
+
+    @property
+    def is_counted_kind(self) -> bool:
+        """Complete, real and not excluded: the kind of response that results count."""
+        return self.is_complete and not self.is_test and self.excluded_at is None
 
     @property
     def duration_seconds(self) -> float | None:

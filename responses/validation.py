@@ -77,10 +77,14 @@ def validate_answers(
 
     cleaned: dict[str, Any] = {k: v for k, v in (known or {}).items() if k not in in_scope}
     for index in page_indexes:
-        shown = {q.code for q in visible_questions(compiled, cleaned, index)}
+        page_condition = compiled.page_conditions[index]
+        page_shown = page_condition is None or conditions.evaluate(page_condition, cleaned)
         for question in definition.pages[index].questions:
             value = raw.get(question.code)
-            if question.code not in shown:
+            # Evaluated here, not up front: a condition may refer to an earlier question
+            # of the same page, whose cleaned answer is in `cleaned` by now.
+            node = compiled.question_conditions.get(question.code)
+            if not page_shown or (node is not None and not conditions.evaluate(node, cleaned)):
                 if hidden == "error" and not _is_empty(value):
                     errors.setdefault(question.code, []).append(HIDDEN)
                 continue

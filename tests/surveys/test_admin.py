@@ -30,6 +30,7 @@ class _FormFields(HTMLParser):
         self.data: dict[str, list[str]] = {}
         self._select: str | None = None
         self._select_options: list[tuple[str, bool]] = []
+        self._multiple = False
         self._textarea: str | None = None
         self._text = ""
 

@@ -1,0 +1,127 @@
+"""Count tables: a cache of GROUP BY results over the raw answers, kept exact.
+
+Keys are plain integers (ids of the version's questions, rows and choices, with 0 for
+"no row" and "all segments") rather than nullable foreign keys, so that every row has one
+unique key that the atomic upsert `INSERT ... ON CONFLICT ... DO UPDATE SET n = n + ...`
+can target. Read by code through the version's compiled definition.
+"""
+
+from django.db import models
+
+from surveys.models import Finding, Survey
+
+TOTAL = 0  # segment_choice_id for "all respondents"; row_id for "the question as a whole"
+
+
+class CellCount(models.Model):
+    """Respondents who picked `choice_id` (in `row_id` of a matrix), overall or within one
+    segment value (the segment question's choice id)."""
+
+    version_id = models.IntegerField()
+    question_id = models.IntegerField()
+    row_id = models.IntegerField(default=TOTAL)
+    choice_id = models.IntegerField()
+    segment_choice_id = models.IntegerField(default=TOTAL)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version_id", "question_id", "row_id", "choice_id", "segment_choice_id"], name="cell_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} q{self.question_id} r{self.row_id} c{self.choice_id} s{self.segment_choice_id}"
+
+
+class BaseCount(models.Model):
+    """Respondents who were shown a question (or matrix row) and answered it."""
+
+    version_id = models.IntegerField()
+    question_id = models.IntegerField()
+    row_id = models.IntegerField(default=TOTAL)
+    segment_choice_id = models.IntegerField(default=TOTAL)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version_id", "question_id", "row_id", "segment_choice_id"], name="base_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} q{self.question_id} r{self.row_id} s{self.segment_choice_id}"
+
+
+class NumberCount(models.Model):
+    """Respondents who gave `value` to a numeric or rating question: enough for n, mean,
+    quantiles, histograms and NPS without reading the raw answers."""
+
+    version_id = models.IntegerField()
+    question_id = models.IntegerField()
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    segment_choice_id = models.IntegerField(default=TOTAL)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version_id", "question_id", "value", "segment_choice_id"], name="number_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} q{self.question_id} = {self.value}"
+
+
+class FindingCount(models.Model):
+    finding = models.OneToOneField(Finding, primary_key=True, on_delete=models.CASCADE, related_name="count")
+    base = models.IntegerField(default=0)
+    target = models.IntegerField(default=0)
+    recomputed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.finding_id}: {self.target}/{self.base}"
+
+
+class SurveyCounter(models.Model):
+    """Per-survey totals and the lock that orders counting against reconciliation: every
+    writer of a survey's counts updates this row first, so a reconciliation that holds it
+    sees a stable set of counted responses."""
+
+    survey = models.OneToOneField(Survey, primary_key=True, on_delete=models.CASCADE, related_name="counter")
+    responses_counted = models.IntegerField(default=0)
+    last_counted_at = models.DateTimeField(null=True, blank=True)
+    last_reconciled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.responses_counted}"
+
+
+class Reconciliation(models.Model):
+    """One reconciliation run: what the full recompute found different, and repaired."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="reconciliations")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cells_checked = models.IntegerField(default=0)
+    cells_repaired = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} @ {self.started_at:%Y-%m-%d %H:%M}: {self.cells_repaired} repaired"
+
+
+class Repair(models.Model):
+    reconciliation = models.ForeignKey(Reconciliation, on_delete=models.CASCADE, related_name="repairs")
+    table = models.CharField(max_length=30)
+    key = models.CharField(max_length=200, help_text="The cell's key, by code.")
+    found = models.IntegerField()
+    expected = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.key}: {self.found} -> {self.expected}"

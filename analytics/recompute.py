@@ -1,0 +1,229 @@
+"""The full recompute: every count of a survey from the raw answers with GROUP BY, compared
+with the count tables; differences are repaired and, for a reconciliation, recorded.
+
+It holds the survey's SurveyCounter row lock for the whole run. Every change to the set of
+counted responses (counting, excluding, deleting) takes that lock first, so all queries
+here see the same counted set, and counting that runs beside it waits, then adds on top:
+no drift. A response still marked uncounted is left out here; its own count adds it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from analytics.condition_sql import compile_condition
+from analytics.models import TOTAL, BaseCount, CellCount, FindingCount, NumberCount, Reconciliation, Repair, SurveyCounter
+from responses.models import Answer, Response, UncountedResponse
+from surveys import conditions
+from surveys.models import Finding, Survey, SurveyVersion
+from surveys.selectors import compiled_version
+
+_TABLES = {"cells": CellCount, "bases": BaseCount, "numbers": NumberCount}
+_KEYS = {
+    "cells": ("version_id", "question_id", "row_id", "choice_id", "segment_choice_id"),
+    "bases": ("version_id", "question_id", "row_id", "segment_choice_id"),
+    "numbers": ("version_id", "question_id", "value", "segment_choice_id"),
+}
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _counted_predicate(alias: str = "r") -> str:
+    """SQL for "this response is counted": complete, real, not excluded, not pending."""
+    uncounted = _q(UncountedResponse._meta.db_table)
+    return (
+        f"{alias}.status = 'complete' AND {alias}.is_test = %s AND {alias}.excluded_at IS NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM {uncounted} u WHERE u.response_id = {alias}.id)"
+    )
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
+    """Every count of the survey from the raw answers, and the number of counted responses."""
+    responses, answers = _q(Response._meta.db_table), _q(Answer._meta.db_table)
+    where = f"r.survey_id = %s AND {_counted_predicate()}"
+    counts = {name: Counter() for name in _TABLES}
+    segment_ids = _segment_question_ids(survey_id)
+    # Each query runs once for the totals and once per segment question: the segment join
+    # pairs every answer with the respondent's answer to the segment question.
+    variants = [("0", "", [])] + [
+        ("s.choice_id", f" JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
+        for sid in segment_ids
+    ]
+    for segment_col, segment_join, segment_params in variants:
+        base_from = f"FROM {answers} a JOIN {responses} r ON r.id = a.response_id{segment_join} WHERE {where}"
+        params = [*segment_params, survey_id, False]
+        for row in _rows(
+            f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), a.choice_id, {segment_col}, COUNT(*) "
+            f"{base_from} AND a.choice_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5",
+            params,
+        ):
+            counts["cells"][tuple(int(v) for v in row[:5])] += row[5]
+        for row in _rows(
+            f"SELECT r.version_id, a.question_id, 0, {segment_col}, COUNT(DISTINCT a.response_id) "
+            f"{base_from} GROUP BY 1, 2, 3, 4",
+            params,
+        ):
+            counts["bases"][tuple(int(v) for v in row[:4])] += row[4]
+        for row in _rows(
+            f"SELECT r.version_id, a.question_id, a.row_id, {segment_col}, COUNT(*) "
+            f"{base_from} AND a.row_id IS NOT NULL GROUP BY 1, 2, 3, 4",
+            params,
+        ):
+            counts["bases"][tuple(int(v) for v in row[:4])] += row[4]
+        for row in _rows(
+            f"SELECT r.version_id, a.question_id, a.number, {segment_col}, COUNT(*) "
+            f"{base_from} AND a.number IS NOT NULL GROUP BY 1, 2, 3, 4",
+            params,
+        ):
+            counts["numbers"][(int(row[0]), int(row[1]), _decimal(row[2]), int(row[3]))] += row[4]
+    total = _rows(f"SELECT COUNT(*) FROM {responses} r WHERE {where}", [survey_id, False])[0][0]
+    return counts, total
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(str(value)).normalize() if value is not None else Decimal(0)
+
+
+def _segment_question_ids(survey_id: int) -> list[int]:
+    from surveys.models import Question
+
+    return list(
+        Question.objects.filter(version__survey_id=survey_id, is_segment=True).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def expected_finding(finding: Finding) -> tuple[int, int]:
+    """(base, target) of a finding from the raw answers, one compiled predicate per version."""
+    base_node, target_node = conditions.parse(finding.base_condition), conditions.parse(finding.target_condition)
+    responses = _q(Response._meta.db_table)
+    base_total = target_total = 0
+    versions = SurveyVersion.objects.filter(survey_id=finding.survey_id).exclude(status=SurveyVersion.Status.DRAFT)
+    for version in versions:
+        compiled = compiled_version(version)
+        base_sql, base_params = compile_condition(base_node, compiled)
+        target_sql, target_params = compile_condition(target_node, compiled)
+        base, target = _rows(
+            f"SELECT COALESCE(SUM(CASE WHEN {base_sql} THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN {base_sql} AND {target_sql} THEN 1 ELSE 0 END), 0) "
+            f"FROM {responses} r WHERE r.version_id = %s AND {_counted_predicate()}",
+            [*base_params, *base_params, *target_params, version.pk, False],
+        )[0]
+        base_total += int(base)
+        target_total += int(target)
+    return base_total, target_total
+
+
+def _stored_counts(survey_id: int) -> dict[str, Counter]:
+    version_ids = list(SurveyVersion.objects.filter(survey_id=survey_id).values_list("pk", flat=True))
+    stored = {}
+    for name, model in _TABLES.items():
+        fields = _KEYS[name]
+        counter: Counter = Counter()
+        for row in model.objects.filter(version_id__in=version_ids).values_list(*fields, "n"):
+            key = tuple(_decimal(v) if f == "value" else v for f, v in zip(fields, row[:-1], strict=True))
+            counter[key] = row[-1]
+        stored[name] = counter
+    return stored
+
+
+@transaction.atomic
+def survey_reconcile(*, survey_id: int, record: bool = True) -> Reconciliation | None:
+    """Recompute every count of the survey, repair the tables, and record the repairs."""
+    SurveyCounter.objects.get_or_create(survey_id=survey_id)
+    counter = SurveyCounter.objects.select_for_update().get(survey_id=survey_id)
+    expected, total = expected_counts(survey_id)
+    stored = _stored_counts(survey_id)
+    repairs: list[Repair] = []
+    checked = 0
+    for name, model in _TABLES.items():
+        fields = _KEYS[name]
+        for key in set(expected[name]) | set(stored[name]):
+            checked += 1
+            want, have = expected[name].get(key, 0), stored[name].get(key, 0)
+            if want == have:
+                continue
+            lookup = dict(zip(fields, key, strict=True))
+            if want:
+                model.objects.update_or_create(**lookup, defaults={"n": want})
+            else:
+                model.objects.filter(**lookup).delete()
+            repairs.append(Repair(table=name, key=_describe(name, key), found=have, expected=want))
+    for finding in Finding.objects.filter(survey_id=survey_id):
+        base, target = expected_finding(finding)
+        row, _ = FindingCount.objects.get_or_create(finding=finding)
+        checked += 2
+        for column, want in (("base", base), ("target", target)):
+            have = getattr(row, column)
+            if have != want:
+                repairs.append(Repair(table="findings", key=f"{finding.code}.{column}", found=have, expected=want))
+        if (row.base, row.target) != (base, target):
+            row.base, row.target = base, target
+        row.recomputed_at = timezone.now()
+        row.save()
+    if counter.responses_counted != total:
+        repairs.append(Repair(table="responses", key="responses_counted", found=counter.responses_counted, expected=total))
+        counter.responses_counted = total
+    now = timezone.now()
+    counter.last_reconciled_at = now
+    counter.save()
+    if not record:
+        return None
+    run = Reconciliation.objects.create(
+        survey_id=survey_id, finished_at=now, cells_checked=checked, cells_repaired=len(repairs)
+    )
+    for repair in repairs:
+        repair.reconciliation = run
+    Repair.objects.bulk_create(repairs)
+    return run
+
+
+@transaction.atomic
+def finding_recompute(*, finding_id: int) -> FindingCount | None:
+    finding = Finding.objects.filter(pk=finding_id).first()
+    if finding is None:
+        return None
+    SurveyCounter.objects.get_or_create(survey_id=finding.survey_id)
+    SurveyCounter.objects.select_for_update().get(survey_id=finding.survey_id)
+    base, target = expected_finding(finding)
+    row, _ = FindingCount.objects.update_or_create(
+        finding=finding, defaults={"base": base, "target": target, "recomputed_at": timezone.now()}
+    )
+    return row
+
+
+def _describe(table: str, key: tuple) -> str:
+    """A repaired cell's key by code, e.g. 'v1 company_usage.twitter=none [role=it]'."""
+    from surveys.models import Choice, MatrixRow, Question
+
+    version_id, question_id = key[0], key[1]
+    question = Question.objects.filter(pk=question_id).values_list("code", flat=True).first() or f"#{question_id}"
+    version = SurveyVersion.objects.filter(pk=version_id).values_list("number", flat=True).first()
+    text = f"v{version} {question}"
+    row_id = key[2] if table != "numbers" else TOTAL
+    if row_id:
+        text += "." + (MatrixRow.objects.filter(pk=row_id).values_list("code", flat=True).first() or f"#{row_id}")
+    if table == "cells":
+        text += "=" + (Choice.objects.filter(pk=key[3]).values_list("code", flat=True).first() or f"#{key[3]}")
+    elif table == "numbers":
+        text += f"={key[2]}"
+    segment = key[-1]
+    if segment:
+        choice = Choice.objects.filter(pk=segment).select_related("question").first()
+        text += f" [{choice.question.code}={choice.code}]" if choice else f" [#{segment}]"
+    return text
+
+
+def surveys_with_counts() -> list[int]:
+    return list(Survey.objects.filter(versions__status=SurveyVersion.Status.OPEN).values_list("pk", flat=True))

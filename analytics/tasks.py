@@ -1,0 +1,57 @@
+"""Celery tasks: thin, idempotent, taking ids. The work lives in counting/recompute."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from analytics.counting import response_count
+from analytics.recompute import finding_recompute, survey_reconcile, surveys_with_counts
+from responses.models import UncountedResponse
+
+logger = logging.getLogger(__name__)
+
+SWEEP_GRACE = timedelta(seconds=5)
+SWEEP_BATCH = 2000
+
+
+@shared_task(name="analytics.count_response")
+def count_response_task(response_id: str) -> bool:
+    return response_count(response_id)
+
+
+@shared_task(name="analytics.sweep_uncounted")
+def sweep_uncounted_task() -> int:
+    """Counts completed responses still marked uncounted after a few seconds: their task
+    was never sent (broker down), lost, or died with its worker. Each is claimed in its
+    own transaction, so a sweep beside the normal tasks counts nothing twice."""
+    cutoff = timezone.now() - SWEEP_GRACE
+    pending = list(
+        UncountedResponse.objects.filter(created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("response_id", flat=True)[:SWEEP_BATCH]
+    )
+    counted = sum(1 for response_id in pending if response_count(response_id))
+    if counted:
+        logger.info("sweep counted %d response(s) left uncounted", counted)
+    return counted
+
+
+@shared_task(name="analytics.reconcile_survey")
+def reconcile_survey_task(survey_id: int) -> int:
+    run = survey_reconcile(survey_id=survey_id)
+    if run and run.cells_repaired:
+        logger.warning("reconciliation of survey %s repaired %d cell(s)", survey_id, run.cells_repaired)
+    return run.cells_repaired if run else 0
+
+
+@shared_task(name="analytics.reconcile_all")
+def reconcile_all_task() -> None:
+    for survey_id in surveys_with_counts():
+        reconcile_survey_task.delay(survey_id)
+
+
+@shared_task(name="analytics.recompute_finding")
+def recompute_finding_task(finding_id: int) -> None:
+    finding_recompute(finding_id=finding_id)

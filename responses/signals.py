@@ -1,0 +1,11 @@
+"""Signals that let downstream apps (analytics) keep their caches exact without this app
+importing them. They are sent inside the transaction that changes the response, so a
+receiver's writes commit or roll back together with the change."""
+
+from django.dispatch import Signal
+
+# Sent with `response` (locked with SELECT ... FOR UPDATE) just after it was marked
+# excluded (`excluded_at` set), restored (`excluded_at` cleared), or before it is deleted.
+response_excluded = Signal()
+response_restored = Signal()
+response_deleting = Signal()
