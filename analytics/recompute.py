@@ -16,7 +16,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from analytics.condition_sql import compile_condition
-from analytics.models import TOTAL, BaseCount, CellCount, FindingCount, NumberCount, Reconciliation, Repair, SurveyCounter
+from analytics.models import (
+    TOTAL,
+    BaseCount,
+    CellCount,
+    FindingCount,
+    NumberCount,
+    Reconciliation,
+    Repair,
+    SurveyCounter,
+)
 from responses.models import Answer, Response, UncountedResponse
 from surveys import conditions
 from surveys.models import Finding, Survey, SurveyVersion

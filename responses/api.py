@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -66,6 +67,17 @@ def _errors_exception_handler(exc: Exception, context: dict) -> APIResponse | No
     return response
 
 
+class JSONOnly(BaseContentNegotiation):
+    """Always JSON, whatever the Accept header says: a respondent's text is never
+    rendered into an HTML page here, and a sloppy client still gets its answer (not 406)."""
+
+    def select_parser(self, request, parsers):
+        return DefaultContentNegotiation().select_parser(request, parsers)
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class StrictJSONParser(JSONParser):
     """DRF's JSON parser, also refusing bodies nested too deep for Python's json module
     (which raises RecursionError, not ValueError, and would otherwise give a 500)."""
@@ -115,6 +127,7 @@ class SurveyDefinitionView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
 
     @extend_schema(
         operation_id="survey_definition",
@@ -142,6 +155,7 @@ class ResponseCreateView(APIView):
     # JSON in and out only: no browsable HTML page that could echo a respondent's text.
     parser_classes = [StrictJSONParser]
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
 
     def get_exception_handler(self):
         return _errors_exception_handler

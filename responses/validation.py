@@ -217,13 +217,23 @@ def _clean_date(question: QuestionDef, value: Any) -> date:
 def _clean_text(question: QuestionDef, value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid("Enter text.")
-    if "\x00" in value:
+    # NUL and lone surrogates (legal in JSON as "\u0000" and "\ud800") cannot be stored
+    # as text by PostgreSQL or encoded as UTF-8: refuse them rather than fail on write.
+    if "\x00" in value or _has_surrogate(value):
         raise Invalid("The text contains a character that is not allowed.")
     text = value.strip()
     limit = question.max_length or DEFAULT_MAX_LENGTH[question.type]
     if len(text) > limit:
         raise Invalid(f"Enter at most {limit} characters (you entered {len(text)}).")
     return text
+
+
+def _has_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _clean_email(question: QuestionDef, value: Any) -> str:

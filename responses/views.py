@@ -1,2 +1,487 @@
-def survey_form(request, slug):  # placeholder: the respondent form is being written
-    raise NotImplementedError
+"""The respondent's HTML form: one page at a time, each page saved as a partial response,
+the last one completed through `response_submit` (the one way a response becomes
+complete, shared with the JSON API).
+
+Public at /s/<slug>/ on the open version; the same flow runs for staff as a test mode
+preview of any version at /s/<slug>/preview/<version_id>/, whose responses are marked
+`is_test` and never counted. A respondent's partial response is found through a resume
+token kept in a cookie (and shown as a link): responses carry no account.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from responses.forms import SurveyPageForm, condition_json, initial_values
+from responses.models import Response
+from responses.ratelimit import submission_allowed
+from responses.services import (
+    ResponseLocked,
+    SubmissionConflict,
+    new_resume_token,
+    raw_answers,
+    response_save_page,
+    response_submit,
+    stored_answers,
+    token_hash,
+)
+from responses.validation import validate_answers
+from surveys import conditions
+from surveys.definition import QuestionDef
+from surveys.models import Survey, SurveyVersion
+from surveys.selectors import CompiledVersion, compiled_version, latest_version
+
+COOKIE_MAX_AGE = 30 * 24 * 3600
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+@dataclass
+class Flow:
+    """Where a run of the form happens: the public link, or a staff preview (test mode)."""
+
+    survey: Survey
+    preview_version: SurveyVersion | None = None
+
+    @property
+    def is_test(self) -> bool:
+        return self.preview_version is not None
+
+    @property
+    def cookie_name(self) -> str:
+        if self.is_test:
+            return f"preview-{self.survey.slug}-{self.preview_version.pk}"
+        return f"resume-{self.survey.slug}"
+
+    def _args(self, *extra) -> list:
+        base = [self.survey.slug, self.preview_version.pk] if self.is_test else [self.survey.slug]
+        return base + list(extra)
+
+    def url(self, name: str, *extra) -> str:
+        return reverse(f"responses:{'preview_' if self.is_test else ''}{name}", args=self._args(*extra))
+
+    @property
+    def form_url(self) -> str:
+        return reverse("responses:preview", args=self._args()) if self.is_test else self.url("form")
+
+
+# --- Views ----------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
+    flow = Flow(survey=get_object_or_404(Survey, slug=slug))
+    response, token, adopted = _find_response(request, flow)
+    if response is None or not response.is_complete:
+        refusal = _refusal(request, flow.survey)
+        if refusal is not None:
+            return refusal
+    version = response.version if response is not None else flow.survey.open_version()
+    return _run(request, flow, version, response, token, adopted)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey_preview(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
+    flow = _preview_flow(request, slug, version_id)
+    response, token, adopted = _find_response(request, flow)
+    return _run(request, flow, flow.preview_version, response, token, adopted)
+
+
+@never_cache
+def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    flow = Flow(survey=get_object_or_404(Survey, slug=slug))
+    return _thanks(request, flow)
+
+
+@never_cache
+@login_required
+def preview_thanks(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
+    return _thanks(request, _preview_flow(request, slug, version_id))
+
+
+def survey_resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    return _resume(request, Flow(survey=get_object_or_404(Survey, slug=slug)), token)
+
+
+@login_required
+def preview_resume(request: HttpRequest, slug: str, version_id: int, token: str) -> HttpResponse:
+    return _resume(request, _preview_flow(request, slug, version_id), token)
+
+
+@login_required
+@require_POST
+def preview_restart(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
+    """Start a new test response (the current one stays until test responses are deleted)."""
+    flow = _preview_flow(request, slug, version_id)
+    http_response = redirect(flow.form_url)
+    http_response.delete_cookie(flow.cookie_name)
+    return http_response
+
+
+@login_required
+@require_POST
+def delete_test_responses(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
+    flow = _preview_flow(request, slug, version_id, permission="surveys.change_survey")
+    # Test responses are never counted, so deleting them touches no result.
+    deleted = Response.objects.filter(survey=flow.survey, is_test=True).delete()[1].get(Response._meta.label, 0)
+    messages.success(request, f"Deleted {deleted} test response{'' if deleted == 1 else 's'}.")
+    http_response = redirect(flow.form_url)
+    http_response.delete_cookie(flow.cookie_name)
+    return http_response
+
+
+# --- Finding the survey, the version and the respondent's response ----------------------
+
+
+def _preview_flow(request: HttpRequest, slug: str, version_id: int, permission: str = "") -> Flow:
+    user = request.user
+    if not (user.is_staff and user.has_perm("surveys.view_survey")):
+        raise PermissionDenied
+    if permission and not user.has_perm(permission):
+        raise PermissionDenied
+    survey = get_object_or_404(Survey, slug=slug)
+    version = get_object_or_404(SurveyVersion, pk=version_id, survey=survey)
+    return Flow(survey=survey, preview_version=version)
+
+
+def _cookie_response(request: HttpRequest, flow: Flow) -> tuple[Response | None, str | None]:
+    token = request.COOKIES.get(flow.cookie_name, "")
+    if not _TOKEN_RE.fullmatch(token):
+        return None, None
+    return _response_by_token(flow, token), token
+
+
+def _response_by_token(flow: Flow, token: str) -> Response | None:
+    responses = Response.objects.select_related("version").filter(
+        survey=flow.survey, is_test=flow.is_test, resume_token_hash=token_hash(token)
+    )
+    if flow.is_test:
+        responses = responses.filter(version=flow.preview_version)
+    return responses.first()
+
+
+def _find_response(request: HttpRequest, flow: Flow) -> tuple[Response | None, str | None, bool]:
+    """The respondent's response, its resume token, and whether it was adopted through
+    the posted submission id rather than the cookie.
+
+    Adoption covers a double-clicked first page: the browser drops the first answer
+    (and the cookie it set) and shows the second, which found the response the first
+    created. The submission id is as private as the resume link beside it on the page.
+    """
+    response, token = _cookie_response(request, flow)
+    if response is not None:
+        return response, token, False
+    if request.method != "POST":
+        return None, None, False
+    submission_id = _uuid(request.POST.get("submission_id"))
+    if submission_id is None:
+        return None, None, False
+    existing = (
+        Response.objects.select_related("version").filter(survey=flow.survey, submission_id=submission_id).first()
+    )
+    if existing is None or existing.is_test != flow.is_test:
+        return None, None, False
+    if flow.is_test and existing.version_id != flow.preview_version.pk:
+        return None, None, False
+    return existing, None, True
+
+
+def _refusal(request: HttpRequest, survey: Survey) -> HttpResponse | None:
+    """The page that answers instead of the form when the survey takes no responses."""
+    now = timezone.now()
+    if survey.open_version() is None:
+        return _unavailable(request, survey, "closed", 410)
+    if survey.opens_at and now < survey.opens_at:
+        return _unavailable(request, survey, "not_yet_open", 403)
+    if survey.closes_at and now >= survey.closes_at:
+        return _unavailable(request, survey, "past_close", 410)
+    if survey.response_cap is not None:
+        completed = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, is_test=False).count()
+        if completed >= survey.response_cap:
+            return _unavailable(request, survey, "full", 410)
+    return None
+
+
+def _unavailable(request: HttpRequest, survey: Survey, reason: str, status: int) -> HttpResponse:
+    return render(request, "responses/unavailable.html", {"survey": survey, "reason": reason}, status=status)
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value and len(value) <= 64 else None
+    except ValueError:
+        return None
+
+
+def _ip_address(request: HttpRequest) -> str | None:
+    if not settings.STORE_IP_ADDRESS:
+        return None
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        return None
+
+
+# --- Pages and their visibility ---------------------------------------------------------
+
+
+def _effective(compiled: CompiledVersion, stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored answers that still count: answers to questions that earlier changes
+    have hidden drop out, exactly as they will at submission."""
+    cleaned, _ = validate_answers(compiled, raw_answers(stored), hidden="drop", enforce_required=False)
+    return cleaned
+
+
+def _page_questions(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> list[tuple[QuestionDef, Any]]:
+    """The questions rendered on a page with the condition the browser still has to
+    evaluate (None when always shown). Conditions on earlier pages are settled here; a
+    question depending on its own page is rendered, so the form works without scripts."""
+    page_condition = compiled.page_conditions[index]
+    if page_condition is not None and not conditions.evaluate(page_condition, answers):
+        return []
+    definition = compiled.definition
+    page = definition.pages[index]
+    codes = [q.code for q in page.questions]
+    shown = []
+    for question in page.questions:
+        node = compiled.question_conditions.get(question.code)
+        condition = True if node is None else condition_json(node, codes, answers, definition.questions)
+        if condition is not False:
+            shown.append((question, None if condition is True else condition))
+    return shown
+
+
+def _shown(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> bool:
+    return bool(_page_questions(compiled, answers, index))
+
+
+def _next_page(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> int | None:
+    return next((i for i in range(index + 1, len(compiled.definition.pages)) if _shown(compiled, answers, i)), None)
+
+
+def _previous_page(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> int | None:
+    return next((i for i in range(index - 1, -1, -1) if _shown(compiled, answers, i)), None)
+
+
+def _resolve_page(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> int:
+    """The page to show for a stored position: itself if shown, else the next shown one,
+    else the last shown one before it."""
+    index = min(max(index, 0), len(compiled.definition.pages) - 1)
+    if _shown(compiled, answers, index):
+        return index
+    following = _next_page(compiled, answers, index)
+    if following is not None:
+        return following
+    previous = _previous_page(compiled, answers, index)
+    return previous if previous is not None else 0
+
+
+def _posted_page(value: Any, count: int) -> int | None:
+    if not isinstance(value, str) or not value.isdigit() or len(value) > 4:
+        return None
+    index = int(value)
+    return index if index < count else None
+
+
+# --- The flow ---------------------------------------------------------------------------
+
+
+def _run(request, flow: Flow, version: SurveyVersion, response: Response | None, token: str | None,
+         adopted: bool) -> HttpResponse:
+    compiled = compiled_version(version)
+    if request.method == "POST":
+        if not submission_allowed(request):
+            return render(request, "responses/unavailable.html",
+                          {"survey": flow.survey, "reason": "rate_limited", "flow": flow}, status=429)
+        return _post(request, flow, version, compiled, response, token, adopted)
+    if response is not None and response.is_complete:
+        return _completed(request, flow)
+    stored = stored_answers(compiled, response) if response else {}
+    answers = _effective(compiled, stored)
+    index = _resolve_page(compiled, answers, response.current_page if response else 0)
+    questions = _page_questions(compiled, answers, index)
+    form = _form(questions, initial=initial_values([q for q, _ in questions], raw_answers(stored)))
+    submission_id = response.submission_id if response else uuid.uuid4()
+    return _render_page(request, flow, compiled, answers, index, form, submission_id, token)
+
+
+def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion, response: Response | None,
+          token: str | None, adopted: bool) -> HttpResponse:
+    definition = compiled.definition
+    stored = stored_answers(compiled, response) if response else {}
+    answers = _effective(compiled, stored)
+    current = _resolve_page(compiled, answers, response.current_page if response else 0)
+    index = _posted_page(request.POST.get("page"), len(definition.pages))
+    # A page is only taken if the respondent has reached it and it is shown for their
+    # answers; anything else (a stale tab, a forged number) goes back to where they are.
+    if index is None or index > current or not _shown(compiled, answers, index):
+        return redirect(flow.form_url)
+    back = request.POST.get("action") == "back"
+    if response is not None and response.is_complete and (back or _next_page(compiled, answers, index) is not None):
+        return redirect(flow.form_url)
+
+    questions = _page_questions(compiled, answers, index)
+    form = _form(questions, data=request.POST)
+    page_codes = [q.code for q in definition.pages[index].questions]
+    cleaned, errors = validate_answers(
+        compiled, form.raw_answers(), pages=[index], known=answers, hidden="drop", enforce_required=not back
+    )
+    page_answers = {code: cleaned[code] for code in page_codes if code in cleaned}
+    merged = {code: value for code, value in stored.items() if code not in page_codes} | page_answers
+    merged_answers = _effective(compiled, merged)
+
+    submission_id = response.submission_id if response else _uuid(request.POST.get("submission_id"))
+    if submission_id is None:
+        # Without its id a first page could be stored twice (a double click): ask again.
+        unplaced = form.add_validation_errors(errors)
+        unplaced.append("Your answers could not be saved. Please check them and continue again.")
+        return _render_page(request, flow, compiled, answers, index, form, uuid.uuid4(), token, unplaced)
+
+    def save(next_page: int) -> tuple[Response, str | None]:
+        saved, new_token = response_save_page(
+            survey=flow.survey, version=version, submission_id=submission_id, page_index=index,
+            cleaned_page=page_answers, page_codes=page_codes, next_page=next_page, response=response,
+            is_test=flow.is_test, ip_address=_ip_address(request),
+        )
+        return saved, new_token or (_rotate_token(saved) if adopted else None)
+
+    try:
+        if back:
+            previous = _previous_page(compiled, merged_answers, index)
+            if previous is None:
+                return redirect(flow.form_url)
+            _, new_token = save(previous)
+            return _with_cookie(redirect(flow.form_url), request, flow, new_token)
+        if errors:
+            unplaced = form.add_validation_errors(errors)
+            return _render_page(request, flow, compiled, answers, index, form, submission_id, token, unplaced)
+        following = _next_page(compiled, merged_answers, index)
+        if following is not None:
+            _, new_token = save(following)
+            return _with_cookie(redirect(flow.form_url), request, flow, new_token)
+        if response is None:
+            response, new_token = save(index)
+        else:
+            new_token = _rotate_token(response) if adopted else None
+        result = response_submit(
+            survey=flow.survey, version=response.version, submission_id=response.submission_id,
+            answers=raw_answers(merged), response=response, hidden="drop", is_test=response.is_test,
+            ip_address=_ip_address(request),
+        )
+    except (ResponseLocked, SubmissionConflict):
+        # Completed meanwhile (another tab, a double click with other answers): it stays as it was.
+        return redirect(flow.form_url)
+    if result.errors:
+        unplaced = form.add_validation_errors(result.errors)
+        unplaced = _name_questions(compiled, form, result.errors) if unplaced else []
+        return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced)
+    return _with_cookie(redirect(flow.url("thanks")), request, flow, new_token)
+
+
+def _name_questions(compiled: CompiledVersion, form: SurveyPageForm, errors: dict[str, list[str]]) -> list[str]:
+    """Submission errors of other pages (possible only when an earlier page changed in
+    another tab), each naming its question."""
+    questions = compiled.definition.questions
+    named = []
+    for key, key_messages in errors.items():
+        if key in form.fields:
+            continue
+        question = questions.get(key.split(".", 1)[0])
+        label = question.label if question else key
+        named.extend(f"“{label}”: {message} Go back to change it." for message in key_messages)
+    return named
+
+
+def _rotate_token(response: Response) -> str:
+    token, hashed = new_resume_token()
+    Response.objects.filter(pk=response.pk).update(resume_token_hash=hashed)
+    return token
+
+
+def _with_cookie(http_response: HttpResponse, request: HttpRequest, flow: Flow, token: str | None) -> HttpResponse:
+    if token:
+        http_response.set_cookie(
+            flow.cookie_name, token, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
+        )
+    return http_response
+
+
+def _form(questions: list[tuple[QuestionDef, Any]], **kwargs) -> SurveyPageForm:
+    return SurveyPageForm(
+        questions=[q for q, _ in questions],
+        conditions_json={q.code: condition for q, condition in questions if condition is not None},
+        **kwargs,
+    )
+
+
+def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[str, Any], index: int,
+                 form: SurveyPageForm, submission_id: uuid.UUID, token: str | None,
+                 page_errors: list[str] | None = None) -> HttpResponse:
+    definition = compiled.definition
+    shown = [i for i in range(len(definition.pages)) if i == index or _shown(compiled, answers, i)]
+    number, total = shown.index(index) + 1, len(shown)
+    context = {
+        "flow": flow,
+        "definition": definition,
+        "page": definition.pages[index],
+        "page_index": index,
+        "page_number": number,
+        "page_count": total,
+        "progress": round(100 * number / total),
+        "is_first": _previous_page(compiled, answers, index) is None,
+        "is_last": _next_page(compiled, answers, index) is None,
+        "form": form,
+        "error_summary": form.error_summary(),
+        "page_errors": page_errors or [],
+        "submission_id": submission_id,
+        "resume_url": request.build_absolute_uri(flow.url("resume", token)) if token else "",
+        **_preview_context(request, flow),
+    }
+    return render(request, "responses/form.html", context)
+
+
+def _preview_context(request, flow: Flow) -> dict:
+    if not flow.is_test:
+        return {}
+    return {
+        "test_response_count": Response.objects.filter(survey=flow.survey, is_test=True).count(),
+        "can_delete_tests": request.user.has_perm("surveys.change_survey"),
+    }
+
+
+def _completed(request, flow: Flow) -> HttpResponse:
+    return render(request, "responses/completed.html",
+                  {"flow": flow, "survey": flow.survey, **_preview_context(request, flow)})
+
+
+def _thanks(request, flow: Flow) -> HttpResponse:
+    response, _ = _cookie_response(request, flow)
+    version = response.version if response else flow.preview_version or latest_version(flow.survey)
+    context = {"flow": flow, "survey": flow.survey, "thank_you": version.thank_you if version else "",
+               **_preview_context(request, flow)}
+    return render(request, "responses/thanks.html", context)
+
+
+def _resume(request, flow: Flow, token: str) -> HttpResponse:
+    response = _response_by_token(flow, token) if _TOKEN_RE.fullmatch(token) else None
+    if response is None:
+        return render(request, "responses/unavailable.html",
+                      {"survey": flow.survey, "reason": "bad_resume_link", "flow": flow}, status=404)
+    return _with_cookie(redirect(flow.form_url), request, flow, token)

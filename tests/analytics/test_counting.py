@@ -1,0 +1,235 @@
+"""Counting in-process: exactly once, moderation in and out, reconciliation, and a
+property test that any interleaving leaves the tables equal to the full recompute."""
+
+import uuid
+
+import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics.counting import response_count
+from analytics.models import BaseCount, CellCount, FindingCount, NumberCount, SurveyCounter
+from analytics.recompute import _stored_counts, expected_counts, expected_finding, survey_reconcile
+from analytics.tasks import sweep_uncounted_task
+from responses.models import Response, UncountedResponse
+from responses.moderation import response_delete, response_exclude, response_restore
+from responses.services import response_submit
+from surveys.models import Finding
+from tests.analytics.dataset import answers, submit_and_count
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_exact(survey) -> None:
+    expected, total = expected_counts(survey.pk)
+    stored = _stored_counts(survey.pk)
+    for table in ("cells", "bases", "numbers"):
+        assert +stored[table] == +expected[table], table
+    for finding in Finding.objects.filter(survey=survey):
+        row = FindingCount.objects.filter(finding=finding).first()
+        assert ((row.base, row.target) if row else (0, 0)) == expected_finding(finding), finding.code
+    counter = SurveyCounter.objects.filter(survey=survey).first()
+    assert (counter.responses_counted if counter else 0) == total
+
+
+def _submit(survey, data, **kwargs):
+    result = response_submit(
+        survey=survey, version=survey.open_version(), submission_id=uuid.uuid4(), answers=data, **kwargs
+    )
+    assert result.ok, result.errors
+    return result.response
+
+
+def test_it_counts_cells_bases_and_segments(demo_survey):
+    submit_and_count(demo_survey, answers(role="it", company_twitter="none", barriers=["roi", "security"]))
+    submit_and_count(demo_survey, answers(role="business", company_twitter="none", barriers=[]))
+    version = demo_survey.open_version()
+    q = {x.code: x for x in version.questions.all()}
+    none = q["company_usage"].choices.get(code="none")
+    twitter = q["company_usage"].rows.get(code="twitter")
+    it = q["role"].choices.get(code="it")
+    assert CellCount.objects.get(question_id=q["company_usage"].pk, row_id=twitter.pk, choice_id=none.pk,
+                                 segment_choice_id=0).n == 2
+    assert CellCount.objects.get(question_id=q["company_usage"].pk, row_id=twitter.pk, choice_id=none.pk,
+                                 segment_choice_id=it.pk).n == 1
+    # An optional multiple-choice question left empty is outside its base.
+    assert BaseCount.objects.get(question_id=q["barriers"].pk, row_id=0, segment_choice_id=0).n == 1
+    assert_exact(demo_survey)
+
+
+def test_it_counts_a_response_once_however_often_asked(demo_survey):
+    response = _submit(demo_survey, answers(role="it"))
+    assert response_count(response.pk)
+    assert not response_count(response.pk)
+    assert not response_count(response.pk)
+    assert SurveyCounter.objects.get(survey=demo_survey).responses_counted == 1
+    assert_exact(demo_survey)
+
+
+def test_it_never_counts_test_responses(demo_survey):
+    response = _submit(demo_survey, answers(role="it"), is_test=True)
+    assert not UncountedResponse.objects.filter(response=response).exists()
+    assert not response_count(response.pk)
+    assert not CellCount.objects.exists()
+    assert_exact(demo_survey)
+
+
+def test_it_takes_an_excluded_response_out_and_puts_it_back_on_restore(demo_survey):
+    keep = submit_and_count(demo_survey, answers(role="it", twitter="never"))
+    drop = submit_and_count(demo_survey, answers(role="it", twitter="never"))
+    response_exclude(response=drop, reason="speeder: 40 seconds")
+    finding = FindingCount.objects.get(finding__code="it_never_twitter")
+    assert (finding.base, finding.target) == (1, 1)
+    assert_exact(demo_survey)
+    response_restore(response=drop)
+    assert UncountedResponse.objects.filter(response=drop).exists()
+    assert response_count(drop.pk)
+    finding.refresh_from_db()
+    assert (finding.base, finding.target) == (2, 2)
+    assert_exact(demo_survey)
+    assert keep.pk != drop.pk
+
+
+def test_it_excludes_a_response_not_yet_counted_without_counting_it(demo_survey):
+    response = _submit(demo_survey, answers(role="it"))
+    response_exclude(response=response, reason="duplicate person")
+    assert not response_count(response.pk)
+    assert SurveyCounter.objects.filter(survey=demo_survey, responses_counted__gt=0).count() == 0
+    assert_exact(demo_survey)
+
+
+def test_it_takes_a_deleted_response_out(demo_survey):
+    response = submit_and_count(demo_survey, answers(role="business"))
+    submit_and_count(demo_survey, answers(role="it"))
+    response_delete(response=response)
+    assert SurveyCounter.objects.get(survey=demo_survey).responses_counted == 1
+    assert_exact(demo_survey)
+
+
+def test_it_sweeps_responses_whose_task_never_ran(demo_survey, monkeypatch):
+    from analytics import tasks
+
+    monkeypatch.setattr(tasks, "SWEEP_GRACE", tasks.SWEEP_GRACE * 0)
+    for _ in range(3):
+        _submit(demo_survey, answers(role="it"))
+    assert sweep_uncounted_task() == 3
+    assert not UncountedResponse.objects.exists()
+    assert_exact(demo_survey)
+
+
+def test_it_repairs_and_records_drift(demo_survey):
+    for role in ("it", "business", "it"):
+        submit_and_count(demo_survey, answers(role=role))
+    cell = CellCount.objects.filter(segment_choice_id=0).order_by("pk").first()
+    cell.n += 7
+    cell.save()
+    BaseCount.objects.filter(row_id=0).order_by("pk").first().delete()
+    run = survey_reconcile(survey_id=demo_survey.pk)
+    assert run.cells_repaired == 2
+    repairs = {r.table: r for r in run.repairs.all()}
+    assert repairs["cells"].found == repairs["cells"].expected + 7
+    assert repairs["cells"].key.startswith("v1 ")
+    assert repairs["bases"].found == 0
+    assert SurveyCounter.objects.get(survey=demo_survey).last_reconciled_at is not None
+    assert_exact(demo_survey)
+    assert survey_reconcile(survey_id=demo_survey.pk).cells_repaired == 0
+
+
+def test_it_recomputes_from_the_command_line(demo_survey, capsys):
+    submit_and_count(demo_survey, answers(role="it"))
+    CellCount.objects.all().delete()
+    call_command("recompute_analytics", "ddiq-2010")
+    out = capsys.readouterr().out
+    assert "ddiq-2010:" in out and "repaired" in out
+    assert_exact(demo_survey)
+
+
+def test_it_recomputes_an_edited_finding(demo_survey):
+    from analytics.recompute import finding_recompute
+
+    submit_and_count(demo_survey, answers(role="it", barriers=["roi"]))
+    submit_and_count(demo_survey, answers(role="it", barriers=["security"]))
+    finding = Finding.objects.create(
+        survey=demo_survey, code="it_roi", statement="IT leaders held back by ROI", base_condition="role = it",
+        target_condition="barriers has roi",
+    )
+    row = finding_recompute(finding_id=finding.pk)
+    assert (row.base, row.target) == (2, 1)
+    assert_exact(demo_survey)
+
+
+def test_it_counts_numbers_for_numeric_questions(db):
+    from surveys.definition_files import definition_from_data
+    from surveys.services import survey_import
+
+    version, _ = survey_import(definition=definition_from_data({
+        "slug": "nps", "title": "NPS", "status": "open",
+        "pages": [{"questions": [
+            {"code": "team", "type": "single", "label": "Team", "segment": True, "required": True,
+             "choices": [{"code": "a", "label": "A"}, {"code": "b", "label": "B"}]},
+            {"code": "score", "type": "rating", "label": "Score"},
+            {"code": "age", "type": "integer", "label": "Age", "min": 18, "max": 99},
+        ]}],
+        "findings": [{"code": "promoters", "statement": "Promoters", "base": "score >= 0", "target": "score >= 9"}],
+    }))
+    survey = version.survey
+    for team, score, age in (("a", 10, 30), ("a", 6, 40), ("b", 9, 30)):
+        submit_and_count(survey, {"team": team, "score": score, "age": age})
+    assert NumberCount.objects.get(value=30, segment_choice_id=0).n == 2
+    assert FindingCount.objects.get(finding__code="promoters").target == 2
+    assert_exact(survey)
+
+
+# --- any interleaving equals the full recompute --------------------------------------
+
+_steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("submit"), st.sampled_from(["it", "business"]), st.sampled_from(["never", "daily"]),
+                  st.sampled_from(["none", "some"]), st.lists(st.sampled_from(["roi", "security", "policy"]),
+                                                               unique=True, max_size=2)),
+        st.tuples(st.just("count"), st.integers(0, 30)),
+        st.tuples(st.just("duplicate"), st.integers(0, 30)),
+        st.tuples(st.just("exclude"), st.integers(0, 30)),
+        st.tuples(st.just("restore"), st.integers(0, 30)),
+        st.tuples(st.just("delete"), st.integers(0, 30)),
+        st.tuples(st.just("test"), st.sampled_from(["it", "business"])),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(steps=_steps)
+def test_it_stays_equal_to_the_full_recompute_under_any_interleaving(demo_survey, steps):
+    Response.objects.filter(survey=demo_survey).delete()
+    for model in (CellCount, BaseCount, NumberCount, FindingCount, SurveyCounter):
+        model.objects.all().delete()
+    made: list[Response] = []
+    for step in steps:
+        kind = step[0]
+        pick = made[step[1] % len(made)] if made and isinstance(step[1], int) else None
+        if kind == "submit":
+            made.append(_submit(demo_survey, answers(role=step[1], twitter=step[2], company_twitter=step[3],
+                                                     barriers=step[4])))
+        elif kind == "test":
+            _submit(demo_survey, answers(role=step[1]), is_test=True)
+        elif pick is None:
+            continue
+        elif kind in ("count", "duplicate"):
+            response_count(pick.pk)
+            if kind == "duplicate":  # a redelivered task
+                response_count(pick.pk)
+        elif kind == "exclude" and Response.objects.filter(pk=pick.pk, excluded_at__isnull=True).exists():
+            response_exclude(response=pick, reason="property test")
+        elif kind == "restore" and Response.objects.filter(pk=pick.pk, excluded_at__isnull=False).exists():
+            response_restore(response=pick)
+        elif kind == "delete" and Response.objects.filter(pk=pick.pk).exists():
+            response_delete(response=pick)
+            made.remove(pick)
+    assert_exact(demo_survey)
+    # Counting what is left changes nothing about exactness either.
+    for response_id in list(UncountedResponse.objects.values_list("response_id", flat=True)):
+        response_count(response_id)
+    assert_exact(demo_survey)
