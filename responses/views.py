@@ -439,6 +439,7 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
     number, total = shown.index(index) + 1, len(shown)
     context = {
         "flow": flow,
+        "survey": flow.survey,
         "definition": definition,
         "page": definition.pages[index],
         "page_index": index,

@@ -136,7 +136,11 @@ class SurveyVersionAdmin(nested_admin.NestedModelAdmin):
     def preview_link(self, obj: SurveyVersion) -> str:
         if obj.pk is None:
             return "-"
-        return format_html('<a href="{}">Preview</a>', reverse("surveys:preview", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">Preview</a> · <a href="{}">Try it (test mode)</a>',
+            reverse("surveys:preview", args=[obj.pk]),
+            reverse("responses:preview", args=[obj.survey.slug, obj.pk]),
+        )
 
     def save_formset(self, request, form, formset, change):
         # A question added under a page belongs to that page's version.

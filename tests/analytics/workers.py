@@ -1,0 +1,224 @@
+"""Extra Celery worker and beat processes, and a private redis-server, for the fault tests.
+
+Processes are started like the session worker in tests/conftest.py (the test database, the
+configured broker), each in its own session so that stopping one also reaps its pool
+children, with its output in a log file that a failing test can show. Use them as context
+managers: they are always stopped, whatever the test does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from celery import Celery
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).parent / "celery")
+_READY = re.compile(r"@\S+ ready\.")
+
+
+def celery_env(**extra: str) -> dict[str, str]:
+    """The environment of a worker on the test database and the configured broker."""
+    from django.conf import settings
+
+    from tests.conftest import _database_url
+
+    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    if settings.CELERY_BROKER_URL == "filesystem://":
+        env.pop("CELERY_BROKER_URL")
+    env.pop("ANALYTICS_HOLD_DIR", None)
+    env.update(extra)
+    return env
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"
+
+
+def _spawn(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen(args, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """Warm shutdown (SIGTERM), then SIGKILL; and whatever is left of its process group
+    (prefork children whose parent was killed) goes too."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@contextmanager
+def worker_process(
+    name: str,
+    log_dir: Path,
+    *,
+    queues: tuple[str, ...] = ("celery",),
+    concurrency: int = 1,
+    env: dict[str, str] | None = None,
+    ready_timeout: float = 60,
+) -> Iterator[subprocess.Popen]:
+    """A `celery worker` consuming `queues`, yielded once it reports ready."""
+    log = log_dir / f"worker-{name}.log"
+    args = [
+        CELERY, "-A", "config", "worker", "--loglevel", "INFO", "--pool", "prefork",
+        "--concurrency", str(concurrency), "-n", f"{name}@%h", "-Q", ",".join(queues),
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]
+    proc = _spawn(args, log, env or celery_env())
+    try:
+        deadline = time.monotonic() + ready_timeout
+        while not _READY.search(log.read_text(errors="replace")):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"worker {name} did not start:\n{log_tail(log)}")
+            time.sleep(0.1)
+        yield proc
+    finally:
+        stop_process(proc)
+
+
+@contextmanager
+def beat_process(log_dir: Path, *, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+    """`celery beat` with its schedule file in `log_dir` (a fresh schedule: every entry
+    first runs one interval after start)."""
+    log = log_dir / "beat.log"
+    args = [CELERY, "-A", "config", "beat", "--loglevel", "INFO", "-s", str(log_dir / "beat-schedule")]
+    proc = _spawn(args, log, env or celery_env())
+    try:
+        yield proc
+    finally:
+        stop_process(proc)
+
+
+def pool_children(pid: int) -> list[int]:
+    """Pids of the direct children of `pid` (a prefork worker's pool processes)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A private `redis-server` without persistence: stopping it loses every queued task,
+    as a crashed broker would."""
+
+    def __init__(self, directory: Path):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.binary = binary
+        self.directory = directory
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10) -> None:
+        import redis
+
+        args = [
+            self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", str(self.directory),
+        ]
+        self.proc = _spawn(args, self.directory / "redis.log", dict(os.environ))
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not start:\n{log_tail(self.directory / 'redis.log')}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop_process(self.proc, timeout=5)
+            self.proc = None
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _reset_producers(app: Celery) -> None:
+    # The app caches its connection and producer pools for the first broker URL it used.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def app_broker(app: Celery, url: str) -> Iterator[None]:
+    """Point this process's Celery app at another broker for the duration."""
+    saved = app.conf.broker_url
+    _reset_producers(app)
+    app.conf.broker_url = url
+    try:
+        yield
+    finally:
+        _reset_producers(app)
+        app.conf.broker_url = saved
+
+
+def _unacked(channel) -> dict[bytes, str]:
+    """Redis only: delivery tag -> routing key of the messages delivered but not acked."""
+    client = channel.client
+    return {tag: json.loads(raw)[2] for tag, raw in client.hgetall(channel.unacked_key).items()}
+
+
+def broker_pending(app: Celery, queue: str = "celery") -> int:
+    """Messages of `queue` not yet done: waiting in the queue, or (Redis) delivered to a
+    worker and not acknowledged yet, which with late acks means still running."""
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        waiting = channel._size(queue)
+        if conn.transport.driver_type != "redis":
+            return waiting
+        return waiting + sum(1 for key in _unacked(channel).values() if key == queue)
+
+
+def broker_forget(app: Celery, queue: str) -> None:
+    """Drop the messages of a test's private queue, including (Redis) the one a killed
+    worker took and never acknowledged, so that no later run ever receives it."""
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        channel.queue_purge(queue)
+        if conn.transport.driver_type == "redis":
+            for tag, key in _unacked(channel).items():
+                if key == queue:
+                    channel.client.hdel(channel.unacked_key, tag)
+                    channel.client.zrem(channel.unacked_index_key, tag)

@@ -1,0 +1,124 @@
+"""A respondent never waits on the broker: with Redis gone, submissions are still stored
+(with their uncounted marker, for the counting sweep) at normal speed.
+
+The test runs its own `redis-server` on a spare port and points the Celery app at it, so
+that it can stop the broker in the middle of the test without touching anything else."""
+
+import json
+import logging
+import shutil
+import socket
+import statistics
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from config.celery import app
+from responses import services
+from responses.models import UncountedResponse
+from tests.responses.test_api_submit import URL, demo_answers
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def _spare_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_listening(port: int, proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"redis-server exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail("redis-server did not start listening")
+
+
+def _use_broker(url: str, *, close_current: bool = False) -> None:
+    # The app keeps a connection pool and a producer pool for the broker it first used:
+    # drop both so that the next publish connects to `url`. Pools are shared through
+    # kombu's registry by URL, so only our own (on its spare port) may be closed.
+    if close_current and app._pool is not None:
+        app._pool.force_close_all()
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_broker():
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs the redis-server binary")
+    port = _spare_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--daemonize", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    original_url = app.conf.broker_url
+    try:
+        _wait_until_listening(port, proc)
+        _use_broker(f"redis://127.0.0.1:{port}/0")
+        services._broker_down_until = 0.0
+        yield proc, port
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
+        _use_broker(original_url, close_current=True)
+        services._broker_down_until = 0.0
+
+
+def _submit(client):
+    body = json.dumps({"submission_id": str(uuid.uuid4()), "answers": demo_answers()})
+    started = time.perf_counter()
+    r = client.post(URL, data=body, content_type="application/json")
+    return r, time.perf_counter() - started
+
+
+def _queued_task_names(port: int) -> list[str]:
+    import redis
+
+    queued = redis.Redis(host="127.0.0.1", port=port).lrange("celery", 0, -1)
+    return [json.loads(message)["headers"]["task"] for message in queued]
+
+
+def test_it_asks_for_counting_through_the_broker_when_it_is_up(demo_survey, client, redis_broker):
+    _, port = redis_broker
+
+    r, _ = _submit(client)
+
+    assert r.status_code == 201
+    assert _queued_task_names(port) == [services.COUNT_TASK]
+
+
+def test_it_takes_submissions_at_normal_speed_while_the_broker_is_down(demo_survey, client, redis_broker, caplog):
+    proc, port = redis_broker
+    r, _ = _submit(client)
+    assert r.status_code == 201 and _queued_task_names(port) == [services.COUNT_TASK]
+
+    proc.terminate()
+    proc.wait(timeout=10)
+    with caplog.at_level(logging.WARNING, logger="responses.services"):
+        results = [_submit(client) for _ in range(20)]
+
+    latencies = [seconds for _, seconds in results]
+    print(  # noqa: T201 -- reported with -s
+        f"\nbroker down: first {latencies[0] * 1000:.1f} ms, median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms"
+    )
+    assert [r.status_code for r, _ in results] == [201] * 20
+    ids = [r.json()["id"] for r, _ in results]
+    assert UncountedResponse.objects.filter(response_id__in=ids).count() == 20
+    assert max(latencies) < 0.5
+    assert statistics.median(latencies) < 0.1
+    # The failure was noticed and logged, once: later requests skip the broker for a while.
+    assert len([r for r in caplog.records if "Could not ask for counting" in r.getMessage()]) == 1
