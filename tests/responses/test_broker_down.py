@@ -122,3 +122,17 @@ def test_it_takes_submissions_at_normal_speed_while_the_broker_is_down(demo_surv
     assert statistics.median(latencies) < 0.1
     # The failure was noticed and logged, once: later requests skip the broker for a while.
     assert len([r for r in caplog.records if "Could not ask for counting" in r.getMessage()]) == 1
+
+
+def test_it_fails_fast_on_every_publish_while_the_broker_is_down(demo_survey, client, redis_broker, monkeypatch):
+    # Without the pause after a failure every submission tries the broker: each try must
+    # still fail at once (kombu must not retry the connection inside the request).
+    monkeypatch.setattr(services, "_BROKER_PAUSE_SECONDS", 0.0)
+    proc, _ = redis_broker
+    proc.terminate()
+    proc.wait(timeout=10)
+
+    results = [_submit(client) for _ in range(5)]
+
+    assert [r.status_code for r, _ in results] == [201] * 5
+    assert max(seconds for _, seconds in results) < 0.5
