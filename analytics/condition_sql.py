@@ -1,98 +1,111 @@
-"""Compiles a parsed condition to a SQL predicate over one response row.
+"""Compiles parsed conditions to SQL that counts responses in one pass over the answers.
 
-The predicate has the same two-valued meaning as `surveys.conditions.evaluate`: every
-comparison on an unanswered (or hidden) question or row is false, `not` is plain
-negation. Codes are resolved to the ids of one version, so a predicate is compiled per
-version; the caller restricts the responses to that version.
+A condition's leaves (comparisons) become per-answer predicates; grouping a response's
+answers and taking `MAX(CASE WHEN leaf THEN 1 ELSE 0 END)` gives, per response, whether
+some answer meets the leaf: the same two-valued meaning as `surveys.conditions.evaluate`
+(a comparison on an unanswered or hidden question is false; `not` is plain negation).
+The boolean structure is then applied to those per-response flags. One scan of the
+answer table serves every finding of a version, instead of a lookup per response.
+Codes are resolved to the ids of one version: compile per version.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db import connection
-
-from responses.models import Answer
 from surveys import conditions
 from surveys.selectors import CompiledVersion
 
-_NUMERIC_OPS = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_OPS = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
-def compile_condition(node: conditions.Node, compiled: CompiledVersion, response_alias: str = "r") -> tuple[str, list]:
-    """(sql, params) true for the responses of `compiled`'s version that meet `node`."""
-    answer_table = connection.ops.quote_name(Answer._meta.db_table)
-    return _Compiler(compiled, response_alias, answer_table).node(node)
+@dataclass
+class LeafSet:
+    """Leaves shared by several compiled conditions: (sql over answer alias `a`, params)."""
+
+    leaves: list[tuple[str, list]] = field(default_factory=list)
+
+    def add(self, sql: str, params: list) -> str:
+        key = (sql, params)
+        if key in self.leaves:
+            return f"l{self.leaves.index(key)}"
+        self.leaves.append(key)
+        return f"l{len(self.leaves) - 1}"
+
+    def flag_columns(self) -> tuple[str, list]:
+        """The per-response flag columns for a GROUP BY response query."""
+        if not self.leaves:
+            return "0 AS l_none", []
+        columns = [f"MAX(CASE WHEN {sql} THEN 1 ELSE 0 END) AS l{i}" for i, (sql, _) in enumerate(self.leaves)]
+        return ", ".join(columns), [p for _, params in self.leaves for p in params]
+
+
+def compile_condition(node: conditions.Node, compiled: CompiledVersion, leaves: LeafSet) -> str:
+    """A boolean SQL expression over the flag columns `l0, l1, ...` of `leaves`."""
+    return _Compiler(compiled, leaves).node(node)
 
 
 class _Compiler:
-    def __init__(self, compiled: CompiledVersion, alias: str, answer_table: str):
+    def __init__(self, compiled: CompiledVersion, leaves: LeafSet):
         self.compiled = compiled
-        self.alias = alias
-        self.answer_table = answer_table
+        self.leaves = leaves
 
-    def node(self, node: conditions.Node) -> tuple[str, list]:
+    def node(self, node: conditions.Node) -> str:
         if isinstance(node, conditions.And | conditions.Or):
-            parts = [self.node(operand) for operand in node.operands]
             joiner = " AND " if isinstance(node, conditions.And) else " OR "
-            return "(" + joiner.join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
+            return "(" + joiner.join(self.node(operand) for operand in node.operands) + ")"
         if isinstance(node, conditions.Not):
-            sql, params = self.node(node.operand)
-            return f"(NOT {sql})", params
+            return f"(NOT {self.node(node.operand)})"
         if isinstance(node, conditions.Has):
-            return self._choice_exists(node.ref, [node.value], negated=False)
+            return self._choices(node.ref, [node.value], negated=False)
         if isinstance(node, conditions.In):
-            return self._choice_or_value_in(node.ref, list(node.values), node.negated)
+            return self._in(node.ref, list(node.values), node.negated)
         return self._compare(node)
 
-    def _exists(self, ref: conditions.Ref, extra: str, params: list) -> tuple[str, list]:
+    def _leaf(self, ref: conditions.Ref, extra: str = "", params: list | None = None) -> str:
         question_id = self.compiled.question_ids.get(ref.question)
         if question_id is None:
-            return "(1 = 0)", []
-        sql = f"EXISTS (SELECT 1 FROM {self.answer_table} a WHERE a.response_id = {self.alias}.id AND a.question_id = %s"
-        args: list = [question_id]
+            return "(1 = 0)"
+        sql, args = "a.question_id = %s", [question_id]
         if ref.row is not None:
             row_id = self.compiled.row_ids.get((ref.question, ref.row))
             if row_id is None:
-                return "(1 = 0)", []
-            sql += " AND a.row_id = %s"
-            args.append(row_id)
-        return sql + extra + ")", args + params
+                return "(1 = 0)"
+            sql, args = sql + " AND a.row_id = %s", args + [row_id]
+        return f"({self.leaves.add(sql + extra, args + (params or []))} = 1)"
 
-    def _choice_ids(self, ref: conditions.Ref, values: list) -> list[int]:
-        ids = [self.compiled.choice_ids.get((ref.question, _code(v))) for v in values]
-        return [i for i in ids if i is not None]
-
-    def _question_type(self, ref: conditions.Ref) -> str:
+    def _kind(self, ref: conditions.Ref) -> str:
         question = self.compiled.definition.questions.get(ref.question)
         return question.type if question else ""
 
-    def _choice_exists(self, ref: conditions.Ref, values: list, negated: bool) -> tuple[str, list]:
-        ids = self._choice_ids(ref, values)
+    def _choices(self, ref: conditions.Ref, values: list, negated: bool) -> str:
+        ids = [self.compiled.choice_ids.get((ref.question, _code(v))) for v in values]
+        ids = [i for i in ids if i is not None]
         if not ids:
             # No such choice in this version: "= x" is false, "!= x" means "answered".
-            return self._exists(ref, "", []) if negated else ("(1 = 0)", [])
+            return self._leaf(ref, " AND a.choice_id IS NOT NULL") if negated else "(1 = 0)"
         marks = ", ".join(["%s"] * len(ids))
-        op = "NOT IN" if negated else "IN"
-        return self._exists(ref, f" AND a.choice_id {op} ({marks})", ids)
+        return self._leaf(ref, f" AND a.choice_id {'NOT IN' if negated else 'IN'} ({marks})", ids)
 
-    def _choice_or_value_in(self, ref: conditions.Ref, values: list, negated: bool) -> tuple[str, list]:
-        kind = self._question_type(ref)
-        if kind in ("single", "dropdown", "matrix"):
-            return self._choice_exists(ref, values, negated)
+    def _in(self, ref: conditions.Ref, values: list, negated: bool) -> str:
+        kind = self._kind(ref)
+        if kind in ("single", "dropdown", "matrix", "multiple"):
+            return self._choices(ref, values, negated)
         column = _column(kind)
         marks = ", ".join(["%s"] * len(values))
-        op = "NOT IN" if negated else "IN"
-        return self._exists(ref, f" AND a.{column} {op} ({marks})", [_param(kind, v) for v in values])
+        extra = f" AND a.{column} {'NOT IN' if negated else 'IN'} ({marks})"
+        return self._leaf(ref, extra, [_param(kind, v) for v in values])
 
-    def _compare(self, node: conditions.Compare) -> tuple[str, list]:
-        kind = self._question_type(node.ref)
-        if kind in ("single", "dropdown", "matrix"):
+    def _compare(self, node: conditions.Compare) -> str:
+        kind = self._kind(node.ref)
+        if kind in ("single", "dropdown", "matrix", "multiple"):
             if node.op not in ("=", "!="):
-                return "(1 = 0)", []
-            return self._choice_exists(node.ref, [node.value], negated=node.op == "!=")
+                return "(1 = 0)"
+            return self._choices(node.ref, [node.value], negated=node.op == "!=")
         column = _column(kind)
-        return self._exists(node.ref, f" AND a.{column} {_NUMERIC_OPS[node.op]} %s", [_param(kind, node.value)])
+        return self._leaf(node.ref, f" AND a.{column} {_OPS[node.op]} %s", [_param(kind, node.value)])
 
 
 def _code(value: str | Decimal) -> str:
@@ -110,9 +123,7 @@ def _column(kind: str) -> str:
 
 def _param(kind: str, value: str | Decimal):
     if kind in ("integer", "decimal", "rating"):
-        return Decimal(value) if isinstance(value, Decimal) else value
+        return value if isinstance(value, Decimal) else Decimal(value)
     if kind == "date":
-        from datetime import date
-
         return date.fromisoformat(str(value))
     return _code(value)

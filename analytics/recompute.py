@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.condition_sql import compile_condition
+from analytics.condition_sql import LeafSet, compile_condition
 from analytics.models import (
     TOTAL,
     BaseCount,
@@ -113,25 +113,44 @@ def _segment_question_ids(survey_id: int) -> list[int]:
     )
 
 
-def expected_finding(finding: Finding) -> tuple[int, int]:
-    """(base, target) of a finding from the raw answers, one compiled predicate per version."""
-    base_node, target_node = conditions.parse(finding.base_condition), conditions.parse(finding.target_condition)
-    responses = _q(Response._meta.db_table)
-    base_total = target_total = 0
-    versions = SurveyVersion.objects.filter(survey_id=finding.survey_id).exclude(status=SurveyVersion.Status.DRAFT)
+def expected_findings(survey_id: int, findings: list[Finding] | None = None) -> dict[int, tuple[int, int]]:
+    """(base, target) of each finding from the raw answers: per version, one GROUP BY over
+    the counted responses' answers yields every condition leaf as a per-response flag."""
+    if findings is None:
+        findings = list(Finding.objects.filter(survey_id=survey_id))
+    parsed = [(f.pk, conditions.parse(f.base_condition), conditions.parse(f.target_condition)) for f in findings]
+    totals = {pk: (0, 0) for pk, _, _ in parsed}
+    if not parsed:
+        return totals
+    responses, answers = _q(Response._meta.db_table), _q(Answer._meta.db_table)
+    versions = SurveyVersion.objects.filter(survey_id=survey_id).exclude(status=SurveyVersion.Status.DRAFT)
     for version in versions:
         compiled = compiled_version(version)
-        base_sql, base_params = compile_condition(base_node, compiled)
-        target_sql, target_params = compile_condition(target_node, compiled)
-        base, target = _rows(
-            f"SELECT COALESCE(SUM(CASE WHEN {base_sql} THEN 1 ELSE 0 END), 0), "
-            f"COALESCE(SUM(CASE WHEN {base_sql} AND {target_sql} THEN 1 ELSE 0 END), 0) "
-            f"FROM {responses} r WHERE r.version_id = %s AND {_counted_predicate()}",
-            [*base_params, *base_params, *target_params, version.pk, False],
+        leaves = LeafSet()
+        expressions = [
+            (pk, compile_condition(base, compiled, leaves), compile_condition(target, compiled, leaves))
+            for pk, base, target in parsed
+        ]
+        flags, flag_params = leaves.flag_columns()
+        sums = ", ".join(
+            f"COALESCE(SUM(CASE WHEN {b} THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN {b} AND {t} THEN 1 ELSE 0 END), 0)"
+            for _, b, t in expressions
+        )
+        row = _rows(
+            f"SELECT {sums} FROM (SELECT r.id, {flags} FROM {responses} r "
+            f"LEFT JOIN {answers} a ON a.response_id = r.id "
+            f"WHERE r.version_id = %s AND {_counted_predicate()} GROUP BY r.id) flags",
+            [*flag_params, version.pk, False],
         )[0]
-        base_total += int(base)
-        target_total += int(target)
-    return base_total, target_total
+        for i, (pk, _, _) in enumerate(expressions):
+            base, target = totals[pk]
+            totals[pk] = (base + int(row[2 * i]), target + int(row[2 * i + 1]))
+    return totals
+
+
+def expected_finding(finding: Finding) -> tuple[int, int]:
+    return expected_findings(finding.survey_id, [finding])[finding.pk]
 
 
 def _stored_counts(survey_id: int) -> dict[str, Counter]:
@@ -169,8 +188,10 @@ def survey_reconcile(*, survey_id: int, record: bool = True) -> Reconciliation |
             else:
                 model.objects.filter(**lookup).delete()
             repairs.append(Repair(table=name, key=_describe(name, key), found=have, expected=want))
-    for finding in Finding.objects.filter(survey_id=survey_id):
-        base, target = expected_finding(finding)
+    findings = list(Finding.objects.filter(survey_id=survey_id))
+    finding_totals = expected_findings(survey_id, findings)
+    for finding in findings:
+        base, target = finding_totals[finding.pk]
         row, _ = FindingCount.objects.get_or_create(finding=finding)
         checked += 2
         for column, want in (("base", base), ("target", target)):

@@ -44,7 +44,7 @@ def bench_env(database: str, broker: str = "redis://127.0.0.1:6379/10") -> dict[
         "CELERY_BROKER_URL": broker,
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "false",
         "SUBMIT_RATE_LIMIT": "0",
         "LOG_LEVEL": "WARNING",

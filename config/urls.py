@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/", include("responses.api_urls")),
     path("api/v1/", include("analytics.api_urls")),
+    path("results/", include("analytics.export_urls")),
+    path("results/", include("analytics.urls")),
     path("", include("responses.urls")),
     path("", include("surveys.urls")),
 ]

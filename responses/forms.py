@@ -177,7 +177,7 @@ class SurveyPageForm(forms.Form):
                         label=row.label, required=False, choices=[(c.code, c.label) for c in question.choices],
                         widget=RadioGroup,
                     )
-                    names.append(Field(name, wrapper_class="matrix-row"))
+                    names.append(Field(name, template="responses/layout/matrix_row.html"))
                 blocks.append(QuestionBlock(question, *names, condition=conditions_json.get(question.code)))
                 continue
             self.fields[question.code] = _field(question)
@@ -233,7 +233,7 @@ class SurveyPageForm(forms.Form):
         return unplaced
 
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """(field id, label, message) for each error, in page order."""
+        """(field id, message naming its question) for each error, in page order."""
         labels = {}
         for question in self.questions:
             if question.type == "matrix":
@@ -242,10 +242,15 @@ class SurveyPageForm(forms.Form):
             else:
                 labels[question.code] = question.label
         return [
-            (self[name].auto_id, labels.get(name, name), message)
+            (self[name].auto_id, _joined(labels.get(name, name), message))
             for name in self.fields
             for message in self.errors.get(name, [])
         ]
+
+
+def _joined(label: str, message: str) -> str:
+    """"Your role? This question is required." and "Wikis: This question is required."."""
+    return f"{label} {message}" if label.rstrip().endswith(("?", ".", ":", "!")) else f"{label}: {message}"
 
 
 def initial_values(questions: Iterable[QuestionDef], raw: Mapping[str, Any]) -> dict[str, Any]:

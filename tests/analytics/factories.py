@@ -21,6 +21,9 @@ CHANNELS = ("twitter", "facebook", "linkedin", "blogs", "video", "wikis", "commu
 COMPANY_SCALE = ("none", "experimenting", "some", "widespread")
 PERSONAL_SCALE = ("never", "less_monthly", "monthly", "weekly", "daily")
 TWITTER_USES = ("news", "peers", "thought_leadership", "company_news", "recruiting", "monitoring")
+INDUSTRIES = (
+    "financial", "healthcare", "manufacturing", "retail", "technology", "energy", "public", "services", "other",
+)
 BARRIERS = ("time_waster", "roi", "security", "monitoring", "policy")
 
 
@@ -30,9 +33,7 @@ def demo_answers(
     answers: dict[str, Any] = {
         "role": role or rng.choice(("it", "business")),
         "seniority": rng.choice(("c_level", "vp", "director", "manager", "other")),
-        "industry": rng.choice(
-            ("financial", "healthcare", "manufacturing", "retail", "technology", "energy", "public", "services", "other")
-        ),
+        "industry": rng.choice(INDUSTRIES),
         "revenue": rng.choice(("lt_100m", "100m_1b", "1b_10b", "gt_10b")),
         "company_usage": {c: rng.choice(COMPANY_SCALE) for c in CHANNELS},
         "personal_use": {c: rng.choice(PERSONAL_SCALE) for c in CHANNELS},

@@ -4,7 +4,6 @@ racing them, still count every response exactly once (PostgreSQL: real row locks
 import random
 import time
 from datetime import timedelta
-import time
 from unittest import mock
 
 import pytest
@@ -16,7 +15,7 @@ from config.celery import app
 from responses.models import UncountedResponse
 from tests.analytics.checks import assert_counts_exact, uncounted
 from tests.analytics.factories import demo_answers, submit_answers
-from tests.analytics.workers import broker_pending, log_tail, worker_process
+from tests.analytics.workers import broker_pending, log_tail, worker_processes
 from tests.helpers import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -39,8 +38,7 @@ def test_it_counts_each_response_once_with_duplicate_tasks_on_many_workers(postg
     UncountedResponse.objects.update(created_at=timezone.now() - timedelta(seconds=60))
 
     names = [f"concurrency-{i}" for i in range(3)]
-    with worker_process(names[0], tmp_path, concurrency=2), worker_process(names[1], tmp_path, concurrency=2), \
-            worker_process(names[2], tmp_path, concurrency=2):
+    with worker_processes(names, tmp_path, concurrency=2):
         started = time.monotonic()
         for _ in range(3):
             for response_id in ids:

@@ -17,12 +17,15 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from celery import Celery
+from kombu import Connection
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).parent / "celery")
@@ -55,49 +58,73 @@ def _spawn(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen:
         return subprocess.Popen(args, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def stop_process(proc: subprocess.Popen, timeout: float = 15) -> None:
-    """Warm shutdown (SIGTERM), then SIGKILL; and whatever is left of its process group
-    (prefork children whose parent was killed) goes too."""
-    if proc.poll() is None:
-        proc.terminate()
+def stop_processes(procs: list[subprocess.Popen], timeout: float = 15) -> None:
+    """Warm shutdown (SIGTERM to all at once), then SIGKILL; and whatever is left of each
+    process group (prefork children whose parent was killed) goes too."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    deadline = time.monotonic() + timeout
+    for proc in procs:
         try:
-            proc.wait(timeout=timeout)
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 15) -> None:
+    stop_processes([proc], timeout)
+
+
+def _worker_args(name: str, queues: tuple[str, ...], concurrency: int) -> list[str]:
+    return [
+        CELERY, "-A", "config", "worker", "--loglevel", "INFO", "--pool", "prefork",
+        "--concurrency", str(concurrency), "-n", f"{name}@%h", "-Q", ",".join(queues),
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]
+
+
+def _wait_ready(proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not _READY.search(log.read_text(errors="replace")):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"worker did not start ({log.name}):\n{log_tail(log)}")
+        time.sleep(0.1)
 
 
 @contextmanager
-def worker_process(
-    name: str,
+def worker_processes(
+    names: list[str],
     log_dir: Path,
     *,
     queues: tuple[str, ...] = ("celery",),
     concurrency: int = 1,
     env: dict[str, str] | None = None,
     ready_timeout: float = 60,
-) -> Iterator[subprocess.Popen]:
-    """A `celery worker` consuming `queues`, yielded once it reports ready."""
-    log = log_dir / f"worker-{name}.log"
-    args = [
-        CELERY, "-A", "config", "worker", "--loglevel", "INFO", "--pool", "prefork",
-        "--concurrency", str(concurrency), "-n", f"{name}@%h", "-Q", ",".join(queues),
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]
-    proc = _spawn(args, log, env or celery_env())
+) -> Iterator[list[subprocess.Popen]]:
+    """`celery worker` processes consuming `queues`, started together and yielded once
+    each reports ready. Each one logs to `<log_dir>/worker-<name>.log`."""
+    procs: list[subprocess.Popen] = []
     try:
-        deadline = time.monotonic() + ready_timeout
-        while not _READY.search(log.read_text(errors="replace")):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"worker {name} did not start:\n{log_tail(log)}")
-            time.sleep(0.1)
-        yield proc
+        for name in names:
+            log = log_dir / f"worker-{name}.log"
+            procs.append(_spawn(_worker_args(name, queues, concurrency), log, env or celery_env()))
+        for name, proc in zip(names, procs, strict=True):
+            _wait_ready(proc, log_dir / f"worker-{name}.log", ready_timeout)
+        yield procs
     finally:
-        stop_process(proc)
+        stop_processes(procs)
+
+
+@contextmanager
+def worker_process(name: str, log_dir: Path, **options) -> Iterator[subprocess.Popen]:
+    with worker_processes([name], log_dir, **options) as (proc,):
+        yield proc
 
 
 @contextmanager
@@ -111,12 +138,6 @@ def beat_process(log_dir: Path, *, env: dict[str, str] | None = None) -> Iterato
         yield proc
     finally:
         stop_process(proc)
-
-
-def pool_children(pid: int) -> list[int]:
-    """Pids of the direct children of `pid` (a prefork worker's pool processes)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
 def free_port() -> int:
@@ -185,13 +206,17 @@ def _reset_producers(app: Celery) -> None:
 def app_broker(app: Celery, url: str) -> Iterator[None]:
     """Point this process's Celery app at another broker for the duration."""
     saved = app.conf.broker_url
-    _reset_producers(app)
-    app.conf.broker_url = url
-    try:
-        yield
-    finally:
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting: with
+    # the variable set (as under CI), changing only `conf.broker_url` changes nothing.
+    with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": url}):
         _reset_producers(app)
-        app.conf.broker_url = saved
+        app.conf.broker_url = url
+        try:
+            assert app.connection_for_write().as_uri() == Connection(url).as_uri()
+            yield
+        finally:
+            _reset_producers(app)
+            app.conf.broker_url = saved
 
 
 def _unacked(channel) -> dict[bytes, str]:
@@ -222,3 +247,16 @@ def broker_forget(app: Celery, queue: str) -> None:
                 if key == queue:
                     channel.client.hdel(channel.unacked_key, tag)
                     channel.client.zrem(channel.unacked_index_key, tag)
+
+
+def wait_until_worker_idle(timeout: float = 20) -> None:
+    """Sends a heartbeat and waits for it. The session worker runs one task at a time in
+    the order sent, so once it has run, every task sent before it has run too."""
+    from ops.models import Heartbeat
+    from ops.tasks import heartbeat_task
+    from tests.helpers import wait_for
+
+    name = f"idle-{uuid.uuid4().hex[:12]}"
+    heartbeat_task.delay(name)
+    wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=timeout)
+    Heartbeat.objects.filter(name=name).delete()

@@ -47,7 +47,8 @@ def demo_answers(**changes) -> dict:
 
 
 def submit(client, answers=None, *, submission_id=None, url=URL, **extra):
-    payload = {"submission_id": str(submission_id or uuid.uuid4()), "answers": demo_answers() if answers is None else answers}
+    answers = demo_answers() if answers is None else answers
+    payload = {"submission_id": str(submission_id or uuid.uuid4()), "answers": answers}
     return client.post(url, data=json.dumps(payload), content_type="application/json", **extra)
 
 

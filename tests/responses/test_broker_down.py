@@ -111,7 +111,7 @@ def test_it_takes_submissions_at_normal_speed_while_the_broker_is_down(demo_surv
         results = [_submit(client) for _ in range(20)]
 
     latencies = [seconds for _, seconds in results]
-    print(  # noqa: T201 -- reported with -s
+    print(  # shown with -s
         f"\nbroker down: first {latencies[0] * 1000:.1f} ms, median {statistics.median(latencies) * 1000:.1f} ms, "
         f"max {max(latencies) * 1000:.1f} ms"
     )

@@ -56,6 +56,7 @@ def post_page(client: Client, data: dict, *, action: str = "next", url: str = FO
 
 
 def complete(client: Client, url: str = FORM, pages=(PAGE1, PAGE2, PAGE3)):
+    response = None
     for data in pages:
         response = post_page(client, data, url=url)
         assert response.status_code == 302, response.content.decode()[:3000]

@@ -1,0 +1,131 @@
+"""Raw response exports of a survey's results: CSV streamed now, XLSX built by a worker.
+
+Every view checks access the same way as the results pages: anonymous users go to the
+login page, users without the results permission get 403, and a survey that is not shared
+with the user is a 404 (see analytics.access). A built file is served only through
+`export_download`, after that check: MEDIA_ROOT is never served directly.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from analytics.access import survey_for_results
+from analytics.exports import build_xlsx_export_task, export_record, raw_csv_stream, xlsx_path
+from analytics.models import ExportRecord
+from surveys.models import Survey, SurveyVersion
+
+logger = logging.getLogger(__name__)
+
+PENDING_REFRESH_SECONDS = 3
+
+
+def _version_parameters(request: HttpRequest, survey: Survey) -> dict:
+    """{"version": N} for `?version=N` (or a posted `version`), {} for every version."""
+    raw = (request.POST.get("version") or request.GET.get("version") or "").strip()
+    if not raw:
+        return {}
+    if not raw.isdigit() or not survey.versions.filter(number=int(raw)).exclude(
+        status=SurveyVersion.Status.DRAFT
+    ).exists():
+        raise Http404("No such version.")
+    return {"version": int(raw)}
+
+
+def _filename(record: ExportRecord, extension: str) -> str:
+    version = f"-v{record.parameters['version']}" if "version" in record.parameters else ""
+    return f"{record.survey.slug}-responses{version}-{record.created_at:%Y%m%d-%H%M}.{extension}"
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # Respondents' answers: no shared cache keeps a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def exports_index(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = survey_for_results(request.user, slug)
+    versions = survey.versions.exclude(status=SurveyVersion.Status.DRAFT).order_by("-number")
+    recent = ExportRecord.objects.filter(survey=survey, user=request.user).select_related("survey")[:10]
+    return render(request, "analytics/exports/index.html", {"survey": survey, "versions": versions, "recent": recent})
+
+
+@login_required
+@require_GET
+def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    survey = survey_for_results(request.user, slug)
+    parameters = _version_parameters(request, survey)
+    record = export_record(
+        user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_CSV, parameters=parameters,
+        status=ExportRecord.Status.PENDING,
+    )
+    response = StreamingHttpResponse(raw_csv_stream(record), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(record, "csv")}"'
+    return _no_store(response)
+
+
+@login_required
+@require_POST
+def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = survey_for_results(request.user, slug)
+    parameters = _version_parameters(request, survey)
+    record = export_record(
+        user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_XLSX, parameters=parameters,
+        status=ExportRecord.Status.PENDING,
+    )
+    try:
+        # Runs at once in autocommit (the record is committed), or after the request's
+        # transaction commits if requests are ever made atomic.
+        build_xlsx_export_task.delay_on_commit(record.pk)
+    except Exception as exc:  # the broker is down: say so now rather than leave it pending
+        logger.warning("could not enqueue XLSX export %s: %s", record.pk, exc)
+        ExportRecord.objects.filter(pk=record.pk, status=ExportRecord.Status.PENDING).update(
+            status=ExportRecord.Status.FAILED,
+            finished_at=timezone.now(),
+            error="The export could not be queued (the task queue is unavailable). Try again in a minute.",
+        )
+    return redirect("exports:status", slug=survey.slug, pk=record.pk)
+
+
+def _survey_export(request: HttpRequest, slug: str, pk: int) -> tuple[Survey, ExportRecord]:
+    survey = survey_for_results(request.user, slug)
+    record = get_object_or_404(ExportRecord, pk=pk, survey=survey, kind=ExportRecord.Kind.RAW_XLSX)
+    return survey, record
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def export_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    survey, record = _survey_export(request, slug, pk)
+    context = {
+        "survey": survey,
+        "record": record,
+        "refresh": PENDING_REFRESH_SECONDS if record.status == ExportRecord.Status.PENDING else None,
+    }
+    return _no_store(render(request, "analytics/exports/status.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def export_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    _, record = _survey_export(request, slug, pk)
+    if record.status != ExportRecord.Status.READY or not record.file_path:
+        raise Http404("This export is not ready.")
+    path = xlsx_path(record)
+    if not path.is_file():
+        raise Http404("This export's file is no longer available.")
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=_filename(record, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return _no_store(response)

@@ -1,0 +1,336 @@
+"""Filters of results pages (segment, completion date range, version) and the reads on the
+raw answers that they need.
+
+Without a date range, pages read the count tables, which are kept per version and per
+segment value: a version or segment filter only picks which rows to read. A date range
+cannot be read from the count tables, so it runs `GROUP BY` queries on the raw answers of
+the counted responses completed in the range: the same queries as the full recompute
+(`analytics.recompute`), restricted, so that bases and counts stay consistent with the
+unfiltered pages. Every read here is a fixed number of queries; none loops over responses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from analytics.condition_sql import compile_condition
+from analytics.recompute import _counted_predicate
+from analytics.tables import ALL, SurveyCounts, _code_maps
+from responses.models import Answer, Response, UncountedResponse
+from surveys import conditions
+from surveys.models import Finding, SurveyVersion
+from surveys.selectors import CompiledVersion
+
+
+@dataclass(frozen=True)
+class Filters:
+    segment: tuple[str, str] | None = None  # (segment question code, value code)
+    date_from: date | None = None
+    date_to: date | None = None
+    version: int | None = None  # the version's number
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def dated(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+    @property
+    def active(self) -> bool:
+        return self.dated or self.segment is not None or self.version is not None
+
+    def params(self) -> dict[str, str]:
+        params = {}
+        if self.segment:
+            params["segment"] = f"{self.segment[0]}:{self.segment[1]}"
+        if self.date_from:
+            params["from"] = self.date_from.isoformat()
+        if self.date_to:
+            params["to"] = self.date_to.isoformat()
+        if self.version is not None:
+            params["version"] = str(self.version)
+        return params
+
+    def query(self) -> str:
+        """The filters as a query string ("" or "?segment=role%3Ait&from=...")."""
+        params = self.params()
+        return "?" + urlencode(params) if params else ""
+
+    def window(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) in the site's time zone: both dates are inclusive."""
+        start = timezone.make_aware(datetime.combine(self.date_from, time.min)) if self.date_from else None
+        end = timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min)) if self.date_to else None
+        return start, end
+
+
+def filters_from_query(query, *, segments: dict[tuple[str, str], str], versions: set[int]) -> Filters:
+    """Filters from `?segment=role:it&from=2010-01-01&to=2010-02-01&version=1`; a value that
+    does not parse or does not exist is dropped with an error that the page shows."""
+    errors: list[str] = []
+    segment = None
+    raw = query.get("segment", "").strip()
+    if raw:
+        key = tuple(raw.split(":", 1)) if ":" in raw else None
+        if key in segments:
+            segment = key
+        else:
+            errors.append(f"Unknown segment {raw!r}: showing all respondents.")
+    dates = {}
+    for name in ("from", "to"):
+        raw = query.get(name, "").strip()
+        if raw:
+            try:
+                dates[name] = date.fromisoformat(raw)
+            except ValueError:
+                errors.append(f"{name.title()} date {raw!r} is not a date (YYYY-MM-DD): ignored.")
+    if "from" in dates and "to" in dates and dates["from"] > dates["to"]:
+        errors.append("The from date is after the to date: dates ignored.")
+        dates = {}
+    version = None
+    raw = query.get("version", "").strip()
+    if raw:
+        if raw.isdigit() and int(raw) in versions:
+            version = int(raw)
+        else:
+            errors.append(f"Unknown version {raw!r}: showing every version.")
+    return Filters(segment, dates.get("from"), dates.get("to"), version, tuple(errors))
+
+
+# --- SQL building blocks ------------------------------------------------------------------
+
+
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def segment_choice_ids(compiled: list[CompiledVersion], segment: tuple[str, str]) -> list[int]:
+    return [c.choice_ids[segment] for c in compiled if segment in c.choice_ids]
+
+
+def response_where(survey_id: int, filters: Filters, compiled: list[CompiledVersion], alias: str = "r",
+                   *, segment: bool = True) -> tuple[str, list]:
+    """SQL over a response alias for "counted, and within the filters"."""
+    sql = f"{alias}.survey_id = %s AND {_counted_predicate(alias)}"
+    params: list = [survey_id, False]
+    if filters.version is not None:
+        sql += f" AND {alias}.version_id IN ({', '.join(['%s'] * len(compiled))})"
+        params.extend(c.version_id for c in compiled)
+    start, end = filters.window()
+    if start is not None:
+        sql += f" AND {alias}.completed_at >= %s"
+        params.append(connection.ops.adapt_datetimefield_value(start))
+    if end is not None:
+        sql += f" AND {alias}.completed_at < %s"
+        params.append(connection.ops.adapt_datetimefield_value(end))
+    if segment and filters.segment is not None:
+        ids = segment_choice_ids(compiled, filters.segment) or [0]
+        sql += (
+            f" AND EXISTS (SELECT 1 FROM {qn(Answer._meta.db_table)} sf WHERE sf.response_id = {alias}.id "
+            f"AND sf.choice_id IN ({', '.join(['%s'] * len(ids))}))"
+        )
+        params.extend(ids)
+    return sql, params
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(str(value)).normalize()
+
+
+def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion],
+               question_codes: list[str] | None = None) -> SurveyCounts:
+    """The counts of the count tables, from the raw answers of the counted responses within
+    the filters' date range and versions: totals and one breakdown per segment question.
+    Four GROUP BY queries per breakdown. The segment filter is not applied here: pages pick
+    the segment's column, as they do from the count tables."""
+    responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
+    maps = {c.version_id: _code_maps(c) for c in compiled}
+    where, where_params = response_where(survey_id, filters, compiled, segment=False)
+    question_ids = None
+    if question_codes is not None:
+        question_ids = [c.question_ids[code] for c in compiled for code in question_codes if code in c.question_ids]
+        if not question_ids:
+            return SurveyCounts(cells=Counter(), bases=Counter(), numbers={})
+        where += f" AND a.question_id IN ({', '.join(['%s'] * len(question_ids))})"
+        where_params = [*where_params, *question_ids]
+    segment_ids = sorted(
+        c.question_ids[q.code] for c in compiled for q in c.definition.questions.values() if q.segment
+    )
+    variants = [("0", "", [])] + [
+        ("s.choice_id", f" JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
+        for sid in segment_ids
+    ]
+
+    def segment_of(version_id: int, choice_id) -> tuple[str, str]:
+        return ALL if not choice_id else maps[version_id][2].get(int(choice_id), ("?", "?"))
+
+    cells: Counter = Counter()
+    bases: Counter = Counter()
+    numbers: dict = {}
+    for segment_col, segment_join, segment_params in variants:
+        base_from = f"FROM {answers} a JOIN {responses} r ON r.id = a.response_id{segment_join} WHERE {where}"
+        params = [*segment_params, *where_params]
+        for v, q, r, c, s, n in fetch(
+            f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), a.choice_id, {segment_col}, COUNT(*) "
+            f"{base_from} AND a.choice_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5",
+            params,
+        ):
+            questions, rows, choices = maps[v]
+            key = (questions.get(q, "?"), rows.get(r, "") if r else "", choices.get(c, ("", "?"))[1])
+            cells[(*key, segment_of(v, s))] += n
+        for v, q, s, n in fetch(
+            f"SELECT r.version_id, a.question_id, {segment_col}, COUNT(DISTINCT a.response_id) "
+            f"{base_from} GROUP BY 1, 2, 3",
+            params,
+        ):
+            bases[(maps[v][0].get(q, "?"), "", segment_of(v, s))] += n
+        for v, q, r, s, n in fetch(
+            f"SELECT r.version_id, a.question_id, a.row_id, {segment_col}, COUNT(*) "
+            f"{base_from} AND a.row_id IS NOT NULL GROUP BY 1, 2, 3, 4",
+            params,
+        ):
+            bases[(maps[v][0].get(q, "?"), maps[v][1].get(r, "?"), segment_of(v, s))] += n
+        for v, q, value, s, n in fetch(
+            f"SELECT r.version_id, a.question_id, a.number, {segment_col}, COUNT(*) "
+            f"{base_from} AND a.number IS NOT NULL GROUP BY 1, 2, 3, 4",
+            params,
+        ):
+            key = (maps[v][0].get(q, "?"), segment_of(v, s))
+            numbers.setdefault(key, Counter())[_decimal(value)] += n
+    return SurveyCounts(cells=cells, bases=bases, numbers=numbers)
+
+
+# --- the overview's reads of the response table --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseTotals:
+    complete: int
+    partial: int
+    excluded: int
+
+
+def _segment_q(filters: Filters, compiled: list[CompiledVersion]) -> Q:
+    if filters.segment is None:
+        return Q()
+    ids = segment_choice_ids(compiled, filters.segment) or [0]
+    return Q(Exists(Answer.objects.filter(response_id=OuterRef("pk"), choice_id__in=ids)))
+
+
+def _version_q(filters: Filters, compiled: list[CompiledVersion]) -> Q:
+    return Q(version_id__in=[c.version_id for c in compiled]) if filters.version is not None else Q()
+
+
+def response_totals(survey, filters: Filters, compiled: list[CompiledVersion]) -> ResponseTotals:
+    """Completed, partial and excluded real responses, one aggregate query. A date range
+    applies to the completion date, and to the start date of partial responses (which have
+    not been completed)."""
+    start, end = filters.window()
+    completed_in, started_in = Q(), Q()
+    if start is not None:
+        completed_in &= Q(completed_at__gte=start)
+        started_in &= Q(started_at__gte=start)
+    if end is not None:
+        completed_in &= Q(completed_at__lt=end)
+        started_in &= Q(started_at__lt=end)
+    complete = Q(status=Response.Status.COMPLETE) & completed_in
+    totals = (
+        Response.objects.filter(survey=survey, is_test=False)
+        .filter(_version_q(filters, compiled), _segment_q(filters, compiled))
+        .aggregate(
+            complete=Count("pk", filter=complete & Q(excluded_at__isnull=True)),
+            partial=Count("pk", filter=Q(status=Response.Status.PARTIAL) & started_in),
+            excluded=Count("pk", filter=complete & Q(excluded_at__isnull=False)),
+        )
+    )
+    return ResponseTotals(**totals)
+
+
+def daily_completions(survey, filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[date, int]]:
+    """Completed real responses per day of completion (site time zone): one GROUP BY."""
+    start, end = filters.window()
+    qs = Response.objects.filter(
+        survey=survey, is_test=False, status=Response.Status.COMPLETE, excluded_at__isnull=True
+    ).filter(_version_q(filters, compiled), _segment_q(filters, compiled))
+    if start is not None:
+        qs = qs.filter(completed_at__gte=start)
+    if end is not None:
+        qs = qs.filter(completed_at__lt=end)
+    rows = (
+        qs.annotate(day=TruncDate("completed_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+        .values_list("day", "n")
+    )
+    return [(day, n) for day, n in rows if day is not None]
+
+
+def filtered_findings(survey, filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[Finding, int, int]]:
+    """(finding, base, target) of every finding from the raw answers within the filters:
+    one query per version for all the findings together (their conditions compiled to SQL)."""
+    findings = list(Finding.objects.filter(survey=survey).order_by("position", "pk"))
+    if not findings:
+        return []
+    parsed = [(conditions.parse(f.base_condition), conditions.parse(f.target_condition)) for f in findings]
+    totals = [[0, 0] for _ in findings]
+    responses = qn(Response._meta.db_table)
+    for version in compiled:
+        selects, params = [], []
+        for base_node, target_node in parsed:
+            base_sql, base_params = compile_condition(base_node, version)
+            target_sql, target_params = compile_condition(target_node, version)
+            selects.append(f"COALESCE(SUM(CASE WHEN {base_sql} THEN 1 ELSE 0 END), 0)")
+            selects.append(f"COALESCE(SUM(CASE WHEN {base_sql} AND {target_sql} THEN 1 ELSE 0 END), 0)")
+            params.extend([*base_params, *base_params, *target_params])
+        where, where_params = response_where(survey.pk, filters, [version])
+        row = fetch(
+            f"SELECT {', '.join(selects)} FROM {responses} r WHERE r.version_id = %s AND {where}",
+            [*params, version.version_id, *where_params],
+        )[0]
+        for i in range(len(findings)):
+            totals[i][0] += int(row[2 * i])
+            totals[i][1] += int(row[2 * i + 1])
+    return [(f, base, target) for f, (base, target) in zip(findings, totals, strict=True)]
+
+
+def text_answers(filters: Filters, compiled: list[CompiledVersion], code: str, search: str = ""):
+    """A queryset of (text, completed_at) of the counted responses' answers to a text
+    question, newest first, for a paginator (a COUNT and one page: two queries)."""
+    question_ids = [c.question_ids[code] for c in compiled if code in c.question_ids]
+    counted = Q(
+        response__status=Response.Status.COMPLETE, response__is_test=False, response__excluded_at__isnull=True
+    ) & ~Q(Exists(UncountedResponse.objects.filter(response_id=OuterRef("response_id"))))
+    qs = Answer.objects.filter(counted, question_id__in=question_ids, text__isnull=False).exclude(text="")
+    if filters.version is not None:
+        qs = qs.filter(response__version_id__in=[c.version_id for c in compiled])
+    start, end = filters.window()
+    if start is not None:
+        qs = qs.filter(response__completed_at__gte=start)
+    if end is not None:
+        qs = qs.filter(response__completed_at__lt=end)
+    if filters.segment is not None:
+        ids = segment_choice_ids(compiled, filters.segment) or [0]
+        qs = qs.filter(Exists(Answer.objects.filter(response_id=OuterRef("response_id"), choice_id__in=ids)))
+    if search:
+        qs = qs.filter(text__icontains=search)
+    return qs.order_by("-response__completed_at", "-pk").values_list("text", "response__completed_at")
+
+
+def published_versions(survey) -> list[SurveyVersion]:
+    return list(
+        SurveyVersion.objects.filter(survey=survey).exclude(status=SurveyVersion.Status.DRAFT).order_by("-number")
+    )
