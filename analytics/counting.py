@@ -133,12 +133,12 @@ def findings_add(survey_id: int, answers: dict[str, Any], sign: int) -> None:
     qn = connection.ops.quote_name
     table = qn(FindingCount._meta.db_table)
     rows = [(pk, sign, sign if pk in target_hits else 0) for pk in base_hits]
+    add = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in ("base", "target"))
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({qn('finding_id')}, {qn('base')}, {qn('target')}) VALUES "
-            + ", ".join(["(%s, %s, %s)"] * len(rows))
-            + f" ON CONFLICT ({qn('finding_id')}) DO UPDATE SET {qn('base')} = {table}.{qn('base')} + excluded.{qn('base')}, "
-            f"{qn('target')} = {table}.{qn('target')} + excluded.{qn('target')}",
+            f"INSERT INTO {table} ({qn('finding_id')}, {qn('base')}, {qn('target')}) VALUES {values} "
+            f"ON CONFLICT ({qn('finding_id')}) DO UPDATE SET {add}",
             [value for row in rows for value in row],
         )
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from analytics.condition_sql import compile_condition
 from analytics.recompute import _counted_predicate
-from analytics.tables import ALL, SurveyCounts, _code_maps
+from analytics.tables import ALL, SurveyCounts, code_maps
 from responses.models import Answer, Response, UncountedResponse
 from surveys import conditions
 from surveys.models import Finding, SurveyVersion
@@ -157,7 +157,7 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
     Four GROUP BY queries per breakdown. The segment filter is not applied here: pages pick
     the segment's column, as they do from the count tables."""
     responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
-    maps = {c.version_id: _code_maps(c) for c in compiled}
+    maps = {c.version_id: code_maps(c) for c in compiled}
     where, where_params = response_where(survey_id, filters, compiled, segment=False)
     question_ids = None
     if question_codes is not None:

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from analytics.condition_sql import LeafSet, compile_condition
 from analytics.models import (
-    TOTAL,
     BaseCount,
     CellCount,
     FindingCount,
@@ -26,6 +25,7 @@ from analytics.models import (
     Repair,
     SurveyCounter,
 )
+from analytics.tables import code_maps
 from responses.models import Answer, Response, UncountedResponse
 from surveys import conditions
 from surveys.models import Finding, Survey, SurveyVersion
@@ -109,7 +109,9 @@ def _segment_question_ids(survey_id: int) -> list[int]:
     from surveys.models import Question
 
     return list(
-        Question.objects.filter(version__survey_id=survey_id, is_segment=True).order_by("pk").values_list("pk", flat=True)
+        Question.objects.filter(version__survey_id=survey_id, is_segment=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 
@@ -175,19 +177,26 @@ def survey_reconcile(*, survey_id: int, record: bool = True) -> Reconciliation |
     stored = _stored_counts(survey_id)
     repairs: list[Repair] = []
     checked = 0
+    describe = _Describer(survey_id)
     for name, model in _TABLES.items():
         fields = _KEYS[name]
+        to_set, to_delete = [], []
         for key in set(expected[name]) | set(stored[name]):
             checked += 1
             want, have = expected[name].get(key, 0), stored[name].get(key, 0)
             if want == have:
                 continue
-            lookup = dict(zip(fields, key, strict=True))
             if want:
-                model.objects.update_or_create(**lookup, defaults={"n": want})
+                to_set.append(model(**dict(zip(fields, key, strict=True)), n=want))
             else:
-                model.objects.filter(**lookup).delete()
-            repairs.append(Repair(table=name, key=_describe(name, key), found=have, expected=want))
+                to_delete.append(key)
+            repairs.append(Repair(table=name, key=describe(name, key), found=have, expected=want))
+        # Set the repaired cells to their recomputed value in one statement per batch.
+        model.objects.bulk_create(
+            to_set, batch_size=500, update_conflicts=True, unique_fields=list(fields), update_fields=["n"]
+        )
+        for key in to_delete:
+            model.objects.filter(**dict(zip(fields, key, strict=True))).delete()
     findings = list(Finding.objects.filter(survey_id=survey_id))
     finding_totals = expected_findings(survey_id, findings)
     for finding in findings:
@@ -203,7 +212,9 @@ def survey_reconcile(*, survey_id: int, record: bool = True) -> Reconciliation |
         row.recomputed_at = timezone.now()
         row.save()
     if counter.responses_counted != total:
-        repairs.append(Repair(table="responses", key="responses_counted", found=counter.responses_counted, expected=total))
+        repairs.append(
+            Repair(table="responses", key="responses_counted", found=counter.responses_counted, expected=total)
+        )
         counter.responses_counted = total
     now = timezone.now()
     counter.last_reconciled_at = now
@@ -233,26 +244,27 @@ def finding_recompute(*, finding_id: int) -> FindingCount | None:
     return row
 
 
-def _describe(table: str, key: tuple) -> str:
-    """A repaired cell's key by code, e.g. 'v1 company_usage.twitter=none [role=it]'."""
-    from surveys.models import Choice, MatrixRow, Question
+class _Describer:
+    """Names a cell's key by code, e.g. 'v1 company_usage.twitter=none [role=it]'."""
 
-    version_id, question_id = key[0], key[1]
-    question = Question.objects.filter(pk=question_id).values_list("code", flat=True).first() or f"#{question_id}"
-    version = SurveyVersion.objects.filter(pk=version_id).values_list("number", flat=True).first()
-    text = f"v{version} {question}"
-    row_id = key[2] if table != "numbers" else TOTAL
-    if row_id:
-        text += "." + (MatrixRow.objects.filter(pk=row_id).values_list("code", flat=True).first() or f"#{row_id}")
-    if table == "cells":
-        text += "=" + (Choice.objects.filter(pk=key[3]).values_list("code", flat=True).first() or f"#{key[3]}")
-    elif table == "numbers":
-        text += f"={key[2]}"
-    segment = key[-1]
-    if segment:
-        choice = Choice.objects.filter(pk=segment).select_related("question").first()
-        text += f" [{choice.question.code}={choice.code}]" if choice else f" [#{segment}]"
-    return text
+    def __init__(self, survey_id: int):
+        self.versions = {
+            v.pk: (v.number, code_maps(compiled_version(v)))
+            for v in SurveyVersion.objects.filter(survey_id=survey_id).exclude(status=SurveyVersion.Status.DRAFT)
+        }
+
+    def __call__(self, table: str, key: tuple) -> str:
+        number, (questions, rows, choices) = self.versions.get(key[0], ("?", ({}, {}, {})))
+        text = f"v{number} {questions.get(key[1], f'#{key[1]}')}"
+        if table != "numbers" and key[2]:
+            text += "." + rows.get(key[2], f"#{key[2]}")
+        if table == "cells":
+            text += "=" + choices.get(key[3], ("", f"#{key[3]}"))[1]
+        elif table == "numbers":
+            text += f"={key[2]}"
+        if key[-1]:
+            text += " [{}={}]".format(*choices.get(key[-1], ("?", f"#{key[-1]}")))
+        return text
 
 
 def surveys_with_counts() -> list[int]:

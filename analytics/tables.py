@@ -36,7 +36,7 @@ class SurveyCounts:
         return self.numbers.get((question, segment), Counter())
 
 
-def _code_maps(compiled: CompiledVersion) -> tuple[dict, dict, dict]:
+def code_maps(compiled: CompiledVersion) -> tuple[dict, dict, dict]:
     questions = {qid: code for code, qid in compiled.question_ids.items()}
     rows = {rid: row for (_, row), rid in compiled.row_ids.items()}
     choices = {cid: key for key, cid in compiled.choice_ids.items()}  # -> (question, choice)
@@ -48,7 +48,7 @@ def survey_counts(survey, versions: list[SurveyVersion] | None = None) -> Survey
     one compiled definition per version (cached per process)."""
     if versions is None:
         versions = list(SurveyVersion.objects.filter(survey=survey).exclude(status=SurveyVersion.Status.DRAFT))
-    maps = {v.pk: _code_maps(compiled_version(v)) for v in versions}
+    maps = {v.pk: code_maps(compiled_version(v)) for v in versions}
     version_ids = list(maps)
 
     def segment_of(version_id: int, choice_id: int) -> tuple[str, str]:
@@ -61,7 +61,9 @@ def survey_counts(survey, versions: list[SurveyVersion] | None = None) -> Survey
         "version_id", "question_id", "row_id", "choice_id", "segment_choice_id", "n"
     ):
         questions, rows, choices = maps[v]
-        cells[(questions.get(q, "?"), rows.get(r, "") if r else "", choices.get(c, ("", "?"))[1], segment_of(v, s))] += n
+        cells[
+            (questions.get(q, "?"), rows.get(r, "") if r else "", choices.get(c, ("", "?"))[1], segment_of(v, s))
+        ] += n
     bases: Counter = Counter()
     for v, q, r, s, n in BaseCount.objects.filter(version_id__in=version_ids).values_list(
         "version_id", "question_id", "row_id", "segment_choice_id", "n"

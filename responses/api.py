@@ -123,30 +123,7 @@ _REFUSALS = {
 }
 
 
-class SurveyDefinitionView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = JSONOnly
-
-    @extend_schema(
-        operation_id="survey_definition",
-        summary="The open version of a survey, by code",
-        parameters=[SLUG_PARAMETER],
-        responses={200: SurveyDefinitionSerializer, 403: _REFUSALS[403], 404: _REFUSALS[404], 410: _REFUSALS[410]},
-    )
-    def get(self, request: Request, slug: str) -> APIResponse:
-        # The definition is shown exactly when submissions are taken: a client renders a
-        # form only for a survey it can answer, and a survey is not public before it opens.
-        _, version, refusal = _lookup(slug)
-        if refusal is not None:
-            return refusal
-        definition = compiled_version(version).definition
-        shown = {"slug": slug, "title": definition.title, "version": version.number, "pages": definition.pages}
-        return APIResponse(SurveyDefinitionSerializer(shown).data)
-
-
-class ResponseCreateView(APIView):
+class IntakeAPIView(APIView):
     # Respondents are anonymous. With no authentication class DRF never looks at the
     # session, so the CSRF check (which only protects session-authenticated requests)
     # does not apply, and a cross-site post can do nothing a direct one could not.
@@ -160,6 +137,26 @@ class ResponseCreateView(APIView):
     def get_exception_handler(self):
         return _errors_exception_handler
 
+
+class SurveyDefinitionView(IntakeAPIView):
+    @extend_schema(
+        operation_id="survey_definition",
+        summary="The open version of a survey, by code",
+        parameters=[SLUG_PARAMETER],
+        responses={200: SurveyDefinitionSerializer, 403: _REFUSALS[403], 404: _REFUSALS[404], 410: _REFUSALS[410]},
+    )
+    def get(self, request: Request, slug: str) -> APIResponse:
+        # The definition is shown exactly when submissions are taken: a client renders a
+        # form only for a survey it can answer, and a survey is not public before it opens.
+        survey, version, refusal = _lookup(slug)
+        if refusal is not None:
+            return refusal
+        pages = compiled_version(version).definition.pages
+        shown = {"slug": survey.slug, "title": survey.title, "version": version.number, "pages": pages}
+        return APIResponse(SurveyDefinitionSerializer(shown).data)
+
+
+class ResponseCreateView(IntakeAPIView):
     @extend_schema(
         operation_id="response_create",
         summary="Submit a complete response",

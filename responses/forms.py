@@ -235,10 +235,13 @@ class SurveyPageForm(forms.Form):
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(field id, message naming its question) for each error, in page order."""
         labels = {}
+        row_labels = [row.label for q in self.questions if q.type == "matrix" for row in q.rows]
         for question in self.questions:
             if question.type == "matrix":
                 for row in question.rows:
-                    labels[f"{question.code}.{row.code}"] = f"{question.label} – {row.label}"
+                    # A row label alone is clear unless another matrix on the page shares it.
+                    shared = row_labels.count(row.label) > 1
+                    labels[f"{question.code}.{row.code}"] = f"{question.label} – {row.label}" if shared else row.label
             else:
                 labels[question.code] = question.label
         return [

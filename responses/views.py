@@ -76,7 +76,7 @@ class Flow:
 
     @property
     def form_url(self) -> str:
-        return reverse("responses:preview", args=self._args()) if self.is_test else self.url("form")
+        return reverse("responses:preview" if self.is_test else "responses:form", args=self._args())
 
 
 # --- Views ----------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def preview_restart(request: HttpRequest, slug: str, version_id: int) -> HttpRes
     """Start a new test response (the current one stays until test responses are deleted)."""
     flow = _preview_flow(request, slug, version_id)
     http_response = redirect(flow.form_url)
-    http_response.delete_cookie(flow.cookie_name)
+    http_response.delete_cookie(flow.cookie_name, samesite="Lax")
     return http_response
 
 
@@ -143,7 +143,7 @@ def delete_test_responses(request: HttpRequest, slug: str, version_id: int) -> H
     deleted = Response.objects.filter(survey=flow.survey, is_test=True).delete()[1].get(Response._meta.label, 0)
     messages.success(request, f"Deleted {deleted} test response{'' if deleted == 1 else 's'}.")
     http_response = redirect(flow.form_url)
-    http_response.delete_cookie(flow.cookie_name)
+    http_response.delete_cookie(flow.cookie_name, samesite="Lax")
     return http_response
 
 
@@ -294,7 +294,7 @@ def _resolve_page(compiled: CompiledVersion, answers: dict[str, Any], index: int
 
 
 def _posted_page(value: Any, count: int) -> int | None:
-    if not isinstance(value, str) or not value.isdigit() or len(value) > 4:
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 4:
         return None
     index = int(value)
     return index if index < count else None
@@ -308,8 +308,8 @@ def _run(request, flow: Flow, version: SurveyVersion, response: Response | None,
     compiled = compiled_version(version)
     if request.method == "POST":
         if not submission_allowed(request):
-            return render(request, "responses/unavailable.html",
-                          {"survey": flow.survey, "reason": "rate_limited", "flow": flow}, status=429)
+            context = {"survey": flow.survey, "reason": "rate_limited", "flow": flow, **_preview_context(request, flow)}
+            return render(request, "responses/unavailable.html", context, status=429)
         return _post(request, flow, version, compiled, response, token, adopted)
     if response is not None and response.is_complete:
         return _completed(request, flow)

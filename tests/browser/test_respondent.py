@@ -213,3 +213,46 @@ def test_it_keeps_every_page_accessible_and_unscrolled_sideways(browser, live_se
     finally:
         context.close()
     assert all(scroll_width <= width for scroll_width in widths), widths
+
+
+def test_it_evaluates_has_numbers_and_lists_in_the_page(page, live_server, db):
+    from surveys.definition_files import definition_from_yaml
+    from surveys.services import survey_import
+    from tests.responses.test_form_types import ALL_TYPES
+
+    survey_import(definition=definition_from_yaml(ALL_TYPES))
+    page.goto(f"{live_server.url}/s/all-types/")
+    why_dog, note = page.locator("#q-why_dog"), page.locator("#q-adult_note")
+    expect(why_dog).to_be_hidden()
+    expect(note).to_be_hidden()
+
+    page.check(_field("pets_1"))
+    expect(why_dog).to_be_visible()
+    page.fill(_field("age"), "70")
+    expect(note).to_be_hidden()  # kind not answered yet
+    page.check(_field("kind"))
+    expect(note).to_be_visible()
+    page.fill(_field("age"), "64")
+    expect(note).to_be_hidden()
+    page.uncheck(_field("pets_1"))
+    expect(why_dog).to_be_hidden()
+    assert_accessible(page)
+
+
+def test_it_shows_the_test_mode_without_serious_accessibility_problems(page, live_server, demo_survey):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("admin", "admin@example.com", "correct-horse-battery-staple")
+    url = f"/s/ddiq-2010/preview/{demo_survey.open_version().pk}/"
+    page.goto(f"{live_server.url}/admin/login/?next={url}")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "correct-horse-battery-staple")
+    page.click("input[type=submit]")
+    _fill_pages_1_and_2(page)
+    expect(page.get_by_text("Test mode")).to_be_visible()
+    page.get_by_text("Delete test responses…").click()
+
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete 1 test response").click()
+    expect(page.get_by_text("Deleted 1 test response.")).to_be_visible()
+    assert not Response.objects.exists()

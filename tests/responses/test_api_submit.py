@@ -661,6 +661,16 @@ def test_it_answers_410_for_the_definition_without_an_open_version(demo_survey, 
     assert list(r.json()["errors"]) == ["survey"]
 
 
+def test_it_keeps_the_definition_private_before_the_survey_opens(demo_survey, client):
+    demo_survey.opens_at = timezone.now() + timedelta(hours=1)
+    demo_survey.save()
+
+    r = client.get(DEFINITION_URL)
+
+    assert r.status_code == 403
+    assert list(r.json()["errors"]) == ["survey"]
+
+
 # --- The schema ------------------------------------------------------------------------
 
 

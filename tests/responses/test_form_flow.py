@@ -341,7 +341,7 @@ def test_it_refuses_a_page_the_respondent_has_not_reached(client, demo_survey):
     assert not Response.objects.exists()
 
 
-@pytest.mark.parametrize("page", ["", "-1", "3", "99999999999999999999", "1.5", "x"])
+@pytest.mark.parametrize("page", ["", "-1", "3", "99999999999999999999", "1.5", "x", "²", "١"])
 def test_it_sends_a_wrong_page_number_back_to_the_current_page(client, demo_survey, page):
     response = post_page(client, PAGE1, state=(form_state(client)[0], page))
 

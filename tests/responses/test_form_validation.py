@@ -26,7 +26,8 @@ def _error_on(html: str, field: str, message: str) -> bool:
     """The message is shown beside the field and linked from the summary."""
     beside = re.search(rf'id="id_{re.escape(field)}_error" class="invalid-feedback">\s*<[a-z]+ [^>]*><strong>'
                        rf"{re.escape(message)}</strong>", html)
-    summary = re.search(rf'<a class="alert-link" href="#id_{re.escape(field)}">[^<]*[:?] {re.escape(message)}</a>', html)
+    link = rf'<a class="alert-link" href="#id_{re.escape(field)}">[^<]*[:?] {re.escape(message)}</a>'
+    summary = re.search(link, html)
     return bool(beside and summary)
 
 
