@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from analytics.condition_sql import compile_condition
+from analytics.condition_sql import LeafSet, compile_condition
 from analytics.recompute import _counted_predicate
 from analytics.tables import ALL, SurveyCounts, code_maps
 from responses.models import Answer, Response, UncountedResponse
@@ -280,26 +280,33 @@ def daily_completions(survey, filters: Filters, compiled: list[CompiledVersion])
 
 
 def filtered_findings(survey, filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[Finding, int, int]]:
-    """(finding, base, target) of every finding from the raw answers within the filters:
-    one query per version for all the findings together (their conditions compiled to SQL)."""
+    """(finding, base, target) of every finding from the raw answers within the filters, as
+    the full recompute computes them (`recompute.expected_findings`): per version, one
+    GROUP BY over the answers gives each condition leaf as a per-response flag."""
     findings = list(Finding.objects.filter(survey=survey).order_by("position", "pk"))
     if not findings:
         return []
     parsed = [(conditions.parse(f.base_condition), conditions.parse(f.target_condition)) for f in findings]
     totals = [[0, 0] for _ in findings]
-    responses = qn(Response._meta.db_table)
+    responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
     for version in compiled:
-        selects, params = [], []
-        for base_node, target_node in parsed:
-            base_sql, base_params = compile_condition(base_node, version)
-            target_sql, target_params = compile_condition(target_node, version)
-            selects.append(f"COALESCE(SUM(CASE WHEN {base_sql} THEN 1 ELSE 0 END), 0)")
-            selects.append(f"COALESCE(SUM(CASE WHEN {base_sql} AND {target_sql} THEN 1 ELSE 0 END), 0)")
-            params.extend([*base_params, *base_params, *target_params])
+        leaves = LeafSet()
+        expressions = [
+            (compile_condition(base, version, leaves), compile_condition(target, version, leaves))
+            for base, target in parsed
+        ]
+        flags, flag_params = leaves.flag_columns()
+        sums = ", ".join(
+            f"COALESCE(SUM(CASE WHEN {b} THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN {b} AND {t} THEN 1 ELSE 0 END), 0)"
+            for b, t in expressions
+        )
         where, where_params = response_where(survey.pk, filters, [version])
         row = fetch(
-            f"SELECT {', '.join(selects)} FROM {responses} r WHERE r.version_id = %s AND {where}",
-            [*params, version.version_id, *where_params],
+            f"SELECT {sums} FROM (SELECT r.id, {flags} FROM {responses} r "
+            f"LEFT JOIN {answers} a ON a.response_id = r.id "
+            f"WHERE r.version_id = %s AND {where} GROUP BY r.id) flags",
+            [*flag_params, version.version_id, *where_params],
         )[0]
         for i in range(len(findings)):
             totals[i][0] += int(row[2 * i])

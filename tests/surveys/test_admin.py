@@ -309,4 +309,6 @@ def test_it_gives_survey_managers_exactly_the_editing_permissions():
     expected = {
         f"surveys.{action}_{model}" for model in MANAGED_MODELS for action in ("add", "change", "delete", "view")
     } | {"surveys.view_results"}
+    # Managers also moderate responses: view them, exclude/restore (change), delete.
+    expected |= {f"responses.{action}_response" for action in ("view", "change", "delete")}
     assert _codenames("Survey managers") == expected

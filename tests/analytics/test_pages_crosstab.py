@@ -1,0 +1,119 @@
+"""Crosstabs from the raw answers, and the paradox view with McNemar's test."""
+
+import random
+
+import numpy as np
+import pytest
+from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.proportion import proportion_confint
+
+from tests.analytics.bulk import bulk_responses
+from tests.analytics.factories import COMPANY_SCALE, PERSONAL_SCALE, demo_answers
+
+pytestmark = pytest.mark.django_db
+PARADOX = "/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it"
+
+
+@pytest.fixture
+def results(client, viewer, demo_survey):
+    demo_survey.viewers.add(viewer)
+    client.force_login(viewer)
+    return client
+
+
+def _pairs(survey, pairs: list[tuple[str, str]], *, role: str = "it", seed: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    sets = [demo_answers(rng, role=role, twitter=personal, company_twitter=company) for personal, company in pairs]
+    bulk_responses(survey, sets)
+    return sets
+
+
+def test_it_crosses_two_matrix_rows_with_row_column_and_total_percentages(results, demo_survey):
+    rng = random.Random(1)
+    sets = [demo_answers(rng) for _ in range(120)]
+    bulk_responses(demo_survey, sets)
+    response = results.get("/results/ddiq-2010/crosstab/?row=personal_use.video&col=company_usage.blogs")
+    tab = response.context["tab"]
+    assert tab.n == 120
+    for choice, cells, total in tab.grid:
+        for column, cell in zip(COMPANY_SCALE, cells, strict=True):
+            count = sum(1 for s in sets if s["personal_use"]["video"] == choice.code and s["company_usage"]["blogs"] == column)
+            row_total = sum(1 for s in sets if s["personal_use"]["video"] == choice.code)
+            column_total = sum(1 for s in sets if s["company_usage"]["blogs"] == column)
+            assert cell.count == count
+            assert cell.row.percent == pytest.approx(100 * count / row_total)
+            assert cell.column.percent == pytest.approx(100 * count / column_total)
+            assert cell.total.percent == pytest.approx(100 * count / 120)
+        assert total.count == sum(1 for s in sets if s["personal_use"]["video"] == choice.code)
+    assert [c.code for c in tab.row.choices] == list(PERSONAL_SCALE)
+
+
+def test_it_crosses_within_a_segment(results, demo_survey):
+    _pairs(demo_survey, [("never", "none")] * 6, role="it")
+    _pairs(demo_survey, [("never", "none")] * 4, role="business", seed=1)
+    tab = results.get(PARADOX).context["tab"]
+    assert (tab.n, tab.counts) == (6, {("never", "none"): 6})
+
+
+def test_it_crosses_single_choice_questions(results, demo_survey):
+    rng = random.Random(2)
+    sets = [demo_answers(rng) for _ in range(40)]
+    bulk_responses(demo_survey, sets)
+    tab = results.get("/results/ddiq-2010/crosstab/?row=seniority&col=revenue").context["tab"]
+    assert tab.counts.get(("vp", "gt_10b"), 0) == sum(1 for s in sets if (s["seniority"], s["revenue"]) == ("vp", "gt_10b"))
+    assert tab.paired is None
+
+
+def test_it_shows_the_paradox_cell_its_interval_and_bounds(results, demo_survey):
+    # Of 40 IT leaders: 25 never use Twitter, 12 of those say their company uses it.
+    pairs = [("never", "none")] * 13 + [("never", "some")] * 12 + [("daily", "none")] * 5 + [("daily", "some")] * 10
+    _pairs(demo_survey, pairs)
+    response = results.get(PARADOX)
+    paired = response.context["tab"].paired
+    assert paired.table == [[13, 12], [5, 10]]
+    assert (paired.cell.count, paired.cell.base, paired.cell.display) == (12, 40, "30%")
+    low, high = proportion_confint(12, 40, alpha=0.05, method="wilson")
+    assert paired.cell.interval == pytest.approx((low, high), abs=1e-9)
+    # a = 25 never, b = 22 whose company uses it: max(0, 25 + 22 - 40) = 7 <= 12 <= min(25, 22) = 22.
+    assert paired.bounds == (7, 22)
+    html = response.content.decode()
+    assert "between 7 and 22" in html and f"95% CI {paired.cell.interval_display}" in html
+
+
+@pytest.mark.parametrize(("discordant", "exact"), [(24, True), (25, False)])
+def test_it_uses_the_exact_mcnemar_test_under_25_discordant_pairs(results, demo_survey, discordant, exact):
+    b = 16
+    c = discordant - b
+    pairs = [("never", "some")] * b + [("daily", "none")] * c + [("never", "none")] * 10 + [("daily", "some")] * 20
+    _pairs(demo_survey, pairs)
+    response = results.get(PARADOX)
+    test = response.context["tab"].paired.test
+    oracle = mcnemar(np.array([[10, b], [c, 20]]), exact=exact, correction=False)
+    assert test.exact is exact
+    assert test.statistic == pytest.approx(oracle.statistic)
+    assert test.p_value == pytest.approx(oracle.pvalue, rel=1e-9)
+    label = "exact binomial McNemar test" if exact else "McNemar&#x27;s chi-square test"
+    assert label.lower() in response.content.decode().lower()
+
+
+def test_it_refuses_a_multiple_choice_question(results, demo_survey):
+    response = results.get("/results/ddiq-2010/crosstab/?row=barriers&col=role")
+    assert response.status_code == 400
+    assert "not a single-choice question or a matrix row" in response.content.decode()
+
+
+def test_it_asks_for_a_row_of_a_matrix(results, demo_survey):
+    response = results.get("/results/ddiq-2010/crosstab/?row=personal_use&col=role")
+    assert response.status_code == 400
+
+
+def test_it_shows_the_choice_form_without_a_crosstab(results, demo_survey):
+    response = results.get("/results/ddiq-2010/crosstab/")
+    assert response.status_code == 200 and response.context["tab"] is None
+    assert '<option value="personal_use.twitter"' in response.content.decode()
+
+
+def test_it_suppresses_crosstab_cells_under_the_minimum_base(results, demo_survey):
+    _pairs(demo_survey, [("never", "none")] * 4)
+    html = results.get(PARADOX).content.decode()
+    assert "n&lt;5" in html

@@ -1,0 +1,121 @@
+"""The overview: responses by status, by day and by segment, and the findings as cards."""
+
+import random
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from statsmodels.stats.proportion import proportion_confint
+
+from analytics.models import SurveyCounter
+from analytics.recompute import survey_reconcile
+from responses.models import Response
+from responses.services import response_submit
+from tests.analytics.bulk import bulk_responses
+from tests.analytics.dataset import answers, submit_and_count
+from tests.analytics.factories import demo_answers
+
+pytestmark = pytest.mark.django_db
+URL = "/results/ddiq-2010/"
+
+
+@pytest.fixture
+def results(client, viewer, demo_survey):
+    demo_survey.viewers.add(viewer)
+    client.force_login(viewer)
+    return client
+
+
+def _it_population(survey, *, it: int, it_never: int, it_company_none: int, business: int = 0) -> None:
+    """As tests.analytics.dataset.build_it_population, bulk-inserted."""
+    rng = random.Random(0)
+    sets = [
+        demo_answers(rng, role="it", twitter="never" if i < it_never else "daily",
+                     company_twitter="none" if i >= it - it_company_none else "some")
+        for i in range(it)
+    ]
+    sets += [demo_answers(rng, role="business", twitter="never" if i % 2 else "weekly") for i in range(business)]
+    bulk_responses(survey, sets)
+
+
+def test_it_shows_the_published_findings_as_headline_cards(results, demo_survey):
+    _it_population(demo_survey, it=288, it_never=181, it_company_none=124, business=304)
+    response = results.get(URL)
+    html = response.content.decode()
+    cards = {card.code: card for card in response.context["view"].findings}
+    never = cards["it_never_twitter"]
+    low, high = proportion_confint(181, 288, alpha=0.05, method="wilson")
+    assert never.cell.interval == pytest.approx((low, high), abs=1e-9)
+    assert never.sentence == (
+        "63% of IT leaders never use Twitter professionally — 181 of 288, 95% CI 57–68%"
+    )
+    assert '<p class="finding-figure">63%</p>' in html
+    assert "of IT leaders never use Twitter professionally" in html
+    assert "181 of 288, 95% CI 57–68%" in html
+    company = cards["it_company_no_twitter"]
+    assert (company.cell.count, company.cell.base, company.cell.display) == (124, 288, "43%")
+    assert "IT leaders whose company does not use Twitter at all" in html
+    assert (cards["it_twitter_paradox"].cell.count, cards["business_never_twitter"].cell.count) == (164, 152)
+
+
+def test_it_counts_completed_partial_and_excluded_responses(results, demo_survey):
+    responses = bulk_responses(demo_survey, [answers(role="it") for _ in range(5)])
+    Response.objects.create(survey=demo_survey, version=demo_survey.open_version(), submission_id=uuid.uuid4())
+    Response.objects.filter(pk=responses[0].pk).update(excluded_at=timezone.now())
+    response_submit(survey=demo_survey, version=demo_survey.open_version(), submission_id=uuid.uuid4(),
+                    answers=answers(role="it"), is_test=True)
+    survey_reconcile(survey_id=demo_survey.pk, record=False)
+    view = results.get(URL).context["view"]
+    assert (view.totals.complete, view.totals.partial, view.totals.excluded, view.counted) == (4, 1, 1, 4)
+
+
+def test_it_shows_responses_by_segment_from_the_counts(results, demo_survey):
+    bulk_responses(demo_survey, [answers(role="it")] * 7 + [answers(role="business")] * 3)
+    view = results.get(URL).context["view"]
+    assert [(row.value[:9], row.cell.count, row.cell.base, row.cell.display) for row in view.segments] == [
+        ("IT leader", 7, 10, "70%"), ("Business ", 3, 10, "30%"),
+    ]
+
+
+def test_it_charts_completed_responses_per_day(results, demo_survey):
+    now = timezone.now().replace(hour=12)
+    days = [now - timedelta(days=d) for d in (0, 0, 0, 2, 2, 5)]
+    bulk_responses(demo_survey, [answers(role="it")] * 6, completed_at=days)
+    response = results.get(URL)
+    daily = response.context["view"].daily
+    assert [n for _, n in daily] == [1, 2, 3]
+    assert daily[0][0] == (now - timedelta(days=5)).date()
+    html = response.content.decode()
+    assert '<svg class="chart" id="chart-daily" role="img" aria-labelledby="chart-daily-title"' in html
+    assert f'<th scope="row">{daily[0][0]:%Y-%m-%d}</th><td>1</td>' in html
+    assert html.count('fill="#2171b5"/>') >= 3  # one bar per day with completions
+
+
+def test_it_shows_last_counted_and_last_reconciled(results, demo_survey):
+    submit_and_count(demo_survey, answers(role="it"))
+    counter = SurveyCounter.objects.get(survey=demo_survey)
+    html = results.get(URL).content.decode()
+    assert f"Last counted: {timezone.localtime(counter.last_counted_at):%Y-%m-%d %H:%M:%S}" in html
+    assert "last reconciled with the raw answers: never" in html
+    survey_reconcile(survey_id=demo_survey.pk)
+    counter.refresh_from_db()
+    assert f"{timezone.localtime(counter.last_reconciled_at):%Y-%m-%d %H:%M:%S}" in results.get(URL).content.decode()
+
+
+def test_it_links_the_paradox_crosstab(results, demo_survey):
+    html = results.get(URL).content.decode()
+    assert "/results/ddiq-2010/crosstab/?row=personal_use.twitter&amp;col=company_usage.twitter&amp;segment=role:it" in html
+
+
+def test_it_shows_a_dash_for_a_finding_with_an_empty_base(results, demo_survey):
+    bulk_responses(demo_survey, [answers(role="business")])
+    cards = {card.code: card for card in results.get(URL).context["view"].findings}
+    assert cards["it_never_twitter"].cell.display == "—"
+    assert cards["it_never_twitter"].sentence.endswith("— base 0")
+
+
+def test_it_hides_a_finding_under_the_minimum_base(results, demo_survey):
+    bulk_responses(demo_survey, [answers(role="it", twitter="never")] * 4)
+    html = results.get(URL).content.decode()
+    assert '<p class="finding-figure">n&lt;5</p>' in html
