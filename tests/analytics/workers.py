@@ -21,11 +21,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from celery import Celery
-from kombu import Connection
+
+from tests.helpers import celery_broker
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).parent / "celery")
@@ -196,27 +196,11 @@ class RedisServer:
         self.stop()
 
 
-def _reset_producers(app: Celery) -> None:
-    # The app caches its connection and producer pools for the first broker URL it used.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @contextmanager
 def app_broker(app: Celery, url: str) -> Iterator[None]:
     """Point this process's Celery app at another broker for the duration."""
-    saved = app.conf.broker_url
-    # Celery reads CELERY_BROKER_URL from the environment before its own setting: with
-    # the variable set (as under CI), changing only `conf.broker_url` changes nothing.
-    with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": url}):
-        _reset_producers(app)
-        app.conf.broker_url = url
-        try:
-            assert app.connection_for_write().as_uri() == Connection(url).as_uri()
-            yield
-        finally:
-            _reset_producers(app)
-            app.conf.broker_url = saved
+    with celery_broker(url):
+        yield
 
 
 def _unacked(channel) -> dict[bytes, str]:

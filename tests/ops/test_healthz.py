@@ -1,5 +1,7 @@
 import pytest
 
+from tests.helpers import celery_broker
+
 pytestmark = pytest.mark.django_db
 
 
@@ -12,14 +14,8 @@ def test_it_reports_database_and_broker(client):
     assert body["broker"] == "ok"
 
 
-def test_it_reports_a_broker_that_is_down(client, settings):
-    from config.celery import app
-
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
+def test_it_reports_a_broker_that_is_down(client):
+    with celery_broker("redis://127.0.0.1:1/0"):  # nothing listens on port 1
         response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = original
     assert response.status_code == 503
     assert response.json()["broker"] == "unavailable"

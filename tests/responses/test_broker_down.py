@@ -18,6 +18,7 @@ import pytest
 from config.celery import app
 from responses import services
 from responses.models import UncountedResponse
+from tests.helpers import celery_broker
 from tests.responses.test_api_submit import URL, demo_answers
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -42,17 +43,6 @@ def _wait_until_listening(port: int, proc: subprocess.Popen, timeout: float = 10
     pytest.fail("redis-server did not start listening")
 
 
-def _use_broker(url: str, *, close_current: bool = False) -> None:
-    # The app keeps a connection pool and a producer pool for the broker it first used:
-    # drop both so that the next publish connects to `url`. Pools are shared through
-    # kombu's registry by URL, so only our own (on its spare port) may be closed.
-    if close_current and app._pool is not None:
-        app._pool.force_close_all()
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def redis_broker():
     if shutil.which("redis-server") is None:
@@ -63,17 +53,18 @@ def redis_broker():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    original_url = app.conf.broker_url
     try:
         _wait_until_listening(port, proc)
-        _use_broker(f"redis://127.0.0.1:{port}/0")
         services._broker_down_until = 0.0
-        yield proc, port
+        with celery_broker(f"redis://127.0.0.1:{port}/0"):
+            yield proc, port
+            # Pools are shared through kombu's registry by URL: close only our own.
+            if app._pool is not None:
+                app._pool.force_close_all()
     finally:
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=10)
-        _use_broker(original_url, close_current=True)
         services._broker_down_until = 0.0
 
 
