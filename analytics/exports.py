@@ -61,12 +61,12 @@ XLSX_MAX_COLUMNS = 16_384
 XLSX_MAX_TEXT = 32_767
 EXPORTS_DIR = "exports"
 
-# The response's own columns. Panel respondents will add `external_id` here, right after
-# `response_id`, read from the response in `_RESPONSE_FIELDS` and set in
-# `_response_cells`; an opaque panel id is the only identifier an export may carry (never
-# an e-mail address: e-mail questions are left out of the layout).
-RESPONSE_COLUMNS = ("response_id", "version", "started_at", "completed_at", "duration_seconds")
-_RESPONSE_FIELDS = ("id", "version_id", "started_at", "completed_at")
+# The response's own columns. `external_id` is a panel's respondent id (copied from the
+# invitation, empty for other responses); an opaque panel id is the only identifier an
+# export may carry (never an e-mail address: e-mail questions are left out of the layout,
+# and invitees' addresses live only with their invitations).
+RESPONSE_COLUMNS = ("response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds")
+_RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at")
 _ANSWER_FIELDS = ("response", "question", "row", "choice", "number", "date", "text")
 
 # Question types whose answers are never exported.
@@ -174,10 +174,12 @@ def exported_responses(survey: Survey, *, version_ids, as_of: datetime) -> Query
     )
 
 
-def _response_cells(layout: _VersionLayout, response_id, started_at, completed_at) -> list[Any]:
+def _response_cells(layout: _VersionLayout, response_id, external_id, started_at, completed_at) -> list[Any]:
     # Intake stamps started_at a moment after completed_at for a one-shot API submission.
     duration = max(0.0, round((completed_at - started_at).total_seconds(), 3))
-    return [safe_cell(str(response_id)), layout.number, started_at, completed_at, duration]
+    # A panel's id is whatever the panel sends: text, neutralised like any other.
+    panel_id = safe_cell(external_id) if external_id else None
+    return [safe_cell(str(response_id)), panel_id, layout.number, started_at, completed_at, duration]
 
 
 def _answers_query(ids: list) -> tuple[str, list]:
@@ -222,9 +224,9 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
             return
         # Keyed by the id as the database returns it in the answers' response_id column.
         rows: dict[Any, tuple[list[Any], _VersionLayout]] = {}
-        for response_id, version_id, started_at, completed_at in chunk:
+        for response_id, external_id, version_id, started_at, completed_at in chunk:
             version = layout.versions[version_id]
-            cells = _response_cells(version, response_id, started_at, completed_at)
+            cells = _response_cells(version, response_id, external_id, started_at, completed_at)
             rows[pk.get_db_prep_value(response_id, connection)] = (cells + [None] * (width - len(cells)), version)
         with connection.cursor() as cursor:
             cursor.execute(*_answers_query(list(rows)))
@@ -256,7 +258,7 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
         if len(chunk) < size:
             return
         last = chunk[-1]
-        after = (last[3], last[0])
+        after = (last[_RESPONSE_FIELDS.index("completed_at")], last[0])
 
 
 def _record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:

@@ -67,7 +67,9 @@ class Filters:
     def window(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) in the site's time zone: both dates are inclusive."""
         start = timezone.make_aware(datetime.combine(self.date_from, time.min)) if self.date_from else None
-        end = timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min)) if self.date_to else None
+        end = None
+        if self.date_to:
+            end = timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
         return start, end
 
 

@@ -62,7 +62,7 @@ def _context(request, scope: Scope, active: str, **extra) -> dict:
         "filters": scope.filters,
         "active": active,
         "export_links": exports_links,
-        "segment_options": sorted(scope.segment_labels.items()),
+        "segment_options": list(scope.segment_options.items()),
         **extra,
     }
 

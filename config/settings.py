@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ops",
     "surveys",
+    "invitations",
     "responses",
     "analytics",
 ]
@@ -201,7 +202,23 @@ SUBMIT_RATE_LIMIT = env_rate("SUBMIT_RATE_LIMIT", "60/m")
 STORE_IP_ADDRESS = env_bool("STORE_IP_ADDRESS", False)
 MIN_BASE_FOR_PERCENT = env_int("MIN_BASE_FOR_PERCENT", 5)
 
+# E-mail (invitations and reminders): printed to the console by default; production sets
+# the SMTP backend and its server. SITE_URL is the base of the links in e-mails (empty:
+# the address the admin used when sending).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise EnvError("EMAIL_USE_TLS, EMAIL_USE_SSL: set at most one of them")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "surveys@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -216,6 +233,8 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Personal invitation links are passwords: no log line may carry one.
+    "filters": {"redact_invitation_tokens": {"()": "invitations.log_filters.RedactInvitationTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_invitation_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("analytics.api_urls")),
     path("results/", include("analytics.export_urls")),
     path("results/", include("analytics.urls")),
+    path("", include("invitations.urls")),
     path("", include("responses.urls")),
     path("", include("surveys.urls")),
 ]

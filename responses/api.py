@@ -1,8 +1,8 @@
 """The JSON intake API: read an open survey's definition, submit a complete response.
 
 Every refusal has the same shape, `{"errors": {key: [message, ...]}}`, keyed by question
-code, `question.row`, or one of `submission_id`, `survey`, `body`, `request`; a request
-is refused before anything is written. The views stay thin: the envelope is checked by a
+code, `question.row`, or one of `submission_id`, `survey`, `invitation`, `body`, `request`;
+a request is refused before anything is written. The views stay thin: the envelope is checked by a
 serializer, availability by `responses.selectors`, and the answers by `response_submit`.
 """
 
@@ -23,6 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView, exception_handler
 
+from invitations.models import Invitation
+from invitations.selectors import InvitationThrottled, invitation_for_request
 from responses.ratelimit import submission_allowed
 from responses.selectors import survey_availability, survey_with_open_version
 from responses.serializers import (
@@ -31,13 +33,16 @@ from responses.serializers import (
     SubmissionSerializer,
     SurveyDefinitionSerializer,
 )
-from responses.services import SubmissionConflict, response_submit
+from responses.services import InvitationAnswered, SubmissionConflict, response_submit
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import compiled_version
 
 UNKNOWN_SURVEY = "There is no survey with this code."
 NOT_AN_OBJECT = "Expected a JSON object with `submission_id` and `answers`."
 RATE_LIMITED = "Too many submissions from your address; please try again later."
+# One answer for a missing, wrong, expired, revoked or erased token: which it was stays unsaid.
+INVALID_INVITATION = "A valid X-Invitation-Token header is needed to answer this survey."
+INVITATION_THROTTLED = "Too many invalid invitation tokens from your address; please try again later."
 
 SLUG_PARAMETER = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The survey's code.")
 
@@ -110,15 +115,33 @@ def _client_ip(request: Request) -> str | None:
         return None
 
 
+def _invitation(request: Request, survey: Survey) -> tuple[Invitation | None, APIResponse | None]:
+    """The invitation of the X-Invitation-Token header (None without one, where the survey
+    allows that), or the refusal to answer with. A token that is sent must be valid."""
+    token = request.headers.get("X-Invitation-Token", "")
+    if not token and survey.is_public:
+        return None, None
+    try:
+        invitation = invitation_for_request(request, token, survey=survey) if token else None
+    except InvitationThrottled as exc:
+        headers = {"Retry-After": str(exc.retry_after)}
+        return None, _errors(status.HTTP_429_TOO_MANY_REQUESTS, {"invitation": [INVITATION_THROTTLED]}, headers)
+    if invitation is None:
+        return None, _errors(status.HTTP_403_FORBIDDEN, {"invitation": [INVALID_INVITATION]})
+    return invitation, None
+
+
 _REFUSALS = {
     code: OpenApiResponse(ErrorsSerializer, description=text)
     for code, text in (
         (400, "The body or the answers are not valid; errors by question code or `question.row`."),
-        (403, "The survey is not open yet."),
+        (403, "The survey is not open yet, or the invitation token is missing (invitation-only survey) or "
+              "not valid: wrong, expired, revoked or for another survey."),
         (404, "There is no survey with this code."),
-        (409, "This submission id was used before with different answers."),
+        (409, "This submission id was used before with different answers, or the invitation was already "
+              "answered."),
         (410, "The survey is closed: no open version, past its closing time, or at its response cap."),
-        (429, "Too many submissions from this address."),
+        (429, "Too many submissions, or too many invalid invitation tokens, from this address."),
     )
 }
 
@@ -162,14 +185,16 @@ class ResponseCreateView(IntakeAPIView):
         summary="Submit a complete response",
         description=(
             "Idempotent on `submission_id`: sending the same id with the same answers again returns the "
-            "first response (200); with different answers it is refused (409). An `X-Invitation-Token` "
-            "header is accepted and, for now, ignored."
+            "first response (200); with different answers it is refused (409). With an `X-Invitation-Token` "
+            "the response is that invitee's one response: once it is complete, another submission is "
+            "refused (409)."
         ),
         parameters=[
             SLUG_PARAMETER,
             OpenApiParameter(
                 "X-Invitation-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-                description="Reserved for invitation-only surveys; ignored for now.",
+                description="The token of a personal invitation link (`/i/<token>/`). Required by "
+                "invitation-only surveys; when sent, it must be valid for this survey.",
             ),
         ],
         request=SubmissionSerializer,
@@ -187,10 +212,9 @@ class ResponseCreateView(IntakeAPIView):
         if refusal is not None:
             return refusal
 
-        # Hook for invitation-only surveys (a later issue): check
-        # request.headers.get("X-Invitation-Token") against the survey's invitations here,
-        # after availability and before validation, answering 403 when it is missing or
-        # spent. Until then the header is accepted and ignored.
+        invitation, refusal = _invitation(request, survey)
+        if refusal is not None:
+            return refusal
 
         data = request.data  # parse errors become 400 through _errors_exception_handler
         if not isinstance(data, dict):
@@ -206,9 +230,12 @@ class ResponseCreateView(IntakeAPIView):
                 submission_id=envelope.validated_data["submission_id"],
                 answers=envelope.validated_data["answers"],
                 ip_address=_client_ip(request),
+                invitation=invitation,
             )
         except SubmissionConflict as exc:
             return _errors(status.HTTP_409_CONFLICT, {"submission_id": [str(exc)]})
+        except InvitationAnswered as exc:
+            return _errors(status.HTTP_409_CONFLICT, {"invitation": [str(exc)]})
         if result.errors:
             return _errors(status.HTTP_400_BAD_REQUEST, result.errors)
 

@@ -10,6 +10,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from invitations.models import Invitation
 from surveys.models import Choice, MatrixRow, Question, Survey, SurveyVersion
 
 
@@ -35,11 +36,22 @@ class Response(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Only kept when STORE_IP_ADDRESS is on.")
     excluded_at = models.DateTimeField(null=True, blank=True, help_text="Excluded responses are not counted.")
     exclusion_reason = models.TextField(blank=True)
+    # An invitee answers once: the unique constraint below holds whatever races (NULLs, the
+    # public responses, never conflict). SET_NULL: deleting an invitation keeps the answers;
+    # erasing one keeps the (emptied) invitation, so the link and the guarantee stay.
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The personal invitation this response came through.",
+    )
+    external_id = models.CharField(
+        max_length=200, blank=True, help_text="The panel's respondent id, copied from the invitation."
+    )
 
     class Meta:
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "submission_id"], name="submission_id_unique_per_survey"),
+            models.UniqueConstraint(fields=["invitation"], name="one_response_per_invitation"),
             models.CheckConstraint(
                 condition=Q(status="partial") | Q(completed_at__isnull=False), name="complete_has_completed_at"
             ),

@@ -24,6 +24,8 @@ from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from invitations.models import Invitation
+from invitations.services import invitation_completed, invitation_started
 from responses.models import Answer, Response, UncountedResponse
 from responses.validation import validate_answers
 from surveys.models import Survey, SurveyVersion
@@ -40,6 +42,12 @@ class SubmissionConflict(Exception):
 
 class ResponseLocked(Exception):
     """A completed response cannot be changed through the public link."""
+
+
+class InvitationAnswered(Exception):
+    """The invitation already has a completed response (from another submission)."""
+
+    message = "This invitation has already been answered."
 
 
 @dataclass
@@ -141,12 +149,18 @@ def response_submit(
     ip_address: str | None = None,
     response: Response | None = None,
     hidden: str = "error",
+    invitation: Invitation | None = None,
 ) -> SubmitResult:
     """Validate and store a complete answer set. Idempotent on `submission_id`.
 
     `response` is the partial response of the HTML flow being completed (it carries the
     same submission id); the API passes none. The same id with the same answers returns
     the first result (created=False); with different answers it raises SubmissionConflict.
+
+    With an `invitation`, the response is that invitee's one response: a partial one
+    (started in the form) is completed, and once one is complete any other submission
+    raises InvitationAnswered. The database's unique constraint on the invitation
+    decides races between different submission ids.
     """
     compiled = compiled_version(version)
     cleaned, errors = validate_answers(compiled, answers, hidden=hidden)
@@ -155,6 +169,13 @@ def response_submit(
     digest = answers_digest(cleaned)
 
     existing = response or Response.objects.filter(survey=survey, submission_id=submission_id).first()
+    if invitation is not None:
+        if existing is None:
+            existing = Response.objects.filter(invitation=invitation).first()
+            if existing is not None and existing.is_complete:
+                raise InvitationAnswered(InvitationAnswered.message)
+        elif existing.invitation_id != invitation.pk:
+            raise SubmissionConflict("This submission id belongs to another response; use a new id.")
     if existing is not None and existing.is_complete:
         return _replay(existing, digest)
     now = timezone.now()
@@ -164,6 +185,7 @@ def response_submit(
                 response = Response.objects.create(
                     survey=survey, version=version, submission_id=submission_id, status=Response.Status.COMPLETE,
                     is_test=is_test, answers_digest=digest, started_at=now, completed_at=now, ip_address=ip_address,
+                    invitation=invitation, external_id=invitation.external_id if invitation else "",
                 )
             else:
                 response = _complete_partial(existing, digest, now)
@@ -171,12 +193,19 @@ def response_submit(
                     raise _AlreadyCompleted
                 Answer.objects.filter(response_id=response.pk).delete()
             Answer.objects.bulk_create(answer_rows(compiled, response.pk, cleaned))
+            if invitation is not None:
+                invitation_completed(invitation=invitation, at=now)
             if not is_test:
                 UncountedResponse.objects.create(response_id=response.pk)
                 transaction.on_commit(lambda: request_counting(response.pk))
     except (IntegrityError, _AlreadyCompleted):
         # A concurrent request with the same submission id won the race: answer as it did.
-        winner = Response.objects.get(survey=survey, submission_id=submission_id)
+        winner = Response.objects.filter(survey=survey, submission_id=submission_id).first()
+        if winner is None or (invitation is not None and not winner.is_complete):
+            if invitation is None:
+                raise
+            # Another submission for the same invitation won (the unique constraint).
+            raise InvitationAnswered(InvitationAnswered.message) from None
         return _replay(winner, digest)
     return SubmitResult(response=response, created=True, errors={})
 
@@ -218,19 +247,36 @@ def response_save_page(
     response: Response | None,
     is_test: bool = False,
     ip_address: str | None = None,
+    invitation: Invitation | None = None,
 ) -> tuple[Response, str | None]:
     """Store one page of a partial response (replacing that page's earlier answers) and
-    move its position. Returns the response and, for a new one, its resume token."""
+    move its position. Returns the response and, for a new one, its resume token.
+
+    With an `invitation`, the response is the invitee's one response, found through the
+    invitation (two tabs of the same link share it) and marked started."""
     token = None
+    if response is None and invitation is not None:
+        response = Response.objects.filter(invitation=invitation).first()
     if response is None:
         token, hashed = new_resume_token()
-        response, created = Response.objects.get_or_create(
-            survey=survey,
-            submission_id=submission_id,
-            defaults={"version": version, "is_test": is_test, "resume_token_hash": hashed, "ip_address": ip_address},
-        )
+        defaults = {
+            "version": version, "is_test": is_test, "resume_token_hash": hashed, "ip_address": ip_address,
+            "invitation": invitation, "external_id": invitation.external_id if invitation else "",
+        }
+        try:
+            with transaction.atomic():
+                response, created = Response.objects.get_or_create(
+                    survey=survey, submission_id=submission_id, defaults=defaults
+                )
+        except IntegrityError:
+            if invitation is None:
+                raise
+            # Another tab of the same invitee created the response a moment ago.
+            response, created = Response.objects.get(invitation=invitation), False
         if not created:
             token = None  # a double-clicked first page: the first request's token stands
+    if invitation is not None and response.invitation_id != invitation.pk:
+        raise SubmissionConflict("This submission id belongs to another response.")
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.is_complete:
         raise ResponseLocked("This response is complete and can no longer be changed.")
@@ -240,6 +286,8 @@ def response_save_page(
     Answer.objects.bulk_create(answer_rows(compiled, response.pk, cleaned_page))
     response.current_page = next_page
     response.save(update_fields=["current_page", "updated_at"])
+    if invitation is not None:
+        invitation_started(invitation=invitation, at=response.started_at)
     return response, token
 
 

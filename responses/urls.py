@@ -4,6 +4,9 @@ from responses import views
 
 app_name = "responses"
 urlpatterns = [
+    # Personal invitation links; invitations.urls serves i/<token>/opt-out/.
+    path("i/<str:token>/", views.invitation_form, name="invitation"),
+    path("i/<str:token>/thanks/", views.invitation_thanks, name="invitation_thanks"),
     path("s/<slug:slug>/", views.survey_form, name="form"),
     path("s/<slug:slug>/thanks/", views.survey_thanks, name="thanks"),
     path("s/<slug:slug>/resume/<str:token>/", views.survey_resume, name="resume"),

@@ -6,6 +6,12 @@ Public at /s/<slug>/ on the open version; the same flow runs for staff as a test
 preview of any version at /s/<slug>/preview/<version_id>/, whose responses are marked
 `is_test` and never counted. A respondent's partial response is found through a resume
 token kept in a cookie (and shown as a link): responses carry no account.
+
+An invitee answers at /i/<token>/, their personal link: their one response is found
+through the invitation (no cookie), so the same link resumes it from any browser, and
+once it is complete the link says so. Panel respondents (invitees with an external id)
+are sent to the survey's completion redirect after the last page, and to its screen-out
+redirect when they arrive after the survey closed or filled up.
 """
 
 from __future__ import annotations
@@ -27,10 +33,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from invitations.models import Invitation
+from invitations.selectors import InvitationThrottled, invitation_for_request
+from invitations.services import invitation_opened
+from invitations.views import invitation_not_found, invitation_throttled
 from responses.forms import SurveyPageForm, condition_json, initial_values
 from responses.models import Response
 from responses.ratelimit import submission_allowed
 from responses.services import (
+    InvitationAnswered,
     ResponseLocked,
     SubmissionConflict,
     new_resume_token,
@@ -52,10 +63,13 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 @dataclass
 class Flow:
-    """Where a run of the form happens: the public link, or a staff preview (test mode)."""
+    """Where a run of the form happens: the public link, a personal invitation link, or a
+    staff preview (test mode)."""
 
     survey: Survey
     preview_version: SurveyVersion | None = None
+    invitation: Invitation | None = None
+    invitation_token: str = ""
 
     @property
     def is_test(self) -> bool:
@@ -72,10 +86,14 @@ class Flow:
         return base + list(extra)
 
     def url(self, name: str, *extra) -> str:
+        if self.invitation is not None:
+            return reverse(f"responses:invitation_{name}", args=[self.invitation_token, *extra])
         return reverse(f"responses:{'preview_' if self.is_test else ''}{name}", args=self._args(*extra))
 
     @property
     def form_url(self) -> str:
+        if self.invitation is not None:
+            return reverse("responses:invitation", args=[self.invitation_token])
         return reverse("responses:preview" if self.is_test else "responses:form", args=self._args())
 
 
@@ -88,11 +106,41 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     flow = Flow(survey=get_object_or_404(Survey, slug=slug))
     response, token, adopted = _find_response(request, flow)
     if response is None or not response.is_complete:
+        if not flow.survey.is_public:
+            return _unavailable(request, flow.survey, "invitation_only", 403)
         refusal = _refusal(request, flow.survey)
         if refusal is not None:
             return refusal
     version = response.version if response is not None else flow.survey.open_version()
     return _run(request, flow, version, response, token, adopted)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_form(request: HttpRequest, token: str) -> HttpResponse:
+    flow, refusal = _invitation_flow(request, token)
+    if refusal is not None:
+        return refusal
+    invitation = flow.invitation
+    response = Response.objects.select_related("version").filter(invitation=invitation).first()
+    if invitation.completed_at is not None or (response is not None and response.is_complete):
+        return _completed(request, flow)
+    refusal = _refusal(request, flow.survey)
+    if refusal is not None:
+        # Screen-out: a panel respondent who can no longer answer goes back to the panel.
+        screenout = flow.survey.screenout_redirect(invitation.external_id)
+        return redirect(screenout) if screenout and refusal.status_code == 410 else refusal
+    invitation_opened(invitation=invitation)
+    version = response.version if response is not None else flow.survey.open_version()
+    return _run(request, flow, version, response, None, False)
+
+
+@never_cache
+def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    flow, refusal = _invitation_flow(request, token)
+    if refusal is not None:
+        return refusal
+    return _thanks(request, flow)
 
 
 @never_cache
@@ -148,6 +196,18 @@ def delete_test_responses(request: HttpRequest, slug: str, version_id: int) -> H
 
 
 # --- Finding the survey, the version and the respondent's response ----------------------
+
+
+def _invitation_flow(request: HttpRequest, token: str) -> tuple[Flow | None, HttpResponse | None]:
+    """The flow of a personal link, or the refusal: one 404 page for every token that
+    does not work (wrong, expired, revoked, erased), a 429 page while throttled."""
+    try:
+        invitation = invitation_for_request(request, token)
+    except InvitationThrottled:
+        return None, invitation_throttled(request)
+    if invitation is None:
+        return None, invitation_not_found(request)
+    return Flow(survey=invitation.survey, invitation=invitation, invitation_token=token), None
 
 
 def _preview_flow(request: HttpRequest, slug: str, version_id: int, permission: str = "") -> Flow:
@@ -358,7 +418,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         saved, new_token = response_save_page(
             survey=flow.survey, version=version, submission_id=submission_id, page_index=index,
             cleaned_page=page_answers, page_codes=page_codes, next_page=next_page, response=response,
-            is_test=flow.is_test, ip_address=_ip_address(request),
+            is_test=flow.is_test, ip_address=_ip_address(request), invitation=flow.invitation,
         )
         return saved, new_token or (_rotate_token(saved) if adopted else None)
 
@@ -383,16 +443,24 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         result = response_submit(
             survey=flow.survey, version=response.version, submission_id=response.submission_id,
             answers=raw_answers(merged), response=response, hidden="drop", is_test=response.is_test,
-            ip_address=_ip_address(request),
+            ip_address=_ip_address(request), invitation=flow.invitation,
         )
-    except (ResponseLocked, SubmissionConflict):
+    except (ResponseLocked, SubmissionConflict, InvitationAnswered):
         # Completed meanwhile (another tab, a double click with other answers): it stays as it was.
         return redirect(flow.form_url)
     if result.errors:
         unplaced = form.add_validation_errors(result.errors)
         unplaced = _name_questions(compiled, form, result.errors) if unplaced else []
         return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced)
-    return _with_cookie(redirect(flow.url("thanks")), request, flow, new_token)
+    return _with_cookie(redirect(_after_completion(flow)), request, flow, new_token)
+
+
+def _after_completion(flow: Flow) -> str:
+    if flow.invitation is not None:
+        panel = flow.survey.completion_redirect(flow.invitation.external_id)
+        if panel:
+            return panel
+    return flow.url("thanks")
 
 
 def _name_questions(compiled: CompiledVersion, form: SurveyPageForm, errors: dict[str, list[str]]) -> list[str]:
@@ -416,7 +484,9 @@ def _rotate_token(response: Response) -> str:
 
 
 def _with_cookie(http_response: HttpResponse, request: HttpRequest, flow: Flow, token: str | None) -> HttpResponse:
-    if token:
+    # An invitee's response is found through the invitation: a cookie would only let the
+    # public link of the same survey pick it up.
+    if token and flow.invitation is None:
         http_response.set_cookie(
             flow.cookie_name, token, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
         )
@@ -452,10 +522,16 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
         "error_summary": form.error_summary(),
         "page_errors": page_errors or [],
         "submission_id": submission_id,
-        "resume_url": request.build_absolute_uri(flow.url("resume", token)) if token else "",
+        "resume_url": _resume_url(request, flow, token),
         **_preview_context(request, flow),
     }
     return render(request, "responses/form.html", context)
+
+
+def _resume_url(request, flow: Flow, token: str | None) -> str:
+    if flow.invitation is not None:  # the personal link resumes
+        return request.build_absolute_uri(flow.form_url)
+    return request.build_absolute_uri(flow.url("resume", token)) if token else ""
 
 
 def _preview_context(request, flow: Flow) -> dict:
@@ -473,7 +549,10 @@ def _completed(request, flow: Flow) -> HttpResponse:
 
 
 def _thanks(request, flow: Flow) -> HttpResponse:
-    response, _ = _cookie_response(request, flow)
+    if flow.invitation is not None:
+        response = Response.objects.select_related("version").filter(invitation=flow.invitation).first()
+    else:
+        response, _ = _cookie_response(request, flow)
     version = response.version if response else flow.preview_version or latest_version(flow.survey)
     context = {"flow": flow, "survey": flow.survey, "thank_you": version.thank_you if version else "",
                **_preview_context(request, flow)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -223,9 +224,11 @@ class SurveyAdmin(nested_admin.NestedModelAdmin):
     search_fields = ("slug", "title")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("viewers", "viewer_groups")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("slug", "title", "description")}),
         ("Collection", {"fields": ("opens_at", "closes_at", "response_cap")}),
+        ("Invitations and panels", {"fields": ("access", "completion_redirect_url", "screenout_redirect_url")}),
         ("Who may see results", {"fields": ("viewers", "viewer_groups")}),
     )
     inlines = [FindingInline]

@@ -6,6 +6,8 @@ may be corrected in place, but codes, types, choices, rows and conditions are fi
 because responses and counts refer to them. Structural changes need a new draft version.
 """
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -38,6 +40,11 @@ class FrozenVersionError(ValidationError):
 
 
 class Survey(models.Model):
+    class Access(models.TextChoices):
+        PUBLIC = "public", "Public link only"
+        INVITATION = "invitation", "Personal invitations only"
+        BOTH = "both", "Public link and personal invitations"
+
     slug = models.SlugField(unique=True, help_text="Stable identifier used in links, exports and the API.")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -53,6 +60,20 @@ class Survey(models.Model):
     viewer_groups = models.ManyToManyField(
         Group, blank=True, related_name="shared_surveys",
         help_text="Groups whose members may view this survey's results.",
+    )
+    access = models.CharField(
+        max_length=12, choices=Access.choices, default=Access.PUBLIC,
+        help_text="Who may answer: anyone with the public link, only invitees through their personal links, or both.",
+    )
+    completion_redirect_url = models.URLField(
+        max_length=500, blank=True,
+        help_text="Panel respondents (invitees with an external id) are sent here after completing the survey; "
+        "{external_id} is replaced by their id, URL-encoded.",
+    )
+    screenout_redirect_url = models.URLField(
+        max_length=500, blank=True,
+        help_text="Panel respondents who arrive when the survey no longer takes responses (closed or at its cap) "
+        "are sent here; {external_id} is replaced by their id, URL-encoded.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,12 +99,31 @@ class Survey(models.Model):
             return False
         return not (self.closes_at and now >= self.closes_at)
 
+    @property
+    def is_public(self) -> bool:
+        return self.access != self.Access.INVITATION
+
+    def completion_redirect(self, external_id: str) -> str:
+        """Where a panel respondent goes after completing, or "" for our own thanks page."""
+        return _with_external_id(self.completion_redirect_url, external_id)
+
+    def screenout_redirect(self, external_id: str) -> str:
+        """Where a panel respondent goes when the survey takes no more responses, or ""."""
+        return _with_external_id(self.screenout_redirect_url, external_id)
+
     def is_shared_with(self, user) -> bool:
         if user.has_perm("surveys.view_all_results"):
             return True
         if self.viewers.filter(pk=user.pk).exists():
             return True
         return self.viewer_groups.filter(user=user).exists()
+
+
+def _with_external_id(url: str, external_id: str) -> str:
+    # Only panel respondents (who carry the panel's id) are sent back to the panel.
+    if not url or not external_id:
+        return ""
+    return url.replace("{external_id}", quote(external_id, safe=""))
 
 
 class SurveyVersion(models.Model):

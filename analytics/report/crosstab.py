@@ -36,6 +36,12 @@ class Variable:
         return f"{self.question.label} — {self.row.label}" if self.row else self.question.label
 
     @property
+    def option_label(self) -> str:
+        """For a select: the row last, after a shortened question, so rows stay apart."""
+        question = self.question.label if len(self.question.label) <= 60 else self.question.label[:59] + "…"
+        return f"{question} — {self.row.label}" if self.row else question
+
+    @property
     def choices(self) -> tuple[ChoiceDef, ...]:
         return self.question.choices
 
@@ -174,7 +180,8 @@ def crosstab(scope: Scope, row: Variable, column: Variable) -> Crosstab:
     sides = []
     side_params: list = []
     for alias, var in (("x", row), ("y", column)):
-        question_ids = [c.question_ids[var.question.code] for c in scope.compiled if var.question.code in c.question_ids]
+        code = var.question.code
+        question_ids = [c.question_ids[code] for c in scope.compiled if code in c.question_ids]
         sql = f"{alias}.question_id IN ({', '.join(['%s'] * len(question_ids))})" if question_ids else "1 = 0"
         side_params.extend(question_ids)
         if var.row is not None:

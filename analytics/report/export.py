@@ -99,15 +99,17 @@ def question_tables(reports: list[QuestionReport]) -> list[ExportTable]:
             for column, s in zip(numeric.columns, numeric.summaries, strict=True):
                 for name in ("mean", "median", "q1", "q3", "minimum", "maximum"):
                     value = getattr(s, name) if s.shown else None
-                    summary.rows.append([report.code, *_column_names(column), name, value, s.show(getattr(s, name)), s.n])
+                    summary.rows.append(
+                        [report.code, *_column_names(column), name, value, s.show(getattr(s, name)), s.n]
+                    )
             for b in numeric.bins:
                 counts.rows.append([report.code, "", b.label, False, *_column_names(numeric.columns[0]), "",
                                     *_cell_values(b.cell), "", False, b.cell.suppressed])
             for column, score in zip(numeric.columns, numeric.nps or [], strict=False):
                 for name in ("promoters", "passives", "detractors"):
                     cell = getattr(score, name)
-                    counts.rows.append([report.code, "", name, True, *_column_names(column), "", *_cell_values(cell), "",
-                                        0 < cell.base < 100, cell.suppressed])
+                    counts.rows.append([report.code, "", name, True, *_column_names(column), "",
+                                        *_cell_values(cell), "", 0 < cell.base < 100, cell.suppressed])
                 summary.rows.append([report.code, *_column_names(column), "nps", score.score, score.display, score.n])
         if report.text:
             # The whole filtered, searched list, not only the page shown.

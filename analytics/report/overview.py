@@ -62,9 +62,10 @@ class Overview:
 def overview(scope: Scope) -> Overview:
     survey, filters, compiled = scope.survey, scope.filters, scope.compiled
     if filters.active:
-        counter = SurveyCounter.objects.filter(survey=survey).first()
-        counted = counter.responses_counted if counter else 0
-        last_counted, last_reconciled = (counter.last_counted_at, counter.last_reconciled_at) if counter else (None,) * 2
+        counter = SurveyCounter.objects.filter(survey=survey).first() or SurveyCounter(survey=survey)
+        counted, last_counted, last_reconciled = (
+            counter.responses_counted, counter.last_counted_at, counter.last_reconciled_at
+        )
         findings = [
             FindingCard(f.code, f.statement, Cell(target, base))
             for f, base, target in raw.filtered_findings(survey, filters, compiled)

@@ -29,6 +29,7 @@ class Scope:
     versions: list[SurveyVersion]  # published versions in view, newest first
     all_versions: list[SurveyVersion]
     filters: Filters
+    segment_options: dict[tuple[str, str], str]  # every segment value of every version, for the filter form
 
     @cached_property
     def compiled(self) -> list[CompiledVersion]:
@@ -89,7 +90,8 @@ def scope_for(survey: Survey, query) -> Scope:
                     segments.setdefault((question.code, choice.code), choice.label)
     filters = filters_from_query(query, segments=segments, versions={v.number for v in all_versions})
     versions = [v for v in all_versions if filters.version is None or v.number == filters.version]
-    scope = Scope(survey=survey, versions=versions, all_versions=all_versions, filters=filters)
+    scope = Scope(survey=survey, versions=versions, all_versions=all_versions, filters=filters,
+                  segment_options=segments)
     if filters.segment is not None and filters.segment not in scope.segment_labels:
         # The segment exists in another version only: nobody in view can be in it.
         scope.segment_labels[filters.segment] = segments[filters.segment]

@@ -37,7 +37,9 @@ def test_it_crosses_two_matrix_rows_with_row_column_and_total_percentages(result
     assert tab.n == 120
     for choice, cells, total in tab.grid:
         for column, cell in zip(COMPANY_SCALE, cells, strict=True):
-            count = sum(1 for s in sets if s["personal_use"]["video"] == choice.code and s["company_usage"]["blogs"] == column)
+            count = sum(
+                1 for s in sets if s["personal_use"]["video"] == choice.code and s["company_usage"]["blogs"] == column
+            )
             row_total = sum(1 for s in sets if s["personal_use"]["video"] == choice.code)
             column_total = sum(1 for s in sets if s["company_usage"]["blogs"] == column)
             assert cell.count == count
@@ -60,7 +62,8 @@ def test_it_crosses_single_choice_questions(results, demo_survey):
     sets = [demo_answers(rng) for _ in range(40)]
     bulk_responses(demo_survey, sets)
     tab = results.get("/results/ddiq-2010/crosstab/?row=seniority&col=revenue").context["tab"]
-    assert tab.counts.get(("vp", "gt_10b"), 0) == sum(1 for s in sets if (s["seniority"], s["revenue"]) == ("vp", "gt_10b"))
+    expected = sum(1 for s in sets if (s["seniority"], s["revenue"]) == ("vp", "gt_10b"))
+    assert tab.counts.get(("vp", "gt_10b"), 0) == expected
     assert tab.paired is None
 
 

@@ -105,7 +105,8 @@ def test_it_shows_last_counted_and_last_reconciled(results, demo_survey):
 
 def test_it_links_the_paradox_crosstab(results, demo_survey):
     html = results.get(URL).content.decode()
-    assert "/results/ddiq-2010/crosstab/?row=personal_use.twitter&amp;col=company_usage.twitter&amp;segment=role:it" in html
+    link = "/results/ddiq-2010/crosstab/?row=personal_use.twitter&amp;col=company_usage.twitter&amp;segment=role:it"
+    assert link in html
 
 
 def test_it_shows_a_dash_for_a_finding_with_an_empty_base(results, demo_survey):

@@ -27,7 +27,8 @@ def results(client, viewer, demo_survey):
 
 def _population(survey, it: int, business: int, seed: int = 1) -> list[dict]:
     rng = random.Random(seed)
-    sets = [demo_answers(rng, role="it") for _ in range(it)] + [demo_answers(rng, role="business") for _ in range(business)]
+    sets = [demo_answers(rng, role="it") for _ in range(it)]
+    sets += [demo_answers(rng, role="business") for _ in range(business)]
     bulk_responses(survey, sets)
     return sets
 
@@ -86,7 +87,8 @@ def test_it_rounds_interval_ends_half_up(results, demo_survey):
 
 def test_it_letters_the_columns_a_cell_is_significantly_higher_than(results, demo_survey):
     rng = random.Random(7)
-    sets = [demo_answers(rng, role="it", twitter=rng.choice(["never", "never", "monthly", "daily"])) for _ in range(150)]
+    twitter = ["never", "never", "monthly", "daily"]
+    sets = [demo_answers(rng, role="it", twitter=rng.choice(twitter)) for _ in range(150)]
     sets += [demo_answers(rng, role="business") for _ in range(150)]
     bulk_responses(demo_survey, sets)
     report, html = _report(results, "personal_use")

@@ -175,10 +175,13 @@ def test_it_refuses_the_same_submission_id_with_different_answers(demo_survey, c
     assert Response.objects.get().answers.get(question__code="role").choice.code == "it"
 
 
-def test_it_accepts_and_ignores_an_invitation_token(demo_survey, client):
-    r = submit(client, headers={"X-Invitation-Token": "not-checked-yet"})
+def test_it_refuses_an_invalid_invitation_token_even_on_a_public_survey(demo_survey, client):
+    # A token that is sent must be valid (tests/invitations covers invitation-only surveys).
+    r = submit(client, headers={"X-Invitation-Token": "not-a-token"})
 
-    assert r.status_code == 201
+    assert r.status_code == 403
+    assert r.json() == {"errors": {"invitation": ["A valid X-Invitation-Token header is needed to answer this survey."]}}
+    assert stored_counts() == (0, 0, 0)
 
 
 def test_it_needs_no_csrf_token(demo_survey):

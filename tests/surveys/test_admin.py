@@ -311,4 +311,10 @@ def test_it_gives_survey_managers_exactly_the_editing_permissions():
     } | {"surveys.view_results"}
     # Managers also moderate responses: view them, exclude/restore (change), delete.
     expected |= {f"responses.{action}_response" for action in ("view", "change", "delete")}
+    # And they run invitations: invitees, e-mail templates, and the (read-only) e-mail log.
+    expected |= {
+        f"invitations.{action}_{model}"
+        for model in ("invitation", "emailtemplate")
+        for action in ("add", "change", "delete", "view")
+    } | {"invitations.view_emailmessage"}
     assert _codenames("Survey managers") == expected

@@ -33,7 +33,8 @@ class Command(BaseCommand):
         schedule = str(settings.VAR_DIR / "celerybeat-schedule")
         commands = {
             "web": [os.path.join(bin_dir, "gunicorn"), "config.wsgi", "--bind", f"{host}:{port}",
-                    "--workers", "2", "--threads", "4", "--graceful-timeout", "5", "--access-logfile", "-"],
+                    "--workers", "2", "--threads", "4", "--graceful-timeout", "5", "--access-logfile", "-",
+                    "--logger-class", "invitations.log_filters.RedactingGunicornLogger"],
             "worker": [os.path.join(bin_dir, "celery"), "-A", "config", "worker", "--loglevel", "INFO",
                        "--concurrency", "2"],
             "beat": [os.path.join(bin_dir, "celery"), "-A", "config", "beat", "--loglevel", "INFO",

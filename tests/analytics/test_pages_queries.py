@@ -1,0 +1,77 @@
+"""Query counts of every results page, pinned. Unfiltered pages read only the count tables:
+the same queries at 10 and at 1,000 responses. Counts include the session, the user, the
+survey, the two permission lookups and the sharing check (6 queries before the page's own)."""
+
+import random
+
+import pytest
+
+from tests.analytics.bulk import bulk_responses
+from tests.analytics.factories import demo_answers
+
+pytestmark = pytest.mark.django_db
+
+UNFILTERED = [
+    # versions, counts (3), response totals, daily, counter + findings
+    ("/results/ddiq-2010/", 14),
+    # versions, counts (3), counter
+    ("/results/ddiq-2010/questions/", 11),
+    ("/results/ddiq-2010/questions/personal_use/", 11),
+    ("/results/ddiq-2010/questions/barriers/", 11),
+    # ... and the text answers: a COUNT and one page
+    ("/results/ddiq-2010/questions/comments/", 13),
+    # versions, counts (3)
+    ("/results/ddiq-2010/compare/", 10),
+    ("/results/ddiq-2010/questions/?format=csv", 10),
+    ("/results/ddiq-2010/questions/personal_use/?format=xlsx", 10),
+    # the counter only
+    ("/results/ddiq-2010/version/", 7),
+]
+FILTERED = [
+    # versions, the pairs (one GROUP BY)
+    ("/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it", 8),
+    # versions, counter, findings + one GROUP BY per version, counts from raw answers (4 x 2), totals, daily
+    ("/results/ddiq-2010/?from=2000-01-01", 20),
+    # versions, 4 GROUP BYs for the totals and 4 for the segment, counter
+    ("/results/ddiq-2010/questions/personal_use/?from=2000-01-01", 16),
+    ("/results/ddiq-2010/?segment=role:it", 15),
+    ("/results/ddiq-2010/questions/personal_use/?segment=role:it", 11),
+]
+
+
+@pytest.fixture
+def results(client, viewer, demo_survey):
+    demo_survey.viewers.add(viewer)
+    client.force_login(viewer)
+    return client
+
+
+def _responses(survey, n: int, seed: int) -> None:
+    rng = random.Random(seed)
+    bulk_responses(survey, [demo_answers(rng) for _ in range(n)])
+
+
+@pytest.mark.parametrize(("url", "queries"), UNFILTERED)
+def test_it_reads_as_many_queries_at_1000_responses_as_at_10(results, demo_survey, django_assert_num_queries,
+                                                             url, queries):
+    _responses(demo_survey, 10, seed=1)
+    results.get(url)  # compiles the version definition, cached per process
+    with django_assert_num_queries(queries):
+        assert results.get(url).status_code == 200
+    _responses(demo_survey, 990, seed=2)
+    with django_assert_num_queries(queries):
+        assert results.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("url", "queries"), FILTERED)
+def test_it_pins_the_queries_of_filtered_pages_and_crosstabs(results, demo_survey, django_assert_num_queries,
+                                                             url, queries):
+    _responses(demo_survey, 10, seed=1)
+    results.get(url)
+    with django_assert_num_queries(queries):
+        assert results.get(url).status_code == 200
+
+
+def test_it_pins_the_methods_page(results, django_assert_num_queries):
+    with django_assert_num_queries(4):  # session, user, the two permission lookups
+        assert results.get("/results/methods/").status_code == 200

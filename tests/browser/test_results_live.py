@@ -1,0 +1,118 @@
+"""A staff member watching the results in a real browser: new responses appear without a
+reload, the pages work from the keyboard, and axe-core finds no serious problem."""
+
+import random
+import re
+import uuid
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations, describe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery-staple"
+PARADOX = "/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it"
+
+
+def _demo_survey():
+    from surveys.definition_files import definition_from_yaml
+    from surveys.services import survey_import
+    from tests.conftest import DEMO_FILE
+
+    version, _ = survey_import(definition=definition_from_yaml(DEMO_FILE.read_text()))
+    return version.survey
+
+
+def _submit(survey, answers: dict) -> None:
+    from analytics.counting import response_count
+    from responses.services import response_submit
+
+    result = response_submit(survey=survey, version=survey.open_version(), submission_id=uuid.uuid4(), answers=answers)
+    assert result.ok, result.errors
+    response_count(result.response.pk)
+
+
+def _staff_viewer(survey) -> User:
+    from django.contrib.auth.models import Group
+
+    from surveys.groups import groups_sync
+
+    if not Group.objects.filter(name="Results viewers").exists():
+        from django.apps import apps
+
+        groups_sync(apps)
+    user = User.objects.create_user("dana", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Results viewers"))
+    survey.viewers.add(user)
+    return user
+
+
+def _open(page, live_server, path: str) -> None:
+    page.goto(f"{live_server.url}/admin/login/?next={quote(path)}")
+    page.fill("#id_username", "dana")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}{path}")
+
+
+@pytest.fixture
+def survey(live_server):
+    from tests.analytics.factories import demo_answers
+
+    survey = _demo_survey()
+    _staff_viewer(survey)
+    rng = random.Random(1)
+    for _ in range(6):
+        _submit(survey, demo_answers(rng, role="it"))
+    return survey
+
+
+def test_it_shows_a_new_response_on_the_open_overview_without_a_reload(page, live_server, survey):
+    from tests.analytics.factories import demo_answers
+
+    _open(page, live_server, "/results/ddiq-2010/")
+    expect(page.locator("#counted")).to_have_text("6")
+    page.evaluate("window.stillTheSamePage = true")
+    _submit(survey, demo_answers(random.Random(2), role="business"))
+    expect(page.locator("#counted")).to_have_text("7", timeout=10_000)
+    expect(page.locator("#live-poll")).to_contain_text("7 responses counted")
+    assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_it_updates_an_open_question_page(page, live_server, survey):
+    from tests.analytics.factories import demo_answers
+
+    _open(page, live_server, "/results/ddiq-2010/questions/role/")
+    base = page.locator("tfoot td").first
+    expect(base).to_have_text(re.compile(r"^6 low base"))
+    _submit(survey, demo_answers(random.Random(3), role="business"))
+    expect(base).to_have_text(re.compile(r"^7 low base"), timeout=10_000)
+
+
+def test_it_reaches_the_navigation_and_the_tables_links_with_the_keyboard(page, live_server, survey):
+    _open(page, live_server, "/results/ddiq-2010/compare/")
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return [e.tagName, (e.textContent || '').trim().slice(0, 40), !!e.closest('table')]; }"
+        ))
+    texts = [text for tag, text, _ in reached if tag == "A"]
+    for name in ("Overview", "Questions", "Compare", "Crosstab", "Methods"):
+        assert name in texts, texts
+    assert any(tag == "A" and in_table for tag, _, in_table in reached), reached
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/results/ddiq-2010/questions/"))
+
+
+@pytest.mark.parametrize("path", ["/results/ddiq-2010/", "/results/ddiq-2010/questions/personal_use/", PARADOX])
+def test_it_has_no_serious_accessibility_problems(page, live_server, survey, path):
+    _open(page, live_server, path)
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)

@@ -1,0 +1,77 @@
+"""Guessing tokens: failed lookups are counted per client; from the tenth on, every
+lookup from that client is refused (429), a valid token's too, so that the answer can
+never tell a good guess from a bad one. The throttle fails open when the cache is down."""
+
+import pytest
+from django.core.cache import cache
+
+from invitations import selectors, tokens
+from tests.invitations.conftest import invitation_only, invite
+from tests.responses.test_api_submit import submit
+
+pytestmark = pytest.mark.django_db
+
+LIMIT = selectors.FAILURE_LIMIT
+
+
+def _guess() -> str:
+    return tokens.derive_token("guess", tokens.new_nonce())
+
+
+def _fail(client, times: int, address: str = "10.1.1.1") -> list[int]:
+    return [client.get(f"/i/{_guess()}/", REMOTE_ADDR=address).status_code for _ in range(times)]
+
+
+def test_it_refuses_lookups_after_ten_failures_from_a_client(client, demo_survey):
+    assert _fail(client, LIMIT) == [404] * LIMIT
+
+    response = client.get(f"/i/{_guess()}/", REMOTE_ADDR="10.1.1.1")
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(selectors.FAILURE_WINDOW)
+
+
+def test_it_refuses_even_a_valid_token_while_a_client_is_throttled(client, demo_survey):
+    _, token = invite(demo_survey)
+    _fail(client, LIMIT)
+
+    assert client.get(f"/i/{token}/", REMOTE_ADDR="10.1.1.1").status_code == 429
+    assert client.get(f"/i/{token}/", REMOTE_ADDR="10.2.2.2").status_code == 200  # another client
+
+
+def test_it_does_not_count_lookups_that_work(client, demo_survey):
+    _, token = invite(demo_survey)
+    _fail(client, LIMIT - 1)
+
+    assert [client.get(f"/i/{token}/", REMOTE_ADDR="10.1.1.1").status_code for _ in range(5)] == [200] * 5
+    assert _fail(client, 2) == [404, 429]
+
+
+def test_it_throttles_guessed_tokens_in_the_api_too(client, demo_survey):
+    invitation_only(demo_survey)
+    statuses = [
+        submit(client, headers={"X-Invitation-Token": _guess()}, REMOTE_ADDR="10.1.1.1").status_code
+        for _ in range(LIMIT + 1)
+    ]
+
+    assert statuses == [403] * LIMIT + [429]
+
+
+def test_it_throttles_the_opt_out_page_too(client, demo_survey):
+    _fail(client, LIMIT)
+    _, token = invite(demo_survey)
+
+    assert client.get(f"/i/{token}/opt-out/", REMOTE_ADDR="10.1.1.1").status_code == 429
+
+
+def test_it_fails_open_when_the_cache_is_down(client, demo_survey, monkeypatch):
+    _, token = invite(demo_survey)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    for method in ("get", "add", "incr"):
+        monkeypatch.setattr(cache, method, down)
+
+    assert _fail(client, LIMIT + 5) == [404] * (LIMIT + 5)
+    assert client.get(f"/i/{token}/", REMOTE_ADDR="10.1.1.1").status_code == 200
