@@ -136,9 +136,10 @@ class InvitationAdmin(admin.ModelAdmin):
     # --- Import ----------------------------------------------------------------------
 
     def get_urls(self):
-        info = self.model._meta.app_label, self.model._meta.model_name
+        opts = self.model._meta
         return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="%s_%s_import" % info),
+            path("import/", self.admin_site.admin_view(self.import_view),
+                 name=f"{opts.app_label}_{opts.model_name}_import"),
             *super().get_urls(),
         ]
 

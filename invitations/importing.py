@@ -70,11 +70,13 @@ def _records(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError
                 if header is not None:
                     unknown = [name for name in header if name not in COLUMNS]
                     repeated = sorted({name for name in header if header.count(name) > 1})
-                    if unknown or repeated:
-                        problem = f"unknown column(s) {', '.join(unknown)}" if unknown else ""
-                        problem += ("; " if problem else "") + (f"repeated column(s) {', '.join(repeated)}"
-                                                                  if repeated else "")
-                        return [], [RowError(line, f"{problem} (expected email, name, external_id)")]
+                    problems = []
+                    if unknown:
+                        problems.append(f"unknown column(s) {', '.join(unknown)}")
+                    if repeated:
+                        problems.append(f"repeated column(s) {', '.join(repeated)}")
+                    if problems:
+                        return [], [RowError(line, f"{'; '.join(problems)} (expected email, name, external_id)")]
                     columns = header
                     continue
             if len(cells) > len(columns):

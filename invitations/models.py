@@ -102,11 +102,13 @@ class Invitation(models.Model):
         ordering = ["survey", "created_at", "email"]
         constraints = [
             models.UniqueConstraint(
-                F("survey"), Lower("email"), condition=~Q(email=""), name="invitation_email_unique_per_survey"
+                F("survey"), Lower("email"), condition=~Q(email=""), name="invitation_email_unique_per_survey",
+                violation_error_message="This address is already invited to this survey.",
             ),
             models.UniqueConstraint(
                 fields=["survey", "external_id"], condition=~Q(external_id=""),
                 name="invitation_external_id_unique_per_survey",
+                violation_error_message="This external id is already invited to this survey.",
             ),
         ]
 

@@ -91,10 +91,10 @@ def invitations_send(*, invitations: QuerySet[Invitation], kind: str, base_url: 
     eligible = invitations.mailable()
     if kind == EmailKind.INVITATION:
         campaign = INVITATION_CAMPAIGN
-        eligible = eligible.exclude(
-            messages__kind=EmailKind.INVITATION, messages__status__in=[EmailMessage.Status.SENT,
-                                                                       EmailMessage.Status.SENDING],
+        had_one = EmailMessage.objects.filter(
+            kind=EmailKind.INVITATION, status__in=[EmailMessage.Status.SENT, EmailMessage.Status.SENDING]
         )
+        eligible = eligible.exclude(pk__in=had_one.values("invitation_id"))
     else:
         campaign = f"reminder-{timezone.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         eligible = eligible.filter(completed_at__isnull=True)

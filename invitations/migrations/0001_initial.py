@@ -76,11 +76,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='invitation',
-            constraint=models.UniqueConstraint(models.F('survey'), django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='invitation_email_unique_per_survey'),
+            constraint=models.UniqueConstraint(models.F('survey'), django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='invitation_email_unique_per_survey', violation_error_message='This address is already invited to this survey.'),
         ),
         migrations.AddConstraint(
             model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('survey', 'external_id'), name='invitation_external_id_unique_per_survey'),
+            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('survey', 'external_id'), name='invitation_external_id_unique_per_survey', violation_error_message='This external id is already invited to this survey.'),
         ),
         migrations.AddConstraint(
             model_name='emailmessage',

@@ -43,7 +43,7 @@ def test_it_reads_columns_in_the_order_of_the_header_or_without_one(demo_survey)
 
 
 def test_it_reports_a_malformed_address_with_its_line(demo_survey):
-    _, errors = _parse(demo_survey, "email\nada@example.org\nnot-an-address\nbob@@example.org\n,Nameless\n")
+    _, errors = _parse(demo_survey, "email,name\nada@example.org\nnot-an-address\nbob@@example.org\n,Nameless\n")
 
     assert errors == [
         "Line 3: malformed e-mail address “not-an-address”",
@@ -91,7 +91,12 @@ def test_it_refuses_a_file_that_is_not_utf8(demo_survey):
 
 
 def test_it_reads_a_file_with_a_byte_order_mark_and_windows_line_endings(demo_survey):
-    data = "\ufeffemail,name,external_id\r\nzoe@example.org,Zoë Ångström,p-1\r\n\r\nbob@example.org,\"Bob, Jr.\",p-2\r\n"
+    data = (
+        "\ufeffemail,name,external_id\r\n"
+        "zoe@example.org,Zoë Ångström,p-1\r\n"
+        "\r\n"
+        'bob@example.org,"Bob, Jr.",p-2\r\n'
+    )
 
     rows, errors = parse_invitations_csv(data.encode("utf-8"), survey=demo_survey)
 
@@ -142,7 +147,8 @@ def test_it_imports_a_good_file_through_the_admin(manager_client, demo_survey):
     response = _upload(manager_client, demo_survey, b"ada@example.org,Ada,p-1\nbob@example.org,Bob,p-2\n")
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('admin:invitations_invitation_changelist')}?survey__id__exact={demo_survey.pk}"
+    changelist = reverse("admin:invitations_invitation_changelist")
+    assert response["Location"] == f"{changelist}?survey__id__exact={demo_survey.pk}"
     assert Invitation.objects.filter(survey=demo_survey).count() == 2
 
 

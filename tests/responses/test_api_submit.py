@@ -180,7 +180,8 @@ def test_it_refuses_an_invalid_invitation_token_even_on_a_public_survey(demo_sur
     r = submit(client, headers={"X-Invitation-Token": "not-a-token"})
 
     assert r.status_code == 403
-    assert r.json() == {"errors": {"invitation": ["A valid X-Invitation-Token header is needed to answer this survey."]}}
+    message = "A valid X-Invitation-Token header is needed to answer this survey."
+    assert r.json() == {"errors": {"invitation": [message]}}
     assert stored_counts() == (0, 0, 0)
 
 

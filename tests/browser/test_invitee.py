@@ -1,0 +1,97 @@
+"""An invitee in a real browser: they open their personal link, answer a page, leave,
+come back through the same link in another browser (no cookie carries them), complete,
+and on their next visit the link says they have already answered."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from invitations.models import Invitation, InvitationStatus
+from responses.models import Response
+from tests.browser.conftest import axe_violations, describe_violations
+from tests.browser.test_respondent import CHANNELS, _field
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _next(page) -> None:
+    page.click(".form-nav button[value=next]")
+
+
+def _assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+
+
+def _status(invitation: Invitation) -> str:
+    invitation.refresh_from_db()
+    return invitation.status
+
+
+def test_it_lets_an_invitee_leave_resume_complete_and_then_says_they_answered(browser, live_server, demo_survey):
+    invitation = Invitation.objects.create(survey=demo_survey, email="ada@example.org", name="Ada")
+    link = f"{live_server.url}/i/{invitation.token()}/"
+
+    first = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = first.new_page()
+        page.goto(link)
+        expect(page.get_by_text("Page 1 of 3")).to_be_visible()
+        assert _status(invitation) == InvitationStatus.OPENED
+        page.check(_field("role"))
+        page.check(_field("seniority_1"))
+        page.select_option(_field("industry"), "retail")
+        page.check(_field("revenue_3"))
+        _next(page)
+        expect(page.get_by_text("Page 2 of 3")).to_be_visible()
+        expect(page.locator(".resume-note a")).to_have_attribute("href", link)
+        _assert_accessible(page)
+    finally:
+        first.close()  # the invitee leaves
+    assert _status(invitation) == InvitationStatus.STARTED
+
+    second = browser.new_context(viewport={"width": 375, "height": 800})  # another browser, no cookies
+    try:
+        page = second.new_page()
+        page.goto(link)
+        expect(page.get_by_text("Page 2 of 3")).to_be_visible()
+        page.click(".form-nav button[value=back]")
+        expect(page.get_by_text("Page 1 of 3")).to_be_visible()
+        expect(page.locator(_field("seniority_1"))).to_be_checked()  # page 1's answers were kept
+        expect(page.locator(_field("industry"))).to_have_value("retail")
+        _next(page)
+        for channel in CHANNELS:
+            page.check(_field(f"company_usage.{channel}_2"))
+        _next(page)
+        expect(page.get_by_text("Page 3 of 3")).to_be_visible()
+        for channel in CHANNELS:
+            page.check(_field(f"personal_use.{channel}"))  # "never": no follow-up on Twitter
+        page.check(_field("barriers"))
+        _next(page)
+        expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+        _assert_accessible(page)
+    finally:
+        second.close()
+    assert _status(invitation) == InvitationStatus.COMPLETED
+    response = Response.objects.get()
+    assert (response.invitation_id, response.status) == (invitation.pk, Response.Status.COMPLETE)
+
+    third = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = third.new_page()
+        page.goto(link)
+        expect(page.get_by_role("heading", name="You have already answered this survey")).to_be_visible()
+        expect(page.locator("#survey-form")).to_have_count(0)
+        _assert_accessible(page)
+    finally:
+        third.close()
+    assert Response.objects.count() == 1
+
+
+def test_it_shows_an_accessible_page_for_a_link_that_does_not_work(page, live_server, demo_survey):
+    response = page.goto(f"{live_server.url}/i/{'x' * 43}/")
+
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
+    _assert_accessible(page)
