@@ -32,6 +32,7 @@ from surveys.definition import (
 CODE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 STATUSES = ("draft", "open")
+RESERVED_SLUGS = frozenset({"methods"})  # /results/methods/ is the methods page
 
 SURVEY_KEYS = ("slug", "title", "description", "status", "intro", "thank_you", "pages", "findings")
 PAGE_KEYS = ("title", "condition", "questions")
@@ -165,6 +166,8 @@ def definition_from_data(data: Any) -> SurveyDef:
     if survey is None:
         raise DefinitionError(reader.errors)
     slug = reader.code(survey, "slug", "survey", SLUG_RE)
+    if slug in RESERVED_SLUGS:
+        reader.error("survey.slug", f"{slug!r} is reserved (it names a page of the app)")
     title = reader.text(survey, "title", "survey", required=True)
     status = reader.text(survey, "status", "survey") or "draft"
     if status not in STATUSES:

@@ -518,7 +518,7 @@ def test_it_sends_anonymous_users_to_the_login_page(client, demo_survey, ready_e
     for method, url in _export_urls(demo_survey, ready_export):
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("admin:login") + "?next="), url
+        assert response["Location"].startswith(reverse("login") + "?next="), url
 
 
 @pytest.mark.django_db

@@ -27,7 +27,7 @@ PAGES = [
 def test_it_sends_anonymous_users_to_the_login_page(client, demo_survey, url):
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/?next=")
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 @pytest.mark.parametrize("url", PAGES + ["/results/methods/"])
@@ -69,3 +69,10 @@ def test_it_explains_the_methods(client, viewer, db):
     for phrase in ("Wilson score interval", "not a simple random sample", "Cramér", "Fisher", "McNemar",
                    "half up", "Weekly or more", "n&lt;5", "type 7"):
         assert phrase in html, phrase
+
+
+def test_it_lets_a_results_viewer_who_is_not_staff_sign_in(client, viewer, demo_survey):
+    demo_survey.viewers.add(viewer)
+    response = client.post("/accounts/login/", {"username": "bob", "password": "pw-bob", "next": "/results/ddiq-2010/"})
+    assert response.status_code == 302 and response["Location"] == "/results/ddiq-2010/"
+    assert client.get("/results/ddiq-2010/").status_code == 200

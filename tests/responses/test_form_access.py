@@ -104,7 +104,7 @@ def preview_url(demo_survey) -> str:
 def test_it_sends_an_anonymous_visitor_of_the_test_mode_to_the_login(client, preview_url):
     response = client.get(preview_url)
 
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_it_refuses_the_test_mode_to_staff_without_permission(client, outsider, preview_url):
