@@ -79,7 +79,7 @@ def load(dsn: str, count: int) -> None:
                     [x["questions"][code], cid, share],
                 )
         never = x["choices"]["personal_use"]["never"]
-        for choice, cid in x["choices"]["twitter_uses"].items():
+        for cid in x["choices"]["twitter_uses"].values():
             conn.execute(
                 "INSERT INTO responses_answer (response_id, question_id, choice_id) "
                 "SELECT a.response_id, %s, %s FROM responses_answer a JOIN batch b ON b.id = a.response_id "

@@ -9,6 +9,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from invitations.models import Invitation
 from surveys.models import Choice, MatrixRow, Question, Survey, SurveyVersion
@@ -30,7 +31,7 @@ class Response(models.Model):
     answers_digest = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the submitted answers.")
     resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     current_page = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Only kept when STORE_IP_ADDRESS is on.")

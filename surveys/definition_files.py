@@ -18,7 +18,6 @@ import yaml
 from surveys import conditions
 from surveys.definition import (
     CHOICE_TYPES,
-    NUMERIC_TYPES,
     QUESTION_TYPES,
     TEXT_TYPES,
     ChoiceDef,
@@ -322,9 +321,8 @@ def _read_findings(reader: _Reader, raw_findings: list, questions: dict[str, Que
         target = reader.text(data, "target", place, required=True)
         reader.condition(base, f"{place}.base", questions, None)
         reader.condition(target, f"{place}.target", questions, None)
-        findings.append(
-            FindingDef(code=code, statement=reader.text(data, "statement", place, required=True), base=base, target=target)
-        )
+        statement = reader.text(data, "statement", place, required=True)
+        findings.append(FindingDef(code=code, statement=statement, base=base, target=target))
     return findings
 
 

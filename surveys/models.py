@@ -39,13 +39,22 @@ class FrozenVersionError(ValidationError):
     pass
 
 
+def validate_slug_not_reserved(value: str) -> None:
+    if value in ("methods",):  # /results/methods/ is the methods page
+        raise ValidationError(f"'{value}' is reserved: choose another slug.", code="reserved")
+
+
 class Survey(models.Model):
     class Access(models.TextChoices):
         PUBLIC = "public", "Public link only"
         INVITATION = "invitation", "Personal invitations only"
         BOTH = "both", "Public link and personal invitations"
 
-    slug = models.SlugField(unique=True, help_text="Stable identifier used in links, exports and the API.")
+    slug = models.SlugField(
+        unique=True,
+        validators=[validate_slug_not_reserved],
+        help_text="Stable identifier used in links, exports and the API.",
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     opens_at = models.DateTimeField(null=True, blank=True, help_text="Responses are refused before this time.")
@@ -180,6 +189,24 @@ class FrozenStructure(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        self.check_structure_editable()
+        super().save(*args, **kwargs)
+        # Bumping the version's stamp invalidates cached compiled definitions everywhere.
+        SurveyVersion.objects.filter(pk=self.owning_version().pk).update(updated_at=timezone.now())
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_structure_editable()
+
+    def delete(self, *args, **kwargs):
+        if self.owning_version().is_frozen:
+            raise FrozenVersionError(
+                "A published version's structure cannot change: create a new draft version.",
+                code="frozen",
+            )
+        return super().delete(*args, **kwargs)
+
     def owning_version(self) -> SurveyVersion:
         raise NotImplementedError
 
@@ -199,24 +226,6 @@ class FrozenStructure(models.Model):
             raise FrozenVersionError(
                 {field: message for field in changed}, code="frozen"
             )
-
-    def clean(self) -> None:
-        super().clean()
-        self.check_structure_editable()
-
-    def save(self, *args, **kwargs) -> None:
-        self.check_structure_editable()
-        super().save(*args, **kwargs)
-        # Bumping the version's stamp invalidates cached compiled definitions everywhere.
-        SurveyVersion.objects.filter(pk=self.owning_version().pk).update(updated_at=timezone.now())
-
-    def delete(self, *args, **kwargs):
-        if self.owning_version().is_frozen:
-            raise FrozenVersionError(
-                "A published version's structure cannot change: create a new draft version.",
-                code="frozen",
-            )
-        return super().delete(*args, **kwargs)
 
 
 class Page(FrozenStructure):

@@ -75,10 +75,11 @@ def _findings_replace(*, survey: Survey, definition: SurveyDef) -> None:
 def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
     """Bulk-writes pages, questions, choices and rows into a new, empty draft version."""
     pages = Page.objects.bulk_create(
-        Page(version=version, position=i, title=p.title, condition=p.condition)
-        for i, p in enumerate(definition.pages)
+        Page(version=version, position=i, title=p.title, condition=p.condition) for i, p in enumerate(definition.pages)
     )
-    question_defs = [(page, i, q) for page, p in zip(pages, definition.pages) for i, q in enumerate(p.questions)]
+    question_defs = [
+        (page, i, q) for page, p in zip(pages, definition.pages, strict=True) for i, q in enumerate(p.questions)
+    ]
     questions = Question.objects.bulk_create(
         Question(
             version=version,
@@ -99,12 +100,12 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
     )
     Choice.objects.bulk_create(
         Choice(question=question, position=i, code=c.code, label=c.label, exclusive=c.exclusive)
-        for question, (_, _, q) in zip(questions, question_defs)
+        for question, (_, _, q) in zip(questions, question_defs, strict=True)
         for i, c in enumerate(q.choices)
     )
     MatrixRow.objects.bulk_create(
         MatrixRow(question=question, position=i, code=r.code, label=r.label)
-        for question, (_, _, q) in zip(questions, question_defs)
+        for question, (_, _, q) in zip(questions, question_defs, strict=True)
         for i, r in enumerate(q.rows)
     )
 
@@ -168,9 +169,7 @@ def version_duplicate(*, version: SurveyVersion) -> SurveyVersion:
     """Copy a version into a new draft (the way to change a published structure)."""
     survey = Survey.objects.select_for_update().get(pk=version.survey_id)
     if survey.draft_version() is not None:
-        raise VersionStateError(
-            f"'{survey.slug}' already has a draft version: edit or delete it first."
-        )
+        raise VersionStateError(f"'{survey.slug}' already has a draft version: edit or delete it first.")
     definition = version_definition(version)
     number = (survey.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     draft = SurveyVersion.objects.create(
