@@ -109,8 +109,10 @@ def test_it_takes_submissions_at_normal_speed_while_the_broker_is_down(demo_surv
     assert [r.status_code for r, _ in results] == [201] * 20
     ids = [r.json()["id"] for r, _ in results]
     assert UncountedResponse.objects.filter(response_id__in=ids).count() == 20
-    assert max(latencies) < 0.5
-    assert statistics.median(latencies) < 0.1
+    # What this guards against is waiting on the broker: kombu's connection retries sleep
+    # 2 s and more per request. The bounds leave room for a loaded CI machine.
+    assert max(latencies) < 1.5
+    assert statistics.median(latencies) < 0.25
     # The failure was noticed and logged, once: later requests skip the broker for a while.
     assert len([r for r in caplog.records if "Could not ask for counting" in r.getMessage()]) == 1
 
@@ -126,4 +128,4 @@ def test_it_fails_fast_on_every_publish_while_the_broker_is_down(demo_survey, cl
     results = [_submit(client) for _ in range(5)]
 
     assert [r.status_code for r, _ in results] == [201] * 5
-    assert max(seconds for _, seconds in results) < 0.5
+    assert max(seconds for _, seconds in results) < 1.5
