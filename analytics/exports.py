@@ -52,11 +52,11 @@ from surveys.selectors import compiled_version
 
 logger = logging.getLogger(__name__)
 
-# Responses per chunk: one query for the chunk's responses, one for their answers.
+# Responses per chunk: in Python, one query for the chunk's responses and one for their
+# answers; from COPY, the rows sent at a time.
 RAW_CHUNK = 2000
-# Responses per COPY of the CSV export on PostgreSQL (see analytics.exports_csv); False
-# makes PostgreSQL take the Python path too, the reference the COPY path is tested against.
-COPY_CHUNK = 10_000
+# On PostgreSQL the database writes the CSV rows (analytics.exports_csv); False makes it
+# take the Python path too, the reference that the COPY path is tested against.
 USE_COPY = True
 # A sheet holds 1,048,576 rows: the header and 1,048,575 data rows; and 16,384 columns.
 XLSX_MAX_DATA_ROWS = 1_048_575
@@ -300,17 +300,19 @@ def raw_csv_stream(record: ExportRecord) -> Iterator[str]:
     the stream stopped early (an error, or the client went away).
     """
     layout, responses = _record_rows(record)
+    if USE_COPY and connection.vendor == "postgresql":
+        chunks = copy_csv_chunks(layout, responses, size=RAW_CHUNK)
+    else:
+        chunks = python_csv_chunks(layout, raw_row_chunks(layout, responses))
     rows = 0
     try:
         yield csv_header(layout)
-        if USE_COPY and connection.vendor == "postgresql":
-            chunks = copy_csv_chunks(layout, responses, size=COPY_CHUNK)
-        else:
-            chunks = python_csv_chunks(layout, raw_row_chunks(layout, responses))
         for text, count in chunks:
             rows += count
             yield text
     except GeneratorExit:
+        # The COPY holds the connection until it is closed (which ends its transaction).
+        chunks.close()
         _finish(record, status=ExportRecord.Status.FAILED, rows=rows, error="The download was interrupted.")
         raise
     except Exception:

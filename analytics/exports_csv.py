@@ -28,13 +28,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from analytics.spreadsheet import FORMULA_STARTS, safe_cell
 from responses.models import Answer, Response
@@ -95,79 +96,45 @@ def python_csv_chunks(layout: RawLayout, row_chunks: Iterable[list[list[Any]]]) 
 # --- PostgreSQL ----------------------------------------------------------------------
 
 
-def copy_csv_chunks(layout: RawLayout, responses: QuerySet[Response], *, size: int) -> Iterator[tuple[str, int]]:
-    """(CSV text, number of rows) for each chunk of `size` responses in (completed_at, id)
-    order, each chunk one `COPY` read to its end before it is yielded: no statement or
-    transaction stays open while the client reads, and memory holds one chunk.
+# For the one statement: JIT compiling its many expressions takes seconds, more than it
+# saves; and grouping the answers by response in a hash table (one pass over them) needs
+# more than the default work_mem, without which the planner walks the answers in
+# response order through the index instead, one random page read per answer.
+_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
 
-    A chunk is the keyset range up to its `size`-th response, found first with one
-    small query, so every chunk costs the same however far into the export it is."""
+
+def copy_csv_chunks(layout: RawLayout, responses: QuerySet[Response], *, size: int) -> Iterator[tuple[str, int]]:
+    """(CSV text, number of rows) for every `size` rows of one `COPY` that PostgreSQL
+    writes in (completed_at, id) order.
+
+    One statement, not one per chunk of responses: a chunk's answers are wherever they
+    were written, so reading them response by response costs a page read per answer
+    (tens of microseconds a response) where one pass over all the answers costs a
+    fraction of that. The transaction lasts as long as the download and holds the
+    statement's settings (`_SETTINGS`); it ends with the stream, however that ends."""
     if not layout.versions:
         return
-    head, tail = _rows_select(layout)
-    ordered = responses.order_by("completed_at", "id")
-    after: tuple[datetime, Any] | None = None
-    while True:
-        page = ordered if after is None else ordered.filter(_after(after))
-        last = next(iter(page.values_list("completed_at", "id")[size - 1 : size]), None)
-        chunk = page if last is None else page.filter(_up_to(last))
-        sql, params = chunk.order_by().values_list(*_RESPONSE_FIELDS).query.sql_with_params()
-        text, count = _copy(head + connection.ops.compose_sql(sql, params) + tail)
-        if count:
-            yield text, count
-        if last is None:
-            return
-        after = last
-
-
-def _after(key: tuple[datetime, Any]) -> Q:
-    # The first condition is implied by the second; it gives the completed_at index a start.
-    return Q(completed_at__gte=key[0]) & (Q(completed_at__gt=key[0]) | Q(completed_at=key[0], id__gt=key[1]))
-
-
-def _up_to(key: tuple[datetime, Any]) -> Q:
-    return Q(completed_at__lte=key[0]) & (Q(completed_at__lt=key[0]) | Q(completed_at=key[0], id__lte=key[1]))
-
-
-def _copy(select: str) -> tuple[str, int]:
-    lines = []
-    with connection.cursor() as cursor, connection.wrap_database_errors:
+    sql, params = responses.order_by().values_list(*_RESPONSE_FIELDS).query.sql_with_params()
+    select = _rows_select(layout, connection.ops.compose_sql(sql, params))
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in _SETTINGS:
+            cursor.execute(setting)
         # psycopg's own cursor: Django's wrapper has no COPY.
-        with cursor.cursor.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')") as copy:
+        with connection.wrap_database_errors, cursor.cursor.copy(
+            f"COPY ({select}) TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')"
+        ) as copy:
+            lines = []
             for line in copy:
                 lines.append(line[:-1])
-    if not lines:
-        return "", 0
-    return (b"\r\n".join(lines) + b"\r\n").decode("utf-8"), len(lines)
+                if len(lines) == size:
+                    yield _text(lines), len(lines)
+                    lines = []
+            if lines:
+                yield _text(lines), len(lines)
 
 
-# The response's duration in whole milliseconds, rounded as Python's round(seconds, 3)
-# rounds the float `(completed - started).total_seconds()`: the float nearest the exact
-# microseconds, rounded half to even by its exact binary value. Away from a half
-# millisecond (and under 2**32 seconds, where a double still resolves a microsecond) that
-# is the exact value rounded; at a half it depends on which side the float fell, so the
-# float is scaled by 2**s to an exact integer and rounded in numeric. Negative is 0.
-_DURATION = """
-CROSS JOIN LATERAL (
-  SELECT ((extract(epoch FROM c.completed_at) - extract(epoch FROM c.started_at)) * 1000000)::bigint AS us
-) d
-CROSS JOIN LATERAL (
-  SELECT CASE
-    WHEN d.us <= 0 THEN 0
-    WHEN mod(d.us, 1000) <> 500 AND d.us < 4294967296000000 THEN (d.us + 500) / 1000
-    ELSE (
-      SELECT (div(m, p) + CASE WHEN 2 * mod(m, p) > p OR (2 * mod(m, p) = p AND mod(div(m, p), 2) = 1)
-                          THEN 1 ELSE 0 END)::bigint
-      FROM (SELECT (x * (2::float8 ^ s))::bigint::numeric * 1000 AS m, 2::numeric ^ s AS p
-            FROM (SELECT x, 57 - floor(ln(x) / ln(2))::int AS s
-                  FROM (SELECT d.us / 1000000::float8 AS x) f) g) h
-    )
-  END AS ms
-) t"""
-_DURATION_TEXT = (
-    "(t.ms / 1000)::text || '.' || "
-    "CASE WHEN mod(t.ms, 1000) = 0 THEN '0' ELSE rtrim(lpad(mod(t.ms, 1000)::text, 3, '0'), '0') END"
-)
+def _text(lines: list) -> str:
+    return (b"\r\n".join(lines) + b"\r\n").decode("utf-8")
 
 
 def _literal(value: str) -> str:
@@ -180,6 +147,16 @@ def _literal(value: str) -> str:
 
 def _ids(ids: Iterable[int]) -> str:
     return ", ".join(str(int(i)) for i in sorted(ids))
+
+
+def _case(expression: str, values: dict[int, str], default: str = "") -> str:
+    whens = " ".join(f"WHEN {int(key)} THEN {value}" for key, value in sorted(values.items()))
+    return f"CASE {expression} {whens}{f' ELSE {default}' if default else ''} END"
+
+
+def _bits(word: str, *, shift: int, width: int, decode: dict[int, str] | None = None) -> str:
+    bits = f"({word} >> {shift}) & {(1 << width) - 1}"
+    return _case(bits, decode) if decode else f"({bits})::text"
 
 
 def _safe(expression: str) -> str:
@@ -200,6 +177,28 @@ def _iso(expression: str) -> str:
     )
 
 
+# The duration in whole milliseconds from `us`, the exact microseconds, rounded as
+# Python's round(seconds, 3) rounds the float `(completed - started).total_seconds()`:
+# the float nearest the exact value, rounded half to even by its exact binary value.
+# Away from a half millisecond (and under 2**32 seconds, where a double still resolves a
+# microsecond) that is the exact value rounded; at a half it depends on which side the
+# float fell, so the float is scaled by 2**s to an exact integer and rounded in numeric.
+# max(0.0, ...) makes a negative duration 0.
+_MILLISECONDS = """CASE
+    WHEN us <= 0 THEN 0
+    WHEN mod(us, 1000) <> 500 AND us < 4294967296000000 THEN (us + 500) / 1000
+    ELSE (
+      SELECT (div(m, p) + CASE WHEN 2 * mod(m, p) > p OR (2 * mod(m, p) = p AND mod(div(m, p), 2) = 1)
+                          THEN 1 ELSE 0 END)::bigint
+      FROM (SELECT (x * (2::float8 ^ s))::bigint::numeric * 1000 AS m, 2::numeric ^ s AS p
+            FROM (SELECT x, 57 - floor(ln(x) / ln(2))::int AS s FROM (SELECT us / 1000000::float8 AS x) f) g) h
+    )
+  END"""
+# repr() of that float: "125.0", "1.5", "0.001".
+_DURATION_TEXT = (
+    "(c.ms / 1000)::text || '.' || "
+    "CASE WHEN mod(c.ms, 1000) = 0 THEN '0' ELSE rtrim(lpad(mod(c.ms, 1000)::text, 3, '0'), '0') END"
+)
 # An answer's number, date or text as its cell: numbers are numeric(20, 6), so their text
 # always has the point that `_decimal_text` trims to.
 _VALUE_CELL = (
@@ -207,97 +206,150 @@ _VALUE_CELL = (
     "WHEN a.date IS NOT NULL THEN to_char(a.date, 'YYYY-MM-DD') "
     f"ELSE {_safe('a.text')} END"
 )
+# Bits of a bigint that an aggregate packs cells into, short of the sign.
+_WORD = 62
 
 
-class _Part:
-    """A column's cells from the versions where it is of one kind: "choice" (single,
-    dropdown and matrix rows: the code), "multiple" (one choice: 1, 0 or empty) or
-    "value" (number, date or text)."""
+class _Aggregate:
+    """One aggregate over a response's answers `a`, and the cells it gives by column.
 
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.questions: set[int] = set()
-        self.rows: set[int] = set()
-        self.choices: dict[int, str] = {}  # choice id -> neutralised code
+    Every aggregate is evaluated on every answer, and answers are most of the rows the
+    query reads, so a matrix question's rows and a multiple-choice question's choices
+    share one: packed into the bits of a bigint (`bit_or`), a few bits a column."""
 
-    def aggregate(self) -> str:
-        """The part's aggregate over one response's answers `a`."""
-        questions = f"a.question_id IN ({_ids(self.questions)})"
-        if self.kind == "choice":
-            where = [f"a.row_id IN ({_ids(self.rows)})"] if self.rows else []
-            where += [f"({questions} AND a.row_id IS NULL)"] if self.questions else []
-            return f"max(a.choice_id) FILTER (WHERE {' OR '.join(where)})"
-        if self.kind == "multiple":
-            # Answered at all: 1 if this choice was picked, else 0; not answered (or not
-            # in the response's version): NULL, an empty cell.
-            return (
-                f"max(CASE WHEN a.choice_id IN ({_ids(self.choices)}) THEN 1 ELSE 0 END) "
-                f"FILTER (WHERE {questions} AND a.row_id IS NULL AND a.choice_id IS NOT NULL)"
-            )
-        return f"max({_VALUE_CELL}) FILTER (WHERE {questions} AND a.choice_id IS NULL)"
-
-    def cell(self, aggregate: str) -> str:
-        """The cell's text from the part's `aggregate` (a column of `x`)."""
-        if self.kind == "choice":
-            codes = " ".join(f"WHEN {int(pk)} THEN {_literal(code)}" for pk, code in sorted(self.choices.items()))
-            return f"CASE {aggregate} {codes} END"
-        if self.kind == "multiple":
-            return f"{aggregate}::text"
-        return aggregate
+    def __init__(self, sql: str, cells: dict[int, Callable[[str], str]]) -> None:
+        self.sql = sql
+        self.cells = cells  # column -> the cell's SQL given the aggregate's value
 
 
-def _parts(layout: RawLayout) -> dict[int, dict[str, _Part]]:
-    """Each answer column's parts (a question may change kind between versions while
-    keeping its columns' names), from the same id-to-column maps as `raw_row_chunks`."""
-    columns: dict[int, dict[str, _Part]] = defaultdict(dict)
+def _single(questions: set[int], codes: dict[int, str], column: int) -> _Aggregate:
+    """Single choice and dropdown: the choice's code."""
+    return _Aggregate(
+        f"max(a.choice_id) FILTER (WHERE a.question_id IN ({_ids(questions)}) AND a.row_id IS NULL)",
+        {column: partial(_case, values={pk: _literal(code) for pk, code in codes.items()})},
+    )
+
+
+def _matrix(rows: dict[int, int], codes: dict[int, str]) -> Iterator[_Aggregate]:
+    """Matrix rows (row id -> column): each row's choice as its number among the codes
+    (1 for the first, 0 for none), in `width` bits."""
+    numbers = {code: n for n, code in enumerate(sorted(set(codes.values())), start=1)}
+    number = _case("a.choice_id", {pk: str(numbers[code]) for pk, code in codes.items()})
+    decode = {n: _literal(code) for code, n in numbers.items()}
+    width = len(numbers).bit_length()
+    columns = sorted(set(rows.values()))
+    per_word = _WORD // width
+    for start in range(0, len(columns), per_word):
+        shifts = {column: i * width for i, column in enumerate(columns[start : start + per_word])}
+        mine = {row: str(shifts[column]) for row, column in rows.items() if column in shifts}
+        yield _Aggregate(
+            f"bit_or(({number})::bigint << {_case('a.row_id', mine)}) FILTER (WHERE a.row_id IN ({_ids(mine)}))",
+            {column: partial(_bits, shift=shift, width=width, decode=decode) for column, shift in shifts.items()},
+        )
+
+
+def _multiple(questions: set[int], picked: dict[int, int]) -> Iterator[_Aggregate]:
+    """A multiple-choice question's choices (choice id -> column), a bit each: answered,
+    1 for each choice picked and 0 for the others; not answered, NULL."""
+    columns = sorted(set(picked.values()))
+    for start in range(0, len(columns), _WORD):
+        bits = {column: i for i, column in enumerate(columns[start : start + _WORD])}
+        mine = {pk: str(1 << bits[column]) for pk, column in picked.items() if column in bits}
+        yield _Aggregate(
+            f"bit_or({_case('a.choice_id', mine, default='0')}::bigint) FILTER (WHERE a.question_id IN "
+            f"({_ids(questions)}) AND a.row_id IS NULL AND a.choice_id IS NOT NULL)",
+            {column: partial(_bits, shift=bit, width=1) for column, bit in bits.items()},
+        )
+
+
+def _value(questions: set[int], column: int) -> _Aggregate:
+    """Number, date and text questions: the value."""
+    return _Aggregate(
+        f"max({_VALUE_CELL}) FILTER (WHERE a.question_id IN ({_ids(questions)}) AND a.choice_id IS NULL)",
+        {column: str},
+    )
+
+
+def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
+    """The aggregates that give every answer column its cells, from the same
+    id-to-column maps as `raw_row_chunks`. Versions whose question has the same columns
+    share its aggregates (their question ids differ, so each response matches its own)."""
+    singles: dict[int, tuple[set[int], dict[int, str]]] = {}
+    matrices: dict[frozenset[int], tuple[dict[int, int], dict[int, str]]] = {}
+    multiples: dict[frozenset[int], tuple[set[int], dict[int, int]]] = {}
+    values: dict[int, set[int]] = defaultdict(set)
     for version in layout.versions.values():
         codes: dict[int, dict[int, str]] = defaultdict(dict)  # question id -> {choice id: code}
         for choice, question in version.choice_question.items():
             codes[question][choice] = version.choice_codes[choice]
         for question, column in version.single.items():
-            part = columns[column].setdefault("choice", _Part("choice"))
-            part.questions.add(question)
-            part.choices |= codes[question]
+            questions, choices = singles.setdefault(column, (set(), {}))
+            questions.add(question)
+            choices |= codes[question]
+        matrix_rows: dict[int, dict[int, int]] = defaultdict(dict)  # question id -> {row id: column}
         for row, column in version.matrix.items():
-            part = columns[column].setdefault("choice", _Part("choice"))
-            part.rows.add(row)
-            part.choices |= codes[version.row_question[row]]
-        for choice, column in version.picked.items():
-            part = columns[column].setdefault("multiple", _Part("multiple"))
-            part.questions.add(version.choice_question[choice])
-            part.choices[choice] = version.choice_codes[choice]
+            matrix_rows[version.row_question[row]][row] = column
+        for question, rows in matrix_rows.items():
+            all_rows, choices = matrices.setdefault(frozenset(rows.values()), ({}, {}))
+            all_rows |= rows
+            choices |= codes[question]
+        for question, columns in version.multiple.items():
+            questions, picked = multiples.setdefault(frozenset(columns), (set(), {}))
+            questions.add(question)
+            picked |= {choice: version.picked[choice] for choice in codes[question]}
         for question, column in version.value.items():
-            columns[column].setdefault("value", _Part("value")).questions.add(question)
-    return columns
+            values[column].add(question)
+    for column, (questions, choices) in singles.items():
+        yield _single(questions, choices, column)
+    for rows, choices in matrices.values():
+        yield from _matrix(rows, choices)
+    for questions, picked in multiples.values():
+        yield from _multiple(questions, picked)
+    for column, questions in values.items():
+        yield _value(questions, column)
 
 
-def _rows_select(layout: RawLayout) -> tuple[str, str]:
-    """The SELECT of a chunk's CSV rows, in two halves around the subquery of the chunk's
-    responses (their `_RESPONSE_FIELDS`): one row per response, each answer column one
-    aggregate over the response's answers (an index scan on answer.response_id)."""
-    versions = " ".join(f"WHEN {int(pk)} THEN {int(v.number)}" for pk, v in sorted(layout.versions.items()))
-    cells = [
+def _rows_select(layout: RawLayout, responses: str) -> str:
+    """The SELECT of the CSV rows of `responses` (SQL selecting their `_RESPONSE_FIELDS`):
+    all their answers grouped by response in one pass, joined to them, in export order.
+
+    OFFSET 0 keeps a subquery whole, so that `us` and `ms` are computed once a row:
+    merged into the outer query, every use of them would compute them again."""
+    cells: dict[int, list[str]] = defaultdict(list)
+    aggregates = []
+    for aggregate in _aggregates(layout):
+        name = f"x.a{len(aggregates)}"
+        aggregates.append(f"{aggregate.sql} AS a{len(aggregates)}")
+        for column, cell in aggregate.cells.items():
+            cells[column].append(cell(name))
+    row = [
         "c.id",  # a UUID's text never starts like a formula
         f"CASE WHEN c.external_id <> '' THEN {_safe('c.external_id')} END",
-        f"CASE c.version_id {versions} END",
+        _case("c.version_id", {pk: str(int(version.number)) for pk, version in layout.versions.items()}),
         _iso("c.started_at"),
         _iso("c.completed_at"),
         _DURATION_TEXT,
     ]
-    aggregates = []
-    parts = _parts(layout)
-    for column in range(len(cells), len(layout.header)):
-        options = []
-        for part in parts[column].values():
-            options.append(part.cell(f"x.a{len(aggregates)}"))
-            aggregates.append(f"{part.aggregate()} AS a{len(aggregates)}")
-        # A response has one version, so at most one part has its cell.
-        cells.append(options[0] if len(options) == 1 else f"COALESCE({', '.join(options)})")
+    # A response has one version, so at most one of a column's cells is not NULL.
+    row += [
+        parts[0] if len(parts) == 1 else f"COALESCE({', '.join(parts)})"
+        for parts in (cells[column] for column in range(len(row), len(layout.header)))
+    ]
+    questions = set()
+    for version in layout.versions.values():
+        questions |= {*version.single, *version.multiple, *version.value, *version.row_question.values()}
     answers = connection.ops.quote_name(Answer._meta.db_table)
-    head = f"SELECT {', '.join(cells)} FROM ("
-    tail = (
-        f") c{_DURATION}\n"
-        f"CROSS JOIN LATERAL (SELECT {', '.join(aggregates) or '1'} FROM {answers} a WHERE a.response_id = c.id) x\n"
-        "ORDER BY c.completed_at, c.id"
-    )
-    return head, tail
+    return f"""SELECT {", ".join(row)}
+FROM (
+  SELECT *, {_MILLISECONDS} AS ms
+  FROM (
+    SELECT *, ((extract(epoch FROM completed_at) - extract(epoch FROM started_at)) * 1000000)::bigint AS us
+    FROM ({responses}) r OFFSET 0
+  ) r OFFSET 0
+) c
+LEFT JOIN (
+  SELECT a.response_id, {", ".join(aggregates) or "1"}
+  FROM {answers} a WHERE a.question_id IN ({_ids(questions) or "NULL"})
+  GROUP BY a.response_id
+) x ON x.response_id = c.id
+ORDER BY c.completed_at, c.id"""

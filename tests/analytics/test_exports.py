@@ -202,6 +202,8 @@ def test_it_exports_markup_verbatim_as_a_download(results_client, demo_survey):
 
 @pytest.mark.django_db
 def test_it_streams_in_chunks_across_chunk_boundaries(results_client, demo_survey, monkeypatch):
+    # The Python path (SQLite's, and the reference for PostgreSQL's COPY path).
+    monkeypatch.setattr(exports, "USE_COPY", False)
     monkeypatch.setattr(exports, "RAW_CHUNK", 3)
     responses = [submit_and_count(demo_survey, answers(role="it")) for _ in range(7)]
     # Five share one completion time, across the first chunk boundary: the keyset must
@@ -222,6 +224,7 @@ def test_it_streams_in_chunks_across_chunk_boundaries(results_client, demo_surve
 @pytest.mark.django_db
 def test_it_reads_each_chunk_with_two_queries(results_client, demo_survey, monkeypatch,
                                               django_assert_num_queries):
+    monkeypatch.setattr(exports, "USE_COPY", False)
     monkeypatch.setattr(exports, "RAW_CHUNK", 3)
     for minute in range(7):
         _pin(submit_and_count(demo_survey, answers(role="it")), minute=minute)
