@@ -1,11 +1,14 @@
-"""Folding one response into the count tables, exactly once.
+"""Folding responses into the count tables, exactly once.
 
-`response_count` claims the response's "uncounted" marker with a conditional DELETE that
-only one transaction can win, then applies the response's increments in the same
-transaction with atomic upserts. A redelivered, retried, duplicated or concurrent task
-finds no marker and changes nothing. Every writer updates the survey's SurveyCounter row
-before touching any count row: that fixes one lock order (no deadlocks between workers)
-and lets a reconciliation that holds the row see a stable set of counted responses.
+A response's "uncounted" marker is claimed by deleting it: `pending_count` locks up to a
+batch of markers (skipping those another worker holds) and deletes them, `response_count`
+deletes one; only one transaction can win a marker. The claimed responses' increments are
+applied in the same transaction with atomic upserts, a few statements per batch, so a
+redelivered, retried, duplicated or concurrent task finds no marker and changes nothing,
+and a burst of submissions is counted in batches instead of one transaction each.
+Every writer updates the survey's SurveyCounter row before touching any count row: that
+fixes one lock order (no deadlocks between workers) and lets a reconciliation that holds
+the row see a stable set of counted responses.
 """
 
 from __future__ import annotations
@@ -22,13 +25,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from analytics.models import TOTAL, BaseCount, CellCount, FindingCount, NumberCount, SurveyCounter
-from responses.models import Response, UncountedResponse
-from responses.services import request_counting, stored_answers
+from responses.models import Answer, Response, UncountedResponse
+from responses.services import ANSWER_FIELDS, answers_from_rows, request_counting
 from surveys import conditions
 from surveys.models import Finding
 from surveys.selectors import CompiledVersion, compiled_version
 
-Key = tuple
+COUNT_BATCH = 500  # responses claimed per transaction
 
 
 def response_increments(compiled: CompiledVersion, answers: dict[str, Any]) -> dict[str, Counter]:
@@ -120,37 +123,63 @@ def _parsed(finding: Finding) -> tuple[conditions.Node, conditions.Node]:
     return _finding_nodes[key]
 
 
-def findings_add(survey_id: int, answers: dict[str, Any], sign: int) -> None:
-    base_hits, target_hits = [], []
-    for finding in Finding.objects.filter(survey_id=survey_id).order_by("pk"):
+def findings_add(findings: list[Finding], answers: dict[str, Any], sign: int, into: Counter) -> None:
+    """Adds one response's increments to `into`, keyed (finding id, "base" or "target")."""
+    for finding in findings:
         base, target = _parsed(finding)
         if conditions.evaluate(base, answers):
-            base_hits.append(finding.pk)
+            into[(finding.pk, "base")] += sign
             if conditions.evaluate(target, answers):
-                target_hits.append(finding.pk)
-    if not base_hits:
+                into[(finding.pk, "target")] += sign
+
+
+def findings_upsert(increments: Counter) -> None:
+    finding_ids = sorted({pk for pk, _ in increments})
+    if not finding_ids:
         return
     qn = connection.ops.quote_name
     table = qn(FindingCount._meta.db_table)
-    rows = [(pk, sign, sign if pk in target_hits else 0) for pk in base_hits]
     add = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in ("base", "target"))
-    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s)"] * len(finding_ids))
+    params = [v for pk in finding_ids for v in (pk, increments[(pk, "base")], increments[(pk, "target")])]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({qn('finding_id')}, {qn('base')}, {qn('target')}) VALUES {values} "
             f"ON CONFLICT ({qn('finding_id')}) DO UPDATE SET {add}",
-            [value for row in rows for value in row],
+            params,
         )
 
 
+def responses_apply(responses: list[Response], sign: int) -> None:
+    """Add (+1) or take out (-1) the counts of some responses, in the same few statements
+    whatever their number. Call inside a transaction."""
+    if not responses:
+        return
+    for survey_id, n in sorted(Counter(r.survey_id for r in responses).items()):
+        counter_add(survey_id, sign * n)
+    rows: dict[Any, list] = {r.pk: [] for r in responses}
+    answers = Answer.objects.filter(response_id__in=list(rows)).order_by("pk")
+    for answer in answers.values_list(*ANSWER_FIELDS, named=True):  # rows, not model instances: faster
+        rows[answer.response_id].append(answer)
+    findings: dict[int, list[Finding]] = {r.survey_id: [] for r in responses}
+    for finding in Finding.objects.filter(survey_id__in=list(findings)).order_by("pk"):
+        findings[finding.survey_id].append(finding)
+    totals: dict[str, Counter] = {table: Counter() for table in _UPSERTS}
+    finding_increments: Counter = Counter()
+    for response in responses:
+        compiled = compiled_version(response.version)
+        answers = answers_from_rows(compiled, rows[response.pk])
+        for table, increments in response_increments(compiled, answers).items():
+            for key, n in increments.items():
+                totals[table][key] += sign * n
+        findings_add(findings[response.survey_id], answers, sign, finding_increments)
+    for table, increments in totals.items():
+        upsert_add(table, increments)
+    findings_upsert(finding_increments)
+
+
 def response_apply(response: Response, sign: int) -> None:
-    """Add (+1) or take out (-1) one response's counts. Call inside a transaction."""
-    counter_add(response.survey_id, sign)
-    compiled = compiled_version(response.version)
-    answers = stored_answers(compiled, response)
-    for table, increments in response_increments(compiled, answers).items():
-        upsert_add(table, Counter({k: v * sign for k, v in increments.items()}))
-    findings_add(response.survey_id, answers, sign)
+    responses_apply([response], sign)
 
 
 def _claim(response_id: uuid.UUID | str) -> bool:
@@ -158,17 +187,39 @@ def _claim(response_id: uuid.UUID | str) -> bool:
     return deleted > 0
 
 
+def _counted_kind(response_ids: list) -> list[Response]:
+    responses = Response.objects.select_related("version").filter(pk__in=response_ids).order_by("pk")
+    return [r for r in responses if r.is_counted_kind]
+
+
 @transaction.atomic
 def response_count(response_id: uuid.UUID | str) -> bool:
-    """Count a completed response once. Returns False when there was nothing to claim."""
+    """Count one completed response once. Returns False when there was nothing to claim."""
     if not _claim(response_id):
         return False
     _hold_for_fault_test()
-    response = Response.objects.select_related("version").filter(pk=response_id).first()
-    if response is None or not response.is_counted_kind:
-        return False
-    response_apply(response, +1)
-    return True
+    counted = _counted_kind([response_id])
+    responses_apply(counted, +1)
+    return bool(counted)
+
+
+@transaction.atomic
+def pending_count(*, limit: int = COUNT_BATCH, older_than=None) -> int:
+    """Count up to `limit` responses still marked uncounted, oldest first, in one
+    transaction; returns how many were counted. Markers that another transaction holds
+    are skipped (SKIP LOCKED), so concurrent workers share a backlog instead of queueing
+    on each other; the markers locked here are deleted, a claim no one else can win.
+    Returns how many markers were claimed (test or excluded responses count nothing)."""
+    markers = UncountedResponse.objects.select_for_update(skip_locked=True).order_by("created_at")
+    if older_than is not None:
+        markers = markers.filter(created_at__lt=older_than)
+    claimed = list(markers.values_list("response_id", flat=True)[:limit])
+    if not claimed:
+        return 0
+    UncountedResponse.objects.filter(response_id__in=claimed).delete()
+    _hold_for_fault_test()
+    responses_apply(_counted_kind(claimed), +1)
+    return len(claimed)
 
 
 def _hold_for_fault_test() -> None:

@@ -8,7 +8,7 @@ numbers are written as numbers, so -3 stays a number while the text "-3" is neut
 The Python path (`python_csv_chunks` over `raw_row_chunks`, then `csv.writer`) is the
 reference, and the path on SQLite. It builds 2,000-8,000 rows/s: at ~25 answers a
 response, turning answer rows into cells is Python work per answer. On PostgreSQL the
-database does it (`copy_csv_chunks`): one aggregate per column pivots a response's
+database does it (`copy_csv_chunks`): conditional aggregates pivot each response's
 answers into its row, and `COPY (SELECT ...) TO STDOUT WITH (FORMAT csv)` writes the rows.
 
 What the SQL mirrors of the Python path (tests/analytics/test_exports_postgres.py compares
@@ -18,7 +18,7 @@ the two paths' bytes on a data set that has each case):
   so empty text becomes NULL;
 - numbers as `_decimal_text` (stored with six decimals: trailing zeros, then the point,
   go), dates and times as `isoformat()` (times in UTC, microseconds only when not zero);
-- the duration as `repr(max(0.0, round(seconds, 3)))`, halves included (`_DURATION`);
+- the duration as `repr(max(0.0, round(seconds, 3)))`, halves included (`_MILLISECONDS`);
 - csv.writer's "\\r\\n" after each row: COPY ends a row with "\\n" and sends each row as
   one message, so the last byte of each message is the row's end.
 """
@@ -96,22 +96,25 @@ def python_csv_chunks(layout: RawLayout, row_chunks: Iterable[list[list[Any]]]) 
 # --- PostgreSQL ----------------------------------------------------------------------
 
 
-# For the one statement: JIT compiling its many expressions takes seconds, more than it
-# saves; and grouping the answers by response in a hash table (one pass over them) needs
-# more than the default work_mem, without which the planner walks the answers in
-# response order through the index instead, one random page read per answer.
+# For the one statement. Grouping the answers by response in a hash table, in one pass
+# over them, needs more than the default work_mem (~370 bytes a response): without it
+# the planner walks the answers in response order through the index instead, a random
+# page read per answer, several times slower. JIT compiling the statement's many
+# expressions takes seconds before the first row, and saved no more than that.
 _SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
 
 
 def copy_csv_chunks(layout: RawLayout, responses: QuerySet[Response], *, size: int) -> Iterator[tuple[str, int]]:
     """(CSV text, number of rows) for every `size` rows of one `COPY` that PostgreSQL
-    writes in (completed_at, id) order.
+    writes in (completed_at, id) order; memory here holds `size` rows.
 
-    One statement, not one per chunk of responses: a chunk's answers are wherever they
-    were written, so reading them response by response costs a page read per answer
-    (tens of microseconds a response) where one pass over all the answers costs a
-    fraction of that. The transaction lasts as long as the download and holds the
-    statement's settings (`_SETTINGS`); it ends with the stream, however that ends."""
+    One statement, not one per keyset chunk of responses: a chunk's answers lie
+    wherever they were written (all over the table when they were loaded question by
+    question), so fetching them response by response costs up to a page read per
+    answer, ~130 us a response, where one pass over all the answers costs a fraction.
+    The rows come once the statement has grouped and sorted them all. Its transaction
+    holds the statement's settings (`_SETTINGS`) and ends with the stream, however that
+    ends (a client that goes away cancels the statement)."""
     if not layout.versions:
         return
     sql, params = responses.order_by().values_list(*_RESPONSE_FIELDS).query.sql_with_params()
@@ -149,9 +152,11 @@ def _ids(ids: Iterable[int]) -> str:
     return ", ".join(str(int(i)) for i in sorted(ids))
 
 
-def _case(expression: str, values: dict[int, str], default: str = "") -> str:
+def _case(expression: str, values: dict[int, str], default: str = "NULL") -> str:
+    if not values:
+        return default
     whens = " ".join(f"WHEN {int(key)} THEN {value}" for key, value in sorted(values.items()))
-    return f"CASE {expression} {whens}{f' ELSE {default}' if default else ''} END"
+    return f"CASE {expression} {whens} ELSE {default} END"
 
 
 def _bits(word: str, *, shift: int, width: int, decode: dict[int, str] | None = None) -> str:
@@ -169,11 +174,10 @@ def _safe(expression: str) -> str:
 
 
 def _iso(expression: str) -> str:
-    """`datetime.astimezone(UTC).isoformat()`."""
-    utc = f"({expression} AT TIME ZONE 'UTC')"
+    """`datetime.astimezone(UTC).isoformat()`, which leaves out zero microseconds."""
     return (
-        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
-        f"|| CASE WHEN date_trunc('second', {utc}) = {utc} THEN '' ELSE to_char({utc}, '.US') END || '+00:00'"
+        f"replace(to_char({expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), "
+        "'.000000+', '+')"
     )
 
 
@@ -196,8 +200,8 @@ _MILLISECONDS = """CASE
   END"""
 # repr() of that float: "125.0", "1.5", "0.001".
 _DURATION_TEXT = (
-    "(c.ms / 1000)::text || '.' || "
-    "CASE WHEN mod(c.ms, 1000) = 0 THEN '0' ELSE rtrim(lpad(mod(c.ms, 1000)::text, 3, '0'), '0') END"
+    "(r.ms / 1000)::text || '.' || "
+    "CASE WHEN mod(r.ms, 1000) = 0 THEN '0' ELSE rtrim(lpad(mod(r.ms, 1000)::text, 3, '0'), '0') END"
 )
 # An answer's number, date or text as its cell: numbers are numeric(20, 6), so their text
 # always has the point that `_decimal_text` trims to.
@@ -313,26 +317,27 @@ def _rows_select(layout: RawLayout, responses: str) -> str:
     """The SELECT of the CSV rows of `responses` (SQL selecting their `_RESPONSE_FIELDS`):
     all their answers grouped by response in one pass, joined to them, in export order.
 
-    OFFSET 0 keeps a subquery whole, so that `us` and `ms` are computed once a row:
-    merged into the outer query, every use of them would compute them again."""
+    OFFSET 0 keeps a subquery whole: so that `us` and `ms` are computed once a row
+    (merged into the outer query, every use of them would compute them again), and so
+    that the rows are sorted before their cells are written, as a few numbers each."""
     cells: dict[int, list[str]] = defaultdict(list)
     aggregates = []
     for aggregate in _aggregates(layout):
-        name = f"x.a{len(aggregates)}"
-        aggregates.append(f"{aggregate.sql} AS a{len(aggregates)}")
+        name = f"a{len(aggregates)}"
+        aggregates.append(f"{aggregate.sql} AS {name}")
         for column, cell in aggregate.cells.items():
-            cells[column].append(cell(name))
+            cells[column].append(cell(f"r.{name}"))
     row = [
-        "c.id",  # a UUID's text never starts like a formula
-        f"CASE WHEN c.external_id <> '' THEN {_safe('c.external_id')} END",
-        _case("c.version_id", {pk: str(int(version.number)) for pk, version in layout.versions.items()}),
-        _iso("c.started_at"),
-        _iso("c.completed_at"),
+        "r.id",  # a UUID's text never starts like a formula
+        f"CASE WHEN r.external_id <> '' THEN {_safe('r.external_id')} END",
+        _case("r.version_id", {pk: str(int(version.number)) for pk, version in layout.versions.items()}),
+        _iso("r.started_at"),
+        _iso("r.completed_at"),
         _DURATION_TEXT,
     ]
     # A response has one version, so at most one of a column's cells is not NULL.
     row += [
-        parts[0] if len(parts) == 1 else f"COALESCE({', '.join(parts)})"
+        f"COALESCE({', '.join(parts)})" if len(parts) > 1 else (parts or ["NULL"])[0]
         for parts in (cells[column] for column in range(len(row), len(layout.header)))
     ]
     questions = set()
@@ -341,15 +346,19 @@ def _rows_select(layout: RawLayout, responses: str) -> str:
     answers = connection.ops.quote_name(Answer._meta.db_table)
     return f"""SELECT {", ".join(row)}
 FROM (
-  SELECT *, {_MILLISECONDS} AS ms
+  SELECT *
   FROM (
-    SELECT *, ((extract(epoch FROM completed_at) - extract(epoch FROM started_at)) * 1000000)::bigint AS us
-    FROM ({responses}) r OFFSET 0
-  ) r OFFSET 0
-) c
-LEFT JOIN (
-  SELECT a.response_id, {", ".join(aggregates) or "1"}
-  FROM {answers} a WHERE a.question_id IN ({_ids(questions) or "NULL"})
-  GROUP BY a.response_id
-) x ON x.response_id = c.id
-ORDER BY c.completed_at, c.id"""
+    SELECT *, {_MILLISECONDS} AS ms
+    FROM (
+      SELECT *, ((extract(epoch FROM completed_at) - extract(epoch FROM started_at)) * 1000000)::bigint AS us
+      FROM ({responses}) r OFFSET 0
+    ) r OFFSET 0
+  ) r
+  LEFT JOIN (
+    SELECT a.response_id, {", ".join(aggregates) or "1"}
+    FROM {answers} a WHERE a.question_id IN ({_ids(questions) or "NULL"})
+    GROUP BY a.response_id
+  ) x ON x.response_id = r.id
+  ORDER BY r.completed_at, r.id OFFSET 0
+) r
+ORDER BY r.completed_at, r.id"""

@@ -6,9 +6,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from analytics.counting import response_count
+from analytics.counting import COUNT_BATCH, pending_count
 from analytics.recompute import finding_recompute, survey_reconcile, surveys_with_counts
-from responses.models import UncountedResponse
 
 logger = logging.getLogger(__name__)
 
@@ -17,22 +16,23 @@ SWEEP_BATCH = 2000
 
 
 @shared_task(name="analytics.count_response")
-def count_response_task(response_id: str) -> bool:
-    return response_count(response_id)
+def count_response_task(response_id: str) -> int:
+    """Sent a moment after a submission (responses/counting_request.py): counts every
+    pending response, oldest first, in batches, the ones submitted since it was sent too."""
+    counted = 0
+    while claimed := pending_count():
+        counted += claimed
+        if claimed < COUNT_BATCH:
+            break
+    return counted
 
 
 @shared_task(name="analytics.sweep_uncounted")
 def sweep_uncounted_task() -> int:
     """Counts completed responses still marked uncounted after a few seconds: their task
-    was never sent (broker down), lost, or died with its worker. Each is claimed in its
-    own transaction, so a sweep beside the normal tasks counts nothing twice."""
-    cutoff = timezone.now() - SWEEP_GRACE
-    pending = list(
-        UncountedResponse.objects.filter(created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("response_id", flat=True)[:SWEEP_BATCH]
-    )
-    counted = sum(1 for response_id in pending if response_count(response_id))
+    was never sent (broker down), lost, or died with its worker. They are claimed as the
+    count tasks claim them, so a sweep beside those tasks counts nothing twice."""
+    counted = pending_count(limit=SWEEP_BATCH, older_than=timezone.now() - SWEEP_GRACE)
     if counted:
         logger.info("sweep counted %d response(s) left uncounted", counted)
     return counted

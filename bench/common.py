@@ -42,6 +42,7 @@ def bench_env(database: str, broker: str = "redis://127.0.0.1:6379/10") -> dict[
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "CELERY_BROKER_URL": broker,
+        "REDIS_URL": "redis://127.0.0.1:6379/11",
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -75,6 +76,8 @@ def processes(env: dict, *, port: int, web_workers: int = 4, worker_concurrency:
     if worker:
         commands.append([str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency",
                          str(worker_concurrency), "--without-gossip", "--without-mingle"])
+    # A benchmark stopped by SIGTERM (e.g. `timeout`) still stops what it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     procs = [subprocess.Popen(c, cwd=ROOT, env=env, start_new_session=True) for c in commands]
     try:
         deadline = time.monotonic() + 60

@@ -29,13 +29,14 @@ class SubmissionSerializer(serializers.Serializer):
     )
 
 
-class ResponseSerializer(serializers.ModelSerializer):
+class ResponseSerializer(serializers.Serializer):
+    # Plain fields rather than a ModelSerializer: this runs on every submission, and a
+    # ModelSerializer inspects the model's fields each time it is instantiated.
+    id = serializers.UUIDField(read_only=True)
+    submission_id = serializers.UUIDField(read_only=True)
+    status = serializers.ChoiceField(choices=Response.Status.choices, read_only=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
-
-    class Meta:
-        model = Response
-        fields = ["id", "submission_id", "status", "version", "completed_at"]
-        read_only_fields = fields
+    completed_at = serializers.DateTimeField(read_only=True)
 
 
 class ErrorsSerializer(serializers.Serializer):

@@ -11,29 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import secrets
-import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from invitations.models import Invitation
 from invitations.services import invitation_completed, invitation_started
+from responses.counting_request import request_counting
 from responses.models import Answer, Response, UncountedResponse
 from responses.validation import validate_answers
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version
-
-logger = logging.getLogger(__name__)
-
-COUNT_TASK = "analytics.count_response"
 
 
 class SubmissionConflict(Exception):
@@ -168,8 +163,9 @@ def response_submit(
         return SubmitResult(response=response, created=False, errors=errors)  # type: ignore[arg-type]
     digest = answers_digest(cleaned)
 
-    existing = response or Response.objects.filter(survey=survey, submission_id=submission_id).first()
+    existing = response
     if invitation is not None:
+        existing = existing or Response.objects.filter(survey=survey, submission_id=submission_id).first()
         if existing is None:
             existing = Response.objects.filter(invitation=invitation).first()
             if existing is not None and existing.is_complete:
@@ -199,7 +195,9 @@ def response_submit(
                 UncountedResponse.objects.create(response_id=response.pk)
                 transaction.on_commit(lambda: request_counting(response.pk))
     except (IntegrityError, _AlreadyCompleted):
-        # A concurrent request with the same submission id won the race: answer as it did.
+        # The submission id is taken (a replay, or a concurrent request that won the race;
+        # an API submission tries the insert first and lets the unique constraint tell it
+        # so, sparing a query for new submissions): answer as the first one did.
         winner = Response.objects.filter(survey=survey, submission_id=submission_id).first()
         if winner is None or (invitation is not None and not winner.is_complete):
             if invitation is None:
@@ -293,12 +291,21 @@ def response_save_page(
 
 def stored_answers(compiled: CompiledVersion, response: Response) -> dict[str, Any]:
     """The cleaned answers of a (partial) response, rebuilt from its Answer rows."""
+    return answers_from_rows(compiled, Answer.objects.filter(response=response).order_by("pk"))
+
+
+ANSWER_FIELDS = ("response_id", "question_id", "row_id", "choice_id", "number", "date", "text")
+
+
+def answers_from_rows(compiled: CompiledVersion, rows: Iterable) -> dict[str, Any]:
+    """The cleaned answers that one response's Answer rows stand for (model instances,
+    or rows of ANSWER_FIELDS)."""
     definition = compiled.definition
-    codes = {qid: code for code, qid in compiled.question_ids.items()}
-    choice_codes = {cid: choice for (_, choice), cid in compiled.choice_ids.items()}
-    row_codes = {rid: row for (_, row), rid in compiled.row_ids.items()}
+    codes = compiled.question_codes
+    choice_codes = compiled.choice_codes
+    row_codes = compiled.row_codes
     answers: dict[str, Any] = {}
-    for a in Answer.objects.filter(response=response).order_by("pk"):
+    for a in rows:
         code = codes.get(a.question_id)
         if code is None:
             continue
@@ -318,21 +325,3 @@ def stored_answers(compiled: CompiledVersion, response: Response) -> dict[str, A
         else:
             answers[code] = a.text
     return answers
-
-
-# The respondent never waits on the broker. After a failed publish we stop trying for a
-# few seconds (the counting sweep picks those responses up), so a broker that hangs
-# instead of refusing costs one slow request, not every request.
-_BROKER_PAUSE_SECONDS = 5.0
-_broker_down_until = 0.0
-
-
-def request_counting(response_id: uuid.UUID) -> None:
-    global _broker_down_until
-    if time.monotonic() < _broker_down_until:
-        return
-    try:
-        current_app.send_task(COUNT_TASK, args=[str(response_id)], retry=False)
-    except Exception as exc:  # any broker failure: log it, never show it
-        _broker_down_until = time.monotonic() + _BROKER_PAUSE_SECONDS
-        logger.warning("Could not ask for counting of response %s (the sweep will count it): %s", response_id, exc)

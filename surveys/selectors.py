@@ -37,6 +37,19 @@ class CompiledVersion:
             if q.condition.strip()
         }
 
+    # Codes by database id, for rebuilding answers from their rows.
+    @cached_property
+    def question_codes(self) -> dict[int, str]:
+        return {qid: code for code, qid in self.question_ids.items()}
+
+    @cached_property
+    def row_codes(self) -> dict[int, str]:
+        return {rid: row for (_, row), rid in self.row_ids.items()}
+
+    @cached_property
+    def choice_codes(self) -> dict[int, str]:
+        return {cid: choice for (_, choice), cid in self.choice_ids.items()}
+
 
 def _compile(version: SurveyVersion) -> CompiledVersion:
     survey = version.survey

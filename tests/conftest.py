@@ -134,3 +134,13 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 def _no_rate_limit(settings):
     """Tests submit many responses from one address; the rate-limit tests turn it back on."""
     settings.SUBMIT_RATE_LIMIT = (0, 0)
+
+
+
+@pytest.fixture(autouse=True)
+def _counting_requests_reset():
+    """Each test asks for counting afresh: no task of an earlier test stands in for its
+    own (responses/counting_request.py), no broker pause carries over."""
+    from responses import counting_request
+
+    counting_request._task_starts_at = counting_request._broker_down_until = 0.0

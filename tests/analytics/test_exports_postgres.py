@@ -1,13 +1,17 @@
 """The raw CSV export on PostgreSQL, where the database writes the rows (COPY): byte for
-byte what the Python path writes, on a data set with every kind of cell; the duration's
-rounding at the halves; and what a stream stopped half-way leaves behind."""
+byte what the Python path writes, on a data set with every kind of cell; one statement
+streamed in chunks, in completion order; the duration's rounding at the halves; and what
+a stream stopped half-way leaves behind."""
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.db import connection
 from psycopg.pq import TransactionStatus
@@ -300,6 +304,32 @@ def test_it_writes_only_the_header_when_there_are_no_responses(demo_survey, monk
 
 
 @pytest.mark.django_db
+def test_it_streams_the_rows_of_one_copy_in_chunks_in_completion_order(demo_survey, monkeypatch):
+    monkeypatch.setattr(exports, "RAW_CHUNK", 3)
+    version = demo_survey.open_version()
+    # Five completed at the same moment: the order breaks the tie by id, as Python's does.
+    responses = [_response(version, _demo(i), minute=max(0, i - 4)) for i in range(7)]
+    expected = [str(r.pk) for r in sorted(responses, key=lambda r: (r.completed_at, str(r.pk)))]
+    statements = []
+    copy = psycopg.Cursor.copy
+
+    def counted_copy(cursor, sql, *args):
+        statements.append(sql)
+        return copy(cursor, sql, *args)
+
+    monkeypatch.setattr(psycopg.Cursor, "copy", counted_copy)
+    record = export_record(user=None, survey=demo_survey, kind=ExportRecord.Kind.RAW_CSV,
+                           status=ExportRecord.Status.PENDING)
+
+    chunks = list(raw_csv_stream(record))
+
+    assert len(chunks) == 1 + 3  # the header, then 3, 3 and 1 rows
+    rows = list(csv.reader(io.StringIO("".join(chunks)[1:], newline="")))
+    assert [row[0] for row in rows[1:]] == expected
+    assert len(statements) == 1 and statements[0].startswith("COPY (SELECT ")
+
+
+@pytest.mark.django_db
 def test_it_rounds_durations_as_python_does():
     # Python: repr(max(0.0, round(microseconds / 10**6, 3))), rounding the float half to
     # even by its exact value; the halves are where a shortcut would differ.
@@ -308,7 +338,7 @@ def test_it_rounds_durations_as_python_does():
     values = halves + [v + d for v in halves for d in (-1, 1)] + others
     sql = (
         f"SELECT {exports_csv._DURATION_TEXT} FROM (SELECT *, {exports_csv._MILLISECONDS} AS ms "
-        "FROM (SELECT unnest(%s::bigint[]) AS us, generate_subscripts(%s::bigint[], 1) AS i) u OFFSET 0) c ORDER BY i"
+        "FROM (SELECT unnest(%s::bigint[]) AS us, generate_subscripts(%s::bigint[], 1) AS i) u OFFSET 0) r ORDER BY i"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [values, values])

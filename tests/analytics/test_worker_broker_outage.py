@@ -8,7 +8,7 @@ import time
 import pytest
 from django.urls import reverse
 
-import responses.services
+import responses.counting_request
 from analytics.models import SurveyCounter
 from analytics.recompute import expected_finding
 from analytics.tasks import SWEEP_GRACE
@@ -26,9 +26,9 @@ OUTAGE_SECONDS = 20
 
 @pytest.fixture
 def broker_not_paused():
-    responses.services._broker_down_until = 0.0
+    responses.counting_request._broker_down_until = 0.0
     yield
-    responses.services._broker_down_until = 0.0
+    responses.counting_request._broker_down_until = 0.0
 
 
 def _api_findings(client, survey) -> dict[str, tuple[int, int]]:

@@ -12,11 +12,14 @@ import statistics
 import subprocess
 import time
 import uuid
+from datetime import datetime
+from types import SimpleNamespace
 
 import pytest
+import redis
 
 from config.celery import app
-from responses import services
+from responses import counting_request
 from responses.models import UncountedResponse
 from tests.helpers import celery_broker
 from tests.responses.test_api_submit import URL, demo_answers
@@ -55,7 +58,7 @@ def redis_broker():
     )
     try:
         _wait_until_listening(port, proc)
-        services._broker_down_until = 0.0
+        counting_request._broker_down_until = 0.0
         with celery_broker(f"redis://127.0.0.1:{port}/0"):
             yield proc, port
             # Pools are shared through kombu's registry by URL: close only our own.
@@ -65,7 +68,7 @@ def redis_broker():
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=10)
-        services._broker_down_until = 0.0
+        counting_request._broker_down_until = 0.0
 
 
 def _submit(client):
@@ -76,8 +79,6 @@ def _submit(client):
 
 
 def _queued_task_names(port: int) -> list[str]:
-    import redis
-
     queued = redis.Redis(host="127.0.0.1", port=port).lrange("celery", 0, -1)
     return [json.loads(message)["headers"]["task"] for message in queued]
 
@@ -88,17 +89,39 @@ def test_it_asks_for_counting_through_the_broker_when_it_is_up(demo_survey, clie
     r, _ = _submit(client)
 
     assert r.status_code == 201
-    assert _queued_task_names(port) == [services.COUNT_TASK]
+    assert _queued_task_names(port) == [counting_request.COUNT_TASK]
+
+
+def test_it_sends_one_delayed_count_task_for_submissions_close_together(demo_survey, client, redis_broker,
+                                                                        monkeypatch):
+    _, port = redis_broker
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(counting_request, "time", SimpleNamespace(time=lambda: clock[0], monotonic=time.monotonic))
+
+    first, _ = _submit(client)
+    second, _ = _submit(client)  # the task sent for the first one has not started: it counts both
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert _queued_task_names(port) == [counting_request.COUNT_TASK]
+    message = json.loads(redis.Redis(host="127.0.0.1", port=port).lrange("celery", 0, 0)[0])
+    eta = datetime.fromisoformat(message["headers"]["eta"]).timestamp()
+    assert 0 < eta - time.time() <= counting_request.COUNT_DELAY_SECONDS  # Celery's clock: the real one
+
+    # Once that task may be starting (within the clock margin), the next submission sends another.
+    clock[0] += counting_request.COUNT_DELAY_SECONDS - counting_request.CLOCK_MARGIN_SECONDS + 0.001
+    third, _ = _submit(client)
+    assert third.status_code == 201
+    assert _queued_task_names(port) == [counting_request.COUNT_TASK] * 2
 
 
 def test_it_takes_submissions_at_normal_speed_while_the_broker_is_down(demo_survey, client, redis_broker, caplog):
     proc, port = redis_broker
     r, _ = _submit(client)
-    assert r.status_code == 201 and _queued_task_names(port) == [services.COUNT_TASK]
+    assert r.status_code == 201 and _queued_task_names(port) == [counting_request.COUNT_TASK]
+    counting_request._task_starts_at = 0.0  # the next submission asks for a task of its own
 
     proc.terminate()
     proc.wait(timeout=10)
-    with caplog.at_level(logging.WARNING, logger="responses.services"):
+    with caplog.at_level(logging.WARNING, logger="responses.counting_request"):
         results = [_submit(client) for _ in range(20)]
 
     latencies = [seconds for _, seconds in results]
@@ -120,7 +143,7 @@ def test_it_takes_submissions_at_normal_speed_while_the_broker_is_down(demo_surv
 def test_it_fails_fast_on_every_publish_while_the_broker_is_down(demo_survey, client, redis_broker, monkeypatch):
     # Without the pause after a failure every submission tries the broker: each try must
     # still fail at once (kombu must not retry the connection inside the request).
-    monkeypatch.setattr(services, "_BROKER_PAUSE_SECONDS", 0.0)
+    monkeypatch.setattr(counting_request, "_BROKER_PAUSE_SECONDS", 0.0)
     proc, _ = redis_broker
     proc.terminate()
     proc.wait(timeout=10)
