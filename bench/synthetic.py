@@ -48,9 +48,9 @@ def load(dsn: str, count: int) -> None:
         conn.execute(
             "INSERT INTO responses_response (id, survey_id, version_id, submission_id, status, is_test, "
             "answers_digest, resume_token_hash, current_page, started_at, updated_at, completed_at, "
-            "exclusion_reason) SELECT b.id, %s, %s, gen_random_uuid(), 'complete', false, '', '', 0, "
-            "now() - (random() * 30 + 0.01) * interval '1 day', now(), now() - random() * 30 * interval '1 day', '' "
-            "FROM batch b",
+            "exclusion_reason, external_id) SELECT b.id, %s, %s, gen_random_uuid(), 'complete', false, '', '', 0, "
+            "now() - (random() * 30 + 0.01) * interval '1 day', now(), now() - random() * 30 * interval '1 day', "
+            "'', '' FROM batch b",
             [x["survey"], x["version"]],
         )
 
