@@ -28,7 +28,7 @@ from analytics.models import (
 from analytics.tables import code_maps
 from responses.models import Answer, Response, UncountedResponse
 from surveys import conditions
-from surveys.models import Finding, Survey, SurveyVersion
+from surveys.models import Finding, Question, QuestionType, Survey, SurveyVersion
 from surveys.selectors import compiled_version
 
 _TABLES = {"cells": CellCount, "bases": BaseCount, "numbers": NumberCount}
@@ -64,6 +64,7 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
     where = f"r.survey_id = %s AND {_counted_predicate()}"
     counts = {name: Counter() for name in _TABLES}
     segment_ids = _segment_question_ids(survey_id)
+    multi_ids = _question_ids(survey_id, type__in=[QuestionType.MULTIPLE, QuestionType.MATRIX])
     # Each query runs once for the totals and once per segment question: the segment join
     # pairs every answer with the respondent's answer to the segment question.
     variants = [("0", "", [])] + [
@@ -79,18 +80,24 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
             params,
         ):
             counts["cells"][tuple(int(v) for v in row[:5])] += row[5]
+        # Bases: where a response has one answer row per key (a matrix row, a question of
+        # any kind but multiple choice and matrix) they are counted like cells; only a
+        # whole multiple-choice or matrix question needs COUNT(DISTINCT).
+        marks = ", ".join(["%s"] * len(multi_ids))
+        one_row = f"(a.row_id IS NOT NULL OR a.question_id NOT IN ({marks}))" if multi_ids else "1 = 1"
         for row in _rows(
-            f"SELECT r.version_id, a.question_id, 0, {segment_col}, COUNT(DISTINCT a.response_id) "
-            f"{base_from} GROUP BY 1, 2, 3, 4",
-            params,
+            f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), {segment_col}, COUNT(*) "
+            f"{base_from} AND {one_row} GROUP BY 1, 2, 3, 4",
+            [*params, *multi_ids],
         ):
             counts["bases"][tuple(int(v) for v in row[:4])] += row[4]
-        for row in _rows(
-            f"SELECT r.version_id, a.question_id, a.row_id, {segment_col}, COUNT(*) "
-            f"{base_from} AND a.row_id IS NOT NULL GROUP BY 1, 2, 3, 4",
-            params,
-        ):
-            counts["bases"][tuple(int(v) for v in row[:4])] += row[4]
+        if multi_ids:
+            for row in _rows(
+                f"SELECT r.version_id, a.question_id, 0, {segment_col}, COUNT(DISTINCT a.response_id) "
+                f"{base_from} AND a.question_id IN ({marks}) GROUP BY 1, 2, 3, 4",
+                [*params, *multi_ids],
+            ):
+                counts["bases"][tuple(int(v) for v in row[:4])] += row[4]
         for row in _rows(
             f"SELECT r.version_id, a.question_id, a.number, {segment_col}, COUNT(*) "
             f"{base_from} AND a.number IS NOT NULL GROUP BY 1, 2, 3, 4",
@@ -106,12 +113,12 @@ def _decimal(value) -> Decimal:
 
 
 def _segment_question_ids(survey_id: int) -> list[int]:
-    from surveys.models import Question
+    return _question_ids(survey_id, is_segment=True)
 
+
+def _question_ids(survey_id: int, **filters) -> list[int]:
     return list(
-        Question.objects.filter(version__survey_id=survey_id, is_segment=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        Question.objects.filter(version__survey_id=survey_id, **filters).order_by("pk").values_list("pk", flat=True)
     )
 
 
@@ -134,6 +141,7 @@ def expected_findings(survey_id: int, findings: list[Finding] | None = None) -> 
             for pk, base, target in parsed
         ]
         flags, flag_params = leaves.flag_columns()
+        relevant, relevant_params = leaves.any_leaf()
         sums = ", ".join(
             f"COALESCE(SUM(CASE WHEN {b} THEN 1 ELSE 0 END), 0), "
             f"COALESCE(SUM(CASE WHEN {b} AND {t} THEN 1 ELSE 0 END), 0)"
@@ -141,9 +149,9 @@ def expected_findings(survey_id: int, findings: list[Finding] | None = None) -> 
         )
         row = _rows(
             f"SELECT {sums} FROM (SELECT r.id, {flags} FROM {responses} r "
-            f"LEFT JOIN {answers} a ON a.response_id = r.id "
+            f"LEFT JOIN {answers} a ON a.response_id = r.id AND {relevant} "
             f"WHERE r.version_id = %s AND {_counted_predicate()} GROUP BY r.id) flags",
-            [*flag_params, version.pk, False],
+            [*flag_params, *relevant_params, version.pk, False],
         )[0]
         for i, (pk, _, _) in enumerate(expressions):
             base, target = totals[pk]

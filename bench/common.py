@@ -64,6 +64,7 @@ def fresh_database(env: dict, name: str) -> None:
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
     manage(env, "migrate", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")  # pages render with DEBUG off
     manage(env, "import_survey", "surveys/demo/ddiq-2010.yaml")
     subprocess.run(["redis-cli", "-n", env["CELERY_BROKER_URL"].rsplit("/", 1)[1], "flushdb"], capture_output=True)
 
