@@ -202,6 +202,9 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# A count task starts this long after a submission asks for it (responses/counting_request.py):
+# part of the freshness budget, and what lets one task count a burst of submissions.
+COUNT_DELAY_SECONDS = 0.4
 SUBMIT_RATE_LIMIT = env_rate("SUBMIT_RATE_LIMIT", "60/m")
 STORE_IP_ADDRESS = env_bool("STORE_IP_ADDRESS", False)
 MIN_BASE_FOR_PERCENT = env_int("MIN_BASE_FOR_PERCENT", 5)

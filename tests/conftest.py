@@ -138,9 +138,11 @@ def _no_rate_limit(settings):
 
 
 @pytest.fixture(autouse=True)
-def _counting_requests_reset():
+def _counting_requests_reset(settings):
     """Each test asks for counting afresh: no task of an earlier test stands in for its
-    own (responses/counting_request.py), no broker pause carries over."""
+    own (responses/counting_request.py), no broker pause carries over, and count tasks
+    start at once (a delayed one could run while the next test empties the database)."""
     from responses import counting_request
 
+    settings.COUNT_DELAY_SECONDS = 0
     counting_request._task_starts_at = counting_request._broker_down_until = 0.0
