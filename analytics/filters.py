@@ -23,7 +23,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics.condition_sql import LeafSet, compile_condition
-from analytics.recompute import _counted_predicate
+from analytics.recompute import _counted_predicate, grouped_counts
 from analytics.tables import ALL, SurveyCounts, code_maps
 from responses.models import Answer, Response, UncountedResponse
 from surveys import conditions
@@ -155,10 +155,10 @@ def _decimal(value) -> Decimal:
 def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion],
                question_codes: list[str] | None = None) -> SurveyCounts:
     """The counts of the count tables, from the raw answers of the counted responses within
-    the filters' date range and versions: totals and one breakdown per segment question.
-    Four GROUP BY queries per breakdown. The segment filter is not applied here: pages pick
-    the segment's column, as they do from the count tables."""
-    responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
+    the filters' date range and versions: totals and one breakdown per segment question,
+    queried as the full recompute queries them (`recompute.grouped_counts`). The segment
+    filter is not applied here: pages pick the segment's column, as they do from the
+    count tables."""
     maps = {c.version_id: code_maps(c) for c in compiled}
     where, where_params = response_where(survey_id, filters, compiled, segment=False)
     question_ids = None
@@ -168,13 +168,12 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
             return SurveyCounts(cells=Counter(), bases=Counter(), numbers={})
         where += f" AND a.question_id IN ({', '.join(['%s'] * len(question_ids))})"
         where_params = [*where_params, *question_ids]
-    segment_ids = sorted(
-        c.question_ids[q.code] for c in compiled for q in c.definition.questions.values() if q.segment
-    )
-    variants = [("0", "", [])] + [
-        ("s.choice_id", f" JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
-        for sid in segment_ids
-    ]
+
+    def ids_of(kinds: tuple[str, ...] | None = None, segment: bool = False) -> list[int]:
+        return sorted(
+            c.question_ids[q.code] for c in compiled for q in c.definition.questions.values()
+            if (q.segment if segment else q.type in kinds)
+        )
 
     def segment_of(version_id: int, choice_id) -> tuple[str, str]:
         return ALL if not choice_id else maps[version_id][2].get(int(choice_id), ("?", "?"))
@@ -182,36 +181,19 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
     cells: Counter = Counter()
     bases: Counter = Counter()
     numbers: dict = {}
-    for segment_col, segment_join, segment_params in variants:
-        base_from = f"FROM {answers} a JOIN {responses} r ON r.id = a.response_id{segment_join} WHERE {where}"
-        params = [*segment_params, *where_params]
-        for v, q, r, c, s, n in fetch(
-            f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), a.choice_id, {segment_col}, COUNT(*) "
-            f"{base_from} AND a.choice_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5",
-            params,
-        ):
-            questions, rows, choices = maps[v]
-            key = (questions.get(q, "?"), rows.get(r, "") if r else "", choices.get(c, ("", "?"))[1])
-            cells[(*key, segment_of(v, s))] += n
-        for v, q, s, n in fetch(
-            f"SELECT r.version_id, a.question_id, {segment_col}, COUNT(DISTINCT a.response_id) "
-            f"{base_from} GROUP BY 1, 2, 3",
-            params,
-        ):
-            bases[(maps[v][0].get(q, "?"), "", segment_of(v, s))] += n
-        for v, q, r, s, n in fetch(
-            f"SELECT r.version_id, a.question_id, a.row_id, {segment_col}, COUNT(*) "
-            f"{base_from} AND a.row_id IS NOT NULL GROUP BY 1, 2, 3, 4",
-            params,
-        ):
-            bases[(maps[v][0].get(q, "?"), maps[v][1].get(r, "?"), segment_of(v, s))] += n
-        for v, q, value, s, n in fetch(
-            f"SELECT r.version_id, a.question_id, a.number, {segment_col}, COUNT(*) "
-            f"{base_from} AND a.number IS NOT NULL GROUP BY 1, 2, 3, 4",
-            params,
-        ):
-            key = (maps[v][0].get(q, "?"), segment_of(v, s))
-            numbers.setdefault(key, Counter())[_decimal(value)] += n
+    rows = grouped_counts(where, where_params, ids_of(segment=True), ids_of(("multiple", "matrix")))
+    for table, key, n in rows:
+        v, q, s = key[0], key[1], key[-1]
+        codes, row_codes, choices = maps[v]
+        code = codes.get(q, "?")
+        if table == "cells":
+            r, c = key[2], key[3]
+            cells[(code, row_codes.get(r, "") if r else "", choices.get(c, ("", "?"))[1], segment_of(v, s))] += n
+        elif table == "bases":
+            r = key[2]
+            bases[(code, row_codes.get(r, "?") if r else "", segment_of(v, s))] += n
+        else:
+            numbers.setdefault((code, segment_of(v, s)), Counter())[key[2]] += n
     return SurveyCounts(cells=cells, bases=bases, numbers=numbers)
 
 

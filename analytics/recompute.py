@@ -60,52 +60,58 @@ def _rows(sql: str, params: list) -> list[tuple]:
 
 def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
     """Every count of the survey from the raw answers, and the number of counted responses."""
-    responses, answers = _q(Response._meta.db_table), _q(Answer._meta.db_table)
     where = f"r.survey_id = %s AND {_counted_predicate()}"
     counts = {name: Counter() for name in _TABLES}
-    segment_ids = _segment_question_ids(survey_id)
     multi_ids = _question_ids(survey_id, type__in=[QuestionType.MULTIPLE, QuestionType.MATRIX])
-    # Each query runs once for the totals and once per segment question: the segment join
-    # pairs every answer with the respondent's answer to the segment question.
+    for table, key, n in grouped_counts(where, [survey_id, False], _segment_question_ids(survey_id), multi_ids):
+        counts[table][key] += n
+    responses = _q(Response._meta.db_table)
+    total = _rows(f"SELECT COUNT(*) FROM {responses} r WHERE {where}", [survey_id, False])[0][0]
+    return counts, total
+
+
+def grouped_counts(where: str, params: list, segment_ids: list[int], multi_ids: list[int]):
+    """The count-table rows of the answers (alias `a`) of the responses (alias `r`) that
+    `where` selects, from GROUP BY queries: yields (table, key, n) with keys of ids as in
+    the count tables. Each query runs once for the totals (segment 0) and once per
+    segment question, whose join pairs every answer with the respondent's answer to it.
+    `multi_ids`: the multiple-choice and matrix questions, whose question bases need
+    COUNT(DISTINCT); every other base has one answer row per response and key."""
+    responses, answers = _q(Response._meta.db_table), _q(Answer._meta.db_table)
     variants = [("0", "", [])] + [
         ("s.choice_id", f" JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
         for sid in segment_ids
     ]
+    marks = ", ".join(["%s"] * len(multi_ids))
+    one_row = f"(a.row_id IS NOT NULL OR a.question_id NOT IN ({marks}))" if multi_ids else "1 = 1"
     for segment_col, segment_join, segment_params in variants:
         base_from = f"FROM {answers} a JOIN {responses} r ON r.id = a.response_id{segment_join} WHERE {where}"
-        params = [*segment_params, survey_id, False]
+        args = [*segment_params, *params]
         for row in _rows(
             f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), a.choice_id, {segment_col}, COUNT(*) "
             f"{base_from} AND a.choice_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5",
-            params,
+            args,
         ):
-            counts["cells"][tuple(int(v) for v in row[:5])] += row[5]
-        # Bases: where a response has one answer row per key (a matrix row, a question of
-        # any kind but multiple choice and matrix) they are counted like cells; only a
-        # whole multiple-choice or matrix question needs COUNT(DISTINCT).
-        marks = ", ".join(["%s"] * len(multi_ids))
-        one_row = f"(a.row_id IS NOT NULL OR a.question_id NOT IN ({marks}))" if multi_ids else "1 = 1"
+            yield "cells", tuple(int(v) for v in row[:5]), row[5]
         for row in _rows(
             f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), {segment_col}, COUNT(*) "
             f"{base_from} AND {one_row} GROUP BY 1, 2, 3, 4",
-            [*params, *multi_ids],
+            [*args, *multi_ids],
         ):
-            counts["bases"][tuple(int(v) for v in row[:4])] += row[4]
+            yield "bases", tuple(int(v) for v in row[:4]), row[4]
         if multi_ids:
             for row in _rows(
                 f"SELECT r.version_id, a.question_id, 0, {segment_col}, COUNT(DISTINCT a.response_id) "
                 f"{base_from} AND a.question_id IN ({marks}) GROUP BY 1, 2, 3, 4",
-                [*params, *multi_ids],
+                [*args, *multi_ids],
             ):
-                counts["bases"][tuple(int(v) for v in row[:4])] += row[4]
+                yield "bases", tuple(int(v) for v in row[:4]), row[4]
         for row in _rows(
             f"SELECT r.version_id, a.question_id, a.number, {segment_col}, COUNT(*) "
             f"{base_from} AND a.number IS NOT NULL GROUP BY 1, 2, 3, 4",
-            params,
+            args,
         ):
-            counts["numbers"][(int(row[0]), int(row[1]), _decimal(row[2]), int(row[3]))] += row[4]
-    total = _rows(f"SELECT COUNT(*) FROM {responses} r WHERE {where}", [survey_id, False])[0][0]
-    return counts, total
+            yield "numbers", (int(row[0]), int(row[1]), _decimal(row[2]), int(row[3] or 0)), row[4]
 
 
 def _decimal(value) -> Decimal:
