@@ -87,6 +87,28 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+_session_worker_started = False
+
+
+@pytest.fixture(autouse=True)
+def _session_worker_idle_before_flush(request, _django_db_helper):
+    """After a transactional test, wait until the session worker has run what the test
+    queued: a task still running while the database is emptied for the next test can
+    deadlock with the flush (set up after pytest-django's helper, so torn down before)."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if _session_worker_started and transactional:
+        from tests.analytics.workers import wait_until_worker_idle
+
+        try:
+            wait_until_worker_idle(timeout=5)
+        except BaseException:  # a worker a test stopped on purpose: flush as before
+            pass
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real `celery -A config worker` process on the test database and the configured
@@ -121,7 +143,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
                 pytest.fail("the Celery worker did not start")
             time.sleep(0.2)
         Heartbeat.objects.filter(name="worker-ready").delete()
+    global _session_worker_started
+    _session_worker_started = True
     yield proc
+    _session_worker_started = False
     proc.terminate()
     try:
         proc.wait(timeout=15)
