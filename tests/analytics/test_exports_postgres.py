@@ -20,6 +20,7 @@ from analytics import exports, exports_csv
 from analytics.exports import export_record, raw_csv_stream
 from analytics.models import ExportRecord
 from responses.models import Answer, Response
+from responses.services import answer_rows
 from surveys.models import Choice, MatrixRow, Page, Question, Survey, SurveyVersion
 from surveys.selectors import compiled_version
 from surveys.services import version_duplicate, version_publish
@@ -119,34 +120,7 @@ def _response(
         **fields,
     )
     Response.objects.filter(pk=response.pk).update(started_at=completed - duration)
-    compiled = compiled_version(version)
-    rows = []
-    for code, value in answers.items():
-        question = compiled.question_ids[code]
-        if isinstance(value, dict):
-            rows += [
-                Answer(
-                    response=response,
-                    question_id=question,
-                    row_id=compiled.row_ids[(code, row)],
-                    choice_id=compiled.choice_ids[(code, choice)],
-                )
-                for row, choice in value.items()
-            ]
-        elif isinstance(value, list):
-            rows += [
-                Answer(response=response, question_id=question, choice_id=compiled.choice_ids[(code, choice)])
-                for choice in value
-            ]
-        elif isinstance(value, Decimal):
-            rows.append(Answer(response=response, question_id=question, number=value))
-        elif isinstance(value, date):
-            rows.append(Answer(response=response, question_id=question, date=value))
-        elif (code, value) in compiled.choice_ids:
-            rows.append(Answer(response=response, question_id=question, choice_id=compiled.choice_ids[(code, value)]))
-        else:
-            rows.append(Answer(response=response, question_id=question, text=value))
-    Answer.objects.bulk_create(rows)
+    Answer.objects.bulk_create(answer_rows(compiled_version(version), response.pk, answers))
     return response
 
 
