@@ -17,6 +17,7 @@ import os
 import time
 import uuid
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.models import TOTAL, BaseCount, CellCount, FindingCount, NumberCount, SurveyCounter
+from analytics.models import TOTAL, BaseCount, CellCount, DailyCount, FindingCount, NumberCount, SurveyCounter
 from responses.models import Answer, Response, UncountedResponse
 from responses.services import ANSWER_FIELDS, answers_from_rows, request_counting
 from surveys import conditions
@@ -34,8 +35,8 @@ from surveys.selectors import CompiledVersion, compiled_version
 COUNT_BATCH = 500  # responses claimed per transaction
 
 
-def response_increments(compiled: CompiledVersion, answers: dict[str, Any]) -> dict[str, Counter]:
-    """The count-table keys one response contributes to, each with +1."""
+def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day: date) -> dict[str, Counter]:
+    """The count-table keys one response, completed on `day`, contributes to, each with +1."""
     definition = compiled.definition
     segments = [TOTAL] + [
         compiled.choice_ids[(q.code, answers[q.code])]
@@ -45,6 +46,7 @@ def response_increments(compiled: CompiledVersion, answers: dict[str, Any]) -> d
     cells: Counter = Counter()
     bases: Counter = Counter()
     numbers: Counter = Counter()
+    days = Counter((compiled.version_id, day, segment) for segment in segments)
     for code, value in answers.items():
         question = definition.questions[code]
         qid = compiled.question_ids[code]
@@ -63,13 +65,14 @@ def response_increments(compiled: CompiledVersion, answers: dict[str, Any]) -> d
                     bases[(compiled.version_id, qid, row_id, segment)] += 1
             if question.type in ("integer", "decimal", "rating"):
                 numbers[(compiled.version_id, qid, Decimal(value), segment)] += 1
-    return {"cells": cells, "bases": bases, "numbers": numbers}
+    return {"cells": cells, "bases": bases, "numbers": numbers, "days": days}
 
 
 _UPSERTS = {
     "cells": (CellCount, ("version_id", "question_id", "row_id", "choice_id", "segment_choice_id")),
     "bases": (BaseCount, ("version_id", "question_id", "row_id", "segment_choice_id")),
     "numbers": (NumberCount, ("version_id", "question_id", "value", "segment_choice_id")),
+    "days": (DailyCount, ("version_id", "day", "segment_choice_id")),
 }
 
 
@@ -91,7 +94,7 @@ def upsert_add(table: str, increments: Counter) -> None:
     )
     params: list = []
     for key, n in items:
-        params.extend(key)
+        params.extend(connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in key)
         params.append(n)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -169,7 +172,8 @@ def responses_apply(responses: list[Response], sign: int) -> None:
     for response in responses:
         compiled = compiled_version(response.version)
         answers = answers_from_rows(compiled, rows[response.pk])
-        for table, increments in response_increments(compiled, answers).items():
+        day = timezone.localdate(response.completed_at)
+        for table, increments in response_increments(compiled, answers, day).items():
             for key, n in increments.items():
                 totals[table][key] += sign * n
         findings_add(findings[response.survey_id], answers, sign, finding_increments)

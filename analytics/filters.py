@@ -18,16 +18,16 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from analytics.condition_sql import LeafSet, compile_condition
+from analytics.models import TOTAL, DailyCount
 from analytics.recompute import _counted_predicate, grouped_counts
 from analytics.tables import ALL, SurveyCounts, code_maps
 from responses.models import Answer, Response, UncountedResponse
 from surveys import conditions
-from surveys.models import Finding, SurveyVersion
+from surveys.models import NUMERIC_TYPES, Finding, SurveyVersion
 from surveys.selectors import CompiledVersion
 
 
@@ -166,8 +166,6 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
         question_ids = [c.question_ids[code] for c in compiled for code in question_codes if code in c.question_ids]
         if not question_ids:
             return SurveyCounts(cells=Counter(), bases=Counter(), numbers={})
-        where += f" AND a.question_id IN ({', '.join(['%s'] * len(question_ids))})"
-        where_params = [*where_params, *question_ids]
 
     def ids_of(kinds: tuple[str, ...] | None = None, segment: bool = False) -> list[int]:
         return sorted(
@@ -181,7 +179,10 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
     cells: Counter = Counter()
     bases: Counter = Counter()
     numbers: dict = {}
-    rows = grouped_counts(where, where_params, ids_of(segment=True), ids_of(("multiple", "matrix")))
+    rows = grouped_counts(
+        where, where_params, segment_ids=ids_of(segment=True), multi_ids=ids_of(("multiple", "matrix")),
+        number_ids=ids_of(tuple(NUMERIC_TYPES)), question_ids=question_ids,
+    )
     for table, key, n in rows:
         v, q, s = key[0], key[1], key[-1]
         codes, row_codes, choices = maps[v]
@@ -197,70 +198,74 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
     return SurveyCounts(cells=cells, bases=bases, numbers=numbers)
 
 
-# --- the overview's reads of the response table --------------------------------------------
+# --- the overview's totals -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ResponseTotals:
-    complete: int
+    complete: int  # completed real responses, not excluded: counted + pending
+    pending: int  # completed, not yet counted (for seconds, unless the workers are down)
     partial: int
     excluded: int
 
 
-def _segment_q(filters: Filters, compiled: list[CompiledVersion]) -> Q:
+def _segment_q(filters: Filters, compiled: list[CompiledVersion], response: str = "pk") -> Q:
     if filters.segment is None:
         return Q()
     ids = segment_choice_ids(compiled, filters.segment) or [0]
-    return Q(Exists(Answer.objects.filter(response_id=OuterRef("pk"), choice_id__in=ids)))
+    return Q(Exists(Answer.objects.filter(response_id=OuterRef(response), choice_id__in=ids)))
 
 
-def _version_q(filters: Filters, compiled: list[CompiledVersion]) -> Q:
-    return Q(version_id__in=[c.version_id for c in compiled]) if filters.version is not None else Q()
-
-
-def response_totals(survey, filters: Filters, compiled: list[CompiledVersion]) -> ResponseTotals:
-    """Completed, partial and excluded real responses, one aggregate query. A date range
-    applies to the completion date, and to the start date of partial responses (which have
-    not been completed)."""
+def _window_q(filters: Filters, field: str) -> Q:
     start, end = filters.window()
-    completed_in, started_in = Q(), Q()
+    q = Q()
     if start is not None:
-        completed_in &= Q(completed_at__gte=start)
-        started_in &= Q(started_at__gte=start)
+        q &= Q(**{f"{field}__gte": start})
     if end is not None:
-        completed_in &= Q(completed_at__lt=end)
-        started_in &= Q(started_at__lt=end)
-    complete = Q(status=Response.Status.COMPLETE) & completed_in
-    totals = (
-        Response.objects.filter(survey=survey, is_test=False)
-        .filter(_version_q(filters, compiled), _segment_q(filters, compiled))
+        q &= Q(**{f"{field}__lt": end})
+    return q
+
+
+def daily_completions(filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[date, int]]:
+    """Counted responses per day of completion (site time zone), from the daily count
+    table: one query, whatever the number of responses."""
+    rows = DailyCount.objects.filter(version_id__in=[c.version_id for c in compiled])
+    if filters.segment is not None:
+        rows = rows.filter(segment_choice_id__in=segment_choice_ids(compiled, filters.segment))
+    else:
+        rows = rows.filter(segment_choice_id=TOTAL)
+    if filters.date_from:
+        rows = rows.filter(day__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(day__lte=filters.date_to)
+    return list(rows.values_list("day").annotate(total=Sum("n")).order_by("day").values_list("day", "total"))
+
+
+def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], counted: int) -> ResponseTotals:
+    """Completed, partial and excluded real responses within the filters. `counted` is the
+    sum of the daily counts; the rest reads only the responses that are not counted: the
+    pending ones (through their markers), the partial ones (index on survey and status) and
+    the excluded ones (partial index). A date range applies to the completion date, and to
+    the start date of partial responses (which have not been completed)."""
+    in_view = Q(survey=survey, is_test=False, version_id__in=[c.version_id for c in compiled])
+    complete = Q(status=Response.Status.COMPLETE) & _window_q(filters, "completed_at")
+    partial = Q(status=Response.Status.PARTIAL) & _window_q(filters, "started_at")
+    others = (
+        Response.objects.filter(in_view, Q(status=Response.Status.PARTIAL) | Q(excluded_at__isnull=False))
+        .filter(_segment_q(filters, compiled))
         .aggregate(
-            complete=Count("pk", filter=complete & Q(excluded_at__isnull=True)),
-            partial=Count("pk", filter=Q(status=Response.Status.PARTIAL) & started_in),
-            excluded=Count("pk", filter=complete & Q(excluded_at__isnull=False)),
+            partial=Count("pk", filter=partial), excluded=Count("pk", filter=complete & Q(excluded_at__isnull=False))
         )
     )
-    return ResponseTotals(**totals)
-
-
-def daily_completions(survey, filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[date, int]]:
-    """Completed real responses per day of completion (site time zone): one GROUP BY."""
-    start, end = filters.window()
-    qs = Response.objects.filter(
-        survey=survey, is_test=False, status=Response.Status.COMPLETE, excluded_at__isnull=True
-    ).filter(_version_q(filters, compiled), _segment_q(filters, compiled))
-    if start is not None:
-        qs = qs.filter(completed_at__gte=start)
-    if end is not None:
-        qs = qs.filter(completed_at__lt=end)
-    rows = (
-        qs.annotate(day=TruncDate("completed_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .order_by("day")
-        .values_list("day", "n")
+    pending = (
+        UncountedResponse.objects.filter(
+            response__survey=survey, response__is_test=False, response__status=Response.Status.COMPLETE,
+            response__excluded_at__isnull=True, response__version_id__in=[c.version_id for c in compiled],
+        )
+        .filter(_window_q(filters, "response__completed_at"), _segment_q(filters, compiled, "response_id"))
+        .count()
     )
-    return [(day, n) for day, n in rows if day is not None]
+    return ResponseTotals(complete=counted + pending, pending=pending, **others)
 
 
 def filtered_findings(survey, filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[Finding, int, int]]:

@@ -77,6 +77,22 @@ class NumberCount(models.Model):
         return f"v{self.version_id} q{self.question_id} = {self.value}"
 
 
+class DailyCount(models.Model):
+    """Counted responses completed on `day` (the site's time zone), overall or within one
+    segment value: the overview's totals and daily chart without reading the responses."""
+
+    version_id = models.IntegerField()
+    day = models.DateField()
+    segment_choice_id = models.IntegerField(default=TOTAL)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version_id", "day", "segment_choice_id"], name="day_key")]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} {self.day} s{self.segment_choice_id}"
+
+
 class FindingCount(models.Model):
     finding = models.OneToOneField(Finding, primary_key=True, on_delete=models.CASCADE, related_name="count")
     base = models.IntegerField(default=0)

@@ -13,12 +13,16 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics.condition_sql import LeafSet, compile_condition
 from analytics.models import (
+    TOTAL,
     BaseCount,
     CellCount,
+    DailyCount,
     FindingCount,
     NumberCount,
     Reconciliation,
@@ -28,14 +32,15 @@ from analytics.models import (
 from analytics.tables import code_maps
 from responses.models import Answer, Response, UncountedResponse
 from surveys import conditions
-from surveys.models import Finding, Question, QuestionType, Survey, SurveyVersion
+from surveys.models import NUMERIC_TYPES, Finding, Question, QuestionType, Survey, SurveyVersion
 from surveys.selectors import compiled_version
 
-_TABLES = {"cells": CellCount, "bases": BaseCount, "numbers": NumberCount}
+_TABLES = {"cells": CellCount, "bases": BaseCount, "numbers": NumberCount, "days": DailyCount}
 _KEYS = {
     "cells": ("version_id", "question_id", "row_id", "choice_id", "segment_choice_id"),
     "bases": ("version_id", "question_id", "row_id", "segment_choice_id"),
     "numbers": ("version_id", "question_id", "value", "segment_choice_id"),
+    "days": ("version_id", "day", "segment_choice_id"),
 }
 
 
@@ -63,55 +68,107 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
     where = f"r.survey_id = %s AND {_counted_predicate()}"
     counts = {name: Counter() for name in _TABLES}
     multi_ids = _question_ids(survey_id, type__in=[QuestionType.MULTIPLE, QuestionType.MATRIX])
-    for table, key, n in grouped_counts(where, [survey_id, False], _segment_question_ids(survey_id), multi_ids):
+    segment_ids = _segment_question_ids(survey_id)
+    number_ids = _question_ids(survey_id, type__in=sorted(NUMERIC_TYPES))
+    for table, key, n in grouped_counts(
+        where, [survey_id, False], segment_ids=segment_ids, multi_ids=multi_ids, number_ids=number_ids
+    ):
         counts[table][key] += n
+    counts["days"] = expected_days(survey_id, segment_ids)
     responses = _q(Response._meta.db_table)
     total = _rows(f"SELECT COUNT(*) FROM {responses} r WHERE {where}", [survey_id, False])[0][0]
     return counts, total
 
 
-def grouped_counts(where: str, params: list, segment_ids: list[int], multi_ids: list[int]):
+def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_ids: list[int],
+                   number_ids: list[int], question_ids: list[int] | None = None):
     """The count-table rows of the answers (alias `a`) of the responses (alias `r`) that
     `where` selects, from GROUP BY queries: yields (table, key, n) with keys of ids as in
-    the count tables. Each query runs once for the totals (segment 0) and once per
-    segment question, whose join pairs every answer with the respondent's answer to it.
-    `multi_ids`: the multiple-choice and matrix questions, whose question bases need
-    COUNT(DISTINCT); every other base has one answer row per response and key."""
+    the count tables, a key possibly more than once (callers add them up).
+
+    Each query runs once per segment question, LEFT JOINed to the respondent's answer to it:
+    a segment question is single-choice (one answer per response), so the totals (segment
+    0) are the sum over its values, unanswered (NULL) included, and are taken from the first
+    segment question's run. One query gives the cells and, summed over the choices, every
+    base but those of whole multiple-choice and matrix questions (`multi_ids`), which have
+    several answers per response and are counted per response, one query each; `number_ids`
+    (numeric questions) have their values counted. `question_ids` restricts to some
+    questions (None: all)."""
     responses, answers = _q(Response._meta.db_table), _q(Answer._meta.db_table)
-    variants = [("0", "", [])] + [
-        ("s.choice_id", f" JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
+    if question_ids is not None:
+        multi_ids = [q for q in multi_ids if q in question_ids]
+        number_ids = [q for q in number_ids if q in question_ids]
+    restrict, restrict_params = "", []
+    if question_ids is not None:
+        restrict, restrict_params = f" AND a.question_id IN ({_marks(question_ids)})", list(question_ids)
+    variants = [
+        ("s.choice_id", f" LEFT JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
         for sid in segment_ids
-    ]
-    marks = ", ".join(["%s"] * len(multi_ids))
-    one_row = f"(a.row_id IS NOT NULL OR a.question_id NOT IN ({marks}))" if multi_ids else "1 = 1"
-    for segment_col, segment_join, segment_params in variants:
-        base_from = f"FROM {answers} a JOIN {responses} r ON r.id = a.response_id{segment_join} WHERE {where}"
-        args = [*segment_params, *params]
-        for row in _rows(
+    ] or [("NULL", "", [])]
+    multi = set(multi_ids)
+    for run, (segment_col, segment_join, segment_params) in enumerate(variants):
+
+        def keyed(table: str, key: tuple, segment, n: int, totals: bool = run == 0):
+            if segment is not None:
+                yield table, (*key, int(segment)), n
+            if totals:
+                yield table, (*key, TOTAL), n
+
+        answers_from = f"FROM {answers} a JOIN {responses} r ON r.id = a.response_id{segment_join} WHERE {where}"
+        for v, q, row, choice, segment, n in _rows(
             f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), a.choice_id, {segment_col}, COUNT(*) "
-            f"{base_from} AND a.choice_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5",
-            args,
+            f"{answers_from}{restrict} GROUP BY 1, 2, 3, 4, 5",
+            [*segment_params, *params, *restrict_params],
         ):
-            yield "cells", tuple(int(v) for v in row[:5]), row[5]
-        for row in _rows(
-            f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), {segment_col}, COUNT(*) "
-            f"{base_from} AND {one_row} GROUP BY 1, 2, 3, 4",
-            [*args, *multi_ids],
-        ):
-            yield "bases", tuple(int(v) for v in row[:4]), row[4]
-        if multi_ids:
-            for row in _rows(
-                f"SELECT r.version_id, a.question_id, 0, {segment_col}, COUNT(DISTINCT a.response_id) "
-                f"{base_from} AND a.question_id IN ({marks}) GROUP BY 1, 2, 3, 4",
-                [*args, *multi_ids],
+            v, q, row = int(v), int(q), int(row)
+            if choice is not None:
+                yield from keyed("cells", (v, q, row, int(choice)), segment, n)
+            if row or q not in multi:  # one answer per response and (question, row)
+                yield from keyed("bases", (v, q, row), segment, n)
+        for q in multi_ids:  # one query per question: a semi-join the planner hashes
+            for v, segment, n in _rows(
+                f"SELECT r.version_id, {segment_col}, COUNT(*) FROM {responses} r{segment_join} WHERE {where} "
+                f"AND r.id IN (SELECT a.response_id FROM {answers} a WHERE a.question_id = %s) GROUP BY 1, 2",
+                [*segment_params, *params, q],
             ):
-                yield "bases", tuple(int(v) for v in row[:4]), row[4]
-        for row in _rows(
-            f"SELECT r.version_id, a.question_id, a.number, {segment_col}, COUNT(*) "
-            f"{base_from} AND a.number IS NOT NULL GROUP BY 1, 2, 3, 4",
-            args,
+                yield from keyed("bases", (int(v), q, 0), segment, n)
+        if number_ids:
+            for v, q, number, segment, n in _rows(
+                f"SELECT r.version_id, a.question_id, a.number, {segment_col}, COUNT(*) {answers_from} "
+                f"AND a.number IS NOT NULL AND a.question_id IN ({_marks(number_ids)}) GROUP BY 1, 2, 3, 4",
+                [*segment_params, *params, *number_ids],
+            ):
+                yield from keyed("numbers", (int(v), int(q), _decimal(number)), segment, n)
+
+
+def _marks(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def counted_responses(survey_id: int):
+    """The ORM's form of `_counted_predicate`."""
+    return Response.objects.filter(
+        survey_id=survey_id, status=Response.Status.COMPLETE, is_test=False, excluded_at__isnull=True
+    ).exclude(Exists(UncountedResponse.objects.filter(response_id=OuterRef("pk"))))
+
+
+def expected_days(survey_id: int, segment_ids: list[int]) -> Counter:
+    """Counted responses per (version, local completion day, segment choice): one GROUP BY
+    for the totals and one over the segment questions' answers."""
+    counted = counted_responses(survey_id).annotate(day=TruncDate("completed_at"))
+    days: Counter = Counter()
+    for version_id, day, n in counted.values_list("version_id", "day").annotate(n=Count("pk")).order_by():
+        days[(version_id, day, TOTAL)] += n
+    if segment_ids:
+        answers = Answer.objects.filter(
+            question_id__in=segment_ids, choice_id__isnull=False,
+            response__in=counted_responses(survey_id).values("pk"),
+        ).annotate(day=TruncDate("response__completed_at"))
+        for version_id, day, choice_id, n in (
+            answers.values_list("response__version_id", "day", "choice_id").annotate(n=Count("pk")).order_by()
         ):
-            yield "numbers", (int(row[0]), int(row[1]), _decimal(row[2]), int(row[3] or 0)), row[4]
+            days[(version_id, day, choice_id)] += n
+    return days
 
 
 def _decimal(value) -> Decimal:
@@ -269,8 +326,11 @@ class _Describer:
 
     def __call__(self, table: str, key: tuple) -> str:
         number, (questions, rows, choices) = self.versions.get(key[0], ("?", ({}, {}, {})))
-        text = f"v{number} {questions.get(key[1], f'#{key[1]}')}"
-        if table != "numbers" and key[2]:
+        if table == "days":
+            text = f"v{number} completed {key[1]:%Y-%m-%d}"
+        else:
+            text = f"v{number} {questions.get(key[1], f'#{key[1]}')}"
+        if table not in ("numbers", "days") and key[2]:
             text += "." + rows.get(key[2], f"#{key[2]}")
         if table == "cells":
             text += "=" + choices.get(key[3], ("", f"#{key[3]}"))[1]

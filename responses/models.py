@@ -57,7 +57,11 @@ class Response(models.Model):
                 condition=Q(status="partial") | Q(completed_at__isnull=False), name="complete_has_completed_at"
             ),
         ]
-        indexes = [models.Index(fields=["survey", "status", "is_test"])]
+        indexes = [
+            models.Index(fields=["survey", "status", "is_test"]),
+            # The overview counts excluded responses: few rows, read without the others.
+            models.Index(fields=["survey"], condition=Q(excluded_at__isnull=False), name="response_excluded"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey.slug} {self.id} ({self.status})"
@@ -80,7 +84,8 @@ class Response(models.Model):
 
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    # Indexed by `answer_question_response` below, whose first column is the question.
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", db_index=False)
     row = models.ForeignKey(MatrixRow, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     number = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
@@ -90,6 +95,9 @@ class Answer(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["question", "row", "choice"]),
+            # A question's answers with their responses, read without the table (an index-only
+            # scan on PostgreSQL): the GROUP BYs of date-filtered pages and the full recompute.
+            models.Index(fields=["question", "response"], include=["row", "choice"], name="answer_question_response"),
         ]
 
     def __str__(self) -> str:

@@ -82,12 +82,13 @@ def overview(scope: Scope) -> Overview:
         for q in scope.segment_questions
         for c in q.choices
     ]
+    daily = raw.daily_completions(filters, compiled)
     return Overview(
-        totals=raw.response_totals(survey, filters, compiled),
+        totals=raw.response_totals(survey, filters, compiled, sum(n for _, n in daily)),
         counted=counted,
         last_counted_at=last_counted,
         last_reconciled_at=last_reconciled,
-        daily=raw.daily_completions(survey, filters, compiled),
+        daily=daily,
         segments=segments,
         findings=findings,
     )

@@ -2,17 +2,20 @@
 
 import random
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 from statsmodels.stats.proportion import proportion_confint
 
+from analytics.counting import response_count
 from analytics.models import SurveyCounter
 from analytics.recompute import survey_reconcile
+from responses.moderation import response_exclude
 from responses.models import Response
 from responses.services import response_submit
 from tests.analytics.bulk import bulk_responses
+from tests.analytics.checks import assert_counts_exact
 from tests.analytics.dataset import answers, submit_and_count
 from tests.analytics.factories import demo_answers
 
@@ -120,3 +123,46 @@ def test_it_hides_a_finding_under_the_minimum_base(results, demo_survey):
     bulk_responses(demo_survey, [answers(role="it", twitter="never")] * 4)
     html = results.get(URL).content.decode()
     assert '<p class="finding-figure">n&lt;5</p>' in html
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_it_puts_a_response_on_its_local_completion_day_when_counting_and_recomputing(
+    results, demo_survey, settings, time_zone
+):
+    settings.TIME_ZONE = time_zone
+    local = timezone.get_current_timezone()
+    late_evening = datetime(2026, 3, 9, 23, 30, tzinfo=local)
+    early_morning = datetime(2026, 3, 10, 0, 15, tzinfo=local)
+    for when in (late_evening, early_morning, early_morning):
+        result = response_submit(survey=demo_survey, version=demo_survey.open_version(),
+                                 submission_id=uuid.uuid4(), answers=answers(role="it"))
+        Response.objects.filter(pk=result.response.pk).update(completed_at=when)
+        assert response_count(result.response.pk)
+    assert results.get(URL).context["view"].daily == [(date(2026, 3, 9), 1), (date(2026, 3, 10), 2)]
+    assert_counts_exact(demo_survey)  # the recompute's days (in SQL) are the same local days
+    filtered = results.get(URL + "?from=2026-03-10&to=2026-03-10").context["view"]
+    assert (filtered.daily, filtered.totals.complete) == ([(date(2026, 3, 10), 2)], 2)
+
+
+def test_it_reads_daily_counts_by_segment_and_moves_them_on_exclusion(results, demo_survey):
+    now = timezone.now()
+    responses = [submit_and_count(demo_survey, answers(role=role)) for role in ("it", "it", "business")]
+    it_view = results.get(URL + "?segment=role:it").context["view"]
+    assert (it_view.daily, it_view.totals.complete) == ([(timezone.localdate(now), 2)], 2)
+    response_exclude(response=responses[0], reason="speeder")
+    view = results.get(URL).context["view"]
+    assert (view.daily, view.totals.complete, view.totals.excluded) == ([(timezone.localdate(now), 2)], 2, 1)
+    assert results.get(URL + "?segment=role:it").context["view"].daily == [(timezone.localdate(now), 1)]
+    assert_counts_exact(demo_survey)
+
+
+def test_it_says_how_many_completed_responses_wait_to_be_counted(results, demo_survey):
+    submit_and_count(demo_survey, answers(role="it"))
+    for _ in range(2):  # submitted, their count task not yet run
+        response_submit(survey=demo_survey, version=demo_survey.open_version(), submission_id=uuid.uuid4(),
+                        answers=answers(role="business"))
+    response = results.get(URL)
+    totals = response.context["view"].totals
+    assert (totals.complete, totals.pending, response.context["view"].counted) == (3, 2, 1)
+    assert "2 completed responses waiting to be counted." in response.content.decode()
+    assert results.get(URL + "?segment=role:business").context["view"].totals.pending == 2

@@ -12,8 +12,8 @@ from tests.analytics.factories import demo_answers
 pytestmark = pytest.mark.django_db
 
 UNFILTERED = [
-    # versions, counts (3), response totals, daily, counter + findings
-    ("/results/ddiq-2010/", 14),
+    # versions, counts (3), daily counts, partial and excluded, pending, counter + findings
+    ("/results/ddiq-2010/", 15),
     # versions, counts (3), counter
     ("/results/ddiq-2010/questions/", 11),
     ("/results/ddiq-2010/questions/personal_use/", 11),
@@ -30,11 +30,12 @@ UNFILTERED = [
 FILTERED = [
     # versions, the pairs (one GROUP BY)
     ("/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it", 8),
-    # versions, counter, findings + one GROUP BY per version, counts from raw answers (4 x 2), totals, daily
-    ("/results/ddiq-2010/?from=2000-01-01", 20),
-    # versions, 4 GROUP BYs for the totals and 4 for the segment, counter
-    ("/results/ddiq-2010/questions/personal_use/?from=2000-01-01", 16),
-    ("/results/ddiq-2010/?segment=role:it", 15),
+    # versions, counter, findings + one GROUP BY per version, the segment question's counts from the raw
+    # answers (one GROUP BY), daily counts, partial and excluded, pending
+    ("/results/ddiq-2010/?from=2000-01-01", 14),
+    # versions, the cells and bases (one GROUP BY), the matrix's base (one), counter
+    ("/results/ddiq-2010/questions/personal_use/?from=2000-01-01", 10),
+    ("/results/ddiq-2010/?segment=role:it", 16),
     ("/results/ddiq-2010/questions/personal_use/?segment=role:it", 11),
 ]
 
