@@ -34,8 +34,10 @@ def ids(conn: psycopg.Connection) -> dict:
     return {"version": version_id, "survey": survey_id, "questions": questions, "choices": choices, "rows": rows}
 
 
-def load(dsn: str, count: int) -> None:
-    """Add `count` completed responses with answers to every question of the demo survey."""
+def load(dsn: str, count: int, *, partial_share: float = 0.0, excluded_share: float = 0.0) -> None:
+    """Add `count` completed responses with answers to every question of the demo survey;
+    with `partial_share`, that many more (as a share of `count`) partial responses with
+    no answers, and with `excluded_share`, that share of the completed ones excluded."""
     with psycopg.connect(dsn, autocommit=False) as conn:
         # Synthetic rows reference only ids read above: skip the per-row foreign-key
         # triggers, which would otherwise check millions of rows at commit.
@@ -86,6 +88,21 @@ def load(dsn: str, count: int) -> None:
                 "WHERE a.question_id = %s AND a.row_id = %s AND a.choice_id <> %s AND random() < 0.4",
                 [x["questions"]["twitter_uses"], cid, x["questions"]["personal_use"],
                  x["rows"][("personal_use", "twitter")], never],
+            )
+        if partial_share:
+            conn.execute(
+                "INSERT INTO responses_response (id, survey_id, version_id, submission_id, status, is_test, "
+                "answers_digest, resume_token_hash, current_page, started_at, updated_at, completed_at, "
+                "exclusion_reason, external_id) SELECT gen_random_uuid(), %s, %s, gen_random_uuid(), 'partial', "
+                "false, '', '', 1, now() - random() * 30 * interval '1 day', now(), NULL, '', '' "
+                "FROM generate_series(1, %s)",
+                [x["survey"], x["version"], round(count * partial_share)],
+            )
+        if excluded_share:
+            conn.execute(
+                "UPDATE responses_response SET excluded_at = now(), exclusion_reason = 'synthetic' "
+                "WHERE id IN (SELECT id FROM batch LIMIT %s)",
+                [round(count * excluded_share)],
             )
         conn.commit()
         conn.execute("ANALYZE responses_response")
