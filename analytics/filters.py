@@ -6,7 +6,9 @@ segment value: a version or segment filter only picks which rows to read. A date
 cannot be read from the count tables, so it runs `GROUP BY` queries on the raw answers of
 the counted responses completed in the range: the same queries as the full recompute
 (`analytics.recompute`), restricted, so that bases and counts stay consistent with the
-unfiltered pages. Every read here is a fixed number of queries; none loops over responses.
+unfiltered pages. The overview's completed totals and daily chart come from the daily
+count table under every filter (a date range picks its days). Every read here is a fixed
+number of queries; none loops over responses.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -146,10 +147,6 @@ def response_where(survey_id: int, filters: Filters, compiled: list[CompiledVers
         )
         params.extend(ids)
     return sql, params
-
-
-def _decimal(value) -> Decimal:
-    return Decimal(str(value)).normalize()
 
 
 def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion],
