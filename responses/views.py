@@ -37,8 +37,17 @@ from invitations.models import Invitation
 from invitations.selectors import InvitationThrottled, invitation_for_request
 from invitations.services import invitation_opened
 from invitations.views import invitation_not_found, invitation_throttled
-from responses.forms import SurveyPageForm, condition_json, initial_values
+from responses.forms import SurveyPageForm, initial_values
 from responses.models import Response
+from responses.navigation import (
+    effective_answers,
+    next_page,
+    page_questions,
+    page_shown,
+    posted_page,
+    previous_page,
+    resolve_page,
+)
 from responses.ratelimit import submission_allowed
 from responses.services import (
     InvitationAnswered,
@@ -52,7 +61,6 @@ from responses.services import (
     token_hash,
 )
 from responses.validation import validate_answers
-from surveys import conditions
 from surveys.definition import QuestionDef
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version, latest_version
@@ -299,67 +307,6 @@ def _ip_address(request: HttpRequest) -> str | None:
         return None
 
 
-# --- Pages and their visibility ---------------------------------------------------------
-
-
-def _effective(compiled: CompiledVersion, stored: dict[str, Any]) -> dict[str, Any]:
-    """The stored answers that still count: answers to questions that earlier changes
-    have hidden drop out, exactly as they will at submission."""
-    cleaned, _ = validate_answers(compiled, raw_answers(stored), hidden="drop", enforce_required=False)
-    return cleaned
-
-
-def _page_questions(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> list[tuple[QuestionDef, Any]]:
-    """The questions rendered on a page with the condition the browser still has to
-    evaluate (None when always shown). Conditions on earlier pages are settled here; a
-    question depending on its own page is rendered, so the form works without scripts."""
-    page_condition = compiled.page_conditions[index]
-    if page_condition is not None and not conditions.evaluate(page_condition, answers):
-        return []
-    definition = compiled.definition
-    page = definition.pages[index]
-    codes = [q.code for q in page.questions]
-    shown = []
-    for question in page.questions:
-        node = compiled.question_conditions.get(question.code)
-        condition = True if node is None else condition_json(node, codes, answers, definition.questions)
-        if condition is not False:
-            shown.append((question, None if condition is True else condition))
-    return shown
-
-
-def _shown(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> bool:
-    return bool(_page_questions(compiled, answers, index))
-
-
-def _next_page(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> int | None:
-    return next((i for i in range(index + 1, len(compiled.definition.pages)) if _shown(compiled, answers, i)), None)
-
-
-def _previous_page(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> int | None:
-    return next((i for i in range(index - 1, -1, -1) if _shown(compiled, answers, i)), None)
-
-
-def _resolve_page(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> int:
-    """The page to show for a stored position: itself if shown, else the next shown one,
-    else the last shown one before it."""
-    index = min(max(index, 0), len(compiled.definition.pages) - 1)
-    if _shown(compiled, answers, index):
-        return index
-    following = _next_page(compiled, answers, index)
-    if following is not None:
-        return following
-    previous = _previous_page(compiled, answers, index)
-    return previous if previous is not None else 0
-
-
-def _posted_page(value: Any, count: int) -> int | None:
-    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 4:
-        return None
-    index = int(value)
-    return index if index < count else None
-
-
 # --- The flow ---------------------------------------------------------------------------
 
 
@@ -374,9 +321,9 @@ def _run(request, flow: Flow, version: SurveyVersion, response: Response | None,
     if response is not None and response.is_complete:
         return _completed(request, flow)
     stored = stored_answers(compiled, response) if response else {}
-    answers = _effective(compiled, stored)
-    index = _resolve_page(compiled, answers, response.current_page if response else 0)
-    questions = _page_questions(compiled, answers, index)
+    answers = effective_answers(compiled, stored)
+    index = resolve_page(compiled, answers, response.current_page if response else 0)
+    questions = page_questions(compiled, answers, index)
     form = _form(questions, initial=initial_values([q for q, _ in questions], raw_answers(stored)))
     submission_id = response.submission_id if response else uuid.uuid4()
     return _render_page(request, flow, compiled, answers, index, form, submission_id, token)
@@ -386,18 +333,18 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
           token: str | None, adopted: bool) -> HttpResponse:
     definition = compiled.definition
     stored = stored_answers(compiled, response) if response else {}
-    answers = _effective(compiled, stored)
-    current = _resolve_page(compiled, answers, response.current_page if response else 0)
-    index = _posted_page(request.POST.get("page"), len(definition.pages))
+    answers = effective_answers(compiled, stored)
+    current = resolve_page(compiled, answers, response.current_page if response else 0)
+    index = posted_page(request.POST.get("page"), len(definition.pages))
     # A page is only taken if the respondent has reached it and it is shown for their
     # answers; anything else (a stale tab, a forged number) goes back to where they are.
-    if index is None or index > current or not _shown(compiled, answers, index):
+    if index is None or index > current or not page_shown(compiled, answers, index):
         return redirect(flow.form_url)
     back = request.POST.get("action") == "back"
-    if response is not None and response.is_complete and (back or _next_page(compiled, answers, index) is not None):
+    if response is not None and response.is_complete and (back or next_page(compiled, answers, index) is not None):
         return redirect(flow.form_url)
 
-    questions = _page_questions(compiled, answers, index)
+    questions = page_questions(compiled, answers, index)
     form = _form(questions, data=request.POST)
     page_codes = [q.code for q in definition.pages[index].questions]
     cleaned, errors = validate_answers(
@@ -405,7 +352,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
     )
     page_answers = {code: cleaned[code] for code in page_codes if code in cleaned}
     merged = {code: value for code, value in stored.items() if code not in page_codes} | page_answers
-    merged_answers = _effective(compiled, merged)
+    merged_answers = effective_answers(compiled, merged)
 
     submission_id = response.submission_id if response else _uuid(request.POST.get("submission_id"))
     if submission_id is None:
@@ -414,17 +361,17 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         unplaced.append("Your answers could not be saved. Please check them and continue again.")
         return _render_page(request, flow, compiled, answers, index, form, uuid.uuid4(), token, unplaced)
 
-    def save(next_page: int) -> tuple[Response, str | None]:
+    def save(destination: int) -> tuple[Response, str | None]:
         saved, new_token = response_save_page(
             survey=flow.survey, version=version, submission_id=submission_id, page_index=index,
-            cleaned_page=page_answers, page_codes=page_codes, next_page=next_page, response=response,
+            cleaned_page=page_answers, page_codes=page_codes, next_page=destination, response=response,
             is_test=flow.is_test, ip_address=_ip_address(request), invitation=flow.invitation,
         )
         return saved, new_token or (_rotate_token(saved) if adopted else None)
 
     try:
         if back:
-            previous = _previous_page(compiled, merged_answers, index)
+            previous = previous_page(compiled, merged_answers, index)
             if previous is None:
                 return redirect(flow.form_url)
             _, new_token = save(previous)
@@ -432,7 +379,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         if errors:
             unplaced = form.add_validation_errors(errors)
             return _render_page(request, flow, compiled, answers, index, form, submission_id, token, unplaced)
-        following = _next_page(compiled, merged_answers, index)
+        following = next_page(compiled, merged_answers, index)
         if following is not None:
             _, new_token = save(following)
             return _with_cookie(redirect(flow.form_url), request, flow, new_token)
@@ -505,7 +452,7 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
                  form: SurveyPageForm, submission_id: uuid.UUID, token: str | None,
                  page_errors: list[str] | None = None) -> HttpResponse:
     definition = compiled.definition
-    shown = [i for i in range(len(definition.pages)) if i == index or _shown(compiled, answers, i)]
+    shown = [i for i in range(len(definition.pages)) if i == index or page_shown(compiled, answers, i)]
     number, total = shown.index(index) + 1, len(shown)
     context = {
         "flow": flow,
@@ -516,8 +463,8 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
         "page_number": number,
         "page_count": total,
         "progress": round(100 * number / total),
-        "is_first": _previous_page(compiled, answers, index) is None,
-        "is_last": _next_page(compiled, answers, index) is None,
+        "is_first": previous_page(compiled, answers, index) is None,
+        "is_last": next_page(compiled, answers, index) is None,
         "form": form,
         "error_summary": form.error_summary(),
         "page_errors": page_errors or [],

@@ -11,8 +11,8 @@ from statsmodels.stats.proportion import proportion_confint
 from analytics.counting import response_count
 from analytics.models import SurveyCounter
 from analytics.recompute import survey_reconcile
-from responses.moderation import response_exclude
 from responses.models import Response
+from responses.moderation import response_exclude
 from responses.services import response_submit
 from tests.analytics.bulk import bulk_responses
 from tests.analytics.checks import assert_counts_exact
