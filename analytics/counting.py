@@ -25,7 +25,16 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.models import TOTAL, BaseCount, CellCount, DailyCount, FindingCount, NumberCount, SurveyCounter
+from analytics.models import (
+    TOTAL,
+    BaseCount,
+    CellCount,
+    DailyCount,
+    FindingCount,
+    NumberCount,
+    StatusCount,
+    SurveyCounter,
+)
 from responses.models import Answer, Response, UncountedResponse
 from responses.services import ANSWER_FIELDS, answers_from_rows, request_counting
 from surveys import conditions
@@ -73,6 +82,7 @@ _UPSERTS = {
     "bases": (BaseCount, ("version_id", "question_id", "row_id", "segment_choice_id")),
     "numbers": (NumberCount, ("version_id", "question_id", "value", "segment_choice_id")),
     "days": (DailyCount, ("version_id", "day", "segment_choice_id")),
+    "statuses": (StatusCount, ("version_id", "status", "day")),
 }
 
 
@@ -167,7 +177,7 @@ def responses_apply(responses: list[Response], sign: int) -> None:
     findings: dict[int, list[Finding]] = {r.survey_id: [] for r in responses}
     for finding in Finding.objects.filter(survey_id__in=list(findings)).order_by("pk"):
         findings[finding.survey_id].append(finding)
-    totals: dict[str, Counter] = {table: Counter() for table in _UPSERTS}
+    totals: dict[str, Counter] = {table: Counter() for table in ("cells", "bases", "numbers", "days")}
     finding_increments: Counter = Counter()
     for response in responses:
         compiled = compiled_version(response.version)
@@ -252,3 +262,31 @@ def response_recount_on_restore(response: Response) -> None:
         return
     UncountedResponse.objects.get_or_create(response_id=response.pk)
     transaction.on_commit(lambda: request_counting(response.pk))
+
+
+def response_status(response: Response, *, excluded: bool | None = None) -> str | None:
+    """Which StatusCount a real response is in: partial, excluded (complete), or none.
+    `excluded` overrides the response's own exclusion (its state before a change)."""
+    if response.is_test:
+        return None
+    if response.status == Response.Status.PARTIAL:
+        return StatusCount.PARTIAL
+    if excluded is None:
+        excluded = response.excluded_at is not None
+    if excluded:
+        return StatusCount.EXCLUDED
+    return None
+
+
+def status_move(response: Response, before: str | None, after: str | None) -> None:
+    """A response went from one status count to another (None: in none). Call inside the
+    transaction of the change; takes the survey's counter row first, like all counting."""
+    if before == after:
+        return
+    counter_add(response.survey_id, 0)
+    moves: Counter = Counter()
+    for status, sign in ((before, -1), (after, +1)):
+        if status is not None:
+            when = response.started_at if status == StatusCount.PARTIAL else response.completed_at
+            moves[(response.version_id, status, timezone.localdate(when))] += sign
+    upsert_add("statuses", moves)

@@ -23,7 +23,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from analytics.condition_sql import LeafSet, compile_condition
-from analytics.models import TOTAL, DailyCount
+from analytics.models import TOTAL, DailyCount, StatusCount
 from analytics.recompute import _counted_predicate, grouped_counts
 from analytics.tables import ALL, SurveyCounts, code_maps
 from responses.models import Answer, Response, UncountedResponse
@@ -240,24 +240,34 @@ def daily_completions(filters: Filters, compiled: list[CompiledVersion]) -> list
 
 def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], counted: int) -> ResponseTotals:
     """Completed, partial and excluded real responses within the filters. `counted` is the
-    sum of the daily counts; the rest reads only the responses that are not counted: the
-    pending ones (through their markers), the partial ones (index on survey and status) and
-    the excluded ones (partial index). A date range applies to the completion date, and to
-    the start date of partial responses (which have not been completed)."""
-    in_view = Q(survey=survey, is_test=False, version_id__in=[c.version_id for c in compiled])
-    complete = Q(status=Response.Status.COMPLETE) & _window_q(filters, "completed_at")
-    partial = Q(status=Response.Status.PARTIAL) & _window_q(filters, "started_at")
-    others = (
-        Response.objects.filter(in_view, Q(status=Response.Status.PARTIAL) | Q(excluded_at__isnull=False))
-        .filter(_segment_q(filters, compiled))
-        .aggregate(
-            partial=Count("pk", filter=partial), excluded=Count("pk", filter=complete & Q(excluded_at__isnull=False))
+    sum of the daily counts; the pending ones are read through their markers (a backlog,
+    not the responses). Partial and excluded ones come from the status counts, by the day
+    they were started (partial) or completed (excluded); with a segment filter, from the
+    responses that gave the segment's answer."""
+    version_ids = [c.version_id for c in compiled]
+    if filters.segment is None:
+        rows = StatusCount.objects.filter(version_id__in=version_ids)
+        if filters.date_from:
+            rows = rows.filter(day__gte=filters.date_from)
+        if filters.date_to:
+            rows = rows.filter(day__lte=filters.date_to)
+        by_status = dict(rows.values_list("status").annotate(total=Sum("n")).order_by())
+        others = {"partial": by_status.get(StatusCount.PARTIAL, 0), "excluded": by_status.get(StatusCount.EXCLUDED, 0)}
+    else:
+        complete = Q(status=Response.Status.COMPLETE) & _window_q(filters, "completed_at")
+        others = (
+            Response.objects.filter(survey=survey, is_test=False, version_id__in=version_ids)
+            .filter(Q(status=Response.Status.PARTIAL) | Q(excluded_at__isnull=False))
+            .filter(_segment_q(filters, compiled))
+            .aggregate(
+                partial=Count("pk", filter=Q(status=Response.Status.PARTIAL) & _window_q(filters, "started_at")),
+                excluded=Count("pk", filter=complete & Q(excluded_at__isnull=False)),
+            )
         )
-    )
     pending = (
         UncountedResponse.objects.filter(
             response__survey=survey, response__is_test=False, response__status=Response.Status.COMPLETE,
-            response__excluded_at__isnull=True, response__version_id__in=[c.version_id for c in compiled],
+            response__excluded_at__isnull=True, response__version_id__in=version_ids,
         )
         .filter(_window_q(filters, "response__completed_at"), _segment_q(filters, compiled, "response_id"))
         .count()

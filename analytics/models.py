@@ -93,6 +93,24 @@ class DailyCount(models.Model):
         return f"v{self.version_id} {self.day} s{self.segment_choice_id}"
 
 
+class StatusCount(models.Model):
+    """Real responses that are partial (by the day they were started) or excluded (by the
+    day they were completed): the overview's other totals without reading the responses."""
+
+    PARTIAL, EXCLUDED = "partial", "excluded"
+
+    version_id = models.IntegerField()
+    status = models.CharField(max_length=10)
+    day = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version_id", "status", "day"], name="status_key")]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} {self.status} {self.day}"
+
+
 class FindingCount(models.Model):
     finding = models.OneToOneField(Finding, primary_key=True, on_delete=models.CASCADE, related_name="count")
     base = models.IntegerField(default=0)

@@ -27,6 +27,7 @@ from analytics.models import (
     NumberCount,
     Reconciliation,
     Repair,
+    StatusCount,
     SurveyCounter,
 )
 from analytics.tables import code_maps
@@ -35,12 +36,15 @@ from surveys import conditions
 from surveys.models import NUMERIC_TYPES, Finding, Question, QuestionType, Survey, SurveyVersion
 from surveys.selectors import compiled_version
 
-_TABLES = {"cells": CellCount, "bases": BaseCount, "numbers": NumberCount, "days": DailyCount}
+_TABLES = {
+    "cells": CellCount, "bases": BaseCount, "numbers": NumberCount, "days": DailyCount, "statuses": StatusCount,
+}
 _KEYS = {
     "cells": ("version_id", "question_id", "row_id", "choice_id", "segment_choice_id"),
     "bases": ("version_id", "question_id", "row_id", "segment_choice_id"),
     "numbers": ("version_id", "question_id", "value", "segment_choice_id"),
     "days": ("version_id", "day", "segment_choice_id"),
+    "statuses": ("version_id", "status", "day"),
 }
 
 
@@ -75,6 +79,7 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
     ):
         counts[table][key] += n
     counts["days"] = expected_days(survey_id, segment_ids)
+    counts["statuses"] = expected_statuses(survey_id)
     responses = _q(Response._meta.db_table)
     total = _rows(f"SELECT COUNT(*) FROM {responses} r WHERE {where}", [survey_id, False])[0][0]
     return counts, total
@@ -169,6 +174,23 @@ def expected_days(survey_id: int, segment_ids: list[int]) -> Counter:
         ):
             days[(version_id, day, choice_id)] += n
     return days
+
+
+def expected_statuses(survey_id: int) -> Counter:
+    """Real partial responses per (version, local day started) and excluded completed ones
+    per (version, local day completed): two GROUP BYs."""
+    real = Response.objects.filter(survey_id=survey_id, is_test=False)
+    kinds = (
+        (StatusCount.PARTIAL, real.filter(status=Response.Status.PARTIAL), "started_at"),
+        (StatusCount.EXCLUDED, real.filter(status=Response.Status.COMPLETE, excluded_at__isnull=False), "completed_at"),
+    )
+    statuses: Counter = Counter()
+    for status, responses, field in kinds:
+        for version_id, day, n in (
+            responses.annotate(day=TruncDate(field)).values_list("version_id", "day").annotate(n=Count("pk")).order_by()
+        ):
+            statuses[(version_id, status, day)] += n
+    return statuses
 
 
 def _decimal(value) -> Decimal:
@@ -326,11 +348,13 @@ class _Describer:
 
     def __call__(self, table: str, key: tuple) -> str:
         number, (questions, rows, choices) = self.versions.get(key[0], ("?", ({}, {}, {})))
+        if table == "statuses":
+            return f"v{number} {key[1]} {key[2]:%Y-%m-%d}"
         if table == "days":
             text = f"v{number} completed {key[1]:%Y-%m-%d}"
         else:
             text = f"v{number} {questions.get(key[1], f'#{key[1]}')}"
-        if table not in ("numbers", "days") and key[2]:
+        if table in ("cells", "bases") and key[2]:
             text += "." + rows.get(key[2], f"#{key[2]}")
         if table == "cells":
             text += "=" + choices.get(key[3], ("", f"#{key[3]}"))[1]

@@ -26,6 +26,7 @@ from invitations.models import Invitation
 from invitations.services import invitation_completed, invitation_started
 from responses.counting_request import request_counting
 from responses.models import Answer, Response, UncountedResponse
+from responses.signals import response_completed, response_started
 from responses.validation import validate_answers
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version
@@ -187,6 +188,7 @@ def response_submit(
                 response = _complete_partial(existing, digest, now)
                 if response is None:  # completed concurrently by a double click
                     raise _AlreadyCompleted
+                response_completed.send(sender=Response, response=response)
                 Answer.objects.filter(response_id=response.pk).delete()
             Answer.objects.bulk_create(answer_rows(compiled, response.pk, cleaned))
             if invitation is not None:
@@ -266,6 +268,8 @@ def response_save_page(
                 response, created = Response.objects.get_or_create(
                     survey=survey, submission_id=submission_id, defaults=defaults
                 )
+                if created:
+                    response_started.send(sender=Response, response=response)
         except IntegrityError:
             if invitation is None:
                 raise

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from analytics.models import BaseCount, CellCount, DailyCount, FindingCount, NumberCount, SurveyCounter
+from analytics.models import BaseCount, CellCount, DailyCount, FindingCount, NumberCount, StatusCount, SurveyCounter
 from analytics.recompute import expected_counts, expected_finding
 from responses.models import Response, UncountedResponse
 from surveys.models import Finding, Survey, SurveyVersion
@@ -16,6 +16,7 @@ _TABLES = {
     "bases": (BaseCount, ("version_id", "question_id", "row_id", "segment_choice_id")),
     "numbers": (NumberCount, ("version_id", "question_id", "value", "segment_choice_id")),
     "days": (DailyCount, ("version_id", "day", "segment_choice_id")),
+    "statuses": (StatusCount, ("version_id", "status", "day")),
 }
 
 

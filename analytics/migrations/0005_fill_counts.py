@@ -1,6 +1,7 @@
-"""Fills the daily counts of the responses counted before the table existed, as the full
-recompute would (`analytics.recompute.expected_days`, restated here on the historical
-models); the reconciliation keeps them exact from then on."""
+"""Fills the daily and status counts of the responses stored before the tables existed,
+as the full recompute would (`analytics.recompute.expected_days` and `expected_statuses`,
+restated here on the historical models); counting and reconciliation keep them exact
+from then on."""
 
 from collections import Counter
 
@@ -36,11 +37,26 @@ def fill(apps, schema_editor):
         [DailyCount(version_id=v, day=day, segment_choice_id=s, n=n) for (v, day, s), n in days.items()],
         batch_size=1000,
     )
+    StatusCount = apps.get_model("analytics", "StatusCount")
+    real = Response.objects.filter(is_test=False)
+    statuses: Counter = Counter()
+    for status, responses, field in (
+        ("partial", real.filter(status="partial"), "started_at"),
+        ("excluded", real.filter(status="complete", excluded_at__isnull=False), "completed_at"),
+    ):
+        for version_id, day, n in (
+            responses.annotate(day=TruncDate(field)).values_list("version_id", "day").annotate(n=Count("pk")).order_by()
+        ):
+            statuses[(version_id, status, day)] += n
+    StatusCount.objects.bulk_create(
+        [StatusCount(version_id=v, status=status, day=day, n=n) for (v, status, day), n in statuses.items()],
+        batch_size=1000,
+    )
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("analytics", "0004_dailycount"),
+        ("analytics", "0004_daily_and_status_counts"),
         ("responses", "0005_analytics_indexes"),
         ("surveys", "0004_alter_survey_slug"),
     ]
