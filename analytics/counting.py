@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -177,7 +177,7 @@ def responses_apply(responses: list[Response], sign: int) -> None:
     findings: dict[int, list[Finding]] = {r.survey_id: [] for r in responses}
     for finding in Finding.objects.filter(survey_id__in=list(findings)).order_by("pk"):
         findings[finding.survey_id].append(finding)
-    totals: dict[str, Counter] = {table: Counter() for table in ("cells", "bases", "numbers", "days")}
+    totals: dict[str, Counter] = defaultdict(Counter)
     finding_increments: Counter = Counter()
     for response in responses:
         compiled = compiled_version(response.version)
@@ -287,6 +287,6 @@ def status_move(response: Response, before: str | None, after: str | None) -> No
     moves: Counter = Counter()
     for status, sign in ((before, -1), (after, +1)):
         if status is not None:
-            when = response.started_at if status == StatusCount.PARTIAL else response.completed_at
+            when = getattr(response, StatusCount.KINDS[status][1])
             moves[(response.version_id, status, timezone.localdate(when))] += sign
     upsert_add("statuses", moves)

@@ -13,9 +13,11 @@ number of queries; none loops over responses.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -200,10 +202,15 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
 
 @dataclass(frozen=True)
 class ResponseTotals:
-    complete: int  # completed real responses, not excluded: counted + pending
+    counted: int
     pending: int  # completed, not yet counted (for seconds, unless the workers are down)
     partial: int
     excluded: int
+
+    @property
+    def complete(self) -> int:
+        """Completed real responses, not excluded."""
+        return self.counted + self.pending
 
 
 def _segment_q(filters: Filters, compiled: list[CompiledVersion], response: str = "pk") -> Q:
@@ -231,11 +238,17 @@ def daily_completions(filters: Filters, compiled: list[CompiledVersion]) -> list
         rows = rows.filter(segment_choice_id__in=segment_choice_ids(compiled, filters.segment))
     else:
         rows = rows.filter(segment_choice_id=TOTAL)
+    rows = _in_days(rows, filters)
+    return list(rows.values_list("day").annotate(total=Sum("n")).order_by("day").values_list("day", "total"))
+
+
+def _in_days(rows, filters: Filters):
+    """Count-table rows of the days within the date range (both dates inclusive)."""
     if filters.date_from:
         rows = rows.filter(day__gte=filters.date_from)
     if filters.date_to:
         rows = rows.filter(day__lte=filters.date_to)
-    return list(rows.values_list("day").annotate(total=Sum("n")).order_by("day").values_list("day", "total"))
+    return rows
 
 
 def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], counted: int) -> ResponseTotals:
@@ -246,24 +259,17 @@ def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], c
     responses that gave the segment's answer."""
     version_ids = [c.version_id for c in compiled]
     if filters.segment is None:
-        rows = StatusCount.objects.filter(version_id__in=version_ids)
-        if filters.date_from:
-            rows = rows.filter(day__gte=filters.date_from)
-        if filters.date_to:
-            rows = rows.filter(day__lte=filters.date_to)
-        by_status = dict(rows.values_list("status").annotate(total=Sum("n")).order_by())
-        others = {"partial": by_status.get(StatusCount.PARTIAL, 0), "excluded": by_status.get(StatusCount.EXCLUDED, 0)}
+        rows = _in_days(StatusCount.objects.filter(version_id__in=version_ids), filters)
+        totals = dict(rows.values_list("status").annotate(total=Sum("n")).order_by())
     else:
-        complete = Q(status=Response.Status.COMPLETE) & _window_q(filters, "completed_at")
-        others = (
-            Response.objects.filter(survey=survey, is_test=False, version_id__in=version_ids)
-            .filter(Q(status=Response.Status.PARTIAL) | Q(excluded_at__isnull=False))
-            .filter(_segment_q(filters, compiled))
-            .aggregate(
-                partial=Count("pk", filter=Q(status=Response.Status.PARTIAL) & _window_q(filters, "started_at")),
-                excluded=Count("pk", filter=complete & Q(excluded_at__isnull=False)),
-            )
-        )
+        kinds = StatusCount.KINDS.values()
+        responses = Response.objects.filter(survey=survey, is_test=False, version_id__in=version_ids)
+        # Only the partial or excluded rows: the indexes on status and exclusion find them.
+        responses = responses.filter(reduce(operator.or_, (which for which, _ in kinds)))
+        totals = responses.filter(_segment_q(filters, compiled)).aggregate(**{
+            status: Count("pk", filter=which & _window_q(filters, field))
+            for status, (which, field) in StatusCount.KINDS.items()
+        })
     pending = (
         UncountedResponse.objects.filter(
             response__survey=survey, response__is_test=False, response__status=Response.Status.COMPLETE,
@@ -272,7 +278,8 @@ def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], c
         .filter(_window_q(filters, "response__completed_at"), _segment_q(filters, compiled, "response_id"))
         .count()
     )
-    return ResponseTotals(complete=counted + pending, pending=pending, **others)
+    partial, excluded = (totals.get(status) or 0 for status in (StatusCount.PARTIAL, StatusCount.EXCLUDED))
+    return ResponseTotals(counted=counted, pending=pending, partial=partial, excluded=excluded)
 
 
 def filtered_findings(survey, filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[Finding, int, int]]:

@@ -8,6 +8,7 @@ can target. Read by code through the version's compiled definition.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from surveys.models import Finding, Survey
 
@@ -98,6 +99,11 @@ class StatusCount(models.Model):
     day they were completed): the overview's other totals without reading the responses."""
 
     PARTIAL, EXCLUDED = "partial", "excluded"
+    # The real responses each status counts, and the date that files one under a day.
+    KINDS = {
+        PARTIAL: (Q(status="partial"), "started_at"),
+        EXCLUDED: (Q(status="complete", excluded_at__isnull=False), "completed_at"),
+    }
 
     version_id = models.IntegerField()
     status = models.CharField(max_length=10)

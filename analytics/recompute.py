@@ -100,11 +100,10 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
     (numeric questions) have their values counted. `question_ids` restricts to some
     questions (None: all)."""
     responses, answers = _q(Response._meta.db_table), _q(Answer._meta.db_table)
+    restrict, restrict_params = "", []
     if question_ids is not None:
         multi_ids = [q for q in multi_ids if q in question_ids]
         number_ids = [q for q in number_ids if q in question_ids]
-    restrict, restrict_params = "", []
-    if question_ids is not None:
         restrict, restrict_params = f" AND a.question_id IN ({_marks(question_ids)})", list(question_ids)
     variants = [
         ("s.choice_id", f" LEFT JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
@@ -167,7 +166,7 @@ def expected_days(survey_id: int, segment_ids: list[int]) -> Counter:
     if segment_ids:
         answers = Answer.objects.filter(
             question_id__in=segment_ids, choice_id__isnull=False,
-            response__in=counted_responses(survey_id).values("pk"),
+            response__in=counted.values("pk"),
         ).annotate(day=TruncDate("response__completed_at"))
         for version_id, day, choice_id, n in (
             answers.values_list("response__version_id", "day", "choice_id").annotate(n=Count("pk")).order_by()
@@ -180,14 +179,11 @@ def expected_statuses(survey_id: int) -> Counter:
     """Real partial responses per (version, local day started) and excluded completed ones
     per (version, local day completed): two GROUP BYs."""
     real = Response.objects.filter(survey_id=survey_id, is_test=False)
-    kinds = (
-        (StatusCount.PARTIAL, real.filter(status=Response.Status.PARTIAL), "started_at"),
-        (StatusCount.EXCLUDED, real.filter(status=Response.Status.COMPLETE, excluded_at__isnull=False), "completed_at"),
-    )
     statuses: Counter = Counter()
-    for status, responses, field in kinds:
+    for status, (which, field) in StatusCount.KINDS.items():
         for version_id, day, n in (
-            responses.annotate(day=TruncDate(field)).values_list("version_id", "day").annotate(n=Count("pk")).order_by()
+            real.filter(which).annotate(day=TruncDate(field)).values_list("version_id", "day")
+            .annotate(n=Count("pk")).order_by()
         ):
             statuses[(version_id, status, day)] += n
     return statuses

@@ -10,7 +10,7 @@ response_excluded = Signal()
 response_restored = Signal()
 response_deleting = Signal()
 
-# Sent with `response` when a real respondent's partial response is created (its first
-# page saved), and when a partial response has just been completed.
+# Sent with `response` when a partial response is created (its first page saved), and
+# when a partial response has just been completed.
 response_started = Signal()
 response_completed = Signal()

@@ -194,6 +194,7 @@ def test_it_keeps_partial_and_excluded_totals_in_the_counts_through_every_change
     assert _totals(results) == (0, 1, 1)
     assert _totals(results, f"?from={timezone.localdate():%Y-%m-%d}") == (0, 1, 1)
     assert _totals(results, "?from=2000-01-01&to=2000-01-02") == (0, 0, 0)
+    assert _totals(results, "?segment=role:it") == (0, 0, 1)  # the partial one has no role yet
     assert_counts_exact(demo_survey)
     response_restore(response=result.response)
     assert response_count(result.response.pk)
