@@ -4,6 +4,7 @@ A malformed value stops start-up with one line that names the variable, instead 
 traceback from deep inside Django or Celery.
 """
 
+import ipaddress
 import os
 import sys
 from urllib.parse import unquote, urlsplit
@@ -53,6 +54,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if any(not item for item in items):
         _fail(name, f"expected a comma-separated list without empty items, got {raw!r}")
     return items
+
+
+def env_networks(name: str, *, keywords: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR ranges ('10.0.0.0/8, 2001:db8::1'), normalised
+    ('10.0.0.0/8', '2001:db8::1/128'); empty by default. `keywords` are taken as they are."""
+    items = env_list(name, [])
+    networks = []
+    for item in items:
+        if item.lower() in keywords:
+            networks.append(item.lower())
+            continue
+        try:
+            # strict=False: '10.1.2.3/8' means the range that address is in, as nginx reads it.
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            _fail(name, f"expected addresses or CIDR ranges such as '10.0.0.0/8', got {item!r}")
+    return tuple(networks)
 
 
 def env_rate(name: str, default: str) -> tuple[int, int]:

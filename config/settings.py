@@ -6,6 +6,7 @@ DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY, DEBUG=false an
 ALLOWED_HOSTS; a malformed value stops start-up with one line naming the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from config.env import (
@@ -14,6 +15,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_rate,
     env_str,
     sqlite_database,
@@ -46,6 +48,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
+    "axes",
+    "core",
     "ops",
     "surveys",
     "invitations",
@@ -54,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops X-Forwarded-Proto unless a trusted proxy sent it, before anything reads it.
+    "core.middleware.TrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +111,44 @@ AUTH_PASSWORD_VALIDATORS = [
 # Results viewers need not be staff: they sign in here, not through the admin's login.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+
+# The reverse proxies in front of gunicorn (addresses or CIDR ranges, or `unix` for a
+# unix-socket peer). Only from these is X-Forwarded-For read for the client address
+# (core/clients.py) and X-Forwarded-Proto honoured (core/middleware.py).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", keywords=("unix",))
+
+# Sign-in throttling (django-axes, on every login form: /accounts/login/ and the admin's).
+# After LOGIN_FAILURE_LIMIT failures within the cool-off, a client is locked out, for one
+# username and for all of them, until LOGIN_COOLOFF_MINUTES pass without another attempt;
+# the right password is refused meanwhile. Per username across all clients there is no
+# lockout (anyone could lock a viewer out), only a delay (core/login_throttle.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "core.login_throttle.UsernameSlowdownBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "core.login_throttle.client_ip"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+_login_cooloff_minutes = env_int("LOGIN_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=_login_cooloff_minutes)
+AXES_LOCKOUT_CALLABLE = "core.login_throttle.lockout_response"
+# A success resets nothing: it would also clear the per-client count, so an attacker with
+# one account of their own could sign in between guesses at others.
+AXES_RESET_ON_SUCCESS = False
+# Failed attempts only: no record of every successful sign-in with its address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", 20)
+LOGIN_SLOWDOWN_SECONDS = 1.0
+for _name, _value in (
+    ("LOGIN_FAILURE_LIMIT", AXES_FAILURE_LIMIT),
+    ("LOGIN_COOLOFF_MINUTES", _login_cooloff_minutes),
+    ("LOGIN_SLOWDOWN_AFTER", LOGIN_SLOWDOWN_AFTER),
+):
+    if _value < 1:
+        raise EnvError(f"{_name}: expected a positive integer, got {_value}")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

@@ -4,27 +4,23 @@ A wrong, guessed, malformed, expired, revoked or erased token, or one for anothe
 is simply "not found": every caller answers them alike (a 404 page, a 403 API error), so
 the answer tells nothing about which tokens exist.
 
-Failed lookups are counted per client in the cache (a fixed window); from
-`FAILURE_LIMIT` failures on, *every* lookup from that client is refused, valid tokens
-included, until the window ends. Letting valid tokens through would keep the throttle
-an oracle (a guess that works answers differently from one that is refused). The
+Failed lookups are throttled per client (core.throttle: the client as
+core.clients.client_address names it, so behind a trusted proxy each respondent has their
+own count): from `FAILURE_LIMIT` failures in a window on, *every* lookup from that client
+is refused, valid tokens included, until the window ends; other clients never are. The
 throttle fails open: with the cache down, lookups go on unthrottled.
 """
 
 from __future__ import annotations
 
 import hmac
-import logging
-import time
 
-from django.core.cache import cache
 from django.http import HttpRequest
 
+from core.throttle import FailureThrottle, Throttled
 from invitations import tokens
 from invitations.models import Invitation
 from surveys.models import Survey
-
-logger = logging.getLogger(__name__)
 
 FAILURE_LIMIT = 10
 FAILURE_WINDOW = 600  # seconds
@@ -36,31 +32,7 @@ class InvitationThrottled(Exception):
     retry_after = FAILURE_WINDOW
 
 
-def _client(request: HttpRequest) -> str:
-    # Behind a proxy REMOTE_ADDR is the proxy's address unless the proxy passes the
-    # client's (see responses.ratelimit, which keys submissions the same way).
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _failure_key(request: HttpRequest) -> str:
-    return f"invitation-failures:{_client(request)}:{int(time.time() // FAILURE_WINDOW)}"
-
-
-def _throttled(request: HttpRequest) -> bool:
-    try:
-        return (cache.get(_failure_key(request)) or 0) >= FAILURE_LIMIT
-    except Exception as exc:  # the cache is down: fail open
-        logger.warning("invitation throttle unavailable, allowing the lookup: %s", exc)
-        return False
-
-
-def _record_failure(request: HttpRequest) -> None:
-    key = _failure_key(request)
-    try:
-        if not cache.add(key, 1, timeout=FAILURE_WINDOW + 1):
-            cache.incr(key)
-    except Exception as exc:
-        logger.warning("invitation throttle unavailable, not counting a failed lookup: %s", exc)
+_throttle = FailureThrottle(scope="invitation", limit=FAILURE_LIMIT, window=FAILURE_WINDOW)
 
 
 def invitation_by_token(token: str, *, survey: Survey | None = None) -> Invitation | None:
@@ -80,9 +52,11 @@ def invitation_by_token(token: str, *, survey: Survey | None = None) -> Invitati
 
 def invitation_for_request(request: HttpRequest, token: str, *, survey: Survey | None = None) -> Invitation | None:
     """`invitation_by_token`, throttled per client. Raises InvitationThrottled."""
-    if _throttled(request):
-        raise InvitationThrottled
+    try:
+        _throttle.check(request)
+    except Throttled as exc:
+        raise InvitationThrottled from exc
     invitation = invitation_by_token(token, survey=survey)
     if invitation is None:
-        _record_failure(request)
+        _throttle.record_failure(request)
     return invitation

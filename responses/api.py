@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView, exception_handler
 
+from core.clients import client_address
 from invitations.models import Invitation
 from invitations.selectors import InvitationThrottled, invitation_for_request
 from responses.ratelimit import submission_allowed
@@ -108,7 +109,7 @@ def _lookup(slug: str) -> tuple[Survey | None, SurveyVersion | None, APIResponse
 def _client_ip(request: Request) -> str | None:
     if not settings.STORE_IP_ADDRESS:
         return None
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:

@@ -11,13 +11,9 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from core.clients import client_address
+
 logger = logging.getLogger(__name__)
-
-
-def client_key(request) -> str:
-    # Behind a proxy REMOTE_ADDR is the proxy; deployments set up the proxy to pass the
-    # client address (e.g. gunicorn's --forwarded-allow-ips with X-Forwarded-For).
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def submission_allowed(request, scope: str = "submit") -> bool:
@@ -25,7 +21,8 @@ def submission_allowed(request, scope: str = "submit") -> bool:
     if not limit:
         return True
     bucket = int(time.time() // window)
-    key = f"ratelimit:{scope}:{client_key(request)}:{bucket}"
+    # Per client, not per peer: behind a trusted proxy each respondent has their own count.
+    key = f"ratelimit:{scope}:{client_address(request)}:{bucket}"
     try:
         if cache.add(key, 1, timeout=window + 1):
             return True

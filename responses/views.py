@@ -16,6 +16,7 @@ redirect when they arrive after the survey closed or filled up.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import uuid
@@ -33,6 +34,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.clients import client_address
+from core.throttle import FailureThrottle, Throttled
 from invitations.models import Invitation
 from invitations.selectors import InvitationThrottled, invitation_for_request
 from invitations.services import invitation_opened
@@ -67,6 +70,11 @@ from surveys.selectors import CompiledVersion, compiled_version, latest_version
 
 COOKIE_MAX_AGE = 30 * 24 * 3600
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# Resume tokens (in the link and the cookie) are guessed like invitation tokens, and are
+# throttled alike: per client, every lookup refused once a client failed too often.
+RESUME_FAILURE_LIMIT = 10
+RESUME_FAILURE_WINDOW = 600  # seconds
+_resume_throttle = FailureThrottle(scope="resume", limit=RESUME_FAILURE_LIMIT, window=RESUME_FAILURE_WINDOW)
 
 
 @dataclass
@@ -108,8 +116,29 @@ class Flow:
 # --- Views ----------------------------------------------------------------------------
 
 
+def _refused_while_throttled(view):
+    """Answer 429 to a client that failed too many resume-token lookups."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Throttled as exc:
+            context = {
+                "survey": Survey.objects.filter(slug=kwargs.get("slug")).first(),
+                "reason": "resume_throttled",
+                "wait_minutes": -(-exc.retry_after // 60),
+            }
+            http_response = render(request, "responses/unavailable.html", context, status=429)
+            http_response["Retry-After"] = str(exc.retry_after)
+            return http_response
+
+    return wrapped
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@_refused_while_throttled
 def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     flow = Flow(survey=get_object_or_404(Survey, slug=slug))
     response, token, adopted = _find_response(request, flow)
@@ -154,6 +183,7 @@ def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@_refused_while_throttled
 def survey_preview(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
     flow = _preview_flow(request, slug, version_id)
     response, token, adopted = _find_response(request, flow)
@@ -161,6 +191,7 @@ def survey_preview(request: HttpRequest, slug: str, version_id: int) -> HttpResp
 
 
 @never_cache
+@_refused_while_throttled
 def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     flow = Flow(survey=get_object_or_404(Survey, slug=slug))
     return _thanks(request, flow)
@@ -168,15 +199,18 @@ def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
+@_refused_while_throttled
 def preview_thanks(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
     return _thanks(request, _preview_flow(request, slug, version_id))
 
 
+@_refused_while_throttled
 def survey_resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return _resume(request, Flow(survey=get_object_or_404(Survey, slug=slug)), token)
 
 
 @login_required
+@_refused_while_throttled
 def preview_resume(request: HttpRequest, slug: str, version_id: int, token: str) -> HttpResponse:
     return _resume(request, _preview_flow(request, slug, version_id), token)
 
@@ -230,10 +264,20 @@ def _preview_flow(request: HttpRequest, slug: str, version_id: int, permission: 
 
 
 def _cookie_response(request: HttpRequest, flow: Flow) -> tuple[Response | None, str | None]:
+    """The response of the resume cookie. Raises Throttled (the cookie is as much the
+    client's to choose as the link)."""
     token = request.COOKIES.get(flow.cookie_name, "")
     if not _TOKEN_RE.fullmatch(token):
         return None, None
-    return _response_by_token(flow, token), token
+    return _throttled_response_by_token(request, flow, token), token
+
+
+def _throttled_response_by_token(request: HttpRequest, flow: Flow, token: str) -> Response | None:
+    _resume_throttle.check(request)
+    response = _response_by_token(flow, token) if _TOKEN_RE.fullmatch(token) else None
+    if response is None:
+        _resume_throttle.record_failure(request)
+    return response
 
 
 def _response_by_token(flow: Flow, token: str) -> Response | None:
@@ -302,7 +346,7 @@ def _ip_address(request: HttpRequest) -> str | None:
     if not settings.STORE_IP_ADDRESS:
         return None
     try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+        return str(ipaddress.ip_address(client_address(request)))
     except ValueError:
         return None
 
@@ -507,7 +551,7 @@ def _thanks(request, flow: Flow) -> HttpResponse:
 
 
 def _resume(request, flow: Flow, token: str) -> HttpResponse:
-    response = _response_by_token(flow, token) if _TOKEN_RE.fullmatch(token) else None
+    response = _throttled_response_by_token(request, flow, token)
     if response is None:
         return render(request, "responses/unavailable.html",
                       {"survey": flow.survey, "reason": "bad_resume_link", "flow": flow}, status=404)

@@ -1,0 +1,60 @@
+"""A throttle of failed lookups of secrets (invitation links, resume links), per client.
+
+Failed lookups are counted per client (`core.clients.client_address`) and scope in the
+cache, in fixed windows. From `limit` failures on, *every* lookup of that scope from that
+client is refused, lookups that would succeed included, until the window ends: letting
+valid secrets through would make the throttle an oracle (a guess that works would answer
+differently from one that is refused). Other clients are never affected. The throttle
+fails open: with the cache down, lookups go on unthrottled, since refusing every
+respondent is worse than a burst of guesses at 256-bit tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from core.clients import client_address
+
+logger = logging.getLogger(__name__)
+
+
+class Throttled(Exception):
+    """Too many failed lookups from this client: refuse without looking."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"throttled, retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class FailureThrottle:
+    scope: str
+    limit: int
+    window: int  # seconds
+
+    def _key(self, request: HttpRequest, now: float) -> str:
+        return f"failures:{self.scope}:{client_address(request)}:{int(now // self.window)}"
+
+    def check(self, request: HttpRequest) -> None:
+        """Raise Throttled while this client is refused."""
+        try:
+            failures = cache.get(self._key(request, time.time())) or 0
+        except Exception as exc:  # the cache is down: fail open
+            logger.warning("%s throttle unavailable, allowing the lookup: %s", self.scope, exc)
+            return
+        if failures >= self.limit:
+            # The whole window: an upper bound, as the fixed window may end sooner.
+            raise Throttled(retry_after=self.window)
+
+    def record_failure(self, request: HttpRequest) -> None:
+        key = self._key(request, time.time())
+        try:
+            if not cache.add(key, 1, timeout=self.window + 1):
+                cache.incr(key)
+        except Exception as exc:
+            logger.warning("%s throttle unavailable, not counting a failed lookup: %s", self.scope, exc)
