@@ -39,7 +39,9 @@ def parse_address(raw: str) -> Address | None:
     IPv6 ('::ffff:203.0.113.7', taken as the IPv4 address it carries)."""
     value = raw.strip().strip('"')
     if value.startswith("["):  # [v6] or [v6]:port
-        value = value[1:].partition("]")[0]
+        value, bracket, port = value[1:].partition("]")
+        if not bracket or (port and not port.startswith(":")):
+            return None
     elif value.count(":") == 1:  # v4:port (a bare v6 address has at least two colons)
         value = value.partition(":")[0]
     if not value or len(value) > 64:

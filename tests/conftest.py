@@ -156,6 +156,15 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """No throttle or sign-in counter of an earlier test (the cache is Redis under CI,
+    kept between tests) refuses this test's requests, which all come from 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
     """Tests submit many responses from one address; the rate-limit tests turn it back on."""
     settings.SUBMIT_RATE_LIMIT = (0, 0)
