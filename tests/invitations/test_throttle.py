@@ -1,6 +1,7 @@
-"""Guessing tokens: failed lookups are counted per client; from the tenth on, every
-lookup from that client is refused (429), a valid token's too, so that the answer can
-never tell a good guess from a bad one. The throttle fails open when the cache is down."""
+"""Guessing tokens: failed lookups are counted per client (behind a trusted proxy, the
+client it names); from the tenth on, every lookup from that client is refused (429), a
+valid token's too, so that the answer can never tell a good guess from a bad one, and no
+other client's is. The throttle fails open when the cache is down."""
 
 import pytest
 from django.core.cache import cache
@@ -55,6 +56,19 @@ def test_it_throttles_guessed_tokens_in_the_api_too(client, demo_survey):
     ]
 
     assert statuses == [403] * LIMIT + [429]
+
+
+def test_it_keeps_api_clients_behind_a_trusted_proxy_apart(client, demo_survey, settings):
+    settings.TRUSTED_PROXIES = ("10.0.0.0/24",)
+    invitation_only(demo_survey)
+    _, token = invite(demo_survey)
+    alice = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    bob = {"REMOTE_ADDR": "10.0.0.6", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    for _ in range(LIMIT):
+        submit(client, headers={"X-Invitation-Token": _guess()}, **alice)
+
+    assert submit(client, headers={"X-Invitation-Token": token}, **alice).status_code == 429
+    assert submit(client, headers={"X-Invitation-Token": token}, **bob).status_code == 201
 
 
 def test_it_throttles_the_opt_out_page_too(client, demo_survey):
