@@ -122,8 +122,10 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", keywords=("unix",))
 # username and for all of them, until LOGIN_COOLOFF_MINUTES pass without another attempt;
 # the right password is refused meanwhile. Per username across all clients there is no
 # lockout (anyone could lock a viewer out), only a delay (core/login_throttle.py).
+# AxesBackend (axes' check, plus ModelBackend's get_user and permissions) comes first: the
+# session of force_login (tests, tools) names the first backend, which must load users.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesBackend",
     "core.login_throttle.UsernameSlowdownBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
