@@ -117,12 +117,18 @@ class Flow:
 
 
 def _refused_while_throttled(view):
-    """Answer 429 to a client that failed too many resume-token lookups."""
+    """Answer 429 to a client that failed too many resume-token lookups, and drop a resume
+    cookie that found nothing (its response deleted), so that it counts once, not on every
+    page the respondent opens."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)
+            http_response = view(request, *args, **kwargs)
+            stale = getattr(request, "stale_resume_cookie", None)
+            if stale and stale not in http_response.cookies:
+                http_response.delete_cookie(stale, samesite="Lax")
+            return http_response
         except Throttled as exc:
             context = {
                 "survey": Survey.objects.filter(slug=kwargs.get("slug")).first(),
@@ -269,7 +275,10 @@ def _cookie_response(request: HttpRequest, flow: Flow) -> tuple[Response | None,
     token = request.COOKIES.get(flow.cookie_name, "")
     if not _TOKEN_RE.fullmatch(token):
         return None, None
-    return _throttled_response_by_token(request, flow, token), token
+    response = _throttled_response_by_token(request, flow, token)
+    if response is None:
+        request.stale_resume_cookie = flow.cookie_name
+    return response, token
 
 
 def _throttled_response_by_token(request: HttpRequest, flow: Flow, token: str) -> Response | None:
