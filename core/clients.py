@@ -51,9 +51,10 @@ def parse_address(raw: str) -> Address | None:
     except ValueError:
         return None
     if isinstance(address, ipaddress.IPv6Address):
+        if address.scope_id:  # 'fe80::1%eth0' names an interface of the sender, not a client
+            address = ipaddress.IPv6Address(value.partition("%")[0])
         address = address.ipv4_mapped or address
-    # A scope id ('fe80::1%eth0') names an interface of the sender, not a client.
-    return ipaddress.ip_address(str(address).partition("%")[0])
+    return address
 
 
 def _trusted(address: Address | None, peer_raw: str) -> bool:
@@ -79,8 +80,9 @@ def client_address(request: HttpRequest) -> str:
     # proxy named in the header. A chain of trusted proxies only (a health check from the
     # proxy, say) ends on the furthest of them.
     known = peer
-    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    for raw in reversed(hops[-32:]):  # no proxy chain is longer; a huge header costs nothing
+    # No chain of proxies is longer than 32: a huge header costs no more than that.
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 32)[-32:]
+    for raw in reversed(hops):
         if not raw.strip():
             continue
         hop = parse_address(raw)
