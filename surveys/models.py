@@ -294,10 +294,11 @@ class Question(FrozenStructure):
         # Not a structural field: like a label, the flag may be corrected on a published
         # version (it changes who may see answers, not what a count refers to).
         if self.personal_data and self.type not in TEXT_TYPES:
-            raise ValidationError(
-                {"personal_data": "Only text and e-mail questions can be marked personal data."},
-                code="personal_data_type",
-            )
+            raise ValidationError({
+                "personal_data": ValidationError(
+                    "Only text and e-mail questions can be marked personal data.", code="personal_data_type"
+                )
+            })
 
     def owning_version(self) -> SurveyVersion:
         # A question added in the admin under a page gets its version from that page.
