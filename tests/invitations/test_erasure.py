@@ -362,3 +362,41 @@ def test_it_exports_no_personal_data_of_an_erased_invitee_even_when_asked(ada_an
     assert (ada_row["name"], ada_row["email"], ada_row["external_id"]) == ("", "", "")
     assert ada_row["comments"] == "Ada thinks it is fine."
     assert sorted(row["name"] for row in rows) == ["", "Grace"]
+
+
+def test_it_erases_many_invitees_in_a_fixed_number_of_queries(contact_survey):
+    import uuid
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def answered(n: int, prefix: str) -> list[Invitation]:
+        invitations = []
+        for i in range(n):
+            invitation = invite(contact_survey, f"{prefix}{i}@example.org")[0]
+            assert response_submit(
+                survey=contact_survey, version=contact_survey.open_version(), submission_id=uuid.uuid4(),
+                answers=_contact_answers(f"{prefix} {i}", f"{prefix}{i}@home.example"), invitation=invitation,
+            ).ok
+            invitations.append(invitation)
+        return invitations
+
+    one, many = answered(1, "one"), answered(20, "many")
+    queries = []
+    for invitations in (one, many):
+        with CaptureQueriesContext(connection) as captured:
+            invitations_erase(invitations=Invitation.objects.filter(pk__in=[i.pk for i in invitations]))
+        queries.append(len(captured.captured_queries))
+
+    assert queries[0] == queries[1]
+    assert Answer.objects.filter(erased=True).count() == 2 * 21
+
+
+def test_it_shows_erased_answers_as_erased_in_the_response_admin(admin_client, ada_and_grace):
+    (ada, ada_response), _ = ada_and_grace
+    _erase(ada)
+
+    html = admin_client.get(f"/admin/responses/response/{ada_response.pk}/change/").content.decode()
+
+    assert html.count("(erased)") == 2
+    assert "Ada thinks it is fine." in html and "ada@home.example" not in html
