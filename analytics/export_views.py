@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from analytics.access import survey_for_results
-from analytics.exports import build_xlsx_export_task, export_record, raw_csv_stream, xlsx_path
+from analytics.exports import PERSONAL_DATA, build_xlsx_export_task, export_record, raw_csv_stream, xlsx_path
 from analytics.models import ExportRecord
 from surveys.models import Survey, SurveyVersion
 
@@ -36,6 +36,13 @@ def _version_parameters(request: HttpRequest, survey: Survey) -> dict:
     ).exists():
         raise Http404("No such version.")
     return {"version": int(raw)}
+
+
+def _personal_data_parameters(request: HttpRequest) -> dict:
+    """{"personal_data": True} when the "Include personal data" box was ticked: kept in the
+    export's record, with who asked, as the trace of who took personal data."""
+    ticked = (request.POST.get(PERSONAL_DATA) or request.GET.get(PERSONAL_DATA) or "").strip().lower()
+    return {PERSONAL_DATA: True} if ticked in ("1", "on", "true", "yes") else {}
 
 
 def _filename(record: ExportRecord, extension: str) -> str:
@@ -62,7 +69,7 @@ def exports_index(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     survey = survey_for_results(request.user, slug)
-    parameters = _version_parameters(request, survey)
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
     record = export_record(
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_CSV, parameters=parameters,
         status=ExportRecord.Status.PENDING,
@@ -76,7 +83,7 @@ def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @require_POST
 def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_for_results(request.user, slug)
-    parameters = _version_parameters(request, survey)
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
     record = export_record(
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_XLSX, parameters=parameters,
         status=ExportRecord.Status.PENDING,

@@ -11,7 +11,13 @@ code in page order; a multiple-choice question gets one 0/1 column per choice
 (`barriers.roi`): 1 picked, 0 answered without it, empty when the question was not
 answered or not shown. Single, dropdown and matrix cells hold the choice *code*. A
 question that exists only in some versions still gets its columns: the newest version's
-order first, then what only older versions have. E-mail questions are never exported.
+order first, then what only older versions have.
+
+Personal data (answers to e-mail questions and to questions marked personal data) is
+left out unless the export asks for it (`parameters["personal_data"]`, set from the
+export form's "Include personal data" box): the ExportRecord then says who took it. A
+question marked personal data in any exported version is left out of every version, so
+that no column carries it for some respondents. Erased answers are empty cells.
 
 Every text cell (answers, codes, ids, the header) goes through `safe_cell` against
 spreadsheet formula injection; numbers, dates and empty cells are what it leaves alone.
@@ -67,14 +73,14 @@ EXPORTS_DIR = "exports"
 
 # The response's own columns. `external_id` is a panel's respondent id (copied from the
 # invitation, empty for other responses); an opaque panel id is the only identifier an
-# export may carry (never an e-mail address: e-mail questions are left out of the layout,
-# and invitees' addresses live only with their invitations).
+# export carries by default (e-mail and personal-data questions are left out of the layout
+# unless asked for, and invitees' addresses live only with their invitations).
 RESPONSE_COLUMNS = ("response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds")
 _RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at")
 _ANSWER_FIELDS = ("response", "question", "row", "choice", "number", "date", "text")
 
-# Question types whose answers are never exported.
-_NEVER_EXPORTED = frozenset({"email"})
+# The ExportRecord parameter that asks for personal-data answers.
+PERSONAL_DATA = "personal_data"
 
 
 class ExportTooLarge(Exception):
@@ -117,20 +123,27 @@ def _question_columns(question: QuestionDef) -> list[str]:
     return [question.code]
 
 
-def raw_layout(survey: Survey, *, version_number: int | None = None) -> RawLayout:
+def raw_layout(
+    survey: Survey, *, version_number: int | None = None, include_personal_data: bool = False
+) -> RawLayout:
     """The columns of a raw export of `survey` (or of one version of it) and where each
     version's answers go. Drafts only ever have test responses, so they are left out."""
     versions = SurveyVersion.objects.filter(survey=survey).exclude(status=SurveyVersion.Status.DRAFT)
     if version_number is not None:
         versions = versions.filter(number=version_number)
     compiled = [compiled_version(v) for v in versions.order_by("-number")]
+    left_out: set[str] = set()
+    if not include_personal_data:
+        left_out = {
+            q.code for version in compiled for q in version.definition.questions.values() if q.holds_personal_data
+        }
 
     # A question's columns stay together: its code takes its place from the newest version
     # that has it, and gathers the rows and choices of every version, newest first.
     by_code: dict[str, list[str]] = {}
     for version in compiled:
         for question in version.definition.questions.values():
-            if question.type in _NEVER_EXPORTED:
+            if question.code in left_out:
                 continue
             names = by_code.setdefault(question.code, [])
             names.extend(name for name in _question_columns(question) if name not in names)
@@ -146,7 +159,7 @@ def raw_layout(survey: Survey, *, version_number: int | None = None) -> RawLayou
         layout.choice_question = {pk: version.question_ids[q] for (q, _), pk in version.choice_ids.items()}
         layout.row_question = {pk: version.question_ids[q] for (q, _), pk in version.row_ids.items()}
         for question in version.definition.questions.values():
-            if question.type in _NEVER_EXPORTED:
+            if question.code in left_out:
                 continue
             code, qid = question.code, version.question_ids[question.code]
             if question.type in ("single", "dropdown"):
@@ -272,7 +285,9 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
 
 def _record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:
     version_number = record.parameters.get("version")
-    layout = raw_layout(record.survey, version_number=version_number)
+    layout = raw_layout(
+        record.survey, version_number=version_number, include_personal_data=bool(record.parameters.get(PERSONAL_DATA))
+    )
     return layout, exported_responses(record.survey, version_ids=list(layout.versions), as_of=record.created_at)
 
 

@@ -15,14 +15,17 @@ from analytics.counting import (
     status_move,
 )
 from analytics.models import StatusCount
+from analytics.recompute import finding_recompute
 from responses.signals import (
+    answers_erased,
     response_completed,
     response_deleting,
     response_excluded,
     response_restored,
     response_started,
 )
-from surveys.models import Finding
+from surveys import conditions
+from surveys.models import Finding, Question
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +57,23 @@ def _on_deleting(sender, response, **kwargs):
 def _on_restored(sender, response, **kwargs):
     response_recount_on_restore(response)
     status_move(response, response_status(response, excluded=True), response_status(response))
+
+
+@receiver(answers_erased)
+def _on_answers_erased(sender, survey_ids, question_ids, **kwargs):
+    """Erased answers keep their rows, so no count moves, except a finding that compares
+    one of those text answers with a value: it is recomputed now, in the erasure's
+    transaction, so that it never reports a count of what was erased."""
+    codes = set(Question.objects.filter(pk__in=question_ids).values_list("code", flat=True))
+    for finding in Finding.objects.filter(survey_id__in=survey_ids):
+        referenced = set()
+        for text in (finding.base_condition, finding.target_condition):
+            try:
+                referenced |= {ref.question for ref in conditions.references(conditions.parse(text))}
+            except conditions.ConditionError:  # an empty or broken condition counts nobody anyway
+                continue
+        if referenced & codes:
+            finding_recompute(finding_id=finding.pk)
 
 
 @receiver(post_save, sender=Finding)

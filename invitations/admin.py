@@ -210,8 +210,11 @@ class InvitationAdmin(admin.ModelAdmin):
     def erase(self, request: HttpRequest, queryset: QuerySet[Invitation]):
         if request.POST.get("post") == "yes":
             erased = invitations_erase(invitations=queryset)
-            self.message_user(request, f"Erased {erased} invitee(s); their answers stay, anonymous.",
-                              messages.SUCCESS)
+            self.message_user(
+                request,
+                f"Erased {erased} invitee(s) and their personal-data answers; their other answers stay, anonymous.",
+                messages.SUCCESS,
+            )
             return None
         context = {
             **self.admin_site.each_context(request),

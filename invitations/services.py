@@ -52,12 +52,15 @@ def invitations_revoke(*, invitations: QuerySet[Invitation]) -> int:
 
 @transaction.atomic
 def invitations_erase(*, invitations: QuerySet[Invitation]) -> int:
-    """Remove who was invited (e-mail address, name, external id) and revoke the link.
+    """Remove every piece of personal data held about these invitees, and revoke their links.
 
-    Answers stay, anonymous and counted: the response keeps its link to the now empty
-    invitation (which still stops a second response), and `responses` drops the copy of
-    the external id it holds. E-mail errors are cleared too, since an SMTP error can
-    quote the address.
+    Here: the e-mail address, name and external id, the last send error and the e-mail
+    log (an SMTP error can quote the address, and the log says when this person was
+    written to; the erased invitation is never mailed again, so its "sent once" claims
+    are no longer needed). `responses`, told by `invitations_erased`, blanks what the
+    invitee's response holds: the IP address, the panel id it copied, and the answers to
+    e-mail questions and to questions marked personal data. The response stays counted
+    and keeps its link to the now empty invitation (which still stops a second response).
     """
     now = timezone.now()
     ids = list(invitations.filter(erased_at__isnull=True).values_list("pk", flat=True))
@@ -67,7 +70,7 @@ def invitations_erase(*, invitations: QuerySet[Invitation]) -> int:
         email="", name="", external_id="", send_error="", erased_at=now,
         revoked_at=Coalesce(F("revoked_at"), Value(now)),
     )
-    EmailMessage.objects.filter(invitation_id__in=ids).update(error="")
+    EmailMessage.objects.filter(invitation_id__in=ids).delete()
     invitations_erased.send(sender=Invitation, invitation_ids=ids)
     return len(ids)
 

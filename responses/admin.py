@@ -56,6 +56,8 @@ class ExcludedFilter(admin.SimpleListFilter):
 
 
 def _answer_text(answer: Answer, choice_codes: dict[int, str]) -> str:
+    if answer.erased:
+        return "(erased)"
     if answer.choice_id is not None:
         return choice_codes.get(answer.choice_id, f"#{answer.choice_id}")
     if answer.number is not None:

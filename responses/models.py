@@ -91,6 +91,11 @@ class Answer(models.Model):
     number = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     date = models.DateField(null=True, blank=True)
     text = models.TextField(null=True, blank=True)
+    # An erased answer keeps its row (so bases and counts do not move) with its value
+    # blanked. A database default, so that rows inserted by SQL (bench, COPY) get one too.
+    erased = models.BooleanField(
+        default=False, db_default=False, help_text="Personal data removed when the invitee was erased."
+    )
 
     class Meta:
         indexes = [

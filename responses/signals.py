@@ -14,3 +14,8 @@ response_deleting = Signal()
 # when a partial response has just been completed.
 response_started = Signal()
 response_completed = Signal()
+
+# Sent with `survey_ids` and `question_ids` when answers to those questions were blanked
+# by an erasure: the rows stay (bases and counts do not move), but a finding whose
+# condition compares such a text answer must be recomputed.
+answers_erased = Signal()

@@ -1,7 +1,8 @@
 """Admin for survey managers: surveys, their versions and the nested structure.
 
-A published version's structure is read-only here (labels and help texts stay editable);
-the model layer refuses structural changes too, so no other path can slip one through.
+A published version's structure is read-only here (labels, help texts and the personal-data
+flag stay editable); the model layer refuses structural changes too, so no other path can
+slip one through.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class QuestionInline(FrozenAwareInline, nested_admin.NestedStackedInline):
     model = Question
     extra = 0
     fields = (
-        "position", ("code", "type"), "label", "help_text", ("required", "is_segment"), "condition",
+        "position", ("code", "type"), "label", "help_text", ("required", "is_segment", "personal_data"), "condition",
         ("min_value", "max_value", "max_length"),
     )
     structural_fields = (

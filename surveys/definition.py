@@ -40,12 +40,20 @@ class QuestionDef:
     help_text: str = ""
     required: bool = False
     segment: bool = False
+    # Text and e-mail questions only: the answers identify the respondent (a name typed in),
+    # so erasure blanks them and exports leave them out unless asked for.
+    personal_data: bool = False
     condition: str = ""
     choices: tuple[ChoiceDef, ...] = ()
     rows: tuple[RowDef, ...] = ()
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     max_length: int | None = None
+
+    @property
+    def holds_personal_data(self) -> bool:
+        """E-mail answers are personal data whatever the flag says."""
+        return self.personal_data or self.type == "email"
 
     @cached_property
     def choice_codes(self) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ RESERVED_SLUGS = frozenset({"methods"})  # /results/methods/ is the methods page
 SURVEY_KEYS = ("slug", "title", "description", "status", "intro", "thank_you", "pages", "findings")
 PAGE_KEYS = ("title", "condition", "questions")
 QUESTION_KEYS = (
-    "code", "type", "label", "help_text", "required", "segment", "condition",
+    "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
     "min", "max", "max_length", "rows", "choices",
 )
 CHOICE_KEYS = ("code", "label", "exclusive")
@@ -258,6 +258,12 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
     segment = reader.flag(data, "segment", place)
     if segment and qtype not in ("single", "dropdown"):
         reader.error(f"{place}.segment", "only single-choice and dropdown questions can be segments")
+    personal_data = reader.flag(data, "personal_data", place)
+    if personal_data and qtype not in TEXT_TYPES:
+        reader.error(
+            f"{place}.personal_data",
+            f"only text and e-mail questions can be marked personal data, not {qtype} (its answers are not free text)",
+        )
     return QuestionDef(
         code=code,
         type=qtype,
@@ -265,6 +271,7 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
         help_text=reader.text(data, "help_text", place),
         required=reader.flag(data, "required", place),
         segment=segment,
+        personal_data=personal_data,
         condition=reader.text(data, "condition", place),
         choices=tuple(choices),
         rows=tuple(rows),
@@ -363,6 +370,8 @@ def _question_to_data(question: QuestionDef) -> dict:
         data["required"] = True
     if question.segment:
         data["segment"] = True
+    if question.personal_data:
+        data["personal_data"] = True
     if question.condition:
         data["condition"] = question.condition
     if question.min_value is not None:

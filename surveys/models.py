@@ -180,7 +180,8 @@ class SurveyVersion(models.Model):
 class FrozenStructure(models.Model):
     """Refuses changes to structural fields once the owning version is published.
 
-    Labels and help texts stay editable so that typos can be fixed in place; anything a
+    Labels and help texts stay editable so that typos can be fixed in place (and a question's
+    personal-data flag, which decides who may see its answers); anything a
     response or a count refers to (codes, types, choices, rows, conditions) cannot change.
     """
 
@@ -260,6 +261,11 @@ class Question(FrozenStructure):
     is_segment = models.BooleanField(
         default=False, help_text="Results are broken down by this question's choices."
     )
+    personal_data = models.BooleanField(
+        default=False,
+        help_text="Text questions whose answers identify the respondent (a name, a phone number): erasing an "
+        "invitee blanks them, and exports leave them out unless asked for. E-mail questions always are.",
+    )
     condition = models.TextField(blank=True, help_text="Display condition. Empty: always shown.")
     min_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     max_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
@@ -278,6 +284,21 @@ class Question(FrozenStructure):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def holds_personal_data(self) -> bool:
+        return self.personal_data or self.type == QuestionType.EMAIL
+
+    def clean(self) -> None:
+        super().clean()
+        # Not a structural field: like a label, the flag may be corrected on a published
+        # version (it changes who may see answers, not what a count refers to).
+        if self.personal_data and self.type not in TEXT_TYPES:
+            raise ValidationError({
+                "personal_data": ValidationError(
+                    "Only text and e-mail questions can be marked personal data.", code="personal_data_type"
+                )
+            })
 
     def owning_version(self) -> SurveyVersion:
         # A question added in the admin under a page gets its version from that page.

@@ -77,6 +77,7 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
                 help_text=q.help_text,
                 required=q.required,
                 segment=q.is_segment,
+                personal_data=q.personal_data,
                 condition=q.condition,
                 choices=tuple(choices[q.pk]),
                 rows=tuple(rows[q.pk]),

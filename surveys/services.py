@@ -91,6 +91,7 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
             help_text=q.help_text,
             required=q.required,
             is_segment=q.segment,
+            personal_data=q.personal_data,
             condition=q.condition,
             min_value=q.min_value,
             max_value=q.max_value,

@@ -27,7 +27,7 @@ class TextReport:
 @dataclass
 class QuestionReport:
     question: QuestionDef
-    kind: str  # "choice", "matrix", "numeric", "text", "email" or "date"
+    kind: str  # "choice", "matrix", "numeric", "text", "personal" or "date"
     base: int
     population: str
     tables: list[ChoiceTable] = field(default_factory=list)
@@ -60,11 +60,16 @@ class QuestionReport:
 
 _KINDS = {
     "single": "choice", "dropdown": "choice", "multiple": "choice", "matrix": "matrix",
-    "integer": "numeric", "decimal": "numeric", "rating": "numeric", "email": "email", "date": "date",
+    "integer": "numeric", "decimal": "numeric", "rating": "numeric", "date": "date",
 }
 
 
 def _kind(question: QuestionDef) -> str:
+    # Results pages and their table downloads never list personal data (e-mail answers,
+    # answers to questions marked personal data): only the raw export, when asked for and
+    # recorded, carries it.
+    if question.holds_personal_data:
+        return "personal"
     return _KINDS.get(question.type, "text")
 
 

@@ -78,8 +78,8 @@ def _new_version(survey: Survey, change) -> SurveyVersion:
 
 
 def _version_2(draft: SurveyVersion) -> None:
-    """Every other question type (the e-mail one is never exported), a new barrier, and
-    no `comments`."""
+    """Every other question type (the e-mail one is exported only with personal data), a
+    new barrier, and no `comments`."""
     page = Page.objects.get(version=draft, position=0)
     for position, (code, kind) in enumerate(
         (
@@ -267,6 +267,28 @@ def test_it_writes_the_same_bytes_for_one_version(varied_survey, monkeypatch):
     for version in (1, 2, 3):
         by_copy = _exported(survey, copy=True, monkeypatch=monkeypatch, parameters={"version": version})
         assert by_copy == _exported(survey, copy=False, monkeypatch=monkeypatch, parameters={"version": version})
+
+
+@pytest.mark.django_db
+def test_it_writes_the_same_bytes_with_personal_data(varied_survey, monkeypatch):
+    survey, exported, _ = varied_survey
+    # `nickname` marked personal data on version 3 (in place), and one invitee's answers erased.
+    nickname = Question.objects.get(version__survey=survey, version__number=3, code="nickname")
+    nickname.personal_data = True
+    nickname.save()
+    erased = Answer.objects.filter(question__code__in=["contact", "nickname"], response__version__number=2).first()
+    Answer.objects.filter(pk=erased.pk).update(text="", erased=True)
+    parameters = {"personal_data": True}
+
+    by_copy = _exported(survey, copy=True, monkeypatch=monkeypatch, parameters=parameters)
+
+    assert by_copy == _exported(survey, copy=False, monkeypatch=monkeypatch, parameters=parameters)
+    text = by_copy.decode("utf-8")
+    assert text.count("someone@example.com") == 6 - (erased.question.code == "contact")
+    header = text.splitlines()[0]
+    assert ",nickname," in header and ",contact" in header
+    without = _exported(survey, copy=True, monkeypatch=monkeypatch).decode("utf-8")
+    assert "nickname" not in without and "contact" not in without and "someone@example.com" not in without
 
 
 @pytest.mark.django_db

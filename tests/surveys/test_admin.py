@@ -219,6 +219,44 @@ def test_it_ignores_a_posted_structural_change_to_a_published_version(client, ma
     assert (question.code, question.position) == ("role", 0)
 
 
+def test_it_lets_a_manager_mark_a_question_personal_data_on_a_published_version(client, manager, open_version):
+    client.force_login(manager)
+    url = _change("surveyversion", open_version.pk)
+    data = _form_data(client.get(url), "surveyversion_form")
+    assert data["pages-2-questions-3-label"] == ["Anything else you would like to add?"]  # `comments`
+    assert "pages-2-questions-3-personal_data" not in data  # an editable checkbox, not ticked
+    data["pages-2-questions-3-personal_data"] = ["on"]
+
+    response = client.post(url, {**data, "_save": "Save"})
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert version_definition(open_version).questions["comments"].personal_data is True
+    assert open_version.status == SurveyVersion.Status.OPEN
+
+
+def test_it_refuses_the_personal_data_flag_on_a_choice_question_in_the_admin(client, manager, open_version):
+    client.force_login(manager)
+    url = _change("surveyversion", open_version.pk)
+    data = _form_data(client.get(url), "surveyversion_form")
+    data["pages-0-questions-0-personal_data"] = ["on"]  # `role`, single choice
+
+    response = client.post(url, {**data, "_save": "Save"})
+
+    assert response.status_code == 200
+    assert "Only text and e-mail questions can be marked personal data." in response.content.decode()
+    assert not Question.objects.get(version=open_version, code="role").personal_data
+
+
+def test_it_refuses_the_personal_data_flag_on_a_choice_question_at_the_model_level(open_version):
+    from django.core.exceptions import ValidationError
+
+    question = Question.objects.get(version=open_version, code="role")
+    question.personal_data = True
+    with pytest.raises(ValidationError) as caught:
+        question.full_clean()
+    assert caught.value.error_dict["personal_data"][0].code == "personal_data_type"
+
+
 def test_it_saves_a_corrected_label_at_the_model_level(open_version):
     question = Question.objects.get(version=open_version, code="role")
     question.label = "Your role?"

@@ -150,6 +150,17 @@ BROKEN_FILES = [
         "pages[2].questions[3].max: expected at most 14 digits before the decimal point and 6 after",
         id="bound-too-large",
     ),
+    pytest.param(
+        _changed(lambda d: _question(d, 0, 0).update(personal_data=True)),
+        "pages[0].questions[0].personal_data: only text and e-mail questions can be marked personal data, "
+        "not single (its answers are not free text)",
+        id="personal-data-on-a-single-choice-question",
+    ),
+    pytest.param(
+        _changed(lambda d: _question(d, 2, 3).update(personal_data="yes please")),
+        "pages[2].questions[3].personal_data: expected true or false",
+        id="personal-data-not-a-flag",
+    ),
 ]
 
 
@@ -208,6 +219,43 @@ def test_it_leaves_the_survey_unchanged_when_the_export_is_imported_again(tmp_pa
 
     assert out == "ddiq-2010 is unchanged (version 1 is open)\n"
     assert SurveyVersion.objects.count() == 1
+
+
+def _with_personal_comments() -> str:
+    """The demo file with `comments` marked personal data, in the canonical form: the flag
+    after `label` (and `segment`), before `max_length`."""
+    data = _demo_data()
+    page = data["pages"][2]["questions"]
+    page[3] = {"code": "comments", "type": "long_text", "label": page[3]["label"], "personal_data": True,
+               "max_length": page[3]["max_length"]}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+@pytest.mark.django_db
+def test_it_round_trips_the_personal_data_flag(tmp_path):
+    text = _with_personal_comments()
+    assert "    personal_data: true\n" in text
+
+    _import(_write(tmp_path, text))
+
+    assert list(Question.objects.filter(personal_data=True).values_list("code", flat=True)) == ["comments"]
+    assert _export("ddiq-2010") == text
+
+
+def test_it_reads_the_personal_data_flag_of_text_and_e_mail_questions():
+    data = _demo_data()
+    comments = _question(data, 2, 3)
+    comments["personal_data"] = True
+    contact = {"code": "contact", "type": "email", "label": "E-mail", "personal_data": True}
+    data["pages"][2]["questions"].append(contact)
+
+    questions = definition_from_yaml(_dump(data)).questions
+
+    assert (questions["comments"].personal_data, questions["contact"].personal_data) == (True, True)
+    assert questions["role"].personal_data is False
+    # E-mail answers are personal data whether or not the file says so.
+    contact.pop("personal_data")
+    assert definition_from_yaml(_dump(data)).questions["contact"].holds_personal_data
 
 
 # --- Broken files ----------------------------------------------------------------------

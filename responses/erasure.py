@@ -1,0 +1,48 @@
+"""Erasing what responses hold about a person, when `invitations` erases the invitee.
+
+A response stays (complete, counted, linked to its emptied invitation) and so does every
+answer row: bases and counts do not move. What goes is what could identify the person:
+the stored IP address, the panel id copied from the invitation, the answers to e-mail
+questions and to questions marked personal data (blanked and marked `erased`), and the
+fingerprints of those answers (the answers digest could confirm a guessed address, and
+a resume token would let someone type into the response again).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from responses.models import Answer, Response
+from responses.signals import answers_erased
+from surveys.models import QuestionType
+
+# Answers that identify the respondent: the e-mail questions' and those of questions
+# that the survey marks as personal data (text questions only).
+PERSONAL_ANSWERS = Q(question__type=QuestionType.EMAIL) | Q(question__personal_data=True)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    responses: int
+    answers: int  # answers blanked by this call (answers erased before are not counted again)
+
+
+@transaction.atomic
+def responses_erase_personal_data(*, responses: QuerySet[Response]) -> Erasure:
+    """Blank the personal data of `responses`; running it again changes nothing more."""
+    rows = list(responses.values_list("pk", "survey_id"))
+    if not rows:
+        return Erasure(responses=0, answers=0)
+    ids = [pk for pk, _ in rows]
+    Response.objects.filter(pk__in=ids).update(external_id="", ip_address=None, answers_digest="", resume_token_hash="")
+    personal = Answer.objects.filter(PERSONAL_ANSWERS, response_id__in=ids, erased=False)
+    question_ids = set(personal.values_list("question_id", flat=True).distinct())
+    # Numbers and dates are never personal-data answers (only text questions can be
+    # marked), but a blanked answer holds nothing at all.
+    erased = personal.update(text="", number=None, date=None, erased=True)
+    if erased:
+        answers_erased.send(sender=Response, survey_ids={survey for _, survey in rows}, question_ids=question_ids)
+    return Erasure(responses=len(ids), answers=erased)
