@@ -510,8 +510,8 @@ def _export_urls(survey: Survey, record: ExportRecord) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def ready_export(demo_survey, small_set, export_files) -> ExportRecord:
-    record = export_record(user=None, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
+def ready_export(demo_survey, viewer, small_set, export_files) -> ExportRecord:
+    record = export_record(user=viewer, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
                            status=ExportRecord.Status.PENDING)
     return raw_xlsx_export_build(export_id=record.pk)
 
