@@ -411,10 +411,10 @@ def test_it_neutralises_formula_injection_in_the_xlsx(demo_survey, export_files)
 
 
 @pytest.mark.django_db
-def test_it_refuses_more_rows_than_a_sheet_holds(results_client, demo_survey, small_set, monkeypatch,
+def test_it_refuses_more_rows_than_a_sheet_holds(results_client, viewer, demo_survey, small_set, monkeypatch,
                                                 export_files):
     monkeypatch.setattr(exports, "XLSX_MAX_DATA_ROWS", 2)
-    record = export_record(user=None, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
+    record = export_record(user=viewer, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
                            status=ExportRecord.Status.PENDING)
 
     raw_xlsx_export_build(export_id=record.pk)
