@@ -2,8 +2,10 @@
 
 Every view checks access the same way as the results pages: anonymous users go to the
 login page, users without the results permission get 403, and a survey that is not shared
-with the user is a 404 (see analytics.access). A built file is served only through
-`export_download`, after that check: MEDIA_ROOT is never served directly.
+with the user is a 404 (see analytics.access). An export is its requester's: another user
+of the survey gets a 404 for it, except the survey's editors (and superusers), who see all
+of its exports. A built file is served only through `export_download`, after those checks:
+MEDIA_ROOT is never served directly.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -61,8 +64,11 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def exports_index(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_for_results(request.user, slug)
     versions = survey.versions.exclude(status=SurveyVersion.Status.DRAFT).order_by("-number")
-    recent = ExportRecord.objects.filter(survey=survey, user=request.user).select_related("survey")[:10]
-    return render(request, "analytics/exports/index.html", {"survey": survey, "versions": versions, "recent": recent})
+    recent = _visible_exports(request, survey).select_related("survey", "user")[:10]
+    context = {
+        "survey": survey, "versions": versions, "recent": recent, "all_users": survey.is_editable_by(request.user),
+    }
+    return render(request, "analytics/exports/index.html", context)
 
 
 @login_required
@@ -102,9 +108,17 @@ def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("exports:status", slug=survey.slug, pk=record.pk)
 
 
+def _visible_exports(request: HttpRequest, survey: Survey) -> QuerySet[ExportRecord]:
+    """The survey's exports the user may see: their own, or all of them for its editors.
+    Each record says who took the survey's raw answers: a viewer who wants them makes
+    their own export (and record) rather than fetching a file someone else asked for."""
+    records = ExportRecord.objects.filter(survey=survey)
+    return records if survey.is_editable_by(request.user) else records.filter(user=request.user)
+
+
 def _survey_export(request: HttpRequest, slug: str, pk: int) -> tuple[Survey, ExportRecord]:
     survey = survey_for_results(request.user, slug)
-    record = get_object_or_404(ExportRecord, pk=pk, survey=survey, kind=ExportRecord.Kind.RAW_XLSX)
+    record = get_object_or_404(_visible_exports(request, survey), pk=pk, kind=ExportRecord.Kind.RAW_XLSX)
     return survey, record
 
 

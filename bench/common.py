@@ -45,6 +45,7 @@ def bench_env(database: str, broker: str = "redis://127.0.0.1:6379/10") -> dict[
         "REDIS_URL": "redis://127.0.0.1:6379/11",
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + "x" * 50,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",  # required with DEBUG off; none is sent
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "false",
         "SUBMIT_RATE_LIMIT": "0",

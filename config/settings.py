@@ -260,10 +260,17 @@ SUBMIT_RATE_LIMIT = env_rate("SUBMIT_RATE_LIMIT", "60/m")
 STORE_IP_ADDRESS = env_bool("STORE_IP_ADDRESS", False)
 MIN_BASE_FOR_PERCENT = env_int("MIN_BASE_FOR_PERCENT", 5)
 
-# E-mail (invitations and reminders): printed to the console by default; production sets
-# the SMTP backend and its server. SITE_URL is the base of the links in e-mails (empty:
+# E-mail (invitations and reminders): printed to the console while DEBUG is on; production
+# sets the SMTP backend and its server. SITE_URL is the base of the links in e-mails (empty:
 # the address the admin used when sending).
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With DEBUG off there is no default: the console backend would print every invitation
+# link, token included, into the worker's log. Set explicitly, any backend is taken.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else "")
+if not EMAIL_BACKEND:
+    raise EnvError(
+        "EMAIL_BACKEND: must be set when DEBUG is off (e.g. django.core.mail.backends.smtp.EmailBackend); "
+        "the console backend would print invitation links into the log"
+    )
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

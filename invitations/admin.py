@@ -26,7 +26,9 @@ from invitations import emails
 from invitations.importing import invitations_import, parse_invitations_csv
 from invitations.models import EmailKind, EmailMessage, EmailTemplate, Invitation, InvitationStatus
 from invitations.services import invitations_erase, invitations_revoke, invitations_send
+from surveys.admin_scope import EditableSurveyFilter, SurveyScopedAdmin
 from surveys.models import Survey
+from surveys.selectors import editable_surveys
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SHOWN_ERRORS = 200
@@ -99,10 +101,10 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(SurveyScopedAdmin, admin.ModelAdmin):
     form = InvitationForm
     list_display = ("email", "name", "external_id", "survey", "status_label", "sent_at", "opened_at", "completed_at")
-    list_filter = ("survey", StatusFilter)
+    list_filter = (("survey", EditableSurveyFilter), StatusFilter)
     list_select_related = ("survey",)
     search_fields = ("email", "name", "external_id")
     readonly_fields = (
@@ -147,6 +149,7 @@ class InvitationAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None, initial={"survey": request.GET.get("survey")})
+        form.fields["survey"].queryset = editable_surveys(request.user)
         errors = []
         if request.method == "POST" and form.is_valid():
             survey = form.cleaned_data["survey"]
@@ -283,10 +286,10 @@ class EmailTemplateForm(forms.ModelForm):
 
 
 @admin.register(EmailTemplate)
-class EmailTemplateAdmin(admin.ModelAdmin):
+class EmailTemplateAdmin(SurveyScopedAdmin, admin.ModelAdmin):
     form = EmailTemplateForm
     list_display = ("survey", "kind", "subject", "updated_at")
-    list_filter = ("survey", "kind")
+    list_filter = (("survey", EditableSurveyFilter), "kind")
     readonly_fields = ("preview",)
 
     def get_fields(self, request, obj=None):

@@ -28,6 +28,7 @@ from responses.moderation import (
     response_restore,
     survey_test_responses_delete,
 )
+from surveys.admin_scope import EditableSurveyFilter, EditableVersionFilter, SurveyScopedAdmin
 from surveys.selectors import compiled_version
 
 
@@ -69,9 +70,11 @@ def _answer_text(answer: Answer, choice_codes: dict[int, str]) -> str:
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(SurveyScopedAdmin, admin.ModelAdmin):
     list_display = ("id", "survey", "version_number", "status", "is_test", "started_at", "completed_at", "excluded")
-    list_filter = ("survey", "version", "status", "is_test", ExcludedFilter)
+    list_filter = (
+        ("survey", EditableSurveyFilter), ("version", EditableVersionFilter), "status", "is_test", ExcludedFilter,
+    )
     list_select_related = ("survey", "version")
     # A survey can have a million responses: no second COUNT(*) over all of them per page.
     show_full_result_count = False

@@ -166,13 +166,29 @@ class SurveyDefinitionView(IntakeAPIView):
     @extend_schema(
         operation_id="survey_definition",
         summary="The open version of a survey, by code",
-        parameters=[SLUG_PARAMETER],
-        responses={200: SurveyDefinitionSerializer, 403: _REFUSALS[403], 404: _REFUSALS[404], 410: _REFUSALS[410]},
+        description="Answered to exactly those who may submit: an invitation-only survey needs a valid "
+        "`X-Invitation-Token`, as its submissions do.",
+        parameters=[
+            SLUG_PARAMETER,
+            OpenApiParameter(
+                "X-Invitation-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                description="Required by invitation-only surveys (the token of a personal invitation link); "
+                "when sent, it must be valid for this survey.",
+            ),
+        ],
+        responses={
+            200: SurveyDefinitionSerializer, 403: _REFUSALS[403], 404: _REFUSALS[404], 410: _REFUSALS[410],
+            429: _REFUSALS[429],
+        },
     )
     def get(self, request: Request, slug: str) -> APIResponse:
-        # The definition is shown exactly when submissions are taken: a client renders a
-        # form only for a survey it can answer, and a survey is not public before it opens.
+        # The definition is shown exactly when submissions are taken, and to whoever may
+        # submit: a client renders a form only for a survey it can answer, a survey is not
+        # public before it opens, and an invitation-only questionnaire only to invitees.
         survey, version, refusal = _lookup(slug)
+        if refusal is not None:
+            return refusal
+        _, refusal = _invitation(request, survey)
         if refusal is not None:
             return refusal
         pages = compiled_version(version).definition.pages

@@ -277,7 +277,9 @@ def response_save_page(
             response, created = Response.objects.get(invitation=invitation), False
         if not created:
             token = None  # a double-clicked first page: the first request's token stands
-    if invitation is not None and response.invitation_id != invitation.pk:
+    # A page is saved into the flow's own response only: an invitee's never through the
+    # public link (or another invitee's link), a public one never through a personal link.
+    if response.invitation_id != (invitation.pk if invitation is not None else None):
         raise SubmissionConflict("This submission id belongs to another response.")
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.is_complete:

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -265,6 +265,8 @@ def _preview_flow(request: HttpRequest, slug: str, version_id: int, permission: 
     if permission and not user.has_perm(permission):
         raise PermissionDenied
     survey = get_object_or_404(Survey, slug=slug)
+    if not survey.is_editable_by(user):  # test mode is for the survey's editors
+        raise Http404("No such survey.")
     version = get_object_or_404(SurveyVersion, pk=version_id, survey=survey)
     return Flow(survey=survey, preview_version=version)
 
@@ -290,8 +292,10 @@ def _throttled_response_by_token(request: HttpRequest, flow: Flow, token: str) -
 
 
 def _response_by_token(flow: Flow, token: str) -> Response | None:
+    # An invitee's response has a resume token too (it is never given out): still, only
+    # their personal link finds it.
     responses = Response.objects.select_related("version").filter(
-        survey=flow.survey, is_test=flow.is_test, resume_token_hash=token_hash(token)
+        survey=flow.survey, is_test=flow.is_test, resume_token_hash=token_hash(token), invitation__isnull=True
     )
     if flow.is_test:
         responses = responses.filter(version=flow.preview_version)
@@ -317,11 +321,21 @@ def _find_response(request: HttpRequest, flow: Flow) -> tuple[Response | None, s
     existing = (
         Response.objects.select_related("version").filter(survey=flow.survey, submission_id=submission_id).first()
     )
-    if existing is None or existing.is_test != flow.is_test:
+    # Never an invitee's response: that one is theirs, found only through their personal link.
+    if existing is None or existing.invitation_id is not None or existing.is_test != flow.is_test:
         return None, None, False
     if flow.is_test and existing.version_id != flow.preview_version.pk:
         return None, None, False
     return existing, None, True
+
+
+def _unclaimed(flow: Flow, submission_id: uuid.UUID | None) -> uuid.UUID | None:
+    """The posted id of a first page, or a new one if a response that could not be adopted
+    (an invitee's, or one of the other mode) holds it: this respondent starts their own
+    response rather than writing into that one."""
+    if submission_id is None or not Response.objects.filter(survey=flow.survey, submission_id=submission_id).exists():
+        return submission_id
+    return uuid.uuid4()
 
 
 def _refusal(request: HttpRequest, survey: Survey) -> HttpResponse | None:
@@ -407,7 +421,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
     merged = {code: value for code, value in stored.items() if code not in page_codes} | page_answers
     merged_answers = effective_answers(compiled, merged)
 
-    submission_id = response.submission_id if response else _uuid(request.POST.get("submission_id"))
+    submission_id = response.submission_id if response else _unclaimed(flow, _uuid(request.POST.get("submission_id")))
     if submission_id is None:
         # Without its id a first page could be stored twice (a double click): ask again.
         unplaced = form.add_validation_errors(errors)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from surveys import conditions, services
+from surveys.admin_scope import EditableSurveyFilter, SurveyScopedAdmin
 from surveys.definition_files import definition_to_yaml
 from surveys.models import Choice, Finding, MatrixRow, Page, Question, Survey, SurveyVersion
 from surveys.selectors import latest_version, version_definition
@@ -120,9 +121,9 @@ def _run_service(modeladmin, request, queryset, service, done: str) -> None:
 
 
 @admin.register(SurveyVersion)
-class SurveyVersionAdmin(nested_admin.NestedModelAdmin):
+class SurveyVersionAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
     list_display = ("survey", "number", "status", "published_at", "preview_link")
-    list_filter = ("status", "survey")
+    list_filter = ("status", ("survey", EditableSurveyFilter))
     readonly_fields = ("status", "published_at", "preview_link")
     fields = ("survey", "number", "status", "published_at", "intro", "thank_you", "preview_link")
     inlines = [PageInline]
@@ -220,20 +221,32 @@ class VersionLinkInline(nested_admin.NestedTabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(nested_admin.NestedModelAdmin):
-    list_display = ("slug", "title", "open_version_number", "created_at")
+class SurveyAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
+    survey_path = ""
+    list_display = ("slug", "title", "open_version_number", "listed", "created_at")
     search_fields = ("slug", "title")
     prepopulated_fields = {"slug": ("title",)}
-    filter_horizontal = ("viewers", "viewer_groups")
+    filter_horizontal = ("viewers", "viewer_groups", "editors", "editor_groups")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("slug", "title", "description")}),
         ("Collection", {"fields": ("opens_at", "closes_at", "response_cap")}),
-        ("Invitations and panels", {"fields": ("access", "completion_redirect_url", "screenout_redirect_url")}),
+        (
+            "Invitations and panels",
+            {"fields": ("access", "listed", "completion_redirect_url", "screenout_redirect_url")},
+        ),
+        ("Who may edit", {"fields": ("editors", "editor_groups")}),
         ("Who may see results", {"fields": ("viewers", "viewer_groups")}),
     )
     inlines = [FindingInline]
     actions = ["export_yaml"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the form's many-to-many fields are saved (which would drop anyone not
+        # selected): whoever creates a survey is its first editor, or they could not see it.
+        if not change:
+            form.instance.editors.add(request.user)
 
     def get_inlines(self, request, obj):
         # Versions are listed (read-only, with links) once the survey exists.

@@ -44,6 +44,9 @@ def validate_slug_not_reserved(value: str) -> None:
         raise ValidationError(f"'{value}' is reserved: choose another slug.", code="reserved")
 
 
+LISTED_NOT_PUBLIC = "Only a survey with a public link can be listed on the home page."
+
+
 class Survey(models.Model):
     class Access(models.TextChoices):
         PUBLIC = "public", "Public link only"
@@ -70,6 +73,20 @@ class Survey(models.Model):
         Group, blank=True, related_name="shared_surveys",
         help_text="Groups whose members may view this survey's results.",
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="edited_surveys",
+        help_text="Survey managers who may edit this survey, its invitations and its responses "
+        "(the creator is the first). Superusers edit every survey.",
+    )
+    editor_groups = models.ManyToManyField(
+        Group, blank=True, related_name="edited_surveys",
+        help_text="Groups whose members (survey managers) may edit this survey.",
+    )
+    listed = models.BooleanField(
+        default=False,
+        help_text="Listed on the public home page while it takes responses. Only a survey with a public link "
+        "can be listed.",
+    )
     access = models.CharField(
         max_length=12, choices=Access.choices, default=Access.PUBLIC,
         help_text="Who may answer: anyone with the public link, only invitees through their personal links, or both.",
@@ -92,9 +109,23 @@ class Survey(models.Model):
             ("view_results", "Can view the results of surveys shared with them"),
             ("view_all_results", "Can view the results of every survey"),
         ]
+        constraints = [
+            # The home page is public: an invitation-only survey is never named there.
+            models.CheckConstraint(
+                condition=Q(listed=False) | ~Q(access="invitation"),
+                name="survey_listed_only_if_public",
+                violation_error_code="listed_not_public",
+                violation_error_message=LISTED_NOT_PUBLIC,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.listed and not self.is_public:
+            raise ValidationError({"listed": ValidationError(LISTED_NOT_PUBLIC, code="listed_not_public")})
 
     def open_version(self) -> "SurveyVersion | None":
         return self.versions.filter(status=SurveyVersion.Status.OPEN).first()
@@ -120,12 +151,28 @@ class Survey(models.Model):
         """Where a panel respondent goes when the survey takes no more responses, or ""."""
         return _with_external_id(self.screenout_redirect_url, external_id)
 
+    def is_editable_by(self, user) -> bool:
+        """Superusers edit every survey; anyone else only the surveys they (or one of their
+        groups) are editors of. The model permissions say what they may do with it."""
+        if not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        if self.editors.filter(pk=user.pk).exists():
+            return True
+        return self.editor_groups.filter(user=user).exists()
+
     def is_shared_with(self, user) -> bool:
+        """Whether the user may see this survey's results (given the results permission):
+        shared with them or one of their groups, an editor of it (who already reads its
+        raw responses in the admin), or the global permission."""
         if user.has_perm("surveys.view_all_results"):
             return True
         if self.viewers.filter(pk=user.pk).exists():
             return True
-        return self.viewer_groups.filter(user=user).exists()
+        if self.viewer_groups.filter(user=user).exists():
+            return True
+        return self.is_editable_by(user)
 
 
 def _with_external_id(url: str, external_id: str) -> str:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from threading import Lock
 
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
 from surveys import conditions
 from surveys.definition import ChoiceDef, FindingDef, PageDef, QuestionDef, RowDef, SurveyDef
 from surveys.models import Choice, Finding, MatrixRow, Page, Question, Survey, SurveyVersion
@@ -143,3 +146,34 @@ def survey_findings(survey: Survey) -> tuple[FindingDef, ...]:
 def latest_version(survey: Survey) -> SurveyVersion | None:
     """The open version if there is one, else the newest."""
     return survey.open_version() or survey.versions.order_by("-number").first()
+
+
+
+# --- Which surveys a user may edit or see ------------------------------------------------
+# Subqueries on the join tables rather than joins: no duplicate rows (so no DISTINCT, which
+# the admin's changelists and `filter(survey__in=...)` would not like) and one query.
+
+
+def editable_surveys(user) -> QuerySet[Survey]:
+    """The surveys the user may edit: all for a superuser, else those they or one of their
+    groups are editors of (whatever their model permissions; the admin checks those)."""
+    if not (user.is_authenticated and user.is_active):
+        return Survey.objects.none()
+    if user.is_superuser:
+        return Survey.objects.all()
+    return Survey.objects.filter(
+        Q(pk__in=Survey.editors.through.objects.filter(user=user).values("survey_id"))
+        | Q(pk__in=Survey.editor_groups.through.objects.filter(group__user=user).values("survey_id"))
+    )
+
+
+def listed_surveys(now=None) -> QuerySet[Survey]:
+    """The surveys named on the public home page: listed, with a public link, and taking
+    responses now (an open version, within their dates)."""
+    now = now or timezone.now()
+    return (
+        Survey.objects.filter(listed=True, versions__status=SurveyVersion.Status.OPEN)
+        .exclude(access=Survey.Access.INVITATION)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .order_by("title", "slug")
+    )

@@ -7,6 +7,9 @@ publishing or reopening a version closes the one that was open.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -25,16 +28,21 @@ def _same_structure(a: SurveyDef, b: SurveyDef) -> bool:
 
 
 @transaction.atomic
-def survey_import(*, definition: SurveyDef) -> tuple[SurveyVersion, bool]:
+def survey_import(*, definition: SurveyDef, editors: Sequence[AbstractBaseUser] = ()) -> tuple[SurveyVersion, bool]:
     """Create the survey, or a new draft version of it, from a validated definition.
 
     Importing a file identical to the open version changes nothing (so `make run` can
     import the demo on every start). A draft that already exists is replaced. A file with
     `status: open` publishes the imported version. Returns (version, created).
+
+    Editors are users, not part of a definition: `editors` are added to the survey's (a
+    survey imported without any is edited by superusers until one is added).
     """
     survey, _ = Survey.objects.select_for_update().get_or_create(
         slug=definition.slug, defaults={"title": definition.title}
     )
+    if editors:
+        survey.editors.add(*editors)
     survey.title = definition.title
     survey.description = definition.description
     survey.save(update_fields=["title", "description"])

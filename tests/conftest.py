@@ -1,6 +1,7 @@
 """Shared fixtures: named actors and the demo survey.
 
-- `manager`: a staff user in the "Survey managers" group (edits definitions).
+- `manager`: alice, a staff user in the "Survey managers" group, an editor of the demo
+  survey (when the test has both); she edits no other survey unless a test says so.
 - `viewer`: a user in the "Results viewers" group (sees results of surveys shared with them).
 - `outsider`: a logged-in user with no permissions (must see nothing).
 - `demo_survey`: the shipped ddiq-2010 survey, imported and open.
@@ -70,10 +71,12 @@ def demo_definition():
 
 
 @pytest.fixture
-def demo_survey(db, demo_definition):
+def demo_survey(db, demo_definition, request):
     from surveys.services import survey_import
 
-    version, _ = survey_import(definition=demo_definition)
+    # A manager edits only the surveys they are an editor of: alice manages the demo survey.
+    editors = [request.getfixturevalue("manager")] if "manager" in request.fixturenames else []
+    version, _ = survey_import(definition=demo_definition, editors=editors)
     return version.survey
 
 

@@ -411,10 +411,10 @@ def test_it_neutralises_formula_injection_in_the_xlsx(demo_survey, export_files)
 
 
 @pytest.mark.django_db
-def test_it_refuses_more_rows_than_a_sheet_holds(results_client, demo_survey, small_set, monkeypatch,
+def test_it_refuses_more_rows_than_a_sheet_holds(results_client, viewer, demo_survey, small_set, monkeypatch,
                                                 export_files):
     monkeypatch.setattr(exports, "XLSX_MAX_DATA_ROWS", 2)
-    record = export_record(user=None, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
+    record = export_record(user=viewer, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
                            status=ExportRecord.Status.PENDING)
 
     raw_xlsx_export_build(export_id=record.pk)
@@ -510,8 +510,8 @@ def _export_urls(survey: Survey, record: ExportRecord) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def ready_export(demo_survey, small_set, export_files) -> ExportRecord:
-    record = export_record(user=None, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
+def ready_export(demo_survey, viewer, small_set, export_files) -> ExportRecord:
+    record = export_record(user=viewer, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
                            status=ExportRecord.Status.PENDING)
     return raw_xlsx_export_build(export_id=record.pk)
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.definition_files import DefinitionError, definition_from_yaml
@@ -13,8 +14,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path, help="The YAML definition file.")
+        parser.add_argument(
+            "--editor", action="append", default=[], metavar="USERNAME",
+            help="A user who may edit the survey (repeatable); without one, only superusers can until one is added.",
+        )
 
-    def handle(self, *args, path: Path, **options) -> None:
+    def handle(self, *args, path: Path, editor: list[str], **options) -> None:
+        User = get_user_model()
+        editors = list(User.objects.filter(**{f"{User.USERNAME_FIELD}__in": editor}))
+        unknown = sorted(set(editor) - {user.get_username() for user in editors})
+        if unknown:
+            raise CommandError(f"No such user: {', '.join(unknown)}; nothing was imported.")
+
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
@@ -32,7 +43,7 @@ class Command(BaseCommand):
                 f"{path}: {count} problem{'s' if count != 1 else ''} found, nothing was imported."
             ) from exc
 
-        version, created = survey_import(definition=definition)
+        version, created = survey_import(definition=definition, editors=editors)
         if created:
             self.stdout.write(f"Imported {definition.slug} as version {version.number} ({version.status})")
         else:
