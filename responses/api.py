@@ -25,8 +25,8 @@ from rest_framework.views import APIView, exception_handler
 
 from invitations.models import Invitation
 from invitations.selectors import InvitationThrottled, invitation_for_request
-from responses.ratelimit import submission_allowed
 from responses.quotas import QuotaFull
+from responses.ratelimit import submission_allowed
 from responses.selectors import FULL, survey_availability, survey_with_open_version
 from responses.serializers import (
     ErrorsSerializer,

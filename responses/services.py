@@ -3,8 +3,8 @@
 `response_submit` is the one path by which a response becomes complete, for the HTML
 form and the JSON API alike: it validates the full answer set against the response's
 version, then in one transaction writes the response, its answers and the "uncounted"
-marker that the counting engine claims, and takes the response's place under the cap. Counting is requested after commit by task
-name, so this app never imports `analytics`.
+marker that the counting engine claims, and takes the response's place under the cap.
+Counting is requested after commit by task name, so this app never imports `analytics`.
 """
 
 from __future__ import annotations
