@@ -124,6 +124,16 @@ def test_it_frees_the_place_of_a_deleted_response(demo_survey, client):
     assert submit(client).status_code == 201
 
 
+def test_it_gives_back_no_place_for_a_deleted_partial_response(demo_survey, client):
+    _capped(demo_survey, 2)
+    post_page(Client(), PAGE1)
+    assert submit(client).status_code == 201
+
+    response_delete(response=Response.objects.get(status=Response.Status.PARTIAL))
+
+    assert _places_taken(demo_survey) == 1
+
+
 def test_it_keeps_the_place_of_an_excluded_response(demo_survey, client):
     _capped(demo_survey, 1)
     assert submit(client).status_code == 201
