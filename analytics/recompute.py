@@ -5,6 +5,8 @@ It holds the survey's SurveyCounter row lock for the whole run. Every change to 
 counted responses (counting, excluding, deleting) takes that lock first, so all queries
 here see the same counted set, and counting that runs beside it waits, then adds on top:
 no drift. A response still marked uncounted is left out here; its own count adds it.
+The counters of the survey's quotas (its response cap) are set to the true number of
+places taken too, by `responses.quotas.quota_counters_repair`, and recorded as repairs.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from analytics.models import (
 )
 from analytics.tables import code_maps
 from responses.models import Answer, Response, UncountedResponse
+from responses.quotas import quota_counters_repair
 from surveys import conditions
 from surveys.models import NUMERIC_TYPES, Finding, Question, QuestionType, Survey, SurveyVersion
 from surveys.selectors import compiled_version
@@ -305,6 +308,10 @@ def survey_reconcile(*, survey_id: int, record: bool = True) -> Reconciliation |
             Repair(table="responses", key="responses_counted", found=counter.responses_counted, expected=total)
         )
         counter.responses_counted = total
+    # Last, so that the cap's counter row (which every completion of a capped survey
+    # waits for) is locked only for the rest of this transaction.
+    for drift in quota_counters_repair(survey=Survey.objects.get(pk=survey_id)):
+        repairs.append(Repair(table="quotas", key=drift.key, found=drift.found, expected=drift.expected))
     now = timezone.now()
     counter.last_reconciled_at = now
     counter.save()

@@ -26,8 +26,9 @@ from rest_framework.views import APIView, exception_handler
 from core.clients import client_address
 from invitations.models import Invitation
 from invitations.selectors import InvitationThrottled, invitation_for_request
+from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
-from responses.selectors import survey_availability, survey_with_open_version
+from responses.selectors import FULL, survey_availability, survey_with_open_version
 from responses.serializers import (
     ErrorsSerializer,
     ResponseSerializer,
@@ -253,6 +254,8 @@ class ResponseCreateView(IntakeAPIView):
             return _errors(status.HTTP_409_CONFLICT, {"submission_id": [str(exc)]})
         except InvitationAnswered as exc:
             return _errors(status.HTTP_409_CONFLICT, {"invitation": [str(exc)]})
+        except QuotaFull:  # the last places went to others since the availability check
+            return _errors(status.HTTP_410_GONE, {"survey": [FULL]})
         if result.errors:
             return _errors(status.HTTP_400_BAD_REQUEST, result.errors)
 

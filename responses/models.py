@@ -121,3 +121,24 @@ class UncountedResponse(models.Model):
 
     def __str__(self) -> str:
         return str(self.response_id)
+
+
+class QuotaCounter(models.Model):
+    """The places taken in one quota of a survey: completed responses it counts, and its cap.
+
+    A completion claims its place with a conditional UPDATE (`completes < cap`) in its own
+    transaction (responses/quotas.py), so the row lock, not a count read beforehand,
+    decides who gets the last places. The survey's response cap is the quota with code
+    `_cap`; codes starting with "_" are reserved for such built-in quotas.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=100)
+    cap = models.PositiveIntegerField(help_text="Completions this quota takes; never over-filled.")
+    completes = models.PositiveIntegerField(default=0, help_text="Completed responses holding a place.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="quota_counter_key")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.code}: {self.completes}/{self.cap}"

@@ -2,7 +2,8 @@
 
 Each runs in one transaction with the response row locked, and sends a signal inside it
 so that analytics takes the response's counts out (or puts them back) atomically with
-the change.
+the change. A deleted response also gives its place under the cap back; an excluded one
+keeps it (the cap counts fieldwork done, excluded responses included).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from responses.models import Response
+from responses.quotas import quota_release
 from responses.signals import response_deleting, response_excluded, response_restored
 
 
@@ -48,11 +50,13 @@ def response_restore(*, response: Response) -> Response:
 def response_delete(*, response: Response) -> None:
     response = Response.objects.select_for_update().get(pk=response.pk)
     response_deleting.send(sender=Response, response=response)
+    quota_release(response=response)
     response.delete()
 
 
 @transaction.atomic
 def survey_test_responses_delete(*, survey_id: int) -> int:
-    """Test responses are never counted, so they go without touching any count."""
+    """Test responses are never counted and take no place under the cap, so they go
+    without touching any count."""
     deleted, _ = Response.objects.filter(survey_id=survey_id, is_test=True).delete()
     return deleted

@@ -3,9 +3,11 @@ HTML form so that both open and close at the same moment."""
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from responses.models import Response
+from responses.models import QuotaCounter
+from responses.quotas import CAP, response_cap_quota
 from surveys.models import Survey, SurveyVersion
 
 NOT_OPEN_YET = "This survey is not open yet."
@@ -14,26 +16,25 @@ FULL = "This survey has received all the responses it needs and is closed."
 
 
 def survey_with_open_version(slug: str) -> tuple[Survey | None, SurveyVersion | None]:
-    """The survey and its open version in one query; a second one only for a survey that
-    has no open version (to tell "closed" from "unknown")."""
+    """The survey and its open version in one query, which also reads the places taken
+    under the cap; a second one only for a survey that has no open version (to tell
+    "closed" from "unknown")."""
+    taken = QuotaCounter.objects.filter(survey_id=OuterRef("survey_id"), code=CAP).values("completes")[:1]
     version = (
         SurveyVersion.objects.select_related("survey")
+        .annotate(cap_places_taken=Subquery(taken))
         .filter(survey__slug=slug, status=SurveyVersion.Status.OPEN)
         .first()
     )
     if version is not None:
+        version.survey.cap_places_taken = version.cap_places_taken
         return version.survey, version
     return Survey.objects.filter(slug=slug).first(), None
 
 
 def survey_availability(survey: Survey, version: SurveyVersion | None, now=None) -> tuple[int, str] | None:
     """None when `survey` takes responses through `version`, else (HTTP status, message):
-    403 before `opens_at`, 410 without an open version, after `closes_at` or at the cap.
-
-    The cap counts completed, non-test responses, and only when a cap is set (one query).
-    Two submissions racing for the last place may both get in: a cap is a target for
-    fieldwork, not a guarantee worth serialising every submission for.
-    """
+    403 before `opens_at`, 410 without an open version, after `closes_at` or at the cap."""
     now = now or timezone.now()
     if version is None or version.status != SurveyVersion.Status.OPEN:
         return 410, CLOSED
@@ -41,8 +42,22 @@ def survey_availability(survey: Survey, version: SurveyVersion | None, now=None)
         return 403, NOT_OPEN_YET
     if survey.closes_at and now >= survey.closes_at:
         return 410, CLOSED
-    if survey.response_cap is not None:
-        completed = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, is_test=False).count()
-        if completed >= survey.response_cap:
-            return 410, FULL
+    if survey_is_full(survey):
+        return 410, FULL
     return None
+
+
+def survey_is_full(survey: Survey) -> bool:
+    """Whether every place under the response cap is taken, read from the cap's counter
+    (no query after `survey_with_open_version`, one otherwise). Only a first look, to
+    refuse early: the claim in the completion's transaction (responses/quotas.py) is what
+    keeps the cap when the last places are raced for."""
+    cap = response_cap_quota(survey)
+    if cap is None:
+        return False
+    taken = getattr(survey, "cap_places_taken", None)
+    if taken is None:
+        taken = QuotaCounter.objects.filter(survey=survey, code=CAP).values_list("completes", flat=True).first()
+    if taken is None:  # no counter yet: the first completion makes it from this count
+        taken = cap.counted(survey.pk).count()
+    return taken >= cap.cap

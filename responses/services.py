@@ -3,8 +3,8 @@
 `response_submit` is the one path by which a response becomes complete, for the HTML
 form and the JSON API alike: it validates the full answer set against the response's
 version, then in one transaction writes the response, its answers and the "uncounted"
-marker that the counting engine claims. Counting is requested after commit by task
-name, so this app never imports `analytics`.
+marker that the counting engine claims, and takes the response's place under the cap.
+Counting is requested after commit by task name, so this app never imports `analytics`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from invitations.models import Invitation
 from invitations.services import invitation_completed, invitation_started
 from responses.counting_request import request_counting
 from responses.models import Answer, Response, UncountedResponse
+from responses.quotas import quota_claim, survey_quotas
 from responses.signals import response_completed, response_started
 from responses.validation import validate_answers
 from surveys.models import Survey, SurveyVersion
@@ -157,6 +158,10 @@ def response_submit(
     (started in the form) is completed, and once one is complete any other submission
     raises InvitationAnswered. The database's unique constraint on the invitation
     decides races between different submission ids.
+
+    A new completion takes its place under the survey's cap (responses/quotas.py) in the
+    same transaction; with no place left it raises QuotaFull and nothing is written (a
+    partial response stays partial). A replay takes no second place.
     """
     compiled = compiled_version(version)
     cleaned, errors = validate_answers(compiled, answers, hidden=hidden)
@@ -196,6 +201,9 @@ def response_submit(
             if not is_test:
                 UncountedResponse.objects.create(response_id=response.pk)
                 transaction.on_commit(lambda: request_counting(response.pk))
+            # Last: the counter row stays locked from here to the commit, so concurrent
+            # completions queue for the shortest time. QuotaFull rolls all of this back.
+            quota_claim(response=response, quotas=survey_quotas(survey))
     except (IntegrityError, _AlreadyCompleted):
         # The submission id is taken (a replay, or a concurrent request that won the race;
         # an API submission tries the insert first and lets the unique constraint tell it

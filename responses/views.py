@@ -51,7 +51,9 @@ from responses.navigation import (
     previous_page,
     resolve_page,
 )
+from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
+from responses.selectors import survey_is_full
 from responses.services import (
     InvitationAnswered,
     ResponseLocked,
@@ -347,11 +349,19 @@ def _refusal(request: HttpRequest, survey: Survey) -> HttpResponse | None:
         return _unavailable(request, survey, "not_yet_open", 403)
     if survey.closes_at and now >= survey.closes_at:
         return _unavailable(request, survey, "past_close", 410)
-    if survey.response_cap is not None:
-        completed = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE, is_test=False).count()
-        if completed >= survey.response_cap:
-            return _unavailable(request, survey, "full", 410)
+    if survey_is_full(survey):
+        return _unavailable(request, survey, "full", 410)
     return None
+
+
+def _full(request: HttpRequest, flow: Flow) -> HttpResponse:
+    """The answer to a last page whose completion found no place left: the same as
+    arriving at a full survey (a panel respondent is screened out)."""
+    if flow.invitation is not None:
+        screenout = flow.survey.screenout_redirect(flow.invitation.external_id)
+        if screenout:
+            return redirect(screenout)
+    return _unavailable(request, flow.survey, "full", 410)
 
 
 def _unavailable(request: HttpRequest, survey: Survey, reason: str, status: int) -> HttpResponse:
@@ -462,6 +472,8 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
     except (ResponseLocked, SubmissionConflict, InvitationAnswered):
         # Completed meanwhile (another tab, a double click with other answers): it stays as it was.
         return redirect(flow.form_url)
+    except QuotaFull:  # the last places went to others while this page was being answered
+        return _full(request, flow)
     if result.errors:
         unplaced = form.add_validation_errors(result.errors)
         unplaced = _name_questions(compiled, form, result.errors) if unplaced else []

@@ -1,0 +1,139 @@
+"""The response cap under concurrency, on a real server and PostgreSQL: submissions racing
+for the last places get exactly those places, through the API and through the HTML
+form's last page, and the refused ones leave nothing behind. SQLite serialises writers,
+so only PostgreSQL shows the race (tests/responses/test_cap.py covers the rest, on
+either database)."""
+
+import json
+import threading
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from responses import services
+from responses.models import Answer, QuotaCounter, Response, UncountedResponse
+from responses.quotas import CAP
+from responses.selectors import FULL
+from responses.services import response_submit
+from tests.responses.test_api_submit import URL, demo_answers
+from tests.responses.test_form_flow import PAGE1, PAGE2, PAGE3, form_state, post_page
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 16
+CAP_SIZE = 10
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def counting_requests(monkeypatch) -> list:
+    """Counting requests, recorded instead of published (no broker in these tests)."""
+    requested: list = []
+    monkeypatch.setattr(services, "request_counting", requested.append)
+    return requested
+
+
+def _complete_responses(survey, n: int) -> None:
+    for _ in range(n):
+        result = response_submit(
+            survey=survey, version=survey.open_version(), submission_id=uuid.uuid4(), answers=demo_answers()
+        )
+        assert result.created
+
+
+def _together(jobs: list) -> list:
+    """Run each job in its own thread (its own database connection), all released at
+    the same moment by a barrier; their results in order."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = jobs[i]()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertions
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    return results
+
+
+def _post(url: str) -> tuple[int, dict]:
+    body = json.dumps({"submission_id": str(uuid.uuid4()), "answers": demo_answers()}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def _places_taken(survey) -> int:
+    return QuotaCounter.objects.get(survey=survey, code=CAP).completes
+
+
+def test_it_gives_the_last_three_places_to_three_of_sixteen_racing_submissions(
+    demo_survey, live_server, counting_requests
+):
+    demo_survey.response_cap = CAP_SIZE
+    demo_survey.save()
+    _complete_responses(demo_survey, CAP_SIZE - 3)
+
+    results = _together([lambda: _post(live_server.url + URL)] * THREADS)
+
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert sorted(status for status, _ in results) == [201] * 3 + [410] * (THREADS - 3), results
+    assert all(body == {"errors": {"survey": [FULL]}} for status, body in results if status == 410)
+    assert Response.objects.filter(status=Response.Status.COMPLETE).count() == CAP_SIZE
+    assert not Response.objects.filter(status=Response.Status.PARTIAL).exists()
+    assert not Answer.objects.exclude(response__status=Response.Status.COMPLETE).exists()
+    assert Answer.objects.values("response").distinct().count() == CAP_SIZE
+    assert UncountedResponse.objects.count() == CAP_SIZE
+    assert len(counting_requests) == CAP_SIZE
+    assert _places_taken(demo_survey) == CAP_SIZE
+
+
+def test_it_completes_only_as_many_racing_last_pages_as_places_are_left(demo_survey, counting_requests):
+    demo_survey.response_cap = 5
+    demo_survey.save()
+    _complete_responses(demo_survey, 3)
+    clients = [Client() for _ in range(6)]
+    states = []
+    for client in clients:  # each respondent has answered pages 1 and 2 and sees the last one
+        for page in (PAGE1, PAGE2):
+            assert post_page(client, page).status_code == 302
+        states.append(form_state(client))
+
+    results = _together([
+        lambda client=client, state=state: post_page(client, PAGE3, state=state)
+        for client, state in zip(clients, states, strict=True)
+    ])
+
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    statuses = sorted(r.status_code for r in results)
+    assert statuses == [302, 302, 410, 410, 410, 410], results
+    assert all(r["Location"] == "/s/ddiq-2010/thanks/" for r in results if r.status_code == 302)
+    assert all("This survey has all the responses it needs" in r.content.decode()
+               for r in results if r.status_code == 410)
+    assert Response.objects.filter(status=Response.Status.COMPLETE).count() == 5
+    assert _places_taken(demo_survey) == 5
+    # The refused stay as they were before their last page: partial, without its answers.
+    refused = Response.objects.filter(status=Response.Status.PARTIAL)
+    assert refused.count() == 4
+    assert not Answer.objects.filter(response__in=refused, text="Nothing to add.").exists()
+    assert UncountedResponse.objects.count() == 5
