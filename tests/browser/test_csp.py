@@ -169,9 +169,8 @@ def test_it_lays_out_matrices_of_more_than_12_columns(csp, live_server, demo_sur
         document.querySelector("#survey-form").append(matrix);
     }""")
     page.add_script_tag(url="/static/js/form.js")
-    assert page.evaluate("getComputedStyle(document.querySelector('.matrix')).getPropertyValue('--matrix-columns')") == (
-        "15"
-    )
+    columns = page.evaluate("getComputedStyle(document.querySelector('.matrix')).getPropertyValue('--matrix-columns')")
+    assert columns == "15"
     csp.assert_clean()
 
 
