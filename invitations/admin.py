@@ -292,6 +292,10 @@ class EmailTemplateAdmin(SurveyScopedAdmin, admin.ModelAdmin):
     list_filter = (("survey", EditableSurveyFilter), "kind")
     readonly_fields = ("preview",)
 
+    class Media:
+        # The preview's layout: a style attribute would be blocked by the Content-Security-Policy.
+        css = {"all": ["css/admin.css"]}
+
     def get_fields(self, request, obj=None):
         fields = ["survey", "kind", "subject", "body"]
         return fields + ["preview"] if obj else fields
@@ -316,6 +320,6 @@ class EmailTemplateAdmin(SurveyScopedAdmin, admin.ModelAdmin):
         # Escaped: the preview shows the text exactly as the invitee's mail program will.
         return format_html(
             '<div class="email-preview"><p><strong>Subject:</strong> {}</p>'
-            '<pre style="white-space: pre-wrap">{}</pre></div>',
+            '<pre>{}</pre></div>',
             content.subject, content.body,
         )

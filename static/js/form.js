@@ -5,6 +5,13 @@
 (function () {
   "use strict";
 
+  // A matrix's column count arrives in data-columns: the Content-Security-Policy forbids style
+  // attributes, and app.css has rules only for up to 12 columns. Set through the CSSOM, which
+  // the policy allows.
+  Array.prototype.forEach.call(document.querySelectorAll(".matrix[data-columns]"), function (matrix) {
+    matrix.style.setProperty("--matrix-columns", matrix.getAttribute("data-columns"));
+  });
+
   var summary = document.getElementById("error-summary");
   if (summary) {
     summary.focus();
