@@ -46,6 +46,7 @@ def gunicorn(request, tmp_path):
         "TRUSTED_PROXIES": "127.0.0.1",
         "SUBMIT_RATE_LIMIT": getattr(request, "param", "0"),
         "VAR_DIR": str(tmp_path),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",  # required with DEBUG off
     }
     # Without Redis each worker process would keep its own counters.
     workers = "2" if redis_url.startswith("redis") else "1"

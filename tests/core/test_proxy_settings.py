@@ -47,7 +47,7 @@ def test_it_passes_the_deployment_checks_behind_a_proxy():
 
     result = _manage(
         "check", "--deploy", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="survey.example.org",
-        TRUSTED_PROXIES="10.0.0.0/8",
+        TRUSTED_PROXIES="10.0.0.0/8", EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
 
     assert result.returncode == 0, result.stderr
