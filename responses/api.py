@@ -35,7 +35,7 @@ from responses.serializers import (
     SubmissionSerializer,
     SurveyDefinitionSerializer,
 )
-from responses.services import InvitationAnswered, SubmissionConflict, response_submit
+from responses.services import InvitationAnswered, InvitationWithdrawn, SubmissionConflict, response_submit
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import compiled_version
 
@@ -254,6 +254,8 @@ class ResponseCreateView(IntakeAPIView):
             return _errors(status.HTTP_409_CONFLICT, {"submission_id": [str(exc)]})
         except InvitationAnswered as exc:
             return _errors(status.HTTP_409_CONFLICT, {"invitation": [str(exc)]})
+        except InvitationWithdrawn:  # erased or revoked since the token was checked
+            return _errors(status.HTTP_403_FORBIDDEN, {"invitation": [INVALID_INVITATION]})
         except QuotaFull:  # the last places went to others since the availability check
             return _errors(status.HTTP_410_GONE, {"survey": [FULL]})
         if result.errors:

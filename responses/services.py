@@ -41,6 +41,10 @@ class ResponseLocked(Exception):
     """A completed response cannot be changed through the public link."""
 
 
+class InvitationWithdrawn(Exception):
+    """The invitation was erased or revoked while this request was under way."""
+
+
 class InvitationAnswered(Exception):
     """The invitation already has a completed response (from another submission)."""
 
@@ -183,6 +187,8 @@ def response_submit(
     now = timezone.now()
     try:
         with transaction.atomic():
+            if invitation is not None:
+                _invitation_lock(invitation)
             if existing is None:
                 response = Response.objects.create(
                     survey=survey, version=version, submission_id=submission_id, status=Response.Status.COMPLETE,
@@ -220,6 +226,19 @@ def response_submit(
 
 class _AlreadyCompleted(Exception):
     pass
+
+
+def _invitation_lock(invitation: Invitation) -> None:
+    """Lock the invitee's row before anything of its response, the order in which
+    erasure takes them (`invitations_erase` updates the invitation, then blanks its
+    response), and refuse if the invitation was erased or revoked after this request
+    found it. Without it an answer saved by a request already under way when the erasure
+    committed would write personal data back after the erasure."""
+    still_usable = Invitation.objects.select_for_update().filter(
+        pk=invitation.pk, erased_at__isnull=True, revoked_at__isnull=True
+    )
+    if not still_usable.exists():
+        raise InvitationWithdrawn("This invitation link is no longer valid.")
 
 
 def _complete_partial(partial: Response, digest: str, now) -> Response | None:
@@ -263,6 +282,8 @@ def response_save_page(
     With an `invitation`, the response is the invitee's one response, found through the
     invitation (two tabs of the same link share it) and marked started."""
     token = None
+    if invitation is not None:
+        _invitation_lock(invitation)
     if response is None and invitation is not None:
         response = Response.objects.filter(invitation=invitation).first()
     if response is None:

@@ -56,6 +56,7 @@ from responses.ratelimit import submission_allowed
 from responses.selectors import survey_is_full
 from responses.services import (
     InvitationAnswered,
+    InvitationWithdrawn,
     ResponseLocked,
     SubmissionConflict,
     new_resume_token,
@@ -474,6 +475,8 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         return redirect(flow.form_url)
     except QuotaFull:  # the last places went to others while this page was being answered
         return _full(request, flow)
+    except InvitationWithdrawn:  # erased or revoked while this page was on its way
+        return invitation_not_found(request)
     if result.errors:
         unplaced = form.add_validation_errors(result.errors)
         unplaced = _name_questions(compiled, form, result.errors) if unplaced else []
