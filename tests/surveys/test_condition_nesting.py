@@ -51,3 +51,11 @@ def test_it_refuses_a_deeply_nested_condition_in_an_imported_file():
         "pages[1].condition: " + TOO_DEEP.format(4 * MAX_DEPTH),  # the 51st "not "
         "findings[0].target: " + TOO_DEEP.format(MAX_DEPTH),  # the 51st "("
     ]
+
+
+@pytest.mark.parametrize("text", ["[" * 3000 + "]" * 3000, "slug: " + "{a: " * 3000 + "1" + "}" * 3000])
+def test_it_refuses_a_file_nested_too_deeply_for_the_yaml_parser(text):
+    with pytest.raises(DefinitionError) as caught:
+        definition_from_yaml(text)
+
+    assert caught.value.errors == ["file: lists or mappings nested too deeply"]
