@@ -22,7 +22,7 @@ from responses.models import Response
 class CanonicalUUIDField(serializers.UUIDField):
     """A UUID only as a string in its canonical 8-4-4-4-12 hex form. DRF's UUIDField also
     takes a JSON integer (5 becomes ...0005), 32 bare hex digits, braces and `urn:uuid:`:
-    small integers make guessable ids, and two spellings of one id make a retry look new."""
+    small integers make guessable ids, and a client should generate a real (random) UUID."""
 
     default_error_messages = {
         "invalid": "Expected a UUID string in the form 123e4567-e89b-12d3-a456-426614174000.",
