@@ -34,7 +34,6 @@ from surveys import conditions
 from surveys.models import NUMERIC_TYPES, Finding, SurveyVersion
 from surveys.selectors import CompiledVersion
 
-
 # Only `YYYY-MM-DD`: `date.fromisoformat` also takes `20100101` and `2010-W01-1`, which
 # the date inputs never send and a reader of the address would not recognise.
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
