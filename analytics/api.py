@@ -1,14 +1,20 @@
-"""The findings API: GET /api/v1/surveys/<slug>/findings/ (staff, session or token)."""
+"""The findings API: GET /api/v1/surveys/<slug>/findings/ (staff, session or token).
 
+Refusals are in the intake API's envelope, `{"errors": {key: [message, ...]}}`."""
+
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from analytics.access import survey_for_results
 from analytics.selectors import survey_findings
+from responses.api import SLUG_PARAMETER
+from responses.api_errors import JSONAPIView, error_responses, errors_response
+
+UNKNOWN_SURVEY = "There is no survey with this code, or it is not shared with you."
 
 
 class FindingSerializer(serializers.Serializer):
@@ -33,14 +39,30 @@ class FindingsSerializer(serializers.Serializer):
     findings = FindingSerializer(many=True)
 
 
-class FindingsView(APIView):
+class FindingsView(JSONAPIView):
     # Token first: an anonymous request then gets 401 with a WWW-Authenticate header.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: FindingsSerializer}, summary="The survey's findings as counted now")
+    @extend_schema(
+        operation_id="survey_findings",
+        summary="The survey's findings as counted now",
+        parameters=[SLUG_PARAMETER],
+        responses={
+            200: FindingsSerializer,
+            **error_responses({
+                401: "No credentials, or a wrong API token (`Authorization: Token <key>`).",
+                403: "The user has no permission to view results (or a session request without its CSRF token).",
+                404: "There is no survey with this code, or it is not shared with the user.",
+            }),
+        },
+    )
     def get(self, request, slug: str):
-        survey = survey_for_results(request.user, slug)
+        try:
+            survey = survey_for_results(request.user, slug)
+        except Http404:
+            # Unknown and not shared read the same: the survey's existence is not revealed.
+            return errors_response(status.HTTP_404_NOT_FOUND, {"survey": UNKNOWN_SURVEY})
         data = survey_findings(survey)
         body = {
             "as_of": {"responses_counted": data.responses_counted, "at": data.last_counted_at},

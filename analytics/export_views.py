@@ -11,6 +11,7 @@ MEDIA_ROOT is never served directly.
 from __future__ import annotations
 
 import logging
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -27,6 +28,7 @@ from surveys.models import Survey, SurveyVersion
 logger = logging.getLogger(__name__)
 
 PENDING_REFRESH_SECONDS = 3
+_VERSION_RE = re.compile(r"[0-9]{1,9}")
 
 
 def _version_parameters(request: HttpRequest, survey: Survey) -> dict:
@@ -34,7 +36,9 @@ def _version_parameters(request: HttpRequest, survey: Survey) -> dict:
     raw = (request.POST.get("version") or request.GET.get("version") or "").strip()
     if not raw:
         return {}
-    if not raw.isdigit() or not survey.versions.filter(number=int(raw)).exclude(
+    # ASCII digits and a bounded length: "²".isdigit() is true but int() refuses it, and a
+    # number past PostgreSQL's integer range fails the query.
+    if not _VERSION_RE.fullmatch(raw) or not survey.versions.filter(number=int(raw)).exclude(
         status=SurveyVersion.Status.DRAFT
     ).exists():
         raise Http404("No such version.")

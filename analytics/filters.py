@@ -14,6 +14,7 @@ number of queries; none loops over responses.
 from __future__ import annotations
 
 import operator
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -32,6 +33,16 @@ from responses.models import Answer, Response, UncountedResponse
 from surveys import conditions
 from surveys.models import NUMERIC_TYPES, Finding, SurveyVersion
 from surveys.selectors import CompiledVersion
+
+# Only `YYYY-MM-DD`: `date.fromisoformat` also takes `20100101` and `2010-W01-1`, which
+# the date inputs never send and a reader of the address would not recognise.
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The range a filter date may take. The ends of Python's dates cannot be turned into the
+# [start, end) window in every time zone (9999-12-31 has no next day), and no response is
+# ever completed near them.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(9998, 12, 31)
+_VERSION_RE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: `isdigit()` is also true of "²"
 
 
 @dataclass(frozen=True)
@@ -92,21 +103,35 @@ def filters_from_query(query, *, segments: dict[tuple[str, str], str], versions:
     for name in ("from", "to"):
         raw = query.get(name, "").strip()
         if raw:
-            try:
-                dates[name] = date.fromisoformat(raw)
-            except ValueError:
-                errors.append(f"{name.title()} date {raw!r} is not a date (YYYY-MM-DD): ignored.")
+            value, error = _filter_date(raw)
+            if error:
+                errors.append(f"{name.title()} date {raw!r} {error}: ignored.")
+            else:
+                dates[name] = value
     if "from" in dates and "to" in dates and dates["from"] > dates["to"]:
         errors.append("The from date is after the to date: dates ignored.")
         dates = {}
     version = None
     raw = query.get("version", "").strip()
     if raw:
-        if raw.isdigit() and int(raw) in versions:
+        if _VERSION_RE.fullmatch(raw) and int(raw) in versions:
             version = int(raw)
         else:
             errors.append(f"Unknown version {raw!r}: showing every version.")
     return Filters(segment, dates.get("from"), dates.get("to"), version, tuple(errors))
+
+
+def _filter_date(raw: str) -> tuple[date | None, str]:
+    """(the date, "") or (None, why it is refused)."""
+    try:
+        value = date.fromisoformat(raw) if _DATE_RE.fullmatch(raw) else None
+    except ValueError:
+        value = None
+    if value is None:
+        return None, "is not a date (YYYY-MM-DD)"
+    if not FIRST_DATE <= value <= LAST_DATE:
+        return None, f"is out of range ({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
+    return value, ""
 
 
 # --- SQL building blocks ------------------------------------------------------------------

@@ -100,7 +100,8 @@ def question(request, slug: str, code: str):
     definition = scope.questions.get(code)
     if definition is None:
         raise Http404("No such question.")
-    search = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL text cannot hold NUL, not even as a search pattern: drop it, as a form would.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     report = question_report(scope, scope.counts([code]), definition, text_search=search,
                              text_page=request.GET.get("page", 1))
     if fmt := _format(request):

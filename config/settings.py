@@ -183,11 +183,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # Every refusal under /api/ in the one JSON envelope (see responses/api_errors.py).
+    "EXCEPTION_HANDLER": "responses.api_errors.errors_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Survey intake API",
     "DESCRIPTION": "Submit responses and read survey definitions by code.",
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,  # the schema does not describe its own address
 }
 
 # Celery: JSON only; a task is acknowledged after it ran, and given back to the queue if

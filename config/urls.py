@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from django.urls import include, path, re_path
 
 from ops.views import healthz
+from responses.api_errors import NotFoundView, SchemaView
+
+# Django's own 400 and 500 answers, as JSON in the API's envelope under /api/.
+handler400 = "responses.api_errors.bad_request"
+handler500 = "responses.api_errors.server_error"
 
 urlpatterns = [
     path("admin/", include("nested_admin.urls")),
@@ -11,9 +15,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/v1/", include("responses.api_urls")),
     path("api/v1/", include("analytics.api_urls")),
+    re_path(r"^api/", NotFoundView.as_view(), name="api_not_found"),  # after every API route
     path("results/", include("analytics.export_urls")),
     path("results/", include("analytics.urls")),
     path("", include("invitations.urls")),

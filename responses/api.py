@@ -14,23 +14,19 @@ from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, ParseError
-from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
-from rest_framework.views import APIView, exception_handler
 
 from core.clients import client_address
 from invitations.models import Invitation
 from invitations.selectors import InvitationThrottled, invitation_for_request
+from responses.api_errors import JSONAPIView, error_responses
+from responses.api_errors import errors_response as _errors
 from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
 from responses.selectors import FULL, survey_availability, survey_with_open_version
 from responses.serializers import (
-    ErrorsSerializer,
     ResponseSerializer,
     SubmissionSerializer,
     SurveyDefinitionSerializer,
@@ -47,53 +43,6 @@ INVALID_INVITATION = "A valid X-Invitation-Token header is needed to answer this
 INVITATION_THROTTLED = "Too many invalid invitation tokens from your address; please try again later."
 
 SLUG_PARAMETER = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The survey's code.")
-
-
-def _printable(key: str) -> str:
-    # Unknown question and row codes are echoed back as error keys; a lone surrogate
-    # (legal in JSON, "\\ud800") cannot be encoded as UTF-8 and would break the response.
-    return key.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _errors(status_code: int, errors: dict[str, list[str]], headers: dict | None = None) -> APIResponse:
-    body = {"errors": {_printable(str(key)): [str(m) for m in messages] for key, messages in errors.items()}}
-    return APIResponse(body, status=status_code, headers=headers)
-
-
-def _errors_exception_handler(exc: Exception, context: dict) -> APIResponse | None:
-    """DRF's own refusals (unsupported media type, method not allowed) in our envelope."""
-    response = exception_handler(exc, context)
-    if response is None or not isinstance(exc, APIException):
-        return response
-    detail = exc.detail
-    if not isinstance(detail, dict):
-        detail = {"body" if isinstance(exc, ParseError) else "request": detail}
-    response.data = {
-        "errors": {key: messages if isinstance(messages, list) else [messages] for key, messages in detail.items()}
-    }
-    return response
-
-
-class JSONOnly(BaseContentNegotiation):
-    """Always JSON, whatever the Accept header says: a respondent's text is never
-    rendered into an HTML page here, and a sloppy client still gets its answer (not 406)."""
-
-    def select_parser(self, request, parsers):
-        return DefaultContentNegotiation().select_parser(request, parsers)
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class StrictJSONParser(JSONParser):
-    """DRF's JSON parser, also refusing bodies nested too deep for Python's json module
-    (which raises RecursionError, not ValueError, and would otherwise give a 500)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply.") from None
 
 
 def _lookup(slug: str) -> tuple[Survey | None, SurveyVersion | None, APIResponse | None]:
@@ -133,34 +82,25 @@ def _invitation(request: Request, survey: Survey) -> tuple[Invitation | None, AP
     return invitation, None
 
 
-_REFUSALS = {
-    code: OpenApiResponse(ErrorsSerializer, description=text)
-    for code, text in (
-        (400, "The body or the answers are not valid; errors by question code or `question.row`."),
-        (403, "The survey is not open yet, or the invitation token is missing (invitation-only survey) or "
-              "not valid: wrong, expired, revoked or for another survey."),
-        (404, "There is no survey with this code."),
-        (409, "This submission id was used before with different answers, or the invitation was already "
-              "answered."),
-        (410, "The survey is closed: no open version, past its closing time, or at its response cap."),
-        (429, "Too many submissions, or too many invalid invitation tokens, from this address."),
-    )
-}
+_REFUSALS = error_responses({
+    400: "The body or the answers are not valid; errors by question code or `question.row`.",
+    403: "The survey is not open yet, or the invitation token is missing (invitation-only survey) or "
+         "not valid: wrong, expired, revoked or for another survey.",
+    404: "There is no survey with this code.",
+    409: "This submission id was used before with different answers, or the invitation was already answered.",
+    410: "The survey is closed: no open version, past its closing time, or at its response cap.",
+    413: "The body is larger than the server accepts (DATA_UPLOAD_MAX_MEMORY_SIZE).",
+    415: "The body is not sent as `application/json`.",
+    429: "Too many submissions, or too many invalid invitation tokens, from this address.",
+})
 
 
-class IntakeAPIView(APIView):
+class IntakeAPIView(JSONAPIView):
     # Respondents are anonymous. With no authentication class DRF never looks at the
     # session, so the CSRF check (which only protects session-authenticated requests)
     # does not apply, and a cross-site post can do nothing a direct one could not.
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    # JSON in and out only: no browsable HTML page that could echo a respondent's text.
-    parser_classes = [StrictJSONParser]
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = JSONOnly
-
-    def get_exception_handler(self):
-        return _errors_exception_handler
 
 
 class SurveyDefinitionView(IntakeAPIView):
@@ -234,7 +174,7 @@ class ResponseCreateView(IntakeAPIView):
         if refusal is not None:
             return refusal
 
-        data = request.data  # parse errors become 400 through _errors_exception_handler
+        data = request.data  # parse errors become 400 (413 if too big) through errors_exception_handler
         if not isinstance(data, dict):
             return _errors(status.HTTP_400_BAD_REQUEST, {"body": [NOT_AN_OBJECT]})
         envelope = SubmissionSerializer(data=data)

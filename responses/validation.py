@@ -10,6 +10,7 @@ required nor stored. Errors are keyed by question code, or `question.row` for a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,8 @@ from surveys.selectors import CompiledVersion
 
 DEFAULT_MAX_LENGTH = {"short_text": 500, "long_text": 10000, "email": 254}
 MAX_DECIMAL = Decimal("1e14")  # what a DecimalField(max_digits=20, decimal_places=6) holds
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 REQUIRED = "This question is required."
 HIDDEN = "This question is not asked for your earlier answers."
@@ -166,6 +169,10 @@ def _clean_matrix(question: QuestionDef, value: Any, errors: dict, enforce_requi
 def _number(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise Invalid("Enter a number.")
+    # Decimal() also reads "1_000", "١٢" (Arabic-Indic digits) and " NaN ": text must be
+    # plain ASCII digits, an optional sign, point and exponent, as a JSON number would be.
+    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value.strip()):
+        raise Invalid("Enter a number.")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
@@ -206,7 +213,8 @@ def _clean_rating(question: QuestionDef, value: Any) -> int:
 
 
 def _clean_date(question: QuestionDef, value: Any) -> date:
-    if not isinstance(value, str):
+    # date.fromisoformat() also reads "20100101" and "2010-W01-1": only YYYY-MM-DD here.
+    if not isinstance(value, str) or not _DATE_TEXT.fullmatch(value.strip()):
         raise Invalid("Enter a date as YYYY-MM-DD.")
     try:
         return date.fromisoformat(value.strip())

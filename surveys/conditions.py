@@ -67,6 +67,12 @@ _REF_RE = re.compile(rf"({_CODE})(?:\.({_CODE}))?")
 _NUMBER_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+# How deeply parentheses and `not`s may nest. The parser, the printer, the checker, the
+# evaluator and the SQL compiler all recurse once per level, so without a bound a pasted
+# or generated condition of a few hundred levels would raise RecursionError (a crash, not
+# a message) in whichever of them came first. No hand-written condition comes near this.
+MAX_DEPTH = 50
+
 # Every character falls in exactly one group, so scanning never stalls. The string
 # pattern is possessive so that `'a''` is reported as unterminated from its first quote.
 _TOKEN_RE = re.compile(
@@ -205,6 +211,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)
         self.index = 0
+        self.depth = 0  # open parentheses and `not`s around the current token
 
     @property
     def token(self) -> _Token:
@@ -238,13 +245,24 @@ class _Parser:
             operands.append(self.parse_not())
         return _combine(And, operands)
 
+    def nest(self, opening: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(
+                f"too deeply nested: more than {MAX_DEPTH} levels of parentheses and 'not'", opening.position
+            )
+
     def parse_not(self) -> Node:
         if _is_keyword(self.token, "not"):
-            self.advance()
-            return Not(self.parse_not())
+            self.nest(self.advance())
+            node = Not(self.parse_not())
+            self.depth -= 1
+            return node
         if self.token.kind == "(":
             opening = self.advance()
+            self.nest(opening)
             node = self.parse_or()
+            self.depth -= 1
             if self.token.kind == "end":
                 raise ConditionError("unbalanced parentheses: '(' is never closed", opening.position)
             if self.token.kind != ")":

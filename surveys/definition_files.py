@@ -156,6 +156,9 @@ def definition_from_yaml(text: str) -> SurveyDef:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise DefinitionError([f"file: not valid YAML ({exc})"]) from exc
+    except RecursionError:
+        # PyYAML builds nested lists and mappings recursively; no survey nests this deep.
+        raise DefinitionError(["file: lists or mappings nested too deeply"]) from None
     return definition_from_data(data)
 
 

@@ -686,5 +686,5 @@ def test_it_describes_both_endpoints_in_the_openapi_schema(db, client):
     definition = paths["/api/v1/surveys/{slug}/"]["get"]
     submission = paths["/api/v1/surveys/{slug}/responses/"]["post"]
     assert set(definition["responses"]) == {"200", "403", "404", "410", "429"}  # 429: too many bad invitation tokens
-    assert set(submission["responses"]) == {"200", "201", "400", "403", "404", "409", "410", "429"}
+    assert set(submission["responses"]) == {"200", "201", "400", "403", "404", "409", "410", "413", "415", "429"}
     assert "application/json" in submission["requestBody"]["content"]

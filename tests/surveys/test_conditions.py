@@ -3,6 +3,7 @@
 No database and no Django: `surveys.conditions` is pure Python.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from surveys.conditions import (
+    MAX_DEPTH,
     And,
     Compare,
     ConditionError,
@@ -525,3 +527,52 @@ def test_it_only_ever_raises_condition_errors(text):
         assert 0 <= error.position <= len(text)
     else:
         assert parse(to_text(node)) == node
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60) | st.text(alphabet="()not role=it\x00'\"", max_size=400))
+def test_it_only_ever_raises_condition_errors_on_any_text(text):
+    try:
+        parse(text)
+    except ConditionError as error:
+        assert 0 <= error.position <= len(text)
+
+
+# --- Nesting -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 2000 + "role = it" + ")" * 2000,
+        "(" * 2000,
+        "not " * 2000 + "role = it",
+        "not (" * 1000 + "role = it" + ")" * 1000,
+        "role = it and " + "(" * 60 + "role = business" + ")" * 60,
+    ],
+)
+def test_it_refuses_conditions_nested_too_deeply_with_the_position(text):
+    with pytest.raises(ConditionError) as caught:
+        parse(text)
+
+    # The 51st level is the one refused: a '(' or a 'not', where it opens.
+    opening = [m.start() for m in re.finditer(r"\(|not ", text)][MAX_DEPTH]
+    assert caught.value.position == opening
+    assert str(caught.value) == (
+        f"at position {opening}: too deeply nested: more than {MAX_DEPTH} levels of parentheses and 'not'"
+    )
+
+
+def test_it_parses_conditions_nested_up_to_the_limit():
+    text = "(" * (MAX_DEPTH - 1) + "not role = it" + ")" * (MAX_DEPTH - 1)
+
+    node = parse(text)
+
+    assert node == Not(Compare(Ref("role"), "=", "it"))
+    assert evaluate(node, {"role": "business"})
+
+
+def test_it_counts_only_the_nesting_not_every_parenthesis():
+    text = " or ".join(["(role = it)"] * 500)
+
+    assert parse(text) == Or((Compare(Ref("role"), "=", "it"),) * 500)
