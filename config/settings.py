@@ -172,7 +172,17 @@ elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "file
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = dict(_PUBLISH_FAIL_FAST)
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# The worker and beat, unlike a web request, wait for the broker for as long as it takes:
+# they retry a lost connection forever (every 2 s, backing off to 30 s) instead of giving
+# up after 100 attempts (about 45 minutes) and exiting. The web side stays fail-fast: its
+# publish uses `max_retries: 0` above, which this setting does not touch.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# On a lost connection a running late-ack task can no longer be acknowledged and is
+# delivered again: stop it instead of letting it run on beside its second delivery (the
+# count tasks are idempotent either way; this is Celery 6's default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
