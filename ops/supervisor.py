@@ -83,6 +83,9 @@ class Supervisor:
             if not child.restart:
                 self.log(f"{child.name} exited with code {code}; stopping the others.")
                 return child.name
+            # What the leader left behind (pool processes of a killed worker) goes before a
+            # new one starts, so that no task runs in a process that nothing supervises.
+            _signal_group(child.proc, signal.SIGKILL)
             ran = now - child.started_at
             # A process that ran stably and then exited had a fault, not a start-up loop.
             child.delay = self.backoff_start if ran >= self.stable_seconds or not child.delay else min(

@@ -32,6 +32,7 @@ import responses.counting_request
 from analytics.models import SurveyCounter
 from analytics.recompute import expected_finding
 from config.celery import app
+from ops.models import Heartbeat
 from ops.tasks import heartbeat_task
 from surveys.models import Finding
 from tests.analytics.checks import assert_counts_exact, count_differences, uncounted
@@ -106,6 +107,14 @@ def _hold_an_unacknowledged_task(log: Path) -> None:
     wait_for(lambda: f"[{task_id}] received" in log.read_text(errors="replace"), timeout=30, interval=0.1)
 
 
+def _publish_and_run(name: str) -> None:
+    """The web side's own publishing works again (its pooled broker connection was not
+    left broken), and the worker runs what it sends."""
+    responses.counting_request._broker_down_until = 0.0
+    heartbeat_task.delay(name)
+    wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=30, interval=0.25)
+
+
 def test_it_counts_exactly_within_a_minute_of_the_broker_coming_back(
     client, admin_user, demo_survey, tmp_path, broker, broker_not_paused, settings
 ):
@@ -147,6 +156,7 @@ def test_it_counts_exactly_within_a_minute_of_the_broker_coming_back(
                         f"exact {time.monotonic() - back:.1f} s after the broker's return"
                     )
                     assert launcher.poll() is None, "the launcher exited"
+                    _publish_and_run(f"after-{seconds}")
             except BaseException:
                 print(log_tail(log, 80))
                 raise
