@@ -45,6 +45,7 @@ from tests.analytics.workers import (
     launcher_process,
     log_tail,
     rabbitmq_vhost,
+    worker_process,
 )
 from tests.faults import FaultProxy
 from tests.helpers import wait_for
@@ -112,6 +113,26 @@ def _publish_and_run(name: str) -> None:
     left broken), and the worker runs what it sends."""
     heartbeat_task.delay(name)
     wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=30, interval=0.25)
+
+
+def test_it_keeps_a_worker_that_holds_an_unacknowledged_task_alive_when_redis_goes(tmp_path, transactional_db):
+    """The root cause, without the launcher to hide it: a bare worker holding a task it has
+    not acknowledged used to exit on the lost connection (config/celery.py)."""
+    with RedisServer(tmp_path) as server, app_broker(app, server.url):
+        with worker_process("held", tmp_path, env=celery_env(CELERY_BROKER_URL=server.url)) as worker:
+            log = tmp_path / "worker-held.log"
+            _hold_an_unacknowledged_task(log)
+            server.stop()
+            wait_for(lambda: "Connection to broker lost" in log.read_text(errors="replace"), timeout=15)
+            time.sleep(3)
+            server.start()
+            try:
+                _publish_and_run("after-redis-returned")
+            except BaseException:
+                print(log_tail(log, 60))
+                raise
+            assert worker.poll() is None
+    assert "Unrecoverable error" not in log.read_text(errors="replace")
 
 
 def test_it_counts_exactly_within_a_minute_of_the_broker_coming_back(
