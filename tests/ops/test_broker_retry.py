@@ -3,7 +3,6 @@
 import time
 import uuid
 
-
 from config.celery import app
 from responses import counting_request
 from tests.analytics.workers import RABBITMQ_PORT
