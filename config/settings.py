@@ -173,8 +173,8 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = dict(_PUBLISH_FAIL_FAST)
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 # The worker and beat, unlike a web request, wait for the broker for as long as it takes:
-# they retry a lost connection forever (every 2 s, backing off to 30 s) instead of giving
-# up after 100 attempts (about 45 minutes) and exiting. The web side stays fail-fast: its
+# they retry a lost connection forever (2 s, 4 s, 6 s ... up to 30 s apart) instead of
+# giving up after 100 attempts (about 45 minutes) and exiting. The web side stays fail-fast: its
 # publish uses `max_retries: 0` above, which this setting does not touch.
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
