@@ -226,7 +226,17 @@ elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "file
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = dict(_PUBLISH_FAIL_FAST)
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# The worker and beat, unlike a web request, wait for the broker for as long as it takes:
+# they retry a lost connection forever (2 s, 4 s, 6 s ... up to 30 s apart) instead of
+# giving up after 100 attempts (about 45 minutes) and exiting. The web side stays fail-fast: its
+# publish uses `max_retries: 0` above, which this setting does not touch.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# On a lost connection a running late-ack task can no longer be acknowledged and is
+# delivered again: stop it instead of letting it run on beside its second delivery (the
+# count tasks are idempotent either way; this is Celery 6's default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -240,10 +250,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat publishes on one long-lived connection. After a broker outage that connection is
+# dead, and with publish retries off (as for the web side) beat kept failing on it for
+# ever on RabbitMQ ("Server unexpectedly closed connection" at every tick; Redis clients
+# reconnect by themselves): the sweep never ran again. One retry makes kombu reconnect
+# and send again; while the broker is still down the tick fails at once, and the next
+# tick tries again.
+_BEAT_PUBLISH = {
+    "retry": True,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 1, "interval_max": 1},
+}
 CELERY_BEAT_SCHEDULE: dict = {
-    "worker-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0, "args": ["worker"]},
-    "sweep-uncounted": {"task": "analytics.sweep_uncounted", "schedule": env_int("SWEEP_SECONDS", 15)},
-    "reconcile-all": {"task": "analytics.reconcile_all", "schedule": env_int("RECONCILE_SECONDS", 3600)},
+    "worker-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0, "args": ["worker"], "options": _BEAT_PUBLISH},
+    "sweep-uncounted": {
+        "task": "analytics.sweep_uncounted", "schedule": env_int("SWEEP_SECONDS", 15), "options": _BEAT_PUBLISH,
+    },
+    "reconcile-all": {
+        "task": "analytics.reconcile_all", "schedule": env_int("RECONCILE_SECONDS", 3600), "options": _BEAT_PUBLISH,
+    },
 }
 
 # The cache holds rate-limit counters. Production points REDIS_URL at Redis so that all

@@ -244,3 +244,46 @@ def wait_until_worker_idle(timeout: float = 20) -> None:
     heartbeat_task.delay(name)
     wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=timeout)
     Heartbeat.objects.filter(name=name).delete()
+
+
+@contextmanager
+def launcher_process(log_dir: Path, *, env: dict[str, str], only: str = "worker,beat") -> Iterator[subprocess.Popen]:
+    """`manage.py run_all --only worker,beat`: the worker and beat of `make run`, restarted
+    when they exit (ops/supervisor.py), yielded once the worker reports ready. Logs to
+    `<log_dir>/launcher.log`; SIGTERM at the end stops the launcher and its children."""
+    log = log_dir / "launcher.log"
+    args = [sys.executable, "manage.py", "run_all", "--no-setup", "--only", only]
+    proc = _spawn(args, log, {"VAR_DIR": str(log_dir), **env})
+    try:
+        if "worker" in only:
+            _wait_ready(proc, log, timeout=90)
+        yield proc
+    finally:
+        stop_process(proc, timeout=30)
+
+
+RABBITMQ_PORT = 5672
+
+
+@contextmanager
+def rabbitmq_vhost() -> Iterator[str]:
+    """A private virtual host on the shared RabbitMQ (127.0.0.1:5672, guest): its queues
+    are this test's alone, and deleting it at the end drops whatever was left in them."""
+    rabbitmqctl = shutil.which("rabbitmqctl")
+    try:
+        socket.create_connection(("127.0.0.1", RABBITMQ_PORT), timeout=1).close()
+    except OSError:
+        rabbitmqctl = None
+    if rabbitmqctl is None:
+        pytest.skip("RabbitMQ is not running on 127.0.0.1:5672 (.ci/run starts it)")
+    vhost = f"survey-test-{uuid.uuid4().hex[:8]}"
+
+    def ctl(*args: str) -> None:
+        subprocess.run([rabbitmqctl, *args], check=True, capture_output=True, timeout=60)
+
+    ctl("add_vhost", vhost)
+    try:
+        ctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        yield vhost
+    finally:
+        ctl("delete_vhost", vhost)

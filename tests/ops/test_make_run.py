@@ -1,7 +1,9 @@
 """`make run` on the embedded default (SQLite + filesystem broker): the site and the
-admin answer, the worker consumes a task, and Ctrl-C leaves no process behind."""
+admin answer, the worker consumes a task, a worker that dies is restarted and consumes
+again, and Ctrl-C leaves no process behind."""
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -71,6 +73,33 @@ def _heartbeat_seen(db_path: Path, name: str) -> bool:
         return False
 
 
+def _cmdline(pid: int) -> list[str]:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+def _worker_leader(launcher_root: int) -> int | None:
+    """The `celery worker` main process among the launcher's descendants (not a pool child:
+    its parent is the launcher, not another worker process)."""
+    for pid in _descendants(launcher_root):
+        args = _cmdline(pid)
+        if "worker" in args and any(a.endswith("celery") for a in args):
+            parent = int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if "run_all" in _cmdline(parent):
+                return pid
+    return None
+
+
+def _send_heartbeat(env: dict[str, str], name: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         f"from ops.tasks import heartbeat_task; heartbeat_task.delay({name!r})"],
+        cwd=ROOT, env=env, check=True, timeout=60,
+    )
+
+
 def test_it_serves_runs_tasks_and_stops_cleanly(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
@@ -87,12 +116,19 @@ def test_it_serves_runs_tasks_and_stops_cleanly(tmp_path):
         assert _get(base + "/admin/login/") == 200
         assert _get(base + "/preview/1/") in (200, 302)
 
-        subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c",
-             "from ops.tasks import heartbeat_task; heartbeat_task.delay('smoke')"],
-            cwd=ROOT, env=env, check=True, timeout=60,
-        )
+        _send_heartbeat(env, "smoke")
         wait_for(lambda: _heartbeat_seen(tmp_path / "var" / "db.sqlite3", "smoke"), timeout=60, interval=0.5)
+
+        # The worker dies (as by the out-of-memory killer): the launcher restarts it, logs
+        # why, and the new worker consumes.
+        worker = _worker_leader(proc.pid)
+        assert worker is not None
+        os.kill(worker, signal.SIGKILL)
+        wait_for(lambda: re.search(r"worker exited with code -9 after [\d.]+ s; restarting it in 1 s",
+                                   (tmp_path / "make-run.log").read_text()), timeout=10)
+        wait_for(lambda: _worker_leader(proc.pid) not in (None, worker), timeout=30, interval=0.5)
+        _send_heartbeat(env, "after-restart")
+        wait_for(lambda: _heartbeat_seen(tmp_path / "var" / "db.sqlite3", "after-restart"), timeout=90, interval=0.5)
         processes = _descendants(proc.pid)
         assert len(processes) >= 5  # launcher, gunicorn and its workers, worker and its pool, beat
     finally:
