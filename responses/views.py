@@ -202,7 +202,9 @@ def survey_preview(request: HttpRequest, slug: str, version_id: int) -> HttpResp
 @never_cache
 @_refused_while_throttled
 def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    flow = Flow(survey=get_object_or_404(Survey, slug=slug))
+    # Invitees are thanked through their own link (/i/<token>/thanks/): the public one does
+    # not show an invitation-only survey's closing text to whoever knows its slug.
+    flow = Flow(survey=get_object_or_404(Survey.objects.exclude(access=Survey.Access.INVITATION), slug=slug))
     return _thanks(request, flow)
 
 

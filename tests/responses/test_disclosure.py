@@ -103,6 +103,18 @@ def test_it_refuses_the_definition_of_an_invitation_only_survey_without_a_token(
     assert "pages" not in response.json() and "role" not in response.content.decode()
 
 
+def test_it_does_not_show_an_invitation_only_survey_s_thank_you_page_through_the_public_link(client, demo_survey):
+    version = demo_survey.open_version()
+    version.thank_you = "Thank you, Acme panel members"
+    version.save()
+    invitation_only(demo_survey)
+
+    response = client.get(f"/s/{demo_survey.slug}/thanks/")
+
+    assert response.status_code == 404
+    assert "Acme" not in response.content.decode()
+
+
 def test_it_serves_the_definition_of_an_invitation_only_survey_to_an_invitee(client, demo_survey):
     invitation_only(demo_survey)
     _, token = invite(demo_survey)
