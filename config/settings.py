@@ -129,6 +129,9 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", keywords=("unix",))
 # lockout (anyone could lock a viewer out), only a delay (core/login_throttle.py).
 # AxesBackend (axes' check, plus ModelBackend's get_user and permissions) comes first: the
 # session of force_login (tests, tools) names the first backend, which must load users.
+# Our own page: Django's carries an inline <style> that the Content-Security-Policy blocks.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesBackend",
     "core.login_throttle.UsernameSlowdownBackend",
