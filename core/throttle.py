@@ -1,4 +1,5 @@
-"""A throttle of failed lookups of secrets (invitation links, resume links), per client.
+"""Per-client counters in fixed windows, and on them a throttle of failed lookups of
+secrets (invitation links, resume links).
 
 Failed lookups are counted per client (`core.clients.client_address`) and scope in the
 cache, in fixed windows. From `limit` failures on, *every* lookup of that scope from that
@@ -23,6 +24,24 @@ from core.clients import client_address
 logger = logging.getLogger(__name__)
 
 
+def _window_key(name: str, request: HttpRequest, window: int) -> str:
+    return f"{name}:{client_address(request)}:{int(time.time() // window)}"
+
+
+def client_count_add(name: str, request: HttpRequest, window: int) -> int:
+    """Add one to this client's counter `name` in the current window of `window` seconds
+    and return it. Raises the cache's error: each caller decides how to fail open."""
+    key = _window_key(name, request, window)
+    if cache.add(key, 1, timeout=window + 1):
+        return 1
+    return cache.incr(key)
+
+
+def client_count(name: str, request: HttpRequest, window: int) -> int:
+    """This client's counter `name` in the current window (0 when none)."""
+    return cache.get(_window_key(name, request, window)) or 0
+
+
 class Throttled(Exception):
     """Too many failed lookups from this client: refuse without looking."""
 
@@ -37,13 +56,14 @@ class FailureThrottle:
     limit: int
     window: int  # seconds
 
-    def _key(self, request: HttpRequest, now: float) -> str:
-        return f"failures:{self.scope}:{client_address(request)}:{int(now // self.window)}"
+    @property
+    def _name(self) -> str:
+        return f"failures:{self.scope}"
 
     def check(self, request: HttpRequest) -> None:
         """Raise Throttled while this client is refused."""
         try:
-            failures = cache.get(self._key(request, time.time())) or 0
+            failures = client_count(self._name, request, self.window)
         except Exception as exc:  # the cache is down: fail open
             logger.warning("%s throttle unavailable, allowing the lookup: %s", self.scope, exc)
             return
@@ -52,9 +72,7 @@ class FailureThrottle:
             raise Throttled(retry_after=self.window)
 
     def record_failure(self, request: HttpRequest) -> None:
-        key = self._key(request, time.time())
         try:
-            if not cache.add(key, 1, timeout=self.window + 1):
-                cache.incr(key)
+            client_count_add(self._name, request, self.window)
         except Exception as exc:
             logger.warning("%s throttle unavailable, not counting a failed lookup: %s", self.scope, exc)

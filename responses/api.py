@@ -43,6 +43,11 @@ INVALID_INVITATION = "A valid X-Invitation-Token header is needed to answer this
 INVITATION_THROTTLED = "Too many invalid invitation tokens from your address; please try again later."
 
 SLUG_PARAMETER = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The survey's code.")
+INVITATION_TOKEN_PARAMETER = OpenApiParameter(
+    "X-Invitation-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="The token of a personal invitation link (`/i/<token>/`). Required by invitation-only "
+    "surveys, to read the definition as to submit; when sent, it must be valid for this survey.",
+)
 
 
 def _lookup(slug: str) -> tuple[Survey | None, SurveyVersion | None, APIResponse | None]:
@@ -111,11 +116,7 @@ class SurveyDefinitionView(IntakeAPIView):
         "`X-Invitation-Token`, as its submissions do.",
         parameters=[
             SLUG_PARAMETER,
-            OpenApiParameter(
-                "X-Invitation-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-                description="Required by invitation-only surveys (the token of a personal invitation link); "
-                "when sent, it must be valid for this survey.",
-            ),
+            INVITATION_TOKEN_PARAMETER,
         ],
         responses={
             200: SurveyDefinitionSerializer, 403: _REFUSALS[403], 404: _REFUSALS[404], 410: _REFUSALS[410],
@@ -149,11 +150,7 @@ class ResponseCreateView(IntakeAPIView):
         ),
         parameters=[
             SLUG_PARAMETER,
-            OpenApiParameter(
-                "X-Invitation-Token", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-                description="The token of a personal invitation link (`/i/<token>/`). Required by "
-                "invitation-only surveys; when sent, it must be valid for this survey.",
-            ),
+            INVITATION_TOKEN_PARAMETER,
         ],
         request=SubmissionSerializer,
         responses={

@@ -6,12 +6,10 @@ letting a burst through.
 """
 
 import logging
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 
-from core.clients import client_address
+from core.throttle import client_count_add
 
 logger = logging.getLogger(__name__)
 
@@ -20,13 +18,9 @@ def submission_allowed(request, scope: str = "submit") -> bool:
     limit, window = settings.SUBMIT_RATE_LIMIT
     if not limit:
         return True
-    bucket = int(time.time() // window)
-    # Per client, not per peer: behind a trusted proxy each respondent has their own count.
-    key = f"ratelimit:{scope}:{client_address(request)}:{bucket}"
     try:
-        if cache.add(key, 1, timeout=window + 1):
-            return True
-        return cache.incr(key) <= limit
+        # Per client, not per peer: behind a trusted proxy each respondent has their own count.
+        return client_count_add(f"ratelimit:{scope}", request, window) <= limit
     except Exception as exc:  # the cache is down or misconfigured: fail open
         logger.warning("rate limiter unavailable, allowing the request: %s", exc)
         return True

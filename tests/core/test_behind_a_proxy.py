@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from core import throttle
 from invitations import selectors, tokens
-from responses import ratelimit
 from responses.models import Response
 from tests.invitations.conftest import invite
 from tests.responses.test_api_submit import submit
@@ -29,7 +29,7 @@ def behind_proxy(settings):
 def rate_limited(settings, monkeypatch):
     settings.SUBMIT_RATE_LIMIT = (2, 60)
     # One fixed window for the whole test, so that a minute boundary cannot reset it.
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
 
 
 def _via_proxy(client_address: str) -> dict:
