@@ -1,11 +1,11 @@
-"""Read-only records in the admin: who exported what and when, and what reconciliation
-runs found and repaired. Both are written by the application only."""
+"""Read-only records in the admin: what reconciliation runs found and repaired (written by
+the application only)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from analytics.models import ExportRecord, Reconciliation, Repair
+from analytics.models import Reconciliation, Repair
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -17,19 +17,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(ExportRecord)
-class ExportRecordAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "user", "survey", "kind", "parameters", "status", "rows")
-    list_filter = ("kind", "status", "survey")
-    list_select_related = ("user", "survey")
-    search_fields = ("user__username", "survey__slug")
-    date_hierarchy = "created_at"
-    fields = (
-        "survey", "user", "kind", "parameters", "status", "rows", "created_at", "started_at", "finished_at",
-        "file_path", "error",
-    )
 
 
 class RepairInline(admin.TabularInline):

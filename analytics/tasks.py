@@ -55,5 +55,3 @@ def reconcile_all_task() -> None:
 @shared_task(name="analytics.recompute_finding")
 def recompute_finding_task(finding_id: int) -> None:
     finding_recompute(finding_id=finding_id)
-
-from analytics.exports import build_xlsx_export_task  # noqa: F401,E402

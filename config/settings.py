@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "invitations",
     "responses",
     "analytics",
+    "results",
 ]
 
 MIDDLEWARE = [

@@ -17,10 +17,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/v1/", include("responses.api_urls")),
-    path("api/v1/", include("analytics.api_urls")),
+    path("api/v1/", include("results.api_urls")),
     re_path(r"^api/", NotFoundView.as_view(), name="api_not_found"),  # after every API route
-    path("results/", include("analytics.export_urls")),
-    path("results/", include("analytics.urls")),
+    path("results/", include("results.export_urls")),
+    path("results/", include("results.urls")),
     path("", include("invitations.urls")),
     path("", include("responses.urls")),
     path("", include("surveys.urls")),

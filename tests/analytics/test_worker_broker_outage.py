@@ -84,7 +84,7 @@ def broker_not_paused():
 
 
 def _api_findings(client, survey) -> dict[str, tuple[int, int]]:
-    response = client.get(reverse("analytics_api:findings", args=[survey.slug]))
+    response = client.get(reverse("results_api:findings", args=[survey.slug]))
     assert response.status_code == 200, response.content
     return {f["code"]: (f["base"], f["count"]) for f in response.json()["findings"]}
 

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def _findings(client, survey) -> dict:
-    response = client.get(reverse("analytics_api:findings", args=[survey.slug]))
+    response = client.get(reverse("results_api:findings", args=[survey.slug]))
     assert response.status_code == 200, response.content
     return response.json()
 

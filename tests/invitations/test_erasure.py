@@ -9,12 +9,13 @@ import io
 import pytest
 
 from analytics.counting import response_count
-from analytics.exports import raw_csv_stream
-from analytics.models import ExportRecord, SurveyCounter
+from analytics.models import SurveyCounter
 from invitations.models import EmailMessage, Invitation, InvitationStatus
 from invitations.services import invitations_erase
 from responses.models import Answer, Response
 from responses.services import response_submit
+from results.exports import raw_csv_stream
+from results.models import ExportRecord
 from tests.analytics.checks import assert_counts_exact
 from tests.analytics.factories import demo_answers
 from tests.invitations.conftest import invite

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.charts import Bar, Stack, bar_chart, daily_chart, histogram_chart, stacked_chart
+from results.charts import Bar, Stack, bar_chart, daily_chart, histogram_chart, stacked_chart
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,14 @@
+"""Raw response exports, under /results/<slug>/exports/ (included before the results pages)."""
+
+from django.urls import path
+
+from results import export_views
+
+app_name = "exports"
+urlpatterns = [
+    path("<slug:slug>/exports/", export_views.exports_index, name="index"),
+    path("<slug:slug>/exports/responses.csv", export_views.raw_csv, name="raw_csv"),
+    path("<slug:slug>/exports/xlsx/", export_views.raw_xlsx, name="raw_xlsx"),
+    path("<slug:slug>/exports/<int:pk>/", export_views.export_status, name="status"),
+    path("<slug:slug>/exports/<int:pk>/download/", export_views.export_download, name="download"),
+]

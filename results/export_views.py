@@ -1,0 +1,157 @@
+"""Raw response exports of a survey's results: CSV streamed now, XLSX built by a worker.
+
+Every view checks access the same way as the results pages: anonymous users go to the
+login page, users without the results permission get 403, and a survey that is not shared
+with the user is a 404 (see results.access). An export is its requester's: another user
+of the survey gets a 404 for it, except the survey's editors (and superusers), who see all
+of its exports. A built file is served only through `export_download`, after those checks:
+MEDIA_ROOT is never served directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from results.access import survey_for_results
+from results.exports import PERSONAL_DATA, export_record, raw_csv_stream, xlsx_path
+from results.models import ExportRecord
+from results.tasks import build_xlsx_export_task
+from surveys.models import Survey, SurveyVersion
+
+logger = logging.getLogger(__name__)
+
+PENDING_REFRESH_SECONDS = 3
+_VERSION_RE = re.compile(r"[0-9]{1,9}")
+
+
+def _version_parameters(request: HttpRequest, survey: Survey) -> dict:
+    """{"version": N} for `?version=N` (or a posted `version`), {} for every version."""
+    raw = (request.POST.get("version") or request.GET.get("version") or "").strip()
+    if not raw:
+        return {}
+    # ASCII digits and a bounded length: "²".isdigit() is true but int() refuses it, and a
+    # number past PostgreSQL's integer range fails the query.
+    if not _VERSION_RE.fullmatch(raw) or not survey.versions.filter(number=int(raw)).exclude(
+        status=SurveyVersion.Status.DRAFT
+    ).exists():
+        raise Http404("No such version.")
+    return {"version": int(raw)}
+
+
+def _personal_data_parameters(request: HttpRequest) -> dict:
+    """{"personal_data": True} when the "Include personal data" box was ticked: kept in the
+    export's record, with who asked, as the trace of who took personal data."""
+    ticked = (request.POST.get(PERSONAL_DATA) or request.GET.get(PERSONAL_DATA) or "").strip().lower()
+    return {PERSONAL_DATA: True} if ticked in ("1", "on", "true", "yes") else {}
+
+
+def _filename(record: ExportRecord, extension: str) -> str:
+    version = f"-v{record.parameters['version']}" if "version" in record.parameters else ""
+    return f"{record.survey.slug}-responses{version}-{record.created_at:%Y%m%d-%H%M}.{extension}"
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # Respondents' answers: no shared cache keeps a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def exports_index(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = survey_for_results(request.user, slug)
+    versions = survey.versions.exclude(status=SurveyVersion.Status.DRAFT).order_by("-number")
+    recent = _visible_exports(request, survey).select_related("survey", "user")[:10]
+    context = {
+        "survey": survey, "versions": versions, "recent": recent, "all_users": survey.is_editable_by(request.user),
+    }
+    return render(request, "results/exports/index.html", context)
+
+
+@login_required
+@require_GET
+def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    survey = survey_for_results(request.user, slug)
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    record = export_record(
+        user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_CSV, parameters=parameters,
+        status=ExportRecord.Status.PENDING,
+    )
+    response = StreamingHttpResponse(raw_csv_stream(record), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(record, "csv")}"'
+    return _no_store(response)
+
+
+@login_required
+@require_POST
+def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = survey_for_results(request.user, slug)
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    record = export_record(
+        user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_XLSX, parameters=parameters,
+        status=ExportRecord.Status.PENDING,
+    )
+    try:
+        # Runs at once in autocommit (the record is committed), or after the request's
+        # transaction commits if requests are ever made atomic.
+        build_xlsx_export_task.delay_on_commit(record.pk)
+    except Exception as exc:  # the broker is down: say so now rather than leave it pending
+        logger.warning("could not enqueue XLSX export %s: %s", record.pk, exc)
+        ExportRecord.objects.filter(pk=record.pk, status=ExportRecord.Status.PENDING).update(
+            status=ExportRecord.Status.FAILED,
+            finished_at=timezone.now(),
+            error="The export could not be queued (the task queue is unavailable). Try again in a minute.",
+        )
+    return redirect("exports:status", slug=survey.slug, pk=record.pk)
+
+
+def _visible_exports(request: HttpRequest, survey: Survey) -> QuerySet[ExportRecord]:
+    """The survey's exports the user may see: their own, or all of them for its editors.
+    Each record says who took the survey's raw answers: a viewer who wants them makes
+    their own export (and record) rather than fetching a file someone else asked for."""
+    records = ExportRecord.objects.filter(survey=survey)
+    return records if survey.is_editable_by(request.user) else records.filter(user=request.user)
+
+
+def _survey_export(request: HttpRequest, slug: str, pk: int) -> tuple[Survey, ExportRecord]:
+    survey = survey_for_results(request.user, slug)
+    record = get_object_or_404(_visible_exports(request, survey), pk=pk, kind=ExportRecord.Kind.RAW_XLSX)
+    return survey, record
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def export_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    survey, record = _survey_export(request, slug, pk)
+    context = {
+        "survey": survey,
+        "record": record,
+        "refresh": PENDING_REFRESH_SECONDS if record.status == ExportRecord.Status.PENDING else None,
+    }
+    return _no_store(render(request, "results/exports/status.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def export_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    _, record = _survey_export(request, slug, pk)
+    if record.status != ExportRecord.Status.READY or not record.file_path:
+        raise Http404("This export is not ready.")
+    path = xlsx_path(record)
+    if not path.is_file():
+        raise Http404("This export's file is no longer available.")
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=_filename(record, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return _no_store(response)

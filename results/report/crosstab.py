@@ -1,0 +1,205 @@
+"""Crosstabs of two single-choice questions or matrix rows, from the raw answers of the
+counted responses (a self-join of the answer table, one GROUP BY), within the filters.
+
+When both scales start at a zero point (`never`, `none`), the pairs also give McNemar's
+test of "row = zero point" against "column = zero point", the discordant cell with its
+Wilson interval, and the bounds that the margins alone put on that cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analytics import filters as raw
+from responses.models import Answer, Response
+from results.comparison import McNemarResult, cell_bounds, mcnemar
+from results.report.cells import ZERO_POINTS, Cell
+from results.report.scope import Scope
+from surveys.definition import ChoiceDef, QuestionDef, RowDef
+
+
+class VariableError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Variable:
+    question: QuestionDef
+    row: RowDef | None = None
+
+    @property
+    def code(self) -> str:
+        return f"{self.question.code}.{self.row.code}" if self.row else self.question.code
+
+    @property
+    def label(self) -> str:
+        return f"{self.question.label} — {self.row.label}" if self.row else self.question.label
+
+    @property
+    def option_label(self) -> str:
+        """For a select: the row last, after a shortened question, so rows stay apart."""
+        question = self.question.label if len(self.question.label) <= 60 else self.question.label[:59] + "…"
+        return f"{question} — {self.row.label}" if self.row else question
+
+    @property
+    def choices(self) -> tuple[ChoiceDef, ...]:
+        return self.question.choices
+
+    @property
+    def zero_point(self) -> ChoiceDef | None:
+        first = self.choices[0] if self.choices else None
+        return first if first is not None and first.code in ZERO_POINTS else None
+
+
+def variables(scope: Scope) -> list[Variable]:
+    """Everything that can be crossed: single-choice questions and matrix rows."""
+    found = []
+    for question in scope.questions.values():
+        if question.type in ("single", "dropdown"):
+            found.append(Variable(question))
+        elif question.type == "matrix":
+            found.extend(Variable(question, row) for row in question.rows)
+    return found
+
+
+def variable(scope: Scope, code: str) -> Variable:
+    question_code, _, row_code = code.partition(".")
+    question = scope.questions.get(question_code)
+    if question is None:
+        raise VariableError(f"No question {question_code!r}.")
+    if question.type == "matrix":
+        row = next((r for r in question.rows if r.code == row_code), None)
+        if row is None:
+            raise VariableError(f"{question_code!r} is a matrix: name one of its rows, e.g. {question_code}.row.")
+        return Variable(question, row)
+    if question.type not in ("single", "dropdown") or row_code:
+        raise VariableError(f"{code!r} is not a single-choice question or a matrix row.")
+    return Variable(question)
+
+
+@dataclass
+class CrossCell:
+    count: int
+    row: Cell  # of the row total
+    column: Cell  # of the column total
+    total: Cell  # of all pairs
+
+
+@dataclass
+class Paired:
+    row_zero: ChoiceDef
+    column_zero: ChoiceDef
+    table: list[list[int]]  # [[zero & zero, zero & not zero], [not zero & zero, not & not]]
+    n: int
+
+    @property
+    def cell(self) -> Cell:
+        """The discordant cell: the row's zero point, the column's anything else."""
+        return Cell(self.table[0][1], self.n)
+
+    @property
+    def row_zero_count(self) -> int:
+        return self.table[0][0] + self.table[0][1]
+
+    @property
+    def column_nonzero_count(self) -> int:
+        return self.table[0][1] + self.table[1][1]
+
+    @property
+    def row_zero_cell(self) -> Cell:
+        return Cell(self.row_zero_count, self.n)
+
+    @property
+    def column_zero_cell(self) -> Cell:
+        return Cell(self.n - self.column_nonzero_count, self.n)
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        return cell_bounds(self.row_zero_count, self.column_nonzero_count, self.n)
+
+    @property
+    def test(self) -> McNemarResult:
+        return mcnemar(self.table[0][1], self.table[1][0])
+
+
+@dataclass
+class Crosstab:
+    row: Variable
+    column: Variable
+    counts: dict[tuple[str, str], int]
+    population: str
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts.values())
+
+    def row_total(self, code: str) -> int:
+        return sum(n for (r, _), n in self.counts.items() if r == code)
+
+    def column_total(self, code: str) -> int:
+        return sum(n for (_, c), n in self.counts.items() if c == code)
+
+    @property
+    def row_totals(self) -> list[Cell]:
+        return [Cell(self.row_total(c.code), self.n) for c in self.row.choices]
+
+    @property
+    def column_totals(self) -> list[Cell]:
+        return [Cell(self.column_total(c.code), self.n) for c in self.column.choices]
+
+    @property
+    def grid(self) -> list[tuple[ChoiceDef, list[CrossCell], Cell]]:
+        rows = []
+        for r in self.row.choices:
+            cells = []
+            for c in self.column.choices:
+                count = self.counts.get((r.code, c.code), 0)
+                cells.append(CrossCell(
+                    count, Cell(count, self.row_total(r.code)), Cell(count, self.column_total(c.code)),
+                    Cell(count, self.n),
+                ))
+            rows.append((r, cells, Cell(self.row_total(r.code), self.n)))
+        return rows
+
+    @property
+    def paired(self) -> Paired | None:
+        rz, cz = self.row.zero_point, self.column.zero_point
+        if rz is None or cz is None:
+            return None
+        table = [[0, 0], [0, 0]]
+        for (r, c), n in self.counts.items():
+            table[0 if r == rz.code else 1][0 if c == cz.code else 1] += n
+        return Paired(rz, cz, table, self.n)
+
+
+def crosstab(scope: Scope, row: Variable, column: Variable) -> Crosstab:
+    """One GROUP BY over the pairs of answers of each counted response within the filters."""
+    answers, responses = raw.qn(Answer._meta.db_table), raw.qn(Response._meta.db_table)
+    choice_codes = {cid: code for c in scope.compiled for (_, code), cid in c.choice_ids.items()}
+    where, params = raw.response_where(scope.survey.pk, scope.filters, scope.compiled)
+    sides = []
+    side_params: list = []
+    for alias, var in (("x", row), ("y", column)):
+        code = var.question.code
+        question_ids = [c.question_ids[code] for c in scope.compiled if code in c.question_ids]
+        sql = f"{alias}.question_id IN ({', '.join(['%s'] * len(question_ids))})" if question_ids else "1 = 0"
+        side_params.extend(question_ids)
+        if var.row is not None:
+            key = (var.question.code, var.row.code)
+            row_ids = [c.row_ids[key] for c in scope.compiled if key in c.row_ids] or [0]
+            sql += f" AND {alias}.row_id IN ({', '.join(['%s'] * len(row_ids))})"
+            side_params.extend(row_ids)
+        sides.append(sql)
+    rows = raw.fetch(
+        f"SELECT x.choice_id, y.choice_id, COUNT(*) FROM {answers} x "
+        f"JOIN {answers} y ON y.response_id = x.response_id "
+        f"JOIN {responses} r ON r.id = x.response_id "
+        f"WHERE {sides[0]} AND {sides[1]} AND x.choice_id IS NOT NULL AND y.choice_id IS NOT NULL AND {where} "
+        f"GROUP BY x.choice_id, y.choice_id",
+        [*side_params, *params],
+    )
+    counts: dict[tuple[str, str], int] = {}
+    for x, y, n in rows:
+        key = (choice_codes.get(x, "?"), choice_codes.get(y, "?"))
+        counts[key] = counts.get(key, 0) + n
+    return Crosstab(row, column, counts, scope.population)

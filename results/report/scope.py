@@ -1,0 +1,98 @@
+"""What a results page is about: the survey, the versions in view, the filters, the
+questions and the columns (Total and one per segment value)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from analytics import filters as raw
+from analytics.filters import Filters, filters_from_query
+from analytics.tables import ALL, SurveyCounts, survey_counts
+from results.comparison import column_letter
+from surveys.definition import QuestionDef
+from surveys.models import Survey, SurveyVersion
+from surveys.selectors import CompiledVersion, compiled_version
+
+
+@dataclass(frozen=True)
+class Column:
+    key: tuple[str, str]  # ALL or (segment question code, value code)
+    label: str
+    letter: str = ""  # segment columns are lettered A, B, ...; Total is not
+    group: str = ""  # the segment question code; "" for Total
+
+
+@dataclass
+class Scope:
+    survey: Survey
+    versions: list[SurveyVersion]  # published versions in view, newest first
+    all_versions: list[SurveyVersion]
+    filters: Filters
+    segment_options: dict[tuple[str, str], str]  # every segment value of every version, for the filter form
+
+    @cached_property
+    def compiled(self) -> list[CompiledVersion]:
+        return [compiled_version(v) for v in self.versions]
+
+    @cached_property
+    def questions(self) -> dict[str, QuestionDef]:
+        """Every question by code, as the newest version in view defines it; questions that
+        only older versions have come after."""
+        questions: dict[str, QuestionDef] = {}
+        for compiled in self.compiled:
+            for code, question in compiled.definition.questions.items():
+                questions.setdefault(code, question)
+        return questions
+
+    @cached_property
+    def segment_questions(self) -> list[QuestionDef]:
+        return [q for q in self.questions.values() if q.segment]
+
+    @cached_property
+    def segment_labels(self) -> dict[tuple[str, str], str]:
+        return {(q.code, c.code): c.label for q in self.segment_questions for c in q.choices}
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        if self.filters.segment is not None:
+            return [Column(self.filters.segment, self.segment_labels[self.filters.segment])]
+        columns = [Column(ALL, "Total")]
+        for question in self.segment_questions:
+            for choice in question.choices:
+                letter = column_letter(len(columns) - 1)
+                columns.append(Column((question.code, choice.code), choice.label, letter, question.code))
+        return columns
+
+    @property
+    def population(self) -> str:
+        """Who the numbers are about, for captions."""
+        if self.filters.segment is None:
+            return "all respondents"
+        return self.segment_labels[self.filters.segment]
+
+    def counts(self, question_codes: list[str] | None = None) -> SurveyCounts:
+        """The count tables, or with a date range the same counts from the raw answers."""
+        if self.filters.dated:
+            return raw.raw_counts(self.survey.pk, self.filters, self.compiled, question_codes)
+        return survey_counts(self.survey, versions=self.versions)
+
+
+def scope_for(survey: Survey, query) -> Scope:
+    """The scope of a request's query string: one query for the versions, then the
+    compiled definitions (cached per process)."""
+    all_versions = raw.published_versions(survey)
+    segments: dict[tuple[str, str], str] = {}
+    for version in all_versions:
+        for question in compiled_version(version).definition.questions.values():
+            if question.segment:
+                for choice in question.choices:
+                    segments.setdefault((question.code, choice.code), choice.label)
+    filters = filters_from_query(query, segments=segments, versions={v.number for v in all_versions})
+    versions = [v for v in all_versions if filters.version is None or v.number == filters.version]
+    scope = Scope(survey=survey, versions=versions, all_versions=all_versions, filters=filters,
+                  segment_options=segments)
+    if filters.segment is not None and filters.segment not in scope.segment_labels:
+        # The segment exists in another version only: nobody in view can be in it.
+        scope.segment_labels[filters.segment] = segments[filters.segment]
+    return scope

@@ -1,0 +1,16 @@
+"""Results pages, under /results/ (see results.views)."""
+
+from django.urls import path
+
+from results import views
+
+app_name = "results"
+urlpatterns = [
+    path("methods/", views.methods, name="methods"),
+    path("<slug:slug>/", views.overview, name="overview"),
+    path("<slug:slug>/questions/", views.questions, name="questions"),
+    path("<slug:slug>/questions/<slug:code>/", views.question, name="question"),
+    path("<slug:slug>/compare/", views.compare, name="compare"),
+    path("<slug:slug>/crosstab/", views.crosstab_view, name="crosstab"),
+    path("<slug:slug>/version/", views.live_version, name="version"),
+]

@@ -1,0 +1,172 @@
+"""Staff results pages: overview, questions, segment comparison, crosstab, methods, and the
+cheap version endpoint that open pages poll to pick up new responses.
+
+Every survey page goes through `survey_for_results` (403 without the results permission,
+404 for a survey not shared with the user) and takes the same filters. `?format=csv` or
+`?format=xlsx` returns the page's tables instead of the page.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django_htmx.http import trigger_client_event
+
+from analytics.models import SurveyCounter
+from results.access import survey_for_results
+from results.comparison import LOW_BASE, MCNEMAR_EXACT_BELOW, MIN_BASE_FOR_TEST
+from results.report import Scope, scope_for
+from results.report import export as exports
+from results.report.cells import min_base
+from results.report.crosstab import VariableError, crosstab, variable, variables
+from results.report.overview import overview as build_overview
+from results.report.overview import paradox_query
+from results.report.questions import comparison_tables, question_report, question_reports
+
+FORMATS = ("csv", "xlsx")
+
+
+def _scope(request, slug: str) -> Scope:
+    return scope_for(survey_for_results(request.user, slug), request.GET)
+
+
+def _format(request) -> str | None:
+    fmt = request.GET.get("format", "")
+    return fmt if fmt in FORMATS else None
+
+
+def _stamp(counted: int, last_counted_at) -> str:
+    """What changes whenever a response is counted (or taken out)."""
+    return f"{counted}@{last_counted_at.isoformat() if last_counted_at else '-'}"
+
+
+def _counter(survey) -> tuple[int, object]:
+    row = SurveyCounter.objects.filter(survey=survey).values_list("responses_counted", "last_counted_at").first()
+    return row or (0, None)
+
+
+def _context(request, scope: Scope, active: str, **extra) -> dict:
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("page", None)
+    exports_links = {}
+    for fmt in FORMATS:
+        query["format"] = fmt
+        exports_links[fmt] = "?" + query.urlencode()
+    return {
+        "survey": scope.survey,
+        "scope": scope,
+        "filters": scope.filters,
+        "active": active,
+        "export_links": exports_links,
+        "segment_options": list(scope.segment_options.items()),
+        **extra,
+    }
+
+
+def _live(survey, counted: int, last_counted_at) -> dict:
+    return {"stamp": _stamp(counted, last_counted_at), "counted": counted, "last_counted_at": last_counted_at}
+
+
+@login_required
+def overview(request, slug: str):
+    scope = _scope(request, slug)
+    view = build_overview(scope)
+    if fmt := _format(request):
+        return exports.export_response(exports.overview_tables(view), fmt, f"{slug}-overview")
+    return render(request, "results/overview.html", _context(
+        request, scope, "overview", view=view, paradox_query=paradox_query(scope),
+        **_live(scope.survey, view.counted, view.last_counted_at),
+    ))
+
+
+@login_required
+def questions(request, slug: str):
+    scope = _scope(request, slug)
+    reports = question_reports(scope)
+    if fmt := _format(request):
+        return exports.export_response(exports.question_tables(reports), fmt, f"{slug}-questions")
+    return render(request, "results/questions.html", _context(
+        request, scope, "questions", reports=reports, **_live(scope.survey, *_counter(scope.survey)),
+    ))
+
+
+@login_required
+def question(request, slug: str, code: str):
+    scope = _scope(request, slug)
+    definition = scope.questions.get(code)
+    if definition is None:
+        raise Http404("No such question.")
+    # PostgreSQL text cannot hold NUL, not even as a search pattern: drop it, as a form would.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    report = question_report(scope, scope.counts([code]), definition, text_search=search,
+                             text_page=request.GET.get("page", 1))
+    if fmt := _format(request):
+        return exports.export_response(exports.question_tables([report]), fmt, f"{slug}-{code}")
+    return render(request, "results/question.html", _context(
+        request, scope, "questions", report=report, extra_params={"q": search} if search else {},
+        **_live(scope.survey, *_counter(scope.survey)),
+    ))
+
+
+@login_required
+def compare(request, slug: str):
+    scope = _scope(request, slug)
+    tables = comparison_tables(scope)
+    if fmt := _format(request):
+        return exports.export_response(exports.compare_tables(tables), fmt, f"{slug}-comparison")
+    return render(request, "results/compare.html", _context(request, scope, "compare", tables=tables))
+
+
+@login_required
+def crosstab_view(request, slug: str):
+    scope = _scope(request, slug)
+    row_code, column_code = request.GET.get("row", "").strip(), request.GET.get("col", "").strip()
+    tab, error = None, ""
+    if row_code and column_code:
+        try:
+            tab = crosstab(scope, variable(scope, row_code), variable(scope, column_code))
+        except VariableError as exc:
+            error = str(exc)
+    if tab is not None and (fmt := _format(request)):
+        return exports.export_response(exports.crosstab_tables(tab), fmt, f"{slug}-crosstab")
+    context = _context(
+        request, scope, "crosstab", tab=tab, error=error, variables=variables(scope), row_code=row_code,
+        column_code=column_code, extra_params={"row": row_code, "col": column_code}, paradox_query=paradox_query(scope),
+    )
+    return render(request, "results/crosstab.html", context, status=400 if error else 200)
+
+
+@never_cache
+@login_required
+def live_version(request, slug: str):
+    """One query for the counter (after the access check). JSON for programs; for htmx
+    polls with `since`, 204 while nothing changed, else the new poll element and an
+    HX-Trigger `results-changed` event that makes the page refetch its numbers."""
+    survey = survey_for_results(request.user, slug)
+    counted, last_counted_at = _counter(survey)
+    live = _live(survey, counted, last_counted_at)
+    if not request.htmx:
+        return JsonResponse({
+            "responses_counted": counted,
+            "last_counted_at": last_counted_at.isoformat() if last_counted_at else None,
+            "stamp": live["stamp"],
+        })
+    if request.GET.get("since") == live["stamp"]:
+        return HttpResponse(status=204)
+    response = render(request, "results/_live.html", {"survey": survey, **live})
+    return trigger_client_event(response, "results-changed")
+
+
+@login_required
+def methods(request):
+    user = request.user
+    if not (user.has_perm("surveys.view_results") or user.has_perm("surveys.view_all_results")):
+        raise PermissionDenied("You do not have permission to view results.")
+    return render(request, "results/methods.html", {
+        "min_base": min_base(), "min_test_base": MIN_BASE_FOR_TEST, "low_base": LOW_BASE,
+        "mcnemar_exact_below": MCNEMAR_EXACT_BELOW,
+    })
