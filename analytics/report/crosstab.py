@@ -130,7 +130,6 @@ class Crosstab:
     population: str
     pair: tuple[ChoiceDef, ChoiceDef] | None = None  # the choices compared by McNemar's test
 
-
     @property
     def n(self) -> int:
         return sum(self.counts.values())

@@ -107,12 +107,14 @@ def saved_view_links(scope: Scope) -> list[ViewLink]:
     links = []
     for view in scope.views:
         try:
-            variable(scope, view.row), variable(scope, view.column)
+            variable(scope, view.row)
+            variable(scope, view.column)
         except VariableError:
             continue  # rows or columns that only another version has
         query = f"?row={view.row}&col={view.column}"
         if view.segment:
-            if tuple(view.segment.partition(":")[::2]) not in scope.segment_options:
+            question, _, choice = view.segment.partition(":")
+            if (question, choice) not in scope.segment_options:
                 continue
             query += f"&segment={view.segment}"
         links.append(ViewLink(view.label, view.description, query))
