@@ -23,7 +23,7 @@ from results.report import export as exports
 from results.report.cells import min_base
 from results.report.crosstab import VariableError, crosstab, variable, variables
 from results.report.overview import overview as build_overview
-from results.report.overview import paradox_query
+from results.report.overview import saved_view_links
 from results.report.questions import comparison_tables, question_report, question_reports
 
 FORMATS = ("csv", "xlsx")
@@ -78,7 +78,7 @@ def overview(request, slug: str):
     if fmt := _format(request):
         return exports.export_response(exports.overview_tables(view), fmt, f"{slug}-overview")
     return render(request, "results/overview.html", _context(
-        request, scope, "overview", view=view, paradox_query=paradox_query(scope),
+        request, scope, "overview", view=view, saved_views=saved_view_links(scope),
         **_live(scope.survey, view.counted, view.last_counted_at),
     ))
 
@@ -135,7 +135,8 @@ def crosstab_view(request, slug: str):
         return exports.export_response(exports.crosstab_tables(tab), fmt, f"{slug}-crosstab")
     context = _context(
         request, scope, "crosstab", tab=tab, error=error, variables=variables(scope), row_code=row_code,
-        column_code=column_code, extra_params={"row": row_code, "col": column_code}, paradox_query=paradox_query(scope),
+        column_code=column_code, extra_params={"row": row_code, "col": column_code},
+        saved_views=saved_view_links(scope),
     )
     return render(request, "results/crosstab.html", context, status=400 if error else 200)
 

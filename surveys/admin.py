@@ -15,10 +15,11 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from surveys import conditions, services
+from surveys import conditions, reporting, services
 from surveys.admin_scope import EditableSurveyFilter, SurveyScopedAdmin
+from surveys.definition import NetDef, QuestionDef, ViewDef
 from surveys.definition_files import definition_to_yaml
-from surveys.models import Choice, Finding, MatrixRow, Page, Question, Survey, SurveyVersion
+from surveys.models import Choice, Finding, MatrixRow, Net, Page, Question, SavedView, Survey, SurveyVersion
 from surveys.selectors import latest_version, version_definition
 
 
@@ -208,6 +209,96 @@ class FindingInline(nested_admin.NestedTabularInline):
     sortable_field_name = "position"
 
 
+def _survey_questions(instance) -> dict[str, QuestionDef] | None:
+    """The questions NETs and views are checked against: the latest version's, as for
+    findings (None for a survey without a version yet: nothing to check against)."""
+    version = latest_version(instance.survey) if instance.survey_id else None
+    return version_definition(version).questions if version is not None else None
+
+
+class CodeListField(forms.CharField):
+    """Choice codes, typed separated by commas or spaces; stored as a list."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        return [code for code in str(super().to_python(value)).replace(",", " ").split() if code]
+
+
+class _ReportingForm(forms.ModelForm):
+    """Puts each problem `reporting` finds on the field it is about."""
+
+    problem_fields: dict[str, str] = {}
+
+    def add_problems(self, problems: list[reporting.Problem]) -> None:
+        for key, message in problems:
+            field = self.problem_fields.get(key)
+            self.add_error(field if field in self.fields else None, forms.ValidationError(message, code="invalid"))
+
+
+class NetForm(_ReportingForm):
+    choices = CodeListField(help_text="Choice codes, separated by commas.")
+    problem_fields = {"question": "question_code", "code": "code", "choices": "choices"}
+
+    class Meta:
+        model = Net
+        fields = ("position", "question_code", "code", "label", "choices", "all_but")
+
+    def clean(self):
+        cleaned = super().clean()
+        questions = _survey_questions(self.instance)
+        if questions is not None and not self.errors:
+            net = NetDef(question=cleaned["question_code"], code=cleaned["code"], label=cleaned["label"],
+                         choices=tuple(cleaned["choices"]), all_but=cleaned["all_but"])
+            self.add_problems(reporting.net_problems(net, questions))
+        return cleaned
+
+
+class SavedViewForm(_ReportingForm):
+    problem_fields = {
+        "row": "row_variable", "column": "column_variable", "segment": "segment",
+        "highlight.row": "highlight_row", "highlight.column_not": "highlight_column_not",
+    }
+
+    class Meta:
+        model = SavedView
+        fields = (
+            "position", "code", "label", "description", "row_variable", "column_variable", "segment",
+            "highlight_row", "highlight_column_not",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        questions = _survey_questions(self.instance)
+        if questions is not None and not self.errors:
+            view = ViewDef(
+                code=cleaned["code"], label=cleaned["label"], description=cleaned["description"],
+                row=cleaned["row_variable"], column=cleaned["column_variable"], segment=cleaned["segment"],
+                highlight_row=cleaned["highlight_row"], highlight_column_not=cleaned["highlight_column_not"],
+            )
+            self.add_problems(reporting.view_problems(view, questions))
+        return cleaned
+
+
+class NetInline(nested_admin.NestedTabularInline):
+    model = Net
+    form = NetForm
+    extra = 0
+    sortable_field_name = "position"
+
+
+class SavedViewInline(nested_admin.NestedStackedInline):
+    model = SavedView
+    form = SavedViewForm
+    extra = 0
+    sortable_field_name = "position"
+    fields = (
+        "position", ("code", "label"), "description", ("row_variable", "column_variable", "segment"),
+        ("highlight_row", "highlight_column_not"),
+    )
+
+
 class VersionLinkInline(nested_admin.NestedTabularInline):
     model = SurveyVersion
     extra = 0
@@ -238,7 +329,7 @@ class SurveyAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
         ("Who may edit", {"fields": ("editors", "editor_groups")}),
         ("Who may see results", {"fields": ("viewers", "viewer_groups")}),
     )
-    inlines = [FindingInline]
+    inlines = [FindingInline, NetInline, SavedViewInline]
     actions = ["export_yaml"]
 
     def save_related(self, request, form, formsets, change):
@@ -250,7 +341,7 @@ class SurveyAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
 
     def get_inlines(self, request, obj):
         # Versions are listed (read-only, with links) once the survey exists.
-        return [VersionLinkInline, FindingInline] if obj else [FindingInline]
+        return [VersionLinkInline, *self.inlines] if obj else self.inlines
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is in every link and export: it never changes once created.

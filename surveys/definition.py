@@ -80,6 +80,51 @@ class FindingDef:
 
 
 @dataclass(frozen=True)
+class NetDef:
+    """A NET: one more line in the results of a choice question (of each row of a matrix),
+    counting the respondents who chose any of its choices. Declared as its choices, or with
+    `all_but` as the choices it leaves out (which then also name the question's zero point)."""
+
+    question: str
+    code: str
+    label: str
+    choices: tuple[str, ...]
+    all_but: bool = False
+
+    def members(self, scale: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The choice codes the NET adds up on this scale; None when the scale lacks one of
+        the codes the NET names (another version's scale: showing a NET without one of its
+        choices would mislead)."""
+        if any(code not in scale for code in self.choices):
+            return None
+        if self.all_but:
+            return tuple(code for code in scale if code not in self.choices)
+        return self.choices
+
+    @property
+    def zero_point(self) -> str | None:
+        """"Every choice but `x`" makes `x` the scale's zero point (for paired answers)."""
+        return self.choices[0] if self.all_but and len(self.choices) == 1 else None
+
+
+@dataclass(frozen=True)
+class ViewDef:
+    """A saved crosstab: rows against columns (a single-choice question's code, or
+    `question.row` for a matrix row), optionally within one segment value ("question:choice"),
+    and optionally a highlighted cell: the row's `highlight_row` with anything but the
+    column's `highlight_column_not`, shown with McNemar's test of those two answers."""
+
+    code: str
+    label: str
+    row: str
+    column: str
+    description: str = ""
+    segment: str = ""
+    highlight_row: str = ""
+    highlight_column_not: str = ""
+
+
+@dataclass(frozen=True)
 class SurveyDef:
     slug: str
     title: str
@@ -89,6 +134,8 @@ class SurveyDef:
     thank_you: str = ""
     status: str = "draft"
     findings: tuple[FindingDef, ...] = field(default=())
+    nets: tuple[NetDef, ...] = field(default=())
+    views: tuple[ViewDef, ...] = field(default=())
 
     @cached_property
     def questions(self) -> dict[str, QuestionDef]:

@@ -15,17 +15,19 @@ from typing import Any
 
 import yaml
 
-from surveys import conditions
+from surveys import conditions, reporting
 from surveys.definition import (
     CHOICE_TYPES,
     QUESTION_TYPES,
     TEXT_TYPES,
     ChoiceDef,
     FindingDef,
+    NetDef,
     PageDef,
     QuestionDef,
     RowDef,
     SurveyDef,
+    ViewDef,
 )
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
@@ -33,7 +35,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 STATUSES = ("draft", "open")
 RESERVED_SLUGS = frozenset({"methods"})  # /results/methods/ is the methods page
 
-SURVEY_KEYS = ("slug", "title", "description", "status", "intro", "thank_you", "pages", "findings")
+SURVEY_KEYS = ("slug", "title", "description", "status", "intro", "thank_you", "pages", "findings", "nets", "views")
 PAGE_KEYS = ("title", "condition", "questions")
 QUESTION_KEYS = (
     "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
@@ -42,6 +44,9 @@ QUESTION_KEYS = (
 CHOICE_KEYS = ("code", "label", "exclusive")
 ROW_KEYS = ("code", "label")
 FINDING_KEYS = ("code", "statement", "base", "target")
+NET_KEYS = ("question", "code", "label", "choices", "all_but")
+VIEW_KEYS = ("code", "label", "description", "row", "column", "segment", "highlight")
+HIGHLIGHT_KEYS = ("row", "column_not")
 
 
 class DefinitionError(ValueError):
@@ -179,6 +184,8 @@ def definition_from_data(data: Any) -> SurveyDef:
     questions = {q.code: q for page in pages for q in page.questions}
     _check_conditions(reader, pages, questions)
     findings = _read_findings(reader, reader.items(survey, "findings", "survey", required=False), questions)
+    nets = _read_nets(reader, reader.items(survey, "nets", "survey", required=False), questions)
+    views = _read_views(reader, reader.items(survey, "views", "survey", required=False), questions)
 
     if reader.errors:
         raise DefinitionError(reader.errors)
@@ -191,6 +198,8 @@ def definition_from_data(data: Any) -> SurveyDef:
         status=status,
         pages=tuple(pages),
         findings=tuple(findings),
+        nets=tuple(nets),
+        views=tuple(views),
     )
 
 
@@ -336,6 +345,75 @@ def _read_findings(reader: _Reader, raw_findings: list, questions: dict[str, Que
     return findings
 
 
+def _read_codes(reader: _Reader, data: Mapping, key: str, place: str) -> list[str]:
+    codes = []
+    for i, value in enumerate(reader.items(data, key, place, required=True)):
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or not CODE_RE.match(str(value)):
+            shown = str(value).lower() if isinstance(value, bool) else repr(value)
+            reader.error(f"{place}.{key}[{i}]", f"expected a choice code, got {shown}")
+            continue
+        codes.append(str(value))
+    return codes
+
+
+def _read_nets(reader: _Reader, raw_nets: list, questions: dict[str, QuestionDef]) -> list[NetDef]:
+    nets = []
+    seen: dict[tuple[str, str], str] = {}
+    for i, raw in enumerate(raw_nets):
+        place = f"nets[{i}]"
+        data = reader.mapping(raw, place, NET_KEYS)
+        if data is None:
+            continue
+        question = reader.code(data, "question", place)
+        code = reader.code(data, "code", place)
+        label = reader.text(data, "label", place, required=True)
+        if ("choices" in data) == ("all_but" in data):
+            reader.error(place, "give either 'choices' or 'all_but' (the choices it leaves out)")
+            continue
+        key = "all_but" if "all_but" in data else "choices"
+        net = NetDef(question=question, code=code, label=label, choices=tuple(_read_codes(reader, data, key, place)),
+                     all_but=key == "all_but")
+        if (question, code) in seen:
+            reader.error(f"{place}.code", f"duplicate code {code!r} for {question!r} (also at {seen[question, code]})")
+        seen.setdefault((question, code), place)
+        for where, message in reporting.net_problems(net, questions):
+            reader.error(f"{place}.{key if where == 'choices' else where}", message)
+        nets.append(net)
+    return nets
+
+
+def _read_views(reader: _Reader, raw_views: list, questions: dict[str, QuestionDef]) -> list[ViewDef]:
+    views = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_views):
+        place = f"views[{i}]"
+        data = reader.mapping(raw, place, VIEW_KEYS)
+        if data is None:
+            continue
+        code = reader.code(data, "code", place)
+        if code in seen:
+            reader.error(f"{place}.code", f"duplicate code {code!r}")
+        seen.add(code)
+        highlight = {}
+        if "highlight" in data:
+            highlight = reader.mapping(data["highlight"], f"{place}.highlight", HIGHLIGHT_KEYS) or {}
+        view = ViewDef(
+            code=code,
+            label=reader.text(data, "label", place, required=True),
+            description=reader.text(data, "description", place),
+            row=reader.text(data, "row", place, required=True),
+            column=reader.text(data, "column", place, required=True),
+            segment=reader.text(data, "segment", place),
+            highlight_row=reader.text(highlight, "row", f"{place}.highlight"),
+            highlight_column_not=reader.text(highlight, "column_not", f"{place}.highlight"),
+        )
+        if view.row and view.column:
+            for where, message in reporting.view_problems(view, questions):
+                reader.error(f"{place}.{where}", message)
+        views.append(view)
+    return views
+
+
 def _number_out(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -352,6 +430,26 @@ def definition_to_data(definition: SurveyDef) -> dict:
             {"code": f.code, "statement": f.statement, "base": f.base, "target": f.target}
             for f in definition.findings
         ]
+    if definition.nets:
+        data["nets"] = [
+            {"question": n.question, "code": n.code, "label": n.label, ("all_but" if n.all_but else "choices"):
+             list(n.choices)}
+            for n in definition.nets
+        ]
+    if definition.views:
+        data["views"] = [_view_to_data(v) for v in definition.views]
+    return data
+
+
+def _view_to_data(view: ViewDef) -> dict:
+    data: dict[str, Any] = {"code": view.code, "label": view.label}
+    if view.description:
+        data["description"] = view.description
+    data["row"], data["column"] = view.row, view.column
+    if view.segment:
+        data["segment"] = view.segment
+    if view.highlight_row or view.highlight_column_not:
+        data["highlight"] = {"row": view.highlight_row, "column_not": view.highlight_column_not}
     return data
 
 

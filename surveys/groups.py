@@ -6,7 +6,9 @@ test fixtures that recreate them after a flushed database use one definition.
 
 from django.contrib.auth.management import create_permissions
 
-_DEFINITION_MODELS = ("survey", "surveyversion", "page", "question", "choice", "matrixrow", "finding")
+_DEFINITION_MODELS = (
+    "survey", "surveyversion", "page", "question", "choice", "matrixrow", "finding", "net", "savedview",
+)
 _CRUD = ("add", "change", "delete", "view")
 
 GROUPS: dict[str, list[tuple[str, str]]] = {
@@ -27,15 +29,17 @@ def groups_sync(apps) -> None:
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    # An earlier migration runs this before a later app's models exist (its permissions
-    # cannot yet): those are left out here and given by that app's own migration, which
-    # runs this again.
-    present = {config.label for config in apps.get_app_configs() if list(config.get_models())}
+    # An earlier migration runs this before a later model exists (its permissions cannot
+    # yet): those are left out here and given by the migration that follows the model's,
+    # which runs this again.
+    existing = {
+        (app_label, codename)
+        for app_label, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
     for name, wanted in GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        permissions = [
+        group.permissions.set([
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
             for app_label, codename in wanted
-            if app_label in present
-        ]
-        group.permissions.set(permissions)
+            if (app_label, codename) in existing
+        ])

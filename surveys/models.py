@@ -133,6 +133,11 @@ class Survey(models.Model):
     def draft_version(self) -> "SurveyVersion | None":
         return self.versions.filter(status=SurveyVersion.Status.DRAFT).first()
 
+    def definition_changed(self) -> None:
+        """NETs and saved views are compiled into every version's cached definition (which
+        results pages read): bumping the versions' stamps recompiles them in every process."""
+        SurveyVersion.objects.filter(survey_id=self.pk).update(updated_at=timezone.now())
+
     def is_within_dates(self, now=None) -> bool:
         now = now or timezone.now()
         if self.opens_at and now < self.opens_at:
@@ -415,6 +420,84 @@ class Finding(models.Model):
         ordering = ["survey", "position"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "code"], name="finding_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SurveyLevelDefinition(models.Model):
+    """A part of the definition that belongs to the survey, not to a version: it changes no
+    stored answer or count, so it stays editable while a version is open."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.survey.definition_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.survey.definition_changed()
+        return result
+
+
+class Net(SurveyLevelDefinition):
+    """A NET of a single-choice, dropdown or matrix question (for a matrix, of every row):
+    one more line in its results, counting who chose any of its choices."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="nets")
+    position = models.PositiveIntegerField(default=0)
+    question_code = models.SlugField("question", max_length=64, help_text="The code of the question it groups.")
+    code = models.SlugField(max_length=64, help_text="Its code in exports, e.g. net_top2.")
+    label = models.CharField(max_length=300, help_text="Shown after “NET:”.")
+    choices = models.JSONField(default=list, help_text="Choice codes.")
+    all_but = models.BooleanField(
+        "all but these", default=False,
+        help_text="The NET holds every choice except the ones listed (a single one is then the scale's zero "
+        "point, compared in crosstabs with McNemar's test).",
+    )
+
+    class Meta:
+        ordering = ["survey", "position"]
+        verbose_name = "NET"
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "question_code", "code"], name="net_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}: {self.code}"
+
+
+class SavedView(SurveyLevelDefinition):
+    """A crosstab worth a link from the overview, such as a finding's paradox: two variables,
+    a segment to look within, and a highlighted cell with McNemar's test."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="saved_views")
+    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=64)
+    label = models.CharField(max_length=200, help_text="The link's text; the crosstab page adds “view”.")
+    description = models.CharField(max_length=300, blank=True, help_text="Follows the label on the overview.")
+    row_variable = models.CharField(
+        "rows", max_length=130, help_text="A single-choice question's code, or a matrix row as question.row."
+    )
+    column_variable = models.CharField("columns", max_length=130, help_text="As rows.")
+    segment = models.CharField(
+        max_length=130, blank=True, help_text="Only this segment value, as question:choice. Empty: everyone."
+    )
+    highlight_row = models.SlugField(
+        max_length=64, blank=True, help_text="Highlighted cell: this choice in the rows…"
+    )
+    highlight_column_not = models.SlugField(
+        "highlight column not", max_length=64, blank=True, help_text="…with anything but this choice in the columns."
+    )
+
+    class Meta:
+        ordering = ["survey", "position"]
+        verbose_name = "saved view"
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="saved_view_code_unique"),
         ]
 
     def __str__(self) -> str:

@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from surveys import conditions
-from surveys.definition import ChoiceDef, FindingDef, PageDef, QuestionDef, RowDef, SurveyDef
-from surveys.models import Choice, Finding, MatrixRow, Page, Question, Survey, SurveyVersion
+from surveys.definition import ChoiceDef, FindingDef, NetDef, PageDef, QuestionDef, RowDef, SurveyDef, ViewDef
+from surveys.models import Choice, Finding, MatrixRow, Net, Page, Question, SavedView, Survey, SurveyVersion
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,8 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
             PageDef(title=p.title, condition=p.condition, questions=tuple(by_page[p.pk])) for p in pages
         ),
         findings=survey_findings(survey),
+        nets=survey_nets(survey),
+        views=survey_views(survey),
     )
     return CompiledVersion(
         version_id=version.pk,
@@ -140,6 +142,23 @@ def survey_findings(survey: Survey) -> tuple[FindingDef, ...]:
     return tuple(
         FindingDef(code=f.code, statement=f.statement, base=f.base_condition, target=f.target_condition)
         for f in Finding.objects.filter(survey=survey).order_by("position", "pk")
+    )
+
+
+def survey_nets(survey: Survey) -> tuple[NetDef, ...]:
+    return tuple(
+        NetDef(question=n.question_code, code=n.code, label=n.label, choices=tuple(n.choices), all_but=n.all_but)
+        for n in Net.objects.filter(survey=survey).order_by("position", "pk")
+    )
+
+
+def survey_views(survey: Survey) -> tuple[ViewDef, ...]:
+    return tuple(
+        ViewDef(
+            code=v.code, label=v.label, description=v.description, row=v.row_variable, column=v.column_variable,
+            segment=v.segment, highlight_row=v.highlight_row, highlight_column_not=v.highlight_column_not,
+        )
+        for v in SavedView.objects.filter(survey=survey).order_by("position", "pk")
     )
 
 

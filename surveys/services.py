@@ -15,8 +15,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from surveys.definition import SurveyDef
-from surveys.models import Choice, Finding, MatrixRow, Page, Question, Survey, SurveyVersion
-from surveys.selectors import version_definition
+from surveys.models import Choice, Finding, MatrixRow, Net, Page, Question, SavedView, Survey, SurveyVersion
+from surveys.selectors import survey_nets, survey_views, version_definition
 
 
 class VersionStateError(ValueError):
@@ -47,6 +47,7 @@ def survey_import(*, definition: SurveyDef, editors: Sequence[AbstractBaseUser] 
     survey.description = definition.description
     survey.save(update_fields=["title", "description"])
     _findings_replace(survey=survey, definition=definition)
+    _nets_and_views_replace(survey=survey, definition=definition)
 
     current = survey.open_version()
     if current is not None and _same_structure(version_definition(current), definition):
@@ -78,6 +79,27 @@ def _findings_replace(*, survey: Survey, definition: SurveyDef) -> None:
                 "target_condition": finding.target,
             },
         )
+
+
+def _nets_and_views_replace(*, survey: Survey, definition: SurveyDef) -> None:
+    """Nothing refers to a NET or a saved view by its row: replace them all when they differ
+    (and only then, so that importing an unchanged file recompiles nothing)."""
+    if survey_nets(survey) == definition.nets and survey_views(survey) == definition.views:
+        return
+    Net.objects.filter(survey=survey).delete()
+    SavedView.objects.filter(survey=survey).delete()
+    Net.objects.bulk_create(
+        Net(survey=survey, position=i, question_code=n.question, code=n.code, label=n.label, choices=list(n.choices),
+            all_but=n.all_but)
+        for i, n in enumerate(definition.nets)
+    )
+    SavedView.objects.bulk_create(
+        SavedView(survey=survey, position=i, code=v.code, label=v.label, description=v.description,
+                  row_variable=v.row, column_variable=v.column, segment=v.segment, highlight_row=v.highlight_row,
+                  highlight_column_not=v.highlight_column_not)
+        for i, v in enumerate(definition.views)
+    )
+    survey.definition_changed()
 
 
 def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:

@@ -6,6 +6,7 @@ See the methods page (templates/results/methods.html) for the rules written out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -15,9 +16,8 @@ from analytics.tables import SurveyCounts
 from results.comparison import LOW_BASE, MIN_BASE_FOR_TEST, IndependenceResult, exceeds, independence_test
 from results.report.scope import Column
 from results.stats import percent, percent_display, wilson_interval
-from surveys.definition import QuestionDef, RowDef
-
-ZERO_POINTS = {"never": "Ever", "none": "Uses it at all"}
+from surveys.definition import NetDef, QuestionDef, RowDef
+from surveys.reporting import supports_nets
 
 
 def min_base() -> int:
@@ -80,19 +80,16 @@ class Net:
     choices: tuple[str, ...]
 
 
-def nets_for(question: QuestionDef) -> list[Net]:
-    """NETs that fit the scale of a single-choice or matrix question:
-    - a scale that starts at a zero point (`never` or `none`): "Ever" / "Uses it at all",
-      every choice but the first;
-    - a scale that ends with `weekly`, `daily`: "Weekly or more", those two."""
-    if question.type not in ("single", "dropdown", "matrix"):
+def nets_for(question: QuestionDef, declared: Sequence[NetDef]) -> list[Net]:
+    """The NETs the survey declares for this question, in their order, that fit its scale
+    as the version in view has it."""
+    if not supports_nets(question.type):
         return []
-    codes = question.choice_codes
     nets = []
-    if len(codes) > 1 and codes[0] in ZERO_POINTS:
-        nets.append(Net("net_" + ("ever" if codes[0] == "never" else "any"), ZERO_POINTS[codes[0]], codes[1:]))
-    if len(codes) > 2 and codes[-2:] == ("weekly", "daily"):
-        nets.append(Net("net_weekly", "Weekly or more", codes[-2:]))
+    for net in declared:
+        members = net.members(question.choice_codes) if net.question == question.code else None
+        if members:
+            nets.append(Net(net.code, net.label, members))
     return nets
 
 
@@ -180,7 +177,8 @@ def _test(table_counts: list[list[int]], bases: list[int]) -> tuple[Independence
 
 
 def choice_table(counts: SurveyCounts, columns: list[Column], question: QuestionDef, row: RowDef | None = None,
-                 segment_labels: dict[str, str] | None = None) -> ChoiceTable:
+                 segment_labels: dict[str, str] | None = None, *, nets: Sequence[NetDef] = ()) -> ChoiceTable:
+    """The question's (or matrix row's) table, with the lines of the `nets` declared for it."""
     row_code = row.code if row else ""
     bases = [counts.base(question.code, row=row_code, segment=c.key) for c in columns]
     lines = [
@@ -191,7 +189,7 @@ def choice_table(counts: SurveyCounts, columns: list[Column], question: Question
         for choice in question.choices
     ]
     by_code = {line.code: line for line in lines}
-    for net in nets_for(question):
+    for net in nets_for(question, nets):
         cells = [
             Cell(sum(by_code[code].cells[i].count for code in net.choices), base) for i, base in enumerate(bases)
         ]

@@ -1,9 +1,11 @@
 """Crosstabs of two single-choice questions or matrix rows, from the raw answers of the
 counted responses (a self-join of the answer table, one GROUP BY), within the filters.
 
-When both scales start at a zero point (`never`, `none`), the pairs also give McNemar's
-test of "row = zero point" against "column = zero point", the discordant cell with its
-Wilson interval, and the bounds that the margins alone put on that cell.
+When the survey names a choice on each side (a saved view of these two variables with a
+highlighted cell, else each scale's zero point: the one choice that a NET declared as
+`all_but` leaves out), the pairs also give McNemar's test of "row = that choice" against
+"column = that choice", the discordant cell with its Wilson interval, and the bounds that
+the margins alone put on that cell.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from analytics import filters as raw
 from responses.models import Answer, Response
 from results.comparison import McNemarResult, cell_bounds, mcnemar
-from results.report.cells import ZERO_POINTS, Cell
+from results.report.cells import Cell
 from results.report.scope import Scope
 from surveys.definition import ChoiceDef, QuestionDef, RowDef
 
@@ -45,10 +47,8 @@ class Variable:
     def choices(self) -> tuple[ChoiceDef, ...]:
         return self.question.choices
 
-    @property
-    def zero_point(self) -> ChoiceDef | None:
-        first = self.choices[0] if self.choices else None
-        return first if first is not None and first.code in ZERO_POINTS else None
+    def choice(self, code: str) -> ChoiceDef | None:
+        return next((c for c in self.choices if c.code == code), None)
 
 
 def variables(scope: Scope) -> list[Variable]:
@@ -128,6 +128,7 @@ class Crosstab:
     column: Variable
     counts: dict[tuple[str, str], int]
     population: str
+    pair: tuple[ChoiceDef, ChoiceDef] | None = None  # the choices compared by McNemar's test
 
     @property
     def n(self) -> int:
@@ -163,13 +164,32 @@ class Crosstab:
 
     @property
     def paired(self) -> Paired | None:
-        rz, cz = self.row.zero_point, self.column.zero_point
-        if rz is None or cz is None:
+        if self.pair is None:
             return None
+        rz, cz = self.pair
         table = [[0, 0], [0, 0]]
         for (r, c), n in self.counts.items():
             table[0 if r == rz.code else 1][0 if c == cz.code else 1] += n
         return Paired(rz, cz, table, self.n)
+
+
+def _zero_point(scope: Scope, var: Variable) -> ChoiceDef | None:
+    return next(
+        (choice for net in scope.nets if net.question == var.question.code and net.zero_point
+         and (choice := var.choice(net.zero_point)) is not None),
+        None,
+    )
+
+
+def paired_choices(scope: Scope, row: Variable, column: Variable) -> tuple[ChoiceDef, ChoiceDef] | None:
+    """The row's and the column's choice whose pairs McNemar's test compares, if any."""
+    for view in scope.views:
+        if (view.row, view.column) == (row.code, column.code) and view.highlight_row:
+            pair = row.choice(view.highlight_row), column.choice(view.highlight_column_not)
+            if pair[0] is not None and pair[1] is not None:
+                return pair[0], pair[1]
+    row_zero, column_zero = _zero_point(scope, row), _zero_point(scope, column)
+    return (row_zero, column_zero) if row_zero is not None and column_zero is not None else None
 
 
 def crosstab(scope: Scope, row: Variable, column: Variable) -> Crosstab:
@@ -202,4 +222,4 @@ def crosstab(scope: Scope, row: Variable, column: Variable) -> Crosstab:
     for x, y, n in rows:
         key = (choice_codes.get(x, "?"), choice_codes.get(y, "?"))
         counts[key] = counts.get(key, 0) + n
-    return Crosstab(row, column, counts, scope.population)
+    return Crosstab(row, column, counts, scope.population, paired_choices(scope, row, column))

@@ -9,6 +9,7 @@ from analytics import filters as raw
 from analytics.models import SurveyCounter
 from results import charts
 from results.report.cells import Cell
+from results.report.crosstab import VariableError, variable
 from results.report.scope import Scope
 from results.selectors import survey_findings
 
@@ -94,20 +95,27 @@ def overview(scope: Scope) -> Overview:
     )
 
 
-def paradox_query(scope: Scope) -> str | None:
-    """The crosstab that shows the "paradox" cell, when the survey has one: a matrix whose
-    scale starts at `never` against one whose scale starts at `none`, on their first
-    common row, within the first segment value. For the demo survey:
-    ?row=personal_use.twitter&col=company_usage.twitter&segment=role:it"""
-    never = next((q for q in scope.questions.values() if q.type == "matrix" and q.choice_codes[:1] == ("never",)), None)
-    none = next((q for q in scope.questions.values() if q.type == "matrix" and q.choice_codes[:1] == ("none",)), None)
-    if never is None or none is None:
-        return None
-    row = next((r for r in never.row_codes if r in none.row_codes), None)
-    if row is None:
-        return None
-    query = f"?row={never.code}.{row}&col={none.code}.{row}"
-    if scope.segment_questions and scope.segment_questions[0].choices:
-        segment = scope.segment_questions[0]
-        query += f"&segment={segment.code}:{segment.choices[0].code}"
-    return query
+@dataclass(frozen=True)
+class ViewLink:
+    label: str
+    description: str
+    query: str  # "?row=...&col=..." (and "&segment=question:choice")
+
+
+def saved_view_links(scope: Scope) -> list[ViewLink]:
+    """The survey's saved crosstab views that the versions in view can show, in their order."""
+    links = []
+    for view in scope.views:
+        try:
+            variable(scope, view.row)
+            variable(scope, view.column)
+        except VariableError:
+            continue  # rows or columns that only another version has
+        query = f"?row={view.row}&col={view.column}"
+        if view.segment:
+            question, _, choice = view.segment.partition(":")
+            if (question, choice) not in scope.segment_options:
+                continue
+            query += f"&segment={view.segment}"
+        links.append(ViewLink(view.label, view.description, query))
+    return links

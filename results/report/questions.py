@@ -85,14 +85,16 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
     segment_labels = {q.code: q.label for q in scope.segment_questions}
     title = f"{question.label} ({scope.population}, base {report.base})"
     if kind == "choice":
-        table = choice_table(counts, columns, question, segment_labels=segment_labels)
+        table = choice_table(counts, columns, question, segment_labels=segment_labels, nets=scope.nets)
         report.tables = [table]
         report.chart = charts.bar_chart(
             report.chart_id, title,
             [charts.Bar(line.label, line.cells[0].percent, line.cells[0].display) for line in table.lines],
         )
     elif kind == "matrix":
-        report.tables = [choice_table(counts, columns, question, row, segment_labels) for row in question.rows]
+        report.tables = [
+            choice_table(counts, columns, question, row, segment_labels, nets=scope.nets) for row in question.rows
+        ]
         report.chart = charts.stacked_chart(
             report.chart_id,
             f"{question.label} ({scope.population}): share of each answer per row, 100% stacked",
@@ -131,7 +133,10 @@ def comparison_tables(scope: Scope) -> list[ChoiceTable]:
         if question.segment:
             continue
         if question.type in ("single", "dropdown", "multiple"):
-            tables.append(choice_table(counts, scope.columns, question, segment_labels=segment_labels))
+            tables.append(choice_table(counts, scope.columns, question, segment_labels=segment_labels, nets=scope.nets))
         elif question.type == "matrix":
-            tables.extend(choice_table(counts, scope.columns, question, row, segment_labels) for row in question.rows)
+            tables.extend(
+                choice_table(counts, scope.columns, question, row, segment_labels, nets=scope.nets)
+                for row in question.rows
+            )
     return tables

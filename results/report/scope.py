@@ -10,7 +10,7 @@ from analytics import filters as raw
 from analytics.filters import Filters, filters_from_query
 from analytics.tables import ALL, SurveyCounts, survey_counts
 from results.comparison import column_letter
-from surveys.definition import QuestionDef
+from surveys.definition import NetDef, QuestionDef, ViewDef
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version
 
@@ -44,6 +44,16 @@ class Scope:
             for code, question in compiled.definition.questions.items():
                 questions.setdefault(code, question)
         return questions
+
+    # NETs and saved views belong to the survey, so every compiled version carries the same
+    # (saving them bumps the versions' stamps): no query of their own on any page.
+    @property
+    def nets(self) -> tuple[NetDef, ...]:
+        return self.compiled[0].definition.nets if self.compiled else ()
+
+    @property
+    def views(self) -> tuple[ViewDef, ...]:
+        return self.compiled[0].definition.views if self.compiled else ()
 
     @cached_property
     def segment_questions(self) -> list[QuestionDef]:

@@ -1,5 +1,5 @@
 """The admin for survey managers: pages open, actions run, a published version's labels can
-be corrected (and nothing structural), findings are checked, the preview is guarded, and
+be corrected (and nothing structural), findings, NETs and saved views are checked, the preview is guarded, and
 the two groups carry exactly their permissions."""
 
 from html import unescape
@@ -10,13 +10,15 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from surveys.definition_files import definition_to_data
-from surveys.models import Finding, Question, SurveyVersion
+from surveys.models import Finding, Net, Question, SavedView, SurveyVersion
 from surveys.selectors import version_definition
 from surveys.services import version_close, version_duplicate
 
 pytestmark = pytest.mark.django_db
 
-MANAGED_MODELS = ("survey", "surveyversion", "page", "question", "choice", "matrixrow", "finding")
+MANAGED_MODELS = (
+    "survey", "surveyversion", "page", "question", "choice", "matrixrow", "finding", "net", "savedview",
+)
 
 
 class _FormFields(HTMLParser):
@@ -302,6 +304,92 @@ def test_it_refuses_a_finding_with_an_invalid_condition(client, manager, demo_su
     assert response.status_code == 200
     assert message in unescape(response.content.decode())
     assert not Finding.objects.filter(code="bad_finding").exists()
+
+
+# --- NETs and saved views --------------------------------------------------------------
+
+
+def _post_survey_with(client, survey, prefix: str, new: dict[str, str]):
+    """The survey's change form as a browser submits it, with one more NET or saved view."""
+    url = _change("survey", survey.pk)
+    data = _form_data(client.get(url), "survey_form")
+    count = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    data[f"{prefix}-TOTAL_FORMS"] = [str(count + 1)]
+    data.update({f"{prefix}-{count}-{key}": [value] for key, value in new.items()})
+    data.update({f"{prefix}-{count}-position": [str(count)], f"{prefix}-{count}-survey": [str(survey.pk)]})
+    return client.post(url, {**data, "_save": "Save"})
+
+
+def test_it_saves_a_net_while_the_version_is_open(client, manager, demo_survey):
+    client.force_login(manager)
+    stamp = demo_survey.open_version().updated_at
+
+    response = _post_survey_with(client, demo_survey, "nets", {
+        "question_code": "industry", "code": "net_regulated", "label": "Regulated",
+        "choices": "financial, healthcare energy",
+    })
+
+    assert response.status_code == 302
+    net = Net.objects.get(code="net_regulated")
+    assert (net.question_code, net.choices, net.all_but) == ("industry", ["financial", "healthcare", "energy"], False)
+    # Results pages read NETs from the compiled definition: its stamp moved, so they show at once.
+    assert demo_survey.open_version().updated_at > stamp
+
+
+def test_it_shows_the_choices_of_a_net_as_codes(client, manager, demo_survey):
+    client.force_login(manager)
+    data = _form_data(client.get(_change("survey", demo_survey.pk)), "survey_form")
+    assert data["nets-2-choices"] == ["weekly, daily"] and data["nets-0-all_but"] == ["on"]
+
+
+@pytest.mark.parametrize("net, message", [
+    ({"question_code": "barriers", "choices": "roi"},
+     "'barriers' is a multiple question: NETs apply to single, dropdown, matrix questions"),
+    ({"question_code": "industry", "choices": "financial, banking"},
+     "'banking' is not a choice of 'industry' (financial, healthcare, manufacturing, retail, technology, energy, "
+     "public, services, other)"),
+    ({"question_code": "department", "choices": "sales"}, "unknown question 'department'"),
+    ({"question_code": "personal_use", "code": "net_ever", "choices": "daily"}, "Please correct the duplicate data"),
+])
+def test_it_refuses_a_broken_net(client, manager, demo_survey, net, message):
+    client.force_login(manager)
+    before = Net.objects.count()
+
+    response = _post_survey_with(client, demo_survey, "nets", {"code": "net_new", "label": "New"} | net)
+
+    assert response.status_code == 200
+    assert message in unescape(response.content.decode())
+    assert Net.objects.count() == before
+
+
+def test_it_saves_a_saved_view(client, manager, demo_survey):
+    client.force_login(manager)
+
+    response = _post_survey_with(client, demo_survey, "saved_views", {
+        "code": "business_paradox", "label": "The business paradox", "row_variable": "personal_use.twitter",
+        "column_variable": "company_usage.twitter", "segment": "role:business", "highlight_row": "never",
+        "highlight_column_not": "none",
+    })
+
+    assert response.status_code == 302
+    assert list(SavedView.objects.values_list("code", flat=True)) == ["it_twitter_paradox", "business_paradox"]
+
+
+def test_it_refuses_a_broken_saved_view(client, manager, demo_survey):
+    client.force_login(manager)
+
+    response = _post_survey_with(client, demo_survey, "saved_views", {
+        "code": "broken", "label": "Broken", "row_variable": "personal_use", "column_variable": "barriers",
+        "segment": "seniority:vp", "highlight_row": "never", "highlight_column_not": "",
+    })
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    for message in ("'personal_use' is a matrix: name one of its rows, e.g. personal_use.twitter",
+                    "'barriers' is a multiple question: a crosstab crosses single, dropdown, matrix questions",
+                    "'seniority' is not a segment question", "give both 'row' and 'column_not'"):
+        assert message in html, message
+    assert not SavedView.objects.filter(code="broken").exists()
 
 
 # --- Preview and permissions -----------------------------------------------------------
