@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from surveys.types import QuestionType as _QuestionTypeClass
+from surveys.types import question_type, type_choices
+
 
 class QuestionType(models.TextChoices):
     SINGLE = "single", "Single choice (radio)"
@@ -301,7 +304,8 @@ class Question(FrozenStructure):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField(default=0)
     code = models.SlugField(max_length=64, help_text="Unique in the version; used by the API and exports.")
-    type = models.CharField(max_length=20, choices=QuestionType.choices)
+    # Choices from the registry, read when needed: a new type needs no migration.
+    type = models.CharField(max_length=20, choices=type_choices)
     label = models.TextField()
     help_text = models.TextField(blank=True)
     required = models.BooleanField(default=False)
@@ -333,14 +337,18 @@ class Question(FrozenStructure):
         return self.code
 
     @property
+    def question_type(self) -> _QuestionTypeClass:
+        return question_type(self.type)
+
+    @property
     def holds_personal_data(self) -> bool:
-        return self.personal_data or self.type == QuestionType.EMAIL
+        return self.personal_data or self.question_type.always_personal
 
     def clean(self) -> None:
         super().clean()
         # Not a structural field: like a label, the flag may be corrected on a published
         # version (it changes who may see answers, not what a count refers to).
-        if self.personal_data and self.type not in TEXT_TYPES:
+        if self.personal_data and not self.question_type.can_be_personal:
             raise ValidationError({
                 "personal_data": ValidationError(
                     "Only text and e-mail questions can be marked personal data.", code="personal_data_type"
