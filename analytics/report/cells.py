@@ -85,7 +85,7 @@ def nets_for(question: QuestionDef) -> list[Net]:
     - a scale that starts at a zero point (`never` or `none`): "Ever" / "Uses it at all",
       every choice but the first;
     - a scale that ends with `weekly`, `daily`: "Weekly or more", those two."""
-    if question.type not in ("single", "dropdown", "matrix"):
+    if not question.question_type.supports_nets:
         return []
     codes = question.choice_codes
     nets = []
@@ -133,7 +133,7 @@ class ChoiceTable:
 
     @property
     def per_choice_tests(self) -> bool:
-        return self.question.type == "multiple"
+        return self.question.question_type.picks_many
 
     @property
     def base_flags(self) -> list[tuple[int, bool]]:
@@ -204,7 +204,7 @@ def choice_table(counts: SurveyCounts, columns: list[Column], question: Question
         group_bases = [bases[i] for i in indices]
         letters = f"{columns[indices[0]].letter}–{columns[indices[-1]].letter}"
         label = segment_labels.get(group, group)
-        if question.type == "multiple":
+        if question.question_type.picks_many:
             for line in table.choice_lines:
                 picked = [line.cells[i].count for i in indices]
                 result, note = _test([picked, [b - p for b, p in zip(group_bases, picked, strict=True)]], group_bases)

@@ -99,8 +99,9 @@ def paradox_query(scope: Scope) -> str | None:
     scale starts at `never` against one whose scale starts at `none`, on their first
     common row, within the first segment value. For the demo survey:
     ?row=personal_use.twitter&col=company_usage.twitter&segment=role:it"""
-    never = next((q for q in scope.questions.values() if q.type == "matrix" and q.choice_codes[:1] == ("never",)), None)
-    none = next((q for q in scope.questions.values() if q.type == "matrix" and q.choice_codes[:1] == ("none",)), None)
+    matrices = [q for q in scope.questions.values() if q.question_type.has_rows]
+    never = next((q for q in matrices if q.choice_codes[:1] == ("never",)), None)
+    none = next((q for q in matrices if q.choice_codes[:1] == ("none",)), None)
     if never is None or none is None:
         return None
     row = next((r for r in never.row_codes if r in none.row_codes), None)
