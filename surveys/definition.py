@@ -15,11 +15,6 @@ from functools import cached_property
 
 from surveys.types import QuestionType, question_type
 
-CHOICE_TYPES = ("single", "dropdown", "multiple", "matrix")
-NUMERIC_TYPES = ("integer", "decimal", "rating")
-TEXT_TYPES = ("short_text", "long_text", "email")
-QUESTION_TYPES = CHOICE_TYPES + NUMERIC_TYPES + TEXT_TYPES + ("date",)
-
 
 @dataclass(frozen=True)
 class ChoiceDef:

@@ -15,27 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from surveys.types import QuestionType as _QuestionTypeClass
-from surveys.types import question_type, type_choices
-
-
-class QuestionType(models.TextChoices):
-    SINGLE = "single", "Single choice (radio)"
-    DROPDOWN = "dropdown", "Dropdown"
-    MULTIPLE = "multiple", "Multiple choice"
-    MATRIX = "matrix", "Matrix (rows × one scale)"
-    SHORT_TEXT = "short_text", "Short text"
-    LONG_TEXT = "long_text", "Long text"
-    INTEGER = "integer", "Integer"
-    DECIMAL = "decimal", "Decimal"
-    DATE = "date", "Date"
-    EMAIL = "email", "E-mail address"
-    RATING = "rating", "Rating 0–10 (NPS)"
-
-
-CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.DROPDOWN, QuestionType.MULTIPLE, QuestionType.MATRIX}
-NUMERIC_TYPES = {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.RATING}
-TEXT_TYPES = {QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT, QuestionType.EMAIL}
+from surveys.types import QuestionType, question_type, type_choices
 
 
 class FrozenVersionError(ValidationError):
@@ -337,7 +317,7 @@ class Question(FrozenStructure):
         return self.code
 
     @property
-    def question_type(self) -> _QuestionTypeClass:
+    def question_type(self) -> QuestionType:
         return question_type(self.type)
 
     @property
