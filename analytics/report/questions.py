@@ -27,7 +27,7 @@ class TextReport:
 @dataclass
 class QuestionReport:
     question: QuestionDef
-    kind: str  # "choice", "matrix", "numeric", "text", "personal" or "date"
+    kind: str  # the type's result kind ("choice", "rows", "numeric", "text" or "date"), or "personal"
     base: int
     population: str
     tables: list[ChoiceTable] = field(default_factory=list)
@@ -85,7 +85,7 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
             report.chart_id, title,
             [charts.Bar(line.label, line.cells[0].percent, line.cells[0].display) for line in table.lines],
         )
-    elif kind == "matrix":
+    elif kind == "rows":
         report.tables = [choice_table(counts, columns, question, row, segment_labels) for row in question.rows]
         report.chart = charts.stacked_chart(
             report.chart_id,
@@ -127,6 +127,6 @@ def comparison_tables(scope: Scope) -> list[ChoiceTable]:
         kind = question.question_type.result_kind
         if kind == "choice":
             tables.append(choice_table(counts, scope.columns, question, segment_labels=segment_labels))
-        elif kind == "matrix":
+        elif kind == "rows":
             tables.extend(choice_table(counts, scope.columns, question, row, segment_labels) for row in question.rows)
     return tables

@@ -114,7 +114,9 @@ class QuestionType:
     operators: ClassVar[frozenset[str]] = EQUALITY
 
     # --- Results and exports -----------------------------------------------------------
-    result_kind: ClassVar[str] = "text"  # "choice", "matrix", "numeric", "date" or "text"
+    # What the results show: "choice" (a choice table), "rows" (a choice table per row),
+    # "numeric" (summaries and a histogram), "date" (the base only) or "text" (the answers).
+    result_kind: ClassVar[str] = "text"
     # How an answer fills the raw export's columns: "choice" (one column, the choice code),
     # "rows" (a column per row, its choice code), "flags" (a column per choice, 1 if
     # picked, 0 if not) or "value" (one column, the number, date or text).

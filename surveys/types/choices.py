@@ -131,7 +131,7 @@ class MatrixType(QuestionType):
     has_rows = True
     supports_nets = True
     many_rows = True
-    result_kind = "matrix"
+    result_kind = "rows"
     export_shape = "rows"
     template = "responses/layout/matrix.html"
     row_template = "responses/layout/matrix_row.html"
