@@ -12,13 +12,17 @@ Codes are resolved to the ids of one version: compile per version.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 
 from surveys import conditions
 from surveys.selectors import CompiledVersion
+from surveys.types import UNKNOWN, Predicate
 
 _OPS = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+# On the choice column: whether an operator is negated ("!=" and "not in": NOT IN).
+_CHOICE_OPS = {"=": False, "in": False, "!=": True, "not in": True}
+# The answer table's column for each abstract column of a question type's predicate
+# (choices are matched by id, see `_choices`).
+_COLUMNS = {"number": "a.number", "date": "a.date", "text": "a.text"}
 
 
 @dataclass
@@ -67,11 +71,7 @@ class _Compiler:
             return "(" + joiner.join(self.node(operand) for operand in node.operands) + ")"
         if isinstance(node, conditions.Not):
             return f"(NOT {self.node(node.operand)})"
-        if isinstance(node, conditions.Has):
-            return self._choices(node.ref, [node.value], negated=False)
-        if isinstance(node, conditions.In):
-            return self._in(node.ref, list(node.values), node.negated)
-        return self._compare(node)
+        return self._sql(node.ref, self._predicate(node))
 
     def _leaf(self, ref: conditions.Ref, extra: str = "", params: list | None = None) -> str:
         question_id = self.compiled.question_ids.get(ref.question)
@@ -85,12 +85,20 @@ class _Compiler:
             sql, args = sql + " AND a.row_id = %s", args + [row_id]
         return f"({self.leaves.add(sql + extra, args + (params or []))} = 1)"
 
-    def _kind(self, ref: conditions.Ref) -> str:
-        question = self.compiled.definition.questions.get(ref.question)
-        return question.type if question else ""
+    def _predicate(self, leaf: conditions.Compare | conditions.In | conditions.Has) -> Predicate:
+        """The leaf as its question's type tests one stored answer (see surveys.types)."""
+        match leaf:
+            case conditions.Has(_, value):
+                op, values = "has", (value,)
+            case conditions.In(_, values, negated):
+                op = "not in" if negated else "in"
+            case conditions.Compare(_, op, value):
+                values = (value,)
+        question = self.compiled.definition.questions.get(leaf.ref.question)
+        return (question.question_type if question else UNKNOWN).predicate(op, tuple(values))
 
-    def _choices(self, ref: conditions.Ref, values: list, negated: bool) -> str:
-        ids = [self.compiled.choice_ids.get((ref.question, _code(v))) for v in values]
+    def _choices(self, ref: conditions.Ref, codes: tuple, negated: bool) -> str:
+        ids = [self.compiled.choice_ids.get((ref.question, code)) for code in codes]
         ids = [i for i in ids if i is not None]
         if not ids:
             # No such choice in this version: "= x" is false, "!= x" means "answered".
@@ -98,41 +106,15 @@ class _Compiler:
         marks = ", ".join(["%s"] * len(ids))
         return self._leaf(ref, f" AND a.choice_id {'NOT IN' if negated else 'IN'} ({marks})", ids)
 
-    def _in(self, ref: conditions.Ref, values: list, negated: bool) -> str:
-        kind = self._kind(ref)
-        if kind in ("single", "dropdown", "matrix", "multiple"):
-            return self._choices(ref, values, negated)
-        column = _column(kind)
-        marks = ", ".join(["%s"] * len(values))
-        extra = f" AND a.{column} {'NOT IN' if negated else 'IN'} ({marks})"
-        return self._leaf(ref, extra, [_param(kind, v) for v in values])
-
-    def _compare(self, node: conditions.Compare) -> str:
-        kind = self._kind(node.ref)
-        if kind in ("single", "dropdown", "matrix", "multiple"):
-            if node.op not in ("=", "!="):
-                return "(1 = 0)"
-            return self._choices(node.ref, [node.value], negated=node.op == "!=")
-        column = _column(kind)
-        return self._leaf(node.ref, f" AND a.{column} {_OPS[node.op]} %s", [_param(kind, node.value)])
-
-
-def _code(value: str | Decimal) -> str:
-    # A digits-only choice code parses as a number; the evaluator compares it as text.
-    return format(value, "f") if isinstance(value, Decimal) else value
-
-
-def _column(kind: str) -> str:
-    if kind in ("integer", "decimal", "rating"):
-        return "number"
-    if kind == "date":
-        return "date"
-    return "text"
-
-
-def _param(kind: str, value: str | Decimal):
-    if kind in ("integer", "decimal", "rating"):
-        return value if isinstance(value, Decimal) else Decimal(value)
-    if kind == "date":
-        return date.fromisoformat(str(value))
-    return _code(value)
+    def _sql(self, ref: conditions.Ref, predicate: Predicate) -> str:
+        """The predicate's test of one answer row, by its abstract column: choices by id,
+        numbers, dates and text in their own columns."""
+        column, op, values = predicate
+        if column == "choice":
+            if op not in _CHOICE_OPS:
+                return "(1 = 0)"  # an ordering on choices (which checking refuses) holds for no one
+            return self._choices(ref, values, negated=_CHOICE_OPS[op])
+        if op in ("in", "not in"):
+            marks = ", ".join(["%s"] * len(values))
+            return self._leaf(ref, f" AND {_COLUMNS[column]} {op.upper()} ({marks})", list(values))
+        return self._leaf(ref, f" AND {_COLUMNS[column]} {_OPS[op]} %s", list(values))

@@ -18,7 +18,6 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -57,23 +56,20 @@ def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day:
     numbers: Counter = Counter()
     days = Counter((compiled.version_id, day, segment) for segment in segments)
     for code, value in answers.items():
-        question = definition.questions[code]
         qid = compiled.question_ids[code]
-        picked: list[tuple[int, int]] = []  # (row id, choice id)
-        if question.type in ("single", "dropdown"):
-            picked = [(TOTAL, compiled.choice_ids[(code, value)])]
-        elif question.type == "multiple":
-            picked = [(TOTAL, compiled.choice_ids[(code, c)]) for c in value]
-        elif question.type == "matrix":
-            picked = [(compiled.row_ids[(code, r)], compiled.choice_ids[(code, c)]) for r, c in value.items()]
+        keys = definition.questions[code].question_type.count_keys(value)
+        picked = [  # (row id, choice id)
+            (TOTAL if row is None else compiled.row_ids[(code, row)], compiled.choice_ids[(code, choice)])
+            for row, choice in keys.cells
+        ]
         for segment in segments:
             bases[(compiled.version_id, qid, TOTAL, segment)] += 1
             for row_id, choice_id in picked:
                 cells[(compiled.version_id, qid, row_id, choice_id, segment)] += 1
                 if row_id != TOTAL:
                     bases[(compiled.version_id, qid, row_id, segment)] += 1
-            if question.type in ("integer", "decimal", "rating"):
-                numbers[(compiled.version_id, qid, Decimal(value), segment)] += 1
+            if keys.number is not None:
+                numbers[(compiled.version_id, qid, keys.number, segment)] += 1
     return {"cells": cells, "bases": bases, "numbers": numbers, "days": days}
 
 

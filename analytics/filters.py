@@ -16,6 +16,7 @@ from __future__ import annotations
 import operator
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import reduce
@@ -31,7 +32,8 @@ from analytics.recompute import _counted_predicate, grouped_counts
 from analytics.tables import ALL, SurveyCounts, code_maps
 from responses.models import Answer, Response, UncountedResponse
 from surveys import conditions
-from surveys.models import NUMERIC_TYPES, Finding, SurveyVersion
+from surveys.definition import QuestionDef
+from surveys.models import Finding, SurveyVersion
 from surveys.selectors import CompiledVersion
 
 # Only `YYYY-MM-DD`: `date.fromisoformat` also takes `20100101` and `2010-W01-1`, which
@@ -191,10 +193,9 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
         if not question_ids:
             return SurveyCounts(cells=Counter(), bases=Counter(), numbers={})
 
-    def ids_of(kinds: tuple[str, ...] | None = None, segment: bool = False) -> list[int]:
+    def ids_of(wanted: Callable[[QuestionDef], bool]) -> list[int]:
         return sorted(
-            c.question_ids[q.code] for c in compiled for q in c.definition.questions.values()
-            if (q.segment if segment else q.type in kinds)
+            c.question_ids[q.code] for c in compiled for q in c.definition.questions.values() if wanted(q)
         )
 
     def segment_of(version_id: int, choice_id) -> tuple[str, str]:
@@ -204,8 +205,9 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
     bases: Counter = Counter()
     numbers: dict = {}
     rows = grouped_counts(
-        where, where_params, segment_ids=ids_of(segment=True), multi_ids=ids_of(("multiple", "matrix")),
-        number_ids=ids_of(tuple(NUMERIC_TYPES)), question_ids=question_ids,
+        where, where_params, segment_ids=ids_of(lambda q: q.segment),
+        multi_ids=ids_of(lambda q: q.question_type.many_rows), number_ids=ids_of(lambda q: q.question_type.numeric),
+        question_ids=question_ids,
     )
     for table, key, n in rows:
         v, q, s = key[0], key[1], key[-1]

@@ -36,8 +36,9 @@ from analytics.tables import code_maps
 from responses.models import Answer, Response, UncountedResponse
 from responses.quotas import quota_counters_repair
 from surveys import conditions
-from surveys.models import NUMERIC_TYPES, Finding, Question, QuestionType, Survey, SurveyVersion
+from surveys.models import Finding, Question, Survey, SurveyVersion
 from surveys.selectors import compiled_version
+from surveys.types import type_names
 
 _TABLES = {
     "cells": CellCount, "bases": BaseCount, "numbers": NumberCount, "days": DailyCount, "statuses": StatusCount,
@@ -74,9 +75,9 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
     """Every count of the survey from the raw answers, and the number of counted responses."""
     where = f"r.survey_id = %s AND {_counted_predicate()}"
     counts = {name: Counter() for name in _TABLES}
-    multi_ids = _question_ids(survey_id, type__in=[QuestionType.MULTIPLE, QuestionType.MATRIX])
+    multi_ids = _question_ids(survey_id, type__in=type_names(many_rows=True))
     segment_ids = _segment_question_ids(survey_id)
-    number_ids = _question_ids(survey_id, type__in=sorted(NUMERIC_TYPES))
+    number_ids = _question_ids(survey_id, type__in=type_names(numeric=True))
     for table, key, n in grouped_counts(
         where, [survey_id, False], segment_ids=segment_ids, multi_ids=multi_ids, number_ids=number_ids
     ):

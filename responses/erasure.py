@@ -17,11 +17,13 @@ from django.db.models import Q, QuerySet
 
 from responses.models import Answer, Response
 from responses.signals import answers_erased
-from surveys.models import QuestionType
+from surveys.types import type_names
 
-# Answers that identify the respondent: the e-mail questions' and those of questions
-# that the survey marks as personal data (text questions only).
-PERSONAL_ANSWERS = Q(question__type=QuestionType.EMAIL) | Q(question__personal_data=True)
+
+def personal_answers() -> Q:
+    """Answers that identify the respondent: those of the types that always hold personal
+    data (e-mail) and of questions that the survey marks as personal data (text only)."""
+    return Q(question__type__in=type_names(always_personal=True)) | Q(question__personal_data=True)
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def responses_erase_personal_data(*, responses: QuerySet[Response]) -> Erasure:
         return Erasure(responses=0, answers=0)
     ids = [pk for pk, _ in rows]
     Response.objects.filter(pk__in=ids).update(external_id="", ip_address=None, answers_digest="", resume_token_hash="")
-    personal = Answer.objects.filter(PERSONAL_ANSWERS, response_id__in=ids, erased=False)
+    personal = Answer.objects.filter(personal_answers(), response_id__in=ids, erased=False)
     question_ids = set(personal.values_list("question_id", flat=True).distinct())
     # Numbers and dates are never personal-data answers (only text questions can be
     # marked), but a blanked answer holds nothing at all.

@@ -31,6 +31,7 @@ from responses.signals import response_completed, response_started
 from responses.validation import validate_answers
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version
+from surveys.types import Stored
 
 
 class SubmissionConflict(Exception):
@@ -97,36 +98,24 @@ def raw_answers(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any]) -> list[Answer]:
-    """One row per (question, row, choice) for choice answers; typed columns otherwise."""
+    """The Answer rows of cleaned answers: each question's type gives the values of its rows
+    (one per choice picked or matrix row for choice answers; typed columns otherwise)."""
     definition = compiled.definition
     rows: list[Answer] = []
     for code, value in cleaned.items():
-        question = definition.questions[code]
         qid = compiled.question_ids[code]
-        kind = question.type
-        if kind in ("single", "dropdown"):
-            rows.append(Answer(response_id=response_id, question_id=qid, choice_id=compiled.choice_ids[(code, value)]))
-        elif kind == "multiple":
-            rows.extend(
-                Answer(response_id=response_id, question_id=qid, choice_id=compiled.choice_ids[(code, choice)])
-                for choice in sorted(value)
+        rows.extend(
+            Answer(
+                response_id=response_id,
+                question_id=qid,
+                row_id=None if stored.row is None else compiled.row_ids[(code, stored.row)],
+                choice_id=None if stored.choice is None else compiled.choice_ids[(code, stored.choice)],
+                number=stored.number,
+                date=stored.date,
+                text=stored.text,
             )
-        elif kind == "matrix":
-            rows.extend(
-                Answer(
-                    response_id=response_id,
-                    question_id=qid,
-                    row_id=compiled.row_ids[(code, row)],
-                    choice_id=compiled.choice_ids[(code, choice)],
-                )
-                for row, choice in value.items()
-            )
-        elif kind in ("integer", "decimal", "rating"):
-            rows.append(Answer(response_id=response_id, question_id=qid, number=Decimal(value)))
-        elif kind == "date":
-            rows.append(Answer(response_id=response_id, question_id=qid, date=value))
-        else:
-            rows.append(Answer(response_id=response_id, question_id=qid, text=value))
+            for stored in definition.questions[code].question_type.to_stored(value)
+        )
     return rows
 
 
@@ -334,8 +323,8 @@ ANSWER_FIELDS = ("response_id", "question_id", "row_id", "choice_id", "number", 
 
 def answers_from_rows(compiled: CompiledVersion, rows: Iterable) -> dict[str, Any]:
     """The cleaned answers that one response's Answer rows stand for (model instances,
-    or rows of ANSWER_FIELDS)."""
-    definition = compiled.definition
+    or rows of ANSWER_FIELDS), each read back by its question's type."""
+    questions = compiled.definition.questions
     codes = compiled.question_codes
     choice_codes = compiled.choice_codes
     row_codes = compiled.row_codes
@@ -344,19 +333,6 @@ def answers_from_rows(compiled: CompiledVersion, rows: Iterable) -> dict[str, An
         code = codes.get(a.question_id)
         if code is None:
             continue
-        kind = definition.questions[code].type
-        if kind in ("single", "dropdown"):
-            answers[code] = choice_codes[a.choice_id]
-        elif kind == "multiple":
-            answers[code] = answers.get(code, frozenset()) | {choice_codes[a.choice_id]}
-        elif kind == "matrix":
-            answers.setdefault(code, {})[row_codes[a.row_id]] = choice_codes[a.choice_id]
-        elif kind in ("integer", "rating"):
-            answers[code] = int(a.number)
-        elif kind == "decimal":
-            answers[code] = a.number.normalize()
-        elif kind == "date":
-            answers[code] = a.date
-        else:
-            answers[code] = a.text
+        stored = Stored(row_codes.get(a.row_id), choice_codes.get(a.choice_id), a.number, a.date, a.text)
+        answers[code] = questions[code].question_type.from_stored(answers.get(code), stored)
     return answers

@@ -51,7 +51,6 @@ from responses.models import Answer, Response
 from results.exports_csv import copy_csv_chunks, csv_header, python_csv_chunks
 from results.models import ExportRecord
 from results.spreadsheet import safe_cell
-from surveys.definition import TEXT_TYPES, QuestionDef
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import compiled_version
 
@@ -114,14 +113,6 @@ class RawLayout:
     typed_columns: tuple[int, ...] = ()
 
 
-def _question_columns(question: QuestionDef) -> list[str]:
-    if question.type == "multiple":
-        return [f"{question.code}.{code}" for code in question.choice_codes]
-    if question.type == "matrix":
-        return [f"{question.code}.{code}" for code in question.row_codes]
-    return [question.code]
-
-
 def raw_layout(
     survey: Survey, *, version_number: int | None = None, include_personal_data: bool = False
 ) -> RawLayout:
@@ -145,7 +136,7 @@ def raw_layout(
             if question.code in left_out:
                 continue
             names = by_code.setdefault(question.code, [])
-            names.extend(name for name in _question_columns(question) if name not in names)
+            names.extend(name for name in question.question_type.export_columns(question) if name not in names)
     header = [*RESPONSE_COLUMNS, *(name for names in by_code.values() for name in names)]
     index = {name: i for i, name in enumerate(header)}
 
@@ -161,22 +152,24 @@ def raw_layout(
             if question.code in left_out:
                 continue
             code, qid = question.code, version.question_ids[question.code]
-            if question.type in ("single", "dropdown"):
-                layout.single[qid] = index[code]
-            elif question.type == "matrix":
-                for row in question.row_codes:
-                    layout.matrix[version.row_ids[(code, row)]] = index[f"{code}.{row}"]
-            elif question.type == "multiple":
+            kind = question.question_type
+            # Where the type's answer rows go, by the shape of its columns (see surveys.types).
+            names = kind.export_columns(question)
+            if kind.export_shape == "choice":
+                layout.single[qid] = index[names[0]]
+            elif kind.export_shape == "rows":
+                for row, name in zip(question.row_codes, names, strict=True):
+                    layout.matrix[version.row_ids[(code, row)]] = index[name]
+            elif kind.export_shape == "flags":
                 columns = []
-                for choice in question.choice_codes:
-                    column = index[f"{code}.{choice}"]
-                    layout.picked[version.choice_ids[(code, choice)]] = column
-                    columns.append(column)
+                for choice, name in zip(question.choice_codes, names, strict=True):
+                    layout.picked[version.choice_ids[(code, choice)]] = index[name]
+                    columns.append(index[name])
                 layout.multiple[qid] = tuple(columns)
             else:
-                layout.value[qid] = index[code]
-                if question.type not in TEXT_TYPES:
-                    typed.add(index[code])
+                layout.value[qid] = index[names[0]]
+                if not kind.text:
+                    typed.add(index[names[0]])
         layouts[version.version_id] = layout
     return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)))
 

@@ -24,7 +24,8 @@ A bare value that looks like `-?[0-9]+(.[0-9]+)?` is a number (kept as an exact
 `Decimal`); any other bare value is a code such as `lt_100m` or `100m_1b`. Text goes in
 single or double quotes, a doubled quote standing for the quote itself (`'it''s'`).
 
-The module is pure Python (no Django) so it can be tested and reused without a database.
+The module needs no database (what each question type allows comes from `surveys.types`)
+so it can be tested and reused without one.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple, NoReturn
 
-from surveys.definition import NUMERIC_TYPES, QuestionDef
+from surveys.definition import QuestionDef
 
 __all__ = [
     "And",
@@ -429,7 +430,7 @@ def _resolve(ref: Ref, questions: Mapping[str, QuestionDef], available: Collecti
         raise ConditionError(f"unknown question '{ref.question}'", ref.position)
     if available is not None and ref.question not in available:
         raise ConditionError(f"'{ref.question}' is not asked before this condition", ref.position)
-    if question.type == "matrix":
+    if question.question_type.has_rows:
         if ref.row is None:
             raise ConditionError(
                 f"matrix question '{ref.question}' needs a row, e.g. '{ref.question}.{question.row_codes[0]}'"
@@ -446,15 +447,17 @@ def _resolve(ref: Ref, questions: Mapping[str, QuestionDef], available: Collecti
 
 
 def _check_value(value: str | Decimal, question: QuestionDef, position: int) -> None:
-    if question.type in NUMERIC_TYPES:
+    # By the column the type's answers are compared in (text takes any value).
+    column = question.question_type.column
+    if column == "number":
         if not isinstance(value, Decimal):
             raise ConditionError(f"'{question.code}' is a number question, '{value}' is not a number", position)
-    elif question.type == "date":
+    elif column == "date":
         if not (isinstance(value, str) and _DATE_RE.fullmatch(value) and _iso_date(value)):
             raise ConditionError(
                 f"'{question.code}' is a date question, compare it with a quoted date like '2020-01-31'", position
             )
-    elif question.type in ("single", "dropdown", "multiple", "matrix"):
+    elif column == "choice":
         code = value if isinstance(value, str) else _number_text(value)
         if code not in question.choice_codes:
             choices = ", ".join(question.choice_codes)
@@ -471,21 +474,32 @@ def check(node: Node, questions: Mapping[str, QuestionDef], *, available: Collec
     for leaf in _leaves(node):
         ref = leaf.ref
         question = _resolve(ref, questions, available)
-        if isinstance(leaf, Has):
-            if question.type != "multiple":
+        operators = question.question_type.operators
+        op = _operator(leaf)
+        if op not in operators:
+            if op == "has":
                 raise ConditionError(
                     f"'has' needs a multiple-choice question, '{ref.question}' is {question.type}", ref.position
                 )
-            _check_value(leaf.value, question, ref.position)
-            continue
-        if question.type == "multiple":
-            raise ConditionError(f"use 'has' with multiple-choice question '{ref.question}'", ref.position)
-        if isinstance(leaf, Compare) and leaf.op in ORDERINGS and question.type not in (*NUMERIC_TYPES, "date"):
-            raise ConditionError(
-                f"'{leaf.op}' needs a number or date question, '{ref.question}' is {question.type}", ref.position
-            )
+            if "has" in operators:
+                raise ConditionError(f"use 'has' with multiple-choice question '{ref.question}'", ref.position)
+            if op in ORDERINGS:
+                raise ConditionError(
+                    f"'{op}' needs a number or date question, '{ref.question}' is {question.type}", ref.position
+                )
+            raise ConditionError(f"'{op}' does not apply to {question.type} question '{ref.question}'", ref.position)
         for value in leaf.values if isinstance(leaf, In) else (leaf.value,):
             _check_value(value, question, ref.position)
+
+
+def _operator(leaf: Leaf) -> str:
+    """The leaf's operator as question types list them: a comparison, "in", "not in" or "has"."""
+    match leaf:
+        case Compare(_, op, _):
+            return op
+        case In(_, _, negated):
+            return "not in" if negated else "in"
+    return "has"
 
 
 # --- Evaluation -----------------------------------------------------------------------

@@ -13,10 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-CHOICE_TYPES = ("single", "dropdown", "multiple", "matrix")
-NUMERIC_TYPES = ("integer", "decimal", "rating")
-TEXT_TYPES = ("short_text", "long_text", "email")
-QUESTION_TYPES = CHOICE_TYPES + NUMERIC_TYPES + TEXT_TYPES + ("date",)
+from surveys.types import QuestionType, question_type
 
 
 @dataclass(frozen=True)
@@ -50,10 +47,15 @@ class QuestionDef:
     max_value: Decimal | None = None
     max_length: int | None = None
 
+    @cached_property
+    def question_type(self) -> QuestionType:
+        """What this type of question holds and does (`surveys.types`)."""
+        return question_type(self.type)
+
     @property
     def holds_personal_data(self) -> bool:
         """E-mail answers are personal data whatever the flag says."""
-        return self.personal_data or self.type == "email"
+        return self.personal_data or self.question_type.always_personal
 
     @cached_property
     def choice_codes(self) -> tuple[str, ...]:

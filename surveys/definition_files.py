@@ -17,9 +17,6 @@ import yaml
 
 from surveys import conditions, reporting
 from surveys.definition import (
-    CHOICE_TYPES,
-    QUESTION_TYPES,
-    TEXT_TYPES,
     ChoiceDef,
     FindingDef,
     NetDef,
@@ -29,6 +26,7 @@ from surveys.definition import (
     SurveyDef,
     ViewDef,
 )
+from surveys.types import TYPES, definition_order, question_type
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
@@ -239,22 +237,24 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
         return None
     code = reader.code(data, "code", place)
     qtype = reader.text(data, "type", place, required=True)
-    if qtype and qtype not in QUESTION_TYPES:
-        reader.error(f"{place}.type", f"unknown type {qtype!r} (expected one of {', '.join(QUESTION_TYPES)})")
-    choices = _read_options(reader, data, "choices", place, CHOICE_KEYS, required=qtype in CHOICE_TYPES)
-    rows = _read_options(reader, data, "rows", place, ROW_KEYS, required=qtype == "matrix")
-    if choices and qtype not in CHOICE_TYPES:
+    if qtype and qtype not in TYPES:
+        reader.error(f"{place}.type", f"unknown type {qtype!r} (expected one of {', '.join(definition_order())})")
+    # An unknown (or missing) type allows none of what follows: each is reported.
+    kind = question_type(qtype)
+    choices = _read_options(reader, data, "choices", place, CHOICE_KEYS, required=kind.has_choices)
+    rows = _read_options(reader, data, "rows", place, ROW_KEYS, required=kind.has_rows)
+    if choices and not kind.has_choices:
         reader.error(f"{place}.choices", f"a {qtype} question has no choices")
-    if rows and qtype != "matrix":
+    if rows and not kind.has_rows:
         reader.error(f"{place}.rows", f"only matrix questions have rows, not {qtype}")
-    if any(c.exclusive for c in choices) and qtype != "multiple":
+    if any(c.exclusive for c in choices) and not kind.exclusive_choices:
         reader.error(f"{place}.choices", "only multiple-choice questions have exclusive choices")
 
     min_value = reader.number(data, "min", place)
     max_value = reader.number(data, "max", place)
-    if (min_value is not None or max_value is not None) and qtype not in ("integer", "decimal"):
+    if (min_value is not None or max_value is not None) and not kind.bounds:
         reader.error(place, f"min and max apply to integer and decimal questions, not {qtype}")
-    if qtype == "integer":
+    if kind.bounds and kind.whole_numbers:
         for key, value in (("min", min_value), ("max", max_value)):
             if value is not None and value != value.to_integral_value():
                 reader.error(f"{place}.{key}", "an integer question needs whole-number bounds")
@@ -262,16 +262,16 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
         reader.error(place, "min is greater than max")
     max_length = data.get("max_length")
     if max_length is not None:
-        if qtype not in TEXT_TYPES:
+        if kind.default_max_length is None:
             reader.error(f"{place}.max_length", f"max_length applies to text questions, not {qtype}")
         if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
             reader.error(f"{place}.max_length", "expected a positive whole number")
             max_length = None
     segment = reader.flag(data, "segment", place)
-    if segment and qtype not in ("single", "dropdown"):
+    if segment and not kind.can_be_segment:
         reader.error(f"{place}.segment", "only single-choice and dropdown questions can be segments")
     personal_data = reader.flag(data, "personal_data", place)
-    if personal_data and qtype not in TEXT_TYPES:
+    if personal_data and not kind.can_be_personal:
         reader.error(
             f"{place}.personal_data",
             f"only text and e-mail questions can be marked personal data, not {qtype} (its answers are not free text)",

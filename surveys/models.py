@@ -15,24 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-class QuestionType(models.TextChoices):
-    SINGLE = "single", "Single choice (radio)"
-    DROPDOWN = "dropdown", "Dropdown"
-    MULTIPLE = "multiple", "Multiple choice"
-    MATRIX = "matrix", "Matrix (rows × one scale)"
-    SHORT_TEXT = "short_text", "Short text"
-    LONG_TEXT = "long_text", "Long text"
-    INTEGER = "integer", "Integer"
-    DECIMAL = "decimal", "Decimal"
-    DATE = "date", "Date"
-    EMAIL = "email", "E-mail address"
-    RATING = "rating", "Rating 0–10 (NPS)"
-
-
-CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.DROPDOWN, QuestionType.MULTIPLE, QuestionType.MATRIX}
-NUMERIC_TYPES = {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.RATING}
-TEXT_TYPES = {QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT, QuestionType.EMAIL}
+from surveys.types import QuestionType, question_type, type_choices
 
 
 class FrozenVersionError(ValidationError):
@@ -306,7 +289,8 @@ class Question(FrozenStructure):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField(default=0)
     code = models.SlugField(max_length=64, help_text="Unique in the version; used by the API and exports.")
-    type = models.CharField(max_length=20, choices=QuestionType.choices)
+    # Choices from the registry, read when needed: a new type needs no migration.
+    type = models.CharField(max_length=20, choices=type_choices)
     label = models.TextField()
     help_text = models.TextField(blank=True)
     required = models.BooleanField(default=False)
@@ -338,14 +322,18 @@ class Question(FrozenStructure):
         return self.code
 
     @property
+    def question_type(self) -> QuestionType:
+        return question_type(self.type)
+
+    @property
     def holds_personal_data(self) -> bool:
-        return self.personal_data or self.type == QuestionType.EMAIL
+        return self.personal_data or self.question_type.always_personal
 
     def clean(self) -> None:
         super().clean()
         # Not a structural field: like a label, the flag may be corrected on a published
         # version (it changes who may see answers, not what a count refers to).
-        if self.personal_data and self.type not in TEXT_TYPES:
+        if self.personal_data and not self.question_type.can_be_personal:
             raise ValidationError({
                 "personal_data": ValidationError(
                     "Only text and e-mail questions can be marked personal data.", code="personal_data_type"

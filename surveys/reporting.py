@@ -11,22 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from surveys.definition import QUESTION_TYPES, NetDef, QuestionDef, ViewDef
+from surveys.definition import NetDef, QuestionDef, ViewDef
+from surveys.types import type_names
 
 Problem = tuple[str, str]
 
-# One answer from one scale per question (per row of a matrix): what a NET adds up and what
-# a crosstab crosses. At merge this becomes `question_type(question_type).supports_nets`.
-_NET_TYPES = ("single", "dropdown", "matrix")
-
-
-def supports_nets(question_type: str) -> bool:
-    """Whether a question of this type takes NETs (and can be crossed in a crosstab)."""
-    return question_type in _NET_TYPES
-
 
 def _net_types() -> str:
-    return ", ".join(t for t in QUESTION_TYPES if supports_nets(t))
+    """The types with one answer from one scale per question (per row of a matrix): what a
+    NET adds up and what a crosstab crosses."""
+    return ", ".join(type_names(supports_nets=True))
 
 
 def _not_a_choice(code: str, question: QuestionDef) -> str:
@@ -37,7 +31,7 @@ def net_problems(net: NetDef, questions: Mapping[str, QuestionDef]) -> list[Prob
     question = questions.get(net.question)
     if question is None:
         return [("question", f"unknown question {net.question!r}")]
-    if not supports_nets(question.type):
+    if not question.question_type.supports_nets:
         return [("question", f"{net.question!r} is a {question.type} question: NETs apply to {_net_types()} "
                              "questions")]
     problems: list[Problem] = []
@@ -63,7 +57,7 @@ def _variable_problems(code: str, key: str, questions: Mapping[str, QuestionDef]
     question = questions.get(question_code)
     if question is None:
         return None, [(key, f"unknown question {question_code!r}")]
-    if not supports_nets(question.type):
+    if not question.question_type.supports_nets:
         return None, [(key, f"{question_code!r} is a {question.type} question: a crosstab crosses "
                             f"{_net_types()} questions (a matrix by its rows)")]
     if question.rows and not row_code:

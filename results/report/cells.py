@@ -17,7 +17,6 @@ from results.comparison import LOW_BASE, MIN_BASE_FOR_TEST, IndependenceResult, 
 from results.report.scope import Column
 from results.stats import percent, percent_display, wilson_interval
 from surveys.definition import NetDef, QuestionDef, RowDef
-from surveys.reporting import supports_nets
 
 
 def min_base() -> int:
@@ -83,7 +82,7 @@ class Net:
 def nets_for(question: QuestionDef, declared: Sequence[NetDef]) -> list[Net]:
     """The NETs the survey declares for this question, in their order, that fit its scale
     as the version in view has it."""
-    if not supports_nets(question.type):
+    if not question.question_type.supports_nets:
         return []
     nets = []
     for net in declared:
@@ -130,7 +129,7 @@ class ChoiceTable:
 
     @property
     def per_choice_tests(self) -> bool:
-        return self.question.type == "multiple"
+        return self.question.question_type.picks_many
 
     @property
     def base_flags(self) -> list[tuple[int, bool]]:
@@ -202,7 +201,7 @@ def choice_table(counts: SurveyCounts, columns: list[Column], question: Question
         group_bases = [bases[i] for i in indices]
         letters = f"{columns[indices[0]].letter}–{columns[indices[-1]].letter}"
         label = segment_labels.get(group, group)
-        if question.type == "multiple":
+        if question.question_type.picks_many:
             for line in table.choice_lines:
                 picked = [line.cells[i].count for i in indices]
                 result, note = _test([picked, [b - p for b, p in zip(group_bases, picked, strict=True)]], group_bases)

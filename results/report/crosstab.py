@@ -55,10 +55,11 @@ def variables(scope: Scope) -> list[Variable]:
     """Everything that can be crossed: single-choice questions and matrix rows."""
     found = []
     for question in scope.questions.values():
-        if question.type in ("single", "dropdown"):
-            found.append(Variable(question))
-        elif question.type == "matrix":
+        kind = question.question_type
+        if kind.one_choice and kind.has_rows:
             found.extend(Variable(question, row) for row in question.rows)
+        elif kind.one_choice:
+            found.append(Variable(question))
     return found
 
 
@@ -67,12 +68,13 @@ def variable(scope: Scope, code: str) -> Variable:
     question = scope.questions.get(question_code)
     if question is None:
         raise VariableError(f"No question {question_code!r}.")
-    if question.type == "matrix":
+    kind = question.question_type
+    if kind.one_choice and kind.has_rows:
         row = next((r for r in question.rows if r.code == row_code), None)
         if row is None:
             raise VariableError(f"{question_code!r} is a matrix: name one of its rows, e.g. {question_code}.row.")
         return Variable(question, row)
-    if question.type not in ("single", "dropdown") or row_code:
+    if not kind.one_choice or row_code:
         raise VariableError(f"{code!r} is not a single-choice question or a matrix row.")
     return Variable(question)
 

@@ -99,12 +99,14 @@ def histogram(values: Counter, question: QuestionDef) -> list[Bin]:
     data = _Sorted(values)
     if data.n == 0:
         return []
-    if question.type == "rating":
-        return [Bin(str(v), Cell(values.get(Decimal(v), 0), data.n)) for v in range(11)]
+    kind = question.question_type
+    if kind.value_range is not None:
+        first, last = kind.value_range
+        return [Bin(str(v), Cell(values.get(Decimal(v), 0), data.n)) for v in range(first, last + 1)]
     if len(data.items) <= 20:
         return [Bin(_number(v), Cell(n, data.n)) for v, n in data.items]
     low, high = data.items[0][0], data.items[-1][0]
-    if question.type == "integer":
+    if kind.whole_numbers:
         width = Decimal(math.ceil((high - low + 1) / 10))
         edges = [low + i * width for i in range(11)]
         labels = [f"{_number(edges[i])}–{_number(edges[i + 1] - 1)}" for i in range(10)]
@@ -171,5 +173,5 @@ def numeric_report(counts: SurveyCounts, columns: list[Column], question: Questi
         columns=columns,
         summaries=summaries,
         bins=bins,
-        nps=[nps(v) for v in values] if question.type == "rating" else None,
+        nps=[nps(v) for v in values] if question.question_type.nps else None,
     )

@@ -27,7 +27,7 @@ class TextReport:
 @dataclass
 class QuestionReport:
     question: QuestionDef
-    kind: str  # "choice", "matrix", "numeric", "text", "personal" or "date"
+    kind: str  # the type's result kind ("choice", "rows", "numeric", "text" or "date"), or "personal"
     base: int
     population: str
     tables: list[ChoiceTable] = field(default_factory=list)
@@ -58,19 +58,13 @@ class QuestionReport:
         return [(line.label, line.net) for line in self.tables[0].lines] if self.tables else []
 
 
-_KINDS = {
-    "single": "choice", "dropdown": "choice", "multiple": "choice", "matrix": "matrix",
-    "integer": "numeric", "decimal": "numeric", "rating": "numeric", "date": "date",
-}
-
-
 def _kind(question: QuestionDef) -> str:
     # Results pages and their table downloads never list personal data (e-mail answers,
     # answers to questions marked personal data): only the raw export, when asked for and
     # recorded, carries it.
     if question.holds_personal_data:
         return "personal"
-    return _KINDS.get(question.type, "text")
+    return question.question_type.result_kind
 
 
 def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *, text_search: str | None = None,
@@ -91,7 +85,7 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
             report.chart_id, title,
             [charts.Bar(line.label, line.cells[0].percent, line.cells[0].display) for line in table.lines],
         )
-    elif kind == "matrix":
+    elif kind == "rows":
         report.tables = [
             choice_table(counts, columns, question, row, segment_labels, nets=scope.nets) for row in question.rows
         ]
@@ -132,9 +126,10 @@ def comparison_tables(scope: Scope) -> list[ChoiceTable]:
     for question in scope.questions.values():
         if question.segment:
             continue
-        if question.type in ("single", "dropdown", "multiple"):
+        kind = question.question_type.result_kind
+        if kind == "choice":
             tables.append(choice_table(counts, scope.columns, question, segment_labels=segment_labels, nets=scope.nets))
-        elif question.type == "matrix":
+        elif kind == "rows":
             tables.extend(
                 choice_table(counts, scope.columns, question, row, segment_labels, nets=scope.nets)
                 for row in question.rows

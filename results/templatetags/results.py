@@ -25,6 +25,6 @@ def show(summary, name: str) -> str:
 
 @register.filter
 def type_label(code: str) -> str:
-    from surveys.models import QuestionType
+    from surveys.types import TYPES
 
-    return dict(QuestionType.choices).get(code, code)
+    return TYPES[code].label if code in TYPES else code

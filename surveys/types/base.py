@@ -1,0 +1,251 @@
+"""The base class of question types, and the plain values their methods return.
+
+A question type is one small class, like a Django model field or a Wagtail block: it says
+what a question of its kind holds (choices, rows, bounds...), how the respondent's form
+shows it, how an answer is cleaned, stored as Answer rows and read back, what it adds to
+the count tables, which condition operators fit it, how it is exported and which kind of
+result it gets. Every other module asks its question's type instead of comparing type
+names, so a new kind of question is one class (plus its template and tests).
+
+The methods return plain values (codes, numbers, dates, tuples); the apps downstream map
+them to their rows, SQL and cells. Nothing here imports `responses`, `invitations` or
+`analytics`: data flows one way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+from crispy_forms.layout import Field, LayoutObject
+from django import forms
+from django.utils.html import conditional_escape
+
+if TYPE_CHECKING:
+    from surveys.definition import QuestionDef
+
+REQUIRED = "This question is required."
+
+# The abstract columns an answer is stored in and a condition compares: the choice (with
+# its matrix row), the number, the date or the text of an Answer row. In this order the
+# definition format lists the types (choices first, then numbers, text and dates).
+COLUMNS = ("choice", "number", "text", "date")
+
+# Condition operators (see surveys.conditions): what each kind of answer can be asked.
+EQUALITY = frozenset({"=", "!=", "in", "not in"})
+ORDERED = EQUALITY | {"<", "<=", ">", ">="}
+MEMBERSHIP = frozenset({"has"})
+
+
+class Invalid(Exception):
+    """An answer that cannot be accepted: the message for the respondent, and the error
+    key when it is not the question's code (`code.row` for a matrix row)."""
+
+    def __init__(self, message: str, key: str | None = None):
+        self.message = message
+        self.key = key
+        super().__init__(message)
+
+
+class Stored(NamedTuple):
+    """The values of one Answer row, with codes where the row holds ids."""
+
+    row: str | None = None
+    choice: str | None = None
+    number: Decimal | None = None
+    date: dt.date | None = None
+    text: str | None = None
+
+
+class CountKeys(NamedTuple):
+    """What one answer adds to the count tables: a cell for each (row code or None for the
+    whole question, choice code) picked, each row named also getting its base, and the
+    number counted among the question's values."""
+
+    cells: tuple[tuple[str | None, str], ...] = ()
+    number: Decimal | None = None
+
+
+class Predicate(NamedTuple):
+    """A condition's comparison as a test of one stored answer row: `column op values`,
+    the values in the column's own type (choice codes, Decimals, dates or text)."""
+
+    column: str  # one of COLUMNS
+    op: str  # "=", "!=", "<", "<=", ">", ">=", "in" or "not in"
+    values: tuple
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def code_text(value: str | Decimal) -> str:
+    """A condition value as a code or text: a digits-only code parses as a number."""
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
+class QuestionType:
+    """One kind of question. Subclasses set the class attributes that differ from these
+    defaults and override the methods their answers need; one instance of each is
+    registered (`surveys.types.register`)."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+
+    # --- What a question of this type holds (the definition checks read these) --------
+    column: ClassVar[str] = "text"  # where its answers are stored and compared: one of COLUMNS
+    has_choices: ClassVar[bool] = False  # choices are required (and allowed only here)
+    has_rows: ClassVar[bool] = False  # a matrix: rows, each answered with one of the choices
+    picks_many: ClassVar[bool] = False  # the answer is a set of choices
+    exclusive_choices: ClassVar[bool] = False  # a choice may be marked exclusive
+    bounds: ClassVar[bool] = False  # `min` and `max` apply
+    whole_numbers: ClassVar[bool] = False  # answers (and bounds) are whole numbers
+    value_range: ClassVar[tuple[int, int] | None] = None  # a fixed scale of whole numbers
+    nps: ClassVar[bool] = False  # results show a Net Promoter Score
+    default_max_length: ClassVar[int | None] = None  # None: `max_length` does not apply
+    can_be_segment: ClassVar[bool] = False  # results can be broken down by its choices
+    supports_nets: ClassVar[bool] = False  # NETs (groups of choices) can be declared on it
+    can_be_personal: ClassVar[bool] = False  # may be marked personal data (free text)
+    always_personal: ClassVar[bool] = False  # its answers are personal data whatever the flag
+    many_rows: ClassVar[bool] = False  # an answer may be stored as several Answer rows
+
+    # --- Conditions ------------------------------------------------------------------
+    operators: ClassVar[frozenset[str]] = EQUALITY
+
+    # --- Results and exports -----------------------------------------------------------
+    # What the results show: "choice" (a choice table), "rows" (a choice table per row),
+    # "numeric" (summaries and a histogram), "date" (the base only) or "text" (the answers).
+    result_kind: ClassVar[str] = "text"
+    # How an answer fills the raw export's columns: "choice" (one column, the choice code),
+    # "rows" (a column per row, its choice code), "flags" (a column per choice, 1 if
+    # picked, 0 if not) or "value" (one column, the number, date or text).
+    export_shape: ClassVar[str] = "value"
+
+    # --- The respondent's form ----------------------------------------------------------
+    template: ClassVar[str] = "responses/layout/question.html"  # the block around its fields
+
+    def __repr__(self) -> str:
+        return f"<question type {self.name!r}>"
+
+    @property
+    def numeric(self) -> bool:
+        return self.column == "number"
+
+    @property
+    def text(self) -> bool:
+        return self.column == "text"
+
+    @property
+    def date(self) -> bool:
+        return self.column == "date"
+
+    @property
+    def one_choice(self) -> bool:
+        """One choice per answer (per row for a matrix): it can be crossed with another."""
+        return self.has_choices and not self.picks_many
+
+    # --- Cleaning ---------------------------------------------------------------------
+
+    def clean_answer(self, question: QuestionDef, value: Any, errors: dict[str, list[str]], *,
+                     enforce_required: bool = True) -> Any:
+        """One question's cleaned answer, or None when unanswered. Raises Invalid; a type
+        whose answer has parts (matrix rows) adds their errors to `errors` instead."""
+        if is_empty(value) or (isinstance(value, str) and not value.strip()):
+            if question.required and enforce_required:
+                raise Invalid(REQUIRED)
+            return None
+        return self.clean(question, value)
+
+    def clean(self, question: QuestionDef, value: Any) -> Any:
+        """A non-empty raw (JSON-shaped) answer in the shape conditions evaluate."""
+        raise NotImplementedError
+
+    # --- Storage ----------------------------------------------------------------------
+
+    def to_stored(self, value: Any) -> tuple[Stored, ...]:
+        """A cleaned answer as the values of its Answer rows."""
+        raise NotImplementedError
+
+    def from_stored(self, current: Any, stored: Stored) -> Any:
+        """The cleaned answer with one more of its Answer rows read in (`current` is None
+        for the first row)."""
+        raise NotImplementedError
+
+    # --- Counting ---------------------------------------------------------------------
+
+    def count_keys(self, value: Any) -> CountKeys:
+        """What a cleaned answer adds to the count tables (beyond the question's base)."""
+        return CountKeys()
+
+    # --- Conditions -------------------------------------------------------------------
+
+    def condition_value(self, value: str | Decimal) -> Any:
+        """A condition's value in this type's column."""
+        return code_text(value)
+
+    def predicate(self, op: str, values: tuple[str | Decimal, ...]) -> Predicate:
+        """A condition leaf on this question (`op` is a comparison, "in", "not in" or "has")
+        as a test of one stored answer row. `has` always looks at the choices."""
+        if op == "has":
+            return Predicate("choice", "in", tuple(code_text(v) for v in values))
+        return Predicate(self.column, op, tuple(self.condition_value(v) for v in values))
+
+    def js_value(self, value: str | Decimal) -> str | float:
+        """A condition value for the browser's evaluator (static/js/form.js), which
+        compares JSON numbers as numbers and strings as strings."""
+        return code_text(value)
+
+    # --- Exports ----------------------------------------------------------------------
+
+    def export_columns(self, question: QuestionDef) -> list[str]:
+        """The names of its raw export columns."""
+        return [question.code]
+
+    # --- The respondent's form --------------------------------------------------------
+
+    def form_fields(self, question: QuestionDef) -> dict[str, forms.Field]:
+        """Presentation-only form fields by name (validation is `clean_answer`)."""
+        return {question.code: self.form_field(question, **self.field_options(question))}
+
+    def field_options(self, question: QuestionDef) -> dict[str, Any]:
+        return {
+            "label": question.label,
+            "required": question.required,
+            # crispy renders help text with |safe: escape it here.
+            "help_text": conditional_escape(question.help_text) if question.help_text else "",
+        }
+
+    def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
+        raise NotImplementedError
+
+    def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
+        """The crispy layout pieces of its fields, inside the question's block."""
+        return [Field(question.code)]
+
+    def from_post(self, question: QuestionDef, data) -> Any:
+        """The posted values (a QueryDict) in the JSON shape `clean_answer` takes, or None
+        when nothing was posted. Two values for a one-answer field stay a list, so that
+        cleaning refuses them."""
+        return one_or_many(data.getlist(question.code))
+
+    def initial(self, question: QuestionDef, value: Any) -> dict[str, Any]:
+        """A stored answer (in raw JSON shape) as initial field values by name."""
+        return {question.code: str(value) if isinstance(value, int | float) else value}
+
+
+class UnknownType(QuestionType):
+    """Stands for a type name that is not registered (a definition being checked): it
+    accepts nothing and compares like text, as an unknown type always did."""
+
+    label = "unknown"
+
+    def clean(self, question: QuestionDef, value: Any) -> Any:
+        raise KeyError(question.type)
+
+
+def one_or_many(values: list) -> Any:
+    """The values posted for one field: None, one value, or a list when there were several."""
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else values

@@ -1,0 +1,197 @@
+"""Questions answered with choices: single, dropdown, multiple choice and matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from crispy_forms.layout import Field, LayoutObject
+from django import forms
+
+from surveys.types.base import (
+    MEMBERSHIP,
+    REQUIRED,
+    CountKeys,
+    Invalid,
+    QuestionType,
+    Stored,
+    is_empty,
+    one_or_many,
+)
+from surveys.types.widgets import CheckboxGroup, RadioGroup
+
+if TYPE_CHECKING:
+    from surveys.definition import QuestionDef
+
+
+def _options(question: QuestionDef) -> list[tuple[str, str]]:
+    return [(c.code, c.label) for c in question.choices]
+
+
+class SingleType(QuestionType):
+    """One choice, shown as radio buttons."""
+
+    name = "single"
+    label = "Single choice (radio)"
+    column = "choice"
+    has_choices = True
+    can_be_segment = True
+    supports_nets = True
+    result_kind = "choice"
+    export_shape = "choice"
+
+    def clean(self, question: QuestionDef, value: Any) -> str:
+        if isinstance(value, list):
+            raise Invalid("Choose only one answer.")
+        if not isinstance(value, str) or value not in question.choice_codes:
+            raise Invalid("Select a valid choice.")
+        return value
+
+    def to_stored(self, value: str) -> tuple[Stored, ...]:
+        return (Stored(choice=value),)
+
+    def from_stored(self, current: Any, stored: Stored) -> str | None:
+        return stored.choice
+
+    def count_keys(self, value: str) -> CountKeys:
+        return CountKeys(cells=((None, value),))
+
+    def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
+        return forms.ChoiceField(choices=_options(question), widget=RadioGroup, **options)
+
+
+class DropdownType(SingleType):
+    """One choice, from a select."""
+
+    name = "dropdown"
+    label = "Dropdown"
+
+    def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
+        return forms.ChoiceField(choices=[("", "Choose an answer")] + _options(question), **options)
+
+
+class MultipleType(QuestionType):
+    """Any number of choices (checkboxes); a choice marked exclusive ("None of these")
+    stands alone."""
+
+    name = "multiple"
+    label = "Multiple choice"
+    column = "choice"
+    has_choices = True
+    picks_many = True
+    exclusive_choices = True
+    many_rows = True
+    operators = MEMBERSHIP
+    result_kind = "choice"
+    export_shape = "flags"
+
+    def clean(self, question: QuestionDef, value: Any) -> frozenset[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Invalid("Expected a list of choices.")
+        picked = frozenset(value)
+        unknown = sorted(picked - set(question.choice_codes))
+        if unknown:
+            raise Invalid("Select valid choices.")
+        exclusive = [c.code for c in question.choices if c.exclusive and c.code in picked]
+        if exclusive and len(picked) > 1:
+            label = next(c.label for c in question.choices if c.code == exclusive[0])
+            raise Invalid(f"“{label}” cannot be combined with other answers.")
+        return picked
+
+    def to_stored(self, value: frozenset[str]) -> tuple[Stored, ...]:
+        return tuple(Stored(choice=choice) for choice in sorted(value))
+
+    def from_stored(self, current: frozenset[str] | None, stored: Stored) -> frozenset[str]:
+        return (current or frozenset()) | {stored.choice}
+
+    def count_keys(self, value: frozenset[str]) -> CountKeys:
+        return CountKeys(cells=tuple((None, choice) for choice in value))
+
+    def export_columns(self, question: QuestionDef) -> list[str]:
+        return [f"{question.code}.{code}" for code in question.choice_codes]
+
+    def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
+        return forms.MultipleChoiceField(choices=_options(question), widget=CheckboxGroup, **options)
+
+    def from_post(self, question: QuestionDef, data) -> list[str] | None:
+        # Always a list, even of one.
+        return data.getlist(question.code) or None
+
+
+class MatrixType(QuestionType):
+    """Rows, each answered with one choice of the same scale. Conditions name a row
+    (`usage.twitter`); errors are keyed `code.row`; the form has a field per row."""
+
+    name = "matrix"
+    label = "Matrix (rows × one scale)"
+    column = "choice"
+    has_choices = True
+    has_rows = True
+    supports_nets = True
+    many_rows = True
+    result_kind = "rows"
+    export_shape = "rows"
+    template = "responses/layout/matrix.html"
+    row_template = "responses/layout/matrix_row.html"
+
+    def clean_answer(self, question: QuestionDef, value: Any, errors: dict[str, list[str]], *,
+                     enforce_required: bool = True) -> dict[str, str] | None:
+        if is_empty(value):
+            value = {}
+        if not isinstance(value, Mapping):
+            raise Invalid("Expected one answer per row.")
+        cleaned: dict[str, str] = {}
+        for row in value:
+            if row not in question.row_codes:
+                errors.setdefault(f"{question.code}.{str(row)[:100]}", []).append("Unknown row.")
+        for row in question.rows:
+            key = f"{question.code}.{row.code}"
+            answer = value.get(row.code)
+            if is_empty(answer):
+                if question.required and enforce_required:
+                    errors.setdefault(key, []).append(REQUIRED)
+                continue
+            if isinstance(answer, list):
+                errors.setdefault(key, []).append("Choose only one answer in this row.")
+            elif not isinstance(answer, str) or answer not in question.choice_codes:
+                errors.setdefault(key, []).append("Select a valid choice.")
+            else:
+                cleaned[row.code] = answer
+        return cleaned or None
+
+    def to_stored(self, value: dict[str, str]) -> tuple[Stored, ...]:
+        return tuple(Stored(row=row, choice=choice) for row, choice in value.items())
+
+    def from_stored(self, current: dict[str, str] | None, stored: Stored) -> dict[str, str]:
+        current = {} if current is None else current
+        current[stored.row] = stored.choice
+        return current
+
+    def count_keys(self, value: dict[str, str]) -> CountKeys:
+        return CountKeys(cells=tuple(value.items()))
+
+    def export_columns(self, question: QuestionDef) -> list[str]:
+        return [f"{question.code}.{code}" for code in question.row_codes]
+
+    def form_fields(self, question: QuestionDef) -> dict[str, forms.Field]:
+        # The block's legend carries the question label and its required mark.
+        return {
+            f"{question.code}.{row.code}": forms.ChoiceField(
+                label=row.label, required=False, choices=_options(question), widget=RadioGroup
+            )
+            for row in question.rows
+        }
+
+    def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
+        return [Field(f"{question.code}.{row.code}", template=self.row_template) for row in question.rows]
+
+    def from_post(self, question: QuestionDef, data) -> dict[str, Any] | None:
+        rows = {row.code: one_or_many(data.getlist(f"{question.code}.{row.code}")) for row in question.rows}
+        return {row: value for row, value in rows.items() if value is not None} or None
+
+    def initial(self, question: QuestionDef, value: Any) -> dict[str, Any]:
+        if isinstance(value, Mapping):
+            return {f"{question.code}.{row}": choice for row, choice in value.items()}
+        return super().initial(question, value)

@@ -1,0 +1,128 @@
+"""Questions answered with a number: integer, decimal and the 0–10 rating."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import LayoutObject
+from django import forms
+
+from surveys.types.base import ORDERED, CountKeys, Invalid, QuestionType, Stored
+from surveys.types.widgets import RadioGroup
+
+if TYPE_CHECKING:
+    from surveys.definition import QuestionDef
+
+MAX_DECIMAL = Decimal("1e14")  # what a DecimalField(max_digits=20, decimal_places=6) holds
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise Invalid("Enter a number.")
+    # Decimal() also reads "1_000", "١٢" (Arabic-Indic digits) and " NaN ": text must be
+    # plain ASCII digits, an optional sign, point and exponent, as a JSON number would be.
+    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value.strip()):
+        raise Invalid("Enter a number.")
+    try:
+        parsed = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise Invalid("Enter a number.") from None
+    if not parsed.is_finite() or abs(parsed) >= MAX_DECIMAL:
+        raise Invalid("Enter a number.")
+    return parsed
+
+
+def check_range(question: QuestionDef, value: Decimal) -> None:
+    if question.min_value is not None and value < question.min_value:
+        raise Invalid(f"Enter a number of at least {question.min_value:f}.")
+    if question.max_value is not None and value > question.max_value:
+        raise Invalid(f"Enter a number of at most {question.max_value:f}.")
+
+
+class NumberType(QuestionType):
+    """What every number question shares: stored in the number column, compared in order,
+    counted by value, summarised as numbers in the results."""
+
+    column = "number"
+    operators = ORDERED
+    result_kind = "numeric"
+
+    def to_stored(self, value: int | Decimal) -> tuple[Stored, ...]:
+        return (Stored(number=Decimal(value)),)
+
+    def from_stored(self, current: Any, stored: Stored) -> int | Decimal:
+        return int(stored.number) if self.whole_numbers else stored.number.normalize()
+
+    def count_keys(self, value: int | Decimal) -> CountKeys:
+        return CountKeys(number=Decimal(value))
+
+    def condition_value(self, value: str | Decimal) -> Decimal:
+        return value if isinstance(value, Decimal) else Decimal(value)
+
+    def js_value(self, value: str | Decimal) -> str | float:
+        return float(value) if isinstance(value, Decimal) else value
+
+    def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
+        whole = self.whole_numbers
+        attrs = {"step": "1" if whole else "any", "inputmode": "numeric" if whole else "decimal"}
+        if question.min_value is not None:
+            attrs["min"] = format(question.min_value, "f")
+        if question.max_value is not None:
+            attrs["max"] = format(question.max_value, "f")
+        return forms.CharField(widget=forms.NumberInput(attrs=attrs), **options)
+
+
+class IntegerType(NumberType):
+    name = "integer"
+    label = "Integer"
+    bounds = True
+    whole_numbers = True
+
+    def clean(self, question: QuestionDef, value: Any) -> int:
+        parsed = number(value)
+        if parsed != parsed.to_integral_value():
+            raise Invalid("Enter a whole number.")
+        check_range(question, parsed)
+        return int(parsed)
+
+
+class DecimalType(NumberType):
+    name = "decimal"
+    label = "Decimal"
+    bounds = True
+
+    def clean(self, question: QuestionDef, value: Any) -> Decimal:
+        parsed = number(value)
+        if parsed.as_tuple().exponent < -6:  # type: ignore[operator]
+            raise Invalid("Enter a number with at most 6 decimal places.")
+        check_range(question, parsed)
+        return parsed
+
+
+class RatingType(NumberType):
+    """0 to 10, shown as a row of radio buttons; the results add a Net Promoter Score."""
+
+    name = "rating"
+    label = "Rating 0–10 (NPS)"
+    whole_numbers = True
+    value_range = (0, 10)
+    nps = True
+
+    def clean(self, question: QuestionDef, value: Any) -> int:
+        parsed = number(value)
+        low, high = self.value_range
+        if parsed != parsed.to_integral_value() or not low <= parsed <= high:
+            raise Invalid(f"Choose a rating from {low} to {high}.")
+        return int(parsed)
+
+    def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
+        low, high = self.value_range
+        scale = [(str(n), str(n)) for n in range(low, high + 1)]
+        return forms.ChoiceField(choices=scale, widget=RadioGroup, **options)
+
+    def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
+        return [InlineRadios(question.code)]

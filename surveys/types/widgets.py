@@ -1,0 +1,21 @@
+"""Widgets of the respondent's form that several question types share."""
+
+from django import forms
+
+
+class _FirstOptionKeepsId:
+    """The first option of a radio or checkbox group gets the field's own id (`id_role`
+    rather than `id_role_0`), so that an error summary link `#id_<field>` lands on it."""
+
+    def id_for_label(self, id_, index=None):
+        if index == "0":
+            return id_
+        return super().id_for_label(id_, index)
+
+
+class RadioGroup(_FirstOptionKeepsId, forms.RadioSelect):
+    pass
+
+
+class CheckboxGroup(_FirstOptionKeepsId, forms.CheckboxSelectMultiple):
+    pass
