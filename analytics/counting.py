@@ -13,27 +13,16 @@ the row see a stable set of counted responses.
 
 from __future__ import annotations
 
-import os
-import time
 import uuid
 from collections import Counter, defaultdict
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.models import (
-    TOTAL,
-    BaseCount,
-    CellCount,
-    DailyCount,
-    FindingCount,
-    NumberCount,
-    StatusCount,
-    SurveyCounter,
-)
+from analytics.models import COUNT_TABLES, TOTAL, FindingCount, StatusCount, SurveyCounter
+from core.sql import execute, qn
 from responses.models import Answer, Response, UncountedResponse
 from responses.services import ANSWER_FIELDS, answers_from_rows, request_counting
 from surveys import conditions
@@ -73,23 +62,13 @@ def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day:
     return {"cells": cells, "bases": bases, "numbers": numbers, "days": days}
 
 
-_UPSERTS = {
-    "cells": (CellCount, ("version_id", "question_id", "row_id", "choice_id", "segment_choice_id")),
-    "bases": (BaseCount, ("version_id", "question_id", "row_id", "segment_choice_id")),
-    "numbers": (NumberCount, ("version_id", "question_id", "value", "segment_choice_id")),
-    "days": (DailyCount, ("version_id", "day", "segment_choice_id")),
-    "statuses": (StatusCount, ("version_id", "status", "day")),
-}
-
-
 def upsert_add(table: str, increments: Counter) -> None:
     """`INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n` in one statement,
     keys sorted so that concurrent writers lock rows in the same order."""
     items = sorted((k, v) for k, v in increments.items() if v)
     if not items:
         return
-    model, key_fields = _UPSERTS[table]
-    qn = connection.ops.quote_name
+    model, key_fields = COUNT_TABLES[table]
     db_table = qn(model._meta.db_table)
     columns = ", ".join(qn(f) for f in (*key_fields, "n"))
     placeholders = "(" + ", ".join(["%s"] * (len(key_fields) + 1)) + ")"
@@ -102,22 +81,19 @@ def upsert_add(table: str, increments: Counter) -> None:
     for key, n in items:
         params.extend(connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in key)
         params.append(n)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    execute(sql, params)
 
 
 def counter_add(survey_id: int, delta: int) -> None:
     """Takes the survey's counter row lock (see the module docstring) and moves the total."""
-    qn = connection.ops.quote_name
     table = qn(SurveyCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({qn('survey_id')}, {qn('responses_counted')}, {qn('last_counted_at')}) "
-            f"VALUES (%s, %s, %s) ON CONFLICT ({qn('survey_id')}) DO UPDATE SET "
-            f"{qn('responses_counted')} = {table}.{qn('responses_counted')} + excluded.{qn('responses_counted')}, "
-            f"{qn('last_counted_at')} = excluded.{qn('last_counted_at')}",
-            [survey_id, delta, timezone.now()],
-        )
+    execute(
+        f"INSERT INTO {table} ({qn('survey_id')}, {qn('responses_counted')}, {qn('last_counted_at')}) "
+        f"VALUES (%s, %s, %s) ON CONFLICT ({qn('survey_id')}) DO UPDATE SET "
+        f"{qn('responses_counted')} = {table}.{qn('responses_counted')} + excluded.{qn('responses_counted')}, "
+        f"{qn('last_counted_at')} = excluded.{qn('last_counted_at')}",
+        [survey_id, delta, timezone.now()],
+    )
 
 
 _finding_nodes: dict[tuple[int, Any], tuple[conditions.Node, conditions.Node]] = {}
@@ -146,17 +122,15 @@ def findings_upsert(increments: Counter) -> None:
     finding_ids = sorted({pk for pk, _ in increments})
     if not finding_ids:
         return
-    qn = connection.ops.quote_name
     table = qn(FindingCount._meta.db_table)
     add = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in ("base", "target"))
     values = ", ".join(["(%s, %s, %s)"] * len(finding_ids))
     params = [v for pk in finding_ids for v in (pk, increments[(pk, "base")], increments[(pk, "target")])]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({qn('finding_id')}, {qn('base')}, {qn('target')}) VALUES {values} "
-            f"ON CONFLICT ({qn('finding_id')}) DO UPDATE SET {add}",
-            params,
-        )
+    execute(
+        f"INSERT INTO {table} ({qn('finding_id')}, {qn('base')}, {qn('target')}) VALUES {values} "
+        f"ON CONFLICT ({qn('finding_id')}) DO UPDATE SET {add}",
+        params,
+    )
 
 
 def responses_apply(responses: list[Response], sign: int) -> None:
@@ -204,10 +178,10 @@ def _counted_kind(response_ids: list) -> list[Response]:
 
 @transaction.atomic
 def response_count(response_id: uuid.UUID | str) -> bool:
-    """Count one completed response once. Returns False when there was nothing to claim."""
+    """Count one completed response once. Returns whether it was counted: False when its
+    marker was gone (counted already) or it is not of the counted kind (test, excluded)."""
     if not _claim(response_id):
         return False
-    _hold_for_fault_test()
     counted = _counted_kind([response_id])
     responses_apply(counted, +1)
     return bool(counted)
@@ -216,10 +190,11 @@ def response_count(response_id: uuid.UUID | str) -> bool:
 @transaction.atomic
 def pending_count(*, limit: int = COUNT_BATCH, older_than=None) -> int:
     """Count up to `limit` responses still marked uncounted, oldest first, in one
-    transaction; returns how many were counted. Markers that another transaction holds
-    are skipped (SKIP LOCKED), so concurrent workers share a backlog instead of queueing
-    on each other; the markers locked here are deleted, a claim no one else can win.
-    Returns how many markers were claimed (test or excluded responses count nothing)."""
+    transaction. Markers that another transaction holds are skipped (SKIP LOCKED), so
+    concurrent workers share a backlog instead of queueing on each other; the markers
+    locked here are deleted, a claim no one else can win. Returns how many markers were
+    claimed, which can be more than the responses counted (a test or excluded response
+    is claimed and counts nothing); fewer than `limit`: nothing more to claim for now."""
     markers = UncountedResponse.objects.select_for_update(skip_locked=True).order_by("created_at")
     if older_than is not None:
         markers = markers.filter(created_at__lt=older_than)
@@ -227,20 +202,8 @@ def pending_count(*, limit: int = COUNT_BATCH, older_than=None) -> int:
     if not claimed:
         return 0
     UncountedResponse.objects.filter(response_id__in=claimed).delete()
-    _hold_for_fault_test()
     responses_apply(_counted_kind(claimed), +1)
     return len(claimed)
-
-
-def _hold_for_fault_test() -> None:
-    """Test hook: with ANALYTICS_HOLD_DIR set (only by the worker-killed test), stop here,
-    inside the claiming transaction, so the test can SIGKILL the process mid-count."""
-    hold_dir = os.environ.get("ANALYTICS_HOLD_DIR")
-    if not hold_dir or not (Path(hold_dir) / "hold").exists():
-        return
-    (Path(hold_dir) / f"holding-{os.getpid()}").touch()
-    while (Path(hold_dir) / "hold").exists():
-        time.sleep(0.05)
 
 
 def response_uncount_on_exclusion(response: Response) -> None:

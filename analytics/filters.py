@@ -26,12 +26,11 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from analytics.condition_sql import LeafSet, compile_condition
 from analytics.models import TOTAL, DailyCount, StatusCount
-from analytics.recompute import _counted_predicate, grouped_counts
+from analytics.recompute import findings_counts, grouped_counts
 from analytics.tables import ALL, SurveyCounts, code_maps
-from responses.models import Answer, Response, UncountedResponse
-from surveys import conditions
+from core.sql import fetch, qn  # noqa: F401  (fetch: the crosstab's GROUP BY reads through this module)
+from responses.models import Answer, Response, UncountedResponse, counted_kind_q, counted_q, counted_sql
 from surveys.definition import QuestionDef
 from surveys.models import Finding, SurveyVersion
 from surveys.selectors import CompiledVersion
@@ -139,16 +138,6 @@ def _filter_date(raw: str) -> tuple[date | None, str]:
 # --- SQL building blocks ------------------------------------------------------------------
 
 
-def qn(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def segment_choice_ids(compiled: list[CompiledVersion], segment: tuple[str, str]) -> list[int]:
     return [c.choice_ids[segment] for c in compiled if segment in c.choice_ids]
 
@@ -156,8 +145,9 @@ def segment_choice_ids(compiled: list[CompiledVersion], segment: tuple[str, str]
 def response_where(survey_id: int, filters: Filters, compiled: list[CompiledVersion], alias: str = "r",
                    *, segment: bool = True) -> tuple[str, list]:
     """SQL over a response alias for "counted, and within the filters"."""
-    sql = f"{alias}.survey_id = %s AND {_counted_predicate(alias)}"
-    params: list = [survey_id, False]
+    counted, counted_params = counted_sql(alias)
+    sql = f"{alias}.survey_id = %s AND {counted}"
+    params: list = [survey_id, *counted_params]
     if filters.version is not None:
         sql += f" AND {alias}.version_id IN ({', '.join(['%s'] * len(compiled))})"
         params.extend(c.version_id for c in compiled)
@@ -299,8 +289,7 @@ def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], c
         })
     pending = (
         UncountedResponse.objects.filter(
-            response__survey=survey, response__is_test=False, response__status=Response.Status.COMPLETE,
-            response__excluded_at__isnull=True, response__version_id__in=version_ids,
+            counted_kind_q("response"), response__survey=survey, response__version_id__in=version_ids
         )
         .filter(_window_q(filters, "response__completed_at"), _segment_q(filters, compiled, "response_id"))
         .count()
@@ -310,37 +299,10 @@ def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], c
 
 
 def filtered_findings(survey, filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[Finding, int, int]]:
-    """(finding, base, target) of every finding from the raw answers within the filters, as
-    the full recompute computes them (`recompute.expected_findings`): per version, one
-    GROUP BY over the answers gives each condition leaf as a per-response flag."""
+    """(finding, base, target) of every finding from the raw answers within the filters, by
+    the full recompute's query (`recompute.findings_counts`): one GROUP BY per version."""
     findings = list(Finding.objects.filter(survey=survey).order_by("position", "pk"))
-    if not findings:
-        return []
-    parsed = [(conditions.parse(f.base_condition), conditions.parse(f.target_condition)) for f in findings]
-    totals = [[0, 0] for _ in findings]
-    responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
-    for version in compiled:
-        leaves = LeafSet()
-        expressions = [
-            (compile_condition(base, version, leaves), compile_condition(target, version, leaves))
-            for base, target in parsed
-        ]
-        flags, flag_params = leaves.flag_columns()
-        sums = ", ".join(
-            f"COALESCE(SUM(CASE WHEN {b} THEN 1 ELSE 0 END), 0), "
-            f"COALESCE(SUM(CASE WHEN {b} AND {t} THEN 1 ELSE 0 END), 0)"
-            for b, t in expressions
-        )
-        where, where_params = response_where(survey.pk, filters, [version])
-        row = fetch(
-            f"SELECT {sums} FROM (SELECT r.id, {flags} FROM {responses} r "
-            f"LEFT JOIN {answers} a ON a.response_id = r.id "
-            f"WHERE r.version_id = %s AND {where} GROUP BY r.id) flags",
-            [*flag_params, version.version_id, *where_params],
-        )[0]
-        for i in range(len(findings)):
-            totals[i][0] += int(row[2 * i])
-            totals[i][1] += int(row[2 * i + 1])
+    totals = findings_counts(findings, compiled, lambda version: response_where(survey.pk, filters, [version]))
     return [(f, base, target) for f, (base, target) in zip(findings, totals, strict=True)]
 
 
@@ -348,10 +310,7 @@ def text_answers(filters: Filters, compiled: list[CompiledVersion], code: str, s
     """A queryset of (text, completed_at) of the counted responses' answers to a text
     question, newest first, for a paginator (a COUNT and one page: two queries)."""
     question_ids = [c.question_ids[code] for c in compiled if code in c.question_ids]
-    counted = Q(
-        response__status=Response.Status.COMPLETE, response__is_test=False, response__excluded_at__isnull=True
-    ) & ~Q(Exists(UncountedResponse.objects.filter(response_id=OuterRef("response_id"))))
-    qs = Answer.objects.filter(counted, question_id__in=question_ids, text__isnull=False).exclude(text="")
+    qs = Answer.objects.filter(counted_q("response"), question_id__in=question_ids, text__isnull=False).exclude(text="")
     if filters.version is not None:
         qs = qs.filter(response__version_id__in=[c.version_id for c in compiled])
     start, end = filters.window()

@@ -6,6 +6,8 @@ unique key that the atomic upsert `INSERT ... ON CONFLICT ... DO UPDATE SET n = 
 can target. Read by code through the version's compiled definition.
 """
 
+from typing import NamedTuple
+
 from django.db import models
 from django.db.models import Q
 
@@ -114,6 +116,28 @@ class StatusCount(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version_id} {self.status} {self.day}"
+
+
+class CountTable(NamedTuple):
+    model: type[models.Model]
+    key: tuple[str, ...]  # the fields of its one unique constraint, in key-tuple order
+
+
+def _count_table(model: type[models.Model]) -> CountTable:
+    (constraint,) = model._meta.constraints
+    return CountTable(model, tuple(constraint.fields))
+
+
+# The count tables by the names that counting, reconciliation and its repairs use. A
+# table's key is its unique constraint: the conflict target of the counting upserts, and
+# what the recompute's rows are keyed by.
+COUNT_TABLES: dict[str, CountTable] = {
+    name: _count_table(model)
+    for name, model in (
+        ("cells", CellCount), ("bases", BaseCount), ("numbers", NumberCount), ("days", DailyCount),
+        ("statuses", StatusCount),
+    )
+}
 
 
 class FindingCount(models.Model):

@@ -12,80 +12,42 @@ places taken too, by `responses.quotas.quota_counters_repair`, and recorded as r
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 
-from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db import transaction
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics.condition_sql import LeafSet, compile_condition
-from analytics.models import (
-    TOTAL,
-    BaseCount,
-    CellCount,
-    DailyCount,
-    FindingCount,
-    NumberCount,
-    Reconciliation,
-    Repair,
-    StatusCount,
-    SurveyCounter,
-)
+from analytics.models import COUNT_TABLES, TOTAL, FindingCount, Reconciliation, Repair, StatusCount, SurveyCounter
 from analytics.tables import code_maps
-from responses.models import Answer, Response, UncountedResponse
+from core.sql import fetch, marks, qn
+from responses.models import Answer, Response, counted_q, counted_sql
 from responses.quotas import quota_counters_repair
 from surveys import conditions
 from surveys.models import Finding, Question, Survey, SurveyVersion
-from surveys.selectors import compiled_version
+from surveys.selectors import CompiledVersion, compiled_version
 from surveys.types import type_names
-
-_TABLES = {
-    "cells": CellCount, "bases": BaseCount, "numbers": NumberCount, "days": DailyCount, "statuses": StatusCount,
-}
-_KEYS = {
-    "cells": ("version_id", "question_id", "row_id", "choice_id", "segment_choice_id"),
-    "bases": ("version_id", "question_id", "row_id", "segment_choice_id"),
-    "numbers": ("version_id", "question_id", "value", "segment_choice_id"),
-    "days": ("version_id", "day", "segment_choice_id"),
-    "statuses": ("version_id", "status", "day"),
-}
-
-
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _counted_predicate(alias: str = "r") -> str:
-    """SQL for "this response is counted": complete, real, not excluded, not pending."""
-    uncounted = _q(UncountedResponse._meta.db_table)
-    return (
-        f"{alias}.status = 'complete' AND {alias}.is_test = %s AND {alias}.excluded_at IS NULL "
-        f"AND NOT EXISTS (SELECT 1 FROM {uncounted} u WHERE u.response_id = {alias}.id)"
-    )
-
-
-def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
     """Every count of the survey from the raw answers, and the number of counted responses."""
-    where = f"r.survey_id = %s AND {_counted_predicate()}"
-    counts = {name: Counter() for name in _TABLES}
+    counted, counted_params = counted_sql("r")
+    where, params = f"r.survey_id = %s AND {counted}", [survey_id, *counted_params]
+    counts = {name: Counter() for name in COUNT_TABLES}
     multi_ids = _question_ids(survey_id, type__in=type_names(many_rows=True))
     segment_ids = _segment_question_ids(survey_id)
     number_ids = _question_ids(survey_id, type__in=type_names(numeric=True))
     for table, key, n in grouped_counts(
-        where, [survey_id, False], segment_ids=segment_ids, multi_ids=multi_ids, number_ids=number_ids
+        where, params, segment_ids=segment_ids, multi_ids=multi_ids, number_ids=number_ids
     ):
         counts[table][key] += n
     counts["days"] = expected_days(survey_id, segment_ids)
     counts["statuses"] = expected_statuses(survey_id)
-    responses = _q(Response._meta.db_table)
-    total = _rows(f"SELECT COUNT(*) FROM {responses} r WHERE {where}", [survey_id, False])[0][0]
+    responses = qn(Response._meta.db_table)
+    total = fetch(f"SELECT COUNT(*) FROM {responses} r WHERE {where}", params)[0][0]
     return counts, total
 
 
@@ -103,12 +65,12 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
     several answers per response and are counted per response, one query each; `number_ids`
     (numeric questions) have their values counted. `question_ids` restricts to some
     questions (None: all)."""
-    responses, answers = _q(Response._meta.db_table), _q(Answer._meta.db_table)
+    responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
     restrict, restrict_params = "", []
     if question_ids is not None:
         multi_ids = [q for q in multi_ids if q in question_ids]
         number_ids = [q for q in number_ids if q in question_ids]
-        restrict, restrict_params = f" AND a.question_id IN ({_marks(question_ids)})", list(question_ids)
+        restrict, restrict_params = f" AND a.question_id IN ({marks(question_ids)})", list(question_ids)
     variants = [
         ("s.choice_id", f" LEFT JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
         for sid in segment_ids
@@ -123,7 +85,7 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
                 yield table, (*key, TOTAL), n
 
         answers_from = f"FROM {answers} a JOIN {responses} r ON r.id = a.response_id{segment_join} WHERE {where}"
-        for v, q, row, choice, segment, n in _rows(
+        for v, q, row, choice, segment, n in fetch(
             f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), a.choice_id, {segment_col}, COUNT(*) "
             f"{answers_from}{restrict} GROUP BY 1, 2, 3, 4, 5",
             [*segment_params, *params, *restrict_params],
@@ -134,30 +96,24 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
             if row or q not in multi:  # one answer per response and (question, row)
                 yield from keyed("bases", (v, q, row), segment, n)
         for q in multi_ids:  # one query per question: a semi-join the planner hashes
-            for v, segment, n in _rows(
+            for v, segment, n in fetch(
                 f"SELECT r.version_id, {segment_col}, COUNT(*) FROM {responses} r{segment_join} WHERE {where} "
                 f"AND r.id IN (SELECT a.response_id FROM {answers} a WHERE a.question_id = %s) GROUP BY 1, 2",
                 [*segment_params, *params, q],
             ):
                 yield from keyed("bases", (int(v), q, 0), segment, n)
         if number_ids:
-            for v, q, number, segment, n in _rows(
+            for v, q, number, segment, n in fetch(
                 f"SELECT r.version_id, a.question_id, a.number, {segment_col}, COUNT(*) {answers_from} "
-                f"AND a.number IS NOT NULL AND a.question_id IN ({_marks(number_ids)}) GROUP BY 1, 2, 3, 4",
+                f"AND a.number IS NOT NULL AND a.question_id IN ({marks(number_ids)}) GROUP BY 1, 2, 3, 4",
                 [*segment_params, *params, *number_ids],
             ):
                 yield from keyed("numbers", (int(v), int(q), _decimal(number)), segment, n)
 
 
-def _marks(values: list) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def counted_responses(survey_id: int):
-    """The ORM's form of `_counted_predicate`."""
-    return Response.objects.filter(
-        survey_id=survey_id, status=Response.Status.COMPLETE, is_test=False, excluded_at__isnull=True
-    ).exclude(Exists(UncountedResponse.objects.filter(response_id=OuterRef("pk"))))
+    """The survey's counted responses (`responses.models.counted_q`)."""
+    return Response.objects.filter(counted_q(), survey_id=survey_id)
 
 
 def expected_days(survey_id: int, segment_ids: list[int]) -> Counter:
@@ -208,51 +164,63 @@ def _question_ids(survey_id: int, **filters) -> list[int]:
 
 
 def expected_findings(survey_id: int, findings: list[Finding] | None = None) -> dict[int, tuple[int, int]]:
-    """(base, target) of each finding from the raw answers: per version, one GROUP BY over
-    the counted responses' answers yields every condition leaf as a per-response flag."""
+    """(base, target) of each finding from the raw answers of the survey's counted responses."""
     if findings is None:
         findings = list(Finding.objects.filter(survey_id=survey_id))
-    parsed = [(f.pk, conditions.parse(f.base_condition), conditions.parse(f.target_condition)) for f in findings]
-    totals = {pk: (0, 0) for pk, _, _ in parsed}
-    if not parsed:
-        return totals
-    responses, answers = _q(Response._meta.db_table), _q(Answer._meta.db_table)
+    if not findings:
+        return {}
     versions = SurveyVersion.objects.filter(survey_id=survey_id).exclude(status=SurveyVersion.Status.DRAFT)
-    for version in versions:
-        compiled = compiled_version(version)
-        leaves = LeafSet()
-        expressions = [
-            (pk, compile_condition(base, compiled, leaves), compile_condition(target, compiled, leaves))
-            for pk, base, target in parsed
-        ]
-        flags, flag_params = leaves.flag_columns()
-        relevant, relevant_params = leaves.any_leaf()
-        sums = ", ".join(
-            f"COALESCE(SUM(CASE WHEN {b} THEN 1 ELSE 0 END), 0), "
-            f"COALESCE(SUM(CASE WHEN {b} AND {t} THEN 1 ELSE 0 END), 0)"
-            for _, b, t in expressions
-        )
-        row = _rows(
-            f"SELECT {sums} FROM (SELECT r.id, {flags} FROM {responses} r "
-            f"LEFT JOIN {answers} a ON a.response_id = r.id AND {relevant} "
-            f"WHERE r.version_id = %s AND {_counted_predicate()} GROUP BY r.id) flags",
-            [*flag_params, *relevant_params, version.pk, False],
-        )[0]
-        for i, (pk, _, _) in enumerate(expressions):
-            base, target = totals[pk]
-            totals[pk] = (base + int(row[2 * i]), target + int(row[2 * i + 1]))
-    return totals
+    counted = counted_sql("r")
+    totals = findings_counts(findings, [compiled_version(v) for v in versions], lambda _: counted)
+    return {finding.pk: total for finding, total in zip(findings, totals, strict=True)}
 
 
 def expected_finding(finding: Finding) -> tuple[int, int]:
     return expected_findings(finding.survey_id, [finding])[finding.pk]
 
 
+def findings_counts(findings: list[Finding], versions: list[CompiledVersion],
+                    where: Callable[[CompiledVersion], tuple[str, list]]) -> list[tuple[int, int]]:
+    """(base, target) of each finding, in order, over the responses (alias `r`) of the
+    versions that `where(version)` selects, (sql, params): the full recompute passes the
+    counted responses, filtered pages the counted ones within their filters.
+
+    Per version, one GROUP BY over the responses' answers yields every condition leaf as a
+    per-response flag; only the answers some leaf looks at are joined (the others would
+    add 0 to every flag), which reads far fewer rows."""
+    if not findings:
+        return []
+    parsed = [(conditions.parse(f.base_condition), conditions.parse(f.target_condition)) for f in findings]
+    totals = [(0, 0)] * len(findings)
+    responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
+    for version in versions:
+        leaves = LeafSet()
+        expressions = [
+            (compile_condition(base, version, leaves), compile_condition(target, version, leaves))
+            for base, target in parsed
+        ]
+        flags, flag_params = leaves.flag_columns()
+        relevant, relevant_params = leaves.any_leaf()
+        sums = ", ".join(
+            f"COALESCE(SUM(CASE WHEN {b} THEN 1 ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN {b} AND {t} THEN 1 ELSE 0 END), 0)"
+            for b, t in expressions
+        )
+        selected, selected_params = where(version)
+        row = fetch(
+            f"SELECT {sums} FROM (SELECT r.id, {flags} FROM {responses} r "
+            f"LEFT JOIN {answers} a ON a.response_id = r.id AND {relevant} "
+            f"WHERE r.version_id = %s AND {selected} GROUP BY r.id) flags",
+            [*flag_params, *relevant_params, version.version_id, *selected_params],
+        )[0]
+        totals = [(base + int(row[2 * i]), target + int(row[2 * i + 1])) for i, (base, target) in enumerate(totals)]
+    return totals
+
+
 def _stored_counts(survey_id: int) -> dict[str, Counter]:
     version_ids = list(SurveyVersion.objects.filter(survey_id=survey_id).values_list("pk", flat=True))
     stored = {}
-    for name, model in _TABLES.items():
-        fields = _KEYS[name]
+    for name, (model, fields) in COUNT_TABLES.items():
         counter: Counter = Counter()
         for row in model.objects.filter(version_id__in=version_ids).values_list(*fields, "n"):
             key = tuple(_decimal(v) if f == "value" else v for f, v in zip(fields, row[:-1], strict=True))
@@ -271,8 +239,7 @@ def survey_reconcile(*, survey_id: int, record: bool = True) -> Reconciliation |
     repairs: list[Repair] = []
     checked = 0
     describe = _Describer(survey_id)
-    for name, model in _TABLES.items():
-        fields = _KEYS[name]
+    for name, (model, fields) in COUNT_TABLES.items():
         to_set, to_delete = [], []
         for key in set(expected[name]) | set(stored[name]):
             checked += 1

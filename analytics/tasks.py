@@ -16,15 +16,22 @@ SWEEP_BATCH = 2000
 
 
 @shared_task(name="analytics.count_response")
-def count_response_task(response_id: str) -> int:
+def count_response_task(response_id: str | None = None) -> int:
     """Sent a moment after a submission (responses/counting_request.py): counts every
-    pending response, oldest first, in batches, the ones submitted since it was sent too."""
-    counted = 0
+    pending response, oldest first, in batches, the ones submitted since it was sent too.
+    Returns how many "uncounted" markers it claimed.
+
+    `response_id`, the submission that sent the task, is deliberately unused: the task
+    counts the whole backlog (so one task serves a burst of submissions, and a response
+    that an earlier task counted is simply not pending any more). It stays in the
+    signature so that the name and arguments that senders and already queued messages
+    use keep working."""
+    total = 0
     while claimed := pending_count():
-        counted += claimed
+        total += claimed
         if claimed < COUNT_BATCH:
             break
-    return counted
+    return total
 
 
 @shared_task(name="analytics.sweep_uncounted")

@@ -8,9 +8,10 @@ that the analytics count tables must always equal.
 import uuid
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.sql import qn
 from invitations.models import Invitation
 from surveys.models import Choice, MatrixRow, Question, Survey, SurveyVersion
 
@@ -72,8 +73,9 @@ class Response(models.Model):
 
     @property
     def is_counted_kind(self) -> bool:
-        """Complete, real and not excluded: the kind of response that results count."""
-        return self.is_complete and not self.is_test and self.excluded_at is None
+        """Complete, real and not excluded: the kind of response that results count
+        (`COUNTED_KIND`)."""
+        return all(getattr(self, field) == value for field, value in COUNTED_KIND.items())
 
     @property
     def duration_seconds(self) -> float | None:
@@ -142,3 +144,39 @@ class QuotaCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} {self.code}: {self.completes}/{self.cap}"
+
+
+# What results count, defined once: a response of the "counted kind" (complete, real, not
+# excluded) that the counting engine has counted (its "uncounted" marker is gone). The
+# instance property, the ORM and the raw SQL forms below are all built from these values,
+# so the count tables, the recompute and the filtered pages agree on who is counted.
+COUNTED_KIND = {"status": Response.Status.COMPLETE, "is_test": False, "excluded_at": None}
+
+
+def counted_kind_q(via: str = "") -> Q:
+    """Responses of the counted kind, counted yet or not; `via="response"` says it of the
+    rows of a model with a `response` foreign key (answers, "uncounted" markers)."""
+    prefix = f"{via}__" if via else ""
+    return Q(**{f"{prefix}{field}": value for field, value in COUNTED_KIND.items()})
+
+
+def counted_q(via: str = "") -> Q:
+    """Counted responses (or, `via="response"`, rows of a counted response): of the counted
+    kind, and counted."""
+    marker = UncountedResponse.objects.filter(response_id=OuterRef(f"{via}_id" if via else "pk"))
+    return counted_kind_q(via) & ~Q(Exists(marker))
+
+
+def counted_sql(alias: str) -> tuple[str, list]:
+    """`counted_q` as a raw SQL predicate over a response table alias: (sql, params)."""
+    terms, params = [], []
+    for field, value in COUNTED_KIND.items():
+        column = Response._meta.get_field(field).column
+        if value is None:
+            terms.append(f"{alias}.{column} IS NULL")
+        else:
+            terms.append(f"{alias}.{column} = %s")
+            params.append(value)
+    uncounted = qn(UncountedResponse._meta.db_table)
+    terms.append(f"NOT EXISTS (SELECT 1 FROM {uncounted} u WHERE u.response_id = {alias}.id)")
+    return " AND ".join(terms), params

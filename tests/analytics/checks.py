@@ -6,18 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from analytics.models import BaseCount, CellCount, DailyCount, FindingCount, NumberCount, StatusCount, SurveyCounter
+from analytics.models import COUNT_TABLES, FindingCount, SurveyCounter
 from analytics.recompute import expected_counts, expected_finding
 from responses.models import Response, UncountedResponse
 from surveys.models import Finding, Survey, SurveyVersion
-
-_TABLES = {
-    "cells": (CellCount, ("version_id", "question_id", "row_id", "choice_id", "segment_choice_id")),
-    "bases": (BaseCount, ("version_id", "question_id", "row_id", "segment_choice_id")),
-    "numbers": (NumberCount, ("version_id", "question_id", "value", "segment_choice_id")),
-    "days": (DailyCount, ("version_id", "day", "segment_choice_id")),
-    "statuses": (StatusCount, ("version_id", "status", "day")),
-}
 
 
 def _key(fields: tuple[str, ...], values: tuple) -> tuple:
@@ -34,7 +26,7 @@ def count_differences(survey: Survey) -> list[str]:
     expected, total = expected_counts(survey.pk)
     version_ids = list(SurveyVersion.objects.filter(survey=survey).values_list("pk", flat=True))
     differences = []
-    for table, (model, fields) in _TABLES.items():
+    for table, (model, fields) in COUNT_TABLES.items():
         stored = Counter()
         for *values, n in model.objects.filter(version_id__in=version_ids).values_list(*fields, "n"):
             stored[_key(fields, tuple(values))] += n

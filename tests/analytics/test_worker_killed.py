@@ -22,6 +22,7 @@ from tests.helpers import wait_for
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 QUEUE = "killtest"
+HOLD_MODULE = "tests.analytics.count_hold"  # imported by the worker only: it patches counting
 
 
 def _gone(pid: int) -> bool:
@@ -52,9 +53,10 @@ def test_it_counts_a_response_once_after_its_worker_was_killed_mid_count(demo_su
     hold_dir = tmp_path / "hold"
     hold_dir.mkdir()
     (hold_dir / "hold").touch()
-    env = celery_env(ANALYTICS_HOLD_DIR=str(hold_dir))
+    # The worker's counting waits inside its claiming transaction while `hold` exists.
+    env = celery_env(COUNT_HOLD_DIR=str(hold_dir))
     try:
-        with worker_process("killtest", tmp_path, queues=(QUEUE,), env=env) as proc:
+        with worker_process("killtest", tmp_path, queues=(QUEUE,), env=env, include=(HOLD_MODULE,)) as proc:
             app.send_task("analytics.count_response", args=[victim], queue=QUEUE)
             try:
                 holding = wait_for(lambda: list(hold_dir.glob("holding-*")), timeout=30)

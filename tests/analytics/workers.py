@@ -41,7 +41,6 @@ def celery_env(**extra: str) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
     if settings.CELERY_BROKER_URL == "filesystem://":
         env.pop("CELERY_BROKER_URL")
-    env.pop("ANALYTICS_HOLD_DIR", None)
     env.update(extra)
     return env
 
@@ -81,11 +80,12 @@ def stop_process(proc: subprocess.Popen, timeout: float = 15) -> None:
     stop_processes([proc], timeout)
 
 
-def _worker_args(name: str, queues: tuple[str, ...], concurrency: int) -> list[str]:
+def _worker_args(name: str, queues: tuple[str, ...], concurrency: int, include: tuple[str, ...]) -> list[str]:
     return [
         CELERY, "-A", "config", "worker", "--loglevel", "INFO", "--pool", "prefork",
         "--concurrency", str(concurrency), "-n", f"{name}@%h", "-Q", ",".join(queues),
         "--without-gossip", "--without-mingle", "--without-heartbeat",
+        *(["--include", ",".join(include)] if include else []),
     ]
 
 
@@ -105,15 +105,17 @@ def worker_processes(
     queues: tuple[str, ...] = ("celery",),
     concurrency: int = 1,
     env: dict[str, str] | None = None,
+    include: tuple[str, ...] = (),
     ready_timeout: float = 60,
 ) -> Iterator[list[subprocess.Popen]]:
     """`celery worker` processes consuming `queues`, started together and yielded once
-    each reports ready. Each one logs to `<log_dir>/worker-<name>.log`."""
+    each reports ready. Each one logs to `<log_dir>/worker-<name>.log`. `include`: test
+    modules each worker imports at startup (e.g. `tests.analytics.count_hold`)."""
     procs: list[subprocess.Popen] = []
     try:
         for name in names:
             log = log_dir / f"worker-{name}.log"
-            procs.append(_spawn(_worker_args(name, queues, concurrency), log, env or celery_env()))
+            procs.append(_spawn(_worker_args(name, queues, concurrency, include), log, env or celery_env()))
         for name, proc in zip(names, procs, strict=True):
             _wait_ready(proc, log_dir / f"worker-{name}.log", ready_timeout)
         yield procs
