@@ -22,6 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.tokens import hash_token
 from invitations.models import Invitation
 from invitations.services import invitation_completed, invitation_started
 from responses.counting_request import request_counting
@@ -133,11 +134,7 @@ def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict
 def new_resume_token() -> tuple[str, str]:
     """A resume token (shown once, in the link and the cookie) and the hash we keep."""
     token = secrets.token_urlsafe(24)
-    return token, token_hash(token)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return token, hash_token(token)
 
 
 def response_submit(

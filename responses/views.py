@@ -17,29 +17,26 @@ redirect when they arrive after the survey closed or filled up.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.clients import client_address
+from core.clients import client_ip_to_store
 from core.throttle import FailureThrottle, Throttled
+from core.tokens import hash_token
 from invitations.models import Invitation
-from invitations.selectors import InvitationThrottled, invitation_for_request
 from invitations.services import invitation_opened
-from invitations.views import invitation_not_found, invitation_throttled
+from invitations.views import invitation_not_found, invitation_or_refusal
 from responses.forms import SurveyPageForm, initial_values
 from responses.models import Response
 from responses.navigation import (
@@ -53,7 +50,7 @@ from responses.navigation import (
 )
 from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
-from responses.selectors import survey_is_full
+from responses.selectors import survey_availability
 from responses.services import (
     InvitationAnswered,
     InvitationWithdrawn,
@@ -64,7 +61,6 @@ from responses.services import (
     response_save_page,
     response_submit,
     stored_answers,
-    token_hash,
 )
 from responses.validation import validate_answers
 from surveys.definition import QuestionDef
@@ -252,14 +248,10 @@ def delete_test_responses(request: HttpRequest, slug: str, version_id: int) -> H
 
 
 def _invitation_flow(request: HttpRequest, token: str) -> tuple[Flow | None, HttpResponse | None]:
-    """The flow of a personal link, or the refusal: one 404 page for every token that
-    does not work (wrong, expired, revoked, erased), a 429 page while throttled."""
-    try:
-        invitation = invitation_for_request(request, token)
-    except InvitationThrottled:
-        return None, invitation_throttled(request)
-    if invitation is None:
-        return None, invitation_not_found(request)
+    """The flow of a personal link, or the page that refuses the link."""
+    invitation, refusal = invitation_or_refusal(request, token)
+    if refusal is not None:
+        return None, refusal
     return Flow(survey=invitation.survey, invitation=invitation, invitation_token=token), None
 
 
@@ -300,7 +292,7 @@ def _response_by_token(flow: Flow, token: str) -> Response | None:
     # An invitee's response has a resume token too (it is never given out): still, only
     # their personal link finds it.
     responses = Response.objects.select_related("version").filter(
-        survey=flow.survey, is_test=flow.is_test, resume_token_hash=token_hash(token), invitation__isnull=True
+        survey=flow.survey, is_test=flow.is_test, resume_token_hash=hash_token(token), invitation__isnull=True
     )
     if flow.is_test:
         responses = responses.filter(version=flow.preview_version)
@@ -345,16 +337,10 @@ def _unclaimed(flow: Flow, submission_id: uuid.UUID | None) -> uuid.UUID | None:
 
 def _refusal(request: HttpRequest, survey: Survey) -> HttpResponse | None:
     """The page that answers instead of the form when the survey takes no responses."""
-    now = timezone.now()
-    if survey.open_version() is None:
-        return _unavailable(request, survey, "closed", 410)
-    if survey.opens_at and now < survey.opens_at:
-        return _unavailable(request, survey, "not_yet_open", 403)
-    if survey.closes_at and now >= survey.closes_at:
-        return _unavailable(request, survey, "past_close", 410)
-    if survey_is_full(survey):
-        return _unavailable(request, survey, "full", 410)
-    return None
+    unavailable = survey_availability(survey, survey.open_version())
+    if unavailable is None:
+        return None
+    return _unavailable(request, survey, unavailable.reason, unavailable.status)
 
 
 def _full(request: HttpRequest, flow: Flow) -> HttpResponse:
@@ -374,15 +360,6 @@ def _unavailable(request: HttpRequest, survey: Survey, reason: str, status: int)
 def _uuid(value: Any) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value)) if value and len(value) <= 64 else None
-    except ValueError:
-        return None
-
-
-def _ip_address(request: HttpRequest) -> str | None:
-    if not settings.STORE_IP_ADDRESS:
-        return None
-    try:
-        return str(ipaddress.ip_address(client_address(request)))
     except ValueError:
         return None
 
@@ -445,7 +422,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         saved, new_token = response_save_page(
             survey=flow.survey, version=version, submission_id=submission_id, page_index=index,
             cleaned_page=page_answers, page_codes=page_codes, next_page=destination, response=response,
-            is_test=flow.is_test, ip_address=_ip_address(request), invitation=flow.invitation,
+            is_test=flow.is_test, ip_address=client_ip_to_store(request), invitation=flow.invitation,
         )
         return saved, new_token or (_rotate_token(saved) if adopted else None)
 
@@ -470,7 +447,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         result = response_submit(
             survey=flow.survey, version=response.version, submission_id=response.submission_id,
             answers=raw_answers(merged), response=response, hidden="drop", is_test=response.is_test,
-            ip_address=_ip_address(request), invitation=flow.invitation,
+            ip_address=client_ip_to_store(request), invitation=flow.invitation,
         )
     except (ResponseLocked, SubmissionConflict, InvitationAnswered):
         # Completed meanwhile (another tab, a double click with other answers): it stays as it was.
