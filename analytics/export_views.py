@@ -98,10 +98,12 @@ def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_XLSX, parameters=parameters,
         status=ExportRecord.Status.PENDING,
     )
+    from core.tasks import enqueue_on_commit  # here: this module's imports move with the results app
+
     try:
         # Runs at once in autocommit (the record is committed), or after the request's
         # transaction commits if requests are ever made atomic.
-        build_xlsx_export_task.delay_on_commit(record.pk)
+        enqueue_on_commit(build_xlsx_export_task, record.pk)
     except Exception as exc:  # the broker is down: say so now rather than leave it pending
         logger.warning("could not enqueue XLSX export %s: %s", record.pk, exc)
         ExportRecord.objects.filter(pk=record.pk, status=ExportRecord.Status.PENDING).update(

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.tasks import enqueue_on_commit
 from core.tokens import hash_token
 from invitations.models import Invitation
 from invitations.services import invitation_completed, invitation_started
@@ -203,7 +204,7 @@ def response_submit(
                 invitation_completed(invitation=invitation, at=now)
             if not is_test:
                 UncountedResponse.objects.create(response_id=response.pk)
-                transaction.on_commit(lambda: request_counting(response.pk))
+                enqueue_on_commit(request_counting, response.pk)
             # Last: the counter row stays locked from here to the commit, so concurrent
             # completions queue for the shortest time. QuotaFull rolls all of this back.
             quota_claim(response=response, quotas=survey_quotas(survey))
