@@ -30,7 +30,7 @@ def invitation_throttled(request: HttpRequest) -> HttpResponse:
 def invitation_or_refusal(request: HttpRequest, token: str) -> tuple[Invitation | None, HttpResponse | None]:
     """The invitation of a personal link, or the page that refuses it: one 404 page for
     every token that does not work (wrong, expired, revoked, erased), a 429 page while
-    this client is throttled. Also the personal form's (`responses`) first step."""
+    this client is throttled. The personal form (in `responses`) starts with it too."""
     try:
         invitation = invitation_for_request(request, token)
     except InvitationThrottled:
