@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from analytics.models import COUNT_TABLES, TOTAL, FindingCount, StatusCount, SurveyCounter
 from core.sql import execute, qn
+from core.tasks import enqueue_on_commit
 from responses.models import Answer, Response, UncountedResponse
 from responses.services import ANSWER_FIELDS, answers_from_rows, request_counting
 from surveys import conditions
@@ -220,7 +221,7 @@ def response_recount_on_restore(response: Response) -> None:
     if not response.is_complete or response.is_test:
         return
     UncountedResponse.objects.get_or_create(response_id=response.pk)
-    transaction.on_commit(lambda: request_counting(response.pk))
+    enqueue_on_commit(request_counting, response.pk)
 
 
 def response_status(response: Response, *, excluded: bool | None = None) -> str | None:

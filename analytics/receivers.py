@@ -4,7 +4,6 @@ transaction of the change (see responses.signals)."""
 
 import logging
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -16,6 +15,7 @@ from analytics.counting import (
 )
 from analytics.models import StatusCount
 from analytics.recompute import finding_recompute
+from core.tasks import enqueue_on_commit
 from responses.signals import (
     answers_erased,
     response_completed,
@@ -83,10 +83,7 @@ def _on_finding_saved(sender, instance, **kwargs):
 
     finding_id = instance.pk
 
-    def enqueue() -> None:
-        try:
-            recompute_finding_task.apply_async(args=[finding_id], retry=False)
-        except Exception as exc:  # the hourly reconciliation recomputes it anyway
-            logger.warning("could not enqueue the recompute of finding %s: %s", finding_id, exc)
+    def not_enqueued(exc: Exception) -> None:  # the hourly reconciliation recomputes it anyway
+        logger.warning("could not enqueue the recompute of finding %s: %s", finding_id, exc)
 
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(recompute_finding_task, finding_id, options={"retry": False}, on_error=not_enqueued)

@@ -1,7 +1,7 @@
 """The Celery application: `celery -A config worker` and `celery -A config beat`.
 
 Settings come from Django's settings module (the CELERY_ namespace). Tasks are enqueued
-only after the transaction that produced their input commits (`delay_on_commit`).
+only after the transaction that produced their input commits (`core.tasks.enqueue_on_commit`).
 """
 
 import os

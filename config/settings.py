@@ -139,7 +139,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_CLIENT_IP_CALLABLE = "core.login_throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 _login_cooloff_minutes = env_int("LOGIN_COOLOFF_MINUTES", 15)

@@ -2,8 +2,9 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """The lowest layer: what every app needs about the request itself (who the client is,
-    throttles). It imports nothing from the apps above it."""
+    """The lowest layer: what several apps need and none owns (who the client is, counters
+    and throttles, token hashing, sending tasks after commit, admin pages). It imports
+    nothing from the apps above it."""
 
     name = "core"
     verbose_name = "Core"

@@ -94,3 +94,16 @@ def client_address(request: HttpRequest) -> str:
             return str(hop)
         known = hop
     return str(known) if known is not None else UNKNOWN
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's IP address, None when there is none (a peer on a unix socket with no
+    forwarded address). Also AXES_CLIENT_IP_CALLABLE: axes stores it in an IP column."""
+    address = client_address(request)
+    return None if address == UNKNOWN else address
+
+
+def client_ip_to_store(request: HttpRequest) -> str | None:
+    """The address kept with a response: none unless STORE_IP_ADDRESS is on (it is
+    personal data), for the HTML form and the JSON API alike."""
+    return client_ip(request) if settings.STORE_IP_ADDRESS else None

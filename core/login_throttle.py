@@ -17,21 +17,15 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.clients import UNKNOWN, client_address
+from core.counters import window_count, window_count_add
 
 logger = logging.getLogger(__name__)
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """AXES_CLIENT_IP_CALLABLE: the client address, None when unknown (axes stores it in
-    an IP address column)."""
-    address = client_address(request)
-    return None if address == UNKNOWN else address
+COUNTER = "login-failures"  # per hashed username (core.counters)
 
 
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
@@ -48,15 +42,14 @@ def _window() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds())
 
 
-def _key(username: str) -> str:
+def _subject(username: str) -> str:
     # Hashed: usernames of arbitrary length and characters, and no usernames in the cache.
-    digest = hashlib.sha256(username.casefold().encode()).hexdigest()[:32]
-    return f"login-failures:{digest}:{int(time.time() // _window())}"
+    return hashlib.sha256(username.casefold().encode()).hexdigest()[:32]
 
 
 def username_failures(username: str) -> int:
     try:
-        return cache.get(_key(username)) or 0
+        return window_count(COUNTER, _subject(username), _window())
     except Exception as exc:  # the cache is down: no delay
         logger.warning("sign-in slowdown unavailable: %s", exc)
         return 0
@@ -67,10 +60,8 @@ def count_username_failure(sender, credentials: dict, request: HttpRequest | Non
     username = credentials.get("username")
     if not username:
         return
-    key = _key(username)
     try:
-        if not cache.add(key, 1, timeout=_window() + 1):
-            cache.incr(key)
+        window_count_add(COUNTER, _subject(username), _window())
     except Exception as exc:
         logger.warning("sign-in slowdown unavailable, not counting a failure: %s", exc)
 

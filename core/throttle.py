@@ -1,4 +1,5 @@
-"""Per-client counters in fixed windows, and on them a throttle of failed lookups of
+"""Per-client counters in fixed windows (`core.counters`, the client as
+`core.clients.client_address` names it), and on them a throttle of failed lookups of
 secrets (invitation links, resume links).
 
 Failed lookups are counted per client (`core.clients.client_address`) and scope in the
@@ -13,33 +14,25 @@ respondent is worse than a burst of guesses at 256-bit tokens.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from core.clients import client_address
+from core.counters import window_count, window_count_add
 
 logger = logging.getLogger(__name__)
-
-
-def _window_key(name: str, request: HttpRequest, window: int) -> str:
-    return f"{name}:{client_address(request)}:{int(time.time() // window)}"
 
 
 def client_count_add(name: str, request: HttpRequest, window: int) -> int:
     """Add one to this client's counter `name` in the current window of `window` seconds
     and return it. Raises the cache's error: each caller decides how to fail open."""
-    key = _window_key(name, request, window)
-    if cache.add(key, 1, timeout=window + 1):
-        return 1
-    return cache.incr(key)
+    return window_count_add(name, client_address(request), window)
 
 
 def client_count(name: str, request: HttpRequest, window: int) -> int:
     """This client's counter `name` in the current window (0 when none)."""
-    return cache.get(_window_key(name, request, window)) or 0
+    return window_count(name, client_address(request), window)
 
 
 class Throttled(Exception):

@@ -12,16 +12,15 @@ import io
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.admin import action_confirmation, admin_page
 from invitations import emails
 from invitations.importing import invitations_import, parse_invitations_csv
 from invitations.models import EmailKind, EmailMessage, EmailTemplate, Invitation, InvitationStatus
@@ -163,17 +162,11 @@ class InvitationAdmin(SurveyScopedAdmin, admin.ModelAdmin):
                     self.message_user(request, f"Imported {imported} invitation(s) to “{survey}”.", messages.SUCCESS)
                     changelist = reverse("admin:invitations_invitation_changelist")
                     return HttpResponseRedirect(f"{changelist}?survey__id__exact={survey.pk}")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import invitations from a CSV file",
-            "opts": self.model._meta,
-            "form": form,
-            "errors": [str(e) for e in errors[:SHOWN_ERRORS]],
-            "error_count": len(errors),
-            "more_errors": max(0, len(errors) - SHOWN_ERRORS),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/invitations/invitation/import.html", context)
+        return admin_page(
+            self, request, "admin/invitations/invitation/import.html", title="Import invitations from a CSV file",
+            form=form, errors=[str(e) for e in errors[:SHOWN_ERRORS]], error_count=len(errors),
+            more_errors=max(0, len(errors) - SHOWN_ERRORS),
+        )
 
     # --- Actions ---------------------------------------------------------------------
 
@@ -219,17 +212,10 @@ class InvitationAdmin(SurveyScopedAdmin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Erase personal data",
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "action": "erase",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/invitations/invitation/erase_confirmation.html", context)
+        return action_confirmation(
+            self, request, queryset, action="erase", title="Erase personal data",
+            template="admin/invitations/invitation/erase_confirmation.html",
+        )
 
     @admin.action(description="Export invitee list as CSV (no links)", permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> HttpResponse:

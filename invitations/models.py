@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.tokens import hash_token
 from invitations import tokens
 from surveys.models import Survey
 
@@ -122,7 +123,7 @@ class Invitation(models.Model):
 
     def assign_token(self) -> None:
         self.token_nonce = tokens.new_nonce()
-        self.token_hash = tokens.hash_token(self.token())
+        self.token_hash = hash_token(self.token())
 
     def token(self) -> str:
         """The token for the link: recomputed, never read from the database."""

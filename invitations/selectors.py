@@ -18,6 +18,7 @@ import hmac
 from django.http import HttpRequest
 
 from core.throttle import FailureThrottle, Throttled
+from core.tokens import hash_token
 from invitations import tokens
 from invitations.models import Invitation
 from surveys.models import Survey
@@ -40,7 +41,7 @@ def invitation_by_token(token: str, *, survey: Survey | None = None) -> Invitati
     facing the outside use `invitation_for_request`."""
     if not tokens.is_well_formed(token):
         return None
-    invitation = Invitation.objects.select_related("survey").filter(token_hash=tokens.hash_token(token)).first()
+    invitation = Invitation.objects.select_related("survey").filter(token_hash=hash_token(token)).first()
     if invitation is None or (survey is not None and invitation.survey_id != survey.pk):
         return None
     # A token derived with an earlier SECRET_KEY still matches its stored hash; recomputing

@@ -19,7 +19,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from invitations import emails, tokens
+from core.tokens import hash_token
+from invitations import emails
 from invitations.models import EmailKind, EmailMessage, Invitation
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def _mark_failed(message: EmailMessage, invitation: Invitation, error: str) -> N
 def _refresh_token_hash(invitation: Invitation) -> None:
     # After a SECRET_KEY rotation the recomputed token differs from the stored hash: the
     # link in this e-mail must be the one that works from now on.
-    hashed = tokens.hash_token(invitation.token())
+    hashed = hash_token(invitation.token())
     if hashed != invitation.token_hash:
         Invitation.objects.filter(pk=invitation.pk).update(token_hash=hashed)
         invitation.token_hash = hashed

@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.tasks import enqueue_on_commit
 from invitations.models import EmailKind, EmailMessage, Invitation
 from invitations.signals import invitations_erased
 from invitations.tasks import send_batch_task
@@ -104,5 +105,5 @@ def invitations_send(*, invitations: QuerySet[Invitation], kind: str, base_url: 
     ids = [str(pk) for pk in eligible.order_by("created_at", "pk").values_list("pk", flat=True)]
     batches = [ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)]
     for batch in batches:
-        send_batch_task.delay_on_commit(batch, kind, campaign, base_url)
+        enqueue_on_commit(send_batch_task, batch, kind, campaign, base_url)
     return Campaign(campaign=campaign, recipients=len(ids), batches=len(batches))

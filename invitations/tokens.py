@@ -2,8 +2,9 @@
 
 A token is base64url(HMAC-SHA256(SECRET_KEY, "invitation:<id>:<nonce>")), 256 bits, where
 the nonce is 16 random bytes kept on the invitation. The database keeps only the nonce
-and sha256(token) (for the lookup), so a copy of the database alone reveals no link; the
-sending task recomputes the link from the row and the key.
+and the token's hash (`core.tokens.hash_token`, for the lookup), so a copy of the
+database alone reveals no link; the sending task recomputes the link from the row and
+the key.
 
 Rotating SECRET_KEY invalidates every link already sent: a looked-up token is checked
 against the token recomputed with the current key. The next e-mail to an invitee (a
@@ -33,10 +34,6 @@ def derive_token(invitation_id: object, nonce: str) -> str:
     message = f"invitation:{invitation_id}:{nonce}".encode()
     digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def is_well_formed(token: str) -> bool:

@@ -27,7 +27,10 @@ def invitation_throttled(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _invitation(request: HttpRequest, token: str) -> tuple[Invitation | None, HttpResponse | None]:
+def invitation_or_refusal(request: HttpRequest, token: str) -> tuple[Invitation | None, HttpResponse | None]:
+    """The invitation of a personal link, or the page that refuses it: one 404 page for
+    every token that does not work (wrong, expired, revoked, erased), a 429 page while
+    this client is throttled. The personal form (in `responses`) starts with it too."""
     try:
         invitation = invitation_for_request(request, token)
     except InvitationThrottled:
@@ -40,7 +43,7 @@ def _invitation(request: HttpRequest, token: str) -> tuple[Invitation | None, Ht
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
-    invitation, refusal = _invitation(request, token)
+    invitation, refusal = invitation_or_refusal(request, token)
     if refusal is not None:
         return refusal
     if request.method == "POST":

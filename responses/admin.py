@@ -14,12 +14,11 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
+from core.admin import action_confirmation
 from responses.models import Answer, Response
 from responses.moderation import (
     ModerationError,
@@ -171,18 +170,10 @@ class ResponseAdmin(SurveyScopedAdmin, admin.ModelAdmin):
                     excluded += 1
             self.message_user(request, f"{excluded} response(s) excluded.", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Exclude responses",
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "form": form,
-            "action": "exclude_responses",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/responses/response/exclude_confirmation.html", context)
+        return action_confirmation(
+            self, request, queryset, action="exclude_responses", title="Exclude responses",
+            template="admin/responses/response/exclude_confirmation.html", form=form,
+        )
 
     @admin.action(description="Restore", permissions=["change"])
     def restore_responses(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:

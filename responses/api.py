@@ -8,8 +8,6 @@ serializer, availability by `responses.selectors`, and the answers by `response_
 
 from __future__ import annotations
 
-import ipaddress
-
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 
-from core.clients import client_address
+from core.clients import client_ip_to_store
 from invitations.models import Invitation
 from invitations.selectors import InvitationThrottled, invitation_for_request
 from responses.api_errors import JSONAPIView, error_responses
@@ -54,21 +52,10 @@ def _lookup(slug: str) -> tuple[Survey | None, SurveyVersion | None, APIResponse
     survey, version = survey_with_open_version(slug)
     if survey is None:
         return None, None, _errors(status.HTTP_404_NOT_FOUND, {"survey": [UNKNOWN_SURVEY]})
-    refusal = survey_availability(survey, version)
-    if refusal is not None:
-        code, message = refusal
-        return survey, version, _errors(code, {"survey": [message]})
+    unavailable = survey_availability(survey, version)
+    if unavailable is not None:
+        return survey, version, _errors(unavailable.status, {"survey": [unavailable.message]})
     return survey, version, None
-
-
-def _client_ip(request: Request) -> str | None:
-    if not settings.STORE_IP_ADDRESS:
-        return None
-    address = client_address(request)
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def _invitation(request: Request, survey: Survey) -> tuple[Invitation | None, APIResponse | None]:
@@ -184,7 +171,7 @@ class ResponseCreateView(IntakeAPIView):
                 version=version,
                 submission_id=envelope.validated_data["submission_id"],
                 answers=envelope.validated_data["answers"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip_to_store(request),
                 invitation=invitation,
             )
         except SubmissionConflict as exc:

@@ -1,4 +1,5 @@
-"""Asking the counting engine to count, by task name (this app never imports `analytics`).
+"""Asking the counting engine to count, by task name (this app never imports `analytics`),
+once the response is committed (`core.tasks.enqueue_on_commit(request_counting, ...)`).
 
 The respondent never waits on the broker: one publish attempt with a short timeout, and
 after a failure no attempt for a few seconds (the counting sweep picks those responses
@@ -18,8 +19,9 @@ import logging
 import time
 import uuid
 
-from celery import current_app
 from django.conf import settings
+
+from core.tasks import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ def request_counting(response_id: uuid.UUID) -> None:
     if now < _task_starts_at - CLOCK_MARGIN_SECONDS:
         return  # the task sent a moment ago starts after this commit: it counts this response
     try:
-        current_app.send_task(COUNT_TASK, args=[str(response_id)], countdown=delay, retry=False)
+        enqueue(COUNT_TASK, str(response_id), options={"countdown": delay, "retry": False})
     except Exception as exc:  # any broker failure: log it, never show it
         _broker_down_until = time.monotonic() + _BROKER_PAUSE_SECONDS
         logger.warning("Could not ask for counting of response %s (the sweep will count it): %s", response_id, exc)

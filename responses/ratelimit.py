@@ -1,8 +1,8 @@
 """Submissions per client per time window, set by SUBMIT_RATE_LIMIT ("60/m"; "0" is off).
 
-A fixed-window counter in the cache (Redis in production). The limiter fails open: when
-the cache is down a respondent can still submit, since losing an answer is worse than
-letting a burst through.
+A fixed-window counter per client in the cache (`core.counters`, Redis in production).
+The limiter fails open: when the cache is down a respondent can still submit, since
+losing an answer is worse than letting a burst through.
 """
 
 import logging

@@ -1,7 +1,10 @@
-"""Reads that decide whether a survey takes responses, shared by the JSON API and the
-HTML form so that both open and close at the same moment."""
+"""Whether a survey takes responses: one check (`survey_availability`) for the JSON API
+and the HTML form, so that both open and close at the same moment and refuse for the
+same reasons."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -13,6 +16,22 @@ from surveys.models import Survey, SurveyVersion
 NOT_OPEN_YET = "This survey is not open yet."
 CLOSED = "This survey is closed."
 FULL = "This survey has received all the responses it needs and is closed."
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why a survey takes no responses now: `reason` picks the form's page
+    (templates/responses/unavailable.html), `status` and `message` are the API's answer."""
+
+    reason: str
+    status: int
+    message: str
+
+
+NO_OPEN_VERSION = Unavailable("closed", 410, CLOSED)
+BEFORE_OPENING = Unavailable("not_yet_open", 403, NOT_OPEN_YET)
+AFTER_CLOSING = Unavailable("past_close", 410, CLOSED)
+AT_CAP = Unavailable("full", 410, FULL)
 
 
 def survey_with_open_version(slug: str) -> tuple[Survey | None, SurveyVersion | None]:
@@ -32,18 +51,18 @@ def survey_with_open_version(slug: str) -> tuple[Survey | None, SurveyVersion | 
     return Survey.objects.filter(slug=slug).first(), None
 
 
-def survey_availability(survey: Survey, version: SurveyVersion | None, now=None) -> tuple[int, str] | None:
-    """None when `survey` takes responses through `version`, else (HTTP status, message):
-    403 before `opens_at`, 410 without an open version, after `closes_at` or at the cap."""
+def survey_availability(survey: Survey, version: SurveyVersion | None, now=None) -> Unavailable | None:
+    """None when `survey` takes responses through `version` (its open version, or None),
+    else why not: no open version, before `opens_at`, from `closes_at` on, at the cap."""
     now = now or timezone.now()
     if version is None or version.status != SurveyVersion.Status.OPEN:
-        return 410, CLOSED
+        return NO_OPEN_VERSION
     if survey.opens_at and now < survey.opens_at:
-        return 403, NOT_OPEN_YET
+        return BEFORE_OPENING
     if survey.closes_at and now >= survey.closes_at:
-        return 410, CLOSED
+        return AFTER_CLOSING
     if survey_is_full(survey):
-        return 410, FULL
+        return AT_CAP
     return None
 
 

@@ -22,6 +22,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.tasks import enqueue_on_commit
+from core.tokens import hash_token
 from invitations.models import Invitation
 from invitations.services import invitation_completed, invitation_started
 from responses.counting_request import request_counting
@@ -122,11 +124,7 @@ def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict
 def new_resume_token() -> tuple[str, str]:
     """A resume token (shown once, in the link and the cookie) and the hash we keep."""
     token = secrets.token_urlsafe(24)
-    return token, token_hash(token)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return token, hash_token(token)
 
 
 def response_submit(
@@ -195,7 +193,7 @@ def response_submit(
                 invitation_completed(invitation=invitation, at=now)
             if not is_test:
                 UncountedResponse.objects.create(response_id=response.pk)
-                transaction.on_commit(lambda: request_counting(response.pk))
+                enqueue_on_commit(request_counting, response.pk)
             # Last: the counter row stays locked from here to the commit, so concurrent
             # completions queue for the shortest time. QuotaFull rolls all of this back.
             quota_claim(response=response, quotas=survey_quotas(survey))

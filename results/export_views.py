@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.tasks import enqueue_on_commit
 from results.access import survey_for_results
 from results.exports import PERSONAL_DATA, export_record, raw_csv_stream, xlsx_path
 from results.models import ExportRecord
@@ -102,7 +103,7 @@ def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         # Runs at once in autocommit (the record is committed), or after the request's
         # transaction commits if requests are ever made atomic.
-        build_xlsx_export_task.delay_on_commit(record.pk)
+        enqueue_on_commit(build_xlsx_export_task, record.pk)
     except Exception as exc:  # the broker is down: say so now rather than leave it pending
         logger.warning("could not enqueue XLSX export %s: %s", record.pk, exc)
         ExportRecord.objects.filter(pk=record.pk, status=ExportRecord.Status.PENDING).update(

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
-from core import throttle
+from core import counters
 from invitations import selectors, tokens
 from responses.models import Response
 from tests.invitations.conftest import invite
@@ -29,7 +29,7 @@ def behind_proxy(settings):
 def rate_limited(settings, monkeypatch):
     settings.SUBMIT_RATE_LIMIT = (2, 60)
     # One fixed window for the whole test, so that a minute boundary cannot reset it.
-    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
+    monkeypatch.setattr(counters, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
 
 
 def _via_proxy(client_address: str) -> dict:

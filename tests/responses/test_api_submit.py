@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from core import throttle
+from core import counters
 from responses.models import Answer, Response, UncountedResponse
 from responses.services import response_submit
 from responses.validation import HIDDEN, REQUIRED
@@ -567,7 +567,7 @@ def test_it_writes_nothing_for_refused_answers(demo_survey, client, body):
 def rate_limited(settings, monkeypatch):
     settings.SUBMIT_RATE_LIMIT = (2, 60)
     # One fixed window for the whole test, so that a minute boundary cannot reset it.
-    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
+    monkeypatch.setattr(counters, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
     cache.clear()
     yield
     cache.clear()

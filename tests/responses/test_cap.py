@@ -12,7 +12,7 @@ from django.test import Client
 
 from analytics.models import Repair
 from analytics.recompute import survey_reconcile
-from responses import selectors, views
+from responses import selectors
 from responses.models import Answer, QuotaCounter, Response, UncountedResponse
 from responses.moderation import response_delete, response_exclude, survey_test_responses_delete
 from responses.quotas import CAP, Quota, QuotaFull, quota_claim
@@ -42,7 +42,6 @@ def no_early_refusal(monkeypatch):
     """The availability check ran before another completion took the last place: only
     the claim in the completion's transaction is left to refuse."""
     monkeypatch.setattr(selectors, "survey_is_full", lambda survey: False)
-    monkeypatch.setattr(views, "survey_is_full", lambda survey: False)
 
 
 # --- Refusal at the claim ------------------------------------------------------------------

@@ -8,12 +8,12 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from responses import views
+from responses.views import flow
 from tests.responses.test_form_flow import FORM, PAGE1, html_of, post_page
 
 pytestmark = pytest.mark.django_db
 
-LIMIT = views.RESUME_FAILURE_LIMIT
+LIMIT = flow.RESUME_FAILURE_LIMIT
 PROXY = "10.0.0.5"
 
 
@@ -38,7 +38,7 @@ def test_it_refuses_every_resume_link_after_ten_failures_from_a_client(client, t
     refused = _resume(client, token, REMOTE_ADDR="10.1.1.1")
 
     assert refused.status_code == 429
-    assert refused["Retry-After"] == str(views.RESUME_FAILURE_WINDOW)
+    assert refused["Retry-After"] == str(flow.RESUME_FAILURE_WINDOW)
     assert "Please wait 10 minutes" in html_of(refused)
     assert _resume(client, token, REMOTE_ADDR="10.2.2.2").status_code == 302  # another client
 

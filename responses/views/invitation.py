@@ -1,0 +1,51 @@
+"""A personal invitation link: /i/<token>/ and its thank-you page. The invitee's one
+response is found through the invitation, so the link resumes it from any browser."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from invitations.services import invitation_opened
+from invitations.views import invitation_or_refusal
+from responses.models import Response
+from responses.views.flow import Flow
+from responses.views.run import completed, refusal_page, run, thanks
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_form(request: HttpRequest, token: str) -> HttpResponse:
+    flow, refusal = _invitation_flow(request, token)
+    if refusal is not None:
+        return refusal
+    invitation = flow.invitation
+    response = Response.objects.select_related("version").filter(invitation=invitation).first()
+    if invitation.completed_at is not None or (response is not None and response.is_complete):
+        return completed(request, flow)
+    refusal = refusal_page(request, flow.survey)
+    if refusal is not None:
+        # Screen-out: a panel respondent who can no longer answer goes back to the panel.
+        screenout = flow.survey.screenout_redirect(invitation.external_id)
+        return redirect(screenout) if screenout and refusal.status_code == 410 else refusal
+    invitation_opened(invitation=invitation)
+    version = response.version if response is not None else flow.survey.open_version()
+    return run(request, flow, version, response, None, False)
+
+
+@never_cache
+def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    flow, refusal = _invitation_flow(request, token)
+    if refusal is not None:
+        return refusal
+    return thanks(request, flow)
+
+
+def _invitation_flow(request: HttpRequest, token: str) -> tuple[Flow | None, HttpResponse | None]:
+    """The flow of a personal link, or the page that refuses the link."""
+    invitation, refusal = invitation_or_refusal(request, token)
+    if refusal is not None:
+        return None, refusal
+    return Flow(survey=invitation.survey, invitation=invitation, invitation_token=token), None

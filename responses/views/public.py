@@ -1,0 +1,42 @@
+"""The public link of a survey: /s/<slug>/, its thank-you page and resume links."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from responses.views.flow import Flow, find_response, refused_while_throttled
+from responses.views.run import refusal_page, resume, run, thanks, unavailable_page
+from surveys.models import Survey
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@refused_while_throttled
+def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
+    flow = Flow(survey=get_object_or_404(Survey, slug=slug))
+    response, token, adopted = find_response(request, flow)
+    if response is None or not response.is_complete:
+        if not flow.survey.is_public:
+            return unavailable_page(request, flow.survey, "invitation_only", 403)
+        refusal = refusal_page(request, flow.survey)
+        if refusal is not None:
+            return refusal
+    version = response.version if response is not None else flow.survey.open_version()
+    return run(request, flow, version, response, token, adopted)
+
+
+@never_cache
+@refused_while_throttled
+def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    # Invitees are thanked through their own link (/i/<token>/thanks/): the public one does
+    # not show an invitation-only survey's closing text to whoever knows its slug.
+    flow = Flow(survey=get_object_or_404(Survey.objects.exclude(access=Survey.Access.INVITATION), slug=slug))
+    return thanks(request, flow)
+
+
+@refused_while_throttled
+def survey_resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    return resume(request, Flow(survey=get_object_or_404(Survey, slug=slug)), token)

@@ -1,0 +1,284 @@
+"""The run of the form, page by page, shared by the public link, personal links and test
+mode, and the pages around it: refusals, the completed and thank-you pages, resuming."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from core.clients import client_ip_to_store
+from invitations.views import invitation_not_found
+from responses.forms import SurveyPageForm, initial_values
+from responses.models import Response
+from responses.navigation import (
+    effective_answers,
+    next_page,
+    page_questions,
+    page_shown,
+    posted_page,
+    previous_page,
+    resolve_page,
+)
+from responses.quotas import QuotaFull
+from responses.ratelimit import submission_allowed
+from responses.selectors import survey_availability
+from responses.services import (
+    InvitationAnswered,
+    InvitationWithdrawn,
+    ResponseLocked,
+    SubmissionConflict,
+    new_resume_token,
+    raw_answers,
+    response_save_page,
+    response_submit,
+    stored_answers,
+)
+from responses.validation import validate_answers
+from responses.views.flow import Flow, cookie_response, posted_uuid, throttled_response_by_token, unclaimed
+from surveys.definition import QuestionDef
+from surveys.models import Survey, SurveyVersion
+from surveys.selectors import CompiledVersion, compiled_version, latest_version
+
+COOKIE_MAX_AGE = 30 * 24 * 3600
+
+
+# --- Refusals ---------------------------------------------------------------------------
+
+
+def refusal_page(request: HttpRequest, survey: Survey) -> HttpResponse | None:
+    """The page that answers instead of the form when the survey takes no responses."""
+    unavailable = survey_availability(survey, survey.open_version())
+    if unavailable is None:
+        return None
+    return unavailable_page(request, survey, unavailable.reason, unavailable.status)
+
+
+def _full(request: HttpRequest, flow: Flow) -> HttpResponse:
+    """The answer to a last page whose completion found no place left: the same as
+    arriving at a full survey (a panel respondent is screened out)."""
+    if flow.invitation is not None:
+        screenout = flow.survey.screenout_redirect(flow.invitation.external_id)
+        if screenout:
+            return redirect(screenout)
+    return unavailable_page(request, flow.survey, "full", 410)
+
+
+def unavailable_page(request: HttpRequest, survey: Survey, reason: str, status: int) -> HttpResponse:
+    return render(request, "responses/unavailable.html", {"survey": survey, "reason": reason}, status=status)
+
+
+# --- The flow ---------------------------------------------------------------------------
+
+
+def run(request, flow: Flow, version: SurveyVersion, response: Response | None, token: str | None,
+        adopted: bool) -> HttpResponse:
+    """A page of the form (GET), or a posted page saved, or the response completed (POST)."""
+    compiled = compiled_version(version)
+    if request.method == "POST":
+        if not submission_allowed(request):
+            context = {"survey": flow.survey, "reason": "rate_limited", "flow": flow, **_preview_context(request, flow)}
+            return render(request, "responses/unavailable.html", context, status=429)
+        return _post(request, flow, version, compiled, response, token, adopted)
+    if response is not None and response.is_complete:
+        return completed(request, flow)
+    stored = stored_answers(compiled, response) if response else {}
+    answers = effective_answers(compiled, stored)
+    index = resolve_page(compiled, answers, response.current_page if response else 0)
+    questions = page_questions(compiled, answers, index)
+    form = _form(questions, initial=initial_values([q for q, _ in questions], raw_answers(stored)))
+    submission_id = response.submission_id if response else uuid.uuid4()
+    return _render_page(request, flow, compiled, answers, index, form, submission_id, token)
+
+
+def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion, response: Response | None,
+          token: str | None, adopted: bool) -> HttpResponse:
+    definition = compiled.definition
+    stored = stored_answers(compiled, response) if response else {}
+    answers = effective_answers(compiled, stored)
+    current = resolve_page(compiled, answers, response.current_page if response else 0)
+    index = posted_page(request.POST.get("page"), len(definition.pages))
+    # A page is only taken if the respondent has reached it and it is shown for their
+    # answers; anything else (a stale tab, a forged number) goes back to where they are.
+    if index is None or index > current or not page_shown(compiled, answers, index):
+        return redirect(flow.form_url)
+    back = request.POST.get("action") == "back"
+    if response is not None and response.is_complete and (back or next_page(compiled, answers, index) is not None):
+        return redirect(flow.form_url)
+
+    questions = page_questions(compiled, answers, index)
+    form = _form(questions, data=request.POST)
+    page_codes = [q.code for q in definition.pages[index].questions]
+    cleaned, errors = validate_answers(
+        compiled, form.raw_answers(), pages=[index], known=answers, hidden="drop", enforce_required=not back
+    )
+    page_answers = {code: cleaned[code] for code in page_codes if code in cleaned}
+    merged = {code: value for code, value in stored.items() if code not in page_codes} | page_answers
+    merged_answers = effective_answers(compiled, merged)
+
+    submission_id = (
+        response.submission_id if response else unclaimed(flow, posted_uuid(request.POST.get("submission_id")))
+    )
+    if submission_id is None:
+        # Without its id a first page could be stored twice (a double click): ask again.
+        unplaced = form.add_validation_errors(errors)
+        unplaced.append("Your answers could not be saved. Please check them and continue again.")
+        return _render_page(request, flow, compiled, answers, index, form, uuid.uuid4(), token, unplaced)
+
+    def save(destination: int) -> tuple[Response, str | None]:
+        saved, new_token = response_save_page(
+            survey=flow.survey, version=version, submission_id=submission_id, page_index=index,
+            cleaned_page=page_answers, page_codes=page_codes, next_page=destination, response=response,
+            is_test=flow.is_test, ip_address=client_ip_to_store(request), invitation=flow.invitation,
+        )
+        return saved, new_token or (_rotate_token(saved) if adopted else None)
+
+    try:
+        if back:
+            previous = previous_page(compiled, merged_answers, index)
+            if previous is None:
+                return redirect(flow.form_url)
+            _, new_token = save(previous)
+            return _with_cookie(redirect(flow.form_url), request, flow, new_token)
+        if errors:
+            unplaced = form.add_validation_errors(errors)
+            return _render_page(request, flow, compiled, answers, index, form, submission_id, token, unplaced)
+        following = next_page(compiled, merged_answers, index)
+        if following is not None:
+            _, new_token = save(following)
+            return _with_cookie(redirect(flow.form_url), request, flow, new_token)
+        if response is None:
+            response, new_token = save(index)
+        else:
+            new_token = _rotate_token(response) if adopted else None
+        result = response_submit(
+            survey=flow.survey, version=response.version, submission_id=response.submission_id,
+            answers=raw_answers(merged), response=response, hidden="drop", is_test=response.is_test,
+            ip_address=client_ip_to_store(request), invitation=flow.invitation,
+        )
+    except (ResponseLocked, SubmissionConflict, InvitationAnswered):
+        # Completed meanwhile (another tab, a double click with other answers): it stays as it was.
+        return redirect(flow.form_url)
+    except QuotaFull:  # the last places went to others while this page was being answered
+        return _full(request, flow)
+    except InvitationWithdrawn:  # erased or revoked while this page was on its way
+        return invitation_not_found(request)
+    if result.errors:
+        unplaced = form.add_validation_errors(result.errors)
+        unplaced = _name_questions(compiled, form, result.errors) if unplaced else []
+        return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced)
+    return _with_cookie(redirect(_after_completion(flow)), request, flow, new_token)
+
+
+def _after_completion(flow: Flow) -> str:
+    if flow.invitation is not None:
+        panel = flow.survey.completion_redirect(flow.invitation.external_id)
+        if panel:
+            return panel
+    return flow.url("thanks")
+
+
+def _name_questions(compiled: CompiledVersion, form: SurveyPageForm, errors: dict[str, list[str]]) -> list[str]:
+    """Submission errors of other pages (possible only when an earlier page changed in
+    another tab), each naming its question."""
+    questions = compiled.definition.questions
+    named = []
+    for key, key_messages in errors.items():
+        if key in form.fields:
+            continue
+        question = questions.get(key.split(".", 1)[0])
+        label = question.label if question else key
+        named.extend(f"“{label}”: {message} Go back to change it." for message in key_messages)
+    return named
+
+
+def _rotate_token(response: Response) -> str:
+    token, hashed = new_resume_token()
+    Response.objects.filter(pk=response.pk).update(resume_token_hash=hashed)
+    return token
+
+
+def _with_cookie(http_response: HttpResponse, request: HttpRequest, flow: Flow, token: str | None) -> HttpResponse:
+    # An invitee's response is found through the invitation: a cookie would only let the
+    # public link of the same survey pick it up.
+    if token and flow.invitation is None:
+        http_response.set_cookie(
+            flow.cookie_name, token, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
+        )
+    return http_response
+
+
+def _form(questions: list[tuple[QuestionDef, Any]], **kwargs) -> SurveyPageForm:
+    return SurveyPageForm(
+        questions=[q for q, _ in questions],
+        conditions_json={q.code: condition for q, condition in questions if condition is not None},
+        **kwargs,
+    )
+
+
+def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[str, Any], index: int,
+                 form: SurveyPageForm, submission_id: uuid.UUID, token: str | None,
+                 page_errors: list[str] | None = None) -> HttpResponse:
+    definition = compiled.definition
+    shown = [i for i in range(len(definition.pages)) if i == index or page_shown(compiled, answers, i)]
+    number, total = shown.index(index) + 1, len(shown)
+    context = {
+        "flow": flow,
+        "survey": flow.survey,
+        "definition": definition,
+        "page": definition.pages[index],
+        "page_index": index,
+        "page_number": number,
+        "page_count": total,
+        "progress": round(100 * number / total),
+        "is_first": previous_page(compiled, answers, index) is None,
+        "is_last": next_page(compiled, answers, index) is None,
+        "form": form,
+        "error_summary": form.error_summary(),
+        "page_errors": page_errors or [],
+        "submission_id": submission_id,
+        "resume_url": _resume_url(request, flow, token),
+        **_preview_context(request, flow),
+    }
+    return render(request, "responses/form.html", context)
+
+
+def _resume_url(request, flow: Flow, token: str | None) -> str:
+    if flow.invitation is not None:  # the personal link resumes
+        return request.build_absolute_uri(flow.form_url)
+    return request.build_absolute_uri(flow.url("resume", token)) if token else ""
+
+
+def _preview_context(request, flow: Flow) -> dict:
+    if not flow.is_test:
+        return {}
+    return {
+        "test_response_count": Response.objects.filter(survey=flow.survey, is_test=True).count(),
+        "can_delete_tests": request.user.has_perm("surveys.change_survey"),
+    }
+
+
+def completed(request, flow: Flow) -> HttpResponse:
+    return render(request, "responses/completed.html",
+                  {"flow": flow, "survey": flow.survey, **_preview_context(request, flow)})
+
+
+def thanks(request, flow: Flow) -> HttpResponse:
+    if flow.invitation is not None:
+        response = Response.objects.select_related("version").filter(invitation=flow.invitation).first()
+    else:
+        response, _ = cookie_response(request, flow)
+    version = response.version if response else flow.preview_version or latest_version(flow.survey)
+    context = {"flow": flow, "survey": flow.survey, "thank_you": version.thank_you if version else "",
+               **_preview_context(request, flow)}
+    return render(request, "responses/thanks.html", context)
+
+
+def resume(request, flow: Flow, token: str) -> HttpResponse:
+    response = throttled_response_by_token(request, flow, token)
+    if response is None:
+        return render(request, "responses/unavailable.html",
+                      {"survey": flow.survey, "reason": "bad_resume_link", "flow": flow}, status=404)
+    return _with_cookie(redirect(flow.form_url), request, flow, token)
