@@ -22,7 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.tasks import enqueue_on_commit
 from results.access import survey_for_results
-from results.exports import PERSONAL_DATA, export_record, raw_csv_stream, xlsx_path
+from results.exports.csv_stream import raw_csv_stream
+from results.exports.layout import PERSONAL_DATA
+from results.exports.records import export_record
+from results.exports.xlsx import xlsx_path
 from results.models import ExportRecord
 from results.tasks import build_xlsx_export_task
 from surveys.models import Survey, SurveyVersion

@@ -1,8 +1,8 @@
-"""Celery tasks of the results: thin, taking ids. The work lives in results.exports."""
+"""Celery tasks of the results: thin, taking ids. The work lives in results.exports.xlsx."""
 
 from celery import shared_task
 
-from results.exports import raw_xlsx_export_build
+from results.exports.xlsx import raw_xlsx_export_build
 
 
 # The name is older than the results app (export records began in analytics): kept, so

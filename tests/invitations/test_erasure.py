@@ -14,7 +14,7 @@ from invitations.models import EmailMessage, Invitation, InvitationStatus
 from invitations.services import invitations_erase
 from responses.models import Answer, Response
 from responses.services import response_submit
-from results.exports import raw_csv_stream
+from results.exports.csv_stream import raw_csv_stream
 from results.models import ExportRecord
 from tests.analytics.checks import assert_counts_exact
 from tests.analytics.factories import demo_answers

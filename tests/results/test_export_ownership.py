@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from results.exports import export_record, raw_xlsx_export_build
+from results.exports.records import export_record
+from results.exports.xlsx import raw_xlsx_export_build
 from results.models import ExportRecord
 from tests.analytics.dataset import answers, submit_and_count
 

@@ -21,8 +21,11 @@ from analytics.recompute import survey_reconcile
 from responses.models import Answer, Response
 from responses.moderation import response_exclude
 from responses.services import response_submit
-from results import exports
-from results.exports import export_record, raw_csv_stream, raw_xlsx_export_build
+from results.exports import csv_stream, xlsx
+from results.exports import rows as python_rows
+from results.exports.csv_stream import raw_csv_stream
+from results.exports.records import export_record
+from results.exports.xlsx import raw_xlsx_export_build
 from results.models import ExportRecord
 from surveys.models import Choice, Page, Question, Survey
 from surveys.services import version_duplicate, version_publish
@@ -204,8 +207,8 @@ def test_it_exports_markup_verbatim_as_a_download(results_client, demo_survey):
 @pytest.mark.django_db
 def test_it_streams_in_chunks_across_chunk_boundaries(results_client, demo_survey, monkeypatch):
     # The Python path (SQLite's, and the reference for PostgreSQL's COPY path).
-    monkeypatch.setattr(exports, "USE_COPY", False)
-    monkeypatch.setattr(exports, "RAW_CHUNK", 3)
+    monkeypatch.setattr(csv_stream, "USE_COPY", False)
+    monkeypatch.setattr(python_rows, "RAW_CHUNK", 3)
     responses = [submit_and_count(demo_survey, answers(role="it")) for _ in range(7)]
     # Five share one completion time, across the first chunk boundary: the keyset must
     # break ties by id, neither skipping nor repeating a response.
@@ -225,8 +228,8 @@ def test_it_streams_in_chunks_across_chunk_boundaries(results_client, demo_surve
 @pytest.mark.django_db
 def test_it_reads_each_chunk_with_two_queries(results_client, demo_survey, monkeypatch,
                                               django_assert_num_queries):
-    monkeypatch.setattr(exports, "USE_COPY", False)
-    monkeypatch.setattr(exports, "RAW_CHUNK", 3)
+    monkeypatch.setattr(csv_stream, "USE_COPY", False)
+    monkeypatch.setattr(python_rows, "RAW_CHUNK", 3)
     for minute in range(7):
         _pin(submit_and_count(demo_survey, answers(role="it")), minute=minute)
     http = results_client.get(reverse("exports:raw_csv", args=[demo_survey.slug]))
@@ -405,7 +408,7 @@ def test_it_neutralises_formula_injection_in_the_xlsx(demo_survey, export_files)
 
     record = raw_xlsx_export_build(export_id=record.pk)
 
-    rows = _sheet_rows(exports.xlsx_path(record))
+    rows = _sheet_rows(xlsx.xlsx_path(record))
     column = rows[0].index("comments")
     # XML reads a carriage return in text back as a line feed; what matters is the apostrophe.
     assert [row[column] for row in rows[1:]] == [neutralised.replace("\r", "\n") for _, neutralised in INJECTIONS]
@@ -414,7 +417,7 @@ def test_it_neutralises_formula_injection_in_the_xlsx(demo_survey, export_files)
 @pytest.mark.django_db
 def test_it_refuses_more_rows_than_a_sheet_holds(results_client, viewer, demo_survey, small_set, monkeypatch,
                                                 export_files):
-    monkeypatch.setattr(exports, "XLSX_MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(xlsx, "XLSX_MAX_DATA_ROWS", 2)
     record = export_record(user=viewer, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
                            status=ExportRecord.Status.PENDING)
 

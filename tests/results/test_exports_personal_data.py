@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 
 from analytics.counting import response_count
 from responses.services import response_submit
-from results.exports import raw_layout, raw_xlsx_export_build
+from results.exports.layout import raw_layout
+from results.exports.xlsx import raw_xlsx_export_build
 from results.models import ExportRecord
 from surveys.definition_files import definition_from_data
 from surveys.models import Question

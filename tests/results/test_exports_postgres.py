@@ -18,8 +18,10 @@ from psycopg.pq import TransactionStatus
 
 from responses.models import Answer, Response
 from responses.services import answer_rows
-from results import exports, exports_csv
-from results.exports import export_record, raw_csv_stream
+from results.exports import csv_rows, csv_stream
+from results.exports import rows as python_rows
+from results.exports.csv_stream import raw_csv_stream
+from results.exports.records import export_record
 from results.models import ExportRecord
 from surveys.models import Choice, MatrixRow, Page, Question, Survey, SurveyVersion
 from surveys.selectors import compiled_version
@@ -62,9 +64,9 @@ def _exported(survey: Survey, *, copy: bool, monkeypatch, parameters: dict | Non
         status=ExportRecord.Status.PENDING,
     )
     with monkeypatch.context() as patch:
-        patch.setattr(exports, "USE_COPY", copy)
+        patch.setattr(csv_stream, "USE_COPY", copy)
         if copy:  # the rows must come from the database, not from the Python path
-            patch.setattr(exports, "raw_row_chunks", None)
+            patch.setattr(python_rows, "raw_row_chunks", None)
         body = "".join(raw_csv_stream(record)).encode()
     record.refresh_from_db()
     assert record.status == ExportRecord.Status.READY
@@ -301,7 +303,7 @@ def test_it_writes_only_the_header_when_there_are_no_responses(demo_survey, monk
 
 @pytest.mark.django_db
 def test_it_streams_the_rows_of_one_copy_in_chunks_in_completion_order(demo_survey, monkeypatch):
-    monkeypatch.setattr(exports, "RAW_CHUNK", 3)
+    monkeypatch.setattr(python_rows, "RAW_CHUNK", 3)
     version = demo_survey.open_version()
     # Five completed at the same moment: the order breaks the tie by id, as Python's does.
     responses = [_response(version, _demo(i), minute=max(0, i - 4)) for i in range(7)]
@@ -333,7 +335,7 @@ def test_it_rounds_durations_as_python_does():
     others = [-(10**6), -1, 0, 1, 499, 501, 999, 1000, 1_000_499, 1_999_501, 4_294_967_296_000_000 + 1_499, 10**15 + 7]
     values = halves + [v + d for v in halves for d in (-1, 1)] + others
     sql = (
-        f"SELECT {exports_csv._DURATION_TEXT} FROM (SELECT *, {exports_csv._MILLISECONDS} AS ms "
+        f"SELECT {csv_rows._DURATION_TEXT} FROM (SELECT *, {csv_rows._MILLISECONDS} AS ms "
         "FROM (SELECT unnest(%s::bigint[]) AS us, generate_subscripts(%s::bigint[], 1) AS i) u OFFSET 0) r ORDER BY i"
     )
     with connection.cursor() as cursor:
@@ -345,7 +347,7 @@ def test_it_rounds_durations_as_python_does():
 
 @pytest.mark.django_db(transaction=True)
 def test_it_leaves_no_transaction_behind_when_the_download_stops(demo_survey, monkeypatch):
-    monkeypatch.setattr(exports, "RAW_CHUNK", 2)
+    monkeypatch.setattr(python_rows, "RAW_CHUNK", 2)
     for minute in range(7):
         _response(demo_survey.open_version(), _demo(minute), minute=minute)
     record = export_record(

@@ -32,18 +32,14 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from responses.models import Answer, Response
+from results.exports.layout import RESPONSE_FIELDS, RawLayout
 from results.spreadsheet import FORMULA_STARTS, safe_cell
-
-if TYPE_CHECKING:
-    from results.exports import RawLayout
-
-_RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at")
 
 
 def csv_header(layout: RawLayout) -> str:
@@ -117,7 +113,7 @@ def copy_csv_chunks(layout: RawLayout, responses: QuerySet[Response], *, size: i
     ends (a client that goes away cancels the statement)."""
     if not layout.versions:
         return
-    sql, params = responses.order_by().values_list(*_RESPONSE_FIELDS).query.sql_with_params()
+    sql, params = responses.order_by().values_list(*RESPONSE_FIELDS).query.sql_with_params()
     select = _rows_select(layout, connection.ops.compose_sql(sql, params))
     with transaction.atomic(), connection.cursor() as cursor:
         for setting in _SETTINGS:
@@ -314,7 +310,7 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
 
 
 def _rows_select(layout: RawLayout, responses: str) -> str:
-    """The SELECT of the CSV rows of `responses` (SQL selecting their `_RESPONSE_FIELDS`):
+    """The SELECT of the CSV rows of `responses` (SQL selecting their `RESPONSE_FIELDS`):
     all their answers grouped by response in one pass, joined to them, in export order.
 
     OFFSET 0 keeps a subquery whole: so that `us` and `ms` are computed once a row

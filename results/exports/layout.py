@@ -1,0 +1,138 @@
+"""The columns of a raw export and where each version's answers go (see results.exports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from responses.models import Response
+from results.models import ExportRecord
+from results.spreadsheet import safe_cell
+from surveys.models import Survey, SurveyVersion
+from surveys.selectors import compiled_version
+
+# The ExportRecord parameter that asks for personal-data answers.
+PERSONAL_DATA = "personal_data"
+
+
+# The response's own columns. `external_id` is a panel's respondent id (copied from the
+# invitation, empty for other responses); an opaque panel id is the only identifier an
+# export carries by default (e-mail and personal-data questions are left out of the layout
+# unless asked for, and invitees' addresses live only with their invitations).
+RESPONSE_COLUMNS = ("response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds")
+RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at")
+
+
+class ExportTooLarge(Exception):
+    """The export does not fit the format; the message says why and what to do instead."""
+
+
+@dataclass
+class VersionLayout:
+    """Where each of one version's answer rows goes: database ids to column indexes."""
+
+    number: int
+    choice_codes: dict[int, str] = field(default_factory=dict)  # choice id -> code
+    single: dict[int, int] = field(default_factory=dict)  # question id -> column (single, dropdown)
+    matrix: dict[int, int] = field(default_factory=dict)  # matrix row id -> column
+    multiple: dict[int, tuple[int, ...]] = field(default_factory=dict)  # question id -> its choices' columns
+    picked: dict[int, int] = field(default_factory=dict)  # multiple-choice choice id -> column
+    value: dict[int, int] = field(default_factory=dict)  # question id -> column (number, date, text)
+    # What the SQL path needs to decode a choice id within its own question.
+    choice_question: dict[int, int] = field(default_factory=dict)  # choice id -> question id
+    row_question: dict[int, int] = field(default_factory=dict)  # matrix row id -> question id
+
+
+@dataclass
+class RawLayout:
+    header: list[str]
+    versions: dict[int, VersionLayout]  # by version id
+    # Columns that may hold a datetime, Decimal or date (which CSV must format); every
+    # other cell is text already through `safe_cell`, an int, a float or None.
+    typed_columns: tuple[int, ...] = ()
+
+
+def raw_layout(
+    survey: Survey, *, version_number: int | None = None, include_personal_data: bool = False
+) -> RawLayout:
+    """The columns of a raw export of `survey` (or of one version of it) and where each
+    version's answers go. Drafts only ever have test responses, so they are left out."""
+    versions = SurveyVersion.objects.filter(survey=survey).exclude(status=SurveyVersion.Status.DRAFT)
+    if version_number is not None:
+        versions = versions.filter(number=version_number)
+    compiled = [compiled_version(v) for v in versions.order_by("-number")]
+    left_out: set[str] = set()
+    if not include_personal_data:
+        left_out = {
+            q.code for version in compiled for q in version.definition.questions.values() if q.holds_personal_data
+        }
+
+    # A question's columns stay together: its code takes its place from the newest version
+    # that has it, and gathers the rows and choices of every version, newest first.
+    by_code: dict[str, list[str]] = {}
+    for version in compiled:
+        for question in version.definition.questions.values():
+            if question.code in left_out:
+                continue
+            names = by_code.setdefault(question.code, [])
+            names.extend(name for name in question.question_type.export_columns(question) if name not in names)
+    header = [*RESPONSE_COLUMNS, *(name for names in by_code.values() for name in names)]
+    index = {name: i for i, name in enumerate(header)}
+
+    layouts: dict[int, VersionLayout] = {}
+    typed = {RESPONSE_COLUMNS.index("started_at"), RESPONSE_COLUMNS.index("completed_at")}
+    for version in compiled:
+        layout = VersionLayout(number=version.number)
+        # Codes are slugs and may start with "-": neutralised once here, not once per cell.
+        layout.choice_codes = {pk: safe_cell(choice) for (_, choice), pk in version.choice_ids.items()}
+        layout.choice_question = {pk: version.question_ids[q] for (q, _), pk in version.choice_ids.items()}
+        layout.row_question = {pk: version.question_ids[q] for (q, _), pk in version.row_ids.items()}
+        for question in version.definition.questions.values():
+            if question.code in left_out:
+                continue
+            code, qid = question.code, version.question_ids[question.code]
+            kind = question.question_type
+            # Where the type's answer rows go, by the shape of its columns (see surveys.types).
+            names = kind.export_columns(question)
+            if kind.export_shape == "choice":
+                layout.single[qid] = index[names[0]]
+            elif kind.export_shape == "rows":
+                for row, name in zip(question.row_codes, names, strict=True):
+                    layout.matrix[version.row_ids[(code, row)]] = index[name]
+            elif kind.export_shape == "flags":
+                columns = []
+                for choice, name in zip(question.choice_codes, names, strict=True):
+                    layout.picked[version.choice_ids[(code, choice)]] = index[name]
+                    columns.append(index[name])
+                layout.multiple[qid] = tuple(columns)
+            else:
+                layout.value[qid] = index[names[0]]
+                if not kind.text:
+                    typed.add(index[names[0]])
+        layouts[version.version_id] = layout
+    return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)))
+
+
+
+
+def exported_responses(survey: Survey, *, version_ids, as_of: datetime) -> QuerySet[Response]:
+    return Response.objects.filter(
+        survey=survey,
+        version_id__in=version_ids,
+        status=Response.Status.COMPLETE,
+        is_test=False,
+        excluded_at__isnull=True,
+        completed_at__lte=as_of,
+    )
+
+
+
+
+def record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:
+    version_number = record.parameters.get("version")
+    layout = raw_layout(
+        record.survey, version_number=version_number, include_personal_data=bool(record.parameters.get(PERSONAL_DATA))
+    )
+    return layout, exported_responses(record.survey, version_ids=list(layout.versions), as_of=record.created_at)
