@@ -13,7 +13,6 @@ import http.server
 import random
 import re
 import threading
-import uuid
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,12 +20,11 @@ from playwright.sync_api import expect
 
 from invitations.models import EmailKind, EmailTemplate, Invitation
 from surveys.models import SurveyVersion
-from tests.browser.test_respondent import CHANNELS, _field
+from tests.kit.browser import PASSWORD, field
+from tests.kit.data import submit_and_count
+from tests.kit.demo import CHANNELS, PARADOX, random_demo_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery-staple"
-PARADOX = "/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it"
 
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -37,7 +35,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   });
 }, true);
 """
-
 
 class CSPPage:
     """A page that records the policy violations and the policy header of each document."""
@@ -87,24 +84,15 @@ def _admin(live_server, csp: CSPPage) -> User:
     return user
 
 
-def _submit(survey, answers: dict) -> None:
-    from analytics.counting import response_count
-    from responses.services import response_submit
-
-    result = response_submit(survey=survey, version=survey.open_version(), submission_id=uuid.uuid4(), answers=answers)
-    assert result.ok, result.errors
-    response_count(result.response.pk)
-
-
 def _next(page) -> None:
     page.click(".form-nav button[value=next]")
 
 
 def _answer_page_1(page) -> None:
-    page.check(_field("role"))
-    page.check(_field("seniority_1"))
-    page.select_option(_field("industry"), "retail")
-    page.check(_field("revenue_3"))
+    page.check(field("role"))
+    page.check(field("seniority_1"))
+    page.select_option(field("industry"), "retail")
+    page.check(field("revenue_3"))
 
 
 def _progress_share(page) -> float:
@@ -144,15 +132,15 @@ def test_it_blocks_nothing_on_the_respondent_form(csp, live_server, demo_survey)
     assert columns == 4
 
     for channel in CHANNELS:
-        page.check(_field(f"company_usage.{channel}_2"))
+        page.check(field(f"company_usage.{channel}_2"))
     _next(page)
     expect(page.get_by_text("Page 3 of 3")).to_be_visible()
-    page.check(_field("personal_use.twitter_1"))  # uses Twitter: the follow-up question appears
+    page.check(field("personal_use.twitter_1"))  # uses Twitter: the follow-up question appears
     expect(page.locator("[data-question=twitter_uses]")).to_be_visible()
     csp.assert_clean()
     for channel in CHANNELS:
-        page.check(_field(f"personal_use.{channel}"))
-    page.check(_field("barriers"))
+        page.check(field(f"personal_use.{channel}"))
+    page.check(field("barriers"))
     _next(page)
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     csp.assert_clean()
@@ -210,11 +198,11 @@ def test_it_lets_an_invitee_complete_and_return_to_the_panel_on_another_origin(c
     _answer_page_1(page)
     _next(page)
     for channel in CHANNELS:
-        page.check(_field(f"company_usage.{channel}_2"))
+        page.check(field(f"company_usage.{channel}_2"))
     _next(page)
     for channel in CHANNELS:
-        page.check(_field(f"personal_use.{channel}"))
-    page.check(_field("barriers"))
+        page.check(field(f"personal_use.{channel}"))
+    page.check(field("barriers"))
     csp.assert_clean()
     _next(page)
     expect(page).to_have_url(f"{panel}/complete?id=p-17")
@@ -229,11 +217,11 @@ def test_it_blocks_nothing_on_the_invitation_form_and_its_thank_you_page(csp, li
     _answer_page_1(page)
     _next(page)
     for channel in CHANNELS:
-        page.check(_field(f"company_usage.{channel}_2"))
+        page.check(field(f"company_usage.{channel}_2"))
     _next(page)
     for channel in CHANNELS:
-        page.check(_field(f"personal_use.{channel}"))
-    page.check(_field("barriers"))
+        page.check(field(f"personal_use.{channel}"))
+    page.check(field("barriers"))
     _next(page)
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     csp.assert_clean()
@@ -289,13 +277,11 @@ def test_it_blocks_nothing_in_the_admin(csp, live_server, demo_survey):
 
 @pytest.fixture
 def results(live_server, demo_survey):
-    from tests.analytics.factories import demo_answers
-
     rng = random.Random(1)
     for i in range(6):
-        answers = demo_answers(rng, role="it")
+        answers = random_demo_answers(rng, role="it")
         answers["comments"] = f"A comment {i}"
-        _submit(demo_survey, answers)
+        submit_and_count(demo_survey, answers)
     return demo_survey
 
 
@@ -320,14 +306,12 @@ def test_it_blocks_nothing_on_the_results_pages(csp, live_server, results):
 
 
 def test_it_blocks_nothing_when_the_results_refresh_live(csp, live_server, results):
-    from tests.analytics.factories import demo_answers
-
     page = csp.page
     _admin(live_server, csp)
     with page.expect_response(re.compile(r"/results/ddiq-2010/version/")):
         csp.goto(f"{live_server.url}/results/ddiq-2010/questions/personal_use/")
     csp.assert_clean()
-    _submit(results, demo_answers(random.Random(2), role="business"))
+    submit_and_count(results, random_demo_answers(random.Random(2), role="business"))
     expect(page.locator("#live-poll")).to_contain_text("7 responses counted", timeout=10_000)
     expect(page.locator("tfoot td").first).to_have_text(re.compile(r"^7\b"), timeout=10_000)
     csp.assert_clean()

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from invitations.models import Invitation, InvitationStatus
 from responses.models import Response
-from tests.browser.conftest import axe_violations, describe_violations
-from tests.browser.test_respondent import CHANNELS, _field
+from tests.kit.browser import axe_violations, describe_violations, field
+from tests.kit.demo import CHANNELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,10 +39,10 @@ def test_it_lets_an_invitee_leave_resume_complete_and_then_says_they_answered(br
         page.goto(link)
         expect(page.get_by_text("Page 1 of 3")).to_be_visible()
         assert _status(invitation) == InvitationStatus.OPENED
-        page.check(_field("role"))
-        page.check(_field("seniority_1"))
-        page.select_option(_field("industry"), "retail")
-        page.check(_field("revenue_3"))
+        page.check(field("role"))
+        page.check(field("seniority_1"))
+        page.select_option(field("industry"), "retail")
+        page.check(field("revenue_3"))
         _next(page)
         expect(page.get_by_text("Page 2 of 3")).to_be_visible()
         expect(page.locator(".resume-note a")).to_have_attribute("href", link)
@@ -58,16 +58,16 @@ def test_it_lets_an_invitee_leave_resume_complete_and_then_says_they_answered(br
         expect(page.get_by_text("Page 2 of 3")).to_be_visible()
         page.click(".form-nav button[value=back]")
         expect(page.get_by_text("Page 1 of 3")).to_be_visible()
-        expect(page.locator(_field("seniority_1"))).to_be_checked()  # page 1's answers were kept
-        expect(page.locator(_field("industry"))).to_have_value("retail")
+        expect(page.locator(field("seniority_1"))).to_be_checked()  # page 1's answers were kept
+        expect(page.locator(field("industry"))).to_have_value("retail")
         _next(page)
         for channel in CHANNELS:
-            page.check(_field(f"company_usage.{channel}_2"))
+            page.check(field(f"company_usage.{channel}_2"))
         _next(page)
         expect(page.get_by_text("Page 3 of 3")).to_be_visible()
         for channel in CHANNELS:
-            page.check(_field(f"personal_use.{channel}"))  # "never": no follow-up on Twitter
-        page.check(_field("barriers"))
+            page.check(field(f"personal_use.{channel}"))  # "never": no follow-up on Twitter
+        page.check(field("barriers"))
         _next(page)
         expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
         _assert_accessible(page)

@@ -2,16 +2,14 @@
 client still has its own rate limit, token throttle and stored address, named by the
 proxy in X-Forwarded-For. From any other peer the header changes nothing."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.test import Client
 
-from core import throttle
 from invitations import selectors, tokens
 from responses.models import Response
-from tests.invitations.conftest import invite
-from tests.responses.test_api_submit import submit
+from tests.kit.api import submit
+from tests.kit.form import complete, only_response
+from tests.kit.invitations import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +21,6 @@ BOB = "203.0.113.7"
 @pytest.fixture
 def behind_proxy(settings):
     settings.TRUSTED_PROXIES = (f"{PROXY}/32",)
-
-
-@pytest.fixture
-def rate_limited(settings, monkeypatch):
-    settings.SUBMIT_RATE_LIMIT = (2, 60)
-    # One fixed window for the whole test, so that a minute boundary cannot reset it.
-    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
 
 
 def _via_proxy(client_address: str) -> dict:
@@ -97,8 +88,6 @@ def test_it_stores_the_peer_s_address_when_the_peer_is_not_a_trusted_proxy(clien
 
 
 def test_it_stores_the_client_s_address_from_the_html_form(demo_survey, behind_proxy, settings):
-    from tests.responses.test_form_flow import complete, only_response
-
     settings.STORE_IP_ADDRESS = True
 
     complete(Client(**_via_proxy(ALICE)))

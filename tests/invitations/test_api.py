@@ -7,8 +7,10 @@ import pytest
 
 from invitations.models import InvitationStatus
 from responses.models import Response
-from tests.invitations.conftest import invitation_only, invite
-from tests.responses.test_api_submit import demo_answers, submit
+from tests.kit.api import submit
+from tests.kit.demo import demo_answers
+from tests.kit.form import PAGE1, post_page
+from tests.kit.invitations import invitation_only, invite
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +66,6 @@ def test_it_refuses_a_second_submission_for_an_answered_invitation(client, demo_
 
 
 def test_it_completes_the_response_an_invitee_started_in_the_form(client, demo_survey, invitee):
-    from tests.responses.test_form_flow import PAGE1, post_page
-
     invitation, token = invitee
     post_page(client, PAGE1, url=f"/i/{token}/")
 

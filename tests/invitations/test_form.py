@@ -11,8 +11,8 @@ from invitations.models import Invitation, InvitationStatus
 from responses.models import Response
 from responses.services import response_save_page
 from surveys.services import version_close
-from tests.invitations.conftest import invitation_only, invite
-from tests.responses.test_form_flow import PAGE1, PAGE2, PAGE3, complete, form_state, post_page
+from tests.kit.form import PAGE1, PAGE2, PAGE3, complete, form_state, post_page
+from tests.kit.invitations import invitation_only, invite
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from invitations import selectors, tokens
-from tests.invitations.conftest import invitation_only, invite
-from tests.responses.test_api_submit import submit
+from tests.kit.api import submit
+from tests.kit.invitations import invitation_only, invite
 
 pytestmark = pytest.mark.django_db
 
