@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from invitations.models import EmailKind, EmailTemplate, Invitation
 from surveys.models import SurveyVersion
-from tests.kit.browser import PASSWORD, field
+from tests.kit.browser import PASSWORD, field, next_page
 from tests.kit.data import submit_and_count
 from tests.kit.demo import CHANNELS, PARADOX, random_demo_answers
 
@@ -84,10 +84,6 @@ def _admin(live_server, csp: CSPPage) -> User:
     return user
 
 
-def _next(page) -> None:
-    page.click(".form-nav button[value=next]")
-
-
 def _answer_page_1(page) -> None:
     page.check(field("role"))
     page.check(field("seniority_1"))
@@ -116,12 +112,12 @@ def test_it_blocks_nothing_on_the_respondent_form(csp, live_server, demo_survey)
     expect(page.get_by_text("Page 1 of 3")).to_be_visible()
     assert _progress_share(page) == pytest.approx(0.35, abs=0.01)  # 1 of 3: 33%, drawn in 5% steps
 
-    _next(page)  # nothing answered: the error summary, focused by js/form.js
+    next_page(page)  # nothing answered: the error summary, focused by js/form.js
     expect(page.locator("#error-summary")).to_be_focused()
     csp.assert_clean()
 
     _answer_page_1(page)
-    _next(page)
+    next_page(page)
     expect(page.get_by_text("Page 2 of 3")).to_be_visible()
     csp.assert_clean()
     assert _progress_share(page) == pytest.approx(0.65, abs=0.01)
@@ -133,7 +129,7 @@ def test_it_blocks_nothing_on_the_respondent_form(csp, live_server, demo_survey)
 
     for channel in CHANNELS:
         page.check(field(f"company_usage.{channel}_2"))
-    _next(page)
+    next_page(page)
     expect(page.get_by_text("Page 3 of 3")).to_be_visible()
     page.check(field("personal_use.twitter_1"))  # uses Twitter: the follow-up question appears
     expect(page.locator("[data-question=twitter_uses]")).to_be_visible()
@@ -141,7 +137,7 @@ def test_it_blocks_nothing_on_the_respondent_form(csp, live_server, demo_survey)
     for channel in CHANNELS:
         page.check(field(f"personal_use.{channel}"))
     page.check(field("barriers"))
-    _next(page)
+    next_page(page)
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     csp.assert_clean()
 
@@ -196,15 +192,15 @@ def test_it_lets_an_invitee_complete_and_return_to_the_panel_on_another_origin(c
     csp.goto(f"{live_server.url}/i/{invitation.token()}/")
     expect(page.get_by_text("Page 1 of 3")).to_be_visible()
     _answer_page_1(page)
-    _next(page)
+    next_page(page)
     for channel in CHANNELS:
         page.check(field(f"company_usage.{channel}_2"))
-    _next(page)
+    next_page(page)
     for channel in CHANNELS:
         page.check(field(f"personal_use.{channel}"))
     page.check(field("barriers"))
     csp.assert_clean()
-    _next(page)
+    next_page(page)
     expect(page).to_have_url(f"{panel}/complete?id=p-17")
     expect(page.get_by_role("heading", name="Back at the panel")).to_be_visible()
     assert page.evaluate("window.__cspViolations") == []
@@ -215,14 +211,14 @@ def test_it_blocks_nothing_on_the_invitation_form_and_its_thank_you_page(csp, li
     page = csp.page
     csp.goto(f"{live_server.url}/i/{invitation.token()}/")
     _answer_page_1(page)
-    _next(page)
+    next_page(page)
     for channel in CHANNELS:
         page.check(field(f"company_usage.{channel}_2"))
-    _next(page)
+    next_page(page)
     for channel in CHANNELS:
         page.check(field(f"personal_use.{channel}"))
     page.check(field("barriers"))
-    _next(page)
+    next_page(page)
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     csp.assert_clean()
     csp.goto(f"{live_server.url}/i/{invitation.token()}/opt-out/")

@@ -5,11 +5,11 @@ proxy in X-Forwarded-For. From any other peer the header changes nothing."""
 import pytest
 from django.test import Client
 
-from invitations import selectors, tokens
+from invitations import selectors
 from responses.models import Response
 from tests.kit.api import submit
 from tests.kit.form import complete, only_response
-from tests.kit.invitations import invite
+from tests.kit.invitations import guessed_token, invite
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,6 @@ def behind_proxy(settings):
 
 def _via_proxy(client_address: str) -> dict:
     return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": client_address}
-
-
-def _guess() -> str:
-    return tokens.derive_token("guess", tokens.new_nonce())
 
 
 def test_it_rate_limits_each_client_behind_the_proxy_on_its_own(client, demo_survey, behind_proxy, rate_limited):
@@ -63,7 +59,9 @@ def test_it_does_not_read_the_header_without_trusted_proxies(client, demo_survey
 def test_it_throttles_one_client_s_bad_tokens_without_refusing_another_s_valid_link(client, demo_survey,
                                                                                      behind_proxy):
     _, token = invite(demo_survey)
-    failures = [client.get(f"/i/{_guess()}/", **_via_proxy(ALICE)).status_code for _ in range(selectors.FAILURE_LIMIT)]
+    failures = [
+        client.get(f"/i/{guessed_token()}/", **_via_proxy(ALICE)).status_code for _ in range(selectors.FAILURE_LIMIT)
+    ]
 
     assert failures == [404] * selectors.FAILURE_LIMIT
     assert client.get(f"/i/{token}/", **_via_proxy(ALICE)).status_code == 429  # confirms no guess

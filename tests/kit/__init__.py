@@ -14,7 +14,7 @@ else: a test module never imports from another test module or from a conftest
 | `counts` | the exactness check: count tables equal to the full recompute |
 | `api` | the JSON intake API of the demo survey, as a test client posts to it |
 | `form` | the respondent's form, page by page, as a browser posts it |
-| `invitations` | invitees and their links |
+| `invitations` | invitees, their links and tokens, the API header that carries one |
 | `admin` | what a browser would submit from an admin form |
 | `browser` | Chromium's settings, selectors and the axe-core check |
 | `commands` | `manage.py` in a subprocess, the project root |

@@ -40,3 +40,8 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}" for v in violations for node in v["nodes"]
     )
+
+
+def next_page(page) -> None:
+    """Click the form's Next (or Submit) button."""
+    page.click(".form-nav button[value=next]")

@@ -15,3 +15,20 @@ def invitation_only(survey: Survey) -> Survey:
     survey.access = Survey.Access.INVITATION
     survey.save(update_fields=["access"])
     return survey
+
+
+def token_header(token: str) -> dict:
+    """The test client's keyword arguments that send an invitation's token to the API."""
+    return {"headers": {"X-Invitation-Token": token}}
+
+
+def guessed_token() -> str:
+    """A token of the right form that belongs to no invitation."""
+    from invitations import tokens
+
+    return tokens.derive_token("guess", tokens.new_nonce())
+
+
+def status_of(invitation: Invitation) -> str:
+    invitation.refresh_from_db()
+    return invitation.status

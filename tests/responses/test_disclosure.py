@@ -15,15 +15,11 @@ from surveys.models import Survey
 from surveys.selectors import compiled_version
 from surveys.services import version_close
 from tests.kit.form import FORM, PAGE1, PAGE2, form_state, post_page
-from tests.kit.invitations import invitation_only, invite
+from tests.kit.invitations import invitation_only, invite, token_header
 
 pytestmark = pytest.mark.django_db
 
 DEFINITION = "/api/v1/surveys/ddiq-2010/"
-
-
-def _with(token: str) -> dict:
-    return {"headers": {"X-Invitation-Token": token}}
 
 
 # --- The public home page --------------------------------------------------------------
@@ -118,7 +114,7 @@ def test_it_serves_the_definition_of_an_invitation_only_survey_to_an_invitee(cli
     invitation_only(demo_survey)
     _, token = invite(demo_survey)
 
-    response = client.get(DEFINITION, **_with(token))
+    response = client.get(DEFINITION, **token_header(token))
 
     assert response.status_code == 200
     assert response.json()["slug"] == "ddiq-2010" and response.json()["pages"]
@@ -129,7 +125,7 @@ def test_it_refuses_the_definition_with_a_token_of_another_survey(client, demo_s
     other = Survey.objects.create(slug="other", title="Other")
     _, token = invite(other)
 
-    response = client.get(DEFINITION, **_with(token))
+    response = client.get(DEFINITION, **token_header(token))
 
     assert response.status_code == 403
     assert list(response.json()["errors"]) == ["invitation"]
@@ -140,7 +136,7 @@ def test_it_refuses_the_definition_with_a_bad_token_as_a_submission_would(client
     demo_survey.access = access
     demo_survey.save(update_fields=["access"])
 
-    response = client.get(DEFINITION, **_with("not-a-token"))
+    response = client.get(DEFINITION, **token_header("not-a-token"))
 
     assert response.status_code == 403
     assert list(response.json()["errors"]) == ["invitation"]
@@ -154,9 +150,10 @@ def test_it_counts_bad_tokens_on_the_definition_towards_the_throttle(client, dem
     invitation_only(demo_survey)
     _, token = invite(demo_survey)
     for _ in range(selectors.FAILURE_LIMIT):
-        assert client.get(DEFINITION, REMOTE_ADDR="10.3.3.3", **_with("guess-" + uuid.uuid4().hex)).status_code == 403
+        guessed = token_header("guess-" + uuid.uuid4().hex)
+        assert client.get(DEFINITION, REMOTE_ADDR="10.3.3.3", **guessed).status_code == 403
 
-    throttled = client.get(DEFINITION, REMOTE_ADDR="10.3.3.3", **_with(token))
+    throttled = client.get(DEFINITION, REMOTE_ADDR="10.3.3.3", **token_header(token))
 
     assert throttled.status_code == 429
     assert list(throttled.json()["errors"]) == ["invitation"]
