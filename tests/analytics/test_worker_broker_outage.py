@@ -11,7 +11,7 @@ and within a minute of the broker's return the findings equal a full recompute.
 - Redis: a private redis-server, stopped and started again (its queues are lost, as in a
   crash without persistence).
 - RabbitMQ: the shared server is never stopped; a fault-injecting proxy in front of it
-  cuts every connection of the app and refuses new ones (tests/faults.py), on a private
+  cuts every connection of the app and refuses new ones (tests/kit/faults.py), on a private
   virtual host.
 
 `BROKER_OUTAGES=5,10` shortens the outages for a quick local run.

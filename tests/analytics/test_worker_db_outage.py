@@ -1,7 +1,7 @@
 """PostgreSQL goes away under load, and nobody restarts anything.
 
 `make run`'s web server, worker and beat (`run_all --no-setup`) reach the test database
-through a fault-injecting proxy (tests/faults.py): the shared PostgreSQL server, which this
+through a fault-injecting proxy (tests/kit/faults.py): the shared PostgreSQL server, which this
 test run itself uses, is never stopped; the proxy cuts every connection of the app and
 refuses new ones for 20 s. Submissions go to the real gunicorn over HTTP at a steady pace:
 during the outage they fail fast (503 with Retry-After, never a 500 or a hang), after it the web server

@@ -23,7 +23,7 @@ URL = "/results/ddiq-2010/"
 
 
 def _it_population(survey, *, it: int, it_never: int, it_company_none: int, business: int = 0) -> None:
-    """As tests.analytics.dataset.build_it_population, bulk-inserted."""
+    """As tests.kit.data.build_it_population, bulk-inserted."""
     rng = random.Random(0)
     sets = [
         random_demo_answers(rng, role="it", twitter="never" if i < it_never else "daily",
