@@ -272,7 +272,8 @@ def test_it_blocks_nothing_in_the_admin(csp, live_server, demo_survey):
 
 
 @pytest.fixture
-def results(live_server, demo_survey):
+def answered_demo(live_server, demo_survey):
+    """The demo survey with six responses counted, each with a comment."""
     rng = random.Random(1)
     for i in range(6):
         answers = random_demo_answers(rng, role="it")
@@ -281,7 +282,7 @@ def results(live_server, demo_survey):
     return demo_survey
 
 
-def test_it_blocks_nothing_on_the_results_pages(csp, live_server, results):
+def test_it_blocks_nothing_on_the_results_pages(csp, live_server, answered_demo):
     _admin(live_server, csp)
     for path in [
         "/results/ddiq-2010/",
@@ -301,19 +302,19 @@ def test_it_blocks_nothing_on_the_results_pages(csp, live_server, results):
         csp.goto(f"{live_server.url}{path}")
 
 
-def test_it_blocks_nothing_when_the_results_refresh_live(csp, live_server, results):
+def test_it_blocks_nothing_when_the_results_refresh_live(csp, live_server, answered_demo):
     page = csp.page
     _admin(live_server, csp)
     with page.expect_response(re.compile(r"/results/ddiq-2010/version/")):
         csp.goto(f"{live_server.url}/results/ddiq-2010/questions/personal_use/")
     csp.assert_clean()
-    submit_and_count(results, random_demo_answers(random.Random(2), role="business"))
+    submit_and_count(answered_demo, random_demo_answers(random.Random(2), role="business"))
     expect(page.locator("#live-poll")).to_contain_text("7 responses counted", timeout=10_000)
     expect(page.locator("tfoot td").first).to_have_text(re.compile(r"^7\b"), timeout=10_000)
     csp.assert_clean()
 
 
-def test_it_does_not_poll_from_a_hidden_tab(csp, live_server, results):
+def test_it_does_not_poll_from_a_hidden_tab(csp, live_server, answered_demo):
     """The poll's visibility condition is js/results.js's, not an hx-trigger filter (eval)."""
     page = csp.page
     _admin(live_server, csp)
