@@ -1,19 +1,31 @@
-"""Shared fixtures: named actors and the demo survey.
+"""Shared fixtures: named actors, the demo survey, the session's Celery worker.
 
 - `manager`: alice, a staff user in the "Survey managers" group, an editor of the demo
   survey (when the test has both); she edits no other survey unless a test says so.
-- `viewer`: a user in the "Results viewers" group (sees results of surveys shared with them).
-- `outsider`: a logged-in user with no permissions (must see nothing).
+  `alice` is a test client signed in as her.
+- `viewer`: bob, a user in the "Results viewers" group (sees results of surveys shared
+  with him).
+- `outsider`: charlie, a logged-in user with no permissions (must see nothing).
 - `demo_survey`: the shipped ddiq-2010 survey, imported and open.
+- `every_type_survey`: a small open survey with one question of every type.
+
+Markers (pyproject.toml): a test marked `postgres` is skipped on SQLite; under CI=true
+a skip fails instead (a test that would skip there hides that what it guards was never
+checked). Helpers that tests share are in `tests/kit/`, not here.
 """
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
-DEMO_FILE = Path(__file__).resolve().parent.parent / "surveys" / "demo" / "ddiq-2010.yaml"
+from tests.kit.demo import DEMO_FILE
+from tests.kit.surveys import EVERY_TYPE
+from tests.kit.workers import database_url, wait_until_worker_idle
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -22,6 +34,14 @@ def pytest_collection_modifyitems(config, items):
     # there would hide that the thing it guards was never checked.
     if IN_CI:
         config.pluginmanager.register(_FailSkipsInCI(), "fail-skips-in-ci")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres"):
+        from django.conf import settings
+
+        if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+            pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 class _FailSkipsInCI:
@@ -64,6 +84,13 @@ def outsider(db) -> User:
 
 
 @pytest.fixture
+def alice(client, manager) -> Client:
+    """A test client signed in as alice, the survey manager."""
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
 def demo_definition():
     from surveys.definition_files import definition_from_yaml
 
@@ -80,14 +107,13 @@ def demo_survey(db, demo_definition, request):
     return version.survey
 
 
-def _database_url() -> str:
-    from django.conf import settings
+@pytest.fixture
+def every_type_survey(db):
+    from surveys.definition_files import definition_from_data
+    from surveys.services import survey_import
 
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    version, _ = survey_import(definition=definition_from_data(EVERY_TYPE))
+    return version.survey
 
 
 _session_worker_started = False
@@ -104,8 +130,6 @@ def _session_worker_idle_before_flush(request, _django_db_helper):
         {"transactional_db", "live_server"} & set(request.fixturenames)
     )
     if _session_worker_started and transactional:
-        from tests.analytics.workers import wait_until_worker_idle
-
         try:
             wait_until_worker_idle(timeout=5)
         except BaseException:  # a worker a test stopped on purpose: flush as before
@@ -125,7 +149,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
     from ops.models import Heartbeat
 
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
     if settings.CELERY_BROKER_URL == "filesystem://":
         env.pop("CELERY_BROKER_URL")
     celery = str(Path(sys.executable).parent / "celery")
@@ -157,7 +181,6 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         proc.kill()
 
 
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """No throttle or sign-in counter of an earlier test (the cache is Redis under CI,
@@ -172,6 +195,15 @@ def _no_rate_limit(settings):
     """Tests submit many responses from one address; the rate-limit tests turn it back on."""
     settings.SUBMIT_RATE_LIMIT = (0, 0)
 
+
+@pytest.fixture
+def rate_limited(settings, monkeypatch):
+    """Two submissions a minute per client, in one fixed window for the whole test (so
+    that a minute boundary cannot reset it)."""
+    from core import counters
+
+    settings.SUBMIT_RATE_LIMIT = (2, 60)
+    monkeypatch.setattr(counters, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
 
 
 @pytest.fixture(autouse=True)

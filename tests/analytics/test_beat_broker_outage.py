@@ -10,9 +10,9 @@ import time
 import pytest
 from kombu import Connection, Exchange, Queue
 
-from tests.analytics.workers import RABBITMQ_PORT, beat_process, celery_env, log_tail, rabbitmq_vhost
-from tests.faults import FaultProxy
-from tests.helpers import wait_for
+from tests.kit.faults import FaultProxy
+from tests.kit.waiting import wait_for
+from tests.kit.workers import RABBITMQ_PORT, beat_process, celery_env, log_tail, rabbitmq_vhost
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 

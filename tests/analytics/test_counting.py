@@ -16,7 +16,8 @@ from responses.models import Response, UncountedResponse
 from responses.moderation import response_delete, response_exclude, response_restore
 from responses.services import response_submit
 from surveys.models import Finding
-from tests.analytics.dataset import answers, submit_and_count
+from tests.kit.data import submit_and_count
+from tests.kit.demo import leader_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,8 @@ def _submit(survey, data, **kwargs):
 
 
 def test_it_counts_cells_bases_and_segments(demo_survey):
-    submit_and_count(demo_survey, answers(role="it", company_twitter="none", barriers=["roi", "security"]))
-    submit_and_count(demo_survey, answers(role="business", company_twitter="none", barriers=[]))
+    submit_and_count(demo_survey, leader_answers(role="it", company_twitter="none", barriers=["roi", "security"]))
+    submit_and_count(demo_survey, leader_answers(role="business", company_twitter="none", barriers=[]))
     version = demo_survey.open_version()
     q = {x.code: x for x in version.questions.all()}
     none = q["company_usage"].choices.get(code="none")
@@ -59,7 +60,7 @@ def test_it_counts_cells_bases_and_segments(demo_survey):
 
 
 def test_it_counts_a_response_once_however_often_asked(demo_survey):
-    response = _submit(demo_survey, answers(role="it"))
+    response = _submit(demo_survey, leader_answers(role="it"))
     assert response_count(response.pk)
     assert not response_count(response.pk)
     assert not response_count(response.pk)
@@ -68,7 +69,7 @@ def test_it_counts_a_response_once_however_often_asked(demo_survey):
 
 
 def test_it_never_counts_test_responses(demo_survey):
-    response = _submit(demo_survey, answers(role="it"), is_test=True)
+    response = _submit(demo_survey, leader_answers(role="it"), is_test=True)
     assert not UncountedResponse.objects.filter(response=response).exists()
     assert not response_count(response.pk)
     assert not CellCount.objects.exists()
@@ -76,8 +77,8 @@ def test_it_never_counts_test_responses(demo_survey):
 
 
 def test_it_takes_an_excluded_response_out_and_puts_it_back_on_restore(demo_survey):
-    keep = submit_and_count(demo_survey, answers(role="it", twitter="never"))
-    drop = submit_and_count(demo_survey, answers(role="it", twitter="never"))
+    keep = submit_and_count(demo_survey, leader_answers(role="it", twitter="never"))
+    drop = submit_and_count(demo_survey, leader_answers(role="it", twitter="never"))
     response_exclude(response=drop, reason="speeder: 40 seconds")
     finding = FindingCount.objects.get(finding__code="it_never_twitter")
     assert (finding.base, finding.target) == (1, 1)
@@ -88,11 +89,11 @@ def test_it_takes_an_excluded_response_out_and_puts_it_back_on_restore(demo_surv
     finding.refresh_from_db()
     assert (finding.base, finding.target) == (2, 2)
     assert_exact(demo_survey)
-    assert keep.pk != drop.pk
+    assert Response.objects.get(pk=keep.pk).excluded_at is None  # the other one was never touched
 
 
 def test_it_excludes_a_response_not_yet_counted_without_counting_it(demo_survey):
-    response = _submit(demo_survey, answers(role="it"))
+    response = _submit(demo_survey, leader_answers(role="it"))
     response_exclude(response=response, reason="duplicate person")
     assert not response_count(response.pk)
     assert SurveyCounter.objects.filter(survey=demo_survey, responses_counted__gt=0).count() == 0
@@ -100,8 +101,8 @@ def test_it_excludes_a_response_not_yet_counted_without_counting_it(demo_survey)
 
 
 def test_it_takes_a_deleted_response_out(demo_survey):
-    response = submit_and_count(demo_survey, answers(role="business"))
-    submit_and_count(demo_survey, answers(role="it"))
+    response = submit_and_count(demo_survey, leader_answers(role="business"))
+    submit_and_count(demo_survey, leader_answers(role="it"))
     response_delete(response=response)
     assert SurveyCounter.objects.get(survey=demo_survey).responses_counted == 1
     assert_exact(demo_survey)
@@ -112,7 +113,7 @@ def test_it_sweeps_responses_whose_task_never_ran(demo_survey, monkeypatch):
 
     monkeypatch.setattr(tasks, "SWEEP_GRACE", tasks.SWEEP_GRACE * 0)
     for _ in range(3):
-        _submit(demo_survey, answers(role="it"))
+        _submit(demo_survey, leader_answers(role="it"))
     assert sweep_uncounted_task() == 3
     assert not UncountedResponse.objects.exists()
     assert_exact(demo_survey)
@@ -120,7 +121,7 @@ def test_it_sweeps_responses_whose_task_never_ran(demo_survey, monkeypatch):
 
 def test_it_repairs_and_records_drift(demo_survey):
     for role in ("it", "business", "it"):
-        submit_and_count(demo_survey, answers(role=role))
+        submit_and_count(demo_survey, leader_answers(role=role))
     cell = CellCount.objects.filter(segment_choice_id=0).order_by("pk").first()
     cell.n += 7
     cell.save()
@@ -137,7 +138,7 @@ def test_it_repairs_and_records_drift(demo_survey):
 
 
 def test_it_recomputes_from_the_command_line(demo_survey, capsys):
-    submit_and_count(demo_survey, answers(role="it"))
+    submit_and_count(demo_survey, leader_answers(role="it"))
     CellCount.objects.all().delete()
     call_command("recompute_analytics", "ddiq-2010")
     out = capsys.readouterr().out
@@ -148,8 +149,8 @@ def test_it_recomputes_from_the_command_line(demo_survey, capsys):
 def test_it_recomputes_an_edited_finding(demo_survey):
     from analytics.recompute import finding_recompute
 
-    submit_and_count(demo_survey, answers(role="it", barriers=["roi"]))
-    submit_and_count(demo_survey, answers(role="it", barriers=["security"]))
+    submit_and_count(demo_survey, leader_answers(role="it", barriers=["roi"]))
+    submit_and_count(demo_survey, leader_answers(role="it", barriers=["security"]))
     finding = Finding.objects.create(
         survey=demo_survey, code="it_roi", statement="IT leaders held back by ROI", base_condition="role = it",
         target_condition="barriers has roi",
@@ -211,10 +212,10 @@ def test_it_stays_equal_to_the_full_recompute_under_any_interleaving(demo_survey
         kind = step[0]
         pick = made[step[1] % len(made)] if made and isinstance(step[1], int) else None
         if kind == "submit":
-            made.append(_submit(demo_survey, answers(role=step[1], twitter=step[2], company_twitter=step[3],
+            made.append(_submit(demo_survey, leader_answers(role=step[1], twitter=step[2], company_twitter=step[3],
                                                      barriers=step[4])))
         elif kind == "test":
-            _submit(demo_survey, answers(role=step[1]), is_test=True)
+            _submit(demo_survey, leader_answers(role=step[1]), is_test=True)
         elif pick is None:
             continue
         elif kind in ("count", "duplicate"):

@@ -11,7 +11,7 @@ and within a minute of the broker's return the findings equal a full recompute.
 - Redis: a private redis-server, stopped and started again (its queues are lost, as in a
   crash without persistence).
 - RabbitMQ: the shared server is never stopped; a fault-injecting proxy in front of it
-  cuts every connection of the app and refuses new ones (tests/faults.py), on a private
+  cuts every connection of the app and refuses new ones (tests/kit/faults.py), on a private
   virtual host.
 
 `BROKER_OUTAGES=5,10` shortens the outages for a quick local run.
@@ -35,9 +35,12 @@ from config.celery import app
 from ops.models import Heartbeat
 from ops.tasks import heartbeat_task
 from surveys.models import Finding
-from tests.analytics.checks import assert_counts_exact, count_differences, uncounted
-from tests.analytics.factories import demo_answers, submit_answers
-from tests.analytics.workers import (
+from tests.kit.counts import assert_counts_exact, count_differences, uncounted
+from tests.kit.data import submit_answers
+from tests.kit.demo import random_demo_answers
+from tests.kit.faults import FaultProxy
+from tests.kit.waiting import wait_for
+from tests.kit.workers import (
     RABBITMQ_PORT,
     RedisServer,
     app_broker,
@@ -47,8 +50,6 @@ from tests.analytics.workers import (
     rabbitmq_vhost,
     worker_process,
 )
-from tests.faults import FaultProxy
-from tests.helpers import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -145,7 +146,7 @@ def test_it_counts_exactly_within_a_minute_of_the_broker_coming_back(
 
     def submit() -> None:
         nonlocal submitted
-        submit_answers(demo_survey, demo_answers(rng), client=client)  # asserts 201
+        submit_answers(demo_survey, random_demo_answers(rng), client=client)  # asserts 201
         submitted += 1
 
     log = tmp_path / "launcher.log"

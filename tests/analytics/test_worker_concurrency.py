@@ -7,33 +7,27 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from analytics.models import SurveyCounter
 from config.celery import app
 from responses.models import UncountedResponse
-from tests.analytics.checks import assert_counts_exact, uncounted
-from tests.analytics.factories import demo_answers, submit_answers
-from tests.analytics.workers import broker_pending, log_tail, worker_processes
-from tests.helpers import wait_for
+from tests.kit.counts import assert_counts_exact, uncounted
+from tests.kit.data import submit_answers
+from tests.kit.demo import random_demo_answers
+from tests.kit.waiting import wait_for
+from tests.kit.workers import broker_pending, log_tail, worker_processes
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 RESPONSES = 60
 
 
-@pytest.fixture
-def postgres():
-    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
-
-
-def test_it_counts_each_response_once_with_duplicate_tasks_on_many_workers(postgres, demo_survey, tmp_path,
+def test_it_counts_each_response_once_with_duplicate_tasks_on_many_workers(demo_survey, tmp_path,
                                                                            celery_worker_process):
     rng = random.Random(3)
     with mock.patch("responses.services.request_counting"):  # the test sends the tasks itself
-        ids = [submit_answers(demo_survey, demo_answers(rng)) for _ in range(RESPONSES)]
+        ids = [submit_answers(demo_survey, random_demo_answers(rng)) for _ in range(RESPONSES)]
     # Old enough for the sweep, so that sweeps race the count tasks for the same markers.
     UncountedResponse.objects.update(created_at=timezone.now() - timedelta(seconds=60))
 

@@ -1,7 +1,7 @@
 """PostgreSQL goes away under load, and nobody restarts anything.
 
 `make run`'s web server, worker and beat (`run_all --no-setup`) reach the test database
-through a fault-injecting proxy (tests/faults.py): the shared PostgreSQL server, which this
+through a fault-injecting proxy (tests/kit/faults.py): the shared PostgreSQL server, which this
 test run itself uses, is never stopped; the proxy cuts every connection of the app and
 refuses new ones for 20 s. Submissions go to the real gunicorn over HTTP at a steady pace:
 during the outage they fail fast (503 with Retry-After, never a 500 or a hang), after it the web server
@@ -20,13 +20,17 @@ import pytest
 from django.conf import settings
 
 from responses.models import Response
-from tests.analytics.checks import count_differences, uncounted
-from tests.analytics.factories import demo_answers
-from tests.analytics.workers import RedisServer, celery_env, free_port, launcher_process, log_tail
-from tests.faults import FaultProxy
-from tests.helpers import wait_for
+from tests.kit.commands import free_port
+from tests.kit.counts import count_differences, uncounted
+from tests.kit.demo import random_demo_answers
+from tests.kit.faults import FaultProxy
+from tests.kit.waiting import wait_for
+from tests.kit.workers import RedisServer, celery_env, launcher_process, log_tail
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker, pytest.mark.postgres, pytest.mark.slow, pytest.mark.timing,
+    pytest.mark.django_db(transaction=True),
+]
 
 OUTAGE_SECONDS = 20
 SUBMIT_EVERY_SECONDS = 0.2
@@ -73,7 +77,7 @@ def test_it_reconnects_by_itself_and_loses_no_accepted_submission(demo_survey, t
     def submit(phase: str) -> int:
         nonlocal slowest_during
         started = time.monotonic()
-        status, body = _post(url, {"submission_id": str(uuid.uuid4()), "answers": demo_answers(rng)})
+        status, body = _post(url, {"submission_id": str(uuid.uuid4()), "answers": random_demo_answers(rng)})
         if phase == "during":
             slowest_during = max(slowest_during, time.monotonic() - started)
             refusals.append(body)

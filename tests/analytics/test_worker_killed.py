@@ -14,10 +14,11 @@ from analytics.models import SurveyCounter
 from analytics.tasks import SWEEP_GRACE, sweep_uncounted_task
 from config.celery import app
 from responses.models import UncountedResponse
-from tests.analytics.checks import assert_counts_exact, uncounted
-from tests.analytics.factories import demo_answers, submit_answers
-from tests.analytics.workers import broker_forget, celery_env, log_tail, wait_until_worker_idle, worker_process
-from tests.helpers import wait_for
+from tests.kit.counts import assert_counts_exact, uncounted
+from tests.kit.data import submit_answers
+from tests.kit.demo import random_demo_answers
+from tests.kit.waiting import wait_for
+from tests.kit.workers import broker_forget, celery_env, log_tail, wait_until_worker_idle, worker_process
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -42,13 +43,13 @@ def test_it_counts_a_response_once_after_its_worker_was_killed_mid_count(demo_su
                                                                         celery_worker_process):
     rng = random.Random(4)
     for _ in range(5):
-        submit_answers(demo_survey, demo_answers(rng))
+        submit_answers(demo_survey, random_demo_answers(rng))
     wait_for(lambda: uncounted(demo_survey) == 0, timeout=30)
     # The first count task may have counted all five: the others must have run too, or
     # one of them would count the victim (a task counts whatever is pending).
     wait_until_worker_idle()
     with mock.patch("responses.services.request_counting"):  # counted only through the killtest queue
-        victim = submit_answers(demo_survey, demo_answers(rng, role="it", twitter="never"))
+        victim = submit_answers(demo_survey, random_demo_answers(rng, role="it", twitter="never"))
 
     hold_dir = tmp_path / "hold"
     hold_dir.mkdir()

@@ -10,10 +10,11 @@ from django.db.models import F
 
 from analytics.models import TOTAL, CellCount, Reconciliation, SurveyCounter
 from surveys.selectors import compiled_version
-from tests.analytics.checks import assert_counts_exact, uncounted
-from tests.analytics.factories import demo_answers, submit_answers
-from tests.analytics.workers import beat_process, celery_env, log_tail
-from tests.helpers import wait_for
+from tests.kit.counts import assert_counts_exact, uncounted
+from tests.kit.data import submit_answers
+from tests.kit.demo import random_demo_answers
+from tests.kit.waiting import wait_for
+from tests.kit.workers import beat_process, celery_env, log_tail
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +27,7 @@ def test_it_repairs_a_corrupted_count_and_sweeps_a_forgotten_response_under_beat
                                                                                  celery_worker_process):
     rng = random.Random(6)
     for i in range(8):
-        submit_answers(demo_survey, demo_answers(rng, company_twitter="none" if i < 3 else "some"))
+        submit_answers(demo_survey, random_demo_answers(rng, company_twitter="none" if i < 3 else "some"))
     wait_for(lambda: uncounted(demo_survey) == 0, timeout=30)
     assert_counts_exact(demo_survey)
 
@@ -41,7 +42,7 @@ def test_it_repairs_a_corrupted_count_and_sweeps_a_forgotten_response_under_beat
     assert cell.get().n == 3
     cell.update(n=F("n") + 7)
     with mock.patch("responses.services.request_counting"):  # its count task is never sent
-        submit_answers(demo_survey, demo_answers(rng, company_twitter="some"))
+        submit_answers(demo_survey, random_demo_answers(rng, company_twitter="some"))
 
     started = time.monotonic()
     env = celery_env(RECONCILE_SECONDS="5", SWEEP_SECONDS="3")

@@ -1,4 +1,5 @@
-"""Headless Chromium for browser tests (Playwright's sync API), and an axe-core helper.
+"""Headless Chromium for browser tests (Playwright's sync API); its settings and the
+axe-core helper are in tests/kit/browser.py.
 
 Every test under tests/browser is marked `browser`. Without /usr/bin/chromium the tests
 are skipped, which the root conftest turns into failures under CI=true.
@@ -8,17 +9,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_JS = Path(__file__).resolve().parent.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+from tests.kit.browser import CHROMIUM, CHROMIUM_ARGS
+
 BROWSER_DIR = Path(__file__).resolve().parent
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -56,19 +49,3 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
-    """The axe-core violations of the given impacts on the page as it is now."""
-    # Not page.add_script_tag: the Content-Security-Policy blocks the inline <script> it
-    # adds. A function that Playwright evaluates through the DevTools protocol is not.
-    page.evaluate("() => {" + AXE_JS.read_text() + "\n}")
-    violations = page.evaluate("async () => (await axe.run()).violations")
-    return [v for v in violations if v["impact"] in impacts]
-
-
-def describe_violations(violations: list[dict]) -> str:
-    """One line per violation and offending element, for assertion messages."""
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}" for v in violations for node in v["nodes"]
-    )

@@ -5,11 +5,9 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from surveys.models import Question
-from tests.browser.conftest import axe_violations, describe_violations
+from tests.kit.browser import PASSWORD, axe_violations, describe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery-staple"
 
 
 def _log_in(page, live_server, next_url: str) -> None:

@@ -13,7 +13,6 @@ import http.server
 import random
 import re
 import threading
-import uuid
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,12 +20,11 @@ from playwright.sync_api import expect
 
 from invitations.models import EmailKind, EmailTemplate, Invitation
 from surveys.models import SurveyVersion
-from tests.browser.test_respondent import CHANNELS, _field
+from tests.kit.browser import PASSWORD, field, next_page
+from tests.kit.data import submit_and_count
+from tests.kit.demo import CHANNELS, PARADOX, random_demo_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery-staple"
-PARADOX = "/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it"
 
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -37,7 +35,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   });
 }, true);
 """
-
 
 class CSPPage:
     """A page that records the policy violations and the policy header of each document."""
@@ -87,24 +84,11 @@ def _admin(live_server, csp: CSPPage) -> User:
     return user
 
 
-def _submit(survey, answers: dict) -> None:
-    from analytics.counting import response_count
-    from responses.services import response_submit
-
-    result = response_submit(survey=survey, version=survey.open_version(), submission_id=uuid.uuid4(), answers=answers)
-    assert result.ok, result.errors
-    response_count(result.response.pk)
-
-
-def _next(page) -> None:
-    page.click(".form-nav button[value=next]")
-
-
 def _answer_page_1(page) -> None:
-    page.check(_field("role"))
-    page.check(_field("seniority_1"))
-    page.select_option(_field("industry"), "retail")
-    page.check(_field("revenue_3"))
+    page.check(field("role"))
+    page.check(field("seniority_1"))
+    page.select_option(field("industry"), "retail")
+    page.check(field("revenue_3"))
 
 
 def _progress_share(page) -> float:
@@ -128,12 +112,12 @@ def test_it_blocks_nothing_on_the_respondent_form(csp, live_server, demo_survey)
     expect(page.get_by_text("Page 1 of 3")).to_be_visible()
     assert _progress_share(page) == pytest.approx(0.35, abs=0.01)  # 1 of 3: 33%, drawn in 5% steps
 
-    _next(page)  # nothing answered: the error summary, focused by js/form.js
+    next_page(page)  # nothing answered: the error summary, focused by js/form.js
     expect(page.locator("#error-summary")).to_be_focused()
     csp.assert_clean()
 
     _answer_page_1(page)
-    _next(page)
+    next_page(page)
     expect(page.get_by_text("Page 2 of 3")).to_be_visible()
     csp.assert_clean()
     assert _progress_share(page) == pytest.approx(0.65, abs=0.01)
@@ -144,16 +128,16 @@ def test_it_blocks_nothing_on_the_respondent_form(csp, live_server, demo_survey)
     assert columns == 4
 
     for channel in CHANNELS:
-        page.check(_field(f"company_usage.{channel}_2"))
-    _next(page)
+        page.check(field(f"company_usage.{channel}_2"))
+    next_page(page)
     expect(page.get_by_text("Page 3 of 3")).to_be_visible()
-    page.check(_field("personal_use.twitter_1"))  # uses Twitter: the follow-up question appears
+    page.check(field("personal_use.twitter_1"))  # uses Twitter: the follow-up question appears
     expect(page.locator("[data-question=twitter_uses]")).to_be_visible()
     csp.assert_clean()
     for channel in CHANNELS:
-        page.check(_field(f"personal_use.{channel}"))
-    page.check(_field("barriers"))
-    _next(page)
+        page.check(field(f"personal_use.{channel}"))
+    page.check(field("barriers"))
+    next_page(page)
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     csp.assert_clean()
 
@@ -208,15 +192,15 @@ def test_it_lets_an_invitee_complete_and_return_to_the_panel_on_another_origin(c
     csp.goto(f"{live_server.url}/i/{invitation.token()}/")
     expect(page.get_by_text("Page 1 of 3")).to_be_visible()
     _answer_page_1(page)
-    _next(page)
+    next_page(page)
     for channel in CHANNELS:
-        page.check(_field(f"company_usage.{channel}_2"))
-    _next(page)
+        page.check(field(f"company_usage.{channel}_2"))
+    next_page(page)
     for channel in CHANNELS:
-        page.check(_field(f"personal_use.{channel}"))
-    page.check(_field("barriers"))
+        page.check(field(f"personal_use.{channel}"))
+    page.check(field("barriers"))
     csp.assert_clean()
-    _next(page)
+    next_page(page)
     expect(page).to_have_url(f"{panel}/complete?id=p-17")
     expect(page.get_by_role("heading", name="Back at the panel")).to_be_visible()
     assert page.evaluate("window.__cspViolations") == []
@@ -227,14 +211,14 @@ def test_it_blocks_nothing_on_the_invitation_form_and_its_thank_you_page(csp, li
     page = csp.page
     csp.goto(f"{live_server.url}/i/{invitation.token()}/")
     _answer_page_1(page)
-    _next(page)
+    next_page(page)
     for channel in CHANNELS:
-        page.check(_field(f"company_usage.{channel}_2"))
-    _next(page)
+        page.check(field(f"company_usage.{channel}_2"))
+    next_page(page)
     for channel in CHANNELS:
-        page.check(_field(f"personal_use.{channel}"))
-    page.check(_field("barriers"))
-    _next(page)
+        page.check(field(f"personal_use.{channel}"))
+    page.check(field("barriers"))
+    next_page(page)
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     csp.assert_clean()
     csp.goto(f"{live_server.url}/i/{invitation.token()}/opt-out/")
@@ -288,18 +272,17 @@ def test_it_blocks_nothing_in_the_admin(csp, live_server, demo_survey):
 
 
 @pytest.fixture
-def results(live_server, demo_survey):
-    from tests.analytics.factories import demo_answers
-
+def answered_demo(live_server, demo_survey):
+    """The demo survey with six responses counted, each with a comment."""
     rng = random.Random(1)
     for i in range(6):
-        answers = demo_answers(rng, role="it")
+        answers = random_demo_answers(rng, role="it")
         answers["comments"] = f"A comment {i}"
-        _submit(demo_survey, answers)
+        submit_and_count(demo_survey, answers)
     return demo_survey
 
 
-def test_it_blocks_nothing_on_the_results_pages(csp, live_server, results):
+def test_it_blocks_nothing_on_the_results_pages(csp, live_server, answered_demo):
     _admin(live_server, csp)
     for path in [
         "/results/ddiq-2010/",
@@ -319,21 +302,19 @@ def test_it_blocks_nothing_on_the_results_pages(csp, live_server, results):
         csp.goto(f"{live_server.url}{path}")
 
 
-def test_it_blocks_nothing_when_the_results_refresh_live(csp, live_server, results):
-    from tests.analytics.factories import demo_answers
-
+def test_it_blocks_nothing_when_the_results_refresh_live(csp, live_server, answered_demo):
     page = csp.page
     _admin(live_server, csp)
     with page.expect_response(re.compile(r"/results/ddiq-2010/version/")):
         csp.goto(f"{live_server.url}/results/ddiq-2010/questions/personal_use/")
     csp.assert_clean()
-    _submit(results, demo_answers(random.Random(2), role="business"))
+    submit_and_count(answered_demo, random_demo_answers(random.Random(2), role="business"))
     expect(page.locator("#live-poll")).to_contain_text("7 responses counted", timeout=10_000)
     expect(page.locator("tfoot td").first).to_have_text(re.compile(r"^7\b"), timeout=10_000)
     csp.assert_clean()
 
 
-def test_it_does_not_poll_from_a_hidden_tab(csp, live_server, results):
+def test_it_does_not_poll_from_a_hidden_tab(csp, live_server, answered_demo):
     """The poll's visibility condition is js/results.js's, not an hx-trigger filter (eval)."""
     page = csp.page
     _admin(live_server, csp)

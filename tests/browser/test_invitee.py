@@ -9,24 +9,16 @@ from playwright.sync_api import expect
 
 from invitations.models import Invitation, InvitationStatus
 from responses.models import Response
-from tests.browser.conftest import axe_violations, describe_violations
-from tests.browser.test_respondent import CHANNELS, _field
+from tests.kit.browser import axe_violations, describe_violations, field, next_page
+from tests.kit.demo import CHANNELS
+from tests.kit.invitations import status_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _next(page) -> None:
-    page.click(".form-nav button[value=next]")
 
 
 def _assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
-
-
-def _status(invitation: Invitation) -> str:
-    invitation.refresh_from_db()
-    return invitation.status
 
 
 def test_it_lets_an_invitee_leave_resume_complete_and_then_says_they_answered(browser, live_server, demo_survey):
@@ -38,18 +30,18 @@ def test_it_lets_an_invitee_leave_resume_complete_and_then_says_they_answered(br
         page = first.new_page()
         page.goto(link)
         expect(page.get_by_text("Page 1 of 3")).to_be_visible()
-        assert _status(invitation) == InvitationStatus.OPENED
-        page.check(_field("role"))
-        page.check(_field("seniority_1"))
-        page.select_option(_field("industry"), "retail")
-        page.check(_field("revenue_3"))
-        _next(page)
+        assert status_of(invitation) == InvitationStatus.OPENED
+        page.check(field("role"))
+        page.check(field("seniority_1"))
+        page.select_option(field("industry"), "retail")
+        page.check(field("revenue_3"))
+        next_page(page)
         expect(page.get_by_text("Page 2 of 3")).to_be_visible()
         expect(page.locator(".resume-note a")).to_have_attribute("href", link)
         _assert_accessible(page)
     finally:
         first.close()  # the invitee leaves
-    assert _status(invitation) == InvitationStatus.STARTED
+    assert status_of(invitation) == InvitationStatus.STARTED
 
     second = browser.new_context(viewport={"width": 375, "height": 800})  # another browser, no cookies
     try:
@@ -58,22 +50,22 @@ def test_it_lets_an_invitee_leave_resume_complete_and_then_says_they_answered(br
         expect(page.get_by_text("Page 2 of 3")).to_be_visible()
         page.click(".form-nav button[value=back]")
         expect(page.get_by_text("Page 1 of 3")).to_be_visible()
-        expect(page.locator(_field("seniority_1"))).to_be_checked()  # page 1's answers were kept
-        expect(page.locator(_field("industry"))).to_have_value("retail")
-        _next(page)
+        expect(page.locator(field("seniority_1"))).to_be_checked()  # page 1's answers were kept
+        expect(page.locator(field("industry"))).to_have_value("retail")
+        next_page(page)
         for channel in CHANNELS:
-            page.check(_field(f"company_usage.{channel}_2"))
-        _next(page)
+            page.check(field(f"company_usage.{channel}_2"))
+        next_page(page)
         expect(page.get_by_text("Page 3 of 3")).to_be_visible()
         for channel in CHANNELS:
-            page.check(_field(f"personal_use.{channel}"))  # "never": no follow-up on Twitter
-        page.check(_field("barriers"))
-        _next(page)
+            page.check(field(f"personal_use.{channel}"))  # "never": no follow-up on Twitter
+        page.check(field("barriers"))
+        next_page(page)
         expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
         _assert_accessible(page)
     finally:
         second.close()
-    assert _status(invitation) == InvitationStatus.COMPLETED
+    assert status_of(invitation) == InvitationStatus.COMPLETED
     response = Response.objects.get()
     assert (response.invitation_id, response.status) == (invitation.pk, Response.Status.COMPLETE)
 

@@ -9,16 +9,11 @@ from playwright.sync_api import expect
 from responses.models import Response
 from responses.services import stored_answers
 from surveys.selectors import compiled_version
-from tests.browser.conftest import axe_violations, describe_violations
+from tests.kit.browser import axe_violations, describe_violations, field
+from tests.kit.demo import CHANNELS
+from tests.kit.surveys import ALL_TYPES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHANNELS = ("twitter", "facebook", "linkedin", "blogs", "video", "wikis", "communities")
-
-
-def _field(name: str) -> str:
-    """A selector for the element with id `id_<name>` (ids of matrix rows hold a dot)."""
-    return f'[id="id_{name}"]'
 
 
 def tab_to(page, selector: str, limit: int = 80) -> None:
@@ -40,7 +35,7 @@ def press_button(page, name: str) -> None:
 def choose_in_group(page, name: str, steps: int) -> None:
     """Focus a radio group (its first radio, when nothing is chosen yet) and choose the
     option `steps` places further down: Space for the first, arrow keys for the others."""
-    tab_to(page, _field(name))
+    tab_to(page, field(name))
     if steps == 0:
         page.keyboard.press("Space")
     for _ in range(steps):
@@ -73,7 +68,7 @@ def test_it_lets_a_respondent_complete_the_survey_with_the_keyboard_alone(browse
 
     # Page 1, forgetting the level.
     choose_in_group(page, "role", 0)
-    tab_to(page, _field("industry"))
+    tab_to(page, field("industry"))
     for _ in range(5):  # the empty option, then down to "Technology, media and telecom"
         page.keyboard.press("ArrowDown")
     choose_in_group(page, "revenue", 2)
@@ -82,13 +77,13 @@ def test_it_lets_a_respondent_complete_the_survey_with_the_keyboard_alone(browse
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("What is your level? This question is required.")
-    expect(page.locator(_field("role"))).to_be_checked()
-    expect(page.locator(_field("industry"))).to_have_value("technology")
-    expect(page.locator(_field("revenue_2"))).to_be_checked()
+    expect(page.locator(field("role"))).to_be_checked()
+    expect(page.locator(field("industry"))).to_have_value("technology")
+    expect(page.locator(field("revenue_2"))).to_be_checked()
     check_page(page)
     page.keyboard.press("Tab")  # the summary's link to the field in error
     page.keyboard.press("Enter")
-    expect(page.locator(_field("seniority"))).to_be_focused()
+    expect(page.locator(field("seniority"))).to_be_focused()
     page.keyboard.press("ArrowDown")  # "Vice president"
     press_button(page, "Next")
 
@@ -111,11 +106,11 @@ def test_it_lets_a_respondent_complete_the_survey_with_the_keyboard_alone(browse
 
     # Back on page 2, the answers are still there.
     expect(page.get_by_text("Page 2 of 3")).to_be_visible()
-    expect(page.locator(_field("company_usage.twitter"))).to_be_checked()
-    expect(page.locator(_field("company_usage.wikis_2"))).to_be_checked()
+    expect(page.locator(field("company_usage.twitter"))).to_be_checked()
+    expect(page.locator(field("company_usage.wikis_2"))).to_be_checked()
     press_button(page, "Next")
     expect(page.get_by_text("Page 3 of 3")).to_be_visible()
-    expect(page.locator(_field("personal_use.twitter_1"))).to_be_checked()
+    expect(page.locator(field("personal_use.twitter_1"))).to_be_checked()
 
     # Leave, and come back elsewhere through the resume link.
     resume_link = page.locator(".resume-note a").get_attribute("href")
@@ -125,15 +120,15 @@ def test_it_lets_a_respondent_complete_the_survey_with_the_keyboard_alone(browse
         elsewhere = context.new_page()
         elsewhere.goto(resume_link)
         expect(elsewhere.get_by_text("Page 3 of 3")).to_be_visible()
-        expect(elsewhere.locator(_field("personal_use.twitter_1"))).to_be_checked()
+        expect(elsewhere.locator(field("personal_use.twitter_1"))).to_be_checked()
         expect(elsewhere.locator("#q-twitter_uses")).to_be_visible()
         for channel in CHANNELS[1:]:
             choose_in_group(elsewhere, f"personal_use.{channel}", 3)
-        tab_to(elsewhere, _field("twitter_uses"))
+        tab_to(elsewhere, field("twitter_uses"))
         elsewhere.keyboard.press("Space")
-        tab_to(elsewhere, _field("barriers_1"))
+        tab_to(elsewhere, field("barriers_1"))
         elsewhere.keyboard.press("Space")
-        tab_to(elsewhere, _field("comments"))
+        tab_to(elsewhere, field("comments"))
         elsewhere.keyboard.type("Typed with the keyboard.")
         press_button(elsewhere, "Submit")
 
@@ -158,13 +153,13 @@ def test_it_lets_a_respondent_complete_the_survey_with_the_keyboard_alone(browse
 
 
 def _fill_pages_1_and_2(page) -> None:
-    page.check(_field("role"))
-    page.check(_field("seniority"))
-    page.select_option(_field("industry"), "retail")
-    page.check(_field("revenue"))
+    page.check(field("role"))
+    page.check(field("seniority"))
+    page.select_option(field("industry"), "retail")
+    page.check(field("revenue"))
     page.click(".form-nav button[value=next]")
     for channel in CHANNELS:
-        page.check(_field(f"company_usage.{channel}_1"))
+        page.check(field(f"company_usage.{channel}_1"))
     page.click(".form-nav button[value=next]")
     expect(page.get_by_text("Page 3 of 3")).to_be_visible()
 
@@ -175,11 +170,11 @@ def test_it_shows_twitter_uses_only_while_twitter_is_used(page, live_server, dem
     twitter_uses = page.locator("#q-twitter_uses")
     expect(twitter_uses).to_be_hidden()  # as on the server, an unanswered row makes "!=" false
 
-    page.check(_field("personal_use.twitter"))
+    page.check(field("personal_use.twitter"))
     expect(twitter_uses).to_be_hidden()
-    page.check(_field("personal_use.twitter_4"))
+    page.check(field("personal_use.twitter_4"))
     expect(twitter_uses).to_be_visible()
-    page.check(_field("personal_use.twitter"))
+    page.check(field("personal_use.twitter"))
     expect(twitter_uses).to_be_hidden()
 
 
@@ -206,7 +201,7 @@ def test_it_keeps_every_page_accessible_and_unscrolled_sideways(browser, live_se
         check()
         page.click(".form-nav button[value=next]")
         for channel in CHANNELS:
-            page.check(_field(f"personal_use.{channel}"))
+            page.check(field(f"personal_use.{channel}"))
         page.click(".form-nav button[value=next]")
         expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
         check()
@@ -218,7 +213,6 @@ def test_it_keeps_every_page_accessible_and_unscrolled_sideways(browser, live_se
 def test_it_evaluates_has_numbers_and_lists_in_the_page(page, live_server, db):
     from surveys.definition_files import definition_from_yaml
     from surveys.services import survey_import
-    from tests.responses.test_form_types import ALL_TYPES
 
     survey_import(definition=definition_from_yaml(ALL_TYPES))
     page.goto(f"{live_server.url}/s/all-types/")
@@ -226,15 +220,15 @@ def test_it_evaluates_has_numbers_and_lists_in_the_page(page, live_server, db):
     expect(why_dog).to_be_hidden()
     expect(note).to_be_hidden()
 
-    page.check(_field("pets_1"))
+    page.check(field("pets_1"))
     expect(why_dog).to_be_visible()
-    page.fill(_field("age"), "70")
+    page.fill(field("age"), "70")
     expect(note).to_be_hidden()  # kind not answered yet
-    page.check(_field("kind"))
+    page.check(field("kind"))
     expect(note).to_be_visible()
-    page.fill(_field("age"), "64")
+    page.fill(field("age"), "64")
     expect(note).to_be_hidden()
-    page.uncheck(_field("pets_1"))
+    page.uncheck(field("pets_1"))
     expect(why_dog).to_be_hidden()
     assert_accessible(page)
 

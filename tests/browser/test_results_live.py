@@ -3,37 +3,25 @@ reload, the pages work from the keyboard, and axe-core finds no serious problem.
 
 import random
 import re
-import uuid
 from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, describe_violations
+from tests.kit.browser import PASSWORD, axe_violations, describe_violations
+from tests.kit.data import submit_and_count
+from tests.kit.demo import DEMO_FILE, PARADOX, random_demo_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery-staple"
-PARADOX = "/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it"
 
 
 def _demo_survey():
     from surveys.definition_files import definition_from_yaml
     from surveys.services import survey_import
-    from tests.conftest import DEMO_FILE
 
     version, _ = survey_import(definition=definition_from_yaml(DEMO_FILE.read_text()))
     return version.survey
-
-
-def _submit(survey, answers: dict) -> None:
-    from analytics.counting import response_count
-    from responses.services import response_submit
-
-    result = response_submit(survey=survey, version=survey.open_version(), submission_id=uuid.uuid4(), answers=answers)
-    assert result.ok, result.errors
-    response_count(result.response.pk)
 
 
 def _staff_viewer(survey) -> User:
@@ -61,35 +49,29 @@ def _open(page, live_server, path: str) -> None:
 
 @pytest.fixture
 def survey(live_server):
-    from tests.analytics.factories import demo_answers
-
     survey = _demo_survey()
     _staff_viewer(survey)
     rng = random.Random(1)
     for _ in range(6):
-        _submit(survey, demo_answers(rng, role="it"))
+        submit_and_count(survey, random_demo_answers(rng, role="it"))
     return survey
 
 
 def test_it_shows_a_new_response_on_the_open_overview_without_a_reload(page, live_server, survey):
-    from tests.analytics.factories import demo_answers
-
     _open(page, live_server, "/results/ddiq-2010/")
     expect(page.locator("#counted")).to_have_text("6")
     page.evaluate("window.stillTheSamePage = true")
-    _submit(survey, demo_answers(random.Random(2), role="business"))
+    submit_and_count(survey, random_demo_answers(random.Random(2), role="business"))
     expect(page.locator("#counted")).to_have_text("7", timeout=10_000)
     expect(page.locator("#live-poll")).to_contain_text("7 responses counted")
     assert page.evaluate("window.stillTheSamePage") is True
 
 
 def test_it_updates_an_open_question_page(page, live_server, survey):
-    from tests.analytics.factories import demo_answers
-
     _open(page, live_server, "/results/ddiq-2010/questions/role/")
     base = page.locator("tfoot td").first
     expect(base).to_have_text(re.compile(r"^6 low base"))
-    _submit(survey, demo_answers(random.Random(3), role="business"))
+    submit_and_count(survey, random_demo_answers(random.Random(3), role="business"))
     expect(base).to_have_text(re.compile(r"^7 low base"), timeout=10_000)
 
 

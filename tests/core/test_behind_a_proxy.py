@@ -2,16 +2,14 @@
 client still has its own rate limit, token throttle and stored address, named by the
 proxy in X-Forwarded-For. From any other peer the header changes nothing."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.test import Client
 
-from core import counters
-from invitations import selectors, tokens
+from invitations import selectors
 from responses.models import Response
-from tests.invitations.conftest import invite
-from tests.responses.test_api_submit import submit
+from tests.kit.api import submit
+from tests.kit.form import complete, only_response
+from tests.kit.invitations import guessed_token, invite
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +23,8 @@ def behind_proxy(settings):
     settings.TRUSTED_PROXIES = (f"{PROXY}/32",)
 
 
-@pytest.fixture
-def rate_limited(settings, monkeypatch):
-    settings.SUBMIT_RATE_LIMIT = (2, 60)
-    # One fixed window for the whole test, so that a minute boundary cannot reset it.
-    monkeypatch.setattr(counters, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
-
-
 def _via_proxy(client_address: str) -> dict:
     return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": client_address}
-
-
-def _guess() -> str:
-    return tokens.derive_token("guess", tokens.new_nonce())
 
 
 def test_it_rate_limits_each_client_behind_the_proxy_on_its_own(client, demo_survey, behind_proxy, rate_limited):
@@ -72,7 +59,9 @@ def test_it_does_not_read_the_header_without_trusted_proxies(client, demo_survey
 def test_it_throttles_one_client_s_bad_tokens_without_refusing_another_s_valid_link(client, demo_survey,
                                                                                      behind_proxy):
     _, token = invite(demo_survey)
-    failures = [client.get(f"/i/{_guess()}/", **_via_proxy(ALICE)).status_code for _ in range(selectors.FAILURE_LIMIT)]
+    failures = [
+        client.get(f"/i/{guessed_token()}/", **_via_proxy(ALICE)).status_code for _ in range(selectors.FAILURE_LIMIT)
+    ]
 
     assert failures == [404] * selectors.FAILURE_LIMIT
     assert client.get(f"/i/{token}/", **_via_proxy(ALICE)).status_code == 429  # confirms no guess
@@ -97,8 +86,6 @@ def test_it_stores_the_peer_s_address_when_the_peer_is_not_a_trusted_proxy(clien
 
 
 def test_it_stores_the_client_s_address_from_the_html_form(demo_survey, behind_proxy, settings):
-    from tests.responses.test_form_flow import complete, only_response
-
     settings.STORE_IP_ADDRESS = True
 
     complete(Client(**_via_proxy(ALICE)))

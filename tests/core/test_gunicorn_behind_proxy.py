@@ -18,28 +18,22 @@ import pytest
 from django.conf import settings
 
 from invitations import selectors, tokens
-from tests.conftest import _database_url
-from tests.invitations.conftest import invitation_only, invite
-from tests.responses.test_api_submit import URL, demo_answers
+from tests.kit.api import URL
+from tests.kit.commands import ROOT, free_port
+from tests.kit.demo import demo_answers
+from tests.kit.invitations import invitation_only, invite
+from tests.kit.workers import database_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _spare_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def gunicorn(request, tmp_path):
     redis_url = settings.CACHES["default"].get("LOCATION", "")
-    port = _spare_port()
+    port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "DEBUG": "false",
         "SECRET_KEY": settings.SECRET_KEY,  # invitation tokens are derived from it
         "ALLOWED_HOSTS": "127.0.0.1",

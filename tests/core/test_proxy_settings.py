@@ -4,7 +4,7 @@ naming the variable, like every setting (config/env.py)."""
 import pytest
 
 from config.env import env_networks
-from tests.ops.test_settings import _manage
+from tests.kit.commands import manage
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_it_reads_addresses_and_ranges(monkeypatch, value, expected):
     ],
 )
 def test_it_stops_with_one_line_naming_a_malformed_variable(name, value, message):
-    result = _manage("check", **{name: value})
+    result = manage("check", **{name: value})
 
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -45,7 +45,7 @@ def test_it_stops_with_one_line_naming_a_malformed_variable(name, value, message
 def test_it_passes_the_deployment_checks_behind_a_proxy():
     import secrets
 
-    result = _manage(
+    result = manage(
         "check", "--deploy", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="survey.example.org",
         TRUSTED_PROXIES="10.0.0.0/8", EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )

@@ -1,31 +1,21 @@
-"""Invitation fixtures: an invitee of the demo survey (with the token of their link, which
-only the e-mail ever carries), and a cache without throttle counters from other tests."""
+"""Invitation fixtures: an invitee of the demo survey (with the token of their link,
+which only the e-mail ever carries), and the send batches queued by a test."""
 
 import pytest
-from django.core.cache import cache
 
 from invitations.models import Invitation
-from surveys.models import Survey
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def invite(survey: Survey, email: str = "ada@example.org", **fields) -> tuple[Invitation, str]:
-    invitation = Invitation.objects.create(survey=survey, email=email, **fields)
-    return invitation, invitation.token()
-
-
-def invitation_only(survey: Survey) -> Survey:
-    survey.access = Survey.Access.INVITATION
-    survey.save(update_fields=["access"])
-    return survey
+from invitations.tasks import send_batch_task
+from tests.kit.invitations import invite
 
 
 @pytest.fixture
 def invitee(demo_survey) -> tuple[Invitation, str]:
     return invite(demo_survey, name="Ada Lovelace", external_id="panel-42")
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[tuple]:
+    """Batches queued (their task arguments), published only after commit."""
+    batches: list[tuple] = []
+    monkeypatch.setattr(send_batch_task, "delay", lambda *args: batches.append(args))
+    return batches

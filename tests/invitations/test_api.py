@@ -7,14 +7,12 @@ import pytest
 
 from invitations.models import InvitationStatus
 from responses.models import Response
-from tests.invitations.conftest import invitation_only, invite
-from tests.responses.test_api_submit import demo_answers, submit
+from tests.kit.api import submit
+from tests.kit.demo import demo_answers
+from tests.kit.form import PAGE1, post_page
+from tests.kit.invitations import invitation_only, invite, token_header
 
 pytestmark = pytest.mark.django_db
-
-
-def _with(token: str) -> dict:
-    return {"headers": {"X-Invitation-Token": token}}
 
 
 def test_it_refuses_a_submission_without_a_token_on_an_invitation_only_survey(client, demo_survey):
@@ -31,7 +29,7 @@ def test_it_stores_an_invitees_response_with_their_external_id(client, demo_surv
     invitation_only(demo_survey)
     invitation, token = invitee
 
-    response = submit(client, **_with(token))
+    response = submit(client, **token_header(token))
 
     assert response.status_code == 201
     stored = Response.objects.get()
@@ -45,8 +43,8 @@ def test_it_answers_a_replayed_submission_as_before(client, demo_survey, invitee
     _, token = invitee
     submission_id = uuid.uuid4()
 
-    first = submit(client, submission_id=submission_id, **_with(token))
-    again = submit(client, submission_id=submission_id, **_with(token))
+    first = submit(client, submission_id=submission_id, **token_header(token))
+    again = submit(client, submission_id=submission_id, **token_header(token))
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
@@ -54,9 +52,9 @@ def test_it_answers_a_replayed_submission_as_before(client, demo_survey, invitee
 
 def test_it_refuses_a_second_submission_for_an_answered_invitation(client, demo_survey, invitee):
     _, token = invitee
-    submit(client, **_with(token))
+    submit(client, **token_header(token))
 
-    second = submit(client, demo_answers(role="business"), **_with(token))
+    second = submit(client, demo_answers(role="business"), **token_header(token))
 
     assert second.status_code == 409
     assert second.json() == {"errors": {"invitation": ["This invitation has already been answered."]}}
@@ -64,12 +62,10 @@ def test_it_refuses_a_second_submission_for_an_answered_invitation(client, demo_
 
 
 def test_it_completes_the_response_an_invitee_started_in_the_form(client, demo_survey, invitee):
-    from tests.responses.test_form_flow import PAGE1, post_page
-
     invitation, token = invitee
     post_page(client, PAGE1, url=f"/i/{token}/")
 
-    response = submit(client, **_with(token))
+    response = submit(client, **token_header(token))
 
     assert response.status_code == 201
     assert Response.objects.get().status == Response.Status.COMPLETE
@@ -83,5 +79,5 @@ def test_it_still_takes_public_submissions_on_a_survey_open_to_both(client, demo
     _, token = invite(demo_survey)
 
     assert submit(client).status_code == 201
-    assert submit(client, **_with(token)).status_code == 201
+    assert submit(client, **token_header(token)).status_code == 201
     assert Response.objects.filter(invitation__isnull=True).count() == 1

@@ -10,23 +10,17 @@ import urllib.request
 import uuid
 
 import pytest
-from django.db import connection
 
 from invitations.models import InvitationStatus
 from responses import services
 from responses.models import Response, UncountedResponse
-from tests.invitations.conftest import invitation_only, invite
-from tests.responses.test_api_submit import URL, demo_answers
+from tests.kit.api import URL
+from tests.kit.demo import demo_answers
+from tests.kit.invitations import invitation_only, invite
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 16
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 def _post(url: str, token: str) -> tuple[int, dict]:

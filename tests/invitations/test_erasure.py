@@ -16,9 +16,9 @@ from responses.models import Answer, Response
 from responses.services import response_submit
 from results.exports.csv_stream import raw_csv_stream
 from results.models import ExportRecord
-from tests.analytics.checks import assert_counts_exact
-from tests.analytics.factories import demo_answers
-from tests.invitations.conftest import invite
+from tests.kit.counts import assert_counts_exact
+from tests.kit.demo import random_demo_answers
+from tests.kit.invitations import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def answered(demo_survey):
     invitations = [invite(demo_survey, f"p{i}@example.org", name=f"P {i}", external_id=f"panel-{i}")[0]
                    for i in range(3)]
     for invitation in invitations:
-        _answer_as(invitation, demo_answers(rng))
+        _answer_as(invitation, random_demo_answers(rng))
     return invitations
 
 

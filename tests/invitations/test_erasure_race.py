@@ -13,14 +13,14 @@ from invitations.models import Invitation
 from invitations.services import invitations_erase
 from responses.models import Answer, Response
 from responses.services import InvitationWithdrawn, response_save_page, response_submit
-from tests.analytics.factories import demo_answers
-from tests.invitations.conftest import invite
+from tests.kit.demo import random_demo_answers
+from tests.kit.invitations import invite
 
 
 def _submit(invitation: Invitation):
     survey = invitation.survey
     return response_submit(survey=survey, version=survey.open_version(), submission_id=uuid.uuid4(),
-                           answers=demo_answers(random.Random(3)), invitation=invitation)
+                           answers=random_demo_answers(random.Random(3)), invitation=invitation)
 
 
 @pytest.mark.django_db
@@ -54,8 +54,7 @@ def test_it_refuses_a_page_save_whose_invitation_was_erased_after_it_was_found(d
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_writes_nothing_when_an_erasure_commits_while_a_submission_waits(demo_survey):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
+    # Row locks: PostgreSQL only (the marker skips it on SQLite).
     invitation, _ = invite(demo_survey)
     found = Invitation.objects.get(pk=invitation.pk)
     erasing, outcome = threading.Event(), {}

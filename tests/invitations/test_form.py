@@ -7,23 +7,18 @@ import uuid
 import pytest
 from django.test import Client
 
-from invitations.models import Invitation, InvitationStatus
+from invitations.models import InvitationStatus
 from responses.models import Response
 from responses.services import response_save_page
 from surveys.services import version_close
-from tests.invitations.conftest import invitation_only, invite
-from tests.responses.test_form_flow import PAGE1, PAGE2, PAGE3, complete, form_state, post_page
+from tests.kit.form import PAGE1, PAGE2, PAGE3, complete, form_state, post_page
+from tests.kit.invitations import invitation_only, invite, status_of
 
 pytestmark = pytest.mark.django_db
 
 
 def _link(token: str) -> str:
     return f"/i/{token}/"
-
-
-def _status(invitation: Invitation) -> str:
-    invitation.refresh_from_db()
-    return invitation.status
 
 
 def test_it_opens_the_form_and_marks_the_invitation_opened(client, invitee):
@@ -33,7 +28,7 @@ def test_it_opens_the_form_and_marks_the_invitation_opened(client, invitee):
 
     assert response.status_code == 200
     assert 'name="submission_id"' in response.content.decode()
-    assert _status(invitation) == InvitationStatus.OPENED
+    assert status_of(invitation) == InvitationStatus.OPENED
 
 
 def test_it_ties_the_response_to_the_invitation_without_a_cookie(client, invitee):
@@ -45,7 +40,7 @@ def test_it_ties_the_response_to_the_invitation_without_a_cookie(client, invitee
     assert not response.cookies  # found through the invitation
     stored = Response.objects.get()
     assert (stored.invitation_id, stored.external_id, stored.status) == (invitation.pk, "panel-42", "partial")
-    assert _status(invitation) == InvitationStatus.STARTED
+    assert status_of(invitation) == InvitationStatus.STARTED
 
 
 def test_it_resumes_through_the_same_link_in_another_browser(client, invitee):
@@ -69,7 +64,7 @@ def test_it_completes_and_then_says_the_invitation_was_already_answered(client, 
 
     assert last["Location"] == f"/i/{token}/thanks/"
     assert "Thank you, your answers have been recorded." in thanks.content.decode()
-    assert _status(invitation) == InvitationStatus.COMPLETED
+    assert status_of(invitation) == InvitationStatus.COMPLETED
     assert again.status_code == 200
     assert "You have already answered this survey" in again.content.decode()
     assert 'name="submission_id"' not in again.content.decode()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from invitations.importing import invitations_import, parse_invitations_csv
 from invitations.models import Invitation
-from tests.invitations.conftest import invite
+from tests.kit.invitations import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,7 @@ def _big_file(n: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+@pytest.mark.timing
 def test_it_imports_ten_thousand_rows_in_a_few_seconds(demo_survey):
     data = _big_file(10_000)
 
@@ -130,12 +131,6 @@ def test_it_imports_ten_thousand_rows_in_a_few_seconds(demo_survey):
 # --- Through the admin -------------------------------------------------------------------
 
 
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
-
-
 def _upload(client, survey, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -143,8 +138,8 @@ def _upload(client, survey, content: bytes):
     return client.post(IMPORT_URL, {"survey": survey.pk, "file": upload})
 
 
-def test_it_imports_a_good_file_through_the_admin(manager_client, demo_survey):
-    response = _upload(manager_client, demo_survey, b"ada@example.org,Ada,p-1\nbob@example.org,Bob,p-2\n")
+def test_it_imports_a_good_file_through_the_admin(alice, demo_survey):
+    response = _upload(alice, demo_survey, b"ada@example.org,Ada,p-1\nbob@example.org,Bob,p-2\n")
 
     assert response.status_code == 302
     changelist = reverse("admin:invitations_invitation_changelist")
@@ -152,11 +147,11 @@ def test_it_imports_a_good_file_through_the_admin(manager_client, demo_survey):
     assert Invitation.objects.filter(survey=demo_survey).count() == 2
 
 
-def test_it_imports_nothing_and_lists_every_bad_row_through_the_admin(manager_client, demo_survey):
+def test_it_imports_nothing_and_lists_every_bad_row_through_the_admin(alice, demo_survey):
     invite(demo_survey, "carol@example.org")
     content = b"ada@example.org\nnope\nada@example.org\ncarol@example.org\ndan@example.org\n"
 
-    response = _upload(manager_client, demo_survey, content)
+    response = _upload(alice, demo_survey, content)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -166,9 +161,9 @@ def test_it_imports_nothing_and_lists_every_bad_row_through_the_admin(manager_cl
     assert list(Invitation.objects.values_list("email", flat=True)) == ["carol@example.org"]
 
 
-def test_it_takes_a_ten_thousand_row_file_through_the_admin(manager_client, demo_survey):
+def test_it_takes_a_ten_thousand_row_file_through_the_admin(alice, demo_survey):
     started = time.perf_counter()
-    response = _upload(manager_client, demo_survey, _big_file(10_000))
+    response = _upload(alice, demo_survey, _big_file(10_000))
     elapsed = time.perf_counter() - started
 
     print(f"\n10,000-row import through the admin: {elapsed:.2f} s")

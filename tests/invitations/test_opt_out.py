@@ -6,7 +6,7 @@ from django.core import mail
 
 from invitations.models import EmailKind, InvitationStatus
 from invitations.sending import invitation_batch_send
-from tests.invitations.conftest import invite
+from tests.kit.invitations import invite
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from invitations.selectors import invitation_by_token
 from invitations.sending import invitation_batch_send
 from invitations.services import invitation_opt_out, invitations_revoke, invitations_send
 from invitations.tasks import send_batch_task
-from tests.invitations.conftest import invite
+from tests.kit.invitations import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,6 @@ class FailingBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise ConnectionRefusedError(111, "Connection refused")
-
-
-@pytest.fixture
-def queued(monkeypatch) -> list[tuple]:
-    """Batches queued (their task arguments), published only after commit."""
-    batches: list[tuple] = []
-    monkeypatch.setattr(send_batch_task, "delay", lambda *args: batches.append(args))
-    return batches
 
 
 def _invitees(survey, n: int) -> list[Invitation]:

@@ -6,27 +6,23 @@ other client's is. The throttle fails open when the cache is down."""
 import pytest
 from django.core.cache import cache
 
-from invitations import selectors, tokens
-from tests.invitations.conftest import invitation_only, invite
-from tests.responses.test_api_submit import submit
+from invitations import selectors
+from tests.kit.api import submit
+from tests.kit.invitations import guessed_token, invitation_only, invite
 
 pytestmark = pytest.mark.django_db
 
 LIMIT = selectors.FAILURE_LIMIT
 
 
-def _guess() -> str:
-    return tokens.derive_token("guess", tokens.new_nonce())
-
-
 def _fail(client, times: int, address: str = "10.1.1.1") -> list[int]:
-    return [client.get(f"/i/{_guess()}/", REMOTE_ADDR=address).status_code for _ in range(times)]
+    return [client.get(f"/i/{guessed_token()}/", REMOTE_ADDR=address).status_code for _ in range(times)]
 
 
 def test_it_refuses_lookups_after_ten_failures_from_a_client(client, demo_survey):
     assert _fail(client, LIMIT) == [404] * LIMIT
 
-    response = client.get(f"/i/{_guess()}/", REMOTE_ADDR="10.1.1.1")
+    response = client.get(f"/i/{guessed_token()}/", REMOTE_ADDR="10.1.1.1")
 
     assert response.status_code == 429
     assert response["Retry-After"] == str(selectors.FAILURE_WINDOW)
@@ -51,7 +47,7 @@ def test_it_does_not_count_lookups_that_work(client, demo_survey):
 def test_it_throttles_guessed_tokens_in_the_api_too(client, demo_survey):
     invitation_only(demo_survey)
     statuses = [
-        submit(client, headers={"X-Invitation-Token": _guess()}, REMOTE_ADDR="10.1.1.1").status_code
+        submit(client, headers={"X-Invitation-Token": guessed_token()}, REMOTE_ADDR="10.1.1.1").status_code
         for _ in range(LIMIT + 1)
     ]
 
@@ -65,7 +61,7 @@ def test_it_keeps_api_clients_behind_a_trusted_proxy_apart(client, demo_survey, 
     alice = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
     bob = {"REMOTE_ADDR": "10.0.0.6", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
     for _ in range(LIMIT):
-        submit(client, headers={"X-Invitation-Token": _guess()}, **alice)
+        submit(client, headers={"X-Invitation-Token": guessed_token()}, **alice)
 
     assert submit(client, headers={"X-Invitation-Token": token}, **alice).status_code == 429
     assert submit(client, headers={"X-Invitation-Token": token}, **bob).status_code == 201

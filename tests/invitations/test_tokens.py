@@ -15,8 +15,8 @@ from invitations.models import Invitation
 from invitations.selectors import invitation_by_token
 from invitations.services import invitations_erase, invitations_revoke
 from surveys.models import Survey
-from tests.invitations.conftest import invite
-from tests.responses.test_api_submit import submit
+from tests.kit.api import submit
+from tests.kit.invitations import invite
 
 pytestmark = pytest.mark.django_db
 

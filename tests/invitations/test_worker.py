@@ -18,9 +18,10 @@ from invitations.models import EmailKind, EmailMessage, Invitation, InvitationSt
 from invitations.tasks import send_batch_task
 from ops.models import Heartbeat
 from ops.tasks import heartbeat_task
-from tests.analytics.workers import broker_forget, celery_env, free_port, log_tail, worker_process
-from tests.helpers import wait_for
-from tests.invitations.conftest import invite
+from tests.kit.commands import free_port
+from tests.kit.invitations import invite
+from tests.kit.waiting import wait_for
+from tests.kit.workers import broker_forget, celery_env, log_tail, worker_process
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

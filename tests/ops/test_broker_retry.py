@@ -3,11 +3,12 @@
 import time
 import uuid
 
+import pytest
+
 from config.celery import app
 from responses import counting_request
-from tests.analytics.workers import RABBITMQ_PORT
-from tests.faults import FaultProxy
-from tests.helpers import celery_broker
+from tests.kit.faults import FaultProxy
+from tests.kit.workers import RABBITMQ_PORT, celery_broker
 
 
 def test_it_has_worker_and_beat_retry_a_lost_broker_forever():
@@ -15,6 +16,7 @@ def test_it_has_worker_and_beat_retry_a_lost_broker_forever():
     assert app.conf.broker_connection_max_retries is None
 
 
+@pytest.mark.timing
 def test_it_keeps_the_web_side_publish_fail_fast_on_a_broker_that_refuses():
     # RabbitMQ through a proxy that refuses every connection: one attempt, no retries.
     with FaultProxy(RABBITMQ_PORT) as proxy, celery_broker(f"amqp://guest:guest@127.0.0.1:{proxy.port}//"):

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from ops.models import Heartbeat
 from ops.tasks import heartbeat_task
-from tests.helpers import wait_for
+from tests.kit.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.helpers import celery_broker
+from tests.kit.workers import celery_broker
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ again, and Ctrl-C leaves no process behind."""
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,16 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import wait_for
+from tests.kit.commands import ROOT, free_port
+from tests.kit.waiting import wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> int:
@@ -101,7 +94,7 @@ def _send_heartbeat(env: dict[str, str], name: str) -> None:
 
 
 def test_it_serves_runs_tasks_and_stops_cleanly(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
     env.update(VAR_DIR=str(tmp_path / "var"), PORT=str(port), DEMO_ADMIN_PASSWORD="smoke-test-password")
     log = open(tmp_path / "make-run.log", "w")

@@ -1,24 +1,10 @@
 """Settings come from the environment; a bad value stops start-up with one line."""
 
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "EMAIL_BACKEND")
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
-        timeout=60,
-    )
+from tests.kit.commands import manage
 
 
 @pytest.mark.parametrize(
@@ -33,7 +19,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     ],
 )
 def test_it_stops_with_one_line_naming_a_malformed_variable(name, value, message):
-    result = _manage("check", **{name: value})
+    result = manage("check", **{name: value})
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -47,11 +33,11 @@ CONSOLE = "django.core.mail.backends.console.EmailBackend"
 @pytest.mark.parametrize("value", ["true", "TRUE", "True", "1", "false", "False", "0"])
 def test_it_accepts_debug_in_any_case_and_as_digits(value):
     env = {"DEBUG": value, "SECRET_KEY": secrets.token_urlsafe(50), "EMAIL_BACKEND": SMTP}
-    assert _manage("check", **env).returncode == 0
+    assert manage("check", **env).returncode == 0
 
 
 def test_it_needs_a_secret_key_when_debug_is_off():
-    result = _manage("check", DEBUG="false")
+    result = manage("check", DEBUG="false")
     assert result.returncode == 2
     assert "SECRET_KEY" in result.stderr
 
@@ -60,14 +46,14 @@ PRODUCTION = {"DEBUG": "false", "ALLOWED_HOSTS": "survey.example.org"}
 
 
 def test_it_passes_the_deployment_checks_with_production_values():
-    result = _manage("check", "--deploy", **PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50), EMAIL_BACKEND=SMTP)
+    result = manage("check", "--deploy", **PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50), EMAIL_BACKEND=SMTP)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_it_refuses_to_start_with_debug_off_and_no_email_backend():
     # The console backend (the default while DEBUG is on) would print invitation tokens into the log.
-    result = _manage("check", **PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50))
+    result = manage("check", **PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -75,13 +61,13 @@ def test_it_refuses_to_start_with_debug_off_and_no_email_backend():
 
 
 def test_it_keeps_the_console_backend_as_the_default_while_debug_is_on():
-    result = _manage("shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)", DEBUG="true")
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)", DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == CONSOLE
 
 
 def test_it_warns_in_the_deployment_checks_of_a_console_backend_set_explicitly():
-    result = _manage("check", "--deploy", **PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50), EMAIL_BACKEND=CONSOLE)
+    result = manage("check", "--deploy", **PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50), EMAIL_BACKEND=CONSOLE)
     assert result.returncode == 0, result.stderr
     assert "invitations.W001" in result.stderr
     assert "full token" in result.stderr

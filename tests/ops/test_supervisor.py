@@ -8,7 +8,7 @@ import threading
 import time
 
 from ops.supervisor import Supervisor
-from tests.helpers import wait_for
+from tests.kit.waiting import wait_for
 
 PY = sys.executable
 

@@ -11,11 +11,13 @@ from django.urls import reverse
 
 from analytics.counting import response_count
 from analytics.models import SurveyCounter
-from analytics.recompute import _stored_counts, expected_counts
+from analytics.recompute import _stored_counts
 from responses.models import Response
 from responses.moderation import response_exclude
 from responses.services import response_submit
-from tests.analytics.dataset import answers, submit_and_count
+from tests.kit.counts import assert_counts_exact
+from tests.kit.data import submit_and_count
+from tests.kit.demo import leader_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -27,24 +29,18 @@ def _counts(survey) -> dict[str, Counter]:
     return {table: +counter for table, counter in _stored_counts(survey.pk).items()}
 
 
-def assert_counts_exact(survey, responses_counted: int) -> None:
-    expected, total = expected_counts(survey.pk)
-    assert _counts(survey) == {table: +counter for table, counter in expected.items()}
-    assert SurveyCounter.objects.get(survey=survey).responses_counted == total == responses_counted
-
-
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
+def _assert_exact(survey, responses_counted: int) -> None:
+    """The count tables equal the full recompute, with this many responses counted."""
+    assert_counts_exact(survey)
+    assert SurveyCounter.objects.get(survey=survey).responses_counted == responses_counted
 
 
 @pytest.fixture
 def counted(demo_survey) -> list[Response]:
     return [
-        submit_and_count(demo_survey, answers(role="it", twitter="never", company_twitter="none")),
-        submit_and_count(demo_survey, answers(role="it", barriers=["roi", "policy"])),
-        submit_and_count(demo_survey, answers(role="business") | {"comments": "<script>alert(1)</script>"}),
+        submit_and_count(demo_survey, leader_answers(role="it", twitter="never", company_twitter="none")),
+        submit_and_count(demo_survey, leader_answers(role="it", barriers=["roi", "policy"])),
+        submit_and_count(demo_survey, leader_answers(role="business") | {"comments": "<script>alert(1)</script>"}),
     ]
 
 
@@ -60,11 +56,11 @@ def _action(client, action: str, responses: list[Response], **data):
 # --- Reading -------------------------------------------------------------------------
 
 
-def test_it_lists_responses_with_filters(manager_client, demo_survey, counted):
+def test_it_lists_responses_with_filters(alice, demo_survey, counted):
     response_exclude(response=counted[0], reason="duplicate")
 
-    page = manager_client.get(reverse(CHANGELIST))
-    excluded = manager_client.get(reverse(CHANGELIST), {"excluded": "yes"})
+    page = alice.get(reverse(CHANGELIST))
+    excluded = alice.get(reverse(CHANGELIST), {"excluded": "yes"})
 
     assert page.status_code == 200
     assert all(str(r.pk) in page.content.decode() for r in counted)
@@ -72,8 +68,8 @@ def test_it_lists_responses_with_filters(manager_client, demo_survey, counted):
     assert [str(r.pk) in excluded.content.decode() for r in counted] == [True, False, False]
 
 
-def test_it_shows_the_answers_by_code_escaped(manager_client, counted):
-    page = manager_client.get(reverse("admin:responses_response_change", args=[counted[2].pk]))
+def test_it_shows_the_answers_by_code_escaped(alice, counted):
+    page = alice.get(reverse("admin:responses_response_change", args=[counted[2].pk]))
 
     content = page.content.decode()
     assert page.status_code == 200
@@ -86,17 +82,17 @@ def test_it_shows_the_answers_by_code_escaped(manager_client, counted):
     assert "<script>alert(1)</script>" not in content
 
 
-def test_a_manager_cannot_edit_or_add_a_response(manager_client, counted):
+def test_a_manager_cannot_edit_or_add_a_response(alice, counted):
     url = reverse("admin:responses_response_change", args=[counted[0].pk])
 
-    page = manager_client.get(url)
-    posted = manager_client.post(url, {"status": "partial", "is_test": "on", "exclusion_reason": "x"})
+    page = alice.get(url)
+    posted = alice.post(url, {"status": "partial", "is_test": "on", "exclusion_reason": "x"})
 
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert posted.status_code == 403
     counted[0].refresh_from_db()
     assert (counted[0].status, counted[0].is_test, counted[0].exclusion_reason) == ("complete", False, "")
-    assert manager_client.get(reverse("admin:responses_response_add")).status_code == 403
+    assert alice.get(reverse("admin:responses_response_add")).status_code == 403
 
 
 def test_staff_without_response_permissions_do_not_see_responses(client, outsider, viewer, counted):
@@ -109,89 +105,89 @@ def test_staff_without_response_permissions_do_not_see_responses(client, outside
 # --- Exclude and restore -------------------------------------------------------------
 
 
-def test_it_excludes_with_a_reason_through_a_confirmation_page(manager_client, demo_survey, counted):
-    confirmation = _action(manager_client, "exclude_responses", counted[:2])
+def test_it_excludes_with_a_reason_through_a_confirmation_page(alice, demo_survey, counted):
+    confirmation = _action(alice, "exclude_responses", counted[:2])
 
     assert confirmation.status_code == 200
     assert 'name="reason"' in confirmation.content.decode()
     assert Response.objects.filter(excluded_at__isnull=False).count() == 0
 
-    refused = _action(manager_client, "exclude_responses", counted[:2], post="yes", reason="   ")
+    refused = _action(alice, "exclude_responses", counted[:2], post="yes", reason="   ")
     assert refused.status_code == 200
     assert "Give a reason for excluding these responses." in refused.content.decode()
     assert Response.objects.filter(excluded_at__isnull=False).count() == 0
 
-    done = _action(manager_client, "exclude_responses", counted[:2], post="yes", reason="straight-lined")
+    done = _action(alice, "exclude_responses", counted[:2], post="yes", reason="straight-lined")
 
     assert done.status_code == 302
     assert sorted(Response.objects.filter(excluded_at__isnull=False).values_list("exclusion_reason", flat=True)) == [
         "straight-lined", "straight-lined"
     ]
-    assert_counts_exact(demo_survey, responses_counted=1)
+    _assert_exact(demo_survey, responses_counted=1)
 
 
-def test_it_restores_excluded_responses(manager_client, demo_survey, counted):
+def test_it_restores_excluded_responses(alice, demo_survey, counted):
     before = _counts(demo_survey)
     response_exclude(response=counted[1], reason="duplicate")
-    assert_counts_exact(demo_survey, responses_counted=2)
+    _assert_exact(demo_survey, responses_counted=2)
 
-    done = _action(manager_client, "restore_responses", counted)
+    done = _action(alice, "restore_responses", counted)
 
     assert done.status_code == 302
     counted[1].refresh_from_db()
     assert (counted[1].excluded_at, counted[1].exclusion_reason) == (None, "")
     # Restored responses are counted again by the counting task, as new ones are.
-    assert_counts_exact(demo_survey, responses_counted=2)
+    _assert_exact(demo_survey, responses_counted=2)
     assert response_count(counted[1].pk)
-    assert_counts_exact(demo_survey, responses_counted=3)
+    _assert_exact(demo_survey, responses_counted=3)
     assert _counts(demo_survey) == before
 
 
 # --- Delete --------------------------------------------------------------------------
 
 
-def test_it_replaces_the_default_delete_action(manager_client, counted):
-    page = manager_client.get(reverse(CHANGELIST)).content.decode()
+def test_it_replaces_the_default_delete_action(alice, counted):
+    page = alice.get(reverse(CHANGELIST)).content.decode()
 
     assert "Delete (with counts)" in page
     assert "Delete selected responses" not in page
     assert "Exclude (with a reason)" in page and "Restore" in page
 
 
-def test_it_deletes_with_counts_kept_exact(manager_client, demo_survey, counted):
+def test_it_deletes_with_counts_kept_exact(alice, demo_survey, counted):
     response_exclude(response=counted[0], reason="duplicate")  # an excluded one is not taken out twice
 
-    confirmation = _action(manager_client, "delete_selected", counted[:2])
+    confirmation = _action(alice, "delete_selected", counted[:2])
     assert confirmation.status_code == 200 and Response.objects.count() == 3
 
-    done = _action(manager_client, "delete_selected", counted[:2], post="yes")
+    done = _action(alice, "delete_selected", counted[:2], post="yes")
 
     assert done.status_code == 302
     assert list(Response.objects.values_list("pk", flat=True)) == [counted[2].pk]
-    assert_counts_exact(demo_survey, responses_counted=1)
+    _assert_exact(demo_survey, responses_counted=1)
 
 
-def test_it_deletes_from_the_response_page_with_counts_kept_exact(manager_client, demo_survey, counted):
+def test_it_deletes_from_the_response_page_with_counts_kept_exact(alice, demo_survey, counted):
     url = reverse("admin:responses_response_delete", args=[counted[1].pk])
 
-    done = manager_client.post(url, {"post": "yes"})
+    done = alice.post(url, {"post": "yes"})
 
     assert done.status_code == 302
     assert not Response.objects.filter(pk=counted[1].pk).exists()
-    assert_counts_exact(demo_survey, responses_counted=2)
+    _assert_exact(demo_survey, responses_counted=2)
 
 
-def test_it_deletes_the_test_responses_of_the_selected_surveys(manager_client, demo_survey, counted):
+def test_it_deletes_the_test_responses_of_the_selected_surveys(alice, demo_survey, counted):
     version = demo_survey.open_version()
     tests = [
-        response_submit(survey=demo_survey, version=version, submission_id=uuid.uuid4(), answers=answers(role="it"),
-                        is_test=True).response
+        response_submit(survey=demo_survey, version=version, submission_id=uuid.uuid4(),
+                        answers=leader_answers(role="it"), is_test=True).response
         for _ in range(2)
     ]
 
-    done = _action(manager_client, "delete_test_responses", counted[:1])
+    done = _action(alice, "delete_test_responses", counted[:1])
 
     assert done.status_code == 302
     assert not Response.objects.filter(pk__in=[t.pk for t in tests]).exists()
     assert Response.objects.count() == 3
-    assert_counts_exact(demo_survey, responses_counted=3)
+    _assert_exact(demo_survey, responses_counted=3)

@@ -10,7 +10,8 @@ import pytest
 from django.test import RequestFactory
 
 from responses.api_errors import NO_ENDPOINT, SERVER_ERROR, bad_request, server_error
-from tests.responses.test_api_submit import URL, demo_answers
+from tests.kit.api import URL
+from tests.kit.demo import demo_answers
 
 pytestmark = pytest.mark.django_db
 FINDINGS_URL = "/api/v1/surveys/ddiq-2010/findings/"

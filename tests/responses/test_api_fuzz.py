@@ -15,7 +15,8 @@ from responses.models import Answer, Response, UncountedResponse
 from responses.services import answers_digest, raw_answers, stored_answers
 from responses.validation import validate_answers
 from surveys.selectors import compiled_version
-from tests.responses.test_api_submit import CHANNELS, URL, demo_answers
+from tests.kit.api import URL
+from tests.kit.demo import CHANNELS, demo_answers
 
 FUZZ = settings(
     max_examples=150,

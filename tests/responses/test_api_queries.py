@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
-from tests.responses.test_api_submit import demo_answers
+from tests.kit.demo import demo_answers
 
 MAX_QUERIES = 8
 

@@ -10,14 +10,9 @@ import uuid
 import pytest
 
 from responses.models import Response
-from tests.responses.test_api_submit import (
-    TYPES_URL,
-    URL,
-    demo_answers,
-    every_type_answers,
-    every_type_survey,  # noqa: F401 (a fixture)
-    submit,
-)
+from tests.kit.api import TYPES_URL, URL, submit
+from tests.kit.demo import demo_answers
+from tests.kit.surveys import every_type_answers
 
 pytestmark = pytest.mark.django_db
 ID_MESSAGE = "Expected a UUID string in the form 123e4567-e89b-12d3-a456-426614174000."
@@ -61,7 +56,7 @@ def test_it_takes_a_canonical_uuid_in_either_case(demo_survey, client):
 
 
 @pytest.mark.parametrize("born", ["20100101", "2010-W01-1", "2010-W01", "2010-001", "18151210"])
-def test_it_refuses_a_date_not_written_yyyy_mm_dd(every_type_survey, client, born):  # noqa: F811
+def test_it_refuses_a_date_not_written_yyyy_mm_dd(every_type_survey, client, born):
     r = submit(client, every_type_answers(born=born), url=TYPES_URL)
 
     assert r.status_code == 400
@@ -73,7 +68,7 @@ def test_it_refuses_a_date_not_written_yyyy_mm_dd(every_type_survey, client, bor
     # Each in range once read: 40, 18, 1.5, 10, 36, 1.5.
     [("age", "4_0"), ("age", "1_8"), ("height", "0_1.5"), ("nps", "1_0"), ("age", "٣٦"), ("height", "١.٥")],
 )
-def test_it_refuses_numbers_with_separators_or_foreign_digits(every_type_survey, client, code, value):  # noqa: F811
+def test_it_refuses_numbers_with_separators_or_foreign_digits(every_type_survey, client, code, value):
     r = submit(client, every_type_answers(**{code: value}), url=TYPES_URL)
 
     assert r.status_code == 400
@@ -81,7 +76,7 @@ def test_it_refuses_numbers_with_separators_or_foreign_digits(every_type_survey,
 
 
 @pytest.mark.parametrize(("age", "height"), [(36, 1.75), ("36", "1.75"), (" 36 ", "+1.75"), ("3.6e1", "0.175e1")])
-def test_it_still_takes_plain_numbers_as_json_numbers_or_text(every_type_survey, client, age, height):  # noqa: F811
+def test_it_still_takes_plain_numbers_as_json_numbers_or_text(every_type_survey, client, age, height):
     r = submit(client, every_type_answers(age=age, height=height), url=TYPES_URL)
 
     assert r.status_code == 201, r.content

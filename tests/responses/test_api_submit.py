@@ -8,116 +8,25 @@ of every type.
 import json
 import uuid
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from core import counters
 from responses.models import Answer, Response, UncountedResponse
 from responses.services import response_submit
 from responses.validation import HIDDEN, REQUIRED
-from surveys.definition_files import definition_from_data
 from surveys.models import Question
-from surveys.services import survey_import, version_close
+from surveys.services import version_close
+from tests.kit.api import TYPES_URL, URL, stored_counts, submit
+from tests.kit.demo import CHANNELS, demo_answers
+from tests.kit.surveys import every_type_answers
 
-URL = "/api/v1/surveys/ddiq-2010/responses/"
 DEFINITION_URL = "/api/v1/surveys/ddiq-2010/"
-TYPES_URL = "/api/v1/surveys/every-type/responses/"
-CHANNELS = ("twitter", "facebook", "linkedin", "blogs", "video", "wikis", "communities")
-
-
-def demo_answers(**changes) -> dict:
-    """A complete, valid answer set for the demo survey; a change of None drops a code."""
-    answers = {
-        "role": "it",
-        "seniority": "director",
-        "industry": "financial",
-        "revenue": "1b_10b",
-        "company_usage": dict.fromkeys(CHANNELS, "some") | {"twitter": "none"},
-        "personal_use": dict.fromkeys(CHANNELS, "weekly"),
-        "twitter_uses": ["news", "peers"],
-        "barriers": ["roi", "security"],
-        "comments": "Useful survey.",
-    }
-    answers.update(changes)
-    return {code: value for code, value in answers.items() if value is not None}
-
-
-def submit(client, answers=None, *, submission_id=None, url=URL, **extra):
-    answers = demo_answers() if answers is None else answers
-    payload = {"submission_id": str(submission_id or uuid.uuid4()), "answers": answers}
-    return client.post(url, data=json.dumps(payload), content_type="application/json", **extra)
 
 
 def post_raw(client, body, url=URL):
     return client.post(url, data=body, content_type="application/json")
-
-
-def stored_counts() -> tuple[int, int, int]:
-    return Response.objects.count(), Answer.objects.count(), UncountedResponse.objects.count()
-
-
-EVERY_TYPE = {
-    "slug": "every-type",
-    "title": "One question of every type",
-    "status": "open",
-    "pages": [
-        {
-            "title": "Choices",
-            "questions": [
-                {"code": "colour", "type": "single", "label": "Colour?", "choices": [
-                    {"code": "red", "label": "Red"}, {"code": "blue", "label": "Blue"}]},
-                {"code": "country", "type": "dropdown", "label": "Country?", "choices": [
-                    {"code": "fr", "label": "France"}, {"code": "de", "label": "Germany"}]},
-                {"code": "pets", "type": "multiple", "label": "Pets?", "choices": [
-                    {"code": "cat", "label": "Cat"}, {"code": "dog", "label": "Dog"},
-                    {"code": "no_pets", "label": "None", "exclusive": True}]},
-                {"code": "tools", "type": "matrix", "label": "How often?", "rows": [
-                    {"code": "mail", "label": "Mail"}, {"code": "chat", "label": "Chat"}], "choices": [
-                    {"code": "never", "label": "Never"}, {"code": "often", "label": "Often"}]},
-            ],
-        },
-        {
-            "title": "Values",
-            "questions": [
-                {"code": "nickname", "type": "short_text", "label": "Nickname?"},
-                {"code": "story", "type": "long_text", "label": "Story?", "max_length": 20},
-                {"code": "age", "type": "integer", "label": "Age?", "min": 18, "max": 99},
-                {"code": "height", "type": "decimal", "label": "Height (m)?", "min": 0.5, "max": 2.5},
-                {"code": "born", "type": "date", "label": "Born?"},
-                {"code": "email", "type": "email", "label": "E-mail?"},
-                {"code": "nps", "type": "rating", "label": "Recommend us?"},
-            ],
-        },
-    ],
-}
-
-
-def every_type_answers(**changes) -> dict:
-    answers = {
-        "colour": "red",
-        "country": "de",
-        "pets": ["cat", "dog"],
-        "tools": {"mail": "often", "chat": "never"},
-        "nickname": "Ada",
-        "story": "Short story.",
-        "age": 36,
-        "height": "1.75",
-        "born": "1815-12-10",
-        "email": "ada@example.com",
-        "nps": 9,
-    }
-    answers.update(changes)
-    return answers
-
-
-@pytest.fixture
-def every_type_survey(db):
-    version, _ = survey_import(definition=definition_from_data(EVERY_TYPE))
-    return version.survey
 
 
 # --- Submitting ------------------------------------------------------------------------
@@ -561,16 +470,6 @@ def test_it_writes_nothing_for_refused_answers(demo_survey, client, body):
 
 
 # --- Rate limiting ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def rate_limited(settings, monkeypatch):
-    settings.SUBMIT_RATE_LIMIT = (2, 60)
-    # One fixed window for the whole test, so that a minute boundary cannot reset it.
-    monkeypatch.setattr(counters, "time", SimpleNamespace(time=lambda: 1_000_000_000.0))
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_it_answers_429_when_rate_limited(demo_survey, client, rate_limited):

@@ -19,10 +19,11 @@ from responses.quotas import CAP, Quota, QuotaFull, quota_claim
 from responses.selectors import FULL
 from responses.services import response_submit
 from surveys.models import Survey
-from tests.invitations.conftest import invite
-from tests.responses.test_api_submit import demo_answers, stored_counts, submit
-from tests.responses.test_form_flow import FORM, PAGE1, PAGE2, PAGE3, complete, post_page
-from tests.surveys.test_admin import _change, _form_data
+from tests.kit.admin import form_data, survey_admin_url
+from tests.kit.api import stored_counts, submit
+from tests.kit.demo import demo_answers
+from tests.kit.form import FORM, PAGE1, PAGE2, PAGE3, complete, post_page
+from tests.kit.invitations import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +163,8 @@ def test_it_takes_no_place_for_test_responses_nor_gives_one_back_when_they_go(de
 
 
 def _set_cap_in_admin(client, survey: Survey, cap: int | str) -> None:
-    url = _change("survey", survey.pk)
-    data = _form_data(client.get(url), "survey_form")
+    url = survey_admin_url("survey", survey.pk)
+    data = form_data(client.get(url), "survey_form")
     data["response_cap"] = [str(cap)]
     assert client.post(url, {**data, "_save": "Save"}).status_code == 302
 

@@ -14,32 +14,18 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from responses import services
 from responses.models import Answer, QuotaCounter, Response, UncountedResponse
 from responses.quotas import CAP
 from responses.selectors import FULL
 from responses.services import response_submit
-from tests.responses.test_api_submit import URL, demo_answers
-from tests.responses.test_form_flow import PAGE1, PAGE2, PAGE3, form_state, post_page
+from tests.kit.api import URL
+from tests.kit.demo import demo_answers
+from tests.kit.form import PAGE1, PAGE2, PAGE3, form_state, post_page
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 16
 CAP_SIZE = 10
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
-
-
-@pytest.fixture
-def counting_requests(monkeypatch) -> list:
-    """Counting requests, recorded instead of published (no broker in these tests)."""
-    requested: list = []
-    monkeypatch.setattr(services, "request_counting", requested.append)
-    return requested
 
 
 def _complete_responses(survey, n: int) -> None:

@@ -9,29 +9,14 @@ import urllib.request
 import uuid
 
 import pytest
-from django.db import connection
 
-from responses import services
 from responses.models import Response, UncountedResponse
-from tests.responses.test_api_submit import URL, demo_answers
+from tests.kit.api import URL
+from tests.kit.demo import demo_answers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 16
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
-
-
-@pytest.fixture
-def counting_requests(monkeypatch) -> list:
-    """Counting requests, recorded instead of published (no broker in these tests)."""
-    requested: list = []
-    monkeypatch.setattr(services, "request_counting", requested.append)
-    return requested
 
 
 def _post(url: str, submission_id: str) -> tuple[int, dict]:

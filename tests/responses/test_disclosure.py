@@ -6,7 +6,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from invitations import selectors
@@ -15,26 +14,22 @@ from responses.services import stored_answers
 from surveys.models import Survey
 from surveys.selectors import compiled_version
 from surveys.services import version_close
-from tests.invitations.conftest import invitation_only, invite
-from tests.responses.test_form_flow import FORM, PAGE1, PAGE2, form_state, post_page
+from tests.kit.form import FORM, PAGE1, PAGE2, form_state, post_page
+from tests.kit.invitations import invitation_only, invite, token_header
 
 pytestmark = pytest.mark.django_db
 
 DEFINITION = "/api/v1/surveys/ddiq-2010/"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _with(token: str) -> dict:
-    return {"headers": {"X-Invitation-Token": token}}
-
-
 # --- The public home page --------------------------------------------------------------
+
+
+def _home(client) -> str:
+    """The home page's HTML (a page that failed would list nothing either)."""
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def _listed(survey: Survey, **fields) -> Survey:
@@ -45,7 +40,7 @@ def _listed(survey: Survey, **fields) -> Survey:
 
 
 def test_it_lists_no_survey_that_is_not_listed(client, demo_survey):
-    html = client.get("/").content.decode()
+    html = _home(client)
 
     assert demo_survey.title not in html and demo_survey.slug not in html
     assert "No survey is open to the public." in html
@@ -54,7 +49,7 @@ def test_it_lists_no_survey_that_is_not_listed(client, demo_survey):
 def test_it_lists_a_listed_public_survey_with_a_link_to_its_form(client, demo_survey):
     _listed(demo_survey)
 
-    html = client.get("/").content.decode()
+    html = _home(client)
 
     assert f'<a href="/s/{demo_survey.slug}/">{demo_survey.title}</a>' in html
 
@@ -62,14 +57,14 @@ def test_it_lists_a_listed_public_survey_with_a_link_to_its_form(client, demo_su
 def test_it_lists_a_survey_open_to_the_public_and_to_invitees(client, demo_survey):
     _listed(demo_survey, access=Survey.Access.BOTH)
 
-    assert demo_survey.title in client.get("/").content.decode()
+    assert demo_survey.title in _home(client)
 
 
 def test_it_never_lists_an_invitation_only_survey(client, demo_survey):
     invitation_only(demo_survey)
     Survey.objects.create(slug="listed-one", title="A listed survey without a version", listed=True)
 
-    html = client.get("/").content.decode()
+    html = _home(client)
 
     assert demo_survey.title not in html and demo_survey.slug not in html
     assert "A listed survey" not in html  # not open either
@@ -80,14 +75,14 @@ def test_it_lists_a_listed_survey_only_while_it_takes_responses(client, demo_sur
     moment = timezone.now() + (timedelta(days=1) if field == "opens_at" else -timedelta(days=1))
     _listed(demo_survey, **{field: moment})
 
-    assert demo_survey.title not in client.get("/").content.decode()
+    assert demo_survey.title not in _home(client)
 
 
 def test_it_does_not_list_a_listed_survey_without_an_open_version(client, demo_survey):
     _listed(demo_survey)
     version_close(version=demo_survey.open_version())
 
-    assert demo_survey.title not in client.get("/").content.decode()
+    assert demo_survey.title not in _home(client)
 
 
 # --- The definition endpoint -----------------------------------------------------------
@@ -119,7 +114,7 @@ def test_it_serves_the_definition_of_an_invitation_only_survey_to_an_invitee(cli
     invitation_only(demo_survey)
     _, token = invite(demo_survey)
 
-    response = client.get(DEFINITION, **_with(token))
+    response = client.get(DEFINITION, **token_header(token))
 
     assert response.status_code == 200
     assert response.json()["slug"] == "ddiq-2010" and response.json()["pages"]
@@ -130,7 +125,7 @@ def test_it_refuses_the_definition_with_a_token_of_another_survey(client, demo_s
     other = Survey.objects.create(slug="other", title="Other")
     _, token = invite(other)
 
-    response = client.get(DEFINITION, **_with(token))
+    response = client.get(DEFINITION, **token_header(token))
 
     assert response.status_code == 403
     assert list(response.json()["errors"]) == ["invitation"]
@@ -141,7 +136,7 @@ def test_it_refuses_the_definition_with_a_bad_token_as_a_submission_would(client
     demo_survey.access = access
     demo_survey.save(update_fields=["access"])
 
-    response = client.get(DEFINITION, **_with("not-a-token"))
+    response = client.get(DEFINITION, **token_header("not-a-token"))
 
     assert response.status_code == 403
     assert list(response.json()["errors"]) == ["invitation"]
@@ -155,9 +150,10 @@ def test_it_counts_bad_tokens_on_the_definition_towards_the_throttle(client, dem
     invitation_only(demo_survey)
     _, token = invite(demo_survey)
     for _ in range(selectors.FAILURE_LIMIT):
-        assert client.get(DEFINITION, REMOTE_ADDR="10.3.3.3", **_with("guess-" + uuid.uuid4().hex)).status_code == 403
+        guessed = token_header("guess-" + uuid.uuid4().hex)
+        assert client.get(DEFINITION, REMOTE_ADDR="10.3.3.3", **guessed).status_code == 403
 
-    throttled = client.get(DEFINITION, REMOTE_ADDR="10.3.3.3", **_with(token))
+    throttled = client.get(DEFINITION, REMOTE_ADDR="10.3.3.3", **token_header(token))
 
     assert throttled.status_code == 429
     assert list(throttled.json()["errors"]) == ["invitation"]

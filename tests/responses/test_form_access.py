@@ -13,7 +13,7 @@ from django.utils import timezone
 from responses.models import Response, UncountedResponse
 from surveys.models import SurveyVersion
 from surveys.services import version_close, version_duplicate
-from tests.responses.test_form_flow import FORM, PAGE1, complete, html_of, post_page
+from tests.kit.form import FORM, PAGE1, complete, html_of, post_page
 
 # --- Surveys that take no responses --------------------------------------------------------
 

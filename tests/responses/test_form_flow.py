@@ -1,13 +1,9 @@
 """The respondent's form, page by page: progress, conditions, Back, save and resume,
-resuming across versions, completion, locking and double posts.
-
-The small helpers at the top are shared by the other `test_form_*` modules.
-"""
+resuming across versions, completion, locking and double posts."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -16,17 +12,9 @@ from responses.models import Answer, Response, UncountedResponse
 from responses.services import stored_answers
 from surveys.selectors import compiled_version
 from surveys.services import version_close, version_duplicate, version_publish
+from tests.kit.demo import CHANNELS
+from tests.kit.form import FORM, PAGE1, PAGE2, PAGE3, complete, form_state, html_of, only_response, post_page
 
-FORM = "/s/ddiq-2010/"
-CHANNELS = ("twitter", "facebook", "linkedin", "blogs", "video", "wikis", "communities")
-PAGE1 = {"role": "it", "seniority": "vp", "industry": "technology", "revenue": "1b_10b"}
-PAGE2 = {f"company_usage.{c}": "none" if c == "twitter" else "some" for c in CHANNELS}
-PAGE3 = {
-    **{f"personal_use.{c}": "daily" if c == "twitter" else "weekly" for c in CHANNELS},
-    "twitter_uses": ["news", "peers"],
-    "barriers": ["roi", "security"],
-    "comments": "Nothing to add.",
-}
 EXPECTED = {
     "role": "it",
     "seniority": "vp",
@@ -38,37 +26,6 @@ EXPECTED = {
     "barriers": frozenset({"roi", "security"}),
     "comments": "Nothing to add.",
 }
-
-
-def form_state(client: Client, url: str = FORM) -> tuple[str, str]:
-    """(submission_id, page index) of the page the client is shown now."""
-    html = client.get(url).content.decode()
-    submission_id = re.search(r'name="submission_id" value="([^"]*)"', html).group(1)
-    page = re.search(r'name="page" value="(\d+)"', html).group(1)
-    return submission_id, page
-
-
-def post_page(client: Client, data: dict, *, action: str = "next", url: str = FORM, state=None):
-    """Post answers to the page the client is on, as the browser would (urlencoded)."""
-    submission_id, page = state or form_state(client, url)
-    fields = {"submission_id": submission_id, "page": page, "action": action, **data}
-    return client.post(url, urlencode(fields, doseq=True), content_type="application/x-www-form-urlencoded")
-
-
-def complete(client: Client, url: str = FORM, pages=(PAGE1, PAGE2, PAGE3)):
-    response = None
-    for data in pages:
-        response = post_page(client, data, url=url)
-        assert response.status_code == 302, response.content.decode()[:3000]
-    return response
-
-
-def only_response() -> Response:
-    return Response.objects.get()
-
-
-def html_of(response) -> str:
-    return response.content.decode()
 
 
 # --- Rendering ------------------------------------------------------------------------

@@ -16,40 +16,10 @@ from surveys import conditions
 from surveys.definition_files import definition_from_yaml
 from surveys.selectors import compiled_version
 from surveys.services import survey_import
-from tests.responses.test_form_flow import complete, html_of, post_page
+from tests.kit.form import complete, html_of, post_page
+from tests.kit.surveys import ALL_TYPES
 
 URL = "/s/all-types/"
-ALL_TYPES = """
-slug: all-types
-title: All types
-status: open
-pages:
-- title: Basics
-  questions:
-  - {code: kind, type: single, label: Kind, required: true, choices: [{code: a, label: A}, {code: b, label: B}]}
-  - code: colour
-    type: dropdown
-    label: Colour
-    choices: [{code: red, label: Red}, {code: blue, label: Blue}]
-  - code: pets
-    type: multiple
-    label: Pets
-    choices: [{code: cat, label: Cat}, {code: dog, label: Dog}]
-  - {code: why_dog, type: short_text, label: "Why a dog?", condition: pets has dog, max_length: 50}
-  - {code: age, type: integer, label: Age, min: 18, max: 120, help_text: In years}
-  - {code: adult_note, type: long_text, label: Note, condition: "age >= 65 and kind in (a, b)", max_length: 300}
-- title: Only for B
-  condition: kind = b
-  questions:
-  - {code: height, type: decimal, label: Height, min: 0.5, max: 2.5}
-  - {code: born, type: date, label: Born}
-  - {code: email, type: email, label: E-mail}
-  - {code: nps, type: rating, label: "Recommend?"}
-  - {code: b_only, type: short_text, label: About B, condition: "not (kind = a) or pets has cat"}
-- title: Last
-  questions:
-  - {code: done, type: single, label: "Done?", required: true, choices: [{code: ok, label: "Yes"}]}
-"""
 
 
 @pytest.fixture

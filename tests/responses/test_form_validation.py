@@ -15,7 +15,8 @@ from responses.services import raw_answers, stored_answers
 from responses.validation import validate_answers
 from surveys.models import Question
 from surveys.selectors import compiled_version
-from tests.responses.test_form_flow import CHANNELS, FORM, PAGE1, PAGE2, PAGE3, complete, html_of, post_page
+from tests.kit.demo import CHANNELS
+from tests.kit.form import FORM, PAGE1, PAGE2, PAGE3, complete, html_of, post_page
 
 
 def _answer_rows() -> list:

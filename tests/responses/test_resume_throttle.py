@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from responses.views import flow
-from tests.responses.test_form_flow import FORM, PAGE1, html_of, post_page
+from tests.kit.form import FORM, PAGE1, html_of, post_page
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from responses.models import Answer, Response, UncountedResponse
 from responses.services import SubmissionConflict, response_submit
 from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
-from tests.responses.test_api_submit import demo_answers
+from tests.kit.demo import demo_answers
 
 
 def _submit(survey, answers, submission_id=None, **kwargs):

@@ -12,7 +12,8 @@ from django.urls import reverse
 from results.exports.records import export_record
 from results.exports.xlsx import raw_xlsx_export_build
 from results.models import ExportRecord
-from tests.analytics.dataset import answers, submit_and_count
+from tests.kit.data import submit_and_count
+from tests.kit.demo import leader_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def dora(db) -> User:
 @pytest.fixture
 def bobs_export(demo_survey, viewer, dora):
     demo_survey.viewers.add(viewer, dora)
-    submit_and_count(demo_survey, answers(role="it"))
+    submit_and_count(demo_survey, leader_answers(role="it"))
     record = export_record(user=viewer, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
                            status=ExportRecord.Status.PENDING)
     record = raw_xlsx_export_build(export_id=record.pk)

@@ -29,8 +29,9 @@ from results.exports.xlsx import raw_xlsx_export_build
 from results.models import ExportRecord
 from surveys.models import Choice, Page, Question, Survey
 from surveys.services import version_duplicate, version_publish
-from tests.analytics.dataset import CHANNELS, answers, submit_and_count
-from tests.helpers import wait_for
+from tests.kit.data import submit_and_count
+from tests.kit.demo import CHANNELS, leader_answers
+from tests.kit.waiting import wait_for
 
 T0 = datetime(2024, 3, 2, 9, 0, tzinfo=UTC)
 BOM = "\ufeff"
@@ -114,22 +115,15 @@ def _v1_cells(*, role: str, twitter: str, company_twitter: str, barriers: list[s
 
 
 @pytest.fixture
-def results_client(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    client.force_login(viewer)
-    return client
-
-
-@pytest.fixture
 def small_set(demo_survey) -> list[Response]:
     """Three counted responses, in completion order: an IT leader who never uses Twitter
     (so `twitter_uses` was hidden), a business leader who skipped `barriers`, and one with
     a comment."""
     it_never = submit_and_count(
-        demo_survey, answers(role="it", twitter="never", company_twitter="none", barriers=["roi", "security"])
+        demo_survey, leader_answers(role="it", twitter="never", company_twitter="none", barriers=["roi", "security"])
     )
-    business = submit_and_count(demo_survey, answers(role="business", twitter="daily", barriers=[]))
-    commented = submit_and_count(demo_survey, answers(role="it") | {"comments": "Très utile, merci"})
+    business = submit_and_count(demo_survey, leader_answers(role="business", twitter="daily", barriers=[]))
+    commented = submit_and_count(demo_survey, leader_answers(role="it") | {"comments": "Très utile, merci"})
     return [_pin(it_never, minute=1, seconds=125), _pin(business, minute=2), _pin(commented, minute=3, seconds=61)]
 
 
@@ -137,8 +131,8 @@ def small_set(demo_survey) -> list[Response]:
 
 
 @pytest.mark.django_db
-def test_it_exports_one_row_per_response_by_code(results_client, demo_survey, small_set):
-    rows = _csv_rows(results_client, demo_survey)
+def test_it_exports_one_row_per_response_by_code(results, demo_survey, small_set):
+    rows = _csv_rows(results, demo_survey)
 
     header = BASE_HEADER + V1_QUESTIONS
     assert rows[0] == header
@@ -160,14 +154,14 @@ def test_it_exports_one_row_per_response_by_code(results_client, demo_survey, sm
 
 
 @pytest.mark.django_db
-def test_it_leaves_out_test_excluded_and_partial_responses(results_client, demo_survey, small_set):
+def test_it_leaves_out_test_excluded_and_partial_responses(results, demo_survey, small_set):
     version = demo_survey.open_version()
     test = response_submit(survey=demo_survey, version=version, submission_id=uuid.uuid4(),
-                           answers=answers(role="it"), is_test=True).response
+                           answers=leader_answers(role="it"), is_test=True).response
     partial = Response.objects.create(survey=demo_survey, version=version, submission_id=uuid.uuid4())
     response_exclude(response=small_set[1], reason="straight-lined")
 
-    ids = [row[0] for row in _csv_rows(results_client, demo_survey)[1:]]
+    ids = [row[0] for row in _csv_rows(results, demo_survey)[1:]]
 
     assert ids == [str(small_set[0].pk), str(small_set[2].pk)]
     assert str(partial.pk) not in ids and str(test.pk) not in ids
@@ -175,25 +169,25 @@ def test_it_leaves_out_test_excluded_and_partial_responses(results_client, demo_
 
 
 @pytest.mark.django_db
-def test_it_neutralises_formula_injection_in_the_csv(results_client, demo_survey):
+def test_it_neutralises_formula_injection_in_the_csv(results, demo_survey):
     for minute, (text, _) in enumerate(INJECTIONS):
-        response = submit_and_count(demo_survey, answers(role="it") | {"comments": "placeholder"})
+        response = submit_and_count(demo_survey, leader_answers(role="it") | {"comments": "placeholder"})
         _set_comment(_pin(response, minute=minute), text)
 
-    rows = _csv_rows(results_client, demo_survey)
+    rows = _csv_rows(results, demo_survey)
 
     comments = [row[rows[0].index("comments")] for row in rows[1:]]
     assert comments == [neutralised for _, neutralised in INJECTIONS]
 
 
 @pytest.mark.django_db
-def test_it_exports_markup_verbatim_as_a_download(results_client, demo_survey):
+def test_it_exports_markup_verbatim_as_a_download(results, demo_survey):
     # A CSV is data, not a page: markup is neither escaped (which would corrupt answers)
     # nor ever rendered, because the file is sent as an attachment of type text/csv.
-    response = submit_and_count(demo_survey, answers(role="it") | {"comments": "<script>alert(1)</script>"})
+    response = submit_and_count(demo_survey, leader_answers(role="it") | {"comments": "<script>alert(1)</script>"})
     _pin(response, minute=1)
 
-    http = results_client.get(reverse("exports:raw_csv", args=[demo_survey.slug]))
+    http = results.get(reverse("exports:raw_csv", args=[demo_survey.slug]))
 
     assert http["Content-Type"] == "text/csv; charset=utf-8"
     assert http["Content-Disposition"].startswith('attachment; filename="ddiq-2010-responses-')
@@ -205,18 +199,18 @@ def test_it_exports_markup_verbatim_as_a_download(results_client, demo_survey):
 
 
 @pytest.mark.django_db
-def test_it_streams_in_chunks_across_chunk_boundaries(results_client, demo_survey, monkeypatch):
+def test_it_streams_in_chunks_across_chunk_boundaries(results, demo_survey, monkeypatch):
     # The Python path (SQLite's, and the reference for PostgreSQL's COPY path).
     monkeypatch.setattr(csv_stream, "USE_COPY", False)
     monkeypatch.setattr(python_rows, "RAW_CHUNK", 3)
-    responses = [submit_and_count(demo_survey, answers(role="it")) for _ in range(7)]
+    responses = [submit_and_count(demo_survey, leader_answers(role="it")) for _ in range(7)]
     # Five share one completion time, across the first chunk boundary: the keyset must
     # break ties by id, neither skipping nor repeating a response.
     for i, response in enumerate(responses):
         _pin(response, minute=max(0, i - 4))
     expected = [str(r.pk) for r in sorted(responses, key=lambda r: (r.completed_at, str(r.pk)))]
 
-    http = results_client.get(reverse("exports:raw_csv", args=[demo_survey.slug]))
+    http = results.get(reverse("exports:raw_csv", args=[demo_survey.slug]))
     chunks = list(http.streaming_content)
 
     assert isinstance(http, StreamingHttpResponse)
@@ -226,13 +220,14 @@ def test_it_streams_in_chunks_across_chunk_boundaries(results_client, demo_surve
 
 
 @pytest.mark.django_db
-def test_it_reads_each_chunk_with_two_queries(results_client, demo_survey, monkeypatch,
+def test_it_reads_each_chunk_with_two_queries(results, demo_survey, monkeypatch,
                                               django_assert_num_queries):
     monkeypatch.setattr(csv_stream, "USE_COPY", False)
     monkeypatch.setattr(python_rows, "RAW_CHUNK", 3)
     for minute in range(7):
-        _pin(submit_and_count(demo_survey, answers(role="it")), minute=minute)
-    http = results_client.get(reverse("exports:raw_csv", args=[demo_survey.slug]))
+        _pin(submit_and_count(demo_survey, leader_answers(role="it")), minute=minute)
+    http = results.get(reverse("exports:raw_csv", args=[demo_survey.slug]))
+    assert http.status_code == 200
     stream = iter(http.streaming_content)
     next(stream)  # the header (the layout's queries)
 
@@ -278,19 +273,19 @@ V2_ANSWERS = {"team_size": 250, "started_on": "2024-05-01", "contact": "someone@
 @pytest.fixture
 def two_versions(demo_survey):
     v1_response = _pin(
-        submit_and_count(demo_survey, answers(role="it", barriers=["roi"]) | {"comments": "from v1"}), minute=1
+        submit_and_count(demo_survey, leader_answers(role="it", barriers=["roi"]) | {"comments": "from v1"}), minute=1
     )
     _second_version(demo_survey)
-    data = answers(role="business", barriers=["budget"]) | V2_ANSWERS
+    data = leader_answers(role="business", barriers=["budget"]) | V2_ANSWERS
     v2_response = _pin(submit_and_count(demo_survey, data), minute=2)
     return v1_response, v2_response
 
 
 @pytest.mark.django_db
-def test_it_gives_every_version_s_questions_a_column(results_client, demo_survey, two_versions):
+def test_it_gives_every_version_s_questions_a_column(results, demo_survey, two_versions):
     v1_response, v2_response = two_versions
 
-    rows = _csv_rows(results_client, demo_survey)
+    rows = _csv_rows(results, demo_survey)
 
     header = rows[0]
     # The newest version's order, then what only older versions have; no e-mail column.
@@ -312,10 +307,10 @@ def test_it_gives_every_version_s_questions_a_column(results_client, demo_survey
 
 
 @pytest.mark.django_db
-def test_it_filters_by_version(results_client, demo_survey, two_versions):
+def test_it_filters_by_version(results, demo_survey, two_versions):
     v1_response, _ = two_versions
 
-    rows = _csv_rows(results_client, demo_survey, version=1)
+    rows = _csv_rows(results, demo_survey, version=1)
 
     assert rows[0] == BASE_HEADER + V1_QUESTIONS
     assert [row[0] for row in rows[1:]] == [str(v1_response.pk)]
@@ -325,8 +320,8 @@ def test_it_filters_by_version(results_client, demo_survey, two_versions):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["9", "x"])
-def test_it_answers_404_for_an_unknown_version(results_client, demo_survey, version):
-    response = results_client.get(reverse("exports:raw_csv", args=[demo_survey.slug]), {"version": version})
+def test_it_answers_404_for_an_unknown_version(results, demo_survey, version):
+    response = results.get(reverse("exports:raw_csv", args=[demo_survey.slug]), {"version": version})
     assert response.status_code == 404
 
 
@@ -340,39 +335,31 @@ def _sheet_rows(path_or_bytes) -> list[tuple]:
     return [tuple(row) for row in workbook["responses"].iter_rows(values_only=True)]
 
 
-@pytest.fixture
-def export_files():
-    """Removes the files the test's exports wrote under MEDIA_ROOT."""
-    yield
-    for record in ExportRecord.objects.exclude(file_path=""):
-        (Path(settings.MEDIA_ROOT) / record.file_path).unlink(missing_ok=True)
-
-
 @pytest.mark.django_db
 def test_it_queues_an_xlsx_export_on_commit_and_serves_it_when_ready(
-    results_client, viewer, demo_survey, small_set, django_capture_on_commit_callbacks, export_files
+    results, viewer, demo_survey, small_set, django_capture_on_commit_callbacks, export_files
 ):
     url = reverse("exports:raw_xlsx", args=[demo_survey.slug])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = results_client.post(url)
+        response = results.post(url)
 
     record = ExportRecord.objects.get(kind=ExportRecord.Kind.RAW_XLSX)
     status_url = reverse("exports:status", args=[demo_survey.slug, record.pk])
     assert response.status_code == 302 and response["Location"] == status_url
     assert len(callbacks) == 1
     assert (record.status, record.user, record.parameters) == (ExportRecord.Status.PENDING, viewer, {})
-    pending = results_client.get(status_url)
+    pending = results.get(status_url)
     assert b'<meta http-equiv="refresh" content="3">' in pending.content
-    assert results_client.get(reverse("exports:download", args=[demo_survey.slug, record.pk])).status_code == 404
+    assert results.get(reverse("exports:download", args=[demo_survey.slug, record.pk])).status_code == 404
 
     raw_xlsx_export_build(export_id=record.pk)
 
     record.refresh_from_db()
     assert (record.status, record.rows) == (ExportRecord.Status.READY, 3)
-    ready = results_client.get(status_url)
+    ready = results.get(status_url)
     download_url = reverse("exports:download", args=[demo_survey.slug, record.pk])
     assert download_url.encode() in ready.content and b"http-equiv" not in ready.content
-    download = results_client.get(download_url)
+    download = results.get(download_url)
     assert download.status_code == 200
     assert download["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     rows = _sheet_rows(b"".join(download.streaming_content))
@@ -388,7 +375,7 @@ def test_it_queues_an_xlsx_export_on_commit_and_serves_it_when_ready(
 
 
 @pytest.mark.django_db
-def test_it_is_idempotent(results_client, demo_survey, small_set, export_files):
+def test_it_is_idempotent(results, demo_survey, small_set, export_files):
     record = export_record(user=None, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
                            status=ExportRecord.Status.PENDING)
     assert raw_xlsx_export_build(export_id=record.pk).status == ExportRecord.Status.READY
@@ -401,7 +388,7 @@ def test_it_is_idempotent(results_client, demo_survey, small_set, export_files):
 @pytest.mark.django_db
 def test_it_neutralises_formula_injection_in_the_xlsx(demo_survey, export_files):
     for minute, (text, _) in enumerate(INJECTIONS):
-        response = submit_and_count(demo_survey, answers(role="it") | {"comments": "placeholder"})
+        response = submit_and_count(demo_survey, leader_answers(role="it") | {"comments": "placeholder"})
         _set_comment(_pin(response, minute=minute), text)
     record = export_record(user=None, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
                            status=ExportRecord.Status.PENDING)
@@ -415,7 +402,7 @@ def test_it_neutralises_formula_injection_in_the_xlsx(demo_survey, export_files)
 
 
 @pytest.mark.django_db
-def test_it_refuses_more_rows_than_a_sheet_holds(results_client, viewer, demo_survey, small_set, monkeypatch,
+def test_it_refuses_more_rows_than_a_sheet_holds(results, viewer, demo_survey, small_set, monkeypatch,
                                                 export_files):
     monkeypatch.setattr(xlsx, "XLSX_MAX_DATA_ROWS", 2)
     record = export_record(user=viewer, survey=demo_survey, kind=ExportRecord.Kind.RAW_XLSX,
@@ -430,7 +417,7 @@ def test_it_refuses_more_rows_than_a_sheet_holds(results_client, viewer, demo_su
         "Download the CSV export instead, or export one version at a time."
     )
     assert record.file_path == ""
-    page = results_client.get(reverse("exports:status", args=[demo_survey.slug, record.pk]))
+    page = results.get(reverse("exports:status", args=[demo_survey.slug, record.pk]))
     assert "more than a spreadsheet sheet holds" in page.content.decode()
     assert not list((Path(settings.MEDIA_ROOT) / "exports").glob(f"*-{record.pk}.xlsx*"))
 
@@ -441,7 +428,7 @@ def test_it_builds_the_xlsx_with_the_real_worker(client, viewer, demo_survey, ce
     demo_survey.viewers.add(viewer)
     client.force_login(viewer)
     for minute, (text, _) in enumerate(INJECTIONS[:2]):
-        response = submit_and_count(demo_survey, answers(role="it") | {"comments": "placeholder"})
+        response = submit_and_count(demo_survey, leader_answers(role="it") | {"comments": "placeholder"})
         _set_comment(_pin(response, minute=minute), text)
 
     status_url = client.post(reverse("exports:raw_xlsx", args=[demo_survey.slug]), {"version": "1"})["Location"]
@@ -466,9 +453,9 @@ def test_it_builds_the_xlsx_with_the_real_worker(client, viewer, demo_survey, ce
 
 
 @pytest.mark.django_db
-def test_it_records_every_export(results_client, viewer, demo_survey, small_set):
-    _csv_rows(results_client, demo_survey)
-    _csv_rows(results_client, demo_survey, version=1)
+def test_it_records_every_export(results, viewer, demo_survey, small_set):
+    _csv_rows(results, demo_survey)
+    _csv_rows(results, demo_survey, version=1)
     table = export_record(user=viewer, survey=demo_survey, kind=ExportRecord.Kind.TABLE_CSV,
                           parameters={"question": "role"})
 
@@ -545,18 +532,18 @@ def test_it_hides_surveys_not_shared_with_the_user(client, viewer, demo_survey, 
 
 
 @pytest.mark.django_db
-def test_it_serves_an_export_only_under_its_own_survey(results_client, viewer, demo_survey, ready_export):
+def test_it_serves_an_export_only_under_its_own_survey(results, viewer, demo_survey, ready_export):
     other = Survey.objects.create(slug="other", title="Other")
     other.viewers.add(viewer)
 
     for name in ("status", "download"):
-        assert results_client.get(reverse(f"exports:{name}", args=[other.slug, ready_export.pk])).status_code == 404
-    assert results_client.get(reverse("exports:download", args=[demo_survey.slug, ready_export.pk])).status_code == 200
+        assert results.get(reverse(f"exports:{name}", args=[other.slug, ready_export.pk])).status_code == 404
+    assert results.get(reverse("exports:download", args=[demo_survey.slug, ready_export.pk])).status_code == 200
 
 
 @pytest.mark.django_db
-def test_it_shows_the_exports_page(results_client, demo_survey, two_versions):
-    page = results_client.get(reverse("exports:index", args=[demo_survey.slug]))
+def test_it_shows_the_exports_page(results, demo_survey, two_versions):
+    page = results.get(reverse("exports:index", args=[demo_survey.slug]))
 
     assert page.status_code == 200
     content = page.content.decode()

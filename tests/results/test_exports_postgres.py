@@ -48,12 +48,6 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
-
-
 def _exported(survey: Survey, *, copy: bool, monkeypatch, parameters: dict | None = None) -> bytes:
     """The export's bytes as the view sends them, by one path or the other."""
     record = export_record(

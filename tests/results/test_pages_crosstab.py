@@ -7,30 +7,24 @@ import pytest
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
-from tests.analytics.bulk import bulk_responses
-from tests.analytics.factories import COMPANY_SCALE, PERSONAL_SCALE, demo_answers
+from tests.kit.data import bulk_responses
+from tests.kit.demo import COMPANY_SCALE, PARADOX, PERSONAL_SCALE, random_demo_answers
 
 pytestmark = pytest.mark.django_db
-PARADOX = "/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it"
-
-
-@pytest.fixture
-def results(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    client.force_login(viewer)
-    return client
 
 
 def _pairs(survey, pairs: list[tuple[str, str]], *, role: str = "it", seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
-    sets = [demo_answers(rng, role=role, twitter=personal, company_twitter=company) for personal, company in pairs]
+    sets = [
+        random_demo_answers(rng, role=role, twitter=personal, company_twitter=company) for personal, company in pairs
+    ]
     bulk_responses(survey, sets)
     return sets
 
 
 def test_it_crosses_two_matrix_rows_with_row_column_and_total_percentages(results, demo_survey):
     rng = random.Random(1)
-    sets = [demo_answers(rng) for _ in range(120)]
+    sets = [random_demo_answers(rng) for _ in range(120)]
     bulk_responses(demo_survey, sets)
     response = results.get("/results/ddiq-2010/crosstab/?row=personal_use.video&col=company_usage.blogs")
     tab = response.context["tab"]
@@ -59,7 +53,7 @@ def test_it_crosses_within_a_segment(results, demo_survey):
 
 def test_it_crosses_single_choice_questions(results, demo_survey):
     rng = random.Random(2)
-    sets = [demo_answers(rng) for _ in range(40)]
+    sets = [random_demo_answers(rng) for _ in range(40)]
     bulk_responses(demo_survey, sets)
     tab = results.get("/results/ddiq-2010/crosstab/?row=seniority&col=revenue").context["tab"]
     expected = sum(1 for s in sets if (s["seniority"], s["revenue"]) == ("vp", "gt_10b"))

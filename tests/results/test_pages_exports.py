@@ -11,19 +11,11 @@ from openpyxl import load_workbook
 from results.spreadsheet import safe_cell
 from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
-from tests.analytics.bulk import bulk_responses
-from tests.analytics.dataset import answers
-from tests.analytics.factories import demo_answers
+from tests.kit.data import bulk_responses
+from tests.kit.demo import leader_answers, random_demo_answers
 
 pytestmark = pytest.mark.django_db
 INJECTIONS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
-
-
-@pytest.fixture
-def results(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    client.force_login(viewer)
-    return client
 
 
 def _csv_tables(response) -> dict[str, list[dict]]:
@@ -58,7 +50,7 @@ def test_it_leaves_other_values_alone(value):
 
 
 def test_it_exports_a_question_as_csv_with_unrounded_beside_displayed_values(results, demo_survey):
-    bulk_responses(demo_survey, [answers(role="it", twitter="never")] * 5 + [answers(role="it")] * 3)
+    bulk_responses(demo_survey, [leader_answers(role="it", twitter="never")] * 5 + [leader_answers(role="it")] * 3)
     response = results.get("/results/ddiq-2010/questions/personal_use/?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="ddiq-2010-personal_use.csv"' in response["Content-Disposition"]
@@ -72,7 +64,7 @@ def test_it_exports_a_question_as_csv_with_unrounded_beside_displayed_values(res
 
 
 def test_it_exports_the_same_tables_as_xlsx(results, demo_survey):
-    bulk_responses(demo_survey, [demo_answers(random.Random(i)) for i in range(40)])
+    bulk_responses(demo_survey, [random_demo_answers(random.Random(i)) for i in range(40)])
     csv_tables = _csv_tables(results.get("/results/ddiq-2010/questions/barriers/?format=csv"))
     response = results.get("/results/ddiq-2010/questions/barriers/?format=xlsx")
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,14 +78,14 @@ def test_it_exports_the_same_tables_as_xlsx(results, demo_survey):
 
 
 def test_it_leaves_suppressed_cells_empty_in_exports(results, demo_survey):
-    bulk_responses(demo_survey, [answers(role="it", twitter="never")] * 4)
+    bulk_responses(demo_survey, [leader_answers(role="it", twitter="never")] * 4)
     rows = _csv_tables(results.get("/results/ddiq-2010/questions/personal_use/?format=csv"))["counts"]
     never = next(r for r in rows if (r["row"], r["item"], r["column"]) == ("twitter", "never", "total"))
     assert (never["count"], never["percent"], never["percent_display"], never["suppressed"]) == ("", "", "n<5", "True")
 
 
 def test_it_neutralises_formulas_in_exported_text_answers(results, demo_survey):
-    bulk_responses(demo_survey, [answers(role="it") | {"comments": text} for text in INJECTIONS[:4]])
+    bulk_responses(demo_survey, [leader_answers(role="it") | {"comments": text} for text in INJECTIONS[:4]])
     tables = _csv_tables(results.get("/results/ddiq-2010/questions/comments/?format=csv"))
     assert list(tables) == [""]  # a single table: no name line, a plain CSV
     rows = tables[""]
@@ -124,7 +116,7 @@ def test_it_neutralises_formulas_in_exported_labels(client, viewer, db):
 
 
 def test_it_exports_the_crosstab_and_its_paired_test(results, demo_survey):
-    bulk_responses(demo_survey, [answers(role="it", twitter="never", company_twitter="some")] * 6)
+    bulk_responses(demo_survey, [leader_answers(role="it", twitter="never", company_twitter="some")] * 6)
     response = results.get(
         "/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it&format=csv"
     )
@@ -137,7 +129,7 @@ def test_it_exports_the_crosstab_and_its_paired_test(results, demo_survey):
 
 
 def test_it_exports_the_overview_and_the_comparison(results, demo_survey):
-    bulk_responses(demo_survey, [answers(role="it", twitter="never")] * 5)
+    bulk_responses(demo_survey, [leader_answers(role="it", twitter="never")] * 5)
     tables = _csv_tables(results.get("/results/ddiq-2010/?format=csv"))
     findings = {r["code"]: r for r in tables["findings"]}
     assert findings["it_never_twitter"]["headline"].startswith("100% of IT leaders never use Twitter")

@@ -11,17 +11,10 @@ from analytics.filters import Filters, raw_counts
 from analytics.tables import survey_counts
 from surveys.selectors import compiled_version
 from surveys.services import version_duplicate, version_publish
-from tests.analytics.bulk import bulk_responses
-from tests.analytics.factories import demo_answers
+from tests.kit.data import bulk_responses
+from tests.kit.demo import random_demo_answers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def results(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    client.force_login(viewer)
-    return client
 
 
 def _nonzero(counter: Counter) -> dict:
@@ -31,7 +24,7 @@ def _nonzero(counter: Counter) -> dict:
 def _dated_population(survey, n: int = 60) -> tuple[list[dict], list]:
     rng = random.Random(8)
     now = timezone.now().replace(hour=12, minute=0)
-    sets = [demo_answers(rng) for _ in range(n)]
+    sets = [random_demo_answers(rng) for _ in range(n)]
     days = [now - timedelta(days=i % 10) for i in range(n)]
     bulk_responses(survey, sets, completed_at=days)
     return sets, days
@@ -96,9 +89,9 @@ def test_it_filters_findings_by_segment(results, demo_survey):
 def test_it_filters_by_version(results, demo_survey):
     v1 = demo_survey.open_version()
     rng = random.Random(3)
-    bulk_responses(demo_survey, [demo_answers(rng, role="it") for _ in range(6)], reconcile=False)
+    bulk_responses(demo_survey, [random_demo_answers(rng, role="it") for _ in range(6)], reconcile=False)
     v2 = version_publish(version=version_duplicate(version=v1))
-    bulk_responses(demo_survey, [demo_answers(rng, role="business") for _ in range(4)], version=v2)
+    bulk_responses(demo_survey, [random_demo_answers(rng, role="business") for _ in range(4)], version=v2)
     page = "/results/ddiq-2010/questions/role/"
     assert results.get(page).context["report"].tables[0].bases == [10]
     assert results.get(page + "?version=1").context["report"].tables[0].bases == [6]

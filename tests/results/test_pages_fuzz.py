@@ -13,11 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from surveys.definition_files import definition_from_data
-from surveys.services import survey_import
-from tests.analytics.bulk import bulk_responses
-from tests.analytics.dataset import answers
-from tests.responses.test_api_submit import EVERY_TYPE, every_type_answers
+from tests.kit.data import bulk_responses
+from tests.kit.demo import leader_answers
+from tests.kit.surveys import EVERY_TYPE, every_type_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -35,19 +33,17 @@ FILTERED_PAGES = [
 
 
 @pytest.fixture
-def results(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    bulk_responses(demo_survey, [answers(role="it") | {"comments": "Useful"}, answers(role="business")])
-    client.force_login(viewer)
-    return client
+def results(results, demo_survey):
+    """bob's client on the demo survey's results, with two responses counted."""
+    bulk_responses(demo_survey, [leader_answers(role="it") | {"comments": "Useful"}, leader_answers(role="business")])
+    return results
 
 
 @pytest.fixture
-def every_type(viewer):
-    version, _ = survey_import(definition=definition_from_data(EVERY_TYPE))
-    version.survey.viewers.add(viewer)
-    bulk_responses(version.survey, [every_type_answers(), every_type_answers(age=50, height="2", nps=3)])
-    return version.survey
+def every_type(viewer, every_type_survey):
+    every_type_survey.viewers.add(viewer)
+    bulk_responses(every_type_survey, [every_type_answers(), every_type_answers(age=50, height="2", nps=3)])
+    return every_type_survey
 
 
 def _get(client, url: str, query: dict | None = None):

@@ -6,18 +6,12 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.analytics.dataset import answers, submit_and_count
+from tests.kit.data import submit_and_count
+from tests.kit.demo import leader_answers
 
 pytestmark = pytest.mark.django_db
 VERSION = "/results/ddiq-2010/version/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def results(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    client.force_login(viewer)
-    return client
 
 
 def _stamp(client) -> str:
@@ -25,7 +19,7 @@ def _stamp(client) -> str:
 
 
 def test_it_answers_the_counter_as_json(results, demo_survey):
-    submit_and_count(demo_survey, answers(role="it"))
+    submit_and_count(demo_survey, leader_answers(role="it"))
     body = results.get(VERSION).json()
     assert body["responses_counted"] == 1
     assert body["last_counted_at"] is not None
@@ -33,7 +27,7 @@ def test_it_answers_the_counter_as_json(results, demo_survey):
 
 
 def test_it_answers_204_to_a_poll_while_nothing_changed(results, demo_survey):
-    submit_and_count(demo_survey, answers(role="it"))
+    submit_and_count(demo_survey, leader_answers(role="it"))
     response = results.get(VERSION, {"since": _stamp(results)}, **HTMX)
     assert response.status_code == 204
     assert "HX-Trigger" not in response.headers
@@ -41,7 +35,7 @@ def test_it_answers_204_to_a_poll_while_nothing_changed(results, demo_survey):
 
 def test_it_triggers_a_refresh_when_a_response_was_counted(results, demo_survey):
     stamp = _stamp(results)
-    submit_and_count(demo_survey, answers(role="it"))
+    submit_and_count(demo_survey, leader_answers(role="it"))
     response = results.get(VERSION, {"since": stamp}, **HTMX)
     assert response.status_code == 200
     assert json.loads(response.headers["HX-Trigger"]) == {"results-changed": {}}
@@ -70,5 +64,7 @@ def test_it_polls_every_3_seconds_while_the_tab_is_visible(results, demo_survey,
 
 
 def test_it_serves_htmx_locally(results, demo_survey):
-    html = results.get("/results/ddiq-2010/").content.decode()
+    response = results.get("/results/ddiq-2010/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "/static/vendor/htmx/htmx.min.js" in html
     assert "unpkg" not in html and "cdn" not in html.lower()

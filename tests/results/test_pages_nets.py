@@ -10,8 +10,8 @@ import pytest
 from surveys.definition_files import definition_from_data
 from surveys.models import Net
 from surveys.services import survey_import
-from tests.analytics.bulk import bulk_responses
-from tests.surveys.habits import habits
+from tests.kit.data import bulk_responses
+from tests.kit.habits import habits
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
-from tests.analytics.bulk import bulk_responses
+from tests.kit.data import bulk_responses
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,7 @@ def numbers_survey(db):
 
 @pytest.fixture
 def results(client, viewer, numbers_survey):
+    """bob's client on the numbers survey's results (instead of the demo's)."""
     numbers_survey.viewers.add(viewer)
     client.force_login(viewer)
     return client

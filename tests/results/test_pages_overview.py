@@ -14,31 +14,23 @@ from analytics.recompute import survey_reconcile
 from responses.models import Response
 from responses.moderation import response_delete, response_exclude, response_restore
 from responses.services import response_save_page, response_submit
-from tests.analytics.bulk import bulk_responses
-from tests.analytics.checks import assert_counts_exact
-from tests.analytics.dataset import answers, submit_and_count
-from tests.analytics.factories import demo_answers
+from tests.kit.counts import assert_counts_exact
+from tests.kit.data import bulk_responses, submit_and_count
+from tests.kit.demo import leader_answers, random_demo_answers
 
 pytestmark = pytest.mark.django_db
 URL = "/results/ddiq-2010/"
 
 
-@pytest.fixture
-def results(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    client.force_login(viewer)
-    return client
-
-
 def _it_population(survey, *, it: int, it_never: int, it_company_none: int, business: int = 0) -> None:
-    """As tests.analytics.dataset.build_it_population, bulk-inserted."""
+    """As tests.kit.data.build_it_population, bulk-inserted."""
     rng = random.Random(0)
     sets = [
-        demo_answers(rng, role="it", twitter="never" if i < it_never else "daily",
+        random_demo_answers(rng, role="it", twitter="never" if i < it_never else "daily",
                      company_twitter="none" if i >= it - it_company_none else "some")
         for i in range(it)
     ]
-    sets += [demo_answers(rng, role="business", twitter="never" if i % 2 else "weekly") for i in range(business)]
+    sets += [random_demo_answers(rng, role="business", twitter="never" if i % 2 else "weekly") for i in range(business)]
     bulk_responses(survey, sets)
 
 
@@ -63,18 +55,18 @@ def test_it_shows_the_published_findings_as_headline_cards(results, demo_survey)
 
 
 def test_it_counts_completed_partial_and_excluded_responses(results, demo_survey):
-    responses = bulk_responses(demo_survey, [answers(role="it") for _ in range(5)])
+    responses = bulk_responses(demo_survey, [leader_answers(role="it") for _ in range(5)])
     Response.objects.create(survey=demo_survey, version=demo_survey.open_version(), submission_id=uuid.uuid4())
     Response.objects.filter(pk=responses[0].pk).update(excluded_at=timezone.now())
     response_submit(survey=demo_survey, version=demo_survey.open_version(), submission_id=uuid.uuid4(),
-                    answers=answers(role="it"), is_test=True)
+                    answers=leader_answers(role="it"), is_test=True)
     survey_reconcile(survey_id=demo_survey.pk, record=False)
     view = results.get(URL).context["view"]
     assert (view.totals.complete, view.totals.partial, view.totals.excluded, view.counted) == (4, 1, 1, 4)
 
 
 def test_it_shows_responses_by_segment_from_the_counts(results, demo_survey):
-    bulk_responses(demo_survey, [answers(role="it")] * 7 + [answers(role="business")] * 3)
+    bulk_responses(demo_survey, [leader_answers(role="it")] * 7 + [leader_answers(role="business")] * 3)
     view = results.get(URL).context["view"]
     assert [(row.value[:9], row.cell.count, row.cell.base, row.cell.display) for row in view.segments] == [
         ("IT leader", 7, 10, "70%"), ("Business ", 3, 10, "30%"),
@@ -84,7 +76,7 @@ def test_it_shows_responses_by_segment_from_the_counts(results, demo_survey):
 def test_it_charts_completed_responses_per_day(results, demo_survey):
     now = timezone.now().replace(hour=12)
     days = [now - timedelta(days=d) for d in (0, 0, 0, 2, 2, 5)]
-    bulk_responses(demo_survey, [answers(role="it")] * 6, completed_at=days)
+    bulk_responses(demo_survey, [leader_answers(role="it")] * 6, completed_at=days)
     response = results.get(URL)
     daily = response.context["view"].daily
     assert [n for _, n in daily] == [1, 2, 3]
@@ -96,7 +88,7 @@ def test_it_charts_completed_responses_per_day(results, demo_survey):
 
 
 def test_it_shows_last_counted_and_last_reconciled(results, demo_survey):
-    submit_and_count(demo_survey, answers(role="it"))
+    submit_and_count(demo_survey, leader_answers(role="it"))
     counter = SurveyCounter.objects.get(survey=demo_survey)
     html = results.get(URL).content.decode()
     assert f"Last counted: {timezone.localtime(counter.last_counted_at):%Y-%m-%d %H:%M:%S}" in html
@@ -113,14 +105,14 @@ def test_it_links_the_paradox_crosstab(results, demo_survey):
 
 
 def test_it_shows_a_dash_for_a_finding_with_an_empty_base(results, demo_survey):
-    bulk_responses(demo_survey, [answers(role="business")])
+    bulk_responses(demo_survey, [leader_answers(role="business")])
     cards = {card.code: card for card in results.get(URL).context["view"].findings}
     assert cards["it_never_twitter"].cell.display == "—"
     assert cards["it_never_twitter"].sentence.endswith("— base 0")
 
 
 def test_it_hides_a_finding_under_the_minimum_base(results, demo_survey):
-    bulk_responses(demo_survey, [answers(role="it", twitter="never")] * 4)
+    bulk_responses(demo_survey, [leader_answers(role="it", twitter="never")] * 4)
     html = results.get(URL).content.decode()
     assert '<p class="finding-figure">n&lt;5</p>' in html
 
@@ -135,7 +127,7 @@ def test_it_puts_a_response_on_its_local_completion_day_when_counting_and_recomp
     early_morning = datetime(2026, 3, 10, 0, 15, tzinfo=local)
     for when in (late_evening, early_morning, early_morning):
         result = response_submit(survey=demo_survey, version=demo_survey.open_version(),
-                                 submission_id=uuid.uuid4(), answers=answers(role="it"))
+                                 submission_id=uuid.uuid4(), answers=leader_answers(role="it"))
         Response.objects.filter(pk=result.response.pk).update(completed_at=when)
         assert response_count(result.response.pk)
     assert results.get(URL).context["view"].daily == [(date(2026, 3, 9), 1), (date(2026, 3, 10), 2)]
@@ -146,7 +138,7 @@ def test_it_puts_a_response_on_its_local_completion_day_when_counting_and_recomp
 
 def test_it_reads_daily_counts_by_segment_and_moves_them_on_exclusion(results, demo_survey):
     now = timezone.now()
-    responses = [submit_and_count(demo_survey, answers(role=role)) for role in ("it", "it", "business")]
+    responses = [submit_and_count(demo_survey, leader_answers(role=role)) for role in ("it", "it", "business")]
     it_view = results.get(URL + "?segment=role:it").context["view"]
     assert (it_view.daily, it_view.totals.complete) == ([(timezone.localdate(now), 2)], 2)
     response_exclude(response=responses[0], reason="speeder")
@@ -157,10 +149,10 @@ def test_it_reads_daily_counts_by_segment_and_moves_them_on_exclusion(results, d
 
 
 def test_it_says_how_many_completed_responses_wait_to_be_counted(results, demo_survey):
-    submit_and_count(demo_survey, answers(role="it"))
+    submit_and_count(demo_survey, leader_answers(role="it"))
     for _ in range(2):  # submitted, their count task not yet run
         response_submit(survey=demo_survey, version=demo_survey.open_version(), submission_id=uuid.uuid4(),
-                        answers=answers(role="business"))
+                        answers=leader_answers(role="business"))
     response = results.get(URL)
     totals = response.context["view"].totals
     assert (totals.complete, totals.pending, response.context["view"].counted) == (3, 2, 1)
@@ -187,7 +179,7 @@ def test_it_keeps_partial_and_excluded_totals_in_the_counts_through_every_change
     assert _totals(results) == (0, 2, 0)
     assert_counts_exact(demo_survey)
     result = response_submit(survey=demo_survey, version=version, submission_id=first.submission_id,
-                             answers=answers(role="it"), response=first)
+                             answers=leader_answers(role="it"), response=first)
     assert response_count(result.response.pk)
     assert _totals(results) == (1, 1, 0)
     response_exclude(response=result.response, reason="straight-liner")

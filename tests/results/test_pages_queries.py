@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from tests.analytics.bulk import bulk_responses
-from tests.analytics.factories import demo_answers
+from tests.kit.data import bulk_responses
+from tests.kit.demo import random_demo_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +40,9 @@ FILTERED = [
 ]
 
 
-@pytest.fixture
-def results(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    client.force_login(viewer)
-    return client
-
-
 def _responses(survey, n: int, seed: int) -> None:
     rng = random.Random(seed)
-    bulk_responses(survey, [demo_answers(rng) for _ in range(n)])
+    bulk_responses(survey, [random_demo_answers(rng) for _ in range(n)])
 
 
 @pytest.mark.parametrize(("url", "queries"), UNFILTERED)

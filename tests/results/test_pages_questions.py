@@ -10,25 +10,18 @@ from scipy.stats.contingency import association
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from results.stats import percent_display
-from tests.analytics.bulk import bulk_responses
-from tests.analytics.factories import demo_answers
+from tests.kit.data import bulk_responses
+from tests.kit.demo import random_demo_answers
 
 pytestmark = pytest.mark.django_db
 IT, BUSINESS = ("role", "it"), ("role", "business")
 COLUMNS = [("", ""), IT, BUSINESS]
 
 
-@pytest.fixture
-def results(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    client.force_login(viewer)
-    return client
-
-
 def _population(survey, it: int, business: int, seed: int = 1) -> list[dict]:
     rng = random.Random(seed)
-    sets = [demo_answers(rng, role="it") for _ in range(it)]
-    sets += [demo_answers(rng, role="business") for _ in range(business)]
+    sets = [random_demo_answers(rng, role="it") for _ in range(it)]
+    sets += [random_demo_answers(rng, role="business") for _ in range(business)]
     bulk_responses(survey, sets)
     return sets
 
@@ -78,7 +71,9 @@ def test_it_shows_wilson_intervals_equal_to_statsmodels(results, demo_survey):
 
 def test_it_rounds_interval_ends_half_up(results, demo_survey):
     # 181 of 288: the Wilson interval is 57.27%–68.38%, shown 57–68%.
-    sets = [demo_answers(random.Random(i), role="it", twitter="never" if i < 181 else "daily") for i in range(288)]
+    sets = [
+        random_demo_answers(random.Random(i), role="it", twitter="never" if i < 181 else "daily") for i in range(288)
+    ]
     bulk_responses(demo_survey, sets)
     report, _ = _report(results, "personal_use")
     never = _line(report.tables[0], "never").cells[0]
@@ -88,8 +83,8 @@ def test_it_rounds_interval_ends_half_up(results, demo_survey):
 def test_it_letters_the_columns_a_cell_is_significantly_higher_than(results, demo_survey):
     rng = random.Random(7)
     twitter = ["never", "never", "monthly", "daily"]
-    sets = [demo_answers(rng, role="it", twitter=rng.choice(twitter)) for _ in range(150)]
-    sets += [demo_answers(rng, role="business") for _ in range(150)]
+    sets = [random_demo_answers(rng, role="it", twitter=rng.choice(twitter)) for _ in range(150)]
+    sets += [random_demo_answers(rng, role="business") for _ in range(150)]
     bulk_responses(demo_survey, sets)
     report, html = _report(results, "personal_use")
     letters_seen = 0
@@ -108,8 +103,8 @@ def test_it_letters_the_columns_a_cell_is_significantly_higher_than(results, dem
 
 def test_it_marks_a_clear_difference_with_the_other_columns_letter(results, demo_survey):
     rng = random.Random(3)
-    sets = [demo_answers(rng, role="it", twitter="never" if i < 40 else "daily") for i in range(60)]
-    sets += [demo_answers(rng, role="business", twitter="never" if i < 15 else "daily") for i in range(60)]
+    sets = [random_demo_answers(rng, role="it", twitter="never" if i < 40 else "daily") for i in range(60)]
+    sets += [random_demo_answers(rng, role="business", twitter="never" if i < 15 else "daily") for i in range(60)]
     bulk_responses(demo_survey, sets)
     report, html = _report(results, "personal_use")
     never = _line(report.tables[0], "never")
@@ -147,8 +142,10 @@ def test_it_tests_matrix_rows_one_by_one(results, demo_survey):
 
 def test_it_tests_multiple_choice_questions_choice_by_choice_with_fisher_when_sparse(results, demo_survey):
     rng = random.Random(9)
-    sets = [demo_answers(rng, role="it") | {"barriers": ["policy", "roi"] if i < 3 else ["roi"]} for i in range(40)]
-    sets += [demo_answers(rng, role="business") | {"barriers": ["roi"]} for i in range(40)]
+    sets = [
+        random_demo_answers(rng, role="it") | {"barriers": ["policy", "roi"] if i < 3 else ["roi"]} for i in range(40)
+    ]
+    sets += [random_demo_answers(rng, role="business") | {"barriers": ["roi"]} for i in range(40)]
     bulk_responses(demo_survey, sets)
     report, _ = _report(results, "barriers")
     policy = _line(report.tables[0], "policy").tests["role"].result
@@ -200,7 +197,8 @@ def test_it_draws_100_percent_stacked_bars_from_unrounded_percentages(results, d
 
 @pytest.mark.parametrize(("base", "shown"), [(4, False), (5, True)])
 def test_it_hides_percentages_under_a_base_of_5(results, demo_survey, base, shown):
-    bulk_responses(demo_survey, [demo_answers(random.Random(i), role="it", twitter="never") for i in range(base)])
+    sets = [random_demo_answers(random.Random(i), role="it", twitter="never") for i in range(base)]
+    bulk_responses(demo_survey, sets)
     report, html = _report(results, "personal_use")
     cell = _line(report.tables[0], "never").cells[0]
     assert cell.shown is shown
@@ -211,7 +209,7 @@ def test_it_hides_percentages_under_a_base_of_5(results, demo_survey, base, show
 
 def test_it_takes_the_minimum_base_from_settings(results, demo_survey, settings):
     settings.MIN_BASE_FOR_PERCENT = 10
-    bulk_responses(demo_survey, [demo_answers(random.Random(i), role="it") for i in range(9)])
+    bulk_responses(demo_survey, [random_demo_answers(random.Random(i), role="it") for i in range(9)])
     report, _ = _report(results, "seniority")
     assert _line(report.tables[0], "director").cells[0].display == "n<10"
 
@@ -219,8 +217,8 @@ def test_it_takes_the_minimum_base_from_settings(results, demo_survey, settings)
 @pytest.mark.parametrize(("base", "tested"), [(29, False), (30, True)])
 def test_it_runs_no_test_under_a_base_of_30(results, demo_survey, base, tested):
     rng = random.Random(4)
-    sets = [demo_answers(rng, role="it", twitter="never") for _ in range(base)]
-    sets += [demo_answers(rng, role="business", twitter="daily") for _ in range(40)]
+    sets = [random_demo_answers(rng, role="it", twitter="never") for _ in range(base)]
+    sets += [random_demo_answers(rng, role="business", twitter="daily") for _ in range(40)]
     bulk_responses(demo_survey, sets)
     report, html = _report(results, "personal_use")
     table = report.tables[0]
@@ -232,7 +230,7 @@ def test_it_runs_no_test_under_a_base_of_30(results, demo_survey, base, tested):
 
 @pytest.mark.parametrize(("base", "flagged"), [(99, True), (100, False)])
 def test_it_flags_bases_under_100(results, demo_survey, base, flagged):
-    bulk_responses(demo_survey, [demo_answers(random.Random(i), role="it") for i in range(base)])
+    bulk_responses(demo_survey, [random_demo_answers(random.Random(i), role="it") for i in range(base)])
     report, html = _report(results, "seniority")
     assert report.tables[0].base_flags[0] == (base, flagged)
     assert ("low base" in html) is flagged or base != 100  # the empty business column has no flag

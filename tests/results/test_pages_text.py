@@ -9,23 +9,16 @@ from responses.models import Response
 from responses.services import response_submit
 from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
-from tests.analytics.bulk import bulk_responses
-from tests.analytics.dataset import answers
+from tests.kit.data import bulk_responses
+from tests.kit.demo import leader_answers
 
 pytestmark = pytest.mark.django_db
 URL = "/results/ddiq-2010/questions/comments/"
 SCRIPT = "<script>alert(1)</script>"
 
 
-@pytest.fixture
-def results(client, viewer, demo_survey):
-    demo_survey.viewers.add(viewer)
-    client.force_login(viewer)
-    return client
-
-
 def _comments(survey, texts: list[str]) -> list[Response]:
-    return bulk_responses(survey, [answers(role="it") | {"comments": text} for text in texts])
+    return bulk_responses(survey, [leader_answers(role="it") | {"comments": text} for text in texts])
 
 
 def test_it_lists_text_answers_25_per_page(results, demo_survey):
@@ -49,16 +42,16 @@ def test_it_lists_only_counted_responses_answers(results, demo_survey):
     counted, excluded = _comments(demo_survey, ["counted one", "excluded one"])
     Response.objects.filter(pk=excluded.pk).update(excluded_at=timezone.now())
     response_submit(survey=demo_survey, version=demo_survey.open_version(), submission_id=uuid.uuid4(),
-                    answers=answers(role="it") | {"comments": "a test response"}, is_test=True)
+                    answers=leader_answers(role="it") | {"comments": "a test response"}, is_test=True)
     response_submit(survey=demo_survey, version=demo_survey.open_version(), submission_id=uuid.uuid4(),
-                    answers=answers(role="it") | {"comments": "not counted yet"})
+                    answers=leader_answers(role="it") | {"comments": "not counted yet"})
     texts = [text for text, _ in results.get(URL).context["report"].text.page.object_list]
     assert texts == ["counted one"]
 
 
 def test_it_filters_text_answers_by_segment(results, demo_survey):
-    bulk_responses(demo_survey, [answers(role="it") | {"comments": "from IT"},
-                                 answers(role="business") | {"comments": "from business"}])
+    bulk_responses(demo_survey, [leader_answers(role="it") | {"comments": "from IT"},
+                                 leader_answers(role="business") | {"comments": "from business"}])
     texts = [t for t, _ in results.get(URL + "?segment=role:business").context["report"].text.page.object_list]
     assert texts == ["from business"]
 

@@ -3,7 +3,6 @@ be corrected (and nothing structural), findings, NETs and saved views are checke
 the two groups carry exactly their permissions."""
 
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group
@@ -13,6 +12,7 @@ from surveys.definition_files import definition_to_data
 from surveys.models import Finding, Net, Question, SavedView, SurveyVersion
 from surveys.selectors import version_definition
 from surveys.services import version_close, version_duplicate
+from tests.kit.admin import form_data, survey_admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -21,91 +21,12 @@ MANAGED_MODELS = (
 )
 
 
-class _FormFields(HTMLParser):
-    """What a browser would submit from the form with `form_id`: enabled named inputs
-    (checked ones only for checkboxes and radios), selected options and textareas."""
-
-    def __init__(self, form_id: str):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.in_form = False
-        self.data: dict[str, list[str]] = {}
-        self._select: str | None = None
-        self._select_options: list[tuple[str, bool]] = []
-        self._multiple = False
-        self._textarea: str | None = None
-        self._text = ""
-
-    def _add(self, name: str, value: str) -> None:
-        # Empty templates for new inline forms are not part of the submitted formsets.
-        if "__prefix__" not in name:
-            self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.in_form = attrs.get("id") == self.form_id
-            return
-        if not self.in_form or "disabled" in attrs:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in ("submit", "button", "image", "file", "reset"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self._add(name, attrs.get("value") or ("on" if kind in ("checkbox", "radio") else ""))
-        elif tag == "select" and name:
-            self._select, self._select_options = name, []
-            self._multiple = "multiple" in attrs
-        elif tag == "option" and self._select:
-            self._select_options.append((attrs.get("value", ""), "selected" in attrs))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "select" and self._select:
-            selected = [value for value, chosen in self._select_options if chosen]
-            if not selected and self._select_options and not self._multiple:
-                selected = [self._select_options[0][0]]
-            for value in selected:
-                self._add(self._select, value)
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            # Browsers drop the newline that Django puts right after <textarea>.
-            self._add(self._textarea, self._text.removeprefix("\r\n").removeprefix("\n"))
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text += data
-
-
-def _form_data(response, form_id: str) -> dict[str, list[str]]:
-    parser = _FormFields(form_id)
-    parser.feed(response.content.decode())
-    assert parser.data, f"no form #{form_id} in the page"
-    return parser.data
-
-
 def _changelist(model: str) -> str:
     return reverse(f"admin:surveys_{model}_changelist")
 
 
-def _change(model: str, pk: int) -> str:
-    return reverse(f"admin:surveys_{model}_change", args=[pk])
-
-
 def _run_action(client, action: str, version: SurveyVersion):
     return client.post(_changelist("surveyversion"), {"action": action, "_selected_action": [version.pk]})
-
-
-@pytest.fixture
-def open_version(demo_survey) -> SurveyVersion:
-    return demo_survey.open_version()
 
 
 # --- Pages and actions -----------------------------------------------------------------
@@ -119,20 +40,20 @@ def test_it_lets_a_manager_open_the_changelist(client, manager, demo_survey, mod
 
 def test_it_lets_a_manager_open_the_survey_change_page(client, manager, demo_survey):
     client.force_login(manager)
-    response = client.get(_change("survey", demo_survey.pk))
+    response = client.get(survey_admin_url("survey", demo_survey.pk))
     assert response.status_code == 200
     assert demo_survey.title in response.content.decode()
 
 
 def test_it_lets_a_manager_open_the_change_page_of_a_published_version(client, manager, open_version):
     client.force_login(manager)
-    assert client.get(_change("surveyversion", open_version.pk)).status_code == 200
+    assert client.get(survey_admin_url("surveyversion", open_version.pk)).status_code == 200
 
 
 def test_it_lets_a_manager_open_the_change_page_of_a_draft_version(client, manager, open_version):
     draft = version_duplicate(version=open_version)
     client.force_login(manager)
-    assert client.get(_change("surveyversion", draft.pk)).status_code == 200
+    assert client.get(survey_admin_url("surveyversion", draft.pk)).status_code == 200
 
 
 def test_it_publishes_a_draft(client, manager, open_version):
@@ -186,7 +107,7 @@ def test_it_exports_a_version_as_yaml(client, manager, open_version):
 
 def test_it_renders_the_structure_of_a_published_version_read_only(client, manager, open_version):
     client.force_login(manager)
-    data = _form_data(client.get(_change("surveyversion", open_version.pk)), "surveyversion_form")
+    data = form_data(client.get(survey_admin_url("surveyversion", open_version.pk)), "surveyversion_form")
     assert "pages-0-questions-0-label" in data
     assert not any(name.endswith("-code") or name.endswith("-type") for name in data)
     # The sort field stays in the page (nested_admin orders by it) but is never submitted.
@@ -196,8 +117,8 @@ def test_it_renders_the_structure_of_a_published_version_read_only(client, manag
 def test_it_lets_a_manager_correct_a_label_of_a_published_version(client, manager, open_version):
     before = definition_to_data(version_definition(open_version))
     client.force_login(manager)
-    url = _change("surveyversion", open_version.pk)
-    data = _form_data(client.get(url), "surveyversion_form")
+    url = survey_admin_url("surveyversion", open_version.pk)
+    data = form_data(client.get(url), "surveyversion_form")
     assert data["pages-0-questions-0-label"] == ["Which best describes your role?"]
     data["pages-0-questions-0-label"] = ["Which of these best describes your role?"]
 
@@ -210,8 +131,8 @@ def test_it_lets_a_manager_correct_a_label_of_a_published_version(client, manage
 
 def test_it_ignores_a_posted_structural_change_to_a_published_version(client, manager, open_version):
     client.force_login(manager)
-    url = _change("surveyversion", open_version.pk)
-    data = _form_data(client.get(url), "surveyversion_form")
+    url = survey_admin_url("surveyversion", open_version.pk)
+    data = form_data(client.get(url), "surveyversion_form")
     data["pages-0-questions-0-code"] = ["renamed"]
     data["pages-0-questions-0-position"] = ["5"]
 
@@ -223,8 +144,8 @@ def test_it_ignores_a_posted_structural_change_to_a_published_version(client, ma
 
 def test_it_lets_a_manager_mark_a_question_personal_data_on_a_published_version(client, manager, open_version):
     client.force_login(manager)
-    url = _change("surveyversion", open_version.pk)
-    data = _form_data(client.get(url), "surveyversion_form")
+    url = survey_admin_url("surveyversion", open_version.pk)
+    data = form_data(client.get(url), "surveyversion_form")
     assert data["pages-2-questions-3-label"] == ["Anything else you would like to add?"]  # `comments`
     assert "pages-2-questions-3-personal_data" not in data  # an editable checkbox, not ticked
     data["pages-2-questions-3-personal_data"] = ["on"]
@@ -238,8 +159,8 @@ def test_it_lets_a_manager_mark_a_question_personal_data_on_a_published_version(
 
 def test_it_refuses_the_personal_data_flag_on_a_choice_question_in_the_admin(client, manager, open_version):
     client.force_login(manager)
-    url = _change("surveyversion", open_version.pk)
-    data = _form_data(client.get(url), "surveyversion_form")
+    url = survey_admin_url("surveyversion", open_version.pk)
+    data = form_data(client.get(url), "surveyversion_form")
     data["pages-0-questions-0-personal_data"] = ["on"]  # `role`, single choice
 
     response = client.post(url, {**data, "_save": "Save"})
@@ -285,8 +206,8 @@ def test_it_refuses_a_structural_change_at_the_model_level(open_version):
 )
 def test_it_refuses_a_finding_with_an_invalid_condition(client, manager, demo_survey, condition, message):
     client.force_login(manager)
-    url = _change("survey", demo_survey.pk)
-    data = _form_data(client.get(url), "survey_form")
+    url = survey_admin_url("survey", demo_survey.pk)
+    data = form_data(client.get(url), "survey_form")
     count = Finding.objects.filter(survey=demo_survey).count()
     new = f"findings-{count}"
     data.update({
@@ -311,8 +232,8 @@ def test_it_refuses_a_finding_with_an_invalid_condition(client, manager, demo_su
 
 def _post_survey_with(client, survey, prefix: str, new: dict[str, str]):
     """The survey's change form as a browser submits it, with one more NET or saved view."""
-    url = _change("survey", survey.pk)
-    data = _form_data(client.get(url), "survey_form")
+    url = survey_admin_url("survey", survey.pk)
+    data = form_data(client.get(url), "survey_form")
     count = int(data[f"{prefix}-TOTAL_FORMS"][0])
     data[f"{prefix}-TOTAL_FORMS"] = [str(count + 1)]
     data.update({f"{prefix}-{count}-{key}": [value] for key, value in new.items()})
@@ -338,7 +259,7 @@ def test_it_saves_a_net_while_the_version_is_open(client, manager, demo_survey):
 
 def test_it_shows_the_choices_of_a_net_as_codes(client, manager, demo_survey):
     client.force_login(manager)
-    data = _form_data(client.get(_change("survey", demo_survey.pk)), "survey_form")
+    data = form_data(client.get(survey_admin_url("survey", demo_survey.pk)), "survey_form")
     assert data["nets-2-choices"] == ["weekly, daily"] and data["nets-0-all_but"] == ["on"]
 
 

@@ -14,9 +14,10 @@ from invitations.models import EmailTemplate, Invitation
 from responses.models import Response
 from surveys.models import Survey
 from surveys.services import survey_import
-from tests.analytics.dataset import answers, submit_and_count
-from tests.invitations.conftest import invite
-from tests.surveys.test_admin import _form_data
+from tests.kit.admin import form_data
+from tests.kit.data import submit_and_count
+from tests.kit.demo import leader_answers
+from tests.kit.invitations import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def other(demo_definition) -> Survey:
     survey = version.survey
     invite(survey, "secret-invitee@example.org")
     EmailTemplate.objects.create(survey=survey, kind="invitation", subject="Other subject", body="Hello {link}")
-    submit_and_count(survey, answers(role="it"))
+    submit_and_count(survey, leader_answers(role="it"))
     return survey
 
 
@@ -39,14 +40,8 @@ def mine(demo_survey) -> Survey:
     """The demo survey, which alice edits (tests/conftest.py), with the same kinds of rows."""
     invite(demo_survey, "my-invitee@example.org")
     EmailTemplate.objects.create(survey=demo_survey, kind="invitation", subject="My subject", body="Hello {link}")
-    submit_and_count(demo_survey, answers(role="it"))
+    submit_and_count(demo_survey, leader_answers(role="it"))
     return demo_survey
-
-
-@pytest.fixture
-def alice(client, manager):
-    client.force_login(manager)
-    return client
 
 
 def _objects(survey: Survey) -> dict[str, object]:
@@ -179,7 +174,7 @@ def test_it_shows_a_superuser_every_survey(admin_client, mine, other, model):
 
 def test_it_makes_the_creator_of_a_survey_its_first_editor(alice, manager):
     url = reverse("admin:surveys_survey_add")
-    data = _form_data(alice.get(url), "survey_form")
+    data = form_data(alice.get(url), "survey_form")
     data.update({"slug": ["alices-survey"], "title": ["Alice's survey"]})
 
     response = alice.post(url, {**data, "_save": "Save"})
@@ -192,7 +187,7 @@ def test_it_makes_the_creator_of_a_survey_its_first_editor(alice, manager):
 
 def test_it_keeps_the_creator_an_editor_beside_the_editors_chosen_in_the_form(alice, manager, outsider):
     url = reverse("admin:surveys_survey_add")
-    data = _form_data(alice.get(url), "survey_form")
+    data = form_data(alice.get(url), "survey_form")
     data.update({"slug": ["shared"], "title": ["Shared"], "editors": [str(outsider.pk)]})
 
     assert alice.post(url, {**data, "_save": "Save"}).status_code == 302

@@ -8,8 +8,8 @@ import pytest
 from surveys.conditions import MAX_DEPTH
 from surveys.definition_files import DefinitionError, definition_from_yaml
 from surveys.models import Finding
-from tests.surveys.test_admin import _change, _form_data
-from tests.surveys.test_definition_files import _demo_data, _dump
+from tests.kit.admin import form_data, survey_admin_url
+from tests.kit.demo import demo_data, dump_yaml
 
 DEEP = "(" * 2000 + "role = it" + ")" * 2000
 TOO_DEEP = "at position {}: too deeply nested: more than " + str(MAX_DEPTH) + " levels of parentheses and 'not'"
@@ -18,8 +18,8 @@ TOO_DEEP = "at position {}: too deeply nested: more than " + str(MAX_DEPTH) + " 
 @pytest.mark.django_db
 def test_it_refuses_a_deeply_nested_finding_in_the_admin_with_the_position(client, manager, demo_survey):
     client.force_login(manager)
-    url = _change("survey", demo_survey.pk)
-    data = _form_data(client.get(url), "survey_form")
+    url = survey_admin_url("survey", demo_survey.pk)
+    data = form_data(client.get(url), "survey_form")
     count = Finding.objects.filter(survey=demo_survey).count()
     new = f"findings-{count}"
     data.update({
@@ -40,12 +40,12 @@ def test_it_refuses_a_deeply_nested_finding_in_the_admin_with_the_position(clien
 
 
 def test_it_refuses_a_deeply_nested_condition_in_an_imported_file():
-    data = _demo_data()
+    data = demo_data()
     data["findings"][0]["target"] = DEEP
     data["pages"][1]["condition"] = "not " * 2000 + "role = it"
 
     with pytest.raises(DefinitionError) as caught:
-        definition_from_yaml(_dump(data))
+        definition_from_yaml(dump_yaml(data))
 
     assert caught.value.errors == [
         "pages[1].condition: " + TOO_DEEP.format(4 * MAX_DEPTH),  # the 51st "not "

@@ -12,16 +12,7 @@ from django.core.management.base import CommandError
 
 from surveys.definition_files import DefinitionError, definition_from_yaml, definition_to_yaml
 from surveys.models import Choice, Finding, MatrixRow, Question, Survey, SurveyVersion
-
-DEMO_FILE = Path(__file__).resolve().parents[2] / "surveys" / "demo" / "ddiq-2010.yaml"
-
-
-def _demo_data() -> dict:
-    return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
-
-
-def _dump(data: dict) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+from tests.kit.demo import DEMO_FILE, demo_data, dump_yaml
 
 
 def _question(data: dict, page: int, index: int) -> dict:
@@ -32,9 +23,9 @@ def _changed(mutate: Callable[[dict], object]) -> Callable[[], str]:
     """A file made from the demo with one change, as the text a user would import."""
 
     def text() -> str:
-        data = _demo_data()
+        data = demo_data()
         mutate(data)
-        return _dump(data)
+        return dump_yaml(data)
 
     return text
 
@@ -224,7 +215,7 @@ def test_it_leaves_the_survey_unchanged_when_the_export_is_imported_again(tmp_pa
 def _with_personal_comments() -> str:
     """The demo file with `comments` marked personal data, in the canonical form: the flag
     after `label` (and `segment`), before `max_length`."""
-    data = _demo_data()
+    data = demo_data()
     page = data["pages"][2]["questions"]
     page[3] = {"code": "comments", "type": "long_text", "label": page[3]["label"], "personal_data": True,
                "max_length": page[3]["max_length"]}
@@ -243,19 +234,19 @@ def test_it_round_trips_the_personal_data_flag(tmp_path):
 
 
 def test_it_reads_the_personal_data_flag_of_text_and_e_mail_questions():
-    data = _demo_data()
+    data = demo_data()
     comments = _question(data, 2, 3)
     comments["personal_data"] = True
     contact = {"code": "contact", "type": "email", "label": "E-mail", "personal_data": True}
     data["pages"][2]["questions"].append(contact)
 
-    questions = definition_from_yaml(_dump(data)).questions
+    questions = definition_from_yaml(dump_yaml(data)).questions
 
     assert (questions["comments"].personal_data, questions["contact"].personal_data) == (True, True)
     assert questions["role"].personal_data is False
     # E-mail answers are personal data whether or not the file says so.
     contact.pop("personal_data")
-    assert definition_from_yaml(_dump(data)).questions["contact"].holds_personal_data
+    assert definition_from_yaml(dump_yaml(data)).questions["contact"].holds_personal_data
 
 
 # --- Broken files ----------------------------------------------------------------------
@@ -284,14 +275,14 @@ def test_it_writes_nothing_when_importing_a_broken_file(demo_survey, tmp_path, t
 
 
 def test_it_reports_every_error_in_one_file():
-    data = _demo_data()
+    data = demo_data()
     _question(data, 0, 0)["colour"] = "blue"
     _question(data, 1, 0)["rows"][1]["code"] = "twitter"
     _question(data, 2, 1)["condition"] = "personal_use.twitter == never"
     data["findings"][1]["base"] = "role = cio"
 
     with pytest.raises(DefinitionError) as caught:
-        definition_from_yaml(_dump(data))
+        definition_from_yaml(dump_yaml(data))
 
     assert caught.value.errors == [
         "pages[0].questions[0]: unknown key 'colour'",
@@ -303,10 +294,10 @@ def test_it_reports_every_error_in_one_file():
 
 @pytest.mark.django_db
 def test_it_prints_every_error_of_a_file_on_stderr(tmp_path):
-    data = _demo_data()
+    data = demo_data()
     _question(data, 0, 0)["colour"] = "blue"
     _question(data, 1, 0)["rows"][1]["code"] = "twitter"
-    path = _write(tmp_path, _dump(data))
+    path = _write(tmp_path, dump_yaml(data))
     err = StringIO()
 
     with pytest.raises(CommandError, match="2 problems found, nothing was imported"):

@@ -17,9 +17,9 @@ from django.db.migrations.executor import MigrationExecutor
 from responses.models import Response
 from surveys.definition_files import DefinitionError, definition_from_data, definition_to_yaml
 from surveys.models import Finding, Net, SavedView, Survey, SurveyVersion
-from tests.analytics.bulk import bulk_responses
-from tests.analytics.factories import demo_answers
-from tests.surveys.habits import habits
+from tests.kit.data import bulk_responses
+from tests.kit.demo import random_demo_answers
+from tests.kit.habits import habits
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "surveys" / "demo" / "ddiq-2010.yaml"
 
@@ -214,7 +214,7 @@ def test_it_gives_an_existing_demo_install_its_nets_and_view_when_the_demo_is_im
 
 @pytest.mark.django_db(transaction=True)
 def test_it_migrates_a_database_filled_before_nets_and_views(demo_survey):
-    bulk_responses(demo_survey, [demo_answers(random.Random(i)) for i in range(5)])
+    bulk_responses(demo_survey, [random_demo_answers(random.Random(i)) for i in range(5)])
     executor = MigrationExecutor(connection)
     leaf = executor.loader.graph.leaf_nodes("surveys")
     before = ("surveys", "0006_survey_editors_listed")

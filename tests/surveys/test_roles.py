@@ -16,8 +16,8 @@ from surveys.definition_files import definition_to_yaml
 from surveys.models import Survey
 from surveys.selectors import editable_surveys, version_definition
 from surveys.services import survey_import
-from tests.conftest import DEMO_FILE
-from tests.surveys.test_admin import _form_data
+from tests.kit.admin import form_data
+from tests.kit.demo import DEMO_FILE
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,7 @@ def test_it_shows_the_listing_and_editors_in_the_survey_admin(admin_client, surv
 
 def test_it_refuses_a_listed_invitation_only_survey_in_the_admin(admin_client, survey):
     url = f"/admin/surveys/survey/{survey.pk}/change/"
-    data = _form_data(admin_client.get(url), "survey_form")
+    data = form_data(admin_client.get(url), "survey_form")
     data.update({"access": ["invitation"], "listed": ["on"]})
 
     response = admin_client.post(url, {**data, "_save": "Save"})

@@ -21,7 +21,7 @@ from surveys.selectors import compiled_version
 from surveys.services import survey_import
 from surveys.types import TYPES, UNKNOWN, Invalid, Stored, question_type, register, type_choices, type_names
 from surveys.types.numeric import NumberType, number
-from tests.analytics.checks import assert_counts_exact
+from tests.kit.counts import assert_counts_exact
 
 NAMES = [
     "single", "dropdown", "multiple", "matrix", "short_text", "long_text", "integer", "decimal", "date", "email",

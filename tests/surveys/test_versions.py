@@ -30,11 +30,6 @@ def draft(db, demo_definition) -> SurveyVersion:
     return version
 
 
-@pytest.fixture
-def open_version(demo_survey) -> SurveyVersion:
-    return demo_survey.open_version()
-
-
 def _question(version: SurveyVersion, code: str) -> Question:
     return Question.objects.get(version=version, code=code)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import socket
 import threading
 
-from tests.analytics.workers import free_port
+from tests.kit.commands import free_port
 
 
 class FaultProxy:

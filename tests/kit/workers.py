@@ -1,4 +1,5 @@
-"""Extra Celery worker and beat processes, and a private redis-server, for the fault tests.
+"""Extra Celery worker and beat processes, a private redis-server and RabbitMQ virtual
+hosts, for the fault tests; and pointing this process's Celery app at another broker.
 
 Processes are started like the session worker in tests/conftest.py (the test database, the
 configured broker), each in its own session so that stopping one also reaps its pool
@@ -21,24 +22,35 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from celery import Celery
+from kombu import Connection
 
-from tests.helpers import celery_broker
+from tests.kit.commands import ROOT, free_port
+from tests.kit.waiting import wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).parent / "celery")
 _READY = re.compile(r"@\S+ ready\.")
+
+
+def database_url() -> str:
+    """The URL of the test database, for a process started by a test."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def celery_env(**extra: str) -> dict[str, str]:
     """The environment of a worker on the test database and the configured broker."""
     from django.conf import settings
 
-    from tests.conftest import _database_url
-
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
     if settings.CELERY_BROKER_URL == "filesystem://":
         env.pop("CELERY_BROKER_URL")
     env.update(extra)
@@ -142,12 +154,6 @@ def beat_process(log_dir: Path, *, env: dict[str, str] | None = None) -> Iterato
         stop_process(proc)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class RedisServer:
     """A private `redis-server` without persistence: stopping it loses every queued task,
     as a crashed broker would."""
@@ -199,6 +205,31 @@ class RedisServer:
 
 
 @contextmanager
+def celery_broker(url: str) -> Iterator[None]:
+    """Point this process's Celery app at another broker for the duration.
+
+    Celery reads CELERY_BROKER_URL from the environment before its own setting: with the
+    variable set (as under CI), changing only `conf.broker_url` changes nothing. The app
+    also caches its connection and producer pools for the first broker URL it used."""
+    from config.celery import app
+
+    def reset() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = app.conf.broker_url
+    with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": url}):
+        reset()
+        app.conf.broker_url = url
+        try:
+            assert app.connection_for_write().as_uri() == Connection(url).as_uri()
+            yield
+        finally:
+            reset()
+            app.conf.broker_url = saved
+
+
+@contextmanager
 def app_broker(app: Celery, url: str) -> Iterator[None]:
     """Point this process's Celery app at another broker for the duration."""
     with celery_broker(url):
@@ -240,7 +271,6 @@ def wait_until_worker_idle(timeout: float = 20) -> None:
     the order sent, so once it has run, every task sent before it has run too."""
     from ops.models import Heartbeat
     from ops.tasks import heartbeat_task
-    from tests.helpers import wait_for
 
     name = f"idle-{uuid.uuid4().hex[:12]}"
     heartbeat_task.delay(name)

@@ -1,0 +1,13 @@
+"""Responses fixtures."""
+
+import pytest
+
+
+@pytest.fixture
+def counting_requests(monkeypatch) -> list:
+    """Counting requests, recorded instead of published (no broker in these tests)."""
+    from responses import services
+
+    requested: list = []
+    monkeypatch.setattr(services, "request_counting", requested.append)
+    return requested
