@@ -181,9 +181,9 @@ def expected_finding(finding: Finding) -> tuple[int, int]:
 
 def findings_counts(findings: list[Finding], versions: list[CompiledVersion],
                     where: Callable[[CompiledVersion], tuple[str, list]]) -> list[tuple[int, int]]:
-    """(base, target) of each finding, in order, over the responses (alias `r`) of the
-    versions that `where(version)` selects, (sql, params): the full recompute passes the
-    counted responses, filtered pages the counted ones within their filters.
+    """(base, target) of each finding, in the order given, over the responses (alias `r`)
+    of each version that the predicate `where(version)` (sql, params) selects: the counted
+    responses for the full recompute, the counted ones within the filters for pages.
 
     Per version, one GROUP BY over the responses' answers yields every condition leaf as a
     per-response flag; only the answers some leaf looks at are joined (the others would
