@@ -29,7 +29,7 @@ from django.utils import timezone
 from analytics.models import TOTAL, DailyCount, StatusCount
 from analytics.recompute import findings_counts, grouped_counts
 from analytics.tables import ALL, SurveyCounts, code_maps
-from core.sql import fetch, qn  # noqa: F401  (fetch: the crosstab's GROUP BY reads through this module)
+from core.sql import fetch, qn
 from responses.models import Answer, Response, UncountedResponse, counted_kind_q, counted_q, counted_sql
 from surveys.definition import QuestionDef
 from surveys.models import Finding, SurveyVersion
@@ -330,3 +330,37 @@ def published_versions(survey) -> list[SurveyVersion]:
     return list(
         SurveyVersion.objects.filter(survey=survey).exclude(status=SurveyVersion.Status.DRAFT).order_by("-number")
     )
+
+
+def pair_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion],
+                row: tuple[str, str | None], column: tuple[str, str | None]) -> dict[tuple[str, str], int]:
+    """Counted responses within the filters by the pair of choices they gave to two single
+    questions or matrix rows, each a (question code, row code or None): one GROUP BY over
+    the pairs of their answers, keyed by choice codes (the crosstab's cells)."""
+    answers, responses = qn(Answer._meta.db_table), qn(Response._meta.db_table)
+    choice_codes = {cid: code for c in compiled for (_, code), cid in c.choice_ids.items()}
+    where, params = response_where(survey_id, filters, compiled)
+    sides = []
+    side_params: list = []
+    for alias, (code, row_code) in (("x", row), ("y", column)):
+        question_ids = [c.question_ids[code] for c in compiled if code in c.question_ids]
+        sql = f"{alias}.question_id IN ({', '.join(['%s'] * len(question_ids))})" if question_ids else "1 = 0"
+        side_params.extend(question_ids)
+        if row_code is not None:
+            row_ids = [c.row_ids[(code, row_code)] for c in compiled if (code, row_code) in c.row_ids] or [0]
+            sql += f" AND {alias}.row_id IN ({', '.join(['%s'] * len(row_ids))})"
+            side_params.extend(row_ids)
+        sides.append(sql)
+    rows = fetch(
+        f"SELECT x.choice_id, y.choice_id, COUNT(*) FROM {answers} x "
+        f"JOIN {answers} y ON y.response_id = x.response_id "
+        f"JOIN {responses} r ON r.id = x.response_id "
+        f"WHERE {sides[0]} AND {sides[1]} AND x.choice_id IS NOT NULL AND y.choice_id IS NOT NULL AND {where} "
+        f"GROUP BY x.choice_id, y.choice_id",
+        [*side_params, *params],
+    )
+    counts: dict[tuple[str, str], int] = {}
+    for x, y, n in rows:
+        key = (choice_codes.get(x, "?"), choice_codes.get(y, "?"))
+        counts[key] = counts.get(key, 0) + n
+    return counts

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from responses.models import Response
+from responses.models import Response, counted_kind_q
 from results.models import ExportRecord
 from results.spreadsheet import safe_cell
 from surveys.models import Survey, SurveyVersion
@@ -118,14 +118,7 @@ def raw_layout(
 
 
 def exported_responses(survey: Survey, *, version_ids, as_of: datetime) -> QuerySet[Response]:
-    return Response.objects.filter(
-        survey=survey,
-        version_id__in=version_ids,
-        status=Response.Status.COMPLETE,
-        is_test=False,
-        excluded_at__isnull=True,
-        completed_at__lte=as_of,
-    )
+    return Response.objects.filter(counted_kind_q(), survey=survey, version_id__in=version_ids, completed_at__lte=as_of)
 
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analytics import filters as raw
-from responses.models import Answer, Response
 from results.comparison import McNemarResult, cell_bounds, mcnemar
 from results.report.cells import Cell
 from results.report.scope import Scope
@@ -195,33 +194,10 @@ def paired_choices(scope: Scope, row: Variable, column: Variable) -> tuple[Choic
 
 
 def crosstab(scope: Scope, row: Variable, column: Variable) -> Crosstab:
-    """One GROUP BY over the pairs of answers of each counted response within the filters."""
-    answers, responses = raw.qn(Answer._meta.db_table), raw.qn(Response._meta.db_table)
-    choice_codes = {cid: code for c in scope.compiled for (_, code), cid in c.choice_ids.items()}
-    where, params = raw.response_where(scope.survey.pk, scope.filters, scope.compiled)
-    sides = []
-    side_params: list = []
-    for alias, var in (("x", row), ("y", column)):
-        code = var.question.code
-        question_ids = [c.question_ids[code] for c in scope.compiled if code in c.question_ids]
-        sql = f"{alias}.question_id IN ({', '.join(['%s'] * len(question_ids))})" if question_ids else "1 = 0"
-        side_params.extend(question_ids)
-        if var.row is not None:
-            key = (var.question.code, var.row.code)
-            row_ids = [c.row_ids[key] for c in scope.compiled if key in c.row_ids] or [0]
-            sql += f" AND {alias}.row_id IN ({', '.join(['%s'] * len(row_ids))})"
-            side_params.extend(row_ids)
-        sides.append(sql)
-    rows = raw.fetch(
-        f"SELECT x.choice_id, y.choice_id, COUNT(*) FROM {answers} x "
-        f"JOIN {answers} y ON y.response_id = x.response_id "
-        f"JOIN {responses} r ON r.id = x.response_id "
-        f"WHERE {sides[0]} AND {sides[1]} AND x.choice_id IS NOT NULL AND y.choice_id IS NOT NULL AND {where} "
-        f"GROUP BY x.choice_id, y.choice_id",
-        [*side_params, *params],
+    """The pairs of answers of each counted response within the filters, counted by the engine."""
+    counts = raw.pair_counts(
+        scope.survey.pk, scope.filters, scope.compiled,
+        (row.question.code, row.row.code if row.row else None),
+        (column.question.code, column.row.code if column.row else None),
     )
-    counts: dict[tuple[str, str], int] = {}
-    for x, y, n in rows:
-        key = (choice_codes.get(x, "?"), choice_codes.get(y, "?"))
-        counts[key] = counts.get(key, 0) + n
     return Crosstab(row, column, counts, scope.population, paired_choices(scope, row, column))
