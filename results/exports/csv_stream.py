@@ -16,14 +16,14 @@ from results.models import ExportRecord
 logger = logging.getLogger(__name__)
 
 
-# On PostgreSQL the database writes the CSV rows (results.exports_csv); False makes it
+# On PostgreSQL the database writes the CSV rows (results.exports.csv_rows); False makes it
 # take the Python path too, the reference that the COPY path is tested against.
 USE_COPY = True
 
 
 def raw_csv_stream(record: ExportRecord) -> Iterator[str]:
     """The export as CSV text, chunk by chunk, for a StreamingHttpResponse (the format is
-    described in results.exports_csv). On PostgreSQL the database writes the rows
+    described in results.exports.csv_rows). On PostgreSQL the database writes the rows
     (`COPY`), elsewhere Python does; the bytes are the same.
 
     The record is completed (ready, with its row count) after the last row, or failed if
