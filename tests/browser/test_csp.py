@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from invitations.models import EmailKind, EmailTemplate, Invitation
 from surveys.models import SurveyVersion
 from tests.kit.browser import PASSWORD, field, next_page
-from tests.kit.data import submit_and_count
+from tests.kit.data import submit_beside_worker
 from tests.kit.demo import CHANNELS, PARADOX, random_demo_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -278,7 +278,7 @@ def answered_demo(live_server, demo_survey):
     for i in range(6):
         answers = random_demo_answers(rng, role="it")
         answers["comments"] = f"A comment {i}"
-        submit_and_count(demo_survey, answers)
+        submit_beside_worker(demo_survey, answers)
     return demo_survey
 
 
@@ -308,7 +308,7 @@ def test_it_blocks_nothing_when_the_results_refresh_live(csp, live_server, answe
     with page.expect_response(re.compile(r"/results/ddiq-2010/version/")):
         csp.goto(f"{live_server.url}/results/ddiq-2010/questions/personal_use/")
     csp.assert_clean()
-    submit_and_count(answered_demo, random_demo_answers(random.Random(2), role="business"))
+    submit_beside_worker(answered_demo, random_demo_answers(random.Random(2), role="business"))
     expect(page.locator("#live-poll")).to_contain_text("7 responses counted", timeout=10_000)
     expect(page.locator("tfoot td").first).to_have_text(re.compile(r"^7\b"), timeout=10_000)
     csp.assert_clean()

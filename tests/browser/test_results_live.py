@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from tests.kit.browser import PASSWORD, axe_violations, describe_violations
-from tests.kit.data import submit_and_count
+from tests.kit.data import submit_beside_worker
 from tests.kit.demo import DEMO_FILE, PARADOX, random_demo_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,7 +53,7 @@ def survey(live_server):
     _staff_viewer(survey)
     rng = random.Random(1)
     for _ in range(6):
-        submit_and_count(survey, random_demo_answers(rng, role="it"))
+        submit_beside_worker(survey, random_demo_answers(rng, role="it"))
     return survey
 
 
@@ -61,7 +61,7 @@ def test_it_shows_a_new_response_on_the_open_overview_without_a_reload(page, liv
     _open(page, live_server, "/results/ddiq-2010/")
     expect(page.locator("#counted")).to_have_text("6")
     page.evaluate("window.stillTheSamePage = true")
-    submit_and_count(survey, random_demo_answers(random.Random(2), role="business"))
+    submit_beside_worker(survey, random_demo_answers(random.Random(2), role="business"))
     expect(page.locator("#counted")).to_have_text("7", timeout=10_000)
     expect(page.locator("#live-poll")).to_contain_text("7 responses counted")
     assert page.evaluate("window.stillTheSamePage") is True
@@ -71,7 +71,7 @@ def test_it_updates_an_open_question_page(page, live_server, survey):
     _open(page, live_server, "/results/ddiq-2010/questions/role/")
     base = page.locator("tfoot td").first
     expect(base).to_have_text(re.compile(r"^6 low base"))
-    submit_and_count(survey, random_demo_answers(random.Random(3), role="business"))
+    submit_beside_worker(survey, random_demo_answers(random.Random(3), role="business"))
     expect(base).to_have_text(re.compile(r"^7 low base"), timeout=10_000)
 
 
