@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "responses",
     "analytics",
     "results",
+    "builder",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("responses.api_urls")),
     path("api/v1/", include("results.api_urls")),
     re_path(r"^api/", NotFoundView.as_view(), name="api_not_found"),  # after every API route
+    path("build/", include("builder.urls")),
     path("results/", include("results.export_urls")),
     path("results/", include("results.urls")),
     path("", include("invitations.urls")),

@@ -6,6 +6,7 @@ from results import views
 
 app_name = "results"
 urlpatterns = [
+    path("", views.survey_index, name="index"),
     path("methods/", views.methods, name="methods"),
     path("<slug:slug>/", views.overview, name="overview"),
     path("<slug:slug>/questions/", views.questions, name="questions"),

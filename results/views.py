@@ -171,3 +171,8 @@ def methods(request):
         "min_base": min_base(), "min_test_base": MIN_BASE_FOR_TEST, "low_base": LOW_BASE,
         "mcnemar_exact_below": MCNEMAR_EXACT_BELOW,
     })
+
+
+@login_required
+def survey_index(request):
+    raise Http404("Not built yet.")

@@ -1,0 +1,1 @@
+"""Builder fixtures (the named actors are in tests/conftest.py)."""
