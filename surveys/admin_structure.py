@@ -118,6 +118,27 @@ class StructureFormSet(NestedInlineFormSet):
             )
 
 
+    def parent_deleted(self) -> bool:
+        """Whether the page or question these forms belong to is being deleted (nested_admin
+        links a nested formset to its parent form, and that form to its formset)."""
+        parent_form = getattr(self, "parent_form", None)
+        parent_formset = getattr(parent_form, "parent_formset", None)
+        if parent_formset is None or not hasattr(parent_form, "cleaned_data"):
+            return False
+        return parent_formset._should_delete_form(parent_form) or (
+            isinstance(parent_formset, StructureFormSet) and parent_formset.parent_deleted()
+        )
+
+    def save(self, commit: bool = True) -> list:
+        # Deleting a page deletes its questions with their choices and rows, by cascade. Their
+        # forms are left alone: nested_admin would save them again under the deleted parent,
+        # or delete them a second time.
+        if self.parent_deleted():
+            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+            return []
+        return super().save(commit)
+
+
 class QuestionFormSet(StructureFormSet):
     """The questions of one page. A question's code is unique in its version, which spans
     several of these formsets: they are validated one after another within a request, and

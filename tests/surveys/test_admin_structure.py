@@ -194,8 +194,8 @@ def test_it_adds_pages_then_questions_then_their_choices_and_rows_in_several_sav
             _saved(_save(staff, draft, data))
             if "choices" in question:
                 # A question of a type with choices is incomplete until it has them.
-                assert any(f"q_{question['type']}" in problem or "choices" in problem
-                           for problem in version_validate(version=draft))
+                place = f"pages[{page_index}].questions[{position}]"
+                assert f"{place}: missing 'choices'" in version_validate(version=draft)
                 data = _change_form(staff, draft)
                 _options_add(data, f"pages-{page_index}-questions-{position}", question)
                 _saved(_save(staff, draft, data))
@@ -215,6 +215,50 @@ def test_it_keeps_a_page_left_blank_that_holds_a_new_question(staff, survey):
     _saved(staff.post(ADD_URL, {**data, "_save": "Save"}))
 
     assert _structure(survey.versions.get()) == [{"questions": [question]}]
+
+
+def test_it_refuses_a_second_draft_of_a_survey(staff, draft):
+    data = form_data(staff.get(ADD_URL), FORM)
+    data.update(survey=[str(draft.survey.pk)], number=["2"])
+    inline_form_add(data, "pages", {"position": 0, "title": "Other"})
+    before = _counts()
+
+    response = staff.post(ADD_URL, {**data, "_save": "Save"})
+
+    assert response.status_code == 200
+    assert "'pulse' already has a draft, version 1: edit it, or publish it first." in _errors(response)
+    assert _counts() == before
+
+
+@pytest.mark.parametrize("ticked", ["the question", "the question and its choices"])
+def test_it_deletes_a_question_with_its_choices_from_a_draft(staff, draft, ticked):
+    questions = [_question(kind) for kind in TYPES.values() if kind.has_choices][:2]
+    data = _change_form(staff, draft)
+    _questions_add(data, "pages-0", questions)
+    _saved(_save(staff, draft, data))
+    data = _change_form(staff, draft)
+    data["pages-0-questions-0-DELETE"] = ["on"]
+    if ticked == "the question and its choices":  # as nested_admin's script does
+        data.update({f"pages-0-questions-0-choices-{i}-DELETE": ["on"] for i in range(2)})
+
+    _saved(_save(staff, draft, data))
+
+    assert _structure(draft) == [{"title": "Choices", "questions": questions[1:]}]
+    assert not Choice.objects.filter(question__code=questions[0]["code"]).exists()
+
+
+def test_it_deletes_a_page_with_its_questions_from_a_draft(staff, draft):
+    first, second = _pages()
+    data = _change_form(staff, draft)
+    _questions_add(data, "pages-0", first["questions"])
+    _page_add(data, second, 1)
+    _saved(_save(staff, draft, data))
+    data = _change_form(staff, draft)
+    data["pages-0-DELETE"] = ["on"]
+
+    _saved(_save(staff, draft, data))
+
+    assert _structure(draft) == [second]
 
 
 def test_it_refuses_a_question_code_used_twice_in_one_save(staff, draft):
