@@ -117,7 +117,6 @@ class StructureFormSet(NestedInlineFormSet):
                 code="frozen",
             )
 
-
     def parent_deleted(self) -> bool:
         """Whether the page or question these forms belong to is being deleted (nested_admin
         links a nested formset to its parent form, and that form to its formset)."""
@@ -254,7 +253,9 @@ class QuestionInline(FrozenAwareInline, nested_admin.NestedStackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         # One record of codes for the question formsets of all the pages of this request.
-        codes = request.__dict__.setdefault("_surveys_question_codes", _QuestionCodes(request))
+        codes = getattr(request, "_surveys_question_codes", None)
+        if codes is None:
+            codes = request._surveys_question_codes = _QuestionCodes(request)
         kwargs["formset"] = type("QuestionFormSet", (QuestionFormSet,), {"codes": codes})
         return super().get_formset(request, obj, **kwargs)
 

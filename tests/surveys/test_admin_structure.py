@@ -411,6 +411,11 @@ def test_it_links_the_survey_page_to_the_builder(staff, survey):
     assert f'href="{reverse("builder:outline", args=["pulse"])}"' in html
 
 
+def test_it_points_the_survey_add_page_to_the_builder(staff):
+    html = staff.get(reverse("admin:surveys_survey_add")).content.decode()
+    assert f'href="{reverse("builder:create")}"' in html
+
+
 # --- No 500 anywhere -------------------------------------------------------------------
 
 
