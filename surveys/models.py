@@ -23,7 +23,7 @@ class FrozenVersionError(ValidationError):
 
 
 def validate_slug_not_reserved(value: str) -> None:
-    if value in ("methods",):  # /results/methods/ is the methods page
+    if value in ("methods", "new"):  # /results/methods/ is the methods page, /build/new/ the create page
         raise ValidationError(f"'{value}' is reserved: choose another slug.", code="reserved")
 
 
