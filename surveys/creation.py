@@ -34,20 +34,25 @@ class Starter:
     def definition(self) -> SurveyDef:
         return definition_from_yaml(self.path.read_text(encoding="utf-8"))
 
+    def size(self) -> str:
+        """"3 pages, 9 questions", read from the file (so that it cannot go stale)."""
+        definition = self.definition()
+        pages, questions = len(definition.pages), len(definition.questions)
+        return f"{pages} page{'s' if pages != 1 else ''}, {questions} question{'s' if questions != 1 else ''}"
+
 
 STARTERS: tuple[Starter, ...] = (
     Starter(
         name="nps-pulse",
         label="NPS pulse",
-        description="Three questions: a 0–10 recommendation score, the main reason for it, and the "
-        "respondent's role.",
+        description="a 0–10 recommendation score, the main reason for it, and the respondent's role.",
         path=_HERE / "starters" / "nps-pulse.yaml",
     ),
     Starter(
         name="social-media",
         label="Social media in business (the demo survey)",
-        description="Four pages: role and company, two matrix questions, a conditional follow-up, "
-        "an exclusive choice, findings and NETs.",
+        description="role and company, two matrix questions, a conditional follow-up and an exclusive "
+        "choice, with findings and NETs.",
         path=_HERE / "demo" / "ddiq-2010.yaml",
     ),
 )

@@ -49,10 +49,15 @@ def test_it_shows_an_empty_home_with_the_way_to_start(alice):
     assert response.status_code == 200
     content = response.content.decode()
     assert "You have no surveys yet" in content
-    assert content.count(f'href="{reverse("builder:create")}"') == 2  # the header's button and the empty state's
+    assert content.count(f'href="{reverse("builder:create")}"') == 1
 
 
-def test_it_hides_new_survey_from_a_user_who_may_not_create(client, manager):
+def test_it_offers_a_new_survey_above_the_list(alice, demo_survey):
+    content = alice.get(URL).content.decode()
+    assert content.count(f'href="{reverse("builder:create")}"') == 1
+
+
+def test_it_hides_new_survey_from_a_user_who_may_not_create(client, manager, demo_survey):
     manager.groups.clear()
     manager.user_permissions.add(*Group.objects.get(name="Survey managers").permissions.exclude(codename="add_survey"))
     client.force_login(manager)
