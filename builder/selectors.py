@@ -125,7 +125,9 @@ def _home_queryset(user) -> QuerySet[Survey]:
     surveys = (
         Survey.objects.filter(visible)
         .annotate(editable=editable, cap_places_taken=Subquery(taken))
-        .prefetch_related(Prefetch("versions", queryset=SurveyVersion.objects.order_by("-number")))
+        .prefetch_related(Prefetch(
+            "versions", queryset=SurveyVersion.objects.only("survey_id", "number", "status").order_by("-number")
+        ))
         .order_by("-created_at", "-pk")
     )
     return with_response_totals(surveys)

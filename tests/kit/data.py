@@ -5,6 +5,8 @@
 - `bulk_responses`: large counted data sets fast: responses and answers bulk-inserted,
   then the count tables filled by the full recompute (`survey_reconcile`), which is what
   the counting engine's tables must always equal. For pages that need thousands.
+- `response_mix`: one or two responses of every kind (counted, waiting to be counted,
+  excluded, partial, test), for pages that show complete and partial totals.
 """
 
 from __future__ import annotations
