@@ -153,6 +153,9 @@ def test_a_taken_slug_is_reported_on_the_field_with_what_was_typed(context, live
     expect(slug).to_have_value("pulse")
     expect(slug).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text("“pulse” is already used by another survey")).to_be_visible()
+    # Choosing a survey to copy picks that way to start.
+    page.get_by_label("Survey to copy").select_option(label="Pulse")
+    expect(page.get_by_label("A copy of one of your surveys")).to_be_checked()
     _check_at_both_widths(page, "create-error")
 
 

@@ -236,3 +236,9 @@ def test_it_lists_any_number_of_surveys_in_the_same_number_of_queries(
         response = alice.get(URL)
     assert response.status_code == 200
     assert len(response.context["cards"]) == count
+
+
+def test_the_public_home_page_leads_staff_to_their_surveys(client, db):
+    response = client.get(reverse("surveys:home"))
+    assert response.status_code == 200
+    assert f'<a href="{URL}">Staff: your surveys</a>' in response.content.decode()
