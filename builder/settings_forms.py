@@ -105,9 +105,7 @@ class AccessForm(forms.ModelForm):
         self.fields["opens_at"].help_text = f"Time zone: {zone}. Empty: open as soon as a version is published."
         self.fields["closes_at"].help_text = f"Time zone: {zone}. Empty: open until closed here."
         self.fields["access"].choices = Survey.Access.choices  # without the empty choice
-        for name in ("completion_redirect_url", "screenout_redirect_url"):
-            # The model's help tells what {external_id} becomes.
-            self.fields[name].widget.attrs["placeholder"] = "https://panel.example.com/done?id={external_id}"
+        self.fields["access"].help_text = "Invitees answer through the personal links of their invitations."
 
     def clean(self):
         cleaned = super().clean()

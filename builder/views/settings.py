@@ -9,6 +9,7 @@ second click is told the state it finds ("already closed"), never a 500.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import messages
@@ -38,14 +39,18 @@ from surveys.services import VersionStateError
 SECTIONS = ("access", "sharing", "editors")
 
 
-def _settings_url(survey: Survey, anchor: str) -> str:
-    return reverse("builder:settings", args=[survey.slug]) + f"#{anchor}"
+def _settings_url(survey: Survey) -> str:
+    # The top of the page, where the message says what was done and the state line shows
+    # the survey's status (an anchor would scroll the message out of sight).
+    return reverse("builder:settings", args=[survey.slug])
 
 
 def _forms(request: HttpRequest, survey: Survey, bound: str | None = None) -> dict[str, Any]:
     data = request.POST if bound else None
     return {
-        "access": AccessForm(data if bound == "access" else None, instance=survey, prefix="access"),
+        # A copy: validating writes the typed values onto the instance, and the rest of
+        # the page must show the survey as stored.
+        "access": AccessForm(data if bound == "access" else None, instance=copy.copy(survey), prefix="access"),
         "sharing": SharingForm(data if bound == "sharing" else None, survey=survey, prefix="sharing"),
         "editors": EditorsForm(data if bound == "editors" else None, survey=survey, user=request.user,
                                prefix="editors"),
@@ -69,7 +74,6 @@ def _section_save(request: HttpRequest, slug: str) -> HttpResponse:
     forms = _forms(request, survey, bound=section)
     form = forms[section]
     if not form.is_valid():
-        messages.error(request, "Nothing was saved: please correct the problems shown below.")
         return _page(request, survey, True, forms, status=400, invalid=section)
     return SAVERS[section](request, survey, form)
 
@@ -87,7 +91,7 @@ def _access_save(request: HttpRequest, survey: Survey, form: AccessForm) -> Http
                 f"The cap ({cap.cap}) is reached: {completes} responses are complete, so the survey takes no more "
                 "responses. Raise or remove the cap to take more.",
             )
-    return redirect(_settings_url(survey, "access"))
+    return redirect(_settings_url(survey))
 
 
 def _sharing_save(request: HttpRequest, survey: Survey, form: SharingForm) -> HttpResponse:
@@ -95,7 +99,7 @@ def _sharing_save(request: HttpRequest, survey: Survey, form: SharingForm) -> Ht
         survey=survey, viewers=form.cleaned_data["viewers"], viewer_groups=form.cleaned_data["viewer_groups"]
     )
     messages.success(request, "Results sharing is saved.")
-    return redirect(_settings_url(survey, "sharing"))
+    return redirect(_settings_url(survey))
 
 
 def _editors_save(request: HttpRequest, survey: Survey, form: EditorsForm) -> HttpResponse:
@@ -106,7 +110,7 @@ def _editors_save(request: HttpRequest, survey: Survey, form: EditorsForm) -> Ht
         messages.success(request, f"Editors are saved. You no longer edit “{survey.title}”.")
         return redirect("builder:home")
     messages.success(request, "Editors are saved.")
-    return redirect(_settings_url(survey, "editors"))
+    return redirect(_settings_url(survey))
 
 
 SAVERS = {"access": _access_save, "sharing": _sharing_save, "editors": _editors_save}
@@ -168,7 +172,7 @@ def _status_action(request: HttpRequest, slug: str, act) -> HttpResponse:
         messages.warning(request, f"{exc} Nothing was changed.")
     else:
         messages.success(request, message)
-    return redirect(_settings_url(survey, "status"))
+    return redirect(_settings_url(survey))
 
 
 def _version_act(request: HttpRequest, service, done: str):
