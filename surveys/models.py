@@ -84,6 +84,10 @@ class Survey(models.Model):
         help_text="Panel respondents who arrive when the survey no longer takes responses (closed or at its cap) "
         "are sent here; {external_id} is replaced by their id, URL-encoded.",
     )
+    archived_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="Archived surveys take no responses and are not listed on the home page (set in the builder).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -203,10 +203,10 @@ def shared_surveys(user) -> QuerySet[Survey]:
 
 def listed_surveys(now=None) -> QuerySet[Survey]:
     """The surveys named on the public home page: listed, with a public link, and taking
-    responses now (an open version, within their dates)."""
+    responses now (an open version, not archived, within their dates)."""
     now = now or timezone.now()
     return (
-        Survey.objects.filter(listed=True, versions__status=SurveyVersion.Status.OPEN)
+        Survey.objects.filter(listed=True, archived_at__isnull=True, versions__status=SurveyVersion.Status.OPEN)
         .exclude(access=Survey.Access.INVITATION)
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now))
         .order_by("title", "slug")
