@@ -62,6 +62,8 @@ def survey_state(survey: Survey, versions: list[SurveyVersion], now: datetime | 
         return SurveyState("No version", "nothing to publish yet")
     if not published:
         return SurveyState("Draft only", "not yet published")
+    if survey.archived_at is not None:
+        return SurveyState("Archived", f"since {_day(survey.archived_at)}; takes no responses", (), draft is not None)
     if open_version is None:
         return SurveyState("Closed", f"version {published[0].number} no longer takes responses", (),
                            draft is not None)

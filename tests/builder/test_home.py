@@ -11,6 +11,7 @@ from django.utils import timezone
 from responses.models import QuotaCounter
 from responses.quotas import CAP
 from surveys.creation import starter, survey_create
+from surveys.lifecycle import survey_archive
 from surveys.models import Survey
 from surveys.services import version_close, version_duplicate, version_publish
 from tests.kit.data import response_mix
@@ -147,6 +148,11 @@ def test_it_says_when_an_open_survey_is_at_its_cap(alice, demo_survey):
 def test_it_says_a_survey_without_an_open_version_is_closed(alice, demo_survey):
     version_close(version=demo_survey.open_version())
     assert _state(alice, demo_survey) == "Closed — version 1 no longer takes responses"
+
+
+def test_it_says_an_archived_survey_is_archived(alice, demo_survey):
+    survey_archive(survey=demo_survey)
+    assert _state(alice, demo_survey).startswith("Archived — since ")
 
 
 def test_it_counts_complete_and_partial_real_responses_only(alice, demo_survey):
