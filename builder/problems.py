@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from surveys.definition import SurveyDef
 from surveys.models import Page, Question, Survey, SurveyVersion
 
 PART_NAMES = {
@@ -62,8 +63,9 @@ class Problem:
 class ProblemPlaces:
     """The draft's pages and questions in position order, to turn places into links."""
 
-    def __init__(self, survey: Survey, version: SurveyVersion) -> None:
+    def __init__(self, survey: Survey, version: SurveyVersion, definition: SurveyDef | None = None) -> None:
         self.survey = survey
+        self.definition = definition
         self.pages = list(Page.objects.filter(version=version).order_by("position", "pk"))
         by_page: dict[int, list[Question]] = defaultdict(list)
         for question in Question.objects.filter(version=version).order_by("page__position", "position", "pk"):
@@ -92,7 +94,7 @@ class ProblemPlaces:
             return Problem(self._page_name(index), _sentence(rest, message), self.page_url(index), place)
         if head in ("findings", "nets", "views") and index is not None:
             url = reverse("admin:surveys_survey_change", args=[self.survey.pk])
-            return Problem(f"{ITEM_NAMES[head].capitalize()} {index + 1}", _sentence(rest, message), url, place)
+            return Problem(self._item_name(head, index), _sentence(rest, message), url, place)
         # The survey as a whole ("survey.pages: must not be empty"), or a place we cannot map.
         if rest and rest[0][0] == "pages" and message == "must not be empty":
             return Problem("The survey", "has no pages yet: add one.", self.outline, place)
@@ -107,6 +109,14 @@ class ProblemPlaces:
         where = f"Page {p + 1}, question {q + 1} “{label}”"
         url = f"{self.outline}?edit={question.pk}#question-{question.pk}"
         return Problem(where, _sentence(rest, message), url, place)
+
+    def _item_name(self, kind: str, index: int) -> str:
+        name = f"{ITEM_NAMES[kind][:1].upper()}{ITEM_NAMES[kind][1:]} {index + 1}"
+        items = getattr(self.definition, kind, ()) if self.definition else ()
+        if index < len(items):
+            item = items[index]
+            name += f" “{Truncator(getattr(item, 'statement', None) or item.label).chars(60)}”"
+        return name
 
     def _page_name(self, p: int) -> str:
         title = self.pages[p].title

@@ -208,7 +208,7 @@ def review_build(survey: Survey, draft: SurveyVersion, data=None) -> Review:
     relabels = changes.relabels if changes is not None else ()
     codes = new_codes(base_definition, definition, relabels) if base_definition is not None else {}
     stamp = definition_stamp(draft, definition)
-    places = ProblemPlaces(survey, draft)
+    places = ProblemPlaces(survey, draft, definition)
     form = PublishForm(data, relabels=relabels, codes=codes, initial={"stamp": stamp})
     return Review(
         survey=survey,

@@ -58,8 +58,7 @@ def _publish(request, survey: Survey):
         codes = review.form.chosen_codes()
         breaks = review.new_problems(definition_with_codes(review.definition, codes))
         if breaks:
-            messages.error(request, "A new answer gets a new code, and these places still use the old one: keep "
-                           "the same answer, or change them first.")
+            messages.error(request, "Nothing was published: a new answer below needs a change first.")
             return _render(request, review, True, status=400, breaks=breaks)
         try:
             version = version_publish_with_codes(version=draft, codes=codes)

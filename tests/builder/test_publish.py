@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from builder.review import definition_stamp
@@ -158,7 +161,10 @@ def test_it_warns_before_a_new_answer_that_would_break_a_condition(alice, draft)
     choice.save()
     (item,) = alice.get(PUBLISH).context["review"].relabel_questions
     assert {p.where for p in item.breaks} >= {
-        "Page 3, question 2 “What do you use Twitter for professionally?”", "Finding 1",
+        "Page 3, question 2 “What do you use Twitter for professionally?”",
+        "Finding 1 “IT leaders who never use Twitter professionally”",
+        "NET 2 “Ever”",
+        "Saved view 1 “The paradox”",
     }
 
 
@@ -243,6 +249,7 @@ def test_it_refuses_a_new_answer_whose_old_code_is_still_used(alice, draft):
     response = alice.post(PUBLISH, {"stamp": _stamp(draft), "answer-choice.personal_use.never": "new"})
 
     assert response.status_code == 400
+    assert "Nothing was published: a new answer below needs a change first." in _text(response)
     assert "these places still use the old one" in _text(response)
     choice.refresh_from_db()
     assert choice.code == "never"
@@ -267,6 +274,38 @@ def test_a_second_click_publishes_nothing_more(alice, draft, demo_survey):
     assert response.status_code == 302
     assert response["Location"] == HOME
     assert _messages(response)[-1] == "There is no draft to publish: version 2 is open."
+    assert list(demo_survey.versions.values_list("number", "status")) == [(2, "open"), (1, "closed")]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_publish_once(manager, draft, demo_survey):
+    """Both requests reach the draft's row lock; the second goes on once the first committed,
+    finds no draft, and says so (SQLite serialises writers: only PostgreSQL shows the race)."""
+    stamp = _stamp(draft)
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(manager)
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def click(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            response = clients[i].post(PUBLISH, {"stamp": stamp})
+            results[i] = (response.status_code, _messages(response))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert [status for status, _ in results] == [302, 302]
+    said = sorted(m[-1].split(":")[0] for _, m in results)
+    assert said == ["There is no draft to publish", "Version 2 is published and open"]
     assert list(demo_survey.versions.values_list("number", "status")) == [(2, "open"), (1, "closed")]
 
 
