@@ -71,11 +71,12 @@ class ProblemPlaces:
         for question in Question.objects.filter(version=version).order_by("page__position", "position", "pk"):
             by_page[question.page_id].append(question)
         self.questions = [by_page[page.pk] for page in self.pages]
+        self.question_pks = {q.code: q.pk for page in self.questions for q in page}
         self.outline = reverse("builder:outline", args=[survey.slug])
 
     def question_url(self, code: str) -> str | None:
-        question = next((q for page in self.questions for q in page if q.code == code), None)
-        return f"{self.outline}?edit={question.pk}#question-{question.pk}" if question else None
+        pk = self.question_pks.get(code)
+        return f"{self.outline}?edit={pk}#question-{pk}" if pk else None
 
     def page_url(self, index: int) -> str | None:
         return f"{self.outline}#page-{self.pages[index].pk}" if index < len(self.pages) else None

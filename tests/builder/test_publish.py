@@ -100,6 +100,15 @@ def test_it_links_a_problem_of_a_page_to_the_page(alice, draft):
     assert problem.url == f"{OUTLINE}#page-{page.pk}"
 
 
+def test_it_says_when_the_survey_has_no_page(alice, manager):
+    survey = Survey.objects.create(slug="fresh", title="Fresh")
+    survey.editors.add(manager)
+    SurveyVersion.objects.create(survey=survey, number=1)
+    (problem,) = alice.get(reverse("builder:publish", args=["fresh"])).context["review"].problems
+    assert (problem.where, problem.text) == ("The survey", "has no pages yet: add one.")
+    assert problem.url == reverse("builder:outline", args=["fresh"])
+
+
 def test_it_puts_a_condition_problem_in_plain_words(alice, draft):
     twitter_uses = _question(draft, "twitter_uses")
     twitter_uses.condition = "personal_use.twitter != nevr"
@@ -173,6 +182,14 @@ def test_it_says_when_there_is_no_draft(alice, demo_survey):
     assert response.status_code == 200
     assert "There is no draft to publish: version 1 is open" in _text(response)
     assert f'action="{NEW_DRAFT}"' in response.content.decode()
+
+
+def test_it_offers_a_first_draft_to_a_survey_without_versions(alice, manager):
+    survey = Survey.objects.create(slug="fresh", title="Fresh")
+    survey.editors.add(manager)
+    response = alice.get(reverse("builder:publish", args=["fresh"]))
+    assert "“Fresh” has no version yet: there is nothing to publish." in _text(response)
+    assert f'action="{reverse("builder:new_draft", args=["fresh"])}"' in response.content.decode()
 
 
 def test_it_reads_the_review_in_a_fixed_number_of_queries(alice, draft, django_assert_num_queries):
@@ -357,6 +374,13 @@ def test_a_read_only_user_sees_the_review_without_the_button(client, reader, dra
     assert response.status_code == 200
     assert "You may look at this survey but not publish it" in _text(response)
     assert "<form method=\"post\" action=\"" + PUBLISH not in response.content.decode()
+
+
+def test_a_read_only_user_is_not_offered_a_new_draft(client, reader, demo_survey):
+    response = client.get(PUBLISH)
+    assert response.status_code == 200
+    assert "There is no draft to publish" in _text(response)
+    assert NEW_DRAFT not in response.content.decode()
 
 
 def test_a_read_only_user_may_not_publish(client, reader, draft):
