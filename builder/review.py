@@ -135,8 +135,12 @@ class Review:
         return self.places.problems(self.errors)
 
     @property
+    def archived(self) -> bool:
+        return self.survey.archived_at is not None
+
+    @property
     def ready(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.archived
 
     @cached_property
     def question_count(self) -> int:

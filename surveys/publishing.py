@@ -33,7 +33,11 @@ def survey_draft_start(*, survey: Survey) -> tuple[SurveyVersion, bool]:
 @transaction.atomic
 def version_publish_with_codes(*, version: SurveyVersion, codes: Mapping[str, str]) -> SurveyVersion:
     """Give the draft's choices and rows named by relabel keys (`kind.question.code`) their
-    new codes, then publish it (which validates it whole): all or nothing."""
+    new codes, then publish it (which validates it whole): all or nothing. An archived
+    survey is unarchived first, on purpose, in its settings (as for reopening a version)."""
+    survey = Survey.objects.select_for_update().get(pk=version.survey_id)
+    if survey.archived_at is not None:
+        raise VersionStateError("This survey is archived: unarchive it before publishing a version.")
     version = SurveyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != SurveyVersion.Status.DRAFT:
         raise VersionStateError(f"Version {version.number} is already published.")

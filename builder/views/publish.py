@@ -19,8 +19,6 @@ from surveys.models import Survey, SurveyVersion
 from surveys.publishing import survey_draft_start, version_publish_with_codes
 from surveys.services import VersionStateError
 
-DRAFT = SurveyVersion.Status.DRAFT
-
 
 @builder_view
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -37,10 +35,11 @@ def publish_review(request, slug: str):
 
 
 def _publish(request, survey: Survey):
-    # The draft's row stays locked from the review to the publish: a second click waits for
-    # the first, then finds no draft (its status is no longer "draft") and says so.
+    # The survey's row stays locked from the review to the publish (first, as every survey
+    # service locks it): a second click waits for the first, then finds no draft and says so.
     with transaction.atomic():
-        draft = SurveyVersion.objects.select_for_update().filter(survey=survey, status=DRAFT).first()
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        draft = survey.draft_version()
         if draft is None:
             messages.info(request, _no_draft_text(survey))
             return redirect("builder:home")
@@ -49,6 +48,9 @@ def _publish(request, survey: Survey):
             review = _review_again(survey, draft, request.POST)
             messages.error(request, "The draft changed since you reviewed it: here is the review again.")
             return _render(request, review, True, status=409)
+        if survey.archived_at is not None:
+            messages.error(request, "This survey is archived: unarchive it in its settings before publishing.")
+            return _render(request, review, True, status=400)
         if not review.ready:
             messages.error(request, f"Version {draft.number} cannot be published yet: fix the problems below.")
             return _render(request, review, True, status=400)

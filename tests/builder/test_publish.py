@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from builder.review import definition_stamp
 from responses.models import Answer
@@ -226,6 +227,21 @@ def test_it_refuses_to_publish_a_draft_with_problems(alice, draft):
     assert draft.status == SurveyVersion.Status.DRAFT
     assert "Version 2 cannot be published yet: fix the problems below." in _text(response)
     assert "has no choices yet" in _text(response)
+
+
+def test_it_refuses_to_publish_in_an_archived_survey(alice, draft, demo_survey):
+    demo_survey.archived_at = timezone.now()
+    demo_survey.save()
+    page = alice.get(PUBLISH)
+    assert "This survey is archived: unarchive it in its settings before publishing." in _text(page)
+    assert "Publish version 2</button>" not in page.content.decode()
+    assert reverse("builder:settings", args=["ddiq-2010"]) in page.content.decode()
+
+    response = alice.post(PUBLISH, {"stamp": _stamp(draft)})
+
+    assert response.status_code == 400
+    draft.refresh_from_db()
+    assert draft.status == SurveyVersion.Status.DRAFT
 
 
 def test_it_keeps_a_relabelled_choice_the_same_answer_by_default(alice, draft):
