@@ -10,5 +10,6 @@ urlpatterns = [
     path("new/", create.survey_create, name="create"),
     path("<slug:slug>/publish/", publish.publish_review, name="publish"),
     path("<slug:slug>/new-draft/", publish.draft_create, name="new_draft"),
+    path("<slug:slug>/conditions/", include("builder.condition_urls")),
     path("<slug:slug>/", include("builder.outline_urls")),
 ]
