@@ -153,6 +153,19 @@ class Picker:
     focus: str = ""
 
     @property
+    def codes(self) -> list[tuple[str, str, str]]:
+        """For text mode: each question it can use as (code, label, its choice codes)."""
+        listed = []
+        for question in self.place.questions.values():
+            if self.place.available is not None and question.code not in self.place.available:
+                continue
+            code = question.code
+            if question.question_type.has_rows:
+                code += ".(" + ", ".join(question.row_codes) + ")"
+            listed.append((code, _short(question.label), ", ".join(question.choice_codes)))
+        return listed
+
+    @property
     def valid(self) -> bool:
         return not self.errors and self.text_error is None
 

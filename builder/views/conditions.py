@@ -72,10 +72,13 @@ def place_from_token(survey: Survey, token: str) -> Place:
     if not pk.isdigit():
         raise Http404("No such place.")
     if kind == "question":
-        return question_place(get_object_or_404(Question.objects.select_related("version"), pk=pk,
-                                                version__survey=survey))
+        question = get_object_or_404(Question.objects.select_related("version"), pk=pk, version__survey=survey)
+        question.version.survey = survey
+        return question_place(question)
     if kind == "page":
-        return page_place(get_object_or_404(Page.objects.select_related("version"), pk=pk, version__survey=survey))
+        page = get_object_or_404(Page.objects.select_related("version"), pk=pk, version__survey=survey)
+        page.version.survey = survey
+        return page_place(page)
     if kind == "version":
         return version_place(get_object_or_404(SurveyVersion, pk=pk, survey=survey))
     raise Http404("No such place.")
@@ -108,7 +111,7 @@ def _save(target: Question | Page, text: str) -> None:
 
 
 def _condition_page(request, survey: Survey, editable: bool, target: Question | Page, place: Place,
-                    anchor: str, what: str):
+                    anchor: str, what: str, place_short: str):
     version = target.version
     can_save = editable and not version.is_frozen
     outline_url = reverse("builder:outline", args=[survey.slug]) + f"#{anchor}"
@@ -135,6 +138,7 @@ def _condition_page(request, survey: Survey, editable: bool, target: Question | 
         "target": target,
         "what": what,
         "place": place,
+        "place_short": place_short,
         "picker": picker,
         "editable": editable,
         "can_save": can_save,
@@ -159,8 +163,10 @@ def _view_target(request, slug: str):
 def question_condition(request, slug: str, pk: int):
     survey, editable = _view_target(request, slug)
     question = get_object_or_404(Question.objects.select_related("version"), pk=pk, version__survey=survey)
+    question.version.survey = survey  # the same row: spare reading it again
     what = f"the question “{_short(question.label)}”"
-    return _condition_page(request, survey, editable, question, question_place(question), f"question-{pk}", what)
+    return _condition_page(request, survey, editable, question, question_place(question), f"question-{pk}", what,
+                           "this question")
 
 
 @builder_view
@@ -168,8 +174,9 @@ def question_condition(request, slug: str, pk: int):
 def page_condition(request, slug: str, pk: int):
     survey, editable = _view_target(request, slug)
     page = get_object_or_404(Page.objects.select_related("version"), pk=pk, version__survey=survey)
+    page.version.survey = survey
     place = page_place(page)
-    return _condition_page(request, survey, editable, page, place, f"page-{pk}", place.name)
+    return _condition_page(request, survey, editable, page, place, f"page-{pk}", place.name, "this page")
 
 
 @builder_view
