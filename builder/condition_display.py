@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from builder.condition_picker import (
     GROUP_KINDS,
     MANY_VALUES,
+    FormData,
     PlacedError,
     Row,
     Rows,
@@ -141,6 +142,7 @@ class Picker:
     preview_url: str
     mode: str
     editable: bool = True
+    stored: str = ""
     root: GroupView | None = None
     node: Node | None = None
     text: str = ""  # picker mode: the canonical text; text mode: as typed
@@ -321,11 +323,13 @@ def _rows_without(rows: Rows, ids: set[str]) -> Rows:
     return Rows([row for row in rows.rows if row.id not in ids])
 
 
-def condition_picker(*, prefix: str, place: Place, preview_url: str, data=None, stored: str = "",
-                     editable: bool = True) -> Picker:
+def condition_picker(*, prefix: str, place: Place, preview_url: str, data: FormData | None = None,
+                     stored: str = "", editable: bool = True) -> Picker:
     """The picker for a stored condition (`stored`, when `data` is None) or for posted
-    form data, with a picker button (add, remove, switch modes) applied."""
-    picker = Picker(prefix=prefix, place=place, preview_url=preview_url, mode="picker", editable=editable)
+    form data, with a picker button (add, remove, switch modes) applied. Not `editable`:
+    the template shows the stored text only."""
+    picker = Picker(prefix=prefix, place=place, preview_url=preview_url, mode="picker", editable=editable,
+                    stored=stored)
     rows: Rows | None = None
     if data is None:
         try:

@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.condition_display import Picker, Place, condition_picker
-from builder.condition_picker import picker_action, valid_prefix
+from builder.condition_picker import FormData, picker_action, valid_prefix
 from surveys.models import FrozenVersionError, Page, Question, Survey, SurveyVersion
 from surveys.selectors import version_definition
 
@@ -84,7 +84,7 @@ def place_from_token(survey: Survey, token: str) -> Place:
     raise Http404("No such place.")
 
 
-def picker_for(*, survey: Survey, place: Place, prefix: str = PREFIX, data=None, stored: str = "",
+def picker_for(*, survey: Survey, place: Place, prefix: str = PREFIX, data: FormData | None = None, stored: str = "",
                editable: bool = True) -> Picker:
     """The picker of one condition, from posted data or from the stored text."""
     return condition_picker(

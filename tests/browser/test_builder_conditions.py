@@ -133,6 +133,24 @@ def test_it_places_the_parsers_message_in_text_mode(picker_page):
     expect(_output(page)).to_have_text("Condition: role = it and seniority in (vp, c_level)")
     _no_violations(page)
 
+    # A text that parses but does not fit the survey opens in the picker with the problems
+    # on their rows.
+    page.get_by_role("button", name="Type the condition instead").click()
+    page.get_by_label("Condition, as text").fill("role = ceo or comments = 'none'")
+    # The checker places a value's problem at its question's code.
+    message = "at position 0: 'ceo' is not a choice of 'role' (it, business)"
+    expect(page.locator(".picker-text-error")).to_have_text(message)
+    page.get_by_role("button", name="Back to the picker").click()
+    expect(page.locator("#condition-2-errors")).to_have_text(
+        "'ceo' is not a choice of “Which best describes your role?”."
+    )
+    expect(page.get_by_label("Condition 1: value")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#condition-3-errors")).to_contain_text("is not asked before this point")
+    expect(_output(page)).to_have_text("Correct the marked problems to complete the condition.")
+    _no_violations(page)
+    _no_axe_problems(page)
+    _shoot(page, "errors")
+
 
 def test_it_builds_a_condition_with_the_keyboard_alone(picker_page):
     page, question = picker_page
