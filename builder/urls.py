@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from builder.views import create, home, publish, settings
+from builder.views import create, history, home, publish, settings
 
 app_name = "builder"
 urlpatterns = [
@@ -16,5 +16,6 @@ urlpatterns = [
     path("<slug:slug>/settings/archive/", settings.archive, name="settings_archive"),
     path("<slug:slug>/settings/unarchive/", settings.unarchive, name="settings_unarchive"),
     path("<slug:slug>/conditions/", include("builder.condition_urls")),
+    path("<slug:slug>/history/", history.survey_history, name="history"),
     path("<slug:slug>/", include("builder.outline_urls")),
 ]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from surveys import conditions, reporting, services
+from surveys.admin_history import HistoryAdmin, VersionHistoryAdmin, run_and_record
 from surveys.admin_scope import EditableSurveyFilter, SurveyScopedAdmin
 from surveys.admin_structure import PageInline
 from surveys.definition import NetDef, QuestionDef, ViewDef
@@ -34,12 +35,13 @@ def _yaml_download(version: SurveyVersion) -> HttpResponse:
     return response
 
 
-def _run_service(modeladmin, request, queryset, service, done: str) -> list[SurveyVersion]:
-    """Runs the service on each version; returns what it returned for those it did not refuse."""
+def _run_service(modeladmin, request, queryset, service, done: str, *, action: str, summary) -> list[SurveyVersion]:
+    """Runs the service on each version, recording each in the survey's history (`summary`
+    words it, see run_and_record); returns what it returned for those it did not refuse."""
     results = []
-    for version in queryset:
+    for version in queryset.select_related("survey"):
         try:
-            results.append(service(version=version))
+            results.append(run_and_record(request, version, service, action, summary))
         except services.VersionStateError as exc:
             modeladmin.message_user(request, f"{version}: {exc}", messages.ERROR)
         else:
@@ -63,7 +65,7 @@ class SurveyVersionForm(forms.ModelForm):
 
 
 @admin.register(SurveyVersion)
-class SurveyVersionAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
+class SurveyVersionAdmin(SurveyScopedAdmin, VersionHistoryAdmin, nested_admin.NestedModelAdmin):
     form = SurveyVersionForm
     list_display = ("survey", "number", "status", "published_at", "preview_link")
     list_filter = ("status", ("survey", EditableSurveyFilter))
@@ -97,19 +99,25 @@ class SurveyVersionAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
 
     @admin.action(description="Publish (freeze and open for responses)", permissions=["change"])
     def publish(self, request, queryset):
-        _run_service(self, request, queryset, services.version_publish, "published and open")
+        _run_service(self, request, queryset, services.version_publish, "published and open",
+                     action="version_published", summary=lambda v, _: f"Published version {v.number}")
 
     @admin.action(description="Close for responses", permissions=["change"])
     def close(self, request, queryset):
-        _run_service(self, request, queryset, services.version_close, "closed")
+        _run_service(self, request, queryset, services.version_close, "closed",
+                     action="version_closed", summary=lambda v, _: f"Closed version {v.number}")
 
     @admin.action(description="Reopen for responses", permissions=["change"])
     def reopen(self, request, queryset):
-        _run_service(self, request, queryset, services.version_reopen, "reopened")
+        _run_service(self, request, queryset, services.version_reopen, "reopened",
+                     action="version_reopened", summary=lambda v, _: f"Reopened version {v.number}")
 
     @admin.action(description="Duplicate as a new draft", permissions=["add"])
     def duplicate(self, request, queryset):
-        drafts = _run_service(self, request, queryset, services.version_duplicate, "copied into a new draft")
+        drafts = _run_service(
+            self, request, queryset, services.version_duplicate, "copied into a new draft", action="draft_created",
+            summary=lambda v, draft: f"Started version {draft.number} as a draft, a copy of version {v.number},",
+        )
         if len(drafts) == 1:
             # From a published version's "Create a new draft": on to the draft, to edit it.
             return redirect("admin:surveys_surveyversion_change", drafts[0].pk)
@@ -257,7 +265,7 @@ class VersionLinkInline(nested_admin.NestedTabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
+class SurveyAdmin(SurveyScopedAdmin, HistoryAdmin, nested_admin.NestedModelAdmin):
     survey_path = ""
     list_display = ("slug", "title", "open_version_number", "listed", "created_at")
     search_fields = ("slug", "title")

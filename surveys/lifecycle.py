@@ -47,7 +47,7 @@ def survey_settings_update(*, survey: Survey, values: Mapping[str, Any]) -> Surv
     survey = _locked(survey)
     for name, value in values.items():
         setattr(survey, name, value)
-    survey.save(update_fields=list(values))
+    survey.save(update_fields=[*values, "updated_at"])
     return survey
 
 
@@ -132,7 +132,7 @@ def survey_archive(*, survey: Survey) -> tuple[Survey, SurveyVersion | None]:
     if open_version is not None:
         closed = version_close(version=open_version)
     survey.archived_at = timezone.now()
-    survey.save(update_fields=["archived_at"])
+    survey.save(update_fields=["archived_at", "updated_at"])
     return survey, closed
 
 
@@ -144,5 +144,5 @@ def survey_unarchive(*, survey: Survey) -> Survey:
     if survey.archived_at is None:
         raise SurveyStateError("This survey is not archived.")
     survey.archived_at = None
-    survey.save(update_fields=["archived_at"])
+    survey.save(update_fields=["archived_at", "updated_at"])
     return survey

@@ -89,6 +89,9 @@ class Survey(models.Model):
         help_text="Archived surveys take no responses and are not listed on the home page (set in the builder).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with the survey's own fields (settings, title), not with its many-to-many sets
+    # or its versions.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["slug"]
@@ -275,6 +278,7 @@ class Page(FrozenStructure):
     condition = models.TextField(
         blank=True, help_text="Display condition, e.g. role = it. Empty: always shown."
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     structural_fields = ("version_id", "position", "condition")
 
@@ -310,6 +314,7 @@ class Question(FrozenStructure):
     min_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     max_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     max_length = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     structural_fields = (
         "version_id", "page_id", "position", "code", "type", "required", "is_segment",
@@ -494,3 +499,47 @@ class SavedView(SurveyLevelDefinition):
 
     def __str__(self) -> str:
         return self.code
+
+
+class SurveyChange(models.Model):
+    """One change of a survey, as its history shows it: who made it, when, and what, in
+    words (`summary`) and as the values before and after (`details`, see surveys.history).
+
+    Written in the transaction of the change it records (surveys.history.change_record),
+    so that the history never shows a change that was rolled back, nor misses one."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="changes")
+    version = models.ForeignKey(
+        SurveyVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes",
+        help_text="The version changed, if the change belongs to one (a deleted draft leaves it empty).",
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    # Kept as text, so that the history still names who it was once the user is deleted.
+    username = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=40, help_text="What kind of change, e.g. question_added.")
+    # What was changed, e.g. "question:12" or "survey:3:access": a stale form asks for the
+    # latest change of its object (builder.stamps).
+    target = models.CharField(max_length=60, blank=True)
+    summary = models.CharField(max_length=500)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "survey change"
+        indexes = [
+            models.Index(fields=["survey", "-at"], name="surveychange_survey_at"),
+            models.Index(fields=["target", "-at"], name="surveychange_target_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def who(self) -> str:
+        """Who made it, as the history names them: their full name, else their username
+        ("" for an import or a command). Reads `user`: select it with the change."""
+        if self.user_id is not None and self.user.get_full_name():
+            return self.user.get_full_name()
+        return self.username

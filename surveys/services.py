@@ -45,7 +45,7 @@ def survey_import(*, definition: SurveyDef, editors: Sequence[AbstractBaseUser] 
         survey.editors.add(*editors)
     survey.title = definition.title
     survey.description = definition.description
-    survey.save(update_fields=["title", "description"])
+    survey.save(update_fields=["title", "description", "updated_at"])
     _findings_replace(survey=survey, definition=definition)
     _nets_and_views_replace(survey=survey, definition=definition)
 

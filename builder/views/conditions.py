@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.condition_display import Picker, Place, condition_picker
 from builder.condition_picker import FormData, picker_action, valid_prefix
+from surveys.history import change_record, target_of
 from surveys.models import FrozenVersionError, Page, Question, Survey, SurveyVersion
 from surveys.selectors import version_definition
 
@@ -100,14 +101,24 @@ def picker_for(*, survey: Survey, place: Place, prefix: str = PREFIX, data: Form
 # --- Pages ----------------------------------------------------------------------------
 
 
-def _save(target: Question | Page, text: str) -> None:
-    """Store the condition; the version is locked so that publishing cannot freeze it
-    between the model's check and the write (the model refuses a frozen version)."""
+def _save(request, target: Question | Page, text: str, what: str) -> None:
+    """Store the condition and record it; the version is locked so that publishing cannot
+    freeze it between the model's check and the write (the model refuses a frozen version)."""
     with transaction.atomic():
-        version = SurveyVersion.objects.select_for_update().get(pk=target.version_id)
+        version = SurveyVersion.objects.select_for_update().select_related("survey").get(pk=target.version_id)
+        before = type(target).objects.values_list("condition", flat=True).get(pk=target.pk)
         target.version = version
         target.condition = text
-        target.save(update_fields=["condition"])
+        target.save(update_fields=["condition", "updated_at"])
+        if before != text:
+            summary = f"Set the display condition of {what}: {text}" if text else (
+                f"Removed the display condition of {what}: always shown")
+            change_record(
+                survey=version.survey, user=request.user, action="condition_set", summary=summary, version=version,
+                target=target_of(target),
+                details={"fields": [{"name": "condition", "label": "Display condition", "before": before,
+                                     "after": text}]},
+            )
 
 
 def _condition_page(request, survey: Survey, editable: bool, target: Question | Page, place: Place,
@@ -120,7 +131,7 @@ def _condition_page(request, survey: Survey, editable: bool, target: Question | 
     if request.method == "POST" and picker_action(request.POST, PREFIX) is None:
         if picker.valid:
             try:
-                _save(target, picker.saved_text)
+                _save(request, target, picker.saved_text, what)
             except FrozenVersionError:
                 messages.error(request, f"Version {version.number} is published and frozen: its conditions cannot "
                                         "change. Edit the survey as a new draft to change them.")

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.review import SAME, PublishForm, Review, published_base, review_build
-from surveys.changes import definition_with_codes
+from surveys.changes import CHOICE, DefinitionChanges, definition_with_codes
+from surveys.history import change_record, target_of
 from surveys.models import Survey, SurveyVersion
 from surveys.publishing import survey_draft_start, version_publish_with_codes
+from surveys.selectors import latest_version
 from surveys.services import VersionStateError
 
 
@@ -67,8 +69,54 @@ def _publish(request, survey: Survey):
         except VersionStateError as exc:  # whatever the checks above missed: nothing was written
             messages.error(request, str(exc))
             return _render(request, review, True, status=400)
+        _publish_record(request, review, version, codes)
     messages.success(request, _published_text(request, survey, version))
     return redirect("builder:home")
+
+
+def _publish_record(request, review: Review, version: SurveyVersion, codes: dict[str, str]) -> None:
+    """The publish in the survey's history (in its transaction): one record per relabel
+    given a new answer, then the publish with the counts of what it changed."""
+    for relabel in review.changes.relabels if review.changes else ():
+        if relabel.key not in codes:
+            continue
+        kind = "choice" if relabel.kind == CHOICE else "row"
+        change_record(
+            survey=review.survey, user=request.user, action="new_answer", version=version,
+            target=target_of(version),
+            summary=f"Gave the {kind} “{relabel.new_label}” of question {relabel.question} a new answer code, "
+            f"{codes[relabel.key]} (was {relabel.code}, “{relabel.old_label}”): answers given before are not "
+            "counted under it",
+            details={
+                "fields": [
+                    {"name": "label", "label": "Label", "before": relabel.old_label, "after": relabel.new_label},
+                    {"name": "code", "label": "Code", "before": relabel.code, "after": codes[relabel.key]},
+                ],
+                "question": relabel.question, "kind": relabel.kind,
+            },
+        )
+    against = f" (against version {review.base.number}: {', '.join(review.summary)})" if review.summary else ""
+    change_record(
+        survey=review.survey, user=request.user, action="version_published", version=version,
+        target=target_of(version), summary=f"Published version {version.number}{against}",
+        details={
+            "notes": review.summary,
+            "counts": _counts(review.changes),
+            "base": review.base.number if review.base else None,
+            "new_answers": len(codes),
+        },
+    )
+
+
+def _counts(changes: DefinitionChanges | None) -> dict[str, int]:
+    if changes is None:
+        return {}
+    return {
+        "pages_added": len(changes.pages_added), "pages_removed": len(changes.pages_removed),
+        "pages_changed": len(changes.pages_changed), "questions_added": len(changes.questions_added),
+        "questions_removed": len(changes.questions_removed), "questions_changed": len(changes.questions_changed),
+        "conditions_changed": len(changes.conditions_changed), "relabels": len(changes.relabels),
+    }
 
 
 def _review_again(survey: Survey, draft: SurveyVersion, posted) -> Review:
@@ -131,7 +179,15 @@ def _public_url(request, survey: Survey) -> str | None:
 @require_POST
 def draft_create(request, slug: str):
     survey = editable_survey(request.user, slug)
-    draft, created = survey_draft_start(survey=survey)
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        base = None if survey.draft_version() else latest_version(survey)
+        draft, created = survey_draft_start(survey=survey)
+        if created:
+            copied = f", a copy of version {base.number}" if base else " with one empty page"
+            change_record(survey=survey, user=request.user, action="draft_created", version=draft,
+                          target=target_of(draft), summary=f"Started version {draft.number} as a draft{copied}",
+                          details={"base": base.number if base else None})
     if created:
         messages.success(request, f"Version {draft.number} is a new draft: change it here, then publish it.")
     else:

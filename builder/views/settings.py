@@ -13,6 +13,7 @@ import copy
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +22,11 @@ from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.settings_forms import AccessForm, EditorsForm, SharingForm
+from builder.settings_sections import NAMES, prefetch_sections, section_record, section_snapshot, section_state
+from builder.stamps import check_stamp, stamp_of
 from responses.models import Response
 from responses.quotas import response_cap_quota
+from surveys.history import change_record, survey_target, target_of
 from surveys.lifecycle import (
     SurveyStateError,
     survey_archive,
@@ -62,6 +66,8 @@ def survey_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         return _section_save(request, slug)
     survey, editable = survey_for_builder(request.user, slug)
+    if editable:
+        prefetch_sections(survey)
     return _page(request, survey, editable, _forms(request, survey) if editable else {})
 
 
@@ -73,9 +79,22 @@ def _section_save(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("builder:settings", slug=survey.slug)
     forms = _forms(request, survey, bound=section)
     form = forms[section]
-    if not form.is_valid():
-        return _page(request, survey, True, forms, status=400, invalid=section)
-    return SAVERS[section](request, survey, form)
+    valid = form.is_valid()
+    # The survey's row stays locked from the stamp's check to the record of the save: a
+    # second editor's save of this section waits, then finds the stamp changed.
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        before = section_state(survey, section)
+        stale = check_stamp(section_snapshot(survey, section, before), request.POST.get("stamp"))
+        if stale is not None:
+            return _page(request, survey, True, forms, status=409, invalid=section,
+                         stale=stale.describe(NAMES[section], viewer=request.user))
+        if not valid:
+            return _page(request, survey, True, forms, status=400, invalid=section)
+        response = SAVERS[section](request, survey, form)
+        after = section_state(Survey.objects.get(pk=survey.pk), section)
+        section_record(survey=survey, user=request.user, section=section, before=before, after=after)
+    return response
 
 
 def _access_save(request: HttpRequest, survey: Survey, form: AccessForm) -> HttpResponse:
@@ -117,7 +136,7 @@ SAVERS = {"access": _access_save, "sharing": _sharing_save, "editors": _editors_
 
 
 def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str, Any], status: int = 200,
-          invalid: str | None = None) -> HttpResponse:
+          invalid: str | None = None, stale: str = "") -> HttpResponse:
     real = Q(responses__is_test=False)
     versions = list(
         survey.versions.annotate(
@@ -136,6 +155,10 @@ def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str,
         "editable": editable,
         "forms": forms,
         "invalid": invalid,
+        "stale": stale,
+        # Each form posts back its section as it showed it (a refused form gets the stamp
+        # of what is stored now: saving it again is a choice made knowing the other's change).
+        "stamps": {section: stamp_of(section_snapshot(survey, section)) for section in SECTIONS} if editable else {},
         "versions": versions,
         "open_version": open_version,
         "draft": draft,
@@ -165,9 +188,12 @@ def _posted_version_id(request: HttpRequest) -> int | None:
 
 
 def _status_action(request: HttpRequest, slug: str, act) -> HttpResponse:
+    """Run `act(survey)`, which changes the survey's status and records it (one transaction:
+    a refusal writes neither), and say what happened."""
     survey = editable_survey(request.user, slug)
     try:
-        message = act(survey)
+        with transaction.atomic():
+            message = act(survey)
     except (SurveyStateError, VersionStateError) as exc:
         messages.warning(request, f"{exc} Nothing was changed.")
     else:
@@ -175,12 +201,14 @@ def _status_action(request: HttpRequest, slug: str, act) -> HttpResponse:
     return redirect(_settings_url(survey))
 
 
-def _version_act(request: HttpRequest, service, done: str):
+def _version_act(request: HttpRequest, service, *, action: str, summary: str, done: str):
     def act(survey: Survey) -> str:
         version_id = _posted_version_id(request)
         if version_id is None:
             raise SurveyStateError("No version was chosen.")
         version = service(survey=survey, version_id=version_id)
+        change_record(survey=survey, user=request.user, action=action, summary=summary.format(number=version.number),
+                      version=version, target=target_of(version))
         return done.format(number=version.number)
 
     return act
@@ -190,8 +218,8 @@ def _version_act(request: HttpRequest, service, done: str):
 @require_POST
 def version_close(request: HttpRequest, slug: str) -> HttpResponse:
     return _status_action(request, slug, _version_act(
-        request, survey_version_close,
-        "Version {number} is closed: the survey takes no responses until a version is reopened or published.",
+        request, survey_version_close, action="version_closed", summary="Closed version {number}",
+        done="Version {number} is closed: the survey takes no responses until a version is reopened or published.",
     ))
 
 
@@ -199,7 +227,8 @@ def version_close(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def version_reopen(request: HttpRequest, slug: str) -> HttpResponse:
     return _status_action(request, slug, _version_act(
-        request, survey_version_reopen, "Version {number} is open again and takes responses.",
+        request, survey_version_reopen, action="version_reopened", summary="Reopened version {number}",
+        done="Version {number} is open again and takes responses.",
     ))
 
 
@@ -208,6 +237,10 @@ def version_reopen(request: HttpRequest, slug: str) -> HttpResponse:
 def archive(request: HttpRequest, slug: str) -> HttpResponse:
     def act(survey: Survey) -> str:
         _, closed = survey_archive(survey=survey)
+        change_record(
+            survey=survey, user=request.user, action="survey_archived", version=closed, target=survey_target(survey),
+            summary=f"Archived the survey (and closed version {closed.number})" if closed else "Archived the survey",
+        )
         closed_text = f"version {closed.number} is closed, " if closed else ""
         return f"The survey is archived: {closed_text}it takes no responses and is not listed on the home page."
 
@@ -219,6 +252,8 @@ def archive(request: HttpRequest, slug: str) -> HttpResponse:
 def unarchive(request: HttpRequest, slug: str) -> HttpResponse:
     def act(survey: Survey) -> str:
         survey_unarchive(survey=survey)
+        change_record(survey=survey, user=request.user, action="survey_unarchived", summary="Unarchived the survey",
+                      target=survey_target(survey))
         return "The survey is no longer archived. It takes responses again once you reopen or publish a version."
 
     return _status_action(request, slug, act)

@@ -4,8 +4,10 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from surveys.definition_files import DefinitionError, definition_from_yaml
+from surveys.history import change_record, target_of
 from surveys.services import survey_import
 
 
@@ -43,7 +45,16 @@ class Command(BaseCommand):
                 f"{path}: {count} problem{'s' if count != 1 else ''} found, nothing was imported."
             ) from exc
 
-        version, created = survey_import(definition=definition, editors=editors)
+        with transaction.atomic():
+            version, created = survey_import(definition=definition, editors=editors)
+            if created:
+                published = " and published it" if version.status != version.Status.DRAFT else ""
+                change_record(
+                    survey=version.survey, user=None, action="survey_imported", version=version,
+                    target=target_of(version),
+                    summary=f"Imported version {version.number} from a file ({path.name}){published}",
+                    details={"file": path.name},
+                )
         if created:
             self.stdout.write(f"Imported {definition.slug} as version {version.number} ({version.status})")
         else:

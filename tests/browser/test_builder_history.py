@@ -1,0 +1,191 @@
+"""Two editors in two browsers: both open the settings page, the second save of the same
+section is refused with the first editor's change shown (their typed values kept), a save
+of another section goes through, and the survey's history lists every change with who,
+when and what (details opened with the keyboard), filtered by user. No
+Content-Security-Policy violation, no serious or critical axe-core violation, screenshots
+at 1280 and 768 px wide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from surveys.history import change_record
+from surveys.models import Survey, SurveyChange
+from tests.kit.browser import axe_violations, describe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/work/shots")
+
+# As in test_csp.py: an init script records the policy violations of every document.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push({
+    directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
+    line: e.lineNumber, sample: e.sample, page: location.href,
+  });
+}, true);
+"""
+
+
+@pytest.fixture
+def dave(demo_survey) -> User:
+    user = User.objects.create_user("dave", password="pw-dave", is_staff=True, first_name="Dave", last_name="Lee")
+    user.groups.add(Group.objects.get(name="Survey managers"))
+    demo_survey.editors.add(user)
+    return user
+
+
+@pytest.fixture
+def open_page(browser):
+    """A page in a browser context of its own (its own cookies: another person)."""
+    contexts = []
+
+    def open_page(width: int = 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.add_init_script(RECORD_VIOLATIONS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def assert_no_csp_violation(page) -> None:
+    page.wait_for_load_state("load")
+    # Violations are reported asynchronously: read them a moment after the page settled.
+    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
+    assert violations == [], violations
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+
+
+def screenshot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"history-{name}.png"), full_page=True)
+
+
+def sign_in(page, live_server, username: str, path: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/?next={path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_no_csp_violation(page)
+
+
+def test_two_editors_one_section_then_the_history(open_page, live_server, demo_survey, manager, dave, viewer):
+    settings = f"/build/{demo_survey.slug}/settings/"
+    alice, other = open_page(), open_page()
+    sign_in(alice, live_server, "alice", settings)
+    sign_in(other, live_server, "dave", settings)
+
+    alice.locator("#access").get_by_label("Response cap").fill("100")
+    alice.locator("#access").get_by_role("button", name="Save access").click()
+    expect(alice.locator(".builder-messages")).to_contain_text("Access and dates are saved.")
+
+    # Dave's page still shows the survey as it was before alice saved.
+    other.locator("#access").get_by_label("Response cap").fill("200")
+    other.locator("#access").get_by_role("button", name="Save access").click()
+    stale = other.locator("#stale-edit")
+    expect(stale).to_contain_text("Nothing was saved. alice changed the access settings at")
+    expect(stale).to_contain_text("(response cap: empty → “100”)")
+    expect(other.locator("#access").get_by_label("Response cap")).to_have_value("200")
+    assert_no_csp_violation(other)
+    assert Survey.objects.get(pk=demo_survey.pk).response_cap == 100
+    assert_accessible(other)
+    screenshot(other, "stale-1280")
+
+    # Another section of the same stale page goes through.
+    other.locator("#sharing").get_by_label("bob", exact=True).check()
+    other.locator("#sharing").get_by_role("button", name="Save results sharing").click()
+    expect(other.locator(".builder-messages")).to_contain_text("Results sharing is saved.")
+    assert list(Survey.objects.get(pk=demo_survey.pk).viewers.all()) == [viewer]
+
+    # Having seen alice's change, dave saves his cap on purpose.
+    other.locator("#access").get_by_label("Response cap").fill("200")
+    other.locator("#access").get_by_role("button", name="Save access").click()
+    expect(other.locator(".builder-messages")).to_contain_text("Access and dates are saved.")
+    assert Survey.objects.get(pk=demo_survey.pk).response_cap == 200
+
+    other.get_by_role("link", name="History").click()
+    expect(other.get_by_role("heading", level=1)).to_contain_text("History")
+    assert_no_csp_violation(other)
+    rows = other.locator(".history-table tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("Dave Lee (dave)")
+    expect(rows.nth(0)).to_contain_text("Changed the access settings: response cap")
+    expect(rows.nth(1)).to_contain_text("Changed who may see the results: added bob")
+    expect(rows.nth(2)).to_contain_text("alice")
+
+    # The details open with the keyboard.
+    details = rows.nth(0).locator("details")
+    details.locator("summary").focus()
+    other.keyboard.press("Enter")
+    expect(details).to_have_attribute("open", "")
+    expect(details).to_contain_text("Response cap")
+    expect(details.locator("del")).to_have_text("100")
+    expect(details.locator("ins")).to_have_text("200")
+    assert_accessible(other)
+    screenshot(other, "1280")
+
+    other.get_by_label("Who").select_option("alice")
+    other.get_by_role("button", name="Show").click()
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_contain_text("alice")
+    expect(other.locator("#history-count")).to_contain_text("1 change matches these filters")
+    assert_no_csp_violation(other)
+
+
+def test_the_history_at_768_px(open_page, live_server, demo_survey, manager, dave):
+    version = demo_survey.open_version()
+    change_record(survey=demo_survey, user=None, action="survey_imported", version=version,
+                  summary="Imported version 1 from a file (ddiq-2010.yaml) and published it")
+    for i in range(3):
+        change_record(
+            survey=demo_survey, user=dave if i % 2 else manager, action="access_changed",
+            summary=f"Changed the access settings: closes, panel redirect {i}",
+            details={"fields": [
+                {"name": "closes_at", "label": "Closes", "before": "", "after": f"{i + 1} April 2030, 18:30 UTC"},
+                {"name": "completion_redirect_url", "label": "After completing, send panel respondents to",
+                 "before": "https://panel.example.com/done?id={external_id}&status=complete&source=survey",
+                 "after": ""},
+            ]},
+        )
+    assert SurveyChange.objects.count() == 4
+    page = open_page(768)
+    sign_in(page, live_server, "alice", f"/build/{demo_survey.slug}/history/")
+    page.locator(".history-table details summary").first.click()
+    expect(page.locator(".history-table details").first).to_contain_text("panel.example.com")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    assert_accessible(page)
+    screenshot(page, "768")
+
+
+def test_two_editors_at_768_px(open_page, live_server, demo_survey, manager, dave):
+    settings = f"/build/{demo_survey.slug}/settings/"
+    alice, other = open_page(768), open_page(768)
+    sign_in(alice, live_server, "alice", settings)
+    sign_in(other, live_server, "dave", settings)
+    alice.locator("#access").get_by_label("Public link and personal invitations").check()
+    alice.locator("#access").get_by_role("button", name="Save access").click()
+    expect(alice.locator(".builder-messages")).to_contain_text("Access and dates are saved.")
+    other.locator("#access").get_by_label("List it on the public home page").check()
+    other.locator("#access").get_by_role("button", name="Save access").click()
+    expect(other.locator("#stale-edit")).to_contain_text(
+        "(who may answer: “Public link only” → “Public link and personal invitations”)"
+    )
+    expect(other.locator("#access").get_by_label("List it on the public home page")).to_be_checked()
+    assert_no_csp_violation(other)
+    assert other.evaluate("document.documentElement.scrollWidth") <= 768
+    assert_accessible(other)
+    screenshot(other, "stale-768")

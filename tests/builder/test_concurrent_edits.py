@@ -1,0 +1,230 @@
+"""Two editors, one survey: each form posts back the stamp of what it showed, a second
+save of the same object from a stale form is refused with the other's change shown (the
+typed values kept), and saves of different objects both go through (builder.stamps)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from builder.stamps import Snapshot, check_stamp, stamp_of
+from surveys.history import change_record, target_of
+from surveys.models import Question, Survey, SurveyChange
+from surveys.services import version_duplicate
+from tests.kit.page_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+SETTINGS = reverse("builder:settings", args=["ddiq-2010"])
+
+
+@pytest.fixture
+def dave(demo_survey) -> User:
+    user = User.objects.create_user("dave", password="pw-dave", is_staff=True, first_name="Dave", last_name="Lee")
+    user.groups.add(Group.objects.get(name="Survey managers"))
+    demo_survey.editors.add(user)
+    return user
+
+
+@pytest.fixture
+def dave_client(dave) -> Client:
+    client = Client()
+    client.force_login(dave)
+    return client
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def hhmm(change: SurveyChange) -> str:
+    return f"{timezone.localtime(change.at):%H:%M}"
+
+
+# --- The settings page ------------------------------------------------------------------------
+
+
+def test_two_editors_one_section_the_second_save_is_refused_with_the_others_change_shown(
+    alice, manager, dave_client, demo_survey
+):
+    alices_page, daves_page = alice.get(SETTINGS), dave_client.get(SETTINGS)
+    assert alice.post(SETTINGS, form_data(alices_page, "#access", {"access-response_cap": "100"})).status_code == 302
+
+    refused = dave_client.post(SETTINGS, form_data(daves_page, "#access", {"access-response_cap": "200"}))
+
+    assert refused.status_code == 409
+    alices = SurveyChange.objects.get()
+    text = text_of(refused)
+    assert (f"Nothing was saved. alice changed the access settings at {hhmm(alices)} "
+            "(response cap: empty → “100”).") in text
+    assert "Your changes are still in the form below." in text
+    assert 'name="access-response_cap" value="200"' in refused.content.decode()  # what dave typed
+    assert Survey.objects.get(pk=demo_survey.pk).response_cap == 100
+    assert SurveyChange.objects.count() == 1
+
+    # Saving again from the refused form is a choice made knowing alice's change.
+    again = dave_client.post(SETTINGS, form_data(refused, "#access"))
+    assert again.status_code == 302
+    assert Survey.objects.get(pk=demo_survey.pk).response_cap == 200
+    assert SurveyChange.objects.order_by("-pk").first().details["fields"] == [
+        {"name": "response_cap", "label": "Response cap", "before": "100", "after": "200"},
+    ]
+
+
+def test_two_editors_different_sections_both_saves_go_through(alice, dave_client, demo_survey, viewer):
+    alices_page, daves_page = alice.get(SETTINGS), dave_client.get(SETTINGS)
+    assert alice.post(SETTINGS, form_data(alices_page, "#access", {"access-response_cap": "100"})).status_code == 302
+    sharing = form_data(daves_page, "#sharing", {"sharing-viewers": [str(viewer.pk)]})
+    assert dave_client.post(SETTINGS, sharing).status_code == 302
+    demo_survey.refresh_from_db()
+    assert demo_survey.response_cap == 100
+    assert list(demo_survey.viewers.all()) == [viewer]
+
+
+def test_a_stale_sharing_form_is_refused_with_the_names_the_other_added(alice, dave_client, demo_survey, viewer):
+    alices_page, daves_page = alice.get(SETTINGS), dave_client.get(SETTINGS)
+    alice.post(SETTINGS, form_data(alices_page, "#sharing", {"sharing-viewers": [str(viewer.pk)]}))
+    group = Group.objects.get(name="Results viewers")
+    refused = dave_client.post(SETTINGS, form_data(daves_page, "#sharing", {"sharing-viewer_groups": [str(group.pk)]}))
+    assert refused.status_code == 409
+    assert "alice changed the results sharing at" in text_of(refused)
+    assert "(users: added bob)." in text_of(refused)
+    assert list(demo_survey.viewers.all()) == [viewer]  # bob stays shared
+    assert not demo_survey.viewer_groups.exists()
+
+
+def test_the_same_editor_in_two_tabs_is_told_it_was_them(alice, demo_survey):
+    first_tab, second_tab = alice.get(SETTINGS), alice.get(SETTINGS)
+    alice.post(SETTINGS, form_data(first_tab, "#access", {"access-listed": "on"}))
+    refused = alice.post(SETTINGS, form_data(second_tab, "#access", {"access-response_cap": "5"}))
+    assert refused.status_code == 409
+    assert "You changed the access settings in another tab or window at" in text_of(refused)
+    assert "(list it on the public home page: “no” → “yes”)" in text_of(refused)
+
+
+def test_a_change_made_in_the_admin_makes_the_form_stale(alice, dave, demo_survey):
+    page = alice.get(SETTINGS)
+    Survey.objects.filter(pk=demo_survey.pk).update(response_cap=50)
+    change_record(survey=demo_survey, user=dave, action="admin_changed", target=target_of(demo_survey),
+                  summary="Changed the survey in the administration: Changed Response cap.")
+    refused = alice.post(SETTINGS, form_data(page, "#access", {"access-response_cap": "75"}))
+    assert refused.status_code == 409
+    assert (f"Dave Lee changed the access settings at {hhmm(SurveyChange.objects.get())}: Changed the survey in "
+            "the administration: Changed Response cap.") in text_of(refused)
+
+
+def test_a_change_without_a_record_still_makes_the_form_stale(alice, demo_survey):
+    page = alice.get(SETTINGS)
+    Survey.objects.filter(pk=demo_survey.pk).update(response_cap=50)
+    refused = alice.post(SETTINGS, form_data(page, "#access", {"access-response_cap": "75"}))
+    assert refused.status_code == 409
+    assert "Someone else changed the access settings since you opened it." in text_of(refused)
+    assert Survey.objects.get(pk=demo_survey.pk).response_cap == 50
+
+
+def test_a_stale_and_invalid_form_shows_both(alice, dave_client, demo_survey):
+    alices_page, daves_page = alice.get(SETTINGS), dave_client.get(SETTINGS)
+    alice.post(SETTINGS, form_data(alices_page, "#access", {"access-response_cap": "100"}))
+    refused = dave_client.post(SETTINGS, form_data(daves_page, "#access", {"access-response_cap": "0"}))
+    assert refused.status_code == 409
+    assert "alice changed the access settings" in text_of(refused)
+    assert "A cap is at least 1" in text_of(refused)
+
+
+def test_a_post_without_a_stamp_is_not_checked(alice, demo_survey):
+    page = alice.get(SETTINGS)
+    data = form_data(page, "#access", {"access-response_cap": "10"})
+    del data["stamp"]
+    Survey.objects.filter(pk=demo_survey.pk).update(listed=True)
+    assert alice.post(SETTINGS, data).status_code == 302
+    assert Survey.objects.get(pk=demo_survey.pk).response_cap == 10
+
+
+def test_archiving_meanwhile_does_not_make_a_section_stale(alice, dave_client, demo_survey):
+    page = alice.get(SETTINGS)
+    dave_client.post(reverse("builder:settings_archive", args=["ddiq-2010"]))
+    assert alice.post(SETTINGS, form_data(page, "#access", {"access-response_cap": "10"})).status_code == 302
+
+
+# --- Stamps ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def question(demo_survey) -> Question:
+    draft = version_duplicate(version=demo_survey.open_version())
+    return Question.objects.get(version=draft, code="role")
+
+
+def test_a_rows_stamp_changes_when_it_is_saved(question):
+    stamp = stamp_of(question)
+    assert check_stamp(question, stamp) is None
+    question.label = "Your role?"
+    question.save()
+    assert stamp_of(question) != stamp
+    stale = check_stamp(question, stamp)
+    assert stale is not None and stale.change is None
+    assert stale.describe("this question") == "Someone else changed this question since you opened it."
+
+
+def test_a_stale_row_is_shown_the_latest_change_since_its_form(question, manager, dave):
+    stamp = stamp_of(question)
+    older = change_record(survey=question.version.survey, user=manager, action="question_changed",
+                          summary="Changed the question", target=target_of(question))
+    SurveyChange.objects.filter(pk=older.pk).update(at=timezone.now() - timedelta(hours=1))
+    question.label = "Your role?"
+    question.save()
+    change_record(survey=question.version.survey, user=dave, action="question_changed", summary="Changed it",
+                  target=target_of(question), details={"fields": [
+                      {"name": "label", "label": "Label", "before": "Which best describes your role?",
+                       "after": "Your role?"}]})
+    change_record(survey=question.version.survey, user=manager, action="question_changed", summary="Another's",
+                  target="question:0")
+    stale = check_stamp(question, stamp)
+    assert stale.change.user == dave
+    assert stale.describe("this question", viewer=dave).startswith("You changed this question in another tab")
+    assert stale.describe("this question", viewer=None).endswith(
+        "(label: “Which best describes your role?” → “Your role?”)."
+    )
+
+
+def test_a_change_of_its_version_in_the_admin_is_shown_to_a_stale_row(question, manager):
+    stamp = stamp_of(question)
+    question.label = "Your role?"
+    question.save()
+    change_record(survey=question.version.survey, user=manager, action="admin_changed", version=question.version,
+                  target=target_of(question.version), summary="Changed version 2 in the administration")
+    assert check_stamp(question, stamp).change.summary == "Changed version 2 in the administration"
+
+
+def test_a_snapshot_is_stamped_by_its_values():
+    one = Snapshot(targets=("survey:1:access",), values={"cap": 1, "listed": False})
+    same = Snapshot(targets=("survey:1:access",), values={"listed": False, "cap": 1})
+    other = Snapshot(targets=("survey:1:access",), values={"cap": 2, "listed": False})
+    stamp = stamp_of(one)
+    assert check_stamp(same, stamp) is None
+    assert check_stamp(other, stamp) is not None
+
+
+def test_a_change_on_another_day_says_the_day(question, manager):
+    stamp = stamp_of(question)
+    question.save()
+    change = change_record(survey=question.version.survey, user=manager, action="question_changed",
+                           summary="Changed the question", target=target_of(question))
+    yesterday = timezone.now() - timedelta(days=1, hours=1)
+    SurveyChange.objects.filter(pk=change.pk).update(at=yesterday)
+    stale = check_stamp(question, stamp.partition("@")[0] + "@" + (yesterday - timedelta(hours=1)).isoformat())
+    local = timezone.localtime(yesterday)
+    assert stale.describe("this question") == (
+        f"alice changed this question on {local.day} {local:%B} at {local:%H:%M}: Changed the question."
+    )
+
+
+def test_a_garbled_stamp_is_stale_not_an_error(question):
+    assert check_stamp(question, "garbage") is not None
+    assert check_stamp(question, "") is not None
