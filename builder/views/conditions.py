@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.condition_display import Picker, Place, condition_picker
 from builder.condition_picker import FormData, picker_action, valid_prefix
+from builder.stamps import StaleEdit, check_stamp, stamp_of
 from surveys.history import change_record, target_of
 from surveys.models import FrozenVersionError, Page, Question, Survey, SurveyVersion
 from surveys.selectors import version_definition
@@ -101,12 +102,20 @@ def picker_for(*, survey: Survey, place: Place, prefix: str = PREFIX, data: Form
 # --- Pages ----------------------------------------------------------------------------
 
 
-def _save(request, target: Question | Page, text: str, what: str) -> None:
-    """Store the condition and record it; the version is locked so that publishing cannot
-    freeze it between the model's check and the write (the model refuses a frozen version)."""
+def _save(request, target: Question | Page, text: str, what: str, stamp: str | None) -> StaleEdit | None:
+    """Store the condition and record it, unless the question or page changed since its
+    form was shown (then the StaleEdit, and nothing is written). The version is locked so
+    that publishing cannot freeze it between the model's check and the write (the model
+    refuses a frozen version), and a second editor's save waits for this one."""
     with transaction.atomic():
         version = SurveyVersion.objects.select_for_update().select_related("survey").get(pk=target.version_id)
-        before = type(target).objects.values_list("condition", flat=True).get(pk=target.pk)
+        stored = type(target).objects.filter(pk=target.pk).first()
+        if stored is None:
+            raise Http404("This question or page was deleted meanwhile.")
+        stale = check_stamp(stored, stamp)
+        if stale is not None:
+            return stale
+        before = stored.condition
         target.version = version
         target.condition = text
         target.save(update_fields=["condition", "updated_at"])
@@ -119,6 +128,7 @@ def _save(request, target: Question | Page, text: str, what: str) -> None:
                 details={"fields": [{"name": "condition", "label": "Display condition", "before": before,
                                      "after": text}]},
             )
+    return None
 
 
 def _condition_page(request, survey: Survey, editable: bool, target: Question | Page, place: Place,
@@ -128,21 +138,32 @@ def _condition_page(request, survey: Survey, editable: bool, target: Question | 
     outline_url = reverse("builder:outline", args=[survey.slug]) + f"#{anchor}"
     data = request.POST if request.method == "POST" else None
     picker = picker_for(survey=survey, place=place, data=data, stored=target.condition, editable=can_save)
+    # The stamp of the question or page as the form first showed it: kept while picker
+    # buttons re-render the form, so that a change made meanwhile is still noticed.
+    posted_stamp = request.POST.get("stamp") if data is not None else None
+    stamp = posted_stamp if posted_stamp is not None else stamp_of(target)
+    stale, status = "", 200
     if request.method == "POST" and picker_action(request.POST, PREFIX) is None:
         if picker.valid:
             try:
-                _save(request, target, picker.saved_text, what)
+                refused = _save(request, target, picker.saved_text, what, posted_stamp)
             except FrozenVersionError:
                 messages.error(request, f"Version {version.number} is published and frozen: its conditions cannot "
                                         "change. Edit the survey as a new draft to change them.")
             else:
-                if picker.saved_text:
-                    messages.success(request, f"Display condition of {what} saved: {picker.saved_text}")
-                else:
-                    messages.success(request, f"{what[0].upper()}{what[1:]} is now always shown (no condition).")
-                if request.htmx:
-                    return HttpResponseClientRedirect(outline_url)
-                return redirect(outline_url)
+                if refused is None:
+                    if picker.saved_text:
+                        messages.success(request, f"Display condition of {what} saved: {picker.saved_text}")
+                    else:
+                        messages.success(request, f"{what[0].upper()}{what[1:]} is now always shown (no condition).")
+                    if request.htmx:
+                        return HttpResponseClientRedirect(outline_url)
+                    return redirect(outline_url)
+                # Refused: the picker keeps what was posted, beside the condition stored now
+                # (409, or 200 for htmx, which swaps in only successful answers).
+                target.refresh_from_db()
+                stale, stamp = refused.describe(place_short, viewer=request.user), stamp_of(target)
+                status = 200 if request.htmx else 409
     context = {
         "survey": survey,
         "version": version,
@@ -156,10 +177,12 @@ def _condition_page(request, survey: Survey, editable: bool, target: Question | 
         "outline_url": outline_url,
         "action_url": request.path,
         "stored": target.condition,
+        "stamp": stamp,
+        "stale": stale,
         "draft": survey.draft_version() if version.is_frozen else None,
     }
     template = "builder/conditions/_form.html" if request.htmx else "builder/conditions/edit.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 def _view_target(request, slug: str):

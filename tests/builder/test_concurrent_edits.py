@@ -13,7 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from builder.condition_picker import form_data as picker_form_data
+from builder.condition_picker import form_from_node
 from builder.stamps import Snapshot, check_stamp, stamp_of
+from surveys.conditions import parse
 from surveys.history import change_record, target_of
 from surveys.models import Question, Survey, SurveyChange
 from surveys.services import version_duplicate
@@ -228,3 +231,62 @@ def test_a_change_on_another_day_says_the_day(question, manager):
 def test_a_garbled_stamp_is_stale_not_an_error(question):
     assert check_stamp(question, "garbage") is not None
     assert check_stamp(question, "") is not None
+
+
+# --- A display condition (the condition picker's page) --------------------------------------------
+
+
+@pytest.fixture
+def barriers(question) -> Question:
+    """A question of the draft asked after the role question (which conditions can use)."""
+    return Question.objects.get(version=question.version, code="barriers")
+
+
+def _condition_url(question: Question) -> str:
+    return reverse("builder:condition_question", args=["ddiq-2010", question.pk])
+
+
+def _with_condition(page, text: str, question: Question) -> dict[str, list[str]]:
+    """The condition page's form as shown, with the picker set to `text`."""
+    data = form_data(page, _condition_url(question))
+    picked = picker_form_data(form_from_node(parse(text)), "condition")
+    return {**picked, "stamp": data["stamp"], "condition-place": [f"question:{question.pk}"]}
+
+
+def test_two_editors_one_condition_the_second_save_is_refused(alice, dave_client, barriers):
+    alices_page, daves_page = alice.get(_condition_url(barriers)), dave_client.get(_condition_url(barriers))
+    assert alice.post(_condition_url(barriers), _with_condition(alices_page, "role = it", barriers)).status_code == 302
+
+    refused = dave_client.post(_condition_url(barriers), _with_condition(daves_page, "role = business", barriers))
+
+    assert refused.status_code == 409
+    text = text_of(refused)
+    assert "Nothing was saved. alice changed this question at" in text
+    assert "(display condition: empty → “role = it”)." in text
+    assert "the one stored now is role = it" in text
+    barriers.refresh_from_db()
+    assert barriers.condition == "role = it"
+    assert SurveyChange.objects.count() == 1
+    again = dave_client.post(_condition_url(barriers), form_data(refused, _condition_url(barriers)))
+    assert again.status_code == 302
+    barriers.refresh_from_db()
+    assert barriers.condition == "role = business"
+
+
+def test_a_picker_button_keeps_the_stamp_of_the_form_first_shown(alice, dave_client, barriers):
+    daves_page = dave_client.get(_condition_url(barriers))
+    first = _with_condition(daves_page, "role = business", barriers)
+    alice.post(_condition_url(barriers), _with_condition(alice.get(_condition_url(barriers)), "role = it", barriers))
+    # Dave adds a row to his picker (no save): the form comes back with his old stamp.
+    rerendered = dave_client.post(_condition_url(barriers), {**first, "condition-action": ["add:1"]})
+    assert rerendered.status_code == 200
+    assert form_data(rerendered, _condition_url(barriers))["stamp"] == first["stamp"]
+    assert dave_client.post(_condition_url(barriers), first).status_code == 409
+
+
+def test_two_editors_different_questions_both_conditions_are_saved(alice, dave_client, barriers):
+    other = Question.objects.get(version=barriers.version, code="comments")
+    alices_page, daves_page = alice.get(_condition_url(barriers)), dave_client.get(_condition_url(other))
+    assert alice.post(_condition_url(barriers), _with_condition(alices_page, "role = it", barriers)).status_code == 302
+    assert dave_client.post(_condition_url(other), _with_condition(daves_page, "role = it", other)).status_code == 302
+    assert Question.objects.get(pk=other.pk).condition == "role = it"
