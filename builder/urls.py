@@ -15,5 +15,6 @@ urlpatterns = [
     path("<slug:slug>/settings/reopen/", settings.version_reopen, name="settings_reopen"),
     path("<slug:slug>/settings/archive/", settings.archive, name="settings_archive"),
     path("<slug:slug>/settings/unarchive/", settings.unarchive, name="settings_unarchive"),
+    path("<slug:slug>/findings/", include("builder.findings_urls")),
     path("<slug:slug>/", include("builder.outline_urls")),
 ]
