@@ -259,7 +259,7 @@ def variable_question(questions: Questions, variable: str) -> QuestionDef | None
 
 def segment_options(questions: Questions) -> list[tuple[str, str]]:
     return [
-        (f"{question.code}:{choice.code}", f"{_short(question.label, 40)}: {choice.label}")
+        (f"{question.code}:{choice.code}", f"{_short(question.label, 40)} — {choice.label}")
         for question in questions.values() if question.segment
         for choice in question.choices
     ]

@@ -377,3 +377,14 @@ def test_the_page_takes_the_same_number_of_queries_for_any_number_of_findings(
     with django_assert_num_queries(len(captured)):
         assert alice.get(url(demo_survey)).status_code == 200
 
+
+
+# --- Where the publish checklist sends a problem ----------------------------------------
+
+
+def test_the_publish_checklist_links_problems_of_findings_nets_and_views_here(demo_survey):
+    from builder.problems import ProblemPlaces
+
+    places = ProblemPlaces(demo_survey, demo_survey.open_version())
+    for place, anchor in (("findings[1].base", "findings"), ("nets[0].all_but", "nets"), ("views[0].row", "views")):
+        assert places.problem(f"{place}: unknown question 'x'").url == f"{url(demo_survey)}#{anchor}"

@@ -213,7 +213,7 @@ def _view_row(view: SavedView, questions: dict[str, QuestionDef] | None) -> View
     if view.segment:
         question_code, _, choice = view.segment.partition(":")
         question = questions.get(question_code)
-        segment = f"{question.label}: {_choice_label(questions, question_code, choice)}" if question else view.segment
+        segment = f"{question.label} — {_choice_label(questions, question_code, choice)}" if question else view.segment
     highlight = ""
     if view.highlight_row:
         highlight = (f"“{_choice_label(questions, view.row_variable, view.highlight_row)}” in the rows, anything but "
