@@ -174,7 +174,7 @@ class NetForm(forms.Form):
     """A NET of `question`: its choices ticked by their labels."""
 
     label = forms.CharField(
-        max_length=300, help_text="Shown as “NET: <label>” in the results, e.g. “Weekly or more”.",
+        max_length=300, help_text="Shown after “NET:” in the results, e.g. “Weekly or more”.",
         error_messages={"required": "Give the NET a label, e.g. “Weekly or more”."},
     )
     code = _code_field("label")

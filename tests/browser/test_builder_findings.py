@@ -147,6 +147,7 @@ def test_a_manager_adds_a_finding_a_net_and_a_saved_view(page, live_server, surv
     revenue.get_by_label("$1 billion to $10 billion").check()
     revenue.get_by_label("Over $10 billion").check()
     assert_clean(page)
+    shots(page, "net-form")
     revenue.get_by_role("button", name="Add the NET").click()
     expect_message(page, "Added “NET: A billion or more”")
     net = Net.objects.get(survey=survey, question_code="revenue")

@@ -176,7 +176,7 @@ def test_edit_opens_the_finding_s_form_in_its_place_with_today_s_numbers(alice, 
     finding = Finding.objects.get(survey=demo_survey, code="it_never_twitter")
     html = main(alice.get(url(demo_survey), {"finding": finding.pk}))
     row = html.split(f'id="finding-{finding.pk}"')[1].split("</li>")[0]
-    assert f'action="{url(demo_survey, "findings_update", finding.pk)}"' in row
+    assert f'action="{url(demo_survey, "findings_update", finding.pk)}#finding-{finding.pk}"' in row
     assert 'value="personal_use.twitter = never"' in row
     assert "Today: 3 of 6 = 50%" in row
 

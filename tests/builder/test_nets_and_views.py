@@ -60,7 +60,7 @@ def test_the_net_form_offers_the_question_s_choices_by_label(alice, demo_survey)
     form = html.split('id="nets-revenue"')[1].split('class="net-question"')[0]
     assert 'name="net-new-revenue-choices" value="lt_100m"' in form
     assert "Under $100 million" in form
-    assert f'action="{url(demo_survey, "nets_add", "revenue")}"' in form
+    assert f'action="{url(demo_survey, "nets_add", "revenue")}#nets-revenue"' in form
 
 
 def test_it_adds_a_net_with_a_code_from_its_label(alice, demo_survey):
@@ -117,7 +117,7 @@ def test_edit_opens_a_net_s_form_in_its_place_and_saves_it(alice, demo_survey):
     weekly = Net.objects.get(survey=demo_survey, code="net_weekly")
     html = main(alice.get(url(demo_survey), {"net": weekly.pk}))
     row = html.split(f'id="net-{weekly.pk}"')[1].split("</li>")[0]
-    assert f'action="{url(demo_survey, "nets_update", weekly.pk)}"' in row
+    assert f'action="{url(demo_survey, "nets_update", weekly.pk)}#net-{weekly.pk}"' in row
     assert f'name="net-{weekly.pk}-choices" value="weekly" ' in row
     assert row.count("checked") == 3  # weekly, daily and "the ticked choices"
     response = alice.post(url(demo_survey, "nets_update", weekly.pk), net_data(
