@@ -424,9 +424,9 @@ class PageForm(forms.Form):
 class TextsForm(forms.Form):
     """The intro or the thank-you text (each has its own small form in the outline)."""
 
-    intro = forms.CharField(required=False, label="Introduction", widget=forms.Textarea(attrs={"rows": 3}),
+    intro = forms.CharField(required=False, label="Introduction", widget=forms.Textarea(attrs={"rows": 2}),
                             help_text="Shown above the first page.")
-    thank_you = forms.CharField(required=False, label="Thank-you text", widget=forms.Textarea(attrs={"rows": 3}),
+    thank_you = forms.CharField(required=False, label="Thank-you text", widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text="Shown after the last page is submitted.")
 
     def __init__(self, *args, **kwargs) -> None:

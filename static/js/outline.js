@@ -7,6 +7,16 @@
 (function () {
   "use strict";
 
+  // htmx copies an old element's style attribute onto its new version while it settles:
+  // after a drag, SortableJS has left one there, and the Content-Security-Policy refuses
+  // style attributes (style-src-attr).
+  htmx.config.attributesToSettle = ["class", "width", "height"];
+  // htmx puts the focus back on the element that had it (same id) at once, but makes the new
+  // forms submit through it only when the content settles (20 ms later by default): a key
+  // pressed in between would send the form the old way, reloading the page. No transitions
+  // here need the delay.
+  htmx.config.defaultSettleDelay = 0;
+
   var CODE_MAX = 32; // surveys.codes.CODE_MAX
   var CODE_RE = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/; // surveys.definition_files.CODE_RE
   var CODE_FORMAT = "Use letters, digits, '_' and '-' (at most 64, not starting with '-').";
@@ -150,6 +160,9 @@
         handle: ".drag-handle",
         draggable: ".outline-question",
         animation: 150,
+        // Mouse and touch events rather than the browser's drag and drop: the same in every
+        // browser, and the ghost stays in the list it will be dropped into.
+        forceFallback: true,
         onEnd: function (event) {
           if (event.from === event.to && event.oldDraggableIndex === event.newDraggableIndex) return;
           htmx.ajax("POST", event.item.dataset.moveUrl, {
