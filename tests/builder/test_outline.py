@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from surveys.models import Page, Question, SurveyVersion
+from surveys.models import Page, Question, Survey, SurveyVersion
 from surveys.services import version_publish
 from surveys.types import TYPES
 from tests.kit.outline import layout, positions_dense, small_draft
@@ -534,3 +534,13 @@ def test_it_refuses_a_choice_code_change_on_a_published_version(alice, published
     assert response.status_code == 200
     assert "is published and frozen" in _text(response)
     assert sorted(role.choices.values_list("code", flat=True)) == ["biz", "it"]
+
+
+def test_it_offers_a_draft_for_a_survey_without_a_version(alice, manager):
+    survey = Survey.objects.create(slug="bare", title="Bare")
+    survey.editors.add(manager)
+
+    response = alice.get(reverse("builder:outline", args=["bare"]))
+
+    assert response.status_code == 200
+    assert f'action="{reverse("builder:new_draft", args=["bare"])}"' in _text(response)
