@@ -439,6 +439,7 @@ def test_it_answers_htmx_with_the_outline_part_and_where_to_focus(alice, draft):
     assert text.lstrip().startswith("<div id=\"outline\"")
     assert f'data-focus="question-{pets.pk}-up question-{pets.pk}-heading"' in text
     assert "<html" not in text
+    assert "HX-Request" in response["Vary"]
 
 
 def test_it_opens_a_new_question_in_place_with_htmx(alice, draft):

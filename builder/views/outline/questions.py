@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey
-from builder.forms.outline import ListOp
+from builder.forms.entries import ListOp
 from builder.views.outline.deleted import remember
 from builder.views.outline.respond import (
     Outline,

@@ -15,8 +15,10 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
-from builder.forms.outline import ConditionScope, EntryList, PageForm, QuestionForm, TextsForm, entry_lists
+from builder.forms.entries import EntryList, entry_lists
+from builder.forms.outline import ConditionScope, PageForm, QuestionForm, TextsForm
 from builder.views.outline import deleted as kept_deleted
 from builder.views.outline.structure import find_question, outline_pages
 from surveys.models import Page, Question, Survey, SurveyVersion
@@ -139,7 +141,10 @@ def render_outline(request: HttpRequest, outline: Outline, *, status: int = 200)
         "active": "home",
     }
     template = "builder/outline/_outline.html" if request.htmx else "builder/outline.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    # One URL answers a whole page or (htmx) its outline part: caches must keep both apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _annotate(pages: list[Page]) -> None:
