@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from builder.views import create, home, publish
+from builder.views import create, home, publish, settings
 
 app_name = "builder"
 urlpatterns = [
@@ -10,5 +10,11 @@ urlpatterns = [
     path("new/", create.survey_create, name="create"),
     path("<slug:slug>/publish/", publish.publish_review, name="publish"),
     path("<slug:slug>/new-draft/", publish.draft_create, name="new_draft"),
+    path("<slug:slug>/settings/", settings.survey_settings, name="settings"),
+    path("<slug:slug>/settings/close/", settings.version_close, name="settings_close"),
+    path("<slug:slug>/settings/reopen/", settings.version_reopen, name="settings_reopen"),
+    path("<slug:slug>/settings/archive/", settings.archive, name="settings_archive"),
+    path("<slug:slug>/settings/unarchive/", settings.unarchive, name="settings_unarchive"),
+    path("<slug:slug>/conditions/", include("builder.condition_urls")),
     path("<slug:slug>/", include("builder.outline_urls")),
 ]

@@ -53,9 +53,12 @@ def survey_with_open_version(slug: str) -> tuple[Survey | None, SurveyVersion | 
 
 def survey_availability(survey: Survey, version: SurveyVersion | None, now=None) -> Unavailable | None:
     """None when `survey` takes responses through `version` (its open version, or None),
-    else why not: no open version, before `opens_at`, from `closes_at` on, at the cap."""
+    else why not: no open version (or archived), before `opens_at`, from `closes_at` on,
+    at the cap."""
     now = now or timezone.now()
-    if version is None or version.status != SurveyVersion.Status.OPEN:
+    # Archiving closes the open version, but a version opened later (reopened in the
+    # admin, a draft published) must not bring an archived survey back by itself.
+    if version is None or version.status != SurveyVersion.Status.OPEN or survey.archived_at is not None:
         return NO_OPEN_VERSION
     if survey.opens_at and now < survey.opens_at:
         return BEFORE_OPENING

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from analytics.models import SurveyCounter
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from analytics.models import StatusCount, SurveyCounter
+from responses.models import UncountedResponse, counted_kind_q
 from results.stats import percent, percent_display, wilson_interval
-from surveys.models import Finding, Survey
+from surveys.models import Finding, Survey, SurveyVersion
 
 
 @dataclass(frozen=True)
@@ -58,3 +62,33 @@ def survey_findings(survey: Survey) -> SurveyFindings:
         last_reconciled_at=counter.last_reconciled_at if counter else None,
         findings=findings,
     )
+
+
+def _scalar(queryset: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(queryset, output_field=IntegerField()), Value(0))
+
+
+def with_response_totals(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    """The surveys with `complete_count` (completed real responses, not excluded: counted,
+    or waiting to be counted) and `partial_count` (real responses in progress), taken as
+    the overview takes them (`analytics.filters.response_totals`): from the survey's
+    counter, the status counts and the backlog of "uncounted" markers. Subqueries of the
+    one query that lists the surveys, each an index lookup: for any number of surveys one
+    query, whose cost does not grow with the responses."""
+    counted = SurveyCounter.objects.filter(survey=OuterRef("pk")).values("responses_counted")[:1]
+    pending = (
+        UncountedResponse.objects.filter(counted_kind_q("response"), response__survey=OuterRef("pk"))
+        .order_by()
+        .values("response__survey")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    versions = SurveyVersion.objects.filter(survey=OuterRef(OuterRef("pk"))).values("pk")
+    partial = (
+        StatusCount.objects.filter(status=StatusCount.PARTIAL, version_id__in=versions)
+        .order_by()
+        .values("status")
+        .annotate(n=Sum("n"))
+        .values("n")
+    )
+    return surveys.annotate(complete_count=_scalar(counted) + _scalar(pending), partial_count=_scalar(partial))

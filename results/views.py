@@ -25,6 +25,8 @@ from results.report.crosstab import VariableError, crosstab, variable, variables
 from results.report.overview import overview as build_overview
 from results.report.overview import saved_view_links
 from results.report.questions import comparison_tables, question_report, question_reports
+from results.selectors import with_response_totals
+from surveys.selectors import shared_surveys
 
 FORMATS = ("csv", "xlsx")
 
@@ -175,4 +177,12 @@ def methods(request):
 
 @login_required
 def survey_index(request):
-    raise Http404("Not built yet.")
+    """The surveys whose results the user may see, newest first, with their response totals
+    (one query for any number of surveys)."""
+    user = request.user
+    if not (user.has_perm("surveys.view_results") or user.has_perm("surveys.view_all_results")):
+        raise PermissionDenied("You do not have permission to view results.")
+    surveys = with_response_totals(shared_surveys(user)).order_by("-created_at", "-pk")
+    return render(request, "results/index.html", {
+        "surveys": surveys, "builder": user.has_perm("surveys.view_survey"),  # builder.access's permission
+    })

@@ -31,7 +31,8 @@ from surveys.types import TYPES, definition_order, question_type
 CODE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 STATUSES = ("draft", "open")
-RESERVED_SLUGS = frozenset({"methods"})  # /results/methods/ is the methods page
+# Slugs that name a page of the app: /results/methods/ (the methods page), /build/new/ (create).
+RESERVED_SLUGS = frozenset({"methods", "new"})
 
 SURVEY_KEYS = ("slug", "title", "description", "status", "intro", "thank_you", "pages", "findings", "nets", "views")
 PAGE_KEYS = ("title", "condition", "questions")

@@ -23,7 +23,7 @@ class FrozenVersionError(ValidationError):
 
 
 def validate_slug_not_reserved(value: str) -> None:
-    if value in ("methods",):  # /results/methods/ is the methods page
+    if value in ("methods", "new"):  # /results/methods/ is the methods page, /build/new/ the create page
         raise ValidationError(f"'{value}' is reserved: choose another slug.", code="reserved")
 
 
@@ -83,6 +83,10 @@ class Survey(models.Model):
         max_length=500, blank=True,
         help_text="Panel respondents who arrive when the survey no longer takes responses (closed or at its cap) "
         "are sent here; {external_id} is replaced by their id, URL-encoded.",
+    )
+    archived_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="Archived surveys take no responses and are not listed on the home page (set in the builder).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -186,12 +186,27 @@ def editable_surveys(user) -> QuerySet[Survey]:
     )
 
 
+def shared_surveys(user) -> QuerySet[Survey]:
+    """The surveys whose results are shared with the user (`Survey.is_shared_with` as a
+    queryset): all with the global permission, else those shared with them or one of their
+    groups, and those they edit. The results permission itself is checked by the caller."""
+    if not (user.is_authenticated and user.is_active):
+        return Survey.objects.none()
+    if user.has_perm("surveys.view_all_results"):
+        return Survey.objects.all()
+    return Survey.objects.filter(
+        Q(pk__in=Survey.viewers.through.objects.filter(user=user).values("survey_id"))
+        | Q(pk__in=Survey.viewer_groups.through.objects.filter(group__user=user).values("survey_id"))
+        | Q(pk__in=editable_surveys(user).values("pk"))
+    )
+
+
 def listed_surveys(now=None) -> QuerySet[Survey]:
     """The surveys named on the public home page: listed, with a public link, and taking
-    responses now (an open version, within their dates)."""
+    responses now (an open version, not archived, within their dates)."""
     now = now or timezone.now()
     return (
-        Survey.objects.filter(listed=True, versions__status=SurveyVersion.Status.OPEN)
+        Survey.objects.filter(listed=True, archived_at__isnull=True, versions__status=SurveyVersion.Status.OPEN)
         .exclude(access=Survey.Access.INVITATION)
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now))
         .order_by("title", "slug")

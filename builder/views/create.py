@@ -1,8 +1,35 @@
-from django.http import Http404
+"""Create a survey: a title, its slug, and how to start (blank, a starter, a copy)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 
 from builder.access import builder_view
+from builder.create_forms import SurveyCreateForm, taken_message
+from surveys import creation
+from surveys.selectors import editable_surveys
 
 
 @builder_view
 def survey_create(request):
-    raise Http404("Not built yet.")
+    user = request.user
+    if not user.has_perm("surveys.add_survey"):
+        raise PermissionDenied("Only survey managers create surveys.")
+    copyable = editable_surveys(user) if user.has_perm("surveys.change_survey") else None
+    form = SurveyCreateForm(request.POST if request.method == "POST" else None, copyable=copyable)
+    if form.is_valid():
+        title, slug = form.cleaned_data["title"], form.cleaned_data["slug"]
+        try:
+            version = creation.survey_create(title=title, slug=slug, start=form.start_definition(), creator=user)
+        except creation.SlugTaken:
+            # Taken between the form's check and the write: a double submit, or a colleague.
+            form.add_error("slug", taken_message(slug))
+        else:
+            pages = version.pages.count()
+            messages.success(
+                request,
+                f"Created “{title}” with a draft, version {version.number} ({pages} page{'s' if pages != 1 else ''}). "
+                "Build it here, then publish it.",
+            )
+            return redirect("builder:outline", slug=slug)
+    return render(request, "builder/create.html", {"active": "create", "form": form})

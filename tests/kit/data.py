@@ -5,6 +5,8 @@
 - `bulk_responses`: large counted data sets fast: responses and answers bulk-inserted,
   then the count tables filled by the full recompute (`survey_reconcile`), which is what
   the counting engine's tables must always equal. For pages that need thousands.
+- `response_mix`: one or two responses of every kind (counted, waiting to be counted,
+  excluded, partial, test), for pages that show complete and partial totals.
 """
 
 from __future__ import annotations
@@ -105,3 +107,31 @@ def bulk_responses(survey, answer_sets: list[dict[str, Any]], *, completed_at: l
     if reconcile:
         survey_reconcile(survey_id=survey.pk, record=False)
     return responses
+
+
+def response_mix(survey: Survey, answers: dict[str, Any]) -> tuple[int, int]:
+    """Responses of every kind on the survey's open version, each made through the services:
+    two complete and counted, one complete waiting to be counted, one complete and excluded,
+    two partial, and a test response (from a preview) complete and another partial. Returns
+    what a page shows of them: (complete, partial) real ones, not excluded, i.e. (3, 2)."""
+    from responses.moderation import response_exclude
+    from responses.services import response_save_page
+
+    version = survey.open_version()
+
+    def start(is_test: bool = False) -> None:
+        response_save_page(
+            survey=survey, version=version, submission_id=uuid.uuid4(), page_index=0, cleaned_page={},
+            page_codes=[], next_page=1, response=None, is_test=is_test,
+        )
+
+    for _ in range(2):
+        submit_and_count(survey, answers)
+        start()
+    response_submit(survey=survey, version=version, submission_id=uuid.uuid4(), answers=answers)
+    excluded = submit_and_count(survey, answers)
+    response_exclude(response=excluded, reason="a straight-liner")
+    start(is_test=True)
+    result = response_submit(survey=survey, version=version, submission_id=uuid.uuid4(), answers=answers, is_test=True)
+    assert result.ok
+    return 3, 2

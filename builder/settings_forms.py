@@ -1,0 +1,169 @@
+"""The forms of the survey settings page, one per section (builder.views.settings): each
+holds only its section's fields, so that saving one never writes another's."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from surveys.lifecycle import would_edit
+from surveys.models import Survey
+
+User = get_user_model()
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
+
+
+def _with_permission(app_label: str, codename: str) -> QuerySet:
+    """Active users who hold the permission through a group or directly (superusers hold
+    every permission but are not offered: they see and edit every survey anyway)."""
+    through_groups = User.objects.filter(
+        groups__permissions__content_type__app_label=app_label, groups__permissions__codename=codename
+    ).values("pk")
+    directly = User.objects.filter(
+        user_permissions__content_type__app_label=app_label, user_permissions__codename=codename
+    ).values("pk")
+    return User.objects.filter(Q(pk__in=through_groups) | Q(pk__in=directly), is_active=True)
+
+
+def _offered(candidates: QuerySet, current: QuerySet) -> QuerySet:
+    # The users chosen today are offered even if they no longer qualify: a box left out
+    # would silently drop them on the next save of the section.
+    return User.objects.filter(Q(pk__in=candidates.values("pk")) | Q(pk__in=current.values("pk"))).order_by(
+        "username"
+    )
+
+
+class UserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        full_name = obj.get_full_name()
+        return f"{full_name} ({obj.username})" if full_name else obj.username
+
+
+def _users_field(label: str, help_text: str) -> UserChoiceField:
+    return UserChoiceField(
+        queryset=User.objects.none(), required=False, label=label, help_text=help_text,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "There is no such user to choose (%(value)s)."},
+    )
+
+
+def _groups_field(label: str, help_text: str) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Group.objects.order_by("name"), required=False, label=label, help_text=help_text,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "There is no such group to choose (%(value)s)."},
+    )
+
+
+def _formfield(db_field, **kwargs):
+    # Links typed without a scheme are read as https (as in the admin).
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+class AccessForm(forms.ModelForm):
+    """Who may answer, whether the survey is listed, when it takes responses, its cap and
+    where panel respondents are sent."""
+
+    response_cap = forms.IntegerField(
+        required=False, min_value=1, label="Response cap",
+        help_text="Completed responses (test responses do not count). Empty: no cap.",
+        error_messages={"min_value": "A cap is at least 1; leave it empty for no cap."},
+    )
+
+    class Meta:
+        model = Survey
+        formfield_callback = _formfield
+        fields = [
+            "access", "listed", "opens_at", "closes_at", "response_cap", "completion_redirect_url",
+            "screenout_redirect_url",
+        ]
+        labels = {
+            "access": "Who may answer",
+            "listed": "List it on the public home page",
+            "opens_at": "Opens",
+            "closes_at": "Closes",
+            "completion_redirect_url": "After completing, send panel respondents to",
+            "screenout_redirect_url": "When it takes no more responses, send panel respondents to",
+        }
+        widgets = {
+            "access": forms.RadioSelect,
+            "opens_at": forms.DateTimeInput(format=DATETIME_FORMAT, attrs={"type": "datetime-local"}),
+            "closes_at": forms.DateTimeInput(format=DATETIME_FORMAT, attrs={"type": "datetime-local"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Typed times are read in the site's zone (the current one): say which it is.
+        zone = timezone.get_current_timezone_name()
+        self.fields["opens_at"].help_text = f"Time zone: {zone}. Empty: open as soon as a version is published."
+        self.fields["closes_at"].help_text = f"Time zone: {zone}. Empty: open until closed here."
+        self.fields["access"].choices = Survey.Access.choices  # without the empty choice
+        self.fields["access"].help_text = "Invitees answer through the personal links of their invitations."
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", forms.ValidationError(
+                "The closing time must be after the opening time.", code="closes_before_opens"
+            ))
+        return cleaned
+
+
+class SharingForm(forms.Form):
+    """Who may see the survey's results, chosen among the users who have the results
+    permission and the groups."""
+
+    viewers = _users_field(
+        "Users", "Users with the results permission. The survey's editors see its results anyway."
+    )
+    viewer_groups = _groups_field("Groups", "Every member (with the results permission) sees the results.")
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        kwargs.setdefault("initial", {"viewers": survey.viewers.all(), "viewer_groups": survey.viewer_groups.all()})
+        super().__init__(*args, **kwargs)
+        self.fields["viewers"].queryset = _offered(_with_permission("surveys", "view_results"), survey.viewers.all())
+
+
+class EditorsForm(forms.Form):
+    """Who may edit the survey, chosen among staff users with the permission to change
+    surveys and the groups; taking away one's own access needs a confirmation."""
+
+    editors = _users_field(
+        "Users", "Survey managers (staff users who may change surveys). Superusers edit every survey."
+    )
+    editor_groups = _groups_field("Groups", "Every member (a survey manager) may edit this survey.")
+    confirm_lose_access = forms.BooleanField(
+        required=False, label="Yes, remove my own access to this survey",
+    )
+
+    def __init__(self, *args, survey: Survey, user, **kwargs):
+        kwargs.setdefault("initial", {"editors": survey.editors.all(), "editor_groups": survey.editor_groups.all()})
+        super().__init__(*args, **kwargs)
+        self.user = user
+        staff_managers = _with_permission("surveys", "change_survey").filter(is_staff=True)
+        self.fields["editors"].queryset = _offered(staff_managers, survey.editors.all())
+
+    @property
+    def asks_confirmation(self) -> bool:
+        return self.has_error("confirm_lose_access", code="lose_access")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        keeps = would_edit(self.user, editors=cleaned["editors"], editor_groups=cleaned["editor_groups"])
+        if not keeps and not cleaned.get("confirm_lose_access"):
+            self.add_error("confirm_lose_access", forms.ValidationError(
+                "You would lose access: you are neither among these users nor in one of these groups, so you could "
+                "no longer edit this survey. Tick the box to confirm, or keep yourself or one of your groups.",
+                code="lose_access",
+            ))
+        return cleaned

@@ -1,0 +1,224 @@
+"""A survey's settings page (/build/<slug>/settings/): access, results sharing, editors
+and the versions' status with close, reopen, archive and unarchive.
+
+Each section is a form of its own that posts its name in `section`: only that form is
+bound and saved (only its fields), the others are shown as they are stored. The status
+buttons post to routes of their own and redirect back with a message; a stale page or a
+second click is told the state it finds ("already closed"), never a 500.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from builder.access import builder_view, editable_survey, survey_for_builder
+from builder.settings_forms import AccessForm, EditorsForm, SharingForm
+from responses.models import Response
+from responses.quotas import response_cap_quota
+from surveys.lifecycle import (
+    SurveyStateError,
+    survey_archive,
+    survey_editors_update,
+    survey_settings_update,
+    survey_sharing_update,
+    survey_unarchive,
+    survey_version_close,
+    survey_version_reopen,
+)
+from surveys.models import Survey, SurveyVersion
+from surveys.services import VersionStateError
+
+SECTIONS = ("access", "sharing", "editors")
+
+
+def _settings_url(survey: Survey) -> str:
+    # The top of the page, where the message says what was done and the state line shows
+    # the survey's status (an anchor would scroll the message out of sight).
+    return reverse("builder:settings", args=[survey.slug])
+
+
+def _forms(request: HttpRequest, survey: Survey, bound: str | None = None) -> dict[str, Any]:
+    data = request.POST if bound else None
+    return {
+        # A copy: validating writes the typed values onto the instance, and the rest of
+        # the page must show the survey as stored.
+        "access": AccessForm(data if bound == "access" else None, instance=copy.copy(survey), prefix="access"),
+        "sharing": SharingForm(data if bound == "sharing" else None, survey=survey, prefix="sharing"),
+        "editors": EditorsForm(data if bound == "editors" else None, survey=survey, user=request.user,
+                               prefix="editors"),
+    }
+
+
+@builder_view
+def survey_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method == "POST":
+        return _section_save(request, slug)
+    survey, editable = survey_for_builder(request.user, slug)
+    return _page(request, survey, editable, _forms(request, survey) if editable else {})
+
+
+def _section_save(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = editable_survey(request.user, slug)
+    section = request.POST.get("section")
+    if section not in SECTIONS:
+        messages.error(request, "Nothing was saved: the form sent was not one of this page's. Please try again.")
+        return redirect("builder:settings", slug=survey.slug)
+    forms = _forms(request, survey, bound=section)
+    form = forms[section]
+    if not form.is_valid():
+        return _page(request, survey, True, forms, status=400, invalid=section)
+    return SAVERS[section](request, survey, form)
+
+
+def _access_save(request: HttpRequest, survey: Survey, form: AccessForm) -> HttpResponse:
+    values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    survey = survey_settings_update(survey=survey, values=values)
+    messages.success(request, "Access and dates are saved.")
+    cap = response_cap_quota(survey)
+    if cap is not None:
+        completes = cap.counted(survey.pk).count()
+        if completes >= cap.cap:
+            messages.warning(
+                request,
+                f"The cap ({cap.cap}) is reached: {completes} responses are complete, so the survey takes no more "
+                "responses. Raise or remove the cap to take more.",
+            )
+    return redirect(_settings_url(survey))
+
+
+def _sharing_save(request: HttpRequest, survey: Survey, form: SharingForm) -> HttpResponse:
+    survey_sharing_update(
+        survey=survey, viewers=form.cleaned_data["viewers"], viewer_groups=form.cleaned_data["viewer_groups"]
+    )
+    messages.success(request, "Results sharing is saved.")
+    return redirect(_settings_url(survey))
+
+
+def _editors_save(request: HttpRequest, survey: Survey, form: EditorsForm) -> HttpResponse:
+    survey_editors_update(
+        survey=survey, editors=form.cleaned_data["editors"], editor_groups=form.cleaned_data["editor_groups"]
+    )
+    if form.cleaned_data["confirm_lose_access"] and not survey.is_editable_by(request.user):
+        messages.success(request, f"Editors are saved. You no longer edit “{survey.title}”.")
+        return redirect("builder:home")
+    messages.success(request, "Editors are saved.")
+    return redirect(_settings_url(survey))
+
+
+SAVERS = {"access": _access_save, "sharing": _sharing_save, "editors": _editors_save}
+
+
+def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str, Any], status: int = 200,
+          invalid: str | None = None) -> HttpResponse:
+    real = Q(responses__is_test=False)
+    versions = list(
+        survey.versions.annotate(
+            completes=Count("responses", filter=real & Q(responses__status=Response.Status.COMPLETE)),
+            partials=Count("responses", filter=real & Q(responses__status=Response.Status.PARTIAL)),
+        ).order_by("-number")
+    )
+    open_version = next((v for v in versions if v.status == SurveyVersion.Status.OPEN), None)
+    draft = next((v for v in versions if v.status == SurveyVersion.Status.DRAFT), None)
+    published = [v for v in versions if v.status != SurveyVersion.Status.DRAFT]
+    # Reopening is offered only when nothing is open: reopening an older version while a
+    # newer one is open would close the newer one, which is not what "reopen" promises.
+    reopenable = published[0] if published and open_version is None and survey.archived_at is None else None
+    context = {
+        "survey": survey,
+        "editable": editable,
+        "forms": forms,
+        "invalid": invalid,
+        "versions": versions,
+        "open_version": open_version,
+        "draft": draft,
+        "reopenable": reopenable,
+        "completes": sum(v.completes for v in versions),
+        "thank_you_version": draft or open_version or (versions[0] if versions else None),
+        "active": "settings",
+    }
+    if not editable:
+        context |= {
+            "viewers": survey.viewers.order_by("username"),
+            "viewer_groups": survey.viewer_groups.order_by("name"),
+            "editors": survey.editors.order_by("username"),
+            "editor_groups": survey.editor_groups.order_by("name"),
+        }
+    return render(request, "builder/settings.html", context, status=status)
+
+
+# --- Status buttons ---------------------------------------------------------------------
+
+
+def _posted_version_id(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _status_action(request: HttpRequest, slug: str, act) -> HttpResponse:
+    survey = editable_survey(request.user, slug)
+    try:
+        message = act(survey)
+    except (SurveyStateError, VersionStateError) as exc:
+        messages.warning(request, f"{exc} Nothing was changed.")
+    else:
+        messages.success(request, message)
+    return redirect(_settings_url(survey))
+
+
+def _version_act(request: HttpRequest, service, done: str):
+    def act(survey: Survey) -> str:
+        version_id = _posted_version_id(request)
+        if version_id is None:
+            raise SurveyStateError("No version was chosen.")
+        version = service(survey=survey, version_id=version_id)
+        return done.format(number=version.number)
+
+    return act
+
+
+@builder_view
+@require_POST
+def version_close(request: HttpRequest, slug: str) -> HttpResponse:
+    return _status_action(request, slug, _version_act(
+        request, survey_version_close,
+        "Version {number} is closed: the survey takes no responses until a version is reopened or published.",
+    ))
+
+
+@builder_view
+@require_POST
+def version_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+    return _status_action(request, slug, _version_act(
+        request, survey_version_reopen, "Version {number} is open again and takes responses.",
+    ))
+
+
+@builder_view
+@require_POST
+def archive(request: HttpRequest, slug: str) -> HttpResponse:
+    def act(survey: Survey) -> str:
+        _, closed = survey_archive(survey=survey)
+        closed_text = f"version {closed.number} is closed, " if closed else ""
+        return f"The survey is archived: {closed_text}it takes no responses and is not listed on the home page."
+
+    return _status_action(request, slug, act)
+
+
+@builder_view
+@require_POST
+def unarchive(request: HttpRequest, slug: str) -> HttpResponse:
+    def act(survey: Survey) -> str:
+        survey_unarchive(survey=survey)
+        return "The survey is no longer archived. It takes responses again once you reopen or publish a version."
+
+    return _status_action(request, slug, act)

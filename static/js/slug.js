@@ -1,0 +1,40 @@
+// The create page: the slug follows the title as it is typed (the rule of
+// builder.create_forms.slug_from_title) until the user edits the slug; once emptied it
+// follows the title again. Choosing a survey to copy also picks "A copy of one of your surveys".
+(function () {
+  "use strict";
+
+  const SLUG_MAX = 50;
+
+  function slugify(text) {
+    const ascii = text.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
+    const words = ascii.toLowerCase().replace(/[^\w\s-]/g, "").replace(/[-\s]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+    let slug = "";
+    for (const word of words.split("-")) {
+      const candidate = slug ? slug + "-" + word : word;
+      if (candidate.length > SLUG_MAX) break;
+      slug = candidate;
+    }
+    return slug || words.slice(0, SLUG_MAX).replace(/^[-_]+|[-_]+$/g, "");
+  }
+
+  document.querySelectorAll("[data-slug-from]").forEach(function (slug) {
+    const title = document.getElementById(slug.getAttribute("data-slug-from"));
+    if (!title) return;
+    // A slug already there (the page re-shown after an error) is the user's unless the title gives it.
+    let edited = slug.value !== "" && slug.value !== slugify(title.value);
+    title.addEventListener("input", function () {
+      if (!edited) slug.value = slugify(title.value);
+    });
+    slug.addEventListener("input", function () {
+      edited = slug.value.trim() !== "";
+    });
+  });
+
+  document.querySelectorAll("[data-copy-source]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      const radio = select.form && select.form.querySelector("[data-start-copy]");
+      if (radio && select.value) radio.checked = true;
+    });
+  });
+})();
