@@ -92,6 +92,8 @@ def test_it_shows_the_outline_to_an_editor(alice, draft):
                  reverse("surveys:preview", args=[draft.pk]), reverse("responses:preview", args=["small", draft.pk])):
         assert f'href="{link}"' in text
     assert "is a draft" in text
+    assert f'href="{reverse("builder:condition_question", args=["small", _q(draft, "age").pk])}"' in text
+    assert f'href="{reverse("builder:condition_page", args=["small", _pages(draft)[1].pk])}"' in text
 
 
 def test_it_shows_a_shared_survey_read_only(client, draft):
