@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from surveys.models import Page, Question, Survey, SurveyVersion
@@ -37,10 +36,10 @@ def outline_page(browser):
 
 
 @pytest.fixture
-def empty_draft(db) -> SurveyVersion:
-    """A new survey as "create" leaves it: a draft with one empty page, edited by a manager."""
-    manager = User.objects.create_user("mia", password=PASSWORD, is_staff=True)
-    manager.groups.add(Group.objects.get(name="Survey managers"))
+def empty_draft(manager) -> SurveyVersion:
+    """A new survey as "create" leaves it: a draft with one empty page, edited by alice."""
+    manager.set_password(PASSWORD)
+    manager.save()
     survey = Survey.objects.create(slug="quick", title="Quick pulse")
     survey.editors.add(manager)
     version = SurveyVersion.objects.create(survey=survey, number=1)
@@ -55,7 +54,7 @@ def _no_csp_violations(page) -> None:
 
 def _sign_in(page, live_server) -> None:
     page.goto(f"{live_server.url}/accounts/login/?next=/build/quick/")
-    page.fill("#id_username", "mia")
+    page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Quick pulse")
