@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/settings/reopen/", settings.version_reopen, name="settings_reopen"),
     path("<slug:slug>/settings/archive/", settings.archive, name="settings_archive"),
     path("<slug:slug>/settings/unarchive/", settings.unarchive, name="settings_unarchive"),
+    path("<slug:slug>/conditions/", include("builder.condition_urls")),
     path("<slug:slug>/findings/", include("builder.findings_urls")),
     path("<slug:slug>/", include("builder.outline_urls")),
 ]
