@@ -388,3 +388,7 @@ def test_the_publish_checklist_links_problems_of_findings_nets_and_views_here(de
     places = ProblemPlaces(demo_survey, demo_survey.open_version())
     for place, anchor in (("findings[1].base", "findings"), ("nets[0].all_but", "nets"), ("views[0].row", "views")):
         assert places.problem(f"{place}: unknown question 'x'").url == f"{url(demo_survey)}#{anchor}"
+
+
+def test_the_outline_links_to_this_page(alice, demo_survey):
+    assert f'href="{url(demo_survey)}"' in alice.get(url(demo_survey, "outline")).content.decode()
