@@ -6,7 +6,7 @@ from django import forms
 from django.utils.text import slugify
 
 from builder.definition_forms import definition_file_field
-from builder.definition_upload import MAX_MEGABYTES, Problem, definition_from_text, text_of_upload
+from builder.definition_upload import MAX_MEGABYTES, FileProblem, definition_from_text, problems_in, text_of_upload
 from surveys import creation
 from surveys.definition import SurveyDef
 from surveys.definition_files import RESERVED_SLUGS, SLUG_RE, DefinitionError
@@ -75,7 +75,7 @@ class SurveyCreateForm(forms.Form):
             choices.append((COPY, "A copy of one of your surveys"))
         choices.append((UPLOAD, "A definition file (YAML)"))
         self.fields["start"].choices = choices
-        self.problems: list[Problem] = []
+        self.problems: list[FileProblem] = []
         self._uploaded: SurveyDef | None = None
         # Without JavaScript nobody suggested a slug: the server does, as the script would have.
         if self.is_bound and not self.data.get("slug", "").strip() and self.data.get("title", "").strip():
@@ -121,10 +121,12 @@ class SurveyCreateForm(forms.Form):
         if not upload:
             self.add_error("definition_file", forms.ValidationError("Choose the file to upload.", code="required"))
             return
+        text = ""
         try:
-            self._uploaded = definition_from_text(text_of_upload(upload))
+            text = text_of_upload(upload)
+            self._uploaded = definition_from_text(text)
         except DefinitionError as exc:
-            self.problems = [Problem.of(error) for error in exc.errors]
+            self.problems = problems_in(exc.errors, text)
             count = len(self.problems)
             self.add_error("definition_file", forms.ValidationError(
                 f"Nothing was created: “{upload.name}” has {count} problem{'s' if count != 1 else ''}. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from builder.definition_upload import MAX_MEGABYTES, Problem, definition_from_text, text_of_upload
+from builder.definition_upload import MAX_MEGABYTES, FileProblem, definition_from_text, problems_in, text_of_upload
 from surveys.definition import SurveyDef
 from surveys.definition_files import DefinitionError
 from surveys.models import Survey
@@ -38,7 +38,7 @@ class DefinitionUploadForm(forms.Form):
     def __init__(self, *args, survey: Survey, **kwargs):
         super().__init__(*args, **kwargs)
         self.survey = survey
-        self.problems: list[Problem] = []
+        self.problems: list[FileProblem] = []
         self.definition: SurveyDef | None = None
         self.source = ""
         self.from_file = False
@@ -54,7 +54,7 @@ class DefinitionUploadForm(forms.Form):
             raise forms.ValidationError("Choose a definition file, or paste a definition.", code="required")
         try:
             if upload:
-                self.source, self.from_file = f"“{upload.name}”", True
+                self.source, self.from_file, text = f"“{upload.name}”", True, ""
                 text = text_of_upload(upload)
                 # Re-shown in the text box if it has problems: fixed there, it needs no second upload.
                 self.data = self.data.copy()
@@ -69,7 +69,7 @@ class DefinitionUploadForm(forms.Form):
                     f"“slug: {definition.slug}” to “slug: {self.survey.slug}”"
                 ])
         except DefinitionError as exc:
-            self.problems = [Problem.of(error) for error in exc.errors]
+            self.problems = problems_in(exc.errors, text)
             count = len(self.problems)
             raise forms.ValidationError(
                 f"Nothing was changed: {self.source if upload else 'the definition'} has "

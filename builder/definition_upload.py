@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import yaml
 from django.core.files.uploadedfile import UploadedFile
 
+from builder.problems import ITEM_NAMES, PART_NAMES
 from surveys.definition import SurveyDef
 from surveys.definition_files import DefinitionError, definition_from_yaml
 
@@ -28,39 +29,81 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One error of a DefinitionError, split for display: `place` ("pages[1].questions[0]")
-    and `message`, with the place in words ("page 2, question 1")."""
+class FileProblem:
+    """One error of a DefinitionError, split for display: `place` as the reader names it
+    ("pages[2].questions[0].type"), the place in words ("page 3, question 1 (personal_use),
+    type"), the line of the text it is on (None if the text has no such place), and
+    `message`."""
 
     place: str
+    where: str
+    line: int | None
     message: str
 
-    @classmethod
-    def of(cls, error: str) -> Problem:
-        place, found, message = error.partition(": ")
-        return cls(place, message) if found else cls("", error)
-
     @property
-    def where(self) -> str:
-        return place_in_words(self.place)
+    def path(self) -> str:
+        """The place as the reader names it, where that says more than `where`."""
+        return "" if self.place in ("", "file", "survey") else self.place
 
 
-_PLACE_WORDS = {
-    "pages": "page", "questions": "question", "choices": "choice", "rows": "row", "findings": "finding",
-    "nets": "NET", "views": "saved view",
-}
+_ITEM_NAMES = {"pages": "page", "questions": "question", **ITEM_NAMES}
+_PART = re.compile(r"(\w+)(?:\[(\d+)\])?")
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+
+
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((value for k, value in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+    return None
+
+
+def _locate(place: str, root: yaml.Node | None) -> tuple[str, int | None]:
+    """The place in words, positions counted from 1 as people count and items named by
+    their code where they have one, and the line of the deepest part found in the text."""
+    words, node, line = [], root, None
+    for part in place.split("."):
+        match = _PART.fullmatch(part)
+        if part in ("survey", "file") or match is None:
+            node = root if part == "survey" else None
+            continue
+        name, index = match[1], match[2]
+        node = _child(node, name)
+        if index is None:
+            words.append(PART_NAMES.get(name, name.replace("_", " ")))
+        else:
+            words.append(f"{_ITEM_NAMES.get(name, name)} {int(index) + 1}")
+            items = node.value if isinstance(node, yaml.SequenceNode) else []
+            node = items[int(index)] if int(index) < len(items) else None
+            code = _child(node, "code")
+            if isinstance(code, yaml.ScalarNode) and code.value:
+                words[-1] += f" ({code.value})"
+        if node is not None:
+            line = node.start_mark.line + 1
+    return ", ".join(words) or ("the file" if place == "file" else "the survey"), line
+
+
+def problems_in(errors: list[str], text: str) -> list[FileProblem]:
+    """The errors of a DefinitionError of `text`, each placed in words and on its line."""
+    root = _compose(text) if text else None
+    problems = []
+    for error in errors:
+        place, found, message = error.partition(": ")
+        if not found:
+            place, message = "", error
+        where, line = _locate(place, root) if place else ("", None)
+        problems.append(FileProblem(place=place, where=where, line=line, message=message))
+    return problems
 
 
 def place_in_words(place: str) -> str:
-    """`pages[1].questions[0].rows` -> "page 2, question 1, rows" (positions from 1, as people count)."""
-    words = []
-    for part in place.split("."):
-        match = re.fullmatch(r"(\w+)\[(\d+)\]", part)
-        if match and match[1] in _PLACE_WORDS:
-            words.append(f"{_PLACE_WORDS[match[1]]} {int(match[2]) + 1}")
-        elif part not in ("survey", "file"):
-            words.append(part.replace("_", " "))
-    return ", ".join(words) or ("the file" if place == "file" else "the survey")
+    """`pages[1].questions[0].rows` -> "page 2, question 1, rows", without the text."""
+    return _locate(place, None)[0]
 
 
 def _too_big(what: str) -> DefinitionError:
@@ -103,12 +146,7 @@ def definition_from_text(text: str) -> SurveyDef:
     """The validated definition in `text`, or DefinitionError with every problem."""
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise _too_big("the text")
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        node = None  # definition_from_yaml says what is wrong, and where
-    except RecursionError:
-        raise DefinitionError(["file: lists or mappings nested too deeply"]) from None
+    node = _compose(text)  # None: definition_from_yaml says what is wrong, and where
     if node is not None and _expanded_values(node) > MAX_VALUES:
         raise DefinitionError([f"file: its anchors and aliases (&name, *name) expand to more than {MAX_VALUES:,} "
                                "values, far more than a survey has"])
