@@ -173,3 +173,30 @@ def test_the_preview_frames_the_form_at_two_widths_and_reloads_them(page, live_s
     tab = opened.value
     expect(tab.get_by_text("Page 2 of 3")).to_be_visible()
     tab.close()
+
+
+def test_a_manager_starts_a_survey_from_a_file(page, live_server, manager, demo_survey):
+    sign_in(page, live_server, "/build/new/")
+    page.get_by_label("Title").fill("Digital IQ 2011")
+    expect(page.get_by_label("Slug")).to_have_value("digital-iq-2011")
+    broken = DEMO_FILE.read_text().replace("code: twitter_uses\n    type: multiple",
+                                           "code: twitter_uses\n    type: many")
+    page.get_by_label("Definition file", exact=True).set_input_files(
+        files=[{"name": "start.yaml", "mimeType": "application/yaml", "buffer": broken.encode()}]
+    )
+    expect(page.get_by_label("A definition file (YAML)")).to_be_checked()  # choosing the file chose the way
+    page.get_by_role("button", name="Create survey").click()
+    expect(page.locator(".upload-definition .invalid-feedback")).to_contain_text(
+        "Nothing was created: “start.yaml” has"
+    )
+    expect(page.locator(".upload-definition .invalid-feedback")).to_contain_text(
+        "Page 3, question 2 (twitter_uses), type"
+    )
+    assert_clean(page)
+    shots(page, "yaml-create-errors")
+
+    page.get_by_label("Definition file", exact=True).set_input_files(
+        files=[{"name": "start.yaml", "mimeType": "application/yaml", "buffer": DEMO_FILE.read_bytes()}]
+    )
+    page.get_by_role("button", name="Create survey").click()
+    expect(page).to_have_url(f"{live_server.url}/build/digital-iq-2011/")
