@@ -18,5 +18,6 @@ urlpatterns = [
     path("<slug:slug>/yaml/", definition.definition_file, name="yaml"),
     path("<slug:slug>/yaml/download/", definition.definition_download, name="yaml_download"),
     path("<slug:slug>/preview/", preview.survey_preview, name="preview"),
+    path("<slug:slug>/conditions/", include("builder.condition_urls")),
     path("<slug:slug>/", include("builder.outline_urls")),
 ]

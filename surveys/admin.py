@@ -1,4 +1,6 @@
-"""Admin for survey managers: surveys, their versions and the nested structure.
+"""Admin for superusers and maintenance: surveys, their versions and the nested structure
+(`surveys.admin_structure`). Survey managers build surveys in the builder, which these
+pages link to.
 
 A published version's structure is read-only here (labels, help texts and the personal-data
 flag stay editable); the model layer refuses structural changes too, so no other path can
@@ -12,96 +14,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
 from surveys import conditions, reporting, services
 from surveys.admin_scope import EditableSurveyFilter, SurveyScopedAdmin
+from surveys.admin_structure import PageInline
 from surveys.definition import NetDef, QuestionDef, ViewDef
 from surveys.definition_files import definition_to_yaml
-from surveys.models import Choice, Finding, MatrixRow, Net, Page, Question, SavedView, Survey, SurveyVersion
+from surveys.models import Finding, Net, SavedView, Survey, SurveyVersion
 from surveys.selectors import latest_version, version_definition
-
-
-def _version_of(obj) -> SurveyVersion | None:
-    if isinstance(obj, SurveyVersion):
-        return obj
-    if isinstance(obj, (Page, Question)):
-        return obj.version
-    if isinstance(obj, (Choice, MatrixRow)):
-        return obj.question.version
-    return None
-
-
-class FrozenAwareInline:
-    """Inlines under a published version: no adding, no deleting, structure read-only."""
-
-    structural_fields: tuple[str, ...] = ()
-
-    def _frozen(self, obj) -> bool:
-        version = _version_of(obj)
-        return bool(version and version.is_frozen)
-
-    def has_add_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_delete_permission(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if self._frozen(obj):
-            readonly += [
-                f for f in self.structural_fields if f not in readonly and f != self.sortable_field_name
-            ]
-        return readonly
-
-    def get_formset(self, request, obj=None, **kwargs):
-        # nested_admin orders the inline forms by the sort field's value, so that field must
-        # stay in the form: it is disabled instead of read-only (a posted value is ignored).
-        formset = super().get_formset(request, obj, **kwargs)
-        if self._frozen(obj) and self.sortable_field_name in formset.form.base_fields:
-            formset.form.base_fields[self.sortable_field_name].disabled = True
-        return formset
-
-
-class ChoiceInline(FrozenAwareInline, nested_admin.NestedTabularInline):
-    model = Choice
-    extra = 0
-    fields = ("position", "code", "label", "exclusive")
-    structural_fields = ("position", "code", "exclusive")
-    sortable_field_name = "position"
-
-
-class MatrixRowInline(FrozenAwareInline, nested_admin.NestedTabularInline):
-    model = MatrixRow
-    extra = 0
-    fields = ("position", "code", "label")
-    structural_fields = ("position", "code")
-    sortable_field_name = "position"
-
-
-class QuestionInline(FrozenAwareInline, nested_admin.NestedStackedInline):
-    model = Question
-    extra = 0
-    fields = (
-        "position", ("code", "type"), "label", "help_text", ("required", "is_segment", "personal_data"), "condition",
-        ("min_value", "max_value", "max_length"),
-    )
-    structural_fields = (
-        "position", "code", "type", "required", "is_segment", "condition", "min_value", "max_value", "max_length",
-    )
-    sortable_field_name = "position"
-    inlines = [MatrixRowInline, ChoiceInline]
-
-
-class PageInline(FrozenAwareInline, nested_admin.NestedStackedInline):
-    model = Page
-    extra = 0
-    fields = ("position", "title", "condition")
-    structural_fields = ("position", "condition")
-    sortable_field_name = "position"
-    inlines = [QuestionInline]
 
 
 def _yaml_download(version: SurveyVersion) -> HttpResponse:
@@ -111,18 +34,37 @@ def _yaml_download(version: SurveyVersion) -> HttpResponse:
     return response
 
 
-def _run_service(modeladmin, request, queryset, service, done: str) -> None:
+def _run_service(modeladmin, request, queryset, service, done: str) -> list[SurveyVersion]:
+    """Runs the service on each version; returns what it returned for those it did not refuse."""
+    results = []
     for version in queryset:
         try:
-            service(version=version)
+            results.append(service(version=version))
         except services.VersionStateError as exc:
             modeladmin.message_user(request, f"{version}: {exc}", messages.ERROR)
         else:
             modeladmin.message_user(request, f"{version.survey.slug} v{version.number}: {done}.", messages.SUCCESS)
+    return results
+
+
+class SurveyVersionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The constraint allowing one draft per survey reads the status, which is not in the
+        # form: without this check a second draft would fail in the database.
+        survey = cleaned.get("survey")
+        draft = survey.draft_version() if survey and self.instance.pk is None else None
+        if draft is not None:
+            raise forms.ValidationError(
+                f"'{survey.slug}' already has a draft, version {draft.number}: edit it, or publish it first.",
+                code="one_draft",
+            )
+        return cleaned
 
 
 @admin.register(SurveyVersion)
 class SurveyVersionAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
+    form = SurveyVersionForm
     list_display = ("survey", "number", "status", "published_at", "preview_link")
     list_filter = ("status", ("survey", EditableSurveyFilter))
     readonly_fields = ("status", "published_at", "preview_link")
@@ -146,13 +88,12 @@ class SurveyVersionAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
             reverse("responses:preview", args=[obj.survey.slug, obj.pk]),
         )
 
-    def save_formset(self, request, form, formset, change):
-        # A question added under a page belongs to that page's version.
-        for inline_form in formset.forms:
-            instance = inline_form.instance
-            if isinstance(instance, Question) and instance.version_id is None and instance.page_id:
-                instance.version_id = instance.page.version_id
-        super().save_formset(request, form, formset, change)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The banner at the top (templates/admin/surveys/surveyversion/change_form.html): the
+        # version's state, and where to change a frozen one.
+        if obj is not None and obj.pk is not None:
+            context["draft"] = obj.survey.draft_version() if obj.is_frozen else None
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.action(description="Publish (freeze and open for responses)", permissions=["change"])
     def publish(self, request, queryset):
@@ -168,7 +109,11 @@ class SurveyVersionAdmin(SurveyScopedAdmin, nested_admin.NestedModelAdmin):
 
     @admin.action(description="Duplicate as a new draft", permissions=["add"])
     def duplicate(self, request, queryset):
-        _run_service(self, request, queryset, services.version_duplicate, "copied into a new draft")
+        drafts = _run_service(self, request, queryset, services.version_duplicate, "copied into a new draft")
+        if len(drafts) == 1:
+            # From a published version's "Create a new draft": on to the draft, to edit it.
+            return redirect("admin:surveys_surveyversion_change", drafts[0].pk)
+        return None
 
     @admin.action(description="Export as YAML", permissions=["view"])
     def export_yaml(self, request, queryset):

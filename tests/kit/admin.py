@@ -1,8 +1,10 @@
 """The admin as a browser uses it: the fields a browser would submit from one of its forms,
-and the address of an object's change page."""
+new inline forms added to them as the "Add another" links do, and the address of an
+object's change page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 
 from django.urls import reverse
@@ -77,6 +79,37 @@ def form_data(response, form_id: str) -> dict[str, list[str]]:
     parser.feed(response.content.decode())
     assert parser.data, f"no form #{form_id} in the page"
     return parser.data
+
+
+# The nested inlines of a survey version's change form: the formsets inside each form of a
+# formset, by the formset's name (the last part of its prefix).
+STRUCTURE_INLINES: dict[str, tuple[str, ...]] = {
+    "pages": ("questions",), "questions": ("rows", "choices"), "rows": (), "choices": (),
+}
+
+
+def inline_form_add(
+    data: dict[str, list[str]], formset: str, fields: Mapping[str, object], *, nested: Sequence[str] | None = None,
+) -> str:
+    """Adds a new form to the inline formset `formset` (its prefix: "pages",
+    "pages-0-questions", ...) of a browser's form data, as the admin's "Add another" link
+    does: the form's fields (True as a ticked checkbox, False as an unticked one, None as
+    empty) and the empty management forms of the formsets nested in it (`nested`; by default
+    those of a survey version's structure). Returns the new form's prefix, to add forms under it."""
+    total = int(data[f"{formset}-TOTAL_FORMS"][0])
+    prefix = f"{formset}-{total}"
+    data[f"{formset}-TOTAL_FORMS"] = [str(total + 1)]
+    for name, value in fields.items():
+        if value is True:
+            data[f"{prefix}-{name}"] = ["on"]
+        elif value is not False:
+            data[f"{prefix}-{name}"] = ["" if value is None else str(value)]
+    for child in STRUCTURE_INLINES.get(formset.rsplit("-", 1)[-1], ()) if nested is None else nested:
+        data.update({
+            f"{prefix}-{child}-TOTAL_FORMS": ["0"], f"{prefix}-{child}-INITIAL_FORMS": ["0"],
+            f"{prefix}-{child}-MIN_NUM_FORMS": ["0"], f"{prefix}-{child}-MAX_NUM_FORMS": ["1000"],
+        })
+    return prefix
 
 
 def survey_admin_url(model: str, pk: int) -> str:

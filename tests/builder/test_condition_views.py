@@ -1,0 +1,269 @@
+"""The condition picker's pages: a question's or a page's display condition (GET, save,
+picker buttons without JavaScript), the htmx preview, and who may do what."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from builder.condition_picker import form_data, form_from_node
+from surveys.conditions import parse
+from surveys.models import Page, Question
+from surveys.services import version_duplicate
+
+P = "condition"
+CONDITION = "role = it and (company_usage.twitter in (some, widespread) or not seniority = other)"
+
+
+@pytest.fixture
+def draft(demo_survey):
+    return version_duplicate(version=demo_survey.open_version())
+
+
+@pytest.fixture
+def barriers(draft) -> Question:
+    return Question.objects.get(version=draft, code="barriers")
+
+
+def _url(question: Question) -> str:
+    return reverse("builder:condition_question", args=[question.version.survey.slug, question.pk])
+
+
+def _post_data(text: str, place: str, **extra) -> dict:
+    data = form_data(form_from_node(parse(text) if text else None), P)
+    return {**data, f"{P}-place": place, **extra}
+
+
+@pytest.fixture
+def reader(db, demo_survey) -> User:
+    """dora, a survey manager with whom the demo survey is shared but who does not edit it."""
+    user = User.objects.create_user("dora", password="pw-dora", is_staff=True)
+    user.groups.add(Group.objects.get(name="Survey managers"))
+    demo_survey.viewers.add(user)
+    return user
+
+
+# --- Who may come ----------------------------------------------------------------------
+
+
+def test_it_sends_anonymous_users_to_sign_in(client, barriers):
+    response = client.get(_url(barriers))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("actor", ["viewer", "outsider"])
+def test_it_refuses_results_viewers_and_outsiders(client, barriers, actor, request):
+    client.force_login(request.getfixturevalue(actor))
+    assert client.get(_url(barriers)).status_code == 403
+    assert client.post(_url(barriers), _post_data("role = it", f"question:{barriers.pk}")).status_code == 403
+    preview = client.post(reverse("builder:condition_preview", args=["ddiq-2010"]), {"picker": P})
+    assert preview.status_code == 403
+
+
+def test_it_shows_a_read_only_user_the_text_only(client, reader, barriers):
+    barriers.condition = "role = it"
+    barriers.save()
+    client.force_login(reader)
+    response = client.get(_url(barriers))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "role = it" in html
+    assert "data-condition-picker" not in html
+    assert "<form" not in html.split('id="condition-editor"')[1]
+    assert "You may look at this survey but not change it." in html
+    assert client.post(_url(barriers), _post_data("role = business", f"question:{barriers.pk}")).status_code == 403
+    barriers.refresh_from_db()
+    assert barriers.condition == "role = it"
+    preview = client.post(reverse("builder:condition_preview", args=["ddiq-2010"]),
+                          {"picker": P, f"{P}-place": f"question:{barriers.pk}"})
+    assert preview.status_code == 403
+
+
+def test_it_answers_404_for_another_surveys_question(alice, barriers, every_type_survey):
+    other = Question.objects.filter(version__survey=every_type_survey).first()
+    url = reverse("builder:condition_question", args=["ddiq-2010", other.pk])
+    assert alice.get(url).status_code == 404
+    page = Page.objects.filter(version__survey=every_type_survey).first()
+    assert alice.get(reverse("builder:condition_page", args=["ddiq-2010", page.pk])).status_code == 404
+    preview = alice.post(reverse("builder:condition_preview", args=["ddiq-2010"]),
+                         {"picker": P, f"{P}-place": f"question:{other.pk}"})
+    assert preview.status_code == 404
+
+
+# --- The question's page -----------------------------------------------------------------
+
+
+def test_it_offers_only_the_questions_asked_before(alice, barriers, django_assert_num_queries):
+    url = _url(barriers)
+    # The session, the user and their permissions, the survey and its editors, the question,
+    # the version's structure (pages, questions, choices, rows, findings, NETs, views) and
+    # its pages' order.
+    with django_assert_num_queries(15):
+        response = alice.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-condition-picker' in html
+    assert "<html" in html
+    assert "Always shown: no condition." in html
+    # Not the question itself nor the ones after it.
+    assert 'add:1' in html
+    picker = response.context["picker"]
+    assert picker.place.available == {"role", "seniority", "industry", "revenue", "company_usage", "personal_use",
+                                      "twitter_uses"}
+
+
+def test_it_answers_htmx_with_the_form_alone(alice, barriers):
+    response = alice.get(_url(barriers), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="condition-editor"' in html
+
+
+def test_it_saves_the_picked_condition_and_returns_to_the_outline(alice, barriers):
+    response = alice.post(_url(barriers), _post_data(CONDITION, f"question:{barriers.pk}"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("builder:outline", args=["ddiq-2010"]) + f"#question-{barriers.pk}"
+    barriers.refresh_from_db()
+    assert barriers.condition == CONDITION
+    page = alice.get(_url(barriers)).content.decode()
+    assert f"Display condition of the question “{barriers.label}” saved: {CONDITION}" in page.replace("&quot;", '"')
+
+
+def test_it_tells_htmx_where_to_go_after_saving(alice, barriers):
+    response = alice.post(_url(barriers), _post_data("role = it", f"question:{barriers.pk}"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"].endswith(f"#question-{barriers.pk}")
+
+
+def test_it_saves_an_empty_picker_as_no_condition(alice, barriers):
+    barriers.condition = "role = it"
+    barriers.save()
+    response = alice.post(_url(barriers), _post_data("", f"question:{barriers.pk}"))
+    assert response.status_code == 302
+    barriers.refresh_from_db()
+    assert barriers.condition == ""
+
+
+def test_it_saves_typed_text_in_canonical_form(alice, barriers):
+    data = {f"{P}-mode": "text", f"{P}-text": "role = it AND NOT(seniority = other)", f"{P}-place": "x"}
+    assert alice.post(_url(barriers), data).status_code == 302
+    barriers.refresh_from_db()
+    assert barriers.condition == "role = it and not seniority = other"
+
+
+def test_it_applies_a_picker_button_without_saving(alice, barriers):
+    data = _post_data("role = it", f"question:{barriers.pk}", **{f"{P}-action": "add:1"})
+    response = alice.post(_url(barriers), data)
+    assert response.status_code == 200
+    assert 'id="condition-3-ref"' in response.content.decode()
+    barriers.refresh_from_db()
+    assert barriers.condition == ""
+
+
+@pytest.mark.parametrize(("text", "changes", "message"), [
+    ("role = ceo", {}, "&#x27;ceo&#x27; is not a choice of “Which best describes your role?”"),
+    ("role = it", {f"{P}-2-ref": "nope", f"{P}-2-shown": "nope ="}, "There is no question &#x27;nope&#x27;"),
+    ("role = it", {f"{P}-2-op": "<"}, "“is less than” does not apply"),
+])
+def test_it_keeps_what_was_posted_and_places_the_error(alice, barriers, text, changes, message):
+    response = alice.post(_url(barriers), _post_data(text, f"question:{barriers.pk}") | changes)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'id="condition-2-errors"' in html
+    barriers.refresh_from_db()
+    assert barriers.condition == ""
+
+
+def test_it_refuses_a_question_asked_later(alice, draft):
+    revenue = Question.objects.get(version=draft, code="revenue")
+    response = alice.post(_url(revenue), _post_data("industry = retail or role = it", f"question:{revenue.pk}")
+                          | {f"{P}-3-ref": "barriers", f"{P}-3-op": "has", f"{P}-3-value": "cost",
+                             f"{P}-3-shown": "barriers has"})
+    assert response.status_code == 200
+    assert "is not asked before this point" in response.content.decode()
+    revenue.refresh_from_db()
+    assert revenue.condition == ""
+
+
+def test_it_shows_a_typed_texts_error_with_its_position(alice, barriers):
+    data = {f"{P}-mode": "text", f"{P}-text": "role = it and rol = x"}
+    response = alice.post(_url(barriers), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "at position 14: unknown question &#x27;rol&#x27;" in html
+    assert "role = it and rol = x\n<span class=\"picker-caret-mark\">              ^</span>" in html
+
+
+def test_it_refuses_to_change_a_published_version(alice, demo_survey, barriers):
+    published = Question.objects.get(version=demo_survey.open_version(), code="barriers")
+    page = alice.get(_url(published)).content.decode()
+    assert "published and frozen" in page
+    assert "data-condition-picker" not in page
+    response = alice.post(_url(published), _post_data("role = it", f"question:{published.pk}"))
+    assert response.status_code == 200
+    assert "is published and frozen: its conditions cannot change" in response.content.decode()
+    published.refresh_from_db()
+    assert published.condition == ""
+
+
+def test_it_offers_a_new_draft_from_a_published_version_without_one(alice, demo_survey):
+    published = Question.objects.get(version=demo_survey.open_version(), code="barriers")
+    page = alice.get(_url(published)).content.decode()
+    assert reverse("builder:new_draft", args=["ddiq-2010"]) in page
+
+
+# --- A page's condition ----------------------------------------------------------------------
+
+
+def test_it_saves_a_pages_condition_from_the_questions_of_earlier_pages(alice, draft):
+    page = Page.objects.filter(version=draft).order_by("position")[2]
+    url = reverse("builder:condition_page", args=["ddiq-2010", page.pk])
+    response = alice.get(url)
+    assert response.status_code == 200
+    assert response.context["picker"].place.available == {"role", "seniority", "industry", "revenue",
+                                                          "company_usage"}
+    assert "personal_use.twitter" not in response.content.decode()
+    response = alice.post(url, _post_data("company_usage.twitter != none", f"page:{page.pk}"))
+    assert response["Location"].endswith(f"#page-{page.pk}")
+    page.refresh_from_db()
+    assert page.condition == "company_usage.twitter != none"
+
+
+# --- The preview -----------------------------------------------------------------------------
+
+
+def test_it_previews_the_picker_without_saving(alice, barriers):
+    url = reverse("builder:condition_preview", args=["ddiq-2010"])
+    data = _post_data(CONDITION, f"question:{barriers.pk}", picker=P)
+    response = alice.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="condition-picker"')
+    assert CONDITION in html
+    barriers.refresh_from_db()
+    assert barriers.condition == ""
+
+
+def test_it_previews_typed_text_with_its_message(alice, barriers):
+    url = reverse("builder:condition_preview", args=["ddiq-2010"])
+    data = {"picker": P, f"{P}-place": f"question:{barriers.pk}", f"{P}-mode": "text", f"{P}-text": "role = "}
+    html = alice.post(url, data).content.decode()
+    assert "at position 7: expected a value after &#x27;=&#x27;" in html
+
+
+@pytest.mark.parametrize(("data", "status"), [
+    ({"picker": "<x>"}, 400),
+    ({"picker": P, f"{P}-place": "question:abc"}, 404),
+    ({"picker": P, f"{P}-place": "survey:1"}, 404),
+    ({"picker": P}, 404),
+])
+def test_it_refuses_a_preview_it_cannot_place(alice, barriers, data, status):
+    assert alice.post(reverse("builder:condition_preview", args=["ddiq-2010"]), data).status_code == status
+
+
+def test_it_previews_only_by_post(alice, barriers):
+    assert alice.get(reverse("builder:condition_preview", args=["ddiq-2010"])).status_code == 405
