@@ -65,7 +65,7 @@ def _uploaded_text(survey: Survey, version: SurveyVersion, definition: SurveyDef
     ]
     return format_html(
         "{} is now the draft, version {}: {}, {}. The survey's findings, NETs and saved views are the file's "
-        '({}). <a href="{}">Review and publish it</a> when it is ready.',
+        '({}). <a class="alert-link" href="{}">Review and publish it</a> when it is ready.',
         source,
         version.number,
         _plural(len(definition.pages), "page"),

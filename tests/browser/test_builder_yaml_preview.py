@@ -117,6 +117,12 @@ def test_a_manager_uploads_a_file_with_problems_fixes_it_and_lands_on_the_outlin
     text_box.fill(broken.replace("type: grid", "type: matrix"))
     page.get_by_role("button", name="Upload as a new draft").click()
     expect(page).to_have_url(f"{live_server.url}/build/ddiq-2010/")
+    summary = page.locator(".builder-messages")
+    expect(summary).to_contain_text("The pasted definition is now the draft, version 2: 3 pages, 10 questions.")
+    expect(summary.get_by_role("link", name="Review and publish it")).to_have_attribute(
+        "href", "/build/ddiq-2010/publish/"
+    )
+    assert_clean(page)
     draft = demo_survey.draft_version()
     assert draft.number == 2
     assert "email" in version_definition(draft).questions
@@ -200,3 +206,4 @@ def test_a_manager_starts_a_survey_from_a_file(page, live_server, manager, demo_
     )
     page.get_by_role("button", name="Create survey").click()
     expect(page).to_have_url(f"{live_server.url}/build/digital-iq-2011/")
+    expect(page.locator(".builder-messages")).to_contain_text("Created “Digital IQ 2011” with a draft, version 1")

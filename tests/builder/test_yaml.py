@@ -160,7 +160,8 @@ def test_the_message_after_an_upload_sums_it_up_and_links_to_publish(alice, demo
         "“ddiq.yaml” is now the draft, version 2: 3 pages, 10 questions. The survey's findings, NETs and saved "
         "views are the file's (1 finding, 3 NETs, 1 saved view)."
     )
-    assert f'<a href="{reverse("builder:publish", args=[demo_survey.slug])}">Review and publish it</a>' in message
+    publish = reverse("builder:publish", args=[demo_survey.slug])
+    assert f'<a class="alert-link" href="{publish}">Review and publish it</a> when it is ready.' in message
 
 
 def test_an_upload_without_a_draft_makes_one(alice, demo_survey):
