@@ -5,13 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import slugify
 
+from builder.definition_forms import definition_file_field
+from builder.definition_upload import MAX_MEGABYTES, FileProblem, definition_from_text, problems_in, text_of_upload
 from surveys import creation
 from surveys.definition import SurveyDef
-from surveys.definition_files import RESERVED_SLUGS, SLUG_RE
+from surveys.definition_files import RESERVED_SLUGS, SLUG_RE, DefinitionError
 from surveys.models import Survey
 
 SLUG_MAX = 50
-BLANK, COPY = "blank", "copy"
+BLANK, COPY, UPLOAD = "blank", "copy", "upload"
 STARTER_PREFIX = "starter:"
 
 
@@ -56,6 +58,12 @@ class SurveyCreateForm(forms.Form):
         help_text="Its open version (or its latest), findings, NETs and saved views; not its responses, "
         "invitations or editors.",
     )
+    definition_file = definition_file_field(
+        label="Definition file",
+        help_text=f"A .yaml file (at most {MAX_MEGABYTES} MB) as a survey's “Definition file” page "
+        "gives it: its pages, questions, findings, NETs and saved views. The title and slug above are used, "
+        "not the file's.",
+    )
 
     def __init__(self, *args, copyable=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +73,10 @@ class SurveyCreateForm(forms.Form):
         choices += [(STARTER_PREFIX + s.name, s.label) for s in creation.STARTERS]
         if copyable.exists():
             choices.append((COPY, "A copy of one of your surveys"))
+        choices.append((UPLOAD, "A definition file (YAML)"))
         self.fields["start"].choices = choices
+        self.problems: list[FileProblem] = []
+        self._uploaded: SurveyDef | None = None
         # Without JavaScript nobody suggested a slug: the server does, as the script would have.
         if self.is_bound and not self.data.get("slug", "").strip() and self.data.get("title", "").strip():
             self.data = self.data.copy()
@@ -102,11 +113,31 @@ class SurveyCreateForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("start") == COPY and not cleaned.get("copy_of"):
             self.add_error("copy_of", forms.ValidationError("Choose the survey to copy.", code="required"))
+        if cleaned.get("start") == UPLOAD and "definition_file" not in self.errors:
+            self._upload_read(cleaned.get("definition_file"))
         return cleaned
+
+    def _upload_read(self, upload) -> None:
+        if not upload:
+            self.add_error("definition_file", forms.ValidationError("Choose the file to upload.", code="required"))
+            return
+        text = ""
+        try:
+            text = text_of_upload(upload)
+            self._uploaded = definition_from_text(text)
+        except DefinitionError as exc:
+            self.problems = problems_in(exc.errors, text)
+            count = len(self.problems)
+            self.add_error("definition_file", forms.ValidationError(
+                f"Nothing was created: “{upload.name}” has {count} problem{'s' if count != 1 else ''}. "
+                "Fix the file and choose it again.", code="invalid",
+            ))
 
     def start_definition(self) -> SurveyDef | None:
         """What the new survey starts from (None: blank)."""
         start = self.cleaned_data["start"]
+        if start == UPLOAD:
+            return self._uploaded
         if start == COPY:
             return creation.copy_definition(self.cleaned_data["copy_of"])
         if start.startswith(STARTER_PREFIX):

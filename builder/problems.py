@@ -4,7 +4,7 @@
 places such as `pages[1].questions[0].rows: duplicate code 'twitter'`. Here each place
 becomes the page or question it names (in position order, as the definition lists them)
 and a link into the outline (`?edit=<pk>#question-<pk>`, `#page-<pk>`); findings, NETs
-and saved views are edited on the survey's admin page for now.
+and saved views link to their section of the findings page (builder:findings).
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class ProblemPlaces:
                 return self._question_problem(place, index, rest[0][1], rest[1:], message)
             return Problem(self._page_name(index), _sentence(rest, message), self.page_url(index), place)
         if head in ("findings", "nets", "views") and index is not None:
-            url = reverse("admin:surveys_survey_change", args=[self.survey.pk])
+            url = f"{reverse('builder:findings', args=[self.survey.slug])}#{head}"
             return Problem(self._item_name(head, index), _sentence(rest, message), url, place)
         # The survey as a whole ("survey.pages: must not be empty"), or a place we cannot map.
         if rest and rest[0][0] == "pages" and message == "must not be empty":

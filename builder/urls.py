@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from builder.views import create, history, home, publish, settings
+from builder.views import create, definition, history, home, preview, publish, settings
 
 app_name = "builder"
 urlpatterns = [
@@ -15,7 +15,11 @@ urlpatterns = [
     path("<slug:slug>/settings/reopen/", settings.version_reopen, name="settings_reopen"),
     path("<slug:slug>/settings/archive/", settings.archive, name="settings_archive"),
     path("<slug:slug>/settings/unarchive/", settings.unarchive, name="settings_unarchive"),
+    path("<slug:slug>/yaml/", definition.definition_file, name="yaml"),
+    path("<slug:slug>/yaml/download/", definition.definition_download, name="yaml_download"),
+    path("<slug:slug>/preview/", preview.survey_preview, name="preview"),
     path("<slug:slug>/conditions/", include("builder.condition_urls")),
+    path("<slug:slug>/findings/", include("builder.findings_urls")),
     path("<slug:slug>/history/", history.survey_history, name="history"),
     path("<slug:slug>/", include("builder.outline_urls")),
 ]

@@ -325,8 +325,9 @@ SITE_URL = env_str("SITE_URL", "").rstrip("/")
 # Content-Security-Policy on every page (django-csp; Django's own arrives only in 6.0).
 # Scripts, styles, fonts and fetches come only from this site: no inline <script>, no
 # style attributes, no eval (templates carry data in data-* attributes read by static/js).
-# img-src allows data: for Bootstrap's form-control icons. No page is framed, not even by
-# the app itself: frame-ancestors agrees with X_FRAME_OPTIONS (Django's default, DENY).
+# img-src allows data: for Bootstrap's form-control icons. No page is framed:
+# frame-ancestors agrees with X_FRAME_OPTIONS (Django's default, DENY), except test mode
+# and the structure preview, which the builder's preview frames (core/framing.py: 'self').
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from core.framing import framed_by_app
 from surveys.models import SurveyVersion
 from surveys.selectors import listed_surveys, version_definition
 
@@ -12,6 +13,7 @@ def home(request):
     return render(request, "surveys/home.html", {"surveys": listed_surveys()})
 
 
+@framed_by_app
 @staff_member_required
 @permission_required("surveys.view_survey", raise_exception=True)
 def version_preview(request, version_id: int):

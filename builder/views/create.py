@@ -18,7 +18,8 @@ def survey_create(request):
     if not user.has_perm("surveys.add_survey"):
         raise PermissionDenied("Only survey managers create surveys.")
     copyable = editable_surveys(user) if user.has_perm("surveys.change_survey") else None
-    form = SurveyCreateForm(request.POST if request.method == "POST" else None, copyable=copyable)
+    posted = request.method == "POST"
+    form = SurveyCreateForm(request.POST if posted else None, request.FILES if posted else None, copyable=copyable)
     if form.is_valid():
         title, slug = form.cleaned_data["title"], form.cleaned_data["slug"]
         try:

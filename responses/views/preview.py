@@ -1,6 +1,7 @@
 """Test mode: staff run any version of a survey they edit at
 /s/<slug>/preview/<version_id>/. Its responses are marked `is_test`, never counted, and
-can be restarted or deleted from the page."""
+can be restarted or deleted from the page. The builder's preview shows these pages in
+frames of its own (core.framing), at phone and desktop widths."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.framing import framed_by_app
 from responses.models import Response
 from responses.views.flow import Flow, find_response, refused_while_throttled
 from responses.views.run import resume, run, thanks
 from surveys.models import Survey, SurveyVersion
 
 
+@framed_by_app
 @never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -28,6 +31,7 @@ def survey_preview(request: HttpRequest, slug: str, version_id: int) -> HttpResp
     return run(request, flow, flow.preview_version, response, token, adopted)
 
 
+@framed_by_app
 @never_cache
 @login_required
 @refused_while_throttled
@@ -35,12 +39,14 @@ def preview_thanks(request: HttpRequest, slug: str, version_id: int) -> HttpResp
     return thanks(request, _preview_flow(request, slug, version_id))
 
 
+@framed_by_app
 @login_required
 @refused_while_throttled
 def preview_resume(request: HttpRequest, slug: str, version_id: int, token: str) -> HttpResponse:
     return resume(request, _preview_flow(request, slug, version_id), token)
 
 
+@framed_by_app
 @login_required
 @require_POST
 def preview_restart(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
@@ -51,6 +57,7 @@ def preview_restart(request: HttpRequest, slug: str, version_id: int) -> HttpRes
     return http_response
 
 
+@framed_by_app
 @login_required
 @require_POST
 def delete_test_responses(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:

@@ -1,6 +1,6 @@
 // The create page: the slug follows the title as it is typed (the rule of
 // builder.create_forms.slug_from_title) until the user edits the slug; once emptied it
-// follows the title again. Choosing a survey to copy also picks "A copy of one of your surveys".
+// follows the title again. Choosing a survey to copy, or a file, also picks that way to start.
 (function () {
   "use strict";
 
@@ -31,10 +31,13 @@
     });
   });
 
-  document.querySelectorAll("[data-copy-source]").forEach(function (select) {
-    select.addEventListener("change", function () {
-      const radio = select.form && select.form.querySelector("[data-start-copy]");
-      if (radio && select.value) radio.checked = true;
+  // Choosing a survey to copy, or a file to upload, also picks that way to start.
+  [["[data-copy-source]", "[data-start-copy]"], ["[data-upload-source]", "[data-start-upload]"]].forEach(function (pair) {
+    document.querySelectorAll(pair[0]).forEach(function (source) {
+      source.addEventListener("change", function () {
+        const radio = source.form && source.form.querySelector(pair[1]);
+        if (radio && source.value) radio.checked = true;
+      });
     });
   });
 })();

@@ -1,0 +1,1 @@
+"""The builder's forms, one module per page."""

@@ -1,0 +1,256 @@
+"""Forms of the outline editor: a question (its fields chosen by its type's flags, never by
+its name), a page, the version's texts; the question's choices and rows are in `entries`.
+
+Codes are suggested from labels (`surveys.codes`) as long as the author has not changed
+them: static/js/outline.js does it as they type, and `QuestionForm.clean` does the same
+for a browser without JavaScript. Conditions are checked as the respondent meets them:
+against the questions asked before their place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django import forms
+
+from surveys import conditions
+from surveys.codes import code_from_label
+from surveys.definition import ChoiceDef, QuestionDef, RowDef
+from surveys.definition_files import CODE_RE
+from surveys.editing import NEW_QUESTION_CODE
+from surveys.models import Page, Question
+
+CODE_FORMAT = "Use letters, digits, '_' and '-' (at most 64, not starting with '-')."
+
+
+# --- Conditions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionScope:
+    """What a condition at one place may refer to: every question of the version (for the
+    messages), and the codes of those asked before that place."""
+
+    questions: Mapping[str, QuestionDef]
+    available: frozenset[str]
+
+    @classmethod
+    def at(cls, pages: Iterable[Page], *, question: Question | None = None, page: Page | None = None
+           ) -> ConditionScope:
+        """The scope of a question's condition (the questions before it) or of a page's (the
+        questions on earlier pages). `pages` in order, with their questions, choices and
+        rows prefetched (see builder.views.outline.structure)."""
+        questions: dict[str, QuestionDef] = {}
+        available: list[str] = []
+        reached = False
+        for p in pages:
+            if page is not None and p.pk == page.pk:
+                reached = True
+            for q in p.questions.all():
+                if question is not None and q.pk == question.pk:
+                    reached = True
+                questions[q.code] = _definition(q)
+                if not reached:
+                    available.append(q.code)
+        return cls(questions, frozenset(available))
+
+
+def _definition(question: Question) -> QuestionDef:
+    return QuestionDef(
+        code=question.code, type=question.type, label=question.label,
+        choices=tuple(ChoiceDef(code=c.code, label=c.label) for c in question.choices.all()),
+        rows=tuple(RowDef(code=r.code, label=r.label) for r in question.rows.all()),
+    )
+
+
+def condition_problem(text: str, scope: ConditionScope) -> conditions.ConditionError | None:
+    """The parser's (or the check's) first problem with the condition, None if it fits."""
+    if not text.strip():
+        return None
+    try:
+        conditions.check(conditions.parse(text), scope.questions, available=scope.available)
+    except conditions.ConditionError as exc:
+        return exc
+    return None
+
+
+def condition_message(problem: conditions.ConditionError) -> str:
+    if problem.position >= 0:
+        return f"{problem.reason[:1].upper()}{problem.reason[1:]} (at character {problem.position + 1})."
+    return f"{problem.reason[:1].upper()}{problem.reason[1:]}."
+
+
+def _clean_condition(text: str, scope: ConditionScope | None) -> str:
+    text = text.strip()
+    if scope is not None:
+        problem = condition_problem(text, scope)
+        if problem is not None:
+            raise forms.ValidationError(condition_message(problem), code="condition")
+    return text
+
+
+# --- A question ----------------------------------------------------------------------------
+
+
+def suggested_code(label: str, taken: Iterable[str]) -> str:
+    return code_from_label(label, set(taken), fallback=NEW_QUESTION_CODE)
+
+
+def validate_code(code: str, taken: Iterable[str], what: str = "question") -> None:
+    if not CODE_RE.match(code):
+        raise forms.ValidationError(f"“{code}” is not a valid code. {CODE_FORMAT}", code="code_format")
+    if code in taken:
+        raise forms.ValidationError(f"Another {what} already has the code “{code}”.", code="code_taken")
+
+
+def styled(form: forms.Form) -> None:
+    """Bootstrap's classes on the widgets (the templates render fields one by one)."""
+    for bound in form:
+        widget = bound.field.widget
+        css = "form-check-input" if getattr(widget, "input_type", "") == "checkbox" else "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class QuestionForm(forms.Form):
+    """One question's settings. Which fields exist depends on its type's flags and on
+    whether its version is published (then only the wording)."""
+
+    label = forms.CharField(
+        label="Question", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write the question."},
+    )
+    help_text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown under the question, e.g. what to count in.",
+    )
+
+    def __init__(self, *args, question: Question, taken: Iterable[str], scope: ConditionScope | None = None,
+                 **kwargs) -> None:
+        """`taken`: the codes of the version's other questions; `scope`: what its
+        condition may refer to (None: not checked, e.g. while the list is being edited)."""
+        kwargs.setdefault("initial", {
+            "label": question.label, "help_text": question.help_text, "required": question.required,
+            "code": question.code, "condition": question.condition, "min_value": question.min_value,
+            "max_value": question.max_value, "max_length": question.max_length, "is_segment": question.is_segment,
+            "personal_data": question.personal_data,
+        })
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.kind = question.question_type
+        self.frozen = question.version.is_frozen
+        self.taken = frozenset(taken)
+        self.scope = scope
+        # The author has not chosen the code while it is the one their label suggests.
+        self.code_auto = question.code == suggested_code(question.label, self.taken)
+        if self.kind.can_be_personal:
+            self.fields["personal_data"] = forms.BooleanField(
+                required=False, label="Personal data",
+                help_text="Answers identify the respondent (a name, a phone number): erasure blanks them and "
+                "exports leave them out unless asked for.",
+            )
+        if not self.frozen:
+            self._structure_fields()
+        styled(self)
+
+    def _structure_fields(self) -> None:
+        self.fields["required"] = forms.BooleanField(required=False, label="Required")
+        self.fields["code"] = forms.CharField(
+            required=False, max_length=64,
+            help_text="Names the question in exports, conditions and the API. Made from the label until you "
+            "change it.",
+        )
+        self.fields["condition"] = forms.CharField(
+            required=False, label="Show only if",
+            help_text="Empty: always shown. E.g. role = it, or age >= 18 and country in (fr, de).",
+        )
+        if self.kind.bounds:
+            step = "1" if self.kind.whole_numbers else "any"
+            for name, label in (("min_value", "Smallest answer"), ("max_value", "Largest answer")):
+                self.fields[name] = forms.DecimalField(
+                    required=False, label=label, max_digits=20, decimal_places=6,
+                    widget=forms.NumberInput(attrs={"step": step}),
+                )
+        if self.kind.default_max_length is not None:
+            self.fields["max_length"] = forms.IntegerField(
+                required=False, min_value=1, label="Longest answer (characters)",
+                help_text=f"Empty: {self.kind.default_max_length}.",
+                widget=forms.NumberInput(attrs={"placeholder": self.kind.default_max_length}),
+            )
+        if self.kind.can_be_segment:
+            self.fields["is_segment"] = forms.BooleanField(
+                required=False, label="Segment", help_text="Results can be broken down by its answers."
+            )
+
+    def clean_label(self) -> str:
+        return self.cleaned_data["label"].strip()
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if code:
+            validate_code(code, self.taken)
+        return code
+
+    def clean_condition(self) -> str:
+        return _clean_condition(self.cleaned_data["condition"], self.scope)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.frozen:
+            return data
+        label = data.get("label", self.question.label)
+        if "code" in data and (not data["code"] or (self.code_auto and data["code"] == self.question.code)):
+            data["code"] = suggested_code(label or "", self.taken)
+        low, high = data.get("min_value"), data.get("max_value")
+        for name, value in (("min_value", low), ("max_value", high)):
+            if value is not None and self.kind.whole_numbers and value != value.to_integral_value():
+                self.add_error(name, forms.ValidationError("Enter a whole number.", code="whole"))
+                low = high = None
+        if low is not None and high is not None and low > high:
+            self.add_error("max_value", forms.ValidationError(
+                "The largest answer must not be smaller than the smallest.", code="bounds"
+            ))
+        return data
+
+    def changes(self) -> dict:
+        """The cleaned fields as `question_update` takes them."""
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+# --- A page and the version's texts ----------------------------------------------------------
+
+
+class PageForm(forms.Form):
+    title = forms.CharField(required=False, max_length=200, help_text="Shown above the page's questions.")
+
+    def __init__(self, *args, page: Page, scope: ConditionScope | None = None, **kwargs) -> None:
+        kwargs.setdefault("initial", {"title": page.title, "condition": page.condition})
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.scope = scope
+        if not page.version.is_frozen:
+            self.fields["condition"] = forms.CharField(
+                required=False, label="Show this page only if",
+                help_text="Empty: always shown. It may refer to questions on earlier pages.",
+            )
+        styled(self)
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
+
+    def clean_condition(self) -> str:
+        return _clean_condition(self.cleaned_data["condition"], self.scope)
+
+
+class TextsForm(forms.Form):
+    """The intro or the thank-you text (each has its own small form in the outline)."""
+
+    intro = forms.CharField(required=False, label="Introduction", widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text="Shown above the first page.")
+    thank_you = forms.CharField(required=False, label="Thank-you text", widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text="Shown after the last page is submitted.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+

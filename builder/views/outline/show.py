@@ -1,0 +1,74 @@
+"""The outline page itself, and the version's intro and thank-you texts."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from builder.access import builder_view, editable_survey, survey_for_builder
+from builder.views.outline import deleted as kept_deleted
+from builder.views.outline.respond import (
+    Outline,
+    again,
+    done,
+    once,
+    page_form,
+    question_edit_state,
+    render_outline,
+    texts_forms,
+)
+from builder.views.outline.structure import edited_version, outline_pages, version_for_change
+from surveys.editing import version_texts_update
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@builder_view
+def survey_outline(request: HttpRequest, slug: str) -> HttpResponse:
+    """`?edit=<question>` opens a question's form, `?page=<page>` a page's settings,
+    `?deleted=<token>` offers to undo that delete."""
+    survey, editable = survey_for_builder(request.user, slug)
+    version = edited_version(survey)
+    if version is None:
+        return render(request, "builder/outline_empty.html", {"survey": survey, "editable": editable,
+                                                               "active": "home"})
+    version.survey = survey
+    outline = Outline(survey, version, editable=editable, pages=outline_pages(version))
+    focus = request.GET.get("focus", "")
+    outline.focus = (focus,) if focus else ()
+    if editable:
+        edit, page_id = _int(request.GET.get("edit")), _int(request.GET.get("page"))
+        question = next((q for p in outline.pages for q in p.questions.all() if q.pk == edit), None)
+        if question is not None:
+            outline.question_edit = question_edit_state(question, outline.pages)
+            outline.focus = (f"q{question.pk}-label",)
+        page = next((p for p in outline.pages if p.pk == page_id), None)
+        if page is not None:
+            outline.page_form = page_form(page, outline.pages)
+            outline.focus = (f"page{page.pk}-title",)
+        token = request.GET.get("deleted")
+        if token:
+            outline.deleted = kept_deleted.recall(request, version, token)
+            if outline.deleted:
+                outline.focus = ("outline-undo",)
+    return render_outline(request, outline)
+
+
+@builder_view
+@require_POST
+def texts_update(request: HttpRequest, slug: str) -> HttpResponse:
+    """The intro or the thank-you text (wording: saved on a published version too)."""
+    survey = editable_survey(request.user, slug)
+    version = version_for_change(survey)
+    which = "thank_you" if "thank_you" in request.POST else "intro"
+    if not once(request):
+        return again(request, survey, version)
+    forms = texts_forms(version, request.POST, which)
+    if not forms[which].is_valid():
+        return render_outline(request, Outline(survey, version, editable=True, texts=forms,
+                                               focus=(f"texts-{which}-{which}",)))
+    version_texts_update(version=version, **{which: forms[which].cleaned_data[which]})
+    return done(request, survey, version, anchor=f"texts-{which}", focus=(f"texts-{which}-heading",))

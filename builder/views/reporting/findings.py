@@ -1,0 +1,138 @@
+"""Findings on the findings page: add, change, move and delete (plain POSTs that redirect
+back to the item), and the two checks the form asks for as conditions are typed (htmx):
+a condition's positioned message, and today's numbers of the two conditions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET, require_POST
+
+from builder.access import builder_view, editable_survey
+from builder.findings_forms import CONDITION_MAX, ConditionCheck, FindingForm
+from builder.views.reporting.page import ReportingData, page_url, render_page
+from builder.views.reporting.preview import finding_preview
+from surveys import reporting_editing
+from surveys.models import Finding
+from surveys.reporting_editing import ReportingInvalid
+
+# Sent with a condition's check: the finding's live preview (in the same form) listens for it.
+CHECKED_EVENT = "findingConditionChecked"
+
+
+def _fields(form: FindingForm) -> dict[str, str]:
+    return {name: form.cleaned_data[name] for name in ("statement", "code", "base_condition", "target_condition")}
+
+
+def refused(form: Form, exc: ReportingInvalid) -> None:
+    """A service's refusal on the form's fields (a colleague's save between the form's
+    check and the write, e.g. the same code)."""
+    for name, message in exc.problems.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+def _saved(finding: Finding) -> str:
+    return f"“{Truncator(finding.statement).chars(80)}”"
+
+
+def checking(request: HttpRequest) -> bool:
+    """"Check and preview" (for a browser without JavaScript): show the form again, checked,
+    with today's numbers, and write nothing."""
+    return request.POST.get("action") == "preview"
+
+
+@builder_view
+@require_POST
+def finding_add(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = editable_survey(request.user, slug)
+    data = ReportingData(survey)
+    form = data.finding_form(data=request.POST)
+    if form.is_valid() and not checking(request):
+        try:
+            finding = reporting_editing.finding_add(survey=survey, **_fields(form), questions=data.questions)
+        except ReportingInvalid as exc:
+            refused(form, exc)
+        else:
+            messages.success(request, f"Added the finding {_saved(finding)}. It is counted on the results overview "
+                                      "from now on; its numbers show here once counted.")
+            return redirect(page_url(survey, f"finding-{finding.pk}"))
+    status = 200 if checking(request) else 400
+    return render_page(request, data, True, {form.prefix: form}, status=status)
+
+
+@builder_view
+@require_POST
+def finding_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    survey = editable_survey(request.user, slug)
+    data = ReportingData(survey)
+    finding = data.finding(pk)
+    form = data.finding_form(finding, data=request.POST)
+    if form.is_valid() and not checking(request):
+        try:
+            reporting_editing.finding_update(finding=finding, **_fields(form), questions=data.questions)
+        except ReportingInvalid as exc:
+            refused(form, exc)
+        else:
+            messages.success(request, f"Saved the finding {_saved(finding)}.")
+            return redirect(page_url(survey, f"finding-{finding.pk}"))
+    status = 200 if checking(request) else 400
+    return render_page(request, data, True, {form.prefix: form}, status=status)
+
+
+@builder_view
+@require_POST
+def finding_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    survey = editable_survey(request.user, slug)
+    finding = ReportingData(survey).finding(pk)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    if not reporting_editing.finding_move(finding=finding, offset=offset):
+        messages.info(request, f"The finding {_saved(finding)} is already the {'first' if offset < 0 else 'last'}.")
+    return redirect(page_url(survey, f"finding-{finding.pk}"))
+
+
+@builder_view
+@require_POST
+def finding_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    survey = editable_survey(request.user, slug)
+    finding = ReportingData(survey).finding(pk)
+    reporting_editing.finding_delete(finding=finding)
+    messages.success(
+        request,
+        f"Deleted the finding {_saved(finding)} (code {finding.code}; base: {finding.base_condition}; target: "
+        f"{finding.target_condition}).",
+    )
+    return redirect(page_url(survey, "findings"))
+
+
+# --- Checks as the author types (htmx) -------------------------------------------------
+
+
+@builder_view
+@require_GET
+def condition_check(request: HttpRequest, slug: str) -> HttpResponse:
+    """`?field=<input name>&<input name>=<condition>`: the message under that field."""
+    survey = editable_survey(request.user, slug)
+    text = request.GET.get(request.GET.get("field", ""), "")[:CONDITION_MAX]
+    check = ConditionCheck.of(text, reporting_editing.survey_questions(survey))
+    response = render(request, "builder/findings/_condition_check.html", {"check": check})
+    response["HX-Trigger"] = CHECKED_EVENT
+    return response
+
+
+@builder_view
+@require_GET
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """`?prefix=<form prefix>&<prefix>-base_condition=...&<prefix>-target_condition=...`:
+    today's numbers, when both conditions fit."""
+    survey = editable_survey(request.user, slug)
+    prefix = request.GET.get("prefix", "")
+    base = request.GET.get(f"{prefix}-base_condition", "")[:CONDITION_MAX]
+    target = request.GET.get(f"{prefix}-target_condition", "")[:CONDITION_MAX]
+    questions = reporting_editing.survey_questions(survey)
+    numbers = None
+    if ConditionCheck.of(base, questions).fits and ConditionCheck.of(target, questions).fits:
+        numbers = finding_preview(survey, base, target)
+    return render(request, "builder/findings/_preview.html", {"preview": numbers})

@@ -1,0 +1,215 @@
+"""The findings page in a real browser, on a copy of the demo survey with some responses
+and the session's real Celery worker counting: a survey manager signs in through the
+login form, adds a finding by typing its conditions (a typo is marked as typed, then
+today's numbers show, and once saved the worker's count shows in the list), adds a NET
+by ticking choices and a saved view by choosing from selects (the highlighted cell's
+choices follow the questions chosen). No Content-Security-Policy violation, no serious or
+critical axe-core violation; screenshots at 1280 and 768 px go to
+/work/shots/findings-*.png."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from surveys.creation import starter, survey_create
+from surveys.models import Finding, Net, SavedView, Survey
+from surveys.services import version_publish
+from tests.kit.browser import axe_violations, describe_violations
+from tests.kit.data import submit_beside_worker
+from tests.kit.demo import leader_answers
+from tests.kit.workers import wait_until_worker_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push({directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href});
+}, true);
+"""
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def survey(manager, celery_worker_process) -> Survey:
+    """A copy of the demo survey, published, with 12 IT leaders' and 3 business leaders'
+    responses (7 IT leaders use LinkedIn daily, 5 never use Twitter), its findings counted
+    by the worker."""
+    version = survey_create(title="Social media, again", slug="social-again",
+                            start=starter("social-media").definition(), creator=manager)
+    version_publish(version=version)
+    survey = version.survey
+    for i in range(12):
+        answers = leader_answers(role="it", twitter="never" if i < 5 else "weekly")
+        answers["personal_use"]["linkedin"] = "daily" if i < 7 else "monthly"
+        submit_beside_worker(survey, answers)
+    for _ in range(3):
+        submit_beside_worker(survey, leader_answers(role="business"))
+    wait_until_worker_idle()  # past the recounts that copying the findings asked for
+    return survey
+
+
+def assert_clean(page) -> None:
+    """No policy violation (reported asynchronously: read a moment after the page settled)
+    and no serious or critical accessibility problem."""
+    page.wait_for_load_state("load")
+    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
+    assert violations == [], violations
+    problems = axe_violations(page)
+    assert not problems, describe_violations(problems)
+
+
+def shots(page, name: str) -> None:
+    """Full-page screenshots at 1280 and 768 px wide; no horizontal scrolling at either."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 768):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SHOTS / f"findings-{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def sign_in(page, live_server, next_url: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("pw-alice")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server.url}{next_url}")
+
+
+def expect_message(page, text: str) -> None:
+    expect(page.locator(".builder-messages")).to_contain_text(text)
+
+
+def reload_until(page, selector: str, text: str, timeout: float = 20) -> None:
+    """Reload until the element shows the text (what the worker counts after a save)."""
+    deadline = time.monotonic() + timeout
+    while text not in page.locator(selector).inner_text():
+        assert time.monotonic() < deadline, f"{selector} never showed {text!r}"
+        page.wait_for_timeout(300)
+        page.reload()
+
+
+def test_a_manager_adds_a_finding_a_net_and_a_saved_view(page, live_server, survey):
+    sign_in(page, live_server, f"/build/{survey.slug}/findings/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Findings, NETs and views")
+    assert_clean(page)
+    never = Finding.objects.get(survey=survey, code="it_never_twitter")
+    expect(page.locator(f"#finding-{never.pk} .reporting-numbers")).to_have_text("n=12, 42%")
+    shots(page, "page")
+
+    # A finding: the code follows the statement; a typo in a condition is marked as typed.
+    findings = page.locator("#findings")
+    findings.get_by_text("Add a finding").click()
+    form = page.locator("#add-finding form")
+    form.get_by_label("Statement").fill("IT leaders who use LinkedIn daily")
+    expect(form.get_by_label("Code")).to_have_value("it_leaders_who_use_linkedin")
+    form.get_by_label("Base: who the percentage is of").press_sequentially("rol = it", delay=20)
+    base_check = page.locator("#id_finding-new-base_condition-check")
+    expect(base_check).to_contain_text("Unknown question 'rol' (at character 1).")
+    expect(form.get_by_label("Base: who the percentage is of")).to_have_attribute("aria-invalid", "true")
+    form.get_by_label("Base: who the percentage is of").fill("role = it")
+    expect(base_check).to_contain_text("The condition fits")
+    form.get_by_label("Target: who, within the base, is counted").fill("personal_use.linkedin = daily")
+    preview = page.locator("#finding-new-preview")
+    expect(preview).to_contain_text("Today: 7 of 12 = 58%")
+    expect(preview).to_contain_text("95% CI")
+    assert_clean(page)
+    shots(page, "finding-form")
+    form.get_by_role("button", name="Add the finding").click()
+    expect_message(page, "Added the finding “IT leaders who use LinkedIn daily”")
+    finding = Finding.objects.get(survey=survey, code="it_leaders_who_use_linkedin")
+    assert (finding.base_condition, finding.target_condition, finding.position) == (
+        "role = it", "personal_use.linkedin = daily", 4
+    )
+    reload_until(page, f"#finding-{finding.pk} .reporting-numbers", "n=12, 58%")
+    assert_clean(page)
+
+    # A NET of the revenue question, by ticking its choices.
+    revenue = page.locator("#nets-revenue")
+    revenue.get_by_text("Add a NET").click()
+    revenue.get_by_label("Label").fill("A billion or more")
+    expect(revenue.get_by_label("Code")).to_have_value("net_a_billion_or_more")
+    revenue.get_by_label("$1 billion to $10 billion").check()
+    revenue.get_by_label("Over $10 billion").check()
+    assert_clean(page)
+    shots(page, "net-form")
+    revenue.get_by_role("button", name="Add the NET").click()
+    expect_message(page, "Added “NET: A billion or more”")
+    net = Net.objects.get(survey=survey, question_code="revenue")
+    assert (net.code, net.choices, net.all_but) == ("net_a_billion_or_more", ["1b_10b", "gt_10b"], False)
+    expect(page.locator(f"#net-{net.pk}")).to_contain_text("“$1 billion to $10 billion”, “Over $10 billion”")
+
+    # A saved view, from selects; the highlighted cell's choices follow the questions chosen.
+    views = page.locator("#views")
+    views.get_by_text("Add a saved view").click()
+    form = page.locator("#add-view form")
+    form.get_by_label("Label").fill("LinkedIn by revenue")
+    expect(form.get_by_label("Code")).to_have_value("linkedin_by_revenue")
+    # A required field's label ends in crispy's "*".
+    form.get_by_label("Rows*", exact=True).select_option(label="What is your organisation's annual revenue?")
+    highlight_row = form.get_by_label("Rows answering")
+    expect(highlight_row.locator("option", has_text="Over $10 billion")).to_have_count(1)
+    columns = form.get_by_label("Columns*", exact=True)
+    linkedin = columns.locator("option", has_text="— LinkedIn").first.get_attribute("value")
+    columns.select_option(linkedin)
+    highlight_column = form.get_by_label("Columns answering anything but")
+    expect(highlight_column.locator("option", has_text="Not used at all")).to_have_count(1)
+    form.get_by_label("Only respondents in").select_option(label="Which best describes your role? — IT leader (CIO, "
+                                                                 "CTO, IT director or manager)")
+    form.get_by_label("Rows answering").select_option(label="Over $10 billion")
+    form.get_by_label("Columns answering anything but").select_option(label="Not used at all")
+    expect(form.get_by_role("button", name="Show the choices of the questions chosen")).to_be_hidden()
+    assert_clean(page)
+    shots(page, "view-form")
+    form.get_by_role("button", name="Add the view").click()
+    expect_message(page, "Added the saved view “LinkedIn by revenue”")
+    view = SavedView.objects.get(survey=survey, code="linkedin_by_revenue")
+    assert (view.row_variable, view.column_variable, view.segment, view.highlight_row, view.highlight_column_not) == (
+        "revenue", "company_usage.linkedin", "role:it", "gt_10b", "none"
+    )
+    assert_clean(page)
+
+    # The view opens in the results crosstab.
+    page.locator(f"#view-{view.pk}").get_by_role("link", name="Open in the results").click()
+    expect(page).to_have_url(f"{live_server.url}/results/{survey.slug}/crosstab/?row=revenue"
+                             "&col=company_usage.linkedin&segment=role:it")
+
+
+def test_a_finding_is_edited_in_place_and_reordered_at_768_px(page, live_server, survey):
+    page.set_viewport_size({"width": 768, "height": 900})
+    sign_in(page, live_server, f"/build/{survey.slug}/findings/")
+    second = Finding.objects.get(survey=survey, position=1)
+    item = page.locator(f"#finding-{second.pk}")
+    item.get_by_role("link", name="Edit").click()
+    item = page.locator(f"#finding-{second.pk}")
+    target = item.get_by_label("Target: who, within the base, is counted")
+    expect(target).to_have_value("company_usage.twitter = none")
+    expect(item.locator(".finding-preview")).to_contain_text("Today: 0 of 12")
+    target.fill("company_usage.twitter = some")
+    expect(item.locator(".finding-preview")).to_contain_text("Today: 12 of 12 = 100%")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    assert_clean(page)
+    shots(page, "finding-edit")
+    item.get_by_role("button", name="Save the finding").click()
+    expect_message(page, "Saved the finding")
+    assert Finding.objects.get(pk=second.pk).target_condition == "company_usage.twitter = some"
+
+    page.locator(f"#finding-{second.pk}").get_by_role("button", name="Up").click()
+    expect(page.locator("#findings .reporting-item").first).to_have_attribute("id", f"finding-{second.pk}")
+    assert Finding.objects.get(pk=second.pk).position == 0
+    assert_clean(page)
