@@ -6,7 +6,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 
 from builder.access import builder_view
-from builder.create_forms import COPY, STARTER_PREFIX, SurveyCreateForm, taken_message
+from builder.create_forms import COPY, STARTER_PREFIX, UPLOAD, SurveyCreateForm, taken_message
 from surveys import creation
 from surveys.history import change_record, survey_target
 from surveys.selectors import editable_surveys
@@ -43,8 +43,11 @@ def survey_create(request):
 
 
 def _how_started(form: SurveyCreateForm) -> tuple[str, dict]:
-    """The history's words for how the survey started: blank, from a template, or a copy."""
+    """The history's words for how the survey started: blank, from a template, a copy or a file."""
     start = form.cleaned_data["start"]
+    if start == UPLOAD:
+        name = form.cleaned_data["definition_file"].name
+        return f"Created the survey from the definition file “{name}”", {"start": "file", "file": name}
     if start == COPY:
         original = form.cleaned_data["copy_of"]
         return (f"Created the survey as a copy of “{original.title}” ({original.slug})",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from builder.access import builder_view, survey_for_builder
 from builder.definition_forms import DefinitionUploadForm
 from surveys.definition import SurveyDef
 from surveys.definition_files import definition_to_yaml
+from surveys.history import change_record, target_of
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import version_definition
 from surveys.uploads import survey_draft_replace
@@ -52,9 +54,25 @@ def definition_file(request: HttpRequest, slug: str) -> HttpResponse:
     form = DefinitionUploadForm(request.POST, request.FILES, survey=survey)
     if not form.is_valid():
         return _page(request, survey, editable, form, status=400)
-    version = survey_draft_replace(survey=survey, definition=form.definition)
+    with transaction.atomic():
+        version = survey_draft_replace(survey=survey, definition=form.definition)
+        _record_upload(request, survey, version, form)
     messages.success(request, _uploaded_text(survey, version, form.definition, form.source))
     return redirect("builder:outline", slug=survey.slug)
+
+
+def _record_upload(request: HttpRequest, survey: Survey, version: SurveyVersion, form: DefinitionUploadForm) -> None:
+    definition = form.definition
+    source = f"the definition file {form.source}" if form.from_file else "a pasted definition"
+    parts = [_plural(len(definition.pages), "page"), _plural(len(definition.questions), "question"),
+             _plural(len(definition.findings), "finding"), _plural(len(definition.nets), "NET"),
+             _plural(len(definition.views), "saved view")]
+    change_record(
+        survey=survey, user=request.user, action="yaml_uploaded", version=version, target=target_of(version),
+        summary=f"Replaced the draft, version {version.number}, with {source}: {', '.join(parts)}",
+        details={"notes": ["The survey's title, description, findings, NETs and saved views are the file's."],
+                 "file": form.source if form.from_file else ""},
+    )
 
 
 def _uploaded_text(survey: Survey, version: SurveyVersion, definition: SurveyDef, source: str):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey
+from builder.outline_history import page_changes, page_name, record, stale_edit
+from builder.stamps import stamp_of
 from builder.views.outline.deleted import remember
 from builder.views.outline.respond import Outline, again, done, once, page_form, refused, render_outline
 from builder.views.outline.structure import outline_pages, page_in, version_for_change
 from surveys import editing
 from surveys.editing import EditError
-from surveys.models import FrozenVersionError
+from surveys.history import target_of
+from surveys.models import FrozenVersionError, Page
 
 
 def _messages(exc: Exception) -> str:
@@ -26,7 +30,9 @@ def page_add(request: HttpRequest, slug: str) -> HttpResponse:
     if not once(request):
         return again(request, survey, version)
     try:
-        page = editing.page_add(version=version, title=request.POST.get("title", "")[:200])
+        with transaction.atomic():
+            page = editing.page_add(version=version, title=request.POST.get("title", "")[:200])
+            record(request, version, "page_added", f"Added {page_name(page)}", page)
     except (EditError, FrozenVersionError) as exc:
         return refused(request, survey, version, _messages(exc))
     return done(request, survey, version, anchor=f"page-{page.pk}", focus=(f"page-{page.pk}-heading",))
@@ -43,18 +49,34 @@ def page_update(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
         return again(request, survey, version)
     pages = outline_pages(version)
     form = page_form(page, pages, request.POST)
+    status = 200
     if form.is_valid():
         try:
-            editing.page_update(
-                page=page, title=form.cleaned_data["title"], condition=form.cleaned_data.get("condition")
-            )
+            with transaction.atomic():
+                stale = stale_edit(version, page, request.POST.get("stamp"))
+                if stale is None:
+                    before = Page.objects.get(pk=page.pk)
+                    editing.page_update(
+                        page=page, title=form.cleaned_data["title"], condition=form.cleaned_data.get("condition")
+                    )
+                    fields = page_changes(before, page)
+                    if fields:
+                        what = ", ".join(f["label"].lower() for f in fields)
+                        record(request, version, "page_changed", f"Changed {page_name(before)}: {what}", page,
+                               {"fields": fields})
         except (EditError, FrozenVersionError) as exc:
             form.add_error(None, _messages(exc))
         else:
-            return done(request, survey, version, anchor=f"page-{page.pk}", focus=(f"page-{page.pk}-heading",))
+            if stale is None:
+                return done(request, survey, version, anchor=f"page-{page.pk}", focus=(f"page-{page.pk}-heading",))
+            form.add_error(None, f"Nothing was saved. {stale.describe('this page', viewer=request.user)} Your "
+                                 "changes are still in the form below: save again to replace theirs with yours, or "
+                                 "cancel to see theirs.")
+            form.edit_stamp = stamp_of(Page.objects.get(pk=page.pk))
+            status = 200 if request.htmx else 409  # htmx swaps in only successful answers
     first_error = next((name for name in form.errors if name != "__all__"), "title")
     return render_outline(request, Outline(survey, version, editable=True, pages=pages, page_form=form,
-                                           focus=(f"page{page.pk}-{first_error}",)))
+                                           focus=(f"page{page.pk}-{first_error}",)), status=status)
 
 
 @builder_view
@@ -70,8 +92,14 @@ def page_move(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
     except ValueError:
         return refused(request, survey, version, "Choose where to move the page.", anchor=f"page-{page.pk}")
     direction = "up" if position < page.position else "down"
+    name, before = page_name(page), page.position
     try:
-        editing.page_move(page=page, position=position)
+        with transaction.atomic():
+            moved = editing.page_move(page=page, position=position)
+            if moved.position != before:  # the same move posted twice changes nothing
+                record(request, version, "page_moved", f"Moved {name} to place {moved.position + 1}", moved,
+                       {"fields": [{"name": "position", "label": "Place", "before": str(before + 1),
+                                    "after": str(moved.position + 1)}]})
     except (EditError, FrozenVersionError) as exc:
         return refused(request, survey, version, _messages(exc), anchor=f"page-{page.pk}")
     return done(request, survey, version, anchor=f"page-{page.pk}",
@@ -88,11 +116,16 @@ def page_delete(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
     if not once(request):
         return again(request, survey, version)
     name = f"Page “{page.title}”" if page.title else f"Page {page.position + 1}"
+    # Read before the delete, which empties the page's primary key.
+    named, target = page_name(page), target_of(page)
     try:
-        data = editing.page_delete(page=page)
+        with transaction.atomic():
+            data = editing.page_delete(page=page)
+            count = len(data["questions"])
+            questions = f" and its {count} question{'s' if count != 1 else ''}" if count else ""
+            label = f"{name}{questions}"
+            record(request, version, "page_deleted", f"Deleted {named}{questions}", target, {"page": data})
     except (EditError, FrozenVersionError) as exc:
         return refused(request, survey, version, _messages(exc), anchor=f"page-{page.pk}")
-    count = len(data["questions"])
-    label = f"{name} and its {count} question{'s' if count != 1 else ''}" if count else name
     token = remember(request, version, "page", label, data)
     return done(request, survey, version, anchor="outline-undo", focus=("outline-undo",), deleted=token)

@@ -3,13 +3,15 @@ move (buttons, drag, to another page), duplicate, delete."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey
 from builder.forms.entries import ListOp
+from builder.outline_history import page_name, question_changes, question_name, question_state, record, stale_edit
+from builder.stamps import stamp_of
 from builder.views.outline.deleted import remember
 from builder.views.outline.respond import (
     Outline,
@@ -24,7 +26,8 @@ from builder.views.outline.respond import (
 from builder.views.outline.structure import find_question, outline_pages, page_in, question_in, version_for_change
 from surveys import editing
 from surveys.editing import EditError
-from surveys.models import FrozenVersionError
+from surveys.history import target_of
+from surveys.models import FrozenVersionError, Question
 from surveys.types import TYPES
 
 MAX_POSITION = 100_000
@@ -51,7 +54,10 @@ def question_add(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
     if kind not in TYPES:
         return refused(request, survey, version, "Choose a type of question.", anchor=f"page-{page.pk}")
     try:
-        question = editing.question_add(version=version, page=page, type=kind)
+        with transaction.atomic():
+            question = editing.question_add(version=version, page=page, type=kind)
+            record(request, version, "question_added",
+                   f"Added a question ({TYPES[kind].label}) on {page_name(page)}", question)
     except (EditError, FrozenVersionError) as exc:
         return refused(request, survey, version, _messages(exc), anchor=f"page-{page.pk}")
     return done(request, survey, version, anchor=f"question-{question.pk}", focus=(f"q{question.pk}-label",),
@@ -82,19 +88,42 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
     edit = question_edit_state(question, pages, request.POST)
     form = edit.form
     cleaned = {entries.kind: entries.clean() for entries in edit.lists}
+    status = 200
     if form.is_valid() and None not in cleaned.values():
         try:
-            editing.question_update(question=question, **form.changes(), **cleaned)
+            with transaction.atomic():
+                stale = stale_edit(version, question, request.POST.get("stamp"))
+                if stale is None:
+                    before = question_state(question)
+                    editing.question_update(question=question, **form.changes(), **cleaned)
+                    _record_update(request, version, question, before)
         except (EditError, FrozenVersionError) as exc:
             form.add_error(None, _messages(exc))
         except IntegrityError:  # another editor took the code meanwhile
             form.add_error("code", "Another question already has this code.")
         else:
-            return done(request, survey, version, anchor=f"question-{question.pk}",
-                        focus=(f"question-{question.pk}-heading",))
+            if stale is None:
+                return done(request, survey, version, anchor=f"question-{question.pk}",
+                            focus=(f"question-{question.pk}-heading",))
+            # Another editor saved this question since the form was shown: theirs stays,
+            # the typed values come back with their change named, and the stamp of now.
+            form.add_error(None, f"Nothing was saved. {stale.describe('this question', viewer=request.user)} "
+                                 "Your changes are still in the form below: save again to replace theirs with "
+                                 "yours, or cancel to see theirs.")
+            edit.stamp = stamp_of(Question.objects.get(pk=question.pk))
+            status = 200 if request.htmx else 409  # htmx swaps in only successful answers
     outline.question_edit = edit
     outline.focus = (_first_error(edit),)
-    return render_outline(request, outline)
+    return render_outline(request, outline, status=status)
+
+
+def _record_update(request: HttpRequest, version, question: Question, before: dict) -> None:
+    after = Question.objects.prefetch_related("choices", "rows").get(pk=question.pk)
+    fields = question_changes(before, question_state(after))
+    if fields:
+        what = ", ".join(f["label"].lower() for f in fields)
+        record(request, version, "question_changed",
+               f"Changed {question_name(after)} on {page_name(question.page)}: {what}", after, {"fields": fields})
 
 
 def _first_error(edit) -> str:
@@ -124,7 +153,9 @@ def question_move(request: HttpRequest, slug: str, question_id: int) -> HttpResp
     target = min(int(position), MAX_POSITION) if position.isdigit() else MAX_POSITION
     before = (question.page.position, question.position)
     try:
-        moved = editing.question_move(question=question, page=page, position=target)
+        with transaction.atomic():
+            moved = editing.question_move(question=question, page=page, position=target)
+            _record_move(request, version, moved, before)
     except (EditError, FrozenVersionError) as exc:
         return refused(request, survey, version, _messages(exc), anchor=f"question-{question.pk}")
     # Keep the focus on the button pressed, so that pressing it again moves on.
@@ -133,6 +164,19 @@ def question_move(request: HttpRequest, slug: str, question_id: int) -> HttpResp
         button = "up" if (page.position, moved.position) < before else "down"
     return done(request, survey, version, anchor=f"question-{question.pk}",
                 focus=(f"question-{question.pk}-{button}", f"question-{question.pk}-heading"))
+
+
+def _record_move(request: HttpRequest, version, moved: Question, before: tuple[int, int]) -> None:
+    after = (moved.page.position, moved.position)
+    if after == before:  # the same move posted twice: the second changes nothing
+        return
+    fields = [
+        {"name": "page", "label": "Page", "before": str(before[0] + 1), "after": str(after[0] + 1)},
+        {"name": "position", "label": "Place on the page", "before": str(before[1] + 1), "after": str(after[1] + 1)},
+    ]
+    where = f"to place {after[1] + 1} on page {after[0] + 1} (was place {before[1] + 1} on page {before[0] + 1})"
+    record(request, version, "question_moved", f"Moved {question_name(moved)} {where}", moved,
+           {"fields": [f for f in fields if f["before"] != f["after"]]})
 
 
 @builder_view
@@ -144,7 +188,10 @@ def question_duplicate(request: HttpRequest, slug: str, question_id: int) -> Htt
     if not once(request):
         return again(request, survey, version)
     try:
-        copy = editing.question_duplicate(question=question)
+        with transaction.atomic():
+            copy = editing.question_duplicate(question=question)
+            record(request, version, "question_duplicated",
+                   f"Duplicated {question_name(question)} as {copy.code}, just after it", copy)
     except (EditError, FrozenVersionError) as exc:
         return refused(request, survey, version, _messages(exc), anchor=f"question-{question.pk}")
     return done(request, survey, version, anchor=f"question-{copy.pk}", focus=(f"question-{copy.pk}-heading",))
@@ -159,8 +206,11 @@ def question_delete(request: HttpRequest, slug: str, question_id: int) -> HttpRe
     question = question_in(version, question_id)
     if not once(request):
         return again(request, survey, version)
+    named, target = f"{question_name(question)} from {page_name(question.page)}", target_of(question)
     try:
-        data = editing.question_delete(question=question)
+        with transaction.atomic():
+            data = editing.question_delete(question=question)
+            record(request, version, "question_deleted", f"Deleted {named}", target, {"question": data})
     except (EditError, FrozenVersionError) as exc:
         return refused(request, survey, version, _messages(exc), anchor=f"question-{question.pk}")
     token = remember(request, version, "question", _name(question), data)

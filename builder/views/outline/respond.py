@@ -19,6 +19,7 @@ from django.utils.cache import patch_vary_headers
 
 from builder.forms.entries import EntryList, entry_lists
 from builder.forms.outline import ConditionScope, PageForm, QuestionForm, TextsForm
+from builder.stamps import stamp_of
 from builder.views.outline import deleted as kept_deleted
 from builder.views.outline.structure import find_question, outline_pages
 from surveys.models import Page, Question, Survey, SurveyVersion
@@ -36,6 +37,9 @@ class QuestionEdit:
     question: Question
     form: QuestionForm
     lists: list[EntryList]
+    # The question as the form first showed it (builder.stamps): posted back with every
+    # save and kept while the lists are edited, so a save made meanwhile is noticed.
+    stamp: str = ""
 
     @property
     def taken_json(self) -> str:
@@ -97,12 +101,19 @@ def question_edit_state(question: Question, pages: list[Page], data=None, *, che
             name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
             for name, field in form.fields.items()
         }
-    return QuestionEdit(question, form, entry_lists(question, data))
+    return QuestionEdit(question, form, entry_lists(question, data), stamp=_stamp(question, data))
+
+
+def _stamp(obj: Question | Page, data) -> str:
+    posted = data.get("stamp") if data is not None else None
+    return posted if posted is not None else stamp_of(obj)
 
 
 def page_form(page: Page, pages: list[Page], data=None) -> PageForm:
     scope = ConditionScope.at(pages, page=page) if data is not None else None
-    return PageForm(data, page=page, scope=scope, auto_id=f"page{page.pk}-%s")
+    form = PageForm(data, page=page, scope=scope, auto_id=f"page{page.pk}-%s")
+    form.edit_stamp = _stamp(page, data)
+    return form
 
 
 def texts_forms(version: SurveyVersion, data=None, which: str = "") -> dict[str, TextsForm]:

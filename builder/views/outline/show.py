@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey, survey_for_builder
+from builder.outline_history import record
 from builder.views.outline import deleted as kept_deleted
 from builder.views.outline.respond import (
     Outline,
@@ -20,6 +22,10 @@ from builder.views.outline.respond import (
 )
 from builder.views.outline.structure import edited_version, outline_pages, version_for_change
 from surveys.editing import version_texts_update
+from surveys.history import field_changes
+from surveys.models import SurveyVersion
+
+TEXT_NAMES = {"intro": "Introduction", "thank_you": "Thank-you text"}
 
 
 def _int(value: str | None) -> int | None:
@@ -70,5 +76,12 @@ def texts_update(request: HttpRequest, slug: str) -> HttpResponse:
     if not forms[which].is_valid():
         return render_outline(request, Outline(survey, version, editable=True, texts=forms,
                                                focus=(f"texts-{which}-{which}",)))
-    version_texts_update(version=version, **{which: forms[which].cleaned_data[which]})
+    with transaction.atomic():
+        before = getattr(SurveyVersion.objects.select_for_update().get(pk=version.pk), which)
+        version_texts_update(version=version, **{which: forms[which].cleaned_data[which]})
+        after = getattr(SurveyVersion.objects.get(pk=version.pk), which)
+        fields = field_changes({which: before}, {which: after}, {which: TEXT_NAMES[which]})
+        if fields:
+            record(request, version, "texts_changed", f"Changed the {TEXT_NAMES[which].lower()} of version "
+                   f"{version.number}", details={"fields": fields})
     return done(request, survey, version, anchor=f"texts-{which}", focus=(f"texts-{which}-heading",))

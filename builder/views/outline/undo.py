@@ -4,10 +4,12 @@ returned, kept in the session (`deleted`)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey
+from builder.outline_history import page_name, question_name, record
 from builder.views.outline.deleted import forget, recall
 from builder.views.outline.respond import again, done, once, refused
 from builder.views.outline.structure import version_for_change
@@ -26,12 +28,19 @@ def deleted_restore(request: HttpRequest, slug: str) -> HttpResponse:
     if deleted is None:
         return refused(request, survey, version, "There is nothing to undo any more.")
     try:
-        if deleted["kind"] == "page":
-            restored = page_restore(version=version, data=deleted["data"])
-            anchor, focus = f"page-{restored.pk}", f"page-{restored.pk}-heading"
-        else:
-            restored = question_restore(version=version, data=deleted["data"])
-            anchor, focus = f"question-{restored.pk}", f"question-{restored.pk}-heading"
+        with transaction.atomic():
+            if deleted["kind"] == "page":
+                restored = page_restore(version=version, data=deleted["data"])
+                anchor, focus = f"page-{restored.pk}", f"page-{restored.pk}-heading"
+                count = len(deleted["data"]["questions"])
+                questions = f" with its {count} question{'s' if count != 1 else ''}" if count else ""
+                record(request, version, "page_restored", f"Restored the deleted {page_name(restored)}{questions}",
+                       restored)
+            else:
+                restored = question_restore(version=version, data=deleted["data"])
+                anchor, focus = f"question-{restored.pk}", f"question-{restored.pk}-heading"
+                record(request, version, "question_restored",
+                       f"Restored the deleted {question_name(restored)} on {page_name(restored.page)}", restored)
     except (EditError, FrozenVersionError) as exc:
         return refused(request, survey, version, " ".join(getattr(exc, "messages", [str(exc)])))
     forget(request, deleted["token"])

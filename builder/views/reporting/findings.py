@@ -5,6 +5,7 @@ a condition's positioned message, and today's numbers of the two conditions."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,10 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import builder_view, editable_survey
 from builder.findings_forms import CONDITION_MAX, ConditionCheck, FindingForm
+from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
+from builder.stamps import StaleEdit, check_stamp, stamp_of
 from builder.views.reporting.page import ReportingData, page_url, render_page
 from builder.views.reporting.preview import finding_preview
 from surveys import reporting_editing
-from surveys.models import Finding
+from surveys.history import target_of
+from surveys.models import Finding, Survey
 from surveys.reporting_editing import ReportingInvalid
 
 # Sent with a condition's check: the finding's live preview (in the same form) listens for it.
@@ -52,7 +56,9 @@ def finding_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = data.finding_form(data=request.POST)
     if form.is_valid() and not checking(request):
         try:
-            finding = reporting_editing.finding_add(survey=survey, **_fields(form), questions=data.questions)
+            with transaction.atomic():
+                finding = reporting_editing.finding_add(survey=survey, **_fields(form), questions=data.questions)
+                record_added(request, finding)
         except ReportingInvalid as exc:
             refused(form, exc)
         else:
@@ -70,16 +76,35 @@ def finding_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     data = ReportingData(survey)
     finding = data.finding(pk)
     form = data.finding_form(finding, data=request.POST)
+    status = 200 if checking(request) else 400
     if form.is_valid() and not checking(request):
         try:
-            reporting_editing.finding_update(finding=finding, **_fields(form), questions=data.questions)
+            with transaction.atomic():
+                stale = _stale(survey, finding, request.POST.get("stamp"))
+                if stale is None:
+                    before = item_state(finding)
+                    reporting_editing.finding_update(finding=finding, **_fields(form), questions=data.questions)
+                    record_changed(request, finding, before)
         except ReportingInvalid as exc:
             refused(form, exc)
         else:
-            messages.success(request, f"Saved the finding {_saved(finding)}.")
-            return redirect(page_url(survey, f"finding-{finding.pk}"))
-    status = 200 if checking(request) else 400
+            if stale is None:
+                messages.success(request, f"Saved the finding {_saved(finding)}.")
+                return redirect(page_url(survey, f"finding-{finding.pk}"))
+            form.add_error(None, f"Nothing was saved. {stale.describe('this finding', viewer=request.user)} Your "
+                                 "changes are still in the form below: save again to replace theirs with yours, or "
+                                 "cancel to see theirs.")
+            form.edit_stamp = stamp_of(Finding.objects.get(pk=finding.pk))
+            status = 409
     return render_page(request, data, True, {form.prefix: form}, status=status)
+
+
+def _stale(survey, finding: Finding, posted: str | None) -> StaleEdit | None:
+    """Whether the finding changed since its form was shown, with the survey locked (as
+    its services lock it first) so that no save slips in between."""
+    list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk", flat=True))
+    current = Finding.objects.filter(pk=finding.pk).only("pk", "survey_id", "updated_at").first()
+    return None if current is None else check_stamp(current, posted)
 
 
 @builder_view
@@ -88,7 +113,11 @@ def finding_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     finding = ReportingData(survey).finding(pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    if not reporting_editing.finding_move(finding=finding, offset=offset):
+    with transaction.atomic():
+        moved = reporting_editing.finding_move(finding=finding, offset=offset)
+        if moved:
+            record_moved(request, finding, offset)
+    if not moved:
         messages.info(request, f"The finding {_saved(finding)} is already the {'first' if offset < 0 else 'last'}.")
     return redirect(page_url(survey, f"finding-{finding.pk}"))
 
@@ -98,7 +127,9 @@ def finding_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def finding_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     finding = ReportingData(survey).finding(pk)
-    reporting_editing.finding_delete(finding=finding)
+    with transaction.atomic():
+        reporting_editing.finding_delete(finding=finding)
+        record_deleted(request, finding, target_of(finding))
     messages.success(
         request,
         f"Deleted the finding {_saved(finding)} (code {finding.code}; base: {finding.base_condition}; target: "

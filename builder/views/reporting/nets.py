@@ -4,14 +4,17 @@ question's NETs, delete. Plain POSTs that redirect back to the question's NETs."
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey
+from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
 from builder.views.reporting.findings import refused
 from builder.views.reporting.page import ReportingData, page_url, render_page
 from surveys import reporting_editing
+from surveys.history import target_of
 from surveys.models import Net
 from surveys.reporting_editing import ReportingInvalid
 
@@ -36,8 +39,10 @@ def net_add(request: HttpRequest, slug: str, question: str) -> HttpResponse:
     form = data.net_form(question_def, data=request.POST)
     if form.is_valid():
         try:
-            net = reporting_editing.net_add(survey=survey, question_code=question_def.code,
-                                            **_fields(form.cleaned_data), questions=data.questions)
+            with transaction.atomic():
+                net = reporting_editing.net_add(survey=survey, question_code=question_def.code,
+                                                **_fields(form.cleaned_data), questions=data.questions)
+                record_added(request, net)
         except ReportingInvalid as exc:
             refused(form, exc)
         else:
@@ -59,7 +64,10 @@ def net_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = data.net_form(question_def, net, data=request.POST)
     if form.is_valid():
         try:
-            reporting_editing.net_update(net=net, **_fields(form.cleaned_data), questions=data.questions)
+            with transaction.atomic():
+                before = item_state(net)
+                reporting_editing.net_update(net=net, **_fields(form.cleaned_data), questions=data.questions)
+                record_changed(request, net, before)
         except ReportingInvalid as exc:
             refused(form, exc)
         else:
@@ -74,7 +82,11 @@ def net_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     net = ReportingData(survey).net(pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    if not reporting_editing.net_move(net=net, offset=offset):
+    with transaction.atomic():
+        moved = reporting_editing.net_move(net=net, offset=offset)
+        if moved:
+            record_moved(request, net, offset)
+    if not moved:
         messages.info(request, f"{_named(net)} is already the {'first' if offset < 0 else 'last'} of its question.")
     return redirect(page_url(survey, f"net-{net.pk}"))
 
@@ -85,7 +97,9 @@ def net_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     data = ReportingData(survey)
     net = data.net(pk)
-    reporting_editing.net_delete(net=net)
+    with transaction.atomic():
+        reporting_editing.net_delete(net=net)
+        record_deleted(request, net, target_of(net))
     question = data.net_question(net.question_code)
     of = f" of “{question.label}”" if question is not None else ""
     messages.success(request, f"Deleted {_named(net)}{of} (code {net.code}).")

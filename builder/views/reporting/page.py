@@ -25,6 +25,7 @@ from django.urls import reverse
 from analytics.models import SurveyCounter
 from builder.access import builder_view, survey_for_builder
 from builder.findings_forms import ConditionCheck, FindingForm, NetForm, SavedViewForm, holds
+from builder.stamps import stamp_of
 from builder.views.reporting.preview import Preview, finding_preview
 from results.report.cells import Cell, min_base
 from surveys.definition import QuestionDef
@@ -81,8 +82,12 @@ class ReportingData:
             initial = {"statement": finding.statement, "code": finding.code,
                        "base_condition": finding.base_condition, "target_condition": finding.target_condition}
         taken = [f.code for f in self.findings if finding is None or f.pk != finding.pk]
-        return FindingForm(data, initial=initial, questions=self.questions, taken=taken,
+        form = FindingForm(data, initial=initial, questions=self.questions, taken=taken,
                            prefix=f"finding-{finding.pk}" if finding else "finding-new")
+        # The finding as the form first showed it (builder.stamps), kept while it is checked.
+        posted = data.get("stamp") if data is not None else None
+        form.edit_stamp = "" if finding is None else posted if posted is not None else stamp_of(finding)
+        return form
 
     def net_form(self, question: QuestionDef, net: Net | None = None, data=None) -> NetForm:
         initial = None

@@ -5,15 +5,18 @@ highlighted cell's choices for the questions chosen (htmx when a select changes;
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import builder_view, editable_survey
 from builder.findings_forms import VIEW_NAMES, SavedViewForm
+from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
 from builder.views.reporting.findings import refused
 from builder.views.reporting.page import ReportingData, page_url, render_page
 from surveys import reporting_editing
+from surveys.history import target_of
 from surveys.models import SavedView
 from surveys.reporting_editing import ReportingInvalid
 
@@ -40,14 +43,19 @@ def _save(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
         return render_page(request, data, True, {form.prefix: form})
     if form.is_valid():
         try:
-            if view is None:
-                view = reporting_editing.view_add(survey=survey, code=form.cleaned_data["code"], values=form.values(),
+            with transaction.atomic():
+                if view is None:
+                    view = reporting_editing.view_add(survey=survey, code=form.cleaned_data["code"],
+                                                      values=form.values(), questions=data.questions)
+                    record_added(request, view)
+                    done = f"Added the saved view {_named(view)}: the results overview links to it."
+                else:
+                    before = item_state(view)
+                    reporting_editing.view_update(view=view, code=form.cleaned_data["code"], values=form.values(),
                                                   questions=data.questions)
-                messages.success(request, f"Added the saved view {_named(view)}: the results overview links to it.")
-            else:
-                reporting_editing.view_update(view=view, code=form.cleaned_data["code"], values=form.values(),
-                                              questions=data.questions)
-                messages.success(request, f"Saved the view {_named(view)}.")
+                    record_changed(request, view, before)
+                    done = f"Saved the view {_named(view)}."
+            messages.success(request, done)
         except ReportingInvalid as exc:
             refused(form, exc)
         else:
@@ -73,7 +81,11 @@ def view_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     view = ReportingData(survey).view(pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    if not reporting_editing.view_move(view=view, offset=offset):
+    with transaction.atomic():
+        moved = reporting_editing.view_move(view=view, offset=offset)
+        if moved:
+            record_moved(request, view, offset)
+    if not moved:
         messages.info(request, f"The view {_named(view)} is already the {'first' if offset < 0 else 'last'}.")
     return redirect(page_url(survey, f"view-{view.pk}"))
 
@@ -83,7 +95,9 @@ def view_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def view_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     view = ReportingData(survey).view(pk)
-    reporting_editing.view_delete(view=view)
+    with transaction.atomic():
+        reporting_editing.view_delete(view=view)
+        record_deleted(request, view, target_of(view))
     messages.success(request, f"Deleted the saved view {_named(view)} (code {view.code}).")
     return redirect(page_url(survey, "views"))
 
