@@ -1,9 +1,10 @@
-"""Two editors in two browsers: both open the settings page, the second save of the same
-section is refused with the first editor's change shown (their typed values kept), a save
-of another section goes through, and the survey's history lists every change with who,
-when and what (details opened with the keyboard), filtered by user. No
-Content-Security-Policy violation, no serious or critical axe-core violation, screenshots
-at 1280 and 768 px wide."""
+"""Two editors in two browsers: both open the settings page (or one question in the
+outline), the second save of the same section (question) is refused with the first
+editor's change shown (their typed values kept), a save of another section (question)
+goes through, and the survey's history lists every change with who, when and what
+(details opened with the keyboard), filtered by user. No Content-Security-Policy
+violation, no serious or critical axe-core violation, screenshots at 1280 and 768 px
+wide."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from surveys.history import change_record
-from surveys.models import Survey, SurveyChange
+from surveys.models import Question, Survey, SurveyChange
 from tests.kit.browser import axe_violations, describe_violations
+from tests.kit.outline import small_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -189,3 +191,70 @@ def test_two_editors_at_768_px(open_page, live_server, demo_survey, manager, dav
     assert other.evaluate("document.documentElement.scrollWidth") <= 768
     assert_accessible(other)
     screenshot(other, "stale-768")
+
+
+@pytest.fixture
+def small(manager, dave) -> Survey:
+    return small_draft(editors=[manager, dave]).survey
+
+
+def question_form(page, question: Question):
+    return page.locator(f"#q{question.pk}-form")
+
+
+def test_two_editors_one_question_in_the_outline(open_page, live_server, small):
+    role = Question.objects.get(version__survey=small, code="role")
+    pets = Question.objects.get(version__survey=small, code="pets")
+    alice, other = open_page(), open_page()
+    sign_in(alice, live_server, "alice", f"/build/small/?edit={role.pk}")
+    sign_in(other, live_server, "dave", f"/build/small/?edit={role.pk}")
+
+    question_form(alice, role).get_by_label("Question", exact=True).fill("Your job?")
+    question_form(alice, role).get_by_role("button", name="Save the question").click()
+    expect(alice.locator(f"#question-{role.pk}")).to_contain_text("Your job?")
+    assert_no_csp_violation(alice)
+
+    form = question_form(other, role)
+    form.get_by_label("Question", exact=True).fill("Your position?")
+    form.get_by_role("button", name="Save the question").click()
+    expect(form.locator(".alert-danger")).to_contain_text("Nothing was saved. alice changed this question at")
+    expect(form.locator(".alert-danger")).to_contain_text("(question: “Your role?” → “Your job?”)")
+    expect(form.get_by_label("Question", exact=True)).to_have_value("Your position?")
+    assert_no_csp_violation(other)
+    assert Question.objects.get(pk=role.pk).label == "Your job?"
+    assert_accessible(other)
+    screenshot(other, "outline-stale-1280")
+
+    # Another question of the same draft is saved at once.
+    other.goto(f"{live_server.url}/build/small/?edit={pets.pk}")
+    question_form(other, pets).get_by_label("Question", exact=True).fill("Animals at home?")
+    question_form(other, pets).get_by_role("button", name="Save the question").click()
+    expect(other.locator(f"#question-{pets.pk}")).to_contain_text("Animals at home?")
+    assert Question.objects.get(pk=pets.pk).label == "Animals at home?"
+
+    other.get_by_role("link", name="History").click()
+    rows = other.locator(".history-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Changed question “Animals at home?” (animals_at_home) on page 1 “About you”: "
+                                        "question, code")
+    expect(rows.nth(1)).to_contain_text("alice")
+    expect(rows.nth(1)).to_contain_text("v1")
+    assert_no_csp_violation(other)
+
+
+def test_two_editors_one_question_at_768_px(open_page, live_server, small):
+    role = Question.objects.get(version__survey=small, code="role")
+    alice, other = open_page(768), open_page(768)
+    sign_in(alice, live_server, "alice", f"/build/small/?edit={role.pk}")
+    sign_in(other, live_server, "dave", f"/build/small/?edit={role.pk}")
+    question_form(alice, role).get_by_label("Help text").fill("Pick the closest.")
+    question_form(alice, role).get_by_role("button", name="Save the question").click()
+    expect(alice.locator(f"#question-{role.pk}")).not_to_contain_text("Save the question")
+    form = question_form(other, role)
+    form.get_by_label("Required").uncheck()
+    form.get_by_role("button", name="Save the question").click()
+    expect(form.locator(".alert-danger")).to_contain_text("(help text: empty → “Pick the closest.”)")
+    expect(form.get_by_label("Required")).not_to_be_checked()
+    assert other.evaluate("document.documentElement.scrollWidth") <= 768
+    assert_accessible(other)
+    screenshot(other, "outline-stale-768")

@@ -18,8 +18,9 @@ from builder.condition_picker import form_from_node
 from builder.stamps import Snapshot, check_stamp, stamp_of
 from surveys.conditions import parse
 from surveys.history import change_record, target_of
-from surveys.models import Question, Survey, SurveyChange
+from surveys.models import Finding, Page, Question, Survey, SurveyChange
 from surveys.services import version_duplicate
+from tests.kit.outline import small_draft
 from tests.kit.page_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +291,151 @@ def test_two_editors_different_questions_both_conditions_are_saved(alice, dave_c
     assert alice.post(_condition_url(barriers), _with_condition(alices_page, "role = it", barriers)).status_code == 302
     assert dave_client.post(_condition_url(other), _with_condition(daves_page, "role = it", other)).status_code == 302
     assert Question.objects.get(pk=other.pk).condition == "role = it"
+
+
+# --- The outline: questions and pages ---------------------------------------------------------------
+
+
+@pytest.fixture
+def small(manager, dave) -> Survey:
+    version = small_draft(editors=[manager, dave])
+    return version.survey
+
+
+def outline_url(name: str, *args) -> str:
+    return reverse(f"builder:{name}", args=["small", *args])
+
+
+def question_page(client, question: Question):
+    return client.get(outline_url("outline") + f"?edit={question.pk}")
+
+
+def question_data(page, question: Question, changes: dict) -> dict[str, list[str]]:
+    return form_data(page, outline_url("question_edit", question.pk), changes)
+
+
+def test_two_editors_one_draft_the_second_save_of_a_question_is_refused_with_the_others_change_shown(
+    alice, dave_client, small
+):
+    role = Question.objects.get(version__survey=small, code="role")
+    alices_page, daves_page = question_page(alice, role), question_page(dave_client, role)
+    assert alice.post(outline_url("question_edit", role.pk),
+                      question_data(alices_page, role, {"label": "Your job?"})).status_code == 302
+
+    refused = dave_client.post(outline_url("question_edit", role.pk),
+                               question_data(daves_page, role, {"label": "Your position?", "help_text": "Pick one."}))
+
+    assert refused.status_code == 409
+    change = SurveyChange.objects.get()
+    text = text_of(refused)
+    assert (f"Nothing was saved. alice changed this question at {hhmm(change)} (question: “Your role?” → "
+            "“Your job?”). Your changes are still in the form below") in text
+    html = refused.content.decode()
+    assert "Your position?</textarea>" in html and "Pick one.</textarea>" in html  # what dave typed
+    assert Question.objects.get(pk=role.pk).label == "Your job?"
+    # Dave has seen alice's change: saving the refused form again is his choice.
+    again = dave_client.post(outline_url("question_edit", role.pk), question_data(refused, role, {}))
+    assert again.status_code == 302
+    assert Question.objects.get(pk=role.pk).label == "Your position?"
+
+
+def test_two_editors_different_questions_both_saves_go_through(alice, dave_client, small):
+    role = Question.objects.get(version__survey=small, code="role")
+    pets = Question.objects.get(version__survey=small, code="pets")
+    alices_page, daves_page = question_page(alice, role), question_page(dave_client, pets)
+    assert alice.post(outline_url("question_edit", role.pk),
+                      question_data(alices_page, role, {"label": "Your job?"})).status_code == 302
+    assert dave_client.post(outline_url("question_edit", pets.pk),
+                            question_data(daves_page, pets, {"label": "Animals?"})).status_code == 302
+    assert Question.objects.get(pk=role.pk).label == "Your job?"
+    assert Question.objects.get(pk=pets.pk).label == "Animals?"
+
+
+def test_a_move_by_another_editor_does_not_make_a_question_form_stale(alice, dave_client, small):
+    pets = Question.objects.get(version__survey=small, code="pets")
+    page = question_page(alice, pets)
+    dave_client.post(outline_url("question_move", pets.pk), {"position": "0"})
+    assert alice.post(outline_url("question_edit", pets.pk),
+                      question_data(page, pets, {"label": "Animals?"})).status_code == 302
+
+
+def test_editing_the_lists_keeps_the_stamp_of_the_form_first_shown(alice, dave_client, small):
+    role = Question.objects.get(version__survey=small, code="role")
+    daves_page = question_page(dave_client, role)
+    first = question_data(daves_page, role, {})
+    alice.post(outline_url("question_edit", role.pk),
+               question_data(question_page(alice, role), role, {"label": "Your job?"}))
+    # Dave adds a choice to his list (no save): the form comes back with his old stamp.
+    with_choice = dave_client.post(outline_url("question_edit", role.pk), {**first, "op": ["choices-add"]})
+    assert with_choice.status_code == 200
+    data = question_data(with_choice, role, {})
+    assert data["stamp"] == first["stamp"]
+    assert dave_client.post(outline_url("question_edit", role.pk), data).status_code == 409
+
+
+def test_a_stale_question_with_htmx_is_answered_in_place(alice, dave_client, small):
+    role = Question.objects.get(version__survey=small, code="role")
+    daves_page = question_page(dave_client, role)
+    alice.post(outline_url("question_edit", role.pk),
+               question_data(question_page(alice, role), role, {"label": "Your job?"}))
+    refused = dave_client.post(outline_url("question_edit", role.pk),
+                               question_data(daves_page, role, {"label": "Yours?"}), HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200  # htmx swaps in only successful answers
+    assert "<html" not in refused.content.decode()
+    assert "alice changed this question at" in text_of(refused)
+
+
+def test_two_editors_one_page_the_second_save_is_refused(alice, dave_client, small):
+    page = small.versions.get().pages.order_by("position")[1]
+    action = outline_url("page_update", page.pk)
+    alices_page = alice.get(outline_url("outline") + f"?page={page.pk}")
+    daves_page = dave_client.get(outline_url("outline") + f"?page={page.pk}")
+    assert alice.post(action, form_data(alices_page, action, {"title": "Last things"})).status_code == 302
+    refused = dave_client.post(action, form_data(daves_page, action, {"title": "The end"}))
+    assert refused.status_code == 409
+    assert "alice changed this page at" in text_of(refused)
+    assert "(title: “More” → “Last things”)" in text_of(refused)
+    assert 'value="The end"' in refused.content.decode()
+    assert Page.objects.get(pk=page.pk).title == "Last things"
+
+
+def test_two_editors_different_pages_both_saves_go_through(alice, dave_client, small):
+    first, second = small.versions.get().pages.order_by("position")
+    one, two = outline_url("page_update", first.pk), outline_url("page_update", second.pk)
+    alices_page = alice.get(outline_url("outline") + f"?page={first.pk}")
+    daves_page = dave_client.get(outline_url("outline") + f"?page={second.pk}")
+    assert alice.post(one, form_data(alices_page, one, {"title": "You"})).status_code == 302
+    assert dave_client.post(two, form_data(daves_page, two, {"title": "Rest"})).status_code == 302
+    assert [p.title for p in small.versions.get().pages.order_by("position")] == ["You", "Rest"]
+
+
+# --- The findings page -----------------------------------------------------------------------------
+
+
+def finding_form(client, finding: Finding, changes: dict):
+    page = client.get(reverse("builder:findings", args=["ddiq-2010"]) + f"?finding={finding.pk}")
+    return form_data(page, f"#finding-{finding.pk}", {f"finding-{finding.pk}-{k}": v for k, v in changes.items()})
+
+
+def test_two_editors_one_finding_the_second_save_is_refused(alice, dave_client, demo_survey):
+    finding = Finding.objects.get(survey=demo_survey, code="it_never_twitter")
+    action = reverse("builder:findings_update", args=["ddiq-2010", finding.pk])
+    alices, daves = finding_form(alice, finding, {"statement": "A"}), finding_form(dave_client, finding,
+                                                                                   {"statement": "B"})
+    assert alice.post(action, alices).status_code == 302
+    refused = dave_client.post(action, daves)
+    assert refused.status_code == 409
+    assert "alice changed this finding at" in text_of(refused)
+    assert "(statement: “IT leaders who never use Twitter professionally” → “A”)" in text_of(refused)
+    assert Finding.objects.get(pk=finding.pk).statement == "A"
+    again = dave_client.post(action, form_data(refused, f"#finding-{finding.pk}"))
+    assert again.status_code == 302
+    assert Finding.objects.get(pk=finding.pk).statement == "B"
+
+
+def test_two_editors_different_findings_both_saves_go_through(alice, dave_client, demo_survey):
+    one, two = Finding.objects.filter(survey=demo_survey).order_by("position")[:2]
+    alices, daves = finding_form(alice, one, {"statement": "A"}), finding_form(dave_client, two, {"statement": "B"})
+    assert alice.post(reverse("builder:findings_update", args=["ddiq-2010", one.pk]), alices).status_code == 302
+    assert dave_client.post(reverse("builder:findings_update", args=["ddiq-2010", two.pk]), daves).status_code == 302
+    assert [f.statement for f in Finding.objects.filter(pk__in=[one.pk, two.pk]).order_by("position")] == ["A", "B"]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from builder.condition_picker import form_data as picker_form_data
@@ -18,9 +19,11 @@ from builder.condition_picker import form_from_node
 from builder.review import definition_stamp
 from surveys.conditions import parse
 from surveys.history import change_record
-from surveys.models import Choice, Question, Survey, SurveyChange, SurveyVersion
+from surveys.models import Choice, Finding, Net, Question, SavedView, Survey, SurveyChange, SurveyVersion
 from surveys.selectors import version_definition
 from surveys.services import version_duplicate
+from tests.kit.demo import DEMO_FILE
+from tests.kit.outline import small_draft
 from tests.kit.page_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -426,3 +429,233 @@ def test_an_anonymous_user_is_sent_to_sign_in(client, demo_survey):
 
 def test_it_answers_get_only(alice, demo_survey):
     assert alice.post(HISTORY).status_code == 405
+
+
+# --- The outline ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small(manager) -> SurveyVersion:
+    return small_draft(editors=[manager])
+
+
+def outline_url(name: str, *args) -> str:
+    return reverse(f"builder:{name}", args=["small", *args])
+
+
+def question_form(client, question: Question, changes: dict | None = None) -> dict[str, list[str]]:
+    """The question's edit form as the outline shows it, with `changes`."""
+    page = client.get(outline_url("outline") + f"?edit={question.pk}")
+    return form_data(page, outline_url("question_edit", question.pk), changes)
+
+
+def small_q(version: SurveyVersion, code: str) -> Question:
+    return Question.objects.get(version=version, code=code)
+
+
+def test_adding_a_question_is_recorded(alice, manager, small):
+    page = small.pages.order_by("position")[1]
+    alice.post(outline_url("question_add", page.pk), {"type": "multiple"})
+    change = only_change()
+    question = small_q(small, "question")
+    assert (change.user, change.action, change.version, change.target) == (
+        manager, "question_added", small, f"question:{question.pk}"
+    )
+    assert change.summary == "Added a question (Multiple choice) on page 2 “More”"
+
+
+def test_a_question_saved_is_recorded_with_its_fields_before_and_after(alice, small):
+    role = small_q(small, "role")
+    data = question_form(alice, role, {"label": "Your job?", "choices-1-label": "Business people"})
+    assert alice.post(outline_url("question_edit", role.pk), data).status_code == 302
+    change = only_change()
+    assert change.action == "question_changed"
+    assert change.summary == "Changed question “Your job?” (role) on page 1 “About you”: question, choices"
+    assert change.details == {"fields": [
+        {"name": "label", "label": "Question", "before": "Your role?", "after": "Your job?"},
+        {"name": "choices", "label": "Choices", "before": "IT (it) · Business (biz)",
+         "after": "IT (it) · Business people (biz)"},
+    ]}
+
+
+def test_a_question_saved_unchanged_is_not_recorded(alice, small):
+    pets = small_q(small, "pets")
+    assert alice.post(outline_url("question_edit", pets.pk), question_form(alice, pets)).status_code == 302
+    assert not SurveyChange.objects.exists()
+
+
+def test_a_question_refused_is_not_recorded(alice, small):
+    role = small_q(small, "role")
+    data = question_form(alice, role, {"label": ""})
+    assert alice.post(outline_url("question_edit", role.pk), data).status_code == 200
+    assert not SurveyChange.objects.exists()
+
+
+def test_moving_a_question_is_recorded_where_from_and_to(alice, small):
+    pets, second = small_q(small, "pets"), small.pages.order_by("position")[1]
+    alice.post(outline_url("question_move", pets.pk), {"page": second.pk, "position": "0"})
+    alice.post(outline_url("question_move", pets.pk), {"page": second.pk, "position": "0"})  # already there
+    change = only_change()
+    assert change.summary == "Moved question “Pets?” (pets) to place 1 on page 2 (was place 3 on page 1)"
+    assert change.details["fields"] == [
+        {"name": "page", "label": "Page", "before": "1", "after": "2"},
+        {"name": "position", "label": "Place on the page", "before": "3", "after": "1"},
+    ]
+
+
+def test_duplicating_deleting_and_restoring_a_question_are_recorded(alice, small):
+    pets = small_q(small, "pets")
+    alice.post(outline_url("question_duplicate", pets.pk))
+    copy = small_q(small, "pets_2")
+    response = alice.post(outline_url("question_delete", copy.pk))
+    token = re.search(r"deleted=([0-9a-f]+)", response["Location"])[1]
+    alice.post(outline_url("deleted_restore"), {"token": token})
+    assert [(c.action, c.summary) for c in SurveyChange.objects.order_by("pk")] == [
+        ("question_duplicated", "Duplicated question “Pets?” (pets) as pets_2, just after it"),
+        ("question_deleted", "Deleted question “Pets?” (pets_2) from page 1 “About you”"),
+        ("question_restored", "Restored the deleted question “Pets?” (pets_2) on page 1 “About you”"),
+    ]
+    deleted = SurveyChange.objects.get(action="question_deleted")
+    assert deleted.target == f"question:{copy.pk}"
+    assert deleted.details["question"]["code"] == "pets_2"  # what it was, whole
+
+
+def test_page_actions_are_recorded(alice, small):
+    first, second = small.pages.order_by("position")
+    alice.post(outline_url("page_add"))
+    alice.post(outline_url("page_update", second.pk), {"title": "Last things", "condition": "role = it"})
+    alice.post(outline_url("page_move", second.pk), {"position": "0"})
+    response = alice.post(outline_url("page_delete", first.pk))
+    token = re.search(r"deleted=([0-9a-f]+)", response["Location"])[1]
+    alice.post(outline_url("deleted_restore"), {"token": token})
+    assert [(c.action, c.summary) for c in SurveyChange.objects.order_by("pk")] == [
+        ("page_added", "Added page 3"),
+        ("page_changed", "Changed page 2 “More”: title, show this page only if"),
+        ("page_moved", "Moved page 2 “Last things” to place 1"),
+        ("page_deleted", "Deleted page 2 “About you” and its 3 questions"),
+        ("page_restored", "Restored the deleted page 2 “About you” with its 3 questions"),
+    ]
+    assert SurveyChange.objects.get(action="page_changed").details == {"fields": [
+        {"name": "title", "label": "Title", "before": "More", "after": "Last things"},
+        {"name": "condition", "label": "Show this page only if", "before": "", "after": "role = it"},
+    ]}
+    assert SurveyChange.objects.get(action="page_deleted").target == f"page:{first.pk}"
+
+
+def test_the_texts_are_recorded_before_and_after(alice, small):
+    alice.post(outline_url("texts_update"), {"intro": "Welcome."})
+    alice.post(outline_url("texts_update"), {"intro": "Welcome."})  # the same again: no change
+    change = only_change()
+    assert (change.action, change.summary) == ("texts_changed", "Changed the introduction of version 1")
+    assert change.details == {"fields": [
+        {"name": "intro", "label": "Introduction", "before": "", "after": "Welcome."},
+    ]}
+
+
+def test_an_action_refused_on_a_published_version_is_not_recorded(alice, manager):
+    published = small_draft(slug="small", editors=[manager], status="open")
+    alice.post(outline_url("question_add", published.pages.first().pk), {"type": "single"})
+    alice.post(outline_url("question_delete", small_q(published, "pets").pk))
+    assert not SurveyChange.objects.exists()
+
+
+# --- The findings page ----------------------------------------------------------------------------
+
+
+def findings_url(name: str, *args) -> str:
+    return reverse(f"builder:{name}", args=["ddiq-2010", *args])
+
+
+def test_finding_actions_are_recorded(alice, manager, demo_survey):
+    alice.post(findings_url("findings_add"), {
+        "finding-new-statement": "IT leaders who never use LinkedIn", "finding-new-code": "",
+        "finding-new-base_condition": "role = it", "finding-new-target_condition": "personal_use.linkedin = never",
+    })
+    finding = Finding.objects.get(survey=demo_survey, statement="IT leaders who never use LinkedIn")
+    page = alice.get(findings_url("findings") + f"?finding={finding.pk}")
+    data = form_data(page, f"#finding-{finding.pk}", {f"finding-{finding.pk}-base_condition": "role = business"})
+    assert alice.post(findings_url("findings_update", finding.pk), data).status_code == 302
+    alice.post(findings_url("findings_move", finding.pk), {"direction": "up"})
+    alice.post(findings_url("findings_delete", finding.pk))
+    name = f"the finding “IT leaders who never use LinkedIn” ({finding.code})"
+    assert [(c.action, c.summary) for c in SurveyChange.objects.order_by("pk")] == [
+        ("finding_added", f"Added {name}"),
+        ("finding_changed", f"Changed {name}: base"),
+        ("finding_moved", f"Moved {name} up"),
+        ("finding_deleted", f"Deleted {name}"),
+    ]
+    changed = SurveyChange.objects.get(action="finding_changed")
+    assert (changed.user, changed.version, changed.target) == (manager, None, f"finding:{finding.pk}")
+    assert changed.details == {"fields": [
+        {"name": "base_condition", "label": "Base", "before": "role = it", "after": "role = business"},
+    ]}
+    deleted = SurveyChange.objects.get(action="finding_deleted")
+    assert {"name": "target_condition", "label": "Target", "before": "personal_use.linkedin = never",
+            "after": ""} in deleted.details["fields"]
+
+
+def test_a_finding_moved_past_the_end_is_not_recorded(alice, demo_survey):
+    first = Finding.objects.get(survey=demo_survey, position=0)
+    alice.post(findings_url("findings_move", first.pk), {"direction": "up"})
+    assert not SurveyChange.objects.exists()
+
+
+def test_nets_and_saved_views_are_recorded(alice, demo_survey):
+    alice.post(findings_url("nets_add", "revenue"), {
+        "net-new-revenue-label": "Big companies", "net-new-revenue-code": "",
+        "net-new-revenue-choices": ["1b_10b", "gt_10b"], "net-new-revenue-holds": "chosen",
+    })
+    net = Net.objects.get(survey=demo_survey, question_code="revenue")
+    alice.post(findings_url("nets_update", net.pk), {
+        f"net-{net.pk}-label": "Big companies", f"net-{net.pk}-code": net.code,
+        f"net-{net.pk}-choices": ["gt_10b"], f"net-{net.pk}-holds": "chosen",
+    })
+    alice.post(findings_url("views_add"), {
+        "view-new-label": "Business paradox", "view-new-code": "", "view-new-description": "",
+        "view-new-row_variable": "personal_use.twitter", "view-new-column_variable": "company_usage.twitter",
+        "view-new-segment": "role:business", "view-new-highlight_row": "never", "view-new-highlight_column_not": "none",
+    })
+    view = SavedView.objects.get(survey=demo_survey, label="Business paradox")
+    alice.post(findings_url("views_delete", view.pk))
+    assert [(c.action, c.summary) for c in SurveyChange.objects.order_by("pk")] == [
+        ("net_added", "Added the NET “Big companies” (net_big_companies) of question revenue"),
+        ("net_changed", "Changed the NET “Big companies” (net_big_companies) of question revenue: choices"),
+        ("view_added", "Added the saved view “Business paradox” (business_paradox)"),
+        ("view_deleted", "Deleted the saved view “Business paradox” (business_paradox)"),
+    ]
+    assert SurveyChange.objects.get(action="net_changed").details["fields"] == [
+        {"name": "choices", "label": "Choices", "before": "1b_10b, gt_10b", "after": "gt_10b"},
+    ]
+
+
+# --- Definition files ---------------------------------------------------------------------------------
+
+
+def test_an_uploaded_definition_file_is_recorded(alice, manager, demo_survey):
+    upload = SimpleUploadedFile("ddiq.yaml", DEMO_FILE.read_bytes(), content_type="application/yaml")
+    assert alice.post(url("yaml"), {"file": upload}).status_code == 302
+    change = only_change()
+    draft = demo_survey.draft_version()
+    assert (change.user, change.action, change.version) == (manager, "yaml_uploaded", draft)
+    assert change.summary == (
+        "Replaced the draft, version 2, with the definition file “ddiq.yaml”: 3 pages, 9 questions, 4 findings, "
+        "3 NETs, 1 saved view"
+    )
+
+
+def test_a_refused_upload_is_not_recorded(alice, demo_survey):
+    upload = SimpleUploadedFile("bad.yaml", b"slug: ddiq-2010\ntitle: [", content_type="application/yaml")
+    assert alice.post(url("yaml"), {"file": upload}).status_code == 400
+    assert not SurveyChange.objects.exists()
+
+
+def test_a_survey_created_from_a_file_is_recorded(alice, manager):
+    upload = SimpleUploadedFile("pulse.yaml", DEMO_FILE.read_bytes(), content_type="application/yaml")
+    response = alice.post(CREATE, {"title": "From a file", "slug": "from-file", "start": "upload",
+                                   "definition_file": upload})
+    assert response.status_code == 302
+    change = only_change()
+    assert (change.action, change.summary, change.details) == (
+        "survey_created", "Created the survey from the definition file “pulse.yaml”",
+        {"start": "file", "file": "pulse.yaml"},
+    )
