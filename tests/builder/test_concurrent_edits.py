@@ -427,6 +427,7 @@ def test_two_editors_one_finding_the_second_save_is_refused(alice, dave_client, 
     assert refused.status_code == 409
     assert "alice changed this finding at" in text_of(refused)
     assert "(statement: “IT leaders who never use Twitter professionally” → “A”)" in text_of(refused)
+    assert "please correct the problems" not in text_of(refused)  # nothing to correct: it was a colleague
     assert Finding.objects.get(pk=finding.pk).statement == "A"
     again = dave_client.post(action, form_data(refused, f"#finding-{finding.pk}"))
     assert again.status_code == 302

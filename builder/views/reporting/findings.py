@@ -95,6 +95,7 @@ def finding_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                                  "changes are still in the form below: save again to replace theirs with yours, or "
                                  "cancel to see theirs.")
             form.edit_stamp = stamp_of(Finding.objects.get(pk=finding.pk))
+            form.stale = True  # its own message says nothing was saved, and why
             status = 409
     return render_page(request, data, True, {form.prefix: form}, status=status)
 

@@ -87,6 +87,7 @@ class ReportingData:
         # The finding as the form first showed it (builder.stamps), kept while it is checked.
         posted = data.get("stamp") if data is not None else None
         form.edit_stamp = "" if finding is None else posted if posted is not None else stamp_of(finding)
+        form.stale = False  # set when a save is refused for a change made meanwhile
         return form
 
     def net_form(self, question: QuestionDef, net: Net | None = None, data=None) -> NetForm:
