@@ -7,7 +7,8 @@ the forms, so that a POST binds exactly the form the page showed (same prefix, s
 codes taken, same questions).
 
 A form's prefix names it on the page: `finding-new`, `finding-<pk>`, `net-new-<question>`,
-`net-<pk>`, `view-new`, `view-<pk>`. `?finding=<pk>`, `?net=<pk>` and `?view=<pk>` open
+`net-<pk>`, `view-new`, `view-<pk>`; a finding form's two pickers add `-base` and
+`-target` to it (`finding-new-base`). `?finding=<pk>`, `?net=<pk>` and `?view=<pk>` open
 one item's form in its place.
 """
 
