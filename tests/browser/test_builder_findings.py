@@ -98,6 +98,11 @@ def sign_in(page, live_server, next_url: str) -> None:
     expect(page).to_have_url(f"{live_server.url}{next_url}")
 
 
+def choose(select, text: str) -> None:
+    """Selects the option whose label holds `text`: the picker cuts long labels with “…”."""
+    select.select_option(select.locator("option", has_text=text).first.get_attribute("value"))
+
+
 def expect_message(page, text: str) -> None:
     expect(page.locator(".builder-messages")).to_contain_text(text)
 
@@ -261,3 +266,36 @@ def test_a_finding_is_edited_in_place_by_typing_and_reordered_at_768_px(page, li
     expect(page.locator("#findings .reporting-item").first).to_have_attribute("id", f"finding-{second.pk}")
     assert Finding.objects.get(pk=second.pk).position == 0
     assert_clean(page)
+
+
+def test_a_finding_is_picked_without_javascript(browser, live_server, manager, demo_survey):
+    """Every picker button posts the finding's form, which comes back as typed with the
+    button's change; "Update" shows a chosen question's operators and values."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, f"/build/{demo_survey.slug}/findings/")
+    page.locator("#findings").get_by_text("Add a finding").click()
+    form = page.locator("#add-finding form")
+    form.get_by_label("Statement").fill("Business leaders who use LinkedIn daily")
+    base = form.get_by_role("group", name="Base: who is counted")
+    target = form.get_by_role("group", name="Target: who, within the base, is counted")
+
+    base.get_by_role("button", name="Add a condition to the top group").click()
+    base.get_by_label("Condition 1: question").select_option(label="Which best describes your role?")
+    base.get_by_role("button", name="Update").click()
+    choose(base.get_by_label("Condition 1: value"), "Business leader")
+    target.get_by_role("button", name="Add a condition to the top group").click()
+    expect(base.locator("[data-picker-output]")).to_have_text("Condition: role = business")
+    target.get_by_label("Condition 1: question").select_option(
+        label="How often do you personally use each of the follo… — LinkedIn")
+    target.get_by_role("button", name="Update").click()
+    target.get_by_label("Condition 1: value").select_option(label="Daily")
+    form.get_by_role("button", name="Check and preview").click()
+    expect(target.locator("[data-picker-output]")).to_have_text("Condition: personal_use.linkedin = daily")
+    expect(page.locator("#finding-new-preview")).to_contain_text("Today: no responses yet.")
+    expect(form.get_by_label("Statement")).to_have_value("Business leaders who use LinkedIn daily")
+    form.get_by_role("button", name="Add the finding").click()
+    expect_message(page, "Added the finding “Business leaders who use LinkedIn daily”")
+    finding = Finding.objects.get(survey=demo_survey, statement="Business leaders who use LinkedIn daily")
+    assert (finding.base_condition, finding.target_condition) == ("role = business", "personal_use.linkedin = daily")
+    context.close()
