@@ -89,7 +89,8 @@ def test_it_shows_the_outline_to_an_editor(alice, draft):
     for kind in TYPES.values():
         assert f'value="{kind.name}"' in text
     for link in (reverse("builder:home"), reverse("builder:publish", args=["small"]),
-                 reverse("surveys:preview", args=[draft.pk]), reverse("responses:preview", args=["small", draft.pk])):
+                 reverse("builder:preview", args=["small"]), reverse("responses:preview", args=["small", draft.pk]),
+                 reverse("builder:yaml", args=["small"])):
         assert f'href="{link}"' in text
     assert "is a draft" in text
     assert f'href="{reverse("builder:condition_question", args=["small", _q(draft, "age").pk])}"' in text
