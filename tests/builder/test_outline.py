@@ -407,6 +407,13 @@ def test_it_saves_the_intro_and_the_thank_you_text(alice, draft):
     assert (draft.intro, draft.thank_you) == ("Welcome.", "Thanks.")
 
 
+def test_it_shows_the_saved_text_in_the_outline_part_it_answers_htmx_with(alice, draft):
+    response = alice.post(_url("texts_update"), {"intro": "  Welcome.  "}, **HTMX)
+
+    assert response.status_code == 200
+    assert re.search(r'<textarea name="intro"[^>]*>\s*Welcome\.</textarea>', _text(response))
+
+
 def test_it_checks_a_condition_as_it_is_typed(alice, draft):
     age = _q(draft, "age")
 

@@ -71,4 +71,7 @@ def texts_update(request: HttpRequest, slug: str) -> HttpResponse:
         return render_outline(request, Outline(survey, version, editable=True, texts=forms,
                                                focus=(f"texts-{which}-{which}",)))
     version_texts_update(version=version, **{which: forms[which].cleaned_data[which]})
+    # The service wrote a locked copy of the row: the outline shown next (htmx) must show
+    # the text as saved, not as read before.
+    version.refresh_from_db(fields=["intro", "thank_you", "updated_at"])
     return done(request, survey, version, anchor=f"texts-{which}", focus=(f"texts-{which}-heading",))
