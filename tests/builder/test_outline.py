@@ -326,6 +326,15 @@ def test_it_edits_the_list_without_saving(alice, draft):
     assert list(role.choices.order_by("position").values_list("code", flat=True)) == ["it", "biz"]
 
 
+def test_it_focuses_the_last_pasted_line(alice, draft):
+    role = _q(draft, "role")  # two choices already
+
+    pasted = alice.post(_url("question_edit", role.pk), _form_data(role, op="choices-paste",
+                                                                   **{"choices-paste": "Sales\nLegal"}), **HTMX)
+
+    assert f'data-focus="q{role.pk}-choices-3-label"' in _text(pasted)
+
+
 @pytest.mark.parametrize(("changes", "message"), [
     ({"choices-count": "0"}, "Add at least one choice."),
     ({"choices-1-code": "it"}, "Another choice already has the code “it”."),
