@@ -201,21 +201,19 @@ def add_question(run: Run, page_number: int, question: dict, taken: set[str]) ->
 # --- The condition picker -------------------------------------------------------------
 
 
-def leaves(node) -> list:
-    """The comparisons of a condition (at most one level of all of / any of)."""
-    if isinstance(node, (conditions.And, conditions.Or)):
-        return list(node.operands)
-    return [node]
+def comparisons(text: str) -> list[conditions.Compare]:
+    """The comparisons of a condition that is one, or several joined by "and" (the
+    picker's top group, "all of these are true"): what the demo's conditions are."""
+    node = conditions.parse(text)
+    leaves = list(node.operands) if isinstance(node, conditions.And) else [node]
+    assert all(isinstance(leaf, conditions.Compare) for leaf in leaves), f"the run picks comparisons only: {text}"
+    return leaves
 
 
 def pick(run: Run, picker, text: str) -> None:
-    """Build the condition `text` in the picker with clicks and selects only: each leaf's
-    question (a matrix by its row), operator and value chosen from the lists."""
-    node = conditions.parse(text)
-    if isinstance(node, conditions.Or):
-        run.select(picker.get_by_label(picker_lead(picker)), "or")
-    for n, leaf in enumerate(leaves(node), 1):
-        assert isinstance(leaf, conditions.Compare), f"the run picks comparisons only: {text}"
+    """Build the condition `text` in the picker with clicks and selects only: each
+    comparison's question (a matrix by its row), operator and value chosen from lists."""
+    for n, leaf in enumerate(comparisons(text), 1):
         run.click(picker.get_by_role("button", name="Add a condition to the top group"))
         ref = f"{leaf.ref.question}.{leaf.ref.row}" if leaf.ref.row else leaf.ref.question
         run.select(picker.get_by_label(f"Condition {n}: question"), ref)
@@ -223,10 +221,6 @@ def pick(run: Run, picker, text: str) -> None:
             run.select(picker.get_by_label(f"Condition {n}: operator"), leaf.op)
         run.select(picker.get_by_label(f"Condition {n}: value"), str(leaf.value))
     expect(picker.locator(".picker-output")).to_have_text(f"Condition: {text}")
-
-
-def picker_lead(picker) -> str:
-    return picker.locator(".picker-root .picker-lead").first.inner_text()
 
 
 def question_condition(run: Run, page_number: int, question_number: int, text: str) -> None:
@@ -244,7 +238,7 @@ def question_condition(run: Run, page_number: int, question_number: int, text: s
 
 def add_finding(run: Run, finding: dict, taken: set[str]) -> None:
     add = run.page.locator("#add-finding")
-    if not add.get_attribute("open") == "":
+    if add.get_attribute("open") is None:  # open while there is none
         run.click(add.locator("summary"))
     form = add.locator("form")
     run.fill(form.get_by_label("Statement"), finding["statement"])
@@ -274,7 +268,7 @@ def add_net(run: Run, net: dict, question: dict, taken: set[str]) -> None:
 
 def add_view(run: Run, view: dict, taken: set[str]) -> None:
     add = run.page.locator("#add-view")
-    if not add.get_attribute("open") == "":
+    if add.get_attribute("open") is None:
         run.click(add.locator("summary"))
     form = add.locator("form")
     run.fill(form.get_by_label("Label"), view["label"])
