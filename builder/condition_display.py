@@ -50,9 +50,10 @@ _LABEL_LENGTH = 70
 class Place:
     """Where a condition applies, and so which questions it may use.
 
-    `token` names the place in the picker's form ("question:12", "page:3", "version:5")
-    so that a preview request can find it again; `available` holds the codes of the
-    questions asked before it (None: every question of the version, as for findings).
+    `token` names the place in the picker's form ("question:12", "page:3", "version:5",
+    "finding:5") so that a preview request can find it again; `available` holds the
+    codes of the questions asked before it (None: every question of the version, as for
+    findings).
     """
 
     token: str

@@ -4,7 +4,8 @@ question, a saved view.
 The checks are the services' (`surveys.reporting_editing.*_problems`), so a form shows at
 its fields exactly what the service would refuse. Codes left empty are made from the
 statement or label (as static/js/findings.js does while they are typed); nobody has to
-type a question or choice code: NETs tick choices by their labels, views choose
+type a question or choice code: a finding's base and target are built in condition
+pickers (or typed in their text mode), NETs tick choices by their labels, views choose
 questions and matrix rows from selects.
 """
 
@@ -12,16 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 
 from django import forms
 
-from surveys import conditions
+from builder.condition_display import Picker
+from builder.condition_picker import picker_action
 from surveys.codes import code_from_label
 from surveys.definition import QuestionDef
 from surveys.reporting_editing import (
-    condition_message,
-    condition_problem,
     finding_problems,
     net_code,
     net_problems,
@@ -29,41 +28,6 @@ from surveys.reporting_editing import (
 )
 
 Questions = Mapping[str, QuestionDef]
-CONDITION_MAX = 2000
-
-
-@dataclass(frozen=True)
-class ConditionCheck:
-    """What to show under a condition field: the message, and the text cut around the
-    character the problem is at (to mark it)."""
-
-    text: str
-    message: str = ""
-    before: str = ""
-    at: str = ""
-    after: str = ""
-
-    @property
-    def fits(self) -> bool:
-        return bool(self.text.strip()) and not self.message
-
-    @classmethod
-    def of(cls, text: str, questions: Questions | None) -> ConditionCheck:
-        if not text.strip():
-            return cls(text)
-        problem = condition_problem(text, questions)
-        if problem is None:
-            return cls(text)
-        return cls.marked(text, problem)
-
-    @classmethod
-    def marked(cls, text: str, problem: conditions.ConditionError) -> ConditionCheck:
-        message = condition_message(problem)
-        if not 0 <= problem.position <= len(text):
-            return cls(text, message)
-        at = problem.position
-        # A problem at the end (a missing value) is marked on a space after the text.
-        return cls(text, message, text[:at], text[at:at + 1] or " ", text[at + 1:])
 
 
 def _code_attrs(form: forms.Form, source: str, taken: Collection[str], what: str, prefix: str = "") -> None:
@@ -101,7 +65,37 @@ def _code_field(source: str) -> forms.CharField:
 # --- Findings -------------------------------------------------------------------------
 
 
+# A finding's two conditions: the form field that carries each one's text and errors, the
+# last word of its picker's prefix, and the picker's legend.
+CONDITIONS = {
+    "base_condition": ("base", "Base: who is counted"),
+    "target_condition": ("target", "Target: who, within the base, is counted"),
+}
+CONDITION_HELP = {
+    "base_condition": "The respondents the percentage is of (its denominator), e.g. those whose role is IT.",
+    "target_condition": "The respondents of the base counted in the numerator, e.g. those who never use Twitter.",
+}
+CONDITION_MISSING = {
+    "base_condition": "Add a condition: a finding needs a base (who the percentage is of).",
+    "target_condition": "Add a condition: a finding needs a target (who, within the base, is counted).",
+}
+CONDITION_INCOMPLETE = {
+    "base_condition": "The base is not complete: see the problems marked in it.",
+    "target_condition": "The target is not complete: see the problems marked in it.",
+}
+
+
+def picker_prefix(form_prefix: str, name: str) -> str:
+    """The prefix of a finding form's picker for `name`: "finding-new-base"."""
+    return f"{form_prefix}-{CONDITIONS[name][0]}"
+
+
 class FindingForm(forms.Form):
+    """A finding's statement and code, and its base and target from two condition pickers
+    (builder.condition_display.Picker, made by the view with this form's prefix: see
+    `picker_prefix`). The two condition fields are not inputs: the pickers post the
+    conditions, and the fields carry their text (cleaned) and their errors."""
+
     statement = forms.CharField(
         max_length=300,
         help_text="What the number says, e.g. “IT leaders who never use Twitter professionally”: the results "
@@ -109,60 +103,68 @@ class FindingForm(forms.Form):
         error_messages={"required": "Write what the number says."},
     )
     code = _code_field("statement")
-    base_condition = forms.CharField(
-        label="Base: who the percentage is of", max_length=CONDITION_MAX,
-        help_text="The respondents counted in the denominator, e.g. role = it.",
-        error_messages={"required": "Enter the base, e.g. role = it."},
-    )
-    target_condition = forms.CharField(
-        label="Target: who, within the base, is counted", max_length=CONDITION_MAX,
-        help_text="The respondents of the base counted in the numerator, e.g. personal_use.twitter = never.",
-        error_messages={"required": "Enter the target, e.g. personal_use.twitter = never."},
-    )
+    base_condition = forms.CharField(label=CONDITIONS["base_condition"][1], required=False,
+                                     help_text=CONDITION_HELP["base_condition"])
+    target_condition = forms.CharField(label=CONDITIONS["target_condition"][1], required=False,
+                                       help_text=CONDITION_HELP["target_condition"])
 
-    def __init__(self, *args, questions: Questions | None, taken: Collection[str], **kwargs) -> None:
+    def __init__(self, *args, questions: Questions | None, taken: Collection[str], pickers: Mapping[str, Picker],
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.taken = set(taken)
+        self.pickers = dict(pickers)
         _code_attrs(self, "statement", self.taken, "finding")
-        self.condition_errors: dict[str, conditions.ConditionError] = {}
+
+    @property
+    def base_picker(self) -> Picker:
+        return self.pickers["base_condition"]
+
+    @property
+    def target_picker(self) -> Picker:
+        return self.pickers["target_condition"]
+
+    @property
+    def picker_pressed(self) -> bool:
+        """A picker's own button (add, remove, switch modes, Update) was pressed: the
+        form is shown again with its change, nothing saved."""
+        return self.is_bound and any(picker_action(self.data, picker.prefix) is not None
+                                     for picker in self.pickers.values())
+
+    def as_typed(self) -> dict[str, str]:
+        """The posted statement and code, as a form's initial values (shown again, unchecked)."""
+        return {name: self.data.get(self.add_prefix(name), "") for name in ("statement", "code")}
+
+    @property
+    def condition_texts(self) -> tuple[str, str] | None:
+        """The base's and the target's text when both pickers hold a condition that fits."""
+        texts = []
+        for picker in self.pickers.values():
+            if not picker.valid or picker.node is None:
+                return None
+            texts.append(picker.saved_text)
+        return texts[0], texts[1]
 
     def clean(self):
         cleaned = super().clean()
+        for name, picker in self.pickers.items():
+            cleaned[name] = picker.saved_text if picker.valid else ""
+        texts = {name: cleaned[name] for name in self.pickers}  # add_error drops a field's cleaned value
+        for name, picker in self.pickers.items():
+            if not picker.valid:
+                self.add_error(name, forms.ValidationError(CONDITION_INCOMPLETE[name], code="incomplete"))
+            elif picker.node is None:
+                self.add_error(name, forms.ValidationError(CONDITION_MISSING[name], code="required"))
         statement = cleaned.get("statement", "")
         if "code" in cleaned and not cleaned["code"].strip() and statement:
             cleaned["code"] = code_from_label(statement, self.taken, fallback="finding")
         problems = finding_problems(
-            statement=statement, code=cleaned.get("code", ""), base_condition=cleaned.get("base_condition", ""),
-            target_condition=cleaned.get("target_condition", ""), questions=self.questions, taken=self.taken,
+            statement=statement, code=cleaned.get("code", ""), base_condition=texts["base_condition"],
+            target_condition=texts["target_condition"], questions=self.questions, taken=self.taken,
         )
-        for name in ("base_condition", "target_condition"):
-            text = cleaned.get(name, "")
-            if name in problems and text and (problem := condition_problem(text, self.questions)) is not None:
-                self.condition_errors[name] = problem
-        # A missing value already has its field's own message.
+        # A missing value already has its own message (the statement's field, the picker's).
         _place(self, {name: message for name, message in problems.items() if cleaned.get(name)})
         return cleaned
-
-    def check(self, name: str) -> ConditionCheck | None:
-        """The marked text of a condition that did not fit, for the field's partial."""
-        problem = self.condition_errors.get(name)
-        return ConditionCheck.marked(self[name].value() or "", problem) if problem else None
-
-    @property
-    def base_check(self) -> ConditionCheck | None:
-        return self.check("base_condition")
-
-    @property
-    def target_check(self) -> ConditionCheck | None:
-        return self.check("target_condition")
-
-    @property
-    def previewable(self) -> bool:
-        """Both conditions given and fitting: the live preview can count them."""
-        return self.is_bound and not any(
-            name in self.errors for name in ("base_condition", "target_condition")
-        ) and all(self.data.get(self.add_prefix(name), "").strip() for name in ("base_condition", "target_condition"))
 
 
 # --- NETs -----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from builder.views.reporting import findings, nets, page, saved_views
 urlpatterns = [
     path("", page.findings_page, name="findings"),
     path("add/", findings.finding_add, name="findings_add"),
-    path("check/", findings.condition_check, name="findings_condition_check"),
     path("preview/", findings.preview, name="findings_preview"),
     path("<int:pk>/", findings.finding_update, name="findings_update"),
     path("<int:pk>/move/", findings.finding_move, name="findings_move"),

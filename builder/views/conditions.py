@@ -2,10 +2,10 @@
 the preview that the picker posts to as the author works (htmx).
 
 The outline and the findings editor embed the same picker: they build a `Place` (the
-helpers below), call `picker_for` with the posted data (or the stored condition), render
-`builder/conditions/_picker.html` inside their own form with `picker` in the context, and
-on submit either re-render (when `picker_action` names a picker button) or save
-`picker.saved_text` when `picker.valid`.
+helpers below; `finding_place` for a finding's base and target), call `picker_for` with
+the posted data (or the stored condition), render `builder/conditions/_picker.html`
+inside their own form with `picker` in the context, and on submit either re-render (when
+`picker_action` names a picker button) or save `picker.saved_text` when `picker.valid`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.condition_display import Picker, Place, condition_picker
 from builder.condition_picker import FormData, picker_action, valid_prefix
+from surveys.definition import SurveyDef
 from surveys.models import FrozenVersionError, Page, Question, Survey, SurveyVersion
-from surveys.selectors import version_definition
+from surveys.selectors import compiled_version, version_definition
 
 PREFIX = "condition"
 PICKER_TEMPLATE = "builder/conditions/_picker.html"
@@ -62,6 +63,17 @@ def version_place(version: SurveyVersion) -> Place:
                  lead="Respondents for whom", empty_words="Everyone: no condition.")
 
 
+def finding_place(version: SurveyVersion, definition: SurveyDef | None = None) -> Place:
+    """Every question of the version, as `version_place`, for a finding's base or target:
+    neither may be empty, and the empty picker says so. `definition`: the version's, when
+    the caller has it already (the findings page compiles it once per request)."""
+    if definition is None:
+        # Cached per process for a published version: the picker posts on every change.
+        definition = compiled_version(version).definition
+    return Place(f"finding:{version.pk}", definition, None, f"version {version.number}",
+                 lead="Respondents for whom", empty_words="No condition yet: a finding needs one here.")
+
+
 def _title(page: Page) -> str:
     return f" “{page.title}”" if page.title else ""
 
@@ -81,6 +93,8 @@ def place_from_token(survey: Survey, token: str) -> Place:
         return page_place(page)
     if kind == "version":
         return version_place(get_object_or_404(SurveyVersion, pk=pk, survey=survey))
+    if kind == "finding":
+        return finding_place(get_object_or_404(SurveyVersion, pk=pk, survey=survey))
     raise Http404("No such place.")
 
 

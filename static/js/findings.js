@@ -2,7 +2,7 @@
 // post and the page reloads ("Check and preview", "Show the choices"). With it:
 // - a code follows its statement or label as it is typed (the rules of surveys/codes.py),
 //   until the author changes it, and is checked as it is typed (format, not taken);
-// - a condition field is marked invalid or not as its check (htmx) comes back;
+// - today's numbers follow the base and target pickers as they change;
 // - the buttons only a browser without JavaScript needs are hidden.
 (function () {
   "use strict";
@@ -90,16 +90,24 @@
     });
   });
 
-  // A condition's check came back: the field says whether it fits.
+  // A finding's base or target picker was re-rendered (static/js/condition-picker.js swaps
+  // the new one in, or the message under its text): today's numbers follow, asked for
+  // with both pickers as they are now on the page. After the swap, not on the picker's
+  // answer, so that a removed condition is gone from what is sent.
+  // The message a failed save left above the picker ("Add a condition: ...") is stale
+  // once the picker changes: the picker now says what is missing or wrong itself.
   document.body.addEventListener("htmx:afterSwap", function (event) {
-    var box = event.detail.target;
-    if (!box.classList || !box.classList.contains("condition-check")) return;
-    var input = document.querySelector('[aria-describedby~="' + box.id + '"]');
-    if (!input) return;
-    var invalid = Boolean(box.querySelector(".invalid-feedback"));
-    input.classList.toggle("is-invalid", invalid);
-    if (invalid) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
+    var element = event.target;
+    if (!element.closest || !element.closest("[data-condition-picker]")) return;
+    var field = element.closest(".finding-condition");
+    var stale = field ? field.querySelector(".finding-condition-errors") : null;
+    if (stale) {
+      field.setAttribute("aria-describedby", field.getAttribute("aria-describedby").replace(" " + stale.id, ""));
+      stale.remove();
+    }
+    var form = element.closest("form");
+    var preview = form ? form.querySelector("[data-finding-preview]") : null;
+    if (preview) htmx.trigger(preview, "findingConditionChecked");
   });
 
   document.querySelectorAll("[data-without-js]").forEach(function (element) {

@@ -1,11 +1,18 @@
 """The findings page in a real browser, on a copy of the demo survey with some responses
 and the session's real Celery worker counting: a survey manager signs in through the
-login form, adds a finding by typing its conditions (a typo is marked as typed, then
-today's numbers show, and once saved the worker's count shows in the list), adds a NET
-by ticking choices and a saved view by choosing from selects (the highlighted cell's
-choices follow the questions chosen). No Content-Security-Policy violation, no serious or
-critical axe-core violation; screenshots at 1280 and 768 px go to
-/work/shots/findings-*.png."""
+login form, adds a finding by building its base and target in the condition pickers with
+clicks and selects (saving without a target is refused in its place, with what was picked
+kept; today's numbers follow each change, a removed condition too; once saved the
+worker's count shows in the list), edits a finding by typing its target in the picker's
+text mode, adds a NET by ticking choices and a saved view by choosing from selects (the
+highlighted cell's choices follow the questions chosen). No Content-Security-Policy
+violation, no serious or critical axe-core violation; screenshots at 1280 and 768 px go
+to /work/shots/pickfind-*.png.
+
+How a test drives a finding's pickers: each is a group named by its legend, "Base: who is
+counted" and "Target: who, within the base, is counted"; within it, the picker's own
+labels ("Add a condition to the top group", "Condition 1: question", "Condition 1:
+operator", "Condition 1: value", "Type the condition instead", "Condition, as text")."""
 
 from __future__ import annotations
 
@@ -79,7 +86,7 @@ def shots(page, name: str) -> None:
     for width in (1280, 768):
         page.set_viewport_size({"width": width, "height": 900})
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.screenshot(path=str(SHOTS / f"findings-{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"pickfind-{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -89,6 +96,11 @@ def sign_in(page, live_server, next_url: str) -> None:
     page.get_by_label("Password").fill("pw-alice")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}{next_url}")
+
+
+def choose(select, text: str) -> None:
+    """Selects the option whose label holds `text`: the picker cuts long labels with “…”."""
+    select.select_option(select.locator("option", has_text=text).first.get_attribute("value"))
 
 
 def expect_message(page, text: str) -> None:
@@ -112,24 +124,52 @@ def test_a_manager_adds_a_finding_a_net_and_a_saved_view(page, live_server, surv
     expect(page.locator(f"#finding-{never.pk} .reporting-numbers")).to_have_text("n=12, 42%")
     shots(page, "page")
 
-    # A finding: the code follows the statement; a typo in a condition is marked as typed.
+    # A finding: the code follows the statement; base and target are picked.
     findings = page.locator("#findings")
     findings.get_by_text("Add a finding").click()
     form = page.locator("#add-finding form")
     form.get_by_label("Statement").fill("IT leaders who use LinkedIn daily")
     expect(form.get_by_label("Code")).to_have_value("it_leaders_who_use_linkedin")
-    form.get_by_label("Base: who the percentage is of").press_sequentially("rol = it", delay=20)
-    base_check = page.locator("#id_finding-new-base_condition-check")
-    expect(base_check).to_contain_text("Unknown question 'rol' (at character 1).")
-    expect(form.get_by_label("Base: who the percentage is of")).to_have_attribute("aria-invalid", "true")
-    form.get_by_label("Base: who the percentage is of").fill("role = it")
-    expect(base_check).to_contain_text("The condition fits")
-    form.get_by_label("Target: who, within the base, is counted").fill("personal_use.linkedin = daily")
+    base = form.get_by_role("group", name="Base: who is counted")
+    target = form.get_by_role("group", name="Target: who, within the base, is counted")
+    expect(base.locator("[data-picker-output]")).to_have_text("No condition yet: a finding needs one here.")
+    base.get_by_role("button", name="Add a condition to the top group").click()
+    expect(base.get_by_label("Condition 1: question")).to_be_focused()
+    base.get_by_label("Condition 1: question").select_option(label="Which best describes your role?")
+    base.get_by_label("Condition 1: value").select_option(label="IT leader (CIO, CTO, IT director or manager)")
+    expect(base.locator("[data-picker-output]")).to_have_text("Condition: role = it")
+
+    # Saved without a target: refused in the target's place, the rest kept as it was.
+    form.get_by_role("button", name="Add the finding").click()
+    expect(page.locator("#add-finding .alert-danger").first).to_contain_text("Nothing was saved")
+    expect(target).to_contain_text("Add a condition: a finding needs a target")
+    expect(form.get_by_label("Statement")).to_have_value("IT leaders who use LinkedIn daily")
+    expect(base.locator("[data-picker-output]")).to_have_text("Condition: role = it")
+    assert not Finding.objects.filter(survey=survey, code="it_leaders_who_use_linkedin").exists()
+    assert_clean(page)
+
+    target.get_by_role("button", name="Add a condition to the top group").click()
+    question = target.get_by_label("Condition 1: question")
+    # A matrix is offered row by row: "<its label, cut> — LinkedIn", on its page's group.
+    question.select_option(question.locator("optgroup[label='Page 3: Your own use'] option",
+                                            has_text="— LinkedIn").get_attribute("value"))
+    target.get_by_label("Condition 1: value").select_option(label="Daily")
+    expect(target.locator(".finding-condition-errors")).to_have_count(0)  # the failed save's message is stale
     preview = page.locator("#finding-new-preview")
     expect(preview).to_contain_text("Today: 7 of 12 = 58%")
     expect(preview).to_contain_text("95% CI")
+    # A second condition narrows it; removing it brings the numbers back.
+    target.get_by_role("button", name="Add a condition to the top group").click()
+    target.get_by_label("Condition 2: question").select_option(label="What is your level?")
+    target.get_by_label("Condition 2: operator").select_option(label="is not")
+    target.get_by_label("Condition 2: value").select_option(label="Other")
+    expect(target.locator("[data-picker-output]")).to_have_text(
+        "Condition: personal_use.linkedin = daily and seniority != other")
     assert_clean(page)
     shots(page, "finding-form")
+    target.get_by_role("button", name="Remove condition 2").click()
+    expect(target.locator("[data-picker-output]")).to_have_text("Condition: personal_use.linkedin = daily")
+    expect(preview).to_contain_text("Today: 7 of 12 = 58%")
     form.get_by_role("button", name="Add the finding").click()
     expect_message(page, "Added the finding “IT leaders who use LinkedIn daily”")
     finding = Finding.objects.get(survey=survey, code="it_leaders_who_use_linkedin")
@@ -190,17 +230,30 @@ def test_a_manager_adds_a_finding_a_net_and_a_saved_view(page, live_server, surv
                              "&col=company_usage.linkedin&segment=role:it")
 
 
-def test_a_finding_is_edited_in_place_and_reordered_at_768_px(page, live_server, survey):
+def test_a_finding_is_edited_in_place_by_typing_and_reordered_at_768_px(page, live_server, survey):
     page.set_viewport_size({"width": 768, "height": 900})
     sign_in(page, live_server, f"/build/{survey.slug}/findings/")
     second = Finding.objects.get(survey=survey, position=1)
     item = page.locator(f"#finding-{second.pk}")
     item.get_by_role("link", name="Edit").click()
     item = page.locator(f"#finding-{second.pk}")
-    target = item.get_by_label("Target: who, within the base, is counted")
-    expect(target).to_have_value("company_usage.twitter = none")
+    target = item.get_by_role("group", name="Target: who, within the base, is counted")
+    expect(target.locator("[data-picker-output]")).to_have_text("Condition: company_usage.twitter = none")
     expect(item.locator(".finding-preview")).to_contain_text("Today: 0 of 12")
-    target.fill("company_usage.twitter = some")
+
+    # The target typed in the picker's text mode: a typo is placed, then the numbers follow.
+    target.get_by_role("button", name="Type the condition instead").click()
+    text = target.get_by_label("Condition, as text")
+    expect(text).to_be_focused()
+    expect(text).to_have_value("company_usage.twitter = none")
+    text.fill("")
+    text.press_sequentially("company_usage.twiter = some", delay=10)
+    expect(target.locator(".picker-text-error")).to_have_text(
+        "at position 14: unknown row 'twiter' in matrix question 'company_usage'")
+    expect(text).to_have_attribute("aria-invalid", "true")
+    expect(item.locator(".finding-preview")).to_contain_text("show here once the base and the target fit")
+    text.fill("company_usage.twitter = some")
+    expect(target.locator("[data-picker-output]")).to_contain_text("Valid: company_usage.twitter = some")
     expect(item.locator(".finding-preview")).to_contain_text("Today: 12 of 12 = 100%")
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     assert_clean(page)
@@ -213,3 +266,36 @@ def test_a_finding_is_edited_in_place_and_reordered_at_768_px(page, live_server,
     expect(page.locator("#findings .reporting-item").first).to_have_attribute("id", f"finding-{second.pk}")
     assert Finding.objects.get(pk=second.pk).position == 0
     assert_clean(page)
+
+
+def test_a_finding_is_picked_without_javascript(browser, live_server, manager, demo_survey):
+    """Every picker button posts the finding's form, which comes back as typed with the
+    button's change; "Update" shows a chosen question's operators and values."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, f"/build/{demo_survey.slug}/findings/")
+    page.locator("#findings").get_by_text("Add a finding").click()
+    form = page.locator("#add-finding form")
+    form.get_by_label("Statement").fill("Business leaders who use LinkedIn daily")
+    base = form.get_by_role("group", name="Base: who is counted")
+    target = form.get_by_role("group", name="Target: who, within the base, is counted")
+
+    base.get_by_role("button", name="Add a condition to the top group").click()
+    base.get_by_label("Condition 1: question").select_option(label="Which best describes your role?")
+    base.get_by_role("button", name="Update").click()
+    choose(base.get_by_label("Condition 1: value"), "Business leader")
+    target.get_by_role("button", name="Add a condition to the top group").click()
+    expect(base.locator("[data-picker-output]")).to_have_text("Condition: role = business")
+    target.get_by_label("Condition 1: question").select_option(
+        label="How often do you personally use each of the follo… — LinkedIn")
+    target.get_by_role("button", name="Update").click()
+    target.get_by_label("Condition 1: value").select_option(label="Daily")
+    form.get_by_role("button", name="Check and preview").click()
+    expect(target.locator("[data-picker-output]")).to_have_text("Condition: personal_use.linkedin = daily")
+    expect(page.locator("#finding-new-preview")).to_contain_text("Today: no responses yet.")
+    expect(form.get_by_label("Statement")).to_have_value("Business leaders who use LinkedIn daily")
+    form.get_by_role("button", name="Add the finding").click()
+    expect_message(page, "Added the finding “Business leaders who use LinkedIn daily”")
+    finding = Finding.objects.get(survey=demo_survey, statement="Business leaders who use LinkedIn daily")
+    assert (finding.base_condition, finding.target_condition) == ("role = business", "personal_use.linkedin = daily")
+    context.close()

@@ -1,6 +1,10 @@
 """Findings on the findings page: add, change, move and delete (plain POSTs that redirect
-back to the item), and the two checks the form asks for as conditions are typed (htmx):
-a condition's positioned message, and today's numbers of the two conditions."""
+back to the item), and today's numbers of the two conditions as they are picked (htmx).
+
+A finding's base and target are condition pickers (builder.views.conditions.picker_for,
+the finding place). With JavaScript they re-render themselves through the picker's own
+preview, and static/js/findings.js then asks for today's numbers; without, their buttons
+post the finding's form here, which shows it again with the button's change."""
 
 from __future__ import annotations
 
@@ -12,15 +16,15 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import builder_view, editable_survey
-from builder.findings_forms import CONDITION_MAX, ConditionCheck, FindingForm
+from builder.condition_picker import valid_prefix
+from builder.findings_forms import CONDITIONS, FindingForm, picker_prefix
+from builder.views.conditions import finding_place, picker_for
 from builder.views.reporting.page import ReportingData, page_url, render_page
 from builder.views.reporting.preview import finding_preview
 from surveys import reporting_editing
 from surveys.models import Finding
 from surveys.reporting_editing import ReportingInvalid
-
-# Sent with a condition's check: the finding's live preview (in the same form) listens for it.
-CHECKED_EVENT = "findingConditionChecked"
+from surveys.selectors import latest_version
 
 
 def _fields(form: FindingForm) -> dict[str, str]:
@@ -44,12 +48,28 @@ def checking(request: HttpRequest) -> bool:
     return request.POST.get("action") == "preview"
 
 
+def _without_version(request: HttpRequest, data: ReportingData) -> HttpResponse:
+    messages.error(request, "The survey has no version yet: add questions in the outline first, then findings.")
+    return redirect(page_url(data.survey, "findings"))
+
+
+def _again(request: HttpRequest, data: ReportingData, form: FindingForm, finding: Finding | None) -> HttpResponse:
+    """A picker's button pressed without JavaScript: the form again, as typed, with the
+    button's change in its picker and nothing checked or saved."""
+    form = data.finding_form(finding, initial=form.as_typed(), picked=request.POST)
+    return render_page(request, data, True, {form.prefix: form})
+
+
 @builder_view
 @require_POST
 def finding_add(request: HttpRequest, slug: str) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     data = ReportingData(survey)
+    if data.version is None:
+        return _without_version(request, data)
     form = data.finding_form(data=request.POST)
+    if form.picker_pressed:
+        return _again(request, data, form, None)
     if form.is_valid() and not checking(request):
         try:
             finding = reporting_editing.finding_add(survey=survey, **_fields(form), questions=data.questions)
@@ -69,7 +89,11 @@ def finding_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     data = ReportingData(survey)
     finding = data.finding(pk)
+    if data.version is None:
+        return _without_version(request, data)
     form = data.finding_form(finding, data=request.POST)
+    if form.picker_pressed:
+        return _again(request, data, form, finding)
     if form.is_valid() and not checking(request):
         try:
             reporting_editing.finding_update(finding=finding, **_fields(form), questions=data.questions)
@@ -107,32 +131,26 @@ def finding_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(page_url(survey, "findings"))
 
 
-# --- Checks as the author types (htmx) -------------------------------------------------
-
-
-@builder_view
-@require_GET
-def condition_check(request: HttpRequest, slug: str) -> HttpResponse:
-    """`?field=<input name>&<input name>=<condition>`: the message under that field."""
-    survey = editable_survey(request.user, slug)
-    text = request.GET.get(request.GET.get("field", ""), "")[:CONDITION_MAX]
-    check = ConditionCheck.of(text, reporting_editing.survey_questions(survey))
-    response = render(request, "builder/findings/_condition_check.html", {"check": check})
-    response["HX-Trigger"] = CHECKED_EVENT
-    return response
+# --- Today's numbers as the conditions are picked (htmx) -------------------------------
 
 
 @builder_view
 @require_GET
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
-    """`?prefix=<form prefix>&<prefix>-base_condition=...&<prefix>-target_condition=...`:
-    today's numbers, when both conditions fit."""
+    """`?prefix=<form prefix>&<the two pickers' fields>`: today's numbers, when both
+    pickers hold a condition that fits (the finding's form sends its pickers' fields
+    after either one was re-rendered)."""
     survey = editable_survey(request.user, slug)
     prefix = request.GET.get("prefix", "")
-    base = request.GET.get(f"{prefix}-base_condition", "")[:CONDITION_MAX]
-    target = request.GET.get(f"{prefix}-target_condition", "")[:CONDITION_MAX]
-    questions = reporting_editing.survey_questions(survey)
+    version = latest_version(survey)
     numbers = None
-    if ConditionCheck.of(base, questions).fits and ConditionCheck.of(target, questions).fits:
-        numbers = finding_preview(survey, base, target)
+    if version is not None and valid_prefix(f"{prefix}-target"):
+        place = finding_place(version)
+        texts = []
+        for name in CONDITIONS:
+            picker = picker_for(survey=survey, place=place, prefix=picker_prefix(prefix, name), data=request.GET)
+            if picker.valid and picker.node is not None:
+                texts.append(picker.saved_text)
+        if len(texts) == len(CONDITIONS):
+            numbers = finding_preview(survey, *texts)
     return render(request, "builder/findings/_preview.html", {"preview": numbers})

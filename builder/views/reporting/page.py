@@ -7,7 +7,8 @@ the forms, so that a POST binds exactly the form the page showed (same prefix, s
 codes taken, same questions).
 
 A form's prefix names it on the page: `finding-new`, `finding-<pk>`, `net-new-<question>`,
-`net-<pk>`, `view-new`, `view-<pk>`. `?finding=<pk>`, `?net=<pk>` and `?view=<pk>` open
+`net-<pk>`, `view-new`, `view-<pk>`; a finding form's two pickers add `-base` and
+`-target` to it (`finding-new-base`). `?finding=<pk>`, `?net=<pk>` and `?view=<pk>` open
 one item's form in its place.
 """
 
@@ -24,10 +25,12 @@ from django.urls import reverse
 
 from analytics.models import SurveyCounter
 from builder.access import builder_view, survey_for_builder
-from builder.findings_forms import ConditionCheck, FindingForm, NetForm, SavedViewForm, holds
+from builder.condition_picker import FormData
+from builder.findings_forms import CONDITIONS, FindingForm, NetForm, SavedViewForm, holds, picker_prefix
+from builder.views.conditions import finding_place, picker_for
 from builder.views.reporting.preview import Preview, finding_preview
 from results.report.cells import Cell, min_base
-from surveys.definition import QuestionDef
+from surveys.definition import QuestionDef, SurveyDef
 from surveys.models import Finding, Net, SavedView, Survey, SurveyVersion
 from surveys.reporting_editing import (
     condition_message,
@@ -51,8 +54,11 @@ class ReportingData:
         self.version: SurveyVersion | None = latest_version(survey)
         # Compiled once per process and version (a draft each time): the published
         # version's questions cost no query on most requests.
+        self.definition: SurveyDef | None = (
+            compiled_version(self.version).definition if self.version is not None else None
+        )
         self.questions: dict[str, QuestionDef] | None = (
-            dict(compiled_version(self.version).definition.questions) if self.version is not None else None
+            dict(self.definition.questions) if self.definition is not None else None
         )
         self.findings: list[Finding] = list(_ordered(Finding.objects.select_related("count"), survey))
         self.nets: list[Net] = list(_ordered(Net.objects, survey))
@@ -76,13 +82,25 @@ class ReportingData:
 
     # --- Forms -------------------------------------------------------------------------
 
-    def finding_form(self, finding: Finding | None = None, data=None, initial: dict | None = None) -> FindingForm:
+    def finding_form(self, finding: Finding | None = None, data=None, initial: dict | None = None,
+                     picked: FormData | None = None) -> FindingForm:
+        """A finding's form with its two pickers, which show `picked` (the posted form data;
+        by default `data`) or else the finding's stored conditions. Only for a survey with
+        a version: the pickers offer its questions."""
+        assert self.version is not None and self.definition is not None
         if finding is not None and initial is None:
-            initial = {"statement": finding.statement, "code": finding.code,
-                       "base_condition": finding.base_condition, "target_condition": finding.target_condition}
+            initial = {"statement": finding.statement, "code": finding.code}
+        prefix = f"finding-{finding.pk}" if finding else "finding-new"
+        picked = data if picked is None else picked
+        place = finding_place(self.version, self.definition)
+        pickers = {
+            name: picker_for(survey=self.survey, place=place, prefix=picker_prefix(prefix, name), data=picked,
+                             stored=getattr(finding, name) if finding is not None else "")
+            for name in CONDITIONS
+        }
         taken = [f.code for f in self.findings if finding is None or f.pk != finding.pk]
-        return FindingForm(data, initial=initial, questions=self.questions, taken=taken,
-                           prefix=f"finding-{finding.pk}" if finding else "finding-new")
+        return FindingForm(data, initial=initial, questions=self.questions, taken=taken, pickers=pickers,
+                           prefix=prefix)
 
     def net_form(self, question: QuestionDef, net: Net | None = None, data=None) -> NetForm:
         initial = None
@@ -249,7 +267,7 @@ def render_page(request: HttpRequest, data: ReportingData, editable: bool, forms
     if editable:
         open_finding, open_net, open_view = (_requested(request, n) for n in ("finding", "net", "view"))
         for finding in data.findings:
-            if finding.pk == open_finding:
+            if finding.pk == open_finding and data.version is not None:
                 forms.setdefault(f"finding-{finding.pk}", data.finding_form(finding))
         for net in data.nets:
             question = data.net_question(net.question_code)
@@ -264,8 +282,8 @@ def render_page(request: HttpRequest, data: ReportingData, editable: bool, forms
         counted, cell = _counted(finding)
         form = forms.get(f"finding-{finding.pk}")
         finding_rows.append(FindingRow(finding, counted, cell, _finding_problems(finding, questions), form,
-                                       _form_preview(survey, form, finding)))
-    finding_add = forms.get("finding-new") or (data.finding_form() if editable else None)
+                                       _form_preview(survey, form)))
+    finding_add = forms.get("finding-new") or (data.finding_form() if editable and data.version else None)
 
     groups: list[NetGroup] = []
     grouped: set[int] = set()
@@ -306,7 +324,7 @@ def render_page(request: HttpRequest, data: ReportingData, editable: bool, forms
         "findings": finding_rows,
         "finding_add": finding_add,
         "finding_add_open": "finding-new" in forms,
-        "finding_add_preview": _form_preview(survey, forms.get("finding-new")),
+        "finding_add_preview": _form_preview(survey, finding_add),
         "net_groups": groups,
         "stray_nets": stray_nets,
         "views": view_rows,
@@ -317,23 +335,11 @@ def render_page(request: HttpRequest, data: ReportingData, editable: bool, forms
     return render(request, "builder/findings/page.html", context, status=status)
 
 
-def _form_preview(survey: Survey, form: FindingForm | None, finding: Finding | None = None) -> Preview | None:
-    """Today's numbers of a finding form's conditions when both fit: as typed (a bound
-    form), or as stored (a stored finding's form just opened)."""
-    if form is None:
-        return None
-    if form.is_bound:
-        if not form.previewable:
-            return None
-        base = form.cleaned_data["base_condition"]
-        target = form.cleaned_data["target_condition"]
-    elif finding is not None:
-        base, target = finding.base_condition, finding.target_condition
-        if not (ConditionCheck.of(base, form.questions).fits and ConditionCheck.of(target, form.questions).fits):
-            return None
-    else:
-        return None
-    return finding_preview(survey, base, target)
+def _form_preview(survey: Survey, form: FindingForm | None) -> Preview | None:
+    """Today's numbers of a finding form's conditions when both fit: as picked or typed
+    (a form posted), or as stored (a stored finding's form just opened)."""
+    texts = form.condition_texts if form is not None else None
+    return finding_preview(survey, *texts) if texts is not None else None
 
 
 @builder_view
