@@ -2,19 +2,21 @@
 form and builds THE DEMO SURVEY FROM SCRATCH in the builder (New survey, blank; every
 page, question, choice and matrix row; the exclusive choice; the conditional question's
 condition built with the picker; the intro, thank-you text and description; the four
-findings, three NETs and the saved view), publishes it with one confirmation, and the
-export of the survey built equals surveys/demo/ddiq-2010.yaml but for its slug and title.
-Then she changes it after launch (Edit as a new draft, a new label, publish again) and
-opens its public link from the surveys home.
+findings, their base and target built in pickers too; three NETs and the saved view),
+publishes it with one confirmation, and the export of the survey built equals
+surveys/demo/ddiq-2010.yaml but for its slug and title. Then she changes it after launch
+(Edit as a new draft, a new label, publish again) and opens its public link from the
+surveys home.
 
 The run is driven by the demo file itself (its pages, questions, findings...), through the
 labels a user reads: no URL is typed after signing in (links are clicked) and no condition
-is typed where the page offers a picker. The builder suggests every code from its label;
-the demo's codes are a public contract that mostly cannot be derived from its labels
-("Under $100 million" -> lt_100m), so where the suggestion differs the run types the
-demo's code into the code field. It prints how many codes were typed and how many were
-accepted as suggested, the page loads and the user actions (clicks, fills, selects, key
-presses) it took. Screenshots of key moments go to /work/shots/rebuild-*.png.
+is typed (questions, operators and values are chosen from the pickers' lists). The
+builder suggests every code from its label; the demo's codes are a public contract that
+mostly cannot be derived from its labels ("Under $100 million" -> lt_100m), so where the
+suggestion differs the run types the demo's code into the code field. It prints how many
+codes were typed and how many were accepted as suggested, the page loads and the user
+actions (clicks, fills, selects, checks) it took. Screenshots of key moments go to
+/work/shots/rebuild-*.png.
 """
 
 from __future__ import annotations
@@ -243,8 +245,8 @@ def add_finding(run: Run, finding: dict, taken: set[str]) -> None:
     form = add.locator("form")
     run.fill(form.get_by_label("Statement"), finding["statement"])
     run.code(form.get_by_label("Code"), code_from_label(finding["statement"], taken), finding["code"])
-    run.fill(form.get_by_label("Base: who the percentage is of"), finding["base"])
-    run.fill(form.get_by_label("Target: who, within the base, is counted"), finding["target"])
+    pick(run, form.get_by_role("group", name="Base: who is counted"), finding["base"])
+    pick(run, form.get_by_role("group", name="Target: who, within the base, is counted"), finding["target"])
     run.click(form.get_by_role("button", name="Add the finding"))
     expect_message(run, f"Added the finding “{finding['statement']}”")
 
