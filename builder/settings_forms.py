@@ -67,6 +67,30 @@ def _formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+class AboutForm(forms.ModelForm):
+    """The survey's title and description (survey-wide: no new version needed)."""
+
+    class Meta:
+        model = Survey
+        fields = ["title", "description"]
+        help_texts = {
+            "title": "Respondents see it at the top of the form.",
+            "description": "What the survey is about, for its editors and results readers (and in its "
+            "definition file). Respondents do not see it: the introduction is theirs, in the outline.",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"title": {"required": "Give the survey a title."}}
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the survey a title.", code="required")
+        return title
+
+    def clean_description(self) -> str:
+        return self.cleaned_data["description"].strip()
+
+
 class AccessForm(forms.ModelForm):
     """Who may answer, whether the survey is listed, when it takes responses, its cap and
     where panel respondents are sent."""

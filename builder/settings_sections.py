@@ -8,15 +8,19 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 
-from builder.settings_forms import AccessForm
+from builder.settings_forms import AboutForm, AccessForm
 from builder.stamps import Snapshot
 from surveys.history import change_record, field_changes, section_target, set_change, survey_target
 from surveys.models import Survey, SurveyChange
 
-ACCESS_FIELDS = tuple(AccessForm.Meta.fields)
+# The sections made of the survey's own fields, by their forms.
+_FIELD_FORMS = {"about": AboutForm, "access": AccessForm}
 
 # How a message names each section: "Alice changed the access settings at 14:02 (...)".
-NAMES = {"access": "the access settings", "sharing": "the results sharing", "editors": "the editors"}
+NAMES = {
+    "about": "the title and description", "access": "the access settings", "sharing": "the results sharing",
+    "editors": "the editors",
+}
 
 # The many-to-many sets of each section: (field, label, the attribute that names one).
 _SETS = {
@@ -29,8 +33,8 @@ _SUMMARIES = {"sharing": "Changed who may see the results", "editors": "Changed 
 def section_state(survey: Survey, section: str) -> dict[str, Any]:
     """The section's stored values: the access fields, or the names of the users and
     groups chosen (names, so that the history reads them and a deleted user stays named)."""
-    if section == "access":
-        return {name: getattr(survey, name) for name in ACCESS_FIELDS}
+    if section in _FIELD_FORMS:
+        return {name: getattr(survey, name) for name in _FIELD_FORMS[section].Meta.fields}
     # Through .all(): the page prefetches the four sets, which its forms read too.
     return {
         name: sorted(getattr(item, attribute) for item in getattr(survey, name).all())
@@ -52,11 +56,12 @@ def section_snapshot(survey: Survey, section: str, state: dict[str, Any] | None 
     )
 
 
-def _access_details(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+def _field_details(section: str, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
     def shown(state: dict[str, Any]) -> dict[str, Any]:
-        return {**state, "access": Survey.Access(state["access"]).label}
+        return {**state, "access": Survey.Access(state["access"]).label} if "access" in state else state
 
-    labels = {name: str(AccessForm.base_fields[name].label) for name in ACCESS_FIELDS}
+    form = _FIELD_FORMS[section]
+    labels = {name: str(form.base_fields[name].label) for name in form.Meta.fields}
     return field_changes(shown(before), shown(after), labels)
 
 
@@ -64,9 +69,9 @@ def section_record(
     *, survey: Survey, user, section: str, before: dict[str, Any], after: dict[str, Any]
 ) -> SurveyChange | None:
     """Record a save of `section` (in its transaction); None when it changed nothing."""
-    if section == "access":
-        fields = _access_details(before, after)
-        summary = "Changed the access settings: " + ", ".join(f["label"].lower() for f in fields)
+    if section in _FIELD_FORMS:
+        fields = _field_details(section, before, after)
+        summary = f"Changed {NAMES[section]}: " + ", ".join(f["label"].lower() for f in fields)
     else:
         fields = [
             change for name, label, _ in _SETS[section]

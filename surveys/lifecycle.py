@@ -20,9 +20,11 @@ from django.utils import timezone
 from surveys.models import Survey, SurveyVersion
 from surveys.services import VersionStateError, version_close, version_reopen
 
-# The fields a settings form may write with `survey_settings_update`: the survey's
-# collection and access settings, never its slug (in every link and export).
+# The fields a settings form may write with `survey_settings_update`: the survey's title
+# and description, its collection and access settings; never its slug (in every link and
+# export).
 SETTINGS_FIELDS = frozenset({
+    "title", "description",
     "access", "listed", "opens_at", "closes_at", "response_cap", "completion_redirect_url", "screenout_redirect_url",
 })
 

@@ -123,8 +123,8 @@ class EntryList:
             rows.append(EntryRow())
             return self.field_id(len(rows) - 1, "label")
         if op.action == "paste":
-            added = self.take_paste()
-            return self.field_id(len(rows) - 1, "label") if added else f"{self.prefix}-paste"
+            added = self.take_paste()  # a new list: `rows` is the one before the paste
+            return self.field_id(len(self.rows) - 1, "label") if added else f"{self.prefix}-paste"
         if index is None:
             return f"{self.prefix}-add"
         if op.action == "remove":

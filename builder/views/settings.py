@@ -1,5 +1,5 @@
-"""A survey's settings page (/build/<slug>/settings/): access, results sharing, editors
-and the versions' status with close, reopen, archive and unarchive.
+"""A survey's settings page (/build/<slug>/settings/): title and description, access,
+results sharing, editors and the versions' status with close, reopen, archive and unarchive.
 
 Each section is a form of its own that posts its name in `section`: only that form is
 bound and saved (only its fields), the others are shown as they are stored. The status
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey, survey_for_builder
-from builder.settings_forms import AccessForm, EditorsForm, SharingForm
+from builder.settings_forms import AboutForm, AccessForm, EditorsForm, SharingForm
 from builder.settings_sections import NAMES, prefetch_sections, section_record, section_snapshot, section_state
 from builder.stamps import check_stamp, stamp_of
 from responses.models import Response
@@ -40,7 +40,7 @@ from surveys.lifecycle import (
 from surveys.models import Survey, SurveyVersion
 from surveys.services import VersionStateError
 
-SECTIONS = ("access", "sharing", "editors")
+SECTIONS = ("about", "access", "sharing", "editors")
 
 
 def _settings_url(survey: Survey) -> str:
@@ -54,6 +54,7 @@ def _forms(request: HttpRequest, survey: Survey, bound: str | None = None) -> di
     return {
         # A copy: validating writes the typed values onto the instance, and the rest of
         # the page must show the survey as stored.
+        "about": AboutForm(data if bound == "about" else None, instance=copy.copy(survey), prefix="about"),
         "access": AccessForm(data if bound == "access" else None, instance=copy.copy(survey), prefix="access"),
         "sharing": SharingForm(data if bound == "sharing" else None, survey=survey, prefix="sharing"),
         "editors": EditorsForm(data if bound == "editors" else None, survey=survey, user=request.user,
@@ -97,6 +98,13 @@ def _section_save(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _about_save(request: HttpRequest, survey: Survey, form: AboutForm) -> HttpResponse:
+    values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    survey = survey_settings_update(survey=survey, values=values)
+    messages.success(request, "Title and description are saved.")
+    return redirect(_settings_url(survey))
+
+
 def _access_save(request: HttpRequest, survey: Survey, form: AccessForm) -> HttpResponse:
     values = {name: form.cleaned_data[name] for name in form.Meta.fields}
     survey = survey_settings_update(survey=survey, values=values)
@@ -132,7 +140,7 @@ def _editors_save(request: HttpRequest, survey: Survey, form: EditorsForm) -> Ht
     return redirect(_settings_url(survey))
 
 
-SAVERS = {"access": _access_save, "sharing": _sharing_save, "editors": _editors_save}
+SAVERS = {"about": _about_save, "access": _access_save, "sharing": _sharing_save, "editors": _editors_save}
 
 
 def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str, Any], status: int = 200,

@@ -326,6 +326,15 @@ def test_it_edits_the_list_without_saving(alice, draft):
     assert list(role.choices.order_by("position").values_list("code", flat=True)) == ["it", "biz"]
 
 
+def test_it_focuses_the_last_pasted_line(alice, draft):
+    role = _q(draft, "role")  # two choices already
+
+    pasted = alice.post(_url("question_edit", role.pk), _form_data(role, op="choices-paste",
+                                                                   **{"choices-paste": "Sales\nLegal"}), **HTMX)
+
+    assert f'data-focus="q{role.pk}-choices-3-label"' in _text(pasted)
+
+
 @pytest.mark.parametrize(("changes", "message"), [
     ({"choices-count": "0"}, "Add at least one choice."),
     ({"choices-1-code": "it"}, "Another choice already has the code “it”."),
@@ -405,6 +414,13 @@ def test_it_saves_the_intro_and_the_thank_you_text(alice, draft):
 
     draft.refresh_from_db()
     assert (draft.intro, draft.thank_you) == ("Welcome.", "Thanks.")
+
+
+def test_it_shows_the_saved_text_in_the_outline_part_it_answers_htmx_with(alice, draft):
+    response = alice.post(_url("texts_update"), {"intro": "  Welcome.  "}, **HTMX)
+
+    assert response.status_code == 200
+    assert re.search(r'<textarea name="intro"[^>]*>\s*Welcome\.</textarea>', _text(response))
 
 
 def test_it_checks_a_condition_as_it_is_typed(alice, draft):

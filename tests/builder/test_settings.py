@@ -5,6 +5,7 @@ see or change what."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,36 @@ def manager_named(username: str, *, editor_of: Survey | None = None) -> User:
     return user
 
 
+# --- Title and description ------------------------------------------------------------
+
+
+def test_it_saves_the_title_and_the_description(alice, demo_survey):
+    response = alice.post(url(demo_survey), {
+        "section": "about", "about-title": "  Digital IQ, again ", "about-description": "Social media.\n",
+    }, follow=True)
+    assert messages_of(response) == ["Title and description are saved."]
+    demo_survey.refresh_from_db()
+    assert (demo_survey.slug, demo_survey.title, demo_survey.description) == (
+        "ddiq-2010", "Digital IQ, again", "Social media.")
+
+
+def test_it_refuses_an_empty_title_at_the_field_keeping_what_was_typed(alice, demo_survey):
+    response = alice.post(url(demo_survey), {"section": "about", "about-title": "  ", "about-description": "Kept"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give the survey a title." in html and re.search(r">\s*Kept</textarea>", html)
+    demo_survey.refresh_from_db()
+    assert demo_survey.title == "Digital IQ 2010 — social media"
+    assert demo_survey.description.startswith("A survey of business and IT leaders")
+
+
+def test_saving_the_title_leaves_access_alone(alice, demo_survey):
+    Survey.objects.filter(pk=demo_survey.pk).update(access="both")
+    alice.post(url(demo_survey), {"section": "about", "about-title": "New", "about-description": ""})
+    demo_survey.refresh_from_db()
+    assert (demo_survey.title, demo_survey.description, demo_survey.access) == ("New", "", "both")
+
+
 # --- Access ---------------------------------------------------------------------------
 
 
@@ -60,7 +91,7 @@ def test_it_shows_each_section_to_an_editor(alice, demo_survey):
     response = alice.get(url(demo_survey))
     assert response.status_code == 200
     html = response.content.decode()
-    for anchor in ('id="access"', 'id="sharing"', 'id="editors"', 'id="status"'):
+    for anchor in ('id="about"', 'id="access"', 'id="sharing"', 'id="editors"', 'id="status"'):
         assert anchor in html
     assert 'name="section" value="access"' in html
     assert reverse("builder:outline", args=[demo_survey.slug]) in html
@@ -447,6 +478,7 @@ def test_a_shared_manager_sees_the_settings_without_any_form(client, demo_survey
     )
     assert "You can see these settings but not change them" in html
     assert "Public link only" in html and "bob" in html
+    assert "A survey of business and IT leaders" in html
 
 
 @pytest.mark.parametrize("name", [

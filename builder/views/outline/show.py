@@ -84,4 +84,7 @@ def texts_update(request: HttpRequest, slug: str) -> HttpResponse:
         if fields:
             record(request, version, "texts_changed", f"Changed the {TEXT_NAMES[which].lower()} of version "
                    f"{version.number}", details={"fields": fields})
+    # The service wrote a locked copy of the row: the outline shown next (htmx) must show
+    # the text as saved, not as read before.
+    version.refresh_from_db(fields=["intro", "thank_you", "updated_at"])
     return done(request, survey, version, anchor=f"texts-{which}", focus=(f"texts-{which}-heading",))
