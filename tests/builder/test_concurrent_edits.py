@@ -440,3 +440,16 @@ def test_two_editors_different_findings_both_saves_go_through(alice, dave_client
     assert alice.post(reverse("builder:findings_update", args=["ddiq-2010", one.pk]), alices).status_code == 302
     assert dave_client.post(reverse("builder:findings_update", args=["ddiq-2010", two.pk]), daves).status_code == 302
     assert [f.statement for f in Finding.objects.filter(pk__in=[one.pk, two.pk]).order_by("position")] == ["A", "B"]
+
+
+def test_a_finding_s_picker_button_keeps_the_stamp_of_the_form_first_shown(alice, dave_client, demo_survey):
+    finding = Finding.objects.get(survey=demo_survey, code="it_never_twitter")
+    action = reverse("builder:findings_update", args=["ddiq-2010", finding.pk])
+    daves = finding_form(dave_client, finding, {"statement": "B"})
+    assert alice.post(action, finding_form(alice, finding, {"statement": "A"})).status_code == 302
+    # Dave adds a row to his base picker without JavaScript: the form comes back, his old stamp in it.
+    again = dave_client.post(action, {**daves, f"finding-{finding.pk}-base-action": ["add:1"]})
+    assert again.status_code == 200
+    shown = form_data(again, f"#finding-{finding.pk}")
+    assert shown["stamp"] == daves["stamp"]
+    assert dave_client.post(action, daves).status_code == 409

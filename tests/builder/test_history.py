@@ -569,11 +569,13 @@ def findings_url(name: str, *args) -> str:
 def test_finding_actions_are_recorded(alice, manager, demo_survey):
     alice.post(findings_url("findings_add"), {
         "finding-new-statement": "IT leaders who never use LinkedIn", "finding-new-code": "",
-        "finding-new-base_condition": "role = it", "finding-new-target_condition": "personal_use.linkedin = never",
+        **picker_form_data(form_from_node(parse("role = it")), "finding-new-base"),
+        **picker_form_data(form_from_node(parse("personal_use.linkedin = never")), "finding-new-target"),
     })
     finding = Finding.objects.get(survey=demo_survey, statement="IT leaders who never use LinkedIn")
     page = alice.get(findings_url("findings") + f"?finding={finding.pk}")
-    data = form_data(page, f"#finding-{finding.pk}", {f"finding-{finding.pk}-base_condition": "role = business"})
+    prefix = f"finding-{finding.pk}"
+    data = form_data(page, f"#{prefix}", {f"{prefix}-base-mode": "text", f"{prefix}-base-text": "role = business"})
     assert alice.post(findings_url("findings_update", finding.pk), data).status_code == 302
     alice.post(findings_url("findings_move", finding.pk), {"direction": "up"})
     alice.post(findings_url("findings_delete", finding.pk))
