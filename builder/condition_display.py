@@ -40,7 +40,7 @@ from surveys.definition import QuestionDef, SurveyDef
 GROUP_WORDS = {
     "all": "all of these are true",
     "any": "any of these is true",
-    "none": "none of these is true",
+    "notany": "none of these is true",
     "notall": "not all of these are true",
 }
 _LABEL_LENGTH = 70

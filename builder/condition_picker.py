@@ -13,7 +13,7 @@ The form data of a picker with prefix P (a name such as "condition", "base" or "
     P-node           one field per row, holding its id (letters, digits, "_"); the order of
                      these fields is the order of the rows, hence of the items in a group
     P-<id>-parent    the id of the group the row is in; empty for the one root group
-    P-<id>-kind      a group: "all", "any", "none" (not any) or "notall" (not all);
+    P-<id>-kind      a group: "all", "any", "notany" or "notall";
                      "leaf": a condition on one question
     P-<id>-not       leaf: "1" when negated ("not seniority = other")
     P-<id>-ref       leaf: the question's code, or "question.row" for a row of a matrix
@@ -52,14 +52,14 @@ from surveys.conditions import And, Compare, ConditionError, Has, In, Node, Not,
 from surveys.definition import QuestionDef
 
 # Kinds of rows: the four groups and a leaf (a condition on one question).
-GROUP_KINDS = ("all", "any", "none", "notall")
+GROUP_KINDS = ("all", "any", "notany", "notall")
 LEAF = "leaf"
 KINDS = (*GROUP_KINDS, LEAF)
 # A group of each kind as (combinator, negated).
 _GROUP_MEANING: dict[str, tuple[type[And] | type[Or], bool]] = {
     "all": (And, False),
     "any": (Or, False),
-    "none": (Or, True),
+    "notany": (Or, True),
     "notall": (And, True),
 }
 # Every operator of the language, in the order the picker offers them.
@@ -580,7 +580,7 @@ def form_from_node(node: Node | None) -> Rows:
             case Not(And(operands)):
                 group("notall", parent, operands)
             case Not(Or(operands)):
-                group("none", parent, operands)
+                group("notany", parent, operands)
             case Not(Not() as operand):
                 # "not not x": the outer `not` needs a group of its own.
                 group("notall", parent, (operand,))

@@ -16,8 +16,8 @@ CODE_MAX = 32  # short enough to read in a condition and to stay a variable name
 
 def code_from_label(label: str, taken: Collection[str] = (), *, fallback: str = "item") -> str:
     """A lowercase code made of the label's words, cut at a word boundary, made unique
-    against `taken` with a numeric suffix: "Which best describes your role?" ->
-    "which_best_describes_your_role"; "LinkedIn" -> "linkedin" (or "linkedin_2")."""
+    against `taken` with a numeric suffix: "How did you hear about us?" ->
+    "how_did_you_hear_about_us"; "Newsletter" -> "newsletter" (or "newsletter_2")."""
     ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     code = ""

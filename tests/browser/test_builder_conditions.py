@@ -9,7 +9,6 @@ no serious or critical problem. Screenshots go to /work/shots/conditions-*.png.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -17,18 +16,11 @@ from playwright.sync_api import expect
 
 from surveys.models import Question
 from surveys.services import version_duplicate
-from tests.kit.browser import axe_violations, describe_violations
+from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CONDITION = "role = it and (company_usage.twitter in (some, widespread) or not seniority = other)"
-SHOTS = Path("/work/shots")
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample});
-}, true);
-"""
 
 
 @pytest.fixture

@@ -21,9 +21,6 @@ actions (clicks, fills, selects, checks) it took. Screenshots of key moments go 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 import yaml
 from playwright.sync_api import expect
@@ -34,17 +31,11 @@ from surveys.definition_files import definition_to_data
 from surveys.models import Survey
 from surveys.selectors import latest_version, version_definition
 from surveys.types import question_type
+from tests.kit.browser import RECORD_VIOLATIONS, SHOTS
 from tests.kit.demo import DEMO_FILE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href});
-}, true);
-"""
 NEW_LABEL = "Which best describes your role today?"
 
 

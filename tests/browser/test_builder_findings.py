@@ -16,9 +16,7 @@ operator", "Condition 1: value", "Type the condition instead", "Condition, as te
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -26,20 +24,13 @@ from playwright.sync_api import expect
 from surveys.creation import starter, survey_create
 from surveys.models import Finding, Net, SavedView, Survey
 from surveys.services import version_publish
-from tests.kit.browser import axe_violations, describe_violations
+from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
 from tests.kit.data import submit_beside_worker
 from tests.kit.demo import leader_answers
 from tests.kit.workers import wait_until_worker_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href});
-}, true);
-"""
 
 
 @pytest.fixture

@@ -8,31 +8,18 @@ wide."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from surveys.history import change_record
 from surveys.models import Question, Survey, SurveyChange
-from tests.kit.browser import axe_violations, describe_violations
+from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
 from tests.kit.outline import small_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/shots")
 
-# As in test_csp.py: an init script records the policy violations of every document.
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({
-    directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
-    line: e.lineNumber, sample: e.sample, page: location.href,
-  });
-}, true);
-"""
 
 
 @pytest.fixture

@@ -5,29 +5,20 @@ serious accessibility problem, no horizontal scrolling at 768 px."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from surveys.creation import starter, survey_create
 from surveys.models import Survey
 from surveys.services import version_duplicate, version_publish
-from tests.kit.browser import axe_violations, describe_violations
+from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
 from tests.kit.data import submit_beside_worker
 from tests.kit.demo import leader_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/shots")
 WIDTHS = (1280, 768)
 
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href});
-}, true);
-"""
 
 
 @pytest.fixture

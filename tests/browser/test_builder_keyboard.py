@@ -6,18 +6,15 @@ publishes it. The database holds what was built."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Survey
 from surveys.selectors import version_definition
+from tests.kit.browser import SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
 TITLE = "Team lunch"
 DISHES = ["Pizza", "Salad", "Noodles"]
 

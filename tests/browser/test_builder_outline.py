@@ -6,24 +6,15 @@ the page raises no Content-Security-Policy violation and no serious axe-core fin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Page, Question, Survey, SurveyVersion
-from tests.kit.browser import PASSWORD, axe_violations, describe_violations
+from tests.kit.browser import PASSWORD, RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
 from tests.kit.outline import layout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/shots")
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample});
-}, true);
-"""
 
 
 @pytest.fixture

@@ -6,9 +6,6 @@ go to /work/shots/publish-*.png."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -16,17 +13,10 @@ from surveys.definition_files import definition_from_data
 from surveys.models import Choice, Question
 from surveys.selectors import version_definition
 from surveys.services import survey_import, version_duplicate
-from tests.kit.browser import axe_violations, describe_violations
+from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href});
-}, true);
-"""
 FRESH = {
     "slug": "fresh",
     "title": "Team pulse",

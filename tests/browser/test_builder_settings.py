@@ -5,29 +5,16 @@ serious or critical axe-core violation, and screenshots at 1280 and 768 px wide.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from surveys.models import Survey, SurveyVersion
-from tests.kit.browser import axe_violations, describe_violations
+from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/shots")
 
-# As in test_csp.py: an init script records the policy violations of every document.
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({
-    directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
-    line: e.lineNumber, sample: e.sample, page: location.href,
-  });
-}, true);
-"""
 
 
 @pytest.fixture

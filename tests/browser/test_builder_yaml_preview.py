@@ -9,31 +9,16 @@ and /work/shots/preview-*.png."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 import yaml
 from playwright.sync_api import expect
 
 from surveys.selectors import version_definition
-from tests.kit.browser import axe_violations, describe_violations, field
+from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations, field
 from tests.kit.demo import DEMO_FILE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
-# As in test_csp.py: an init script, run in every document (each frame's too), records the
-# policy violations.
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({
-    directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
-    line: e.lineNumber, sample: e.sample, page: location.href,
-  });
-}, true);
-"""
 PHONE = "iframe[title$='(375 pixels)']"
 DESKTOP = "iframe[title$='(1280 pixels)']"
 

@@ -20,21 +20,12 @@ from playwright.sync_api import expect
 
 from invitations.models import EmailKind, EmailTemplate, Invitation
 from surveys.models import SurveyVersion
-from tests.kit.browser import PASSWORD, field, next_page
+from tests.kit.browser import PASSWORD, RECORD_VIOLATIONS, field, next_page
 from tests.kit.data import submit_beside_worker
 from tests.kit.demo import CHANNELS, PARADOX, random_demo_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push({
-    directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
-    line: e.lineNumber, sample: e.sample, page: location.href,
-  });
-}, true);
-"""
 
 class CSPPage:
     """A page that records the policy violations and the policy header of each document."""

@@ -3,11 +3,25 @@ selectors, and the axe-core accessibility check."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.kit.commands import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Where browser tests leave the screenshots a person looks at (1280 and 768/375 px).
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
+# An init script (`context.add_init_script`), run in every document and frame, that records
+# the Content-Security-Policy violations in `window.__cspViolations`.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push({
+    directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
+    line: e.lineNumber, sample: e.sample, page: location.href,
+  });
+}, true);
+"""
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
