@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import string
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -121,9 +122,18 @@ def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict
     return rows
 
 
+RESUME_TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"  # base64url: safe in a path
+RESUME_TOKEN_LENGTH = 22  # 22 characters of 6 bits each: 132 bits
+
+
 def new_resume_token() -> tuple[str, str]:
-    """A resume token (shown once, in the link and the cookie) and the hash we keep."""
-    token = secrets.token_urlsafe(24)
+    """A resume token (shown once, in the link and the cookie) and the hash we keep.
+
+    22 base64url characters, each drawn on its own, carry 132 bits: as unguessable as
+    needed (with the per-client throttle on lookups) and short enough to copy from a
+    phone (`/r/<token>/`). Tokens issued before (32 characters) stay valid: only the hash
+    is stored, and lookups take any length from 16 to 64."""
+    token = "".join(secrets.choice(RESUME_TOKEN_ALPHABET) for _ in range(RESUME_TOKEN_LENGTH))
     return token, hash_token(token)
 
 

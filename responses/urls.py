@@ -1,6 +1,6 @@
 from django.urls import path
 
-from responses.views import invitation, preview, public
+from responses.views import invitation, preview, public, resume
 
 app_name = "responses"
 urlpatterns = [
@@ -9,7 +9,11 @@ urlpatterns = [
     path("i/<str:token>/thanks/", invitation.invitation_thanks, name="invitation_thanks"),
     path("s/<slug:slug>/", public.survey_form, name="form"),
     path("s/<slug:slug>/thanks/", public.survey_thanks, name="thanks"),
+    # Before resume/<token>/, which "email" would match.
+    path("s/<slug:slug>/resume/email/", resume.resume_email, name="resume_email"),
+    path("s/<slug:slug>/resume/email/sent/", resume.resume_email_sent, name="resume_email_sent"),
     path("s/<slug:slug>/resume/<str:token>/", public.survey_resume, name="resume"),
+    path("r/<str:token>/", resume.resume_short, name="resume_short"),
     path("s/<slug:slug>/preview/<int:version_id>/", preview.survey_preview, name="preview"),
     path("s/<slug:slug>/preview/<int:version_id>/thanks/", preview.preview_thanks, name="preview_thanks"),
     path("s/<slug:slug>/preview/<int:version_id>/resume/<str:token>/", preview.preview_resume, name="preview_resume"),
