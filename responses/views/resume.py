@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.clients import client_address
 from core.throttle import Throttled
@@ -27,7 +27,7 @@ from surveys.models import Survey
 
 
 @never_cache
-@require_GET
+@require_safe
 def resume_short(request: HttpRequest, token: str) -> HttpResponse:
     """The short link: finds the public partial response of any survey by its token, then
     resumes as `/s/<slug>/resume/<token>/` does (cookie, then the form)."""
@@ -65,7 +65,8 @@ def resume_email(request: HttpRequest, slug: str) -> HttpResponse:
     """A form to e-mail oneself the resume link (GET), and sending it (POST), for the
     partial response of this browser's resume cookie. Invitees' and test responses are
     never found through it (their cookies are not this one's)."""
-    flow = Flow(survey=get_object_or_404(Survey, slug=slug))
+    # As the public thank-you page: an invitation-only survey's title is not for whoever knows its slug.
+    flow = Flow(survey=get_object_or_404(_public_surveys(), slug=slug))
     response, token = cookie_response(request, flow)
     if response is None or token is None or response.is_complete:
         problem = "complete" if response is not None and response.is_complete else "no_response"
@@ -86,10 +87,14 @@ def resume_email(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def resume_email_sent(request: HttpRequest, slug: str) -> HttpResponse:
-    flow = Flow(survey=get_object_or_404(Survey.objects.exclude(access=Survey.Access.INVITATION), slug=slug))
+    flow = Flow(survey=get_object_or_404(_public_surveys(), slug=slug))
     return render(request, "responses/resume_sent.html", {"flow": flow, "survey": flow.survey})
+
+
+def _public_surveys():
+    return Survey.objects.exclude(access=Survey.Access.INVITATION)
 
 
 def _page(request: HttpRequest, flow: Flow, form: ResumeEmailForm | None, link: str, *, problem: str = "",
