@@ -170,3 +170,10 @@ def test_the_short_link_resumes_where_the_respondent_left(respondent):
     other.get(f"/r/{token}/")
 
     assert form_state(other)[1] == "2"
+
+
+def test_the_short_link_costs_two_indexed_lookups(respondent, django_assert_num_queries):
+    token = respondent.cookies[COOKIE].value
+
+    with django_assert_num_queries(2):  # the short link's, then the survey's resume
+        assert Client().get(f"/r/{token}/").status_code == 302
