@@ -501,6 +501,9 @@ def _model(change: SurveyChange):
 
 
 def _item(change: SurveyChange):
+    # The survey's row first, as the findings page's saves lock it: no save slips in
+    # between the check that the item is as the change left it and the undo.
+    Survey.objects.select_for_update().filter(pk=change.survey_id).values_list("pk", flat=True).get()
     model = _model(change)
     item = model.objects.filter(pk=_pk(change), survey_id=change.survey_id).select_related("survey").first()
     if item is None:

@@ -83,18 +83,18 @@ def survey_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _row(change: SurveyChange) -> SurveyChange:
     """The change with what its row offers: `undo` ("button", "undone", "frozen" or
-    "none") and `undone_by` (the id of its undo)."""
+    "unavailable") and `undone_by` (the id of its undo)."""
     details = change.details or {}
     kind = undo_kind(change)
     change.undone_by = details.get("undone_by")
     if change.undone_by:
         change.undo = "undone"
     elif kind is None:
-        change.undo = "none"
+        change.undo = "unavailable"
     elif kind.structure and change.version is not None and change.version.is_frozen:
         change.undo = "frozen"
     else:
-        change.undo = "button" if can_undo(change) else "none"
+        change.undo = "button" if can_undo(change) else "unavailable"
     return change
 
 

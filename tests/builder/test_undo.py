@@ -259,18 +259,42 @@ def test_it_undoes_a_finding_edit_and_delete(alice, demo_survey):
     assert (back.statement, back.position) == (statement, 1)
 
 
-def test_it_undoes_a_net_add_and_a_view_move(alice, demo_survey):
+def test_a_finding_changed_since_is_refused(alice, demo_survey):
+    finding = Finding.objects.get(survey=demo_survey, position=0)
+    alice.post(findings_url("findings_move", finding.pk), {"direction": "down"})
+    moved = latest("finding_moved")
+    change_record(survey=demo_survey, user=None, action="finding_moved", summary="Moved it back",
+                  target=f"finding:{finding.pk}")
+    assert "has been changed since" in message_of(alice, undo(alice, moved, slug="ddiq-2010"))
+    assert Finding.objects.get(pk=finding.pk).position == 1
+
+
+def test_it_undoes_a_net_add(alice, demo_survey):
     alice.post(findings_url("nets_add", "revenue"), {
         "net-new-revenue-label": "Big companies", "net-new-revenue-code": "",
         "net-new-revenue-choices": ["1b_10b", "gt_10b"], "net-new-revenue-holds": "chosen",
     })
+    assert Net.objects.filter(survey=demo_survey, question_code="revenue").exists()
     undo(alice, latest("net_added"), slug="ddiq-2010")
     assert not Net.objects.filter(survey=demo_survey, question_code="revenue").exists()
-    views = list(SavedView.objects.filter(survey=demo_survey).order_by("position"))
-    if len(views) > 1:
-        alice.post(findings_url("views_move", views[1].pk), {"direction": "up"})
-        undo(alice, latest("view_moved"), slug="ddiq-2010")
-        assert list(SavedView.objects.filter(survey=demo_survey).order_by("position")) == views
+    assert latest().action == "net_deleted"
+
+
+def test_it_undoes_a_finding_move(alice, demo_survey):
+    order = list(Finding.objects.filter(survey=demo_survey).order_by("position").values_list("pk", flat=True))
+    alice.post(findings_url("findings_move", order[0]), {"direction": "down"})
+    assert Finding.objects.get(pk=order[0]).position == 1
+    undo(alice, latest("finding_moved"), slug="ddiq-2010")
+    assert list(Finding.objects.filter(survey=demo_survey).order_by("position").values_list("pk", flat=True)) == order
+
+
+def test_it_undoes_deleting_a_saved_view(alice, demo_survey):
+    view = SavedView.objects.get(survey=demo_survey)
+    values = (view.code, view.label, view.row_variable, view.highlight_row)
+    alice.post(findings_url("views_delete", view.pk))
+    undo(alice, latest("view_deleted"), slug="ddiq-2010")
+    back = SavedView.objects.get(survey=demo_survey)
+    assert (back.code, back.label, back.row_variable, back.highlight_row) == values
 
 
 # --- Refusals --------------------------------------------------------------------------------
@@ -317,6 +341,8 @@ def test_a_published_versions_structure_is_refused(alice, manager, small):
     alice.post(url("question_add", small.pages.first().pk), {"type": "single"})
     small.status = SurveyVersion.Status.OPEN
     small.save()
+    page = alice.get(history()).content.decode()
+    assert "Cannot be undone: version 1 is published" in page and ">Undo<" not in page
     response = undo(alice, latest("question_added"))
     assert "is published" in message_of(alice, response)
     assert Question.objects.filter(version=small).count() == 6
