@@ -127,10 +127,38 @@ def record_by(user, version: SurveyVersion, action: str, summary: str, obj: Mode
         undo = undo_data(action, version, obj, details.get("fields") or [], before)
         if undo is not None:
             details["undo"] = undo
-    return change_record(
+    change = change_record(
         survey=version.survey, user=user, action=action, summary=summary, version=version, details=details,
         target=target,
     )
+    if action in ("question_restored", "page_restored") and "undoes" not in details:
+        _mark_restored(change, obj)
+    return change
+
+
+def _mark_restored(change: SurveyChange, restored: Question | Page) -> None:
+    """A delete put back by the outline's own Undo: its record in the history is undone by
+    this one (and offers no Undo of its own any more). The delete is found by what it put
+    back: the newest one of this code (a page: of these question codes and title) not
+    undone yet."""
+    if isinstance(restored, Question):
+        kind, found = "question", {"question__code": restored.code}
+    else:
+        codes = list(Question.objects.filter(page=restored).order_by("position").values_list("code", flat=True))
+        kind, found = "page", {"page__title": restored.title}
+    deleted = (
+        SurveyChange.objects.filter(version_id=change.version_id, action=f"{kind}_deleted", pk__lt=change.pk,
+                                    **{f"details__{k}": v for k, v in found.items()})
+        .exclude(details__has_key="undone_by").order_by("-pk").first()
+    )
+    if deleted is None:
+        return
+    if kind == "page" and [q["code"] for q in deleted.details["page"]["questions"]] != codes:
+        return
+    deleted.details = {**deleted.details, "undone_by": change.pk}
+    deleted.save(update_fields=["details"])
+    change.details = {**change.details, "undoes": deleted.pk}
+    change.save(update_fields=["details"])
 
 
 def _field_befores(fields: list[dict]) -> dict[str, str]:

@@ -134,6 +134,21 @@ def test_it_undoes_deleting_a_question(alice, small):
     assert latest().action == "question_restored"
 
 
+def test_a_delete_put_back_by_the_outlines_undo_is_undone_in_the_history(alice, small):
+    response = alice.post(url("question_delete", question(small, "tools").pk))
+    token = re.search(r"deleted=([0-9a-f]+)", response["Location"])[1]
+    alice.post(url("deleted_restore"), {"token": token})
+    deleted, restored = latest("question_deleted"), latest("question_restored")
+    assert (deleted.details["undone_by"], restored.details["undoes"]) == (restored.pk, deleted.pk)
+    page = alice.get(history()).content.decode()
+    assert page.count(">Undo<span") == 1  # the restore only (undone by deleting it again)
+    first = small.pages.order_by("position").first()
+    response = alice.post(url("page_delete", first.pk))
+    token = re.search(r"deleted=([0-9a-f]+)", response["Location"])[1]
+    alice.post(url("deleted_restore"), {"token": token})
+    assert latest("page_deleted").details["undone_by"] == latest("page_restored").pk
+
+
 def test_it_undoes_moving_a_question(alice, small):
     pets, second = question(small, "pets"), small.pages.order_by("position")[1]
     alice.post(url("question_move", pets.pk), {"page": second.pk, "position": "0"})
