@@ -10,7 +10,7 @@ from django.db.models import prefetch_related_objects
 
 from builder.settings_forms import AboutForm, AccessForm
 from builder.stamps import Snapshot
-from surveys.history import change_record, field_changes, section_target, set_change, survey_target
+from surveys.history import as_json, change_record, field_changes, section_target, set_change, survey_target
 from surveys.models import Survey, SurveyChange
 
 # The sections made of the survey's own fields, by their forms.
@@ -81,7 +81,8 @@ def section_record(
     if not fields:
         return None
     return change_record(
-        survey=survey, user=user, action=f"{section}_changed", summary=summary, details={"fields": fields},
+        survey=survey, user=user, action=f"{section}_changed", summary=summary,
+        details={"fields": fields, "undo": {"before": as_json(before), "after": as_json(after)}},
         target=section_target(survey, section),
     )
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("<slug:slug>/conditions/", include("builder.condition_urls")),
     path("<slug:slug>/findings/", include("builder.findings_urls")),
     path("<slug:slug>/history/", history.survey_history, name="history"),
+    path("<slug:slug>/history/<int:change_id>/undo/", history.history_undo, name="history_undo"),
     path("<slug:slug>/", include("builder.outline_urls")),
 ]

@@ -13,15 +13,20 @@ record, and a record never lacks its change.
 
 "before"/"after" are text as a person reads it ("" for empty), "added"/"removed" names,
 and "notes" plain lines; other keys are for programs (counts, codes) and are not shown.
+Among them "undo" keeps what builder.undo needs to put the object back as it was (its
+values before and after, as plain JSON: `as_json`), "undoes" the id of the change an
+undo reverted, and "undone_by" (added to a change once undone) the id of its undo.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import dateformat, timezone
 from django.utils.text import Truncator
@@ -55,6 +60,12 @@ def change_record(
         summary=Truncator(" ".join(summary.split())).chars(SUMMARY_MAX),
         details=dict(details or {}),
     )
+
+
+def as_json(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored values as plain JSON (dates and times in ISO 8601, decimals as text), as a
+    record keeps them for undo; the model's fields read them back (`to_python`)."""
+    return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
 
 
 # --- What was changed ---------------------------------------------------------------------

@@ -123,7 +123,8 @@ def _record_update(request: HttpRequest, version, question: Question, before: di
     if fields:
         what = ", ".join(f["label"].lower() for f in fields)
         record(request, version, "question_changed",
-               f"Changed {question_name(after)} on {page_name(question.page)}: {what}", after, {"fields": fields})
+               f"Changed {question_name(after)} on {page_name(question.page)}: {what}", after, {"fields": fields},
+               before)
 
 
 def _first_error(edit) -> str:
