@@ -81,7 +81,7 @@
     panel.hidden = !shown;
     layout.classList.toggle("outline-with-preview", shown);
     if (toggleButton) {
-      toggleButton.textContent = shown ? "Hide the preview" : "Show preview";
+      toggleButton.textContent = shown ? "Hide the preview" : "Show the preview";
       toggleButton.setAttribute("aria-expanded", String(shown));
       toggleButton.value = shown ? "0" : "1";
     }
@@ -110,7 +110,24 @@
     });
   }
 
-  // "The form (test mode)" or "Every question", at `anchor` (a page of the questions).
+  // Scroll a frame (and only it: an #anchor in its address, or scrollIntoView, would scroll
+  // this page too) to the element its data-anchor names, once loaded and after each reload.
+  function scrollFrame(frame) {
+    try {
+      const doc = frame.contentDocument;
+      const target = frame.dataset.anchor && doc ? doc.getElementById(frame.dataset.anchor) : null;
+      // The scroller's own offset, set at once: a (smooth) scrollTo carries on into this page.
+      if (target) doc.scrollingElement.scrollTop += target.getBoundingClientRect().top;
+    } catch (error) {
+      // Not readable (never the case for the app's own pages): left where it is.
+    }
+  }
+
+  frames().forEach(function (frame) {
+    frame.addEventListener("load", function () { scrollFrame(frame); });
+  });
+
+  // "The form (test mode)" or "Every question", at `anchor` (the id of a page of the questions).
   function showWhat(what, anchor) {
     const url = what === "questions" ? panel.dataset.questionsUrl : panel.dataset.formUrl;
     panel.querySelectorAll("[data-preview-show]").forEach(function (link) {
@@ -121,23 +138,16 @@
       }
     });
     frames().forEach(function (frame) {
-      const before = frame.getAttribute("src") || frame.dataset.src || "";
-      const target = url + (anchor ? "#" + anchor : "");
-      frame.dataset.src = target;
+      const before = frame.getAttribute("src");
+      frame.dataset.src = url;
+      frame.dataset.anchor = anchor;
       frame.title = what === "questions" ? frame.title.replace(" in test mode,", ", all questions,")
         : frame.title.replace(", all questions,", " in test mode,");
       if (panel.hidden) return;
-      if (before.split("#")[0] === url && anchor) {
-        // The same document: only scroll it (setting src to another #anchor does not reload).
-        frame.src = target;
-        try {
-          const heading = frame.contentDocument.getElementById(anchor);
-          if (heading) heading.scrollIntoView();
-        } catch (error) {
-          // Not readable: the src change scrolls it.
-        }
+      if (before === url) {
+        scrollFrame(frame);
       } else {
-        frame.src = target;
+        frame.src = url;  // scrolled once loaded
       }
     });
   }
