@@ -224,7 +224,7 @@ def question_condition(run: Run, page_number: int, question_number: int, text: s
     run.shoot("condition")
     run.clean()
     run.click(run.page.get_by_role("button", name="Save the condition"))
-    expect_message(run, f"saved: {text}")
+    expect(run.page.locator("#outline-messages")).to_contain_text(f"saved: {text}")  # the outline part's
 
 
 # --- Findings, NETs and views ---------------------------------------------------------

@@ -119,7 +119,7 @@ def test_a_manager_builds_and_publishes_a_small_survey_with_the_keyboard_alone(k
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "rebuild-keyboard-picker.png"), full_page=True)
     keys.activate(page.get_by_role("button", name="Save the condition"))
-    expect(page.locator(".builder-messages")).to_contain_text("saved: what_shall_we_eat = salad")
+    expect(page.locator("#outline-messages")).to_contain_text("saved: what_shall_we_eat = salad")
 
     # Publish, from the outline.
     keys.activate(page.get_by_role("link", name="Publish…"))
