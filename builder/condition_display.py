@@ -198,8 +198,9 @@ def _ref_groups(row: Row, place: Place) -> list[OptionGroup]:
             if place.available is not None and question.code not in place.available:
                 continue
             if question.question_type.has_rows:
+                # The row first: it tells the options apart, and a narrow select cuts the end off.
                 label = _short(question.label, 50)
-                pairs = [(f"{question.code}.{r.code}", f"{label} — {_short(r.label, 30)}") for r in question.rows]
+                pairs = [(f"{question.code}.{r.code}", f"{_short(r.label, 30)} — {label}") for r in question.rows]
             else:
                 pairs = [(question.code, _short(question.label))]
             for value, text in pairs:

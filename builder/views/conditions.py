@@ -1,6 +1,10 @@
 """The condition picker's pages: the display condition of a question or of a page, and
 the preview that the picker posts to as the author works (htmx).
 
+With htmx (the outline's "Condition…"), the same URLs answer with the outline part, the
+picker open in it at its question or page; saving answers with the outline part again,
+the condition shown. Without JavaScript they are pages of their own.
+
 The outline and the findings editor embed the same picker: they build a `Place` (the
 helpers below; `finding_place` for a finding's base and target), call `picker_for` with
 the posted data (or the stored condition), render `builder/conditions/_picker.html`
@@ -22,6 +26,9 @@ from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.condition_display import Picker, Place, condition_picker
 from builder.condition_picker import FormData, picker_action, valid_prefix
 from builder.stamps import StaleEdit, check_stamp, stamp_of
+from builder.views.outline.respond import ConditionEdit, Outline, done, render_outline
+from builder.views.outline.respond import refused as outline_refused
+from builder.views.outline.structure import edited_version
 from surveys.definition import SurveyDef
 from surveys.history import change_record, target_of
 from surveys.models import FrozenVersionError, Page, Question, Survey, SurveyVersion
@@ -149,6 +156,9 @@ def _condition_page(request, survey: Survey, editable: bool, target: Question | 
                     anchor: str, what: str, place_short: str):
     version = target.version
     can_save = editable and not version.is_frozen
+    if request.htmx and not can_save:
+        # Only a draft (the one the outline edits) opens in the outline: anything else is the page.
+        return HttpResponseClientRedirect(request.path)
     outline_url = reverse("builder:outline", args=[survey.slug]) + f"#{anchor}"
     data = request.POST if request.method == "POST" else None
     picker = picker_for(survey=survey, place=place, data=data, stored=target.condition, editable=can_save)
@@ -162,8 +172,13 @@ def _condition_page(request, survey: Survey, editable: bool, target: Question | 
             try:
                 refused = _save(request, target, picker.saved_text, what, posted_stamp)
             except FrozenVersionError:
-                messages.error(request, f"Version {version.number} is published and frozen: its conditions cannot "
-                                        "change. Edit the survey as a new draft to change them.")
+                frozen = (f"Version {version.number} is published and frozen: its conditions cannot change. Edit the "
+                          "survey as a new draft to change them.")
+                if request.htmx:  # published meanwhile: the outline shows it frozen now
+                    shown = edited_version(survey) or version
+                    shown.survey = survey
+                    return outline_refused(request, survey, shown, frozen, anchor=anchor)
+                messages.error(request, frozen)
             else:
                 if refused is None:
                     if picker.saved_text:
@@ -171,7 +186,7 @@ def _condition_page(request, survey: Survey, editable: bool, target: Question | 
                     else:
                         messages.success(request, f"{what[0].upper()}{what[1:]} is now always shown (no condition).")
                     if request.htmx:
-                        return HttpResponseClientRedirect(outline_url)
+                        return done(request, survey, version, anchor=anchor, focus=(f"{anchor}-heading",))
                     return redirect(outline_url)
                 # Refused: the picker keeps what was posted, beside the condition stored now
                 # (409, or 200 for htmx, which swaps in only successful answers).
@@ -195,8 +210,14 @@ def _condition_page(request, survey: Survey, editable: bool, target: Question | 
         "stale": stale,
         "draft": survey.draft_version() if version.is_frozen else None,
     }
-    template = "builder/conditions/_form.html" if request.htmx else "builder/conditions/edit.html"
-    return render(request, template, context, status=status)
+    if request.htmx:
+        # Cancel: the outline again, the focus back on the "Condition…" that opened the picker.
+        context["cancel_url"] = reverse("builder:outline", args=[survey.slug]) + f"?focus={anchor}-condition"
+        edit = ConditionEdit(kind=type(target).__name__.lower(), pk=target.pk, context=context)
+        outline = Outline(survey, version, editable=True, condition_edit=edit,
+                          focus=("stale-edit", "condition-editor-heading"))
+        return render_outline(request, outline, status=status)
+    return render(request, "builder/conditions/edit.html", context, status=status)
 
 
 def _view_target(request, slug: str):

@@ -218,12 +218,13 @@ def pick(run: Run, picker, text: str) -> None:
 
 def question_condition(run: Run, page_number: int, question_number: int, text: str) -> None:
     run.click(run.page.get_by_role("link", name=f"Condition… of question {page_number}.{question_number}"))
-    expect(run.page.get_by_role("heading", level=1)).to_contain_text("Display condition of the question")
-    pick(run, run.page.locator("[data-condition-picker]"), text)
+    # The picker opens in the outline, in place of the question's card.
+    expect(run.page.locator("#condition-editor-heading")).to_contain_text("Display condition of the question")
+    pick(run, run.page.locator("#condition-editor [data-condition-picker]"), text)
     run.shoot("condition")
     run.clean()
     run.click(run.page.get_by_role("button", name="Save the condition"))
-    expect_message(run, f"saved: {text}")
+    expect(run.page.locator("#outline-messages")).to_contain_text(f"saved: {text}")  # the outline part's
 
 
 # --- Findings, NETs and views ---------------------------------------------------------

@@ -141,9 +141,9 @@ def test_a_manager_adds_a_finding_a_net_and_a_saved_view(page, live_server, surv
 
     target.get_by_role("button", name="Add a condition to the top group").click()
     question = target.get_by_label("Condition 1: question")
-    # A matrix is offered row by row: "<its label, cut> — LinkedIn", on its page's group.
+    # A matrix is offered row by row: "LinkedIn — <its label, cut>", on its page's group.
     question.select_option(question.locator("optgroup[label='Page 3: Your own use'] option",
-                                            has_text="— LinkedIn").get_attribute("value"))
+                                            has_text="LinkedIn —").get_attribute("value"))
     target.get_by_label("Condition 1: value").select_option(label="Daily")
     expect(target.locator(".finding-condition-errors")).to_have_count(0)  # the failed save's message is stale
     preview = page.locator("#finding-new-preview")
@@ -278,7 +278,7 @@ def test_a_finding_is_picked_without_javascript(browser, live_server, manager, d
     target.get_by_role("button", name="Add a condition to the top group").click()
     expect(base.locator("[data-picker-output]")).to_have_text("Condition: role = business")
     target.get_by_label("Condition 1: question").select_option(
-        label="How often do you personally use each of the follo… — LinkedIn")
+        label="LinkedIn — How often do you personally use each of the follo…")
     target.get_by_role("button", name="Update").click()
     target.get_by_label("Condition 1: value").select_option(label="Daily")
     form.get_by_role("button", name="Check and preview").click()

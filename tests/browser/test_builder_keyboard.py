@@ -103,7 +103,9 @@ def test_a_manager_builds_and_publishes_a_small_survey_with_the_keyboard_alone(k
 
     # Page 2 is shown only to those who want salad: built in the picker with arrows.
     keys.activate(page.get_by_role("link", name="Condition… of page 2"), back=True)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Display condition of page 2")
+    # The picker opens in the outline, under the page's head, its heading focused.
+    expect(page.locator("#condition-editor-heading")).to_contain_text("Display condition of page 2")
+    expect(page.locator("#condition-editor-heading")).to_be_focused()
     keys.activate(page.get_by_role("button", name="Add a condition to the top group"))
     question = page.get_by_label("Condition 1: question")
     expect(question).to_be_focused()
@@ -117,7 +119,7 @@ def test_a_manager_builds_and_publishes_a_small_survey_with_the_keyboard_alone(k
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "rebuild-keyboard-picker.png"), full_page=True)
     keys.activate(page.get_by_role("button", name="Save the condition"))
-    expect(page.locator(".builder-messages")).to_contain_text("saved: what_shall_we_eat = salad")
+    expect(page.locator("#outline-messages")).to_contain_text("saved: what_shall_we_eat = salad")
 
     # Publish, from the outline.
     keys.activate(page.get_by_role("link", name="Publish…"))

@@ -420,7 +420,7 @@ def test_it_offers_earlier_questions_with_matrix_rows_by_label():
     picker = condition_picker(prefix=P, place=place, preview_url="/p/", data=_leaf_form({}))
     [group] = picker.root.items[0].ref_groups[1:]
     assert [(o.value, o.label) for o in group.options] == [
-        ("colour", "Colour?"), ("tools.mail", "How often? — Mail"), ("tools.chat", "How often? — Chat")
+        ("colour", "Colour?"), ("tools.mail", "Mail — How often?"), ("tools.chat", "Chat — How often?")
     ]
 
 

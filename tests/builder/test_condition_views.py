@@ -114,12 +114,25 @@ def test_it_offers_only_the_questions_asked_before(alice, barriers, django_asser
                                       "twitter_uses"}
 
 
-def test_it_answers_htmx_with_the_form_alone(alice, barriers):
-    response = alice.get(_url(barriers), HTTP_HX_REQUEST="true")
+def test_it_opens_the_picker_inside_the_outline_with_htmx(alice, barriers, django_assert_num_queries):
+    url = _url(barriers)
+    alice.get(url, HTTP_HX_REQUEST="true")  # warm up what is cached per process
+    # As the page (15), less its own lookups, plus the edited version and the outline's
+    # pages, questions, choices and rows.
+    with django_assert_num_queries(19):
+        response = alice.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
-    assert 'id="condition-editor"' in html
+    assert html.lstrip().startswith('<div id="outline"')
+    # The picker in place of the question's card, posting back here and swapped as the outline.
+    card = html.split(f'id="question-{barriers.pk}"', 1)[1].split("</li>", 1)[0]
+    assert 'id="condition-editor"' in card and f'hx-post="{url}"' in card and "data-condition-picker" in card
+    assert f"Display condition of the question “{barriers.label}”" in card
+    assert 'data-focus="stale-edit condition-editor-heading"' in html
+    cancel = reverse("builder:outline", args=["ddiq-2010"]) + f"?focus=question-{barriers.pk}-condition"
+    assert f'hx-get="{cancel}"' in card
+    assert "HX-Request" in response["Vary"]
 
 
 def test_it_saves_the_picked_condition_and_returns_to_the_outline(alice, barriers):
@@ -132,10 +145,55 @@ def test_it_saves_the_picked_condition_and_returns_to_the_outline(alice, barrier
     assert f"Display condition of the question “{barriers.label}” saved: {CONDITION}" in page.replace("&quot;", '"')
 
 
-def test_it_tells_htmx_where_to_go_after_saving(alice, barriers):
+def test_it_answers_an_inline_save_with_the_outline_at_the_question(alice, barriers):
     response = alice.post(_url(barriers), _post_data("role = it", f"question:{barriers.pk}"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert response["HX-Redirect"].endswith(f"#question-{barriers.pk}")
+    barriers.refresh_from_db()
+    assert barriers.condition == "role = it"
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="outline"')
+    assert f'data-focus="question-{barriers.pk}-heading"' in html
+    card = html.split(f'id="question-{barriers.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "Shown only if <code>role = it</code>" in card and "data-condition-picker" not in card
+    assert f"Display condition of the question “{barriers.label}” saved: role = it" in html
+    assert response["HX-Trigger"] == "outline-saved"  # the preview beside the outline reloads
+
+
+def test_it_keeps_an_inline_picker_open_with_the_parsers_message(alice, barriers):
+    data = {"stamp": "", f"{P}-place": f"question:{barriers.pk}", f"{P}-mode": "text", f"{P}-text": "role = "}
+    response = alice.post(_url(barriers), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    card = html.split(f'id="question-{barriers.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "at position 7: expected a value after &#x27;=&#x27;" in card
+    assert ">role = </textarea>" in card  # what was typed stays
+    assert "HX-Trigger" not in response
+    barriers.refresh_from_db()
+    assert barriers.condition == ""
+
+
+def test_it_refuses_a_stale_inline_save_in_place(alice, barriers):
+    shown = alice.get(_url(barriers), HTTP_HX_REQUEST="true").content.decode()
+    stamp = shown.split('name="stamp" value="', 1)[1].split('"', 1)[0]
+    assert alice.post(_url(barriers), {**_post_data("seniority = c_level", f"question:{barriers.pk}"),
+                                       "stamp": stamp}).status_code == 302
+
+    response = alice.post(_url(barriers), {**_post_data("role = it", f"question:{barriers.pk}"), "stamp": stamp},
+                          HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200  # htmx swaps in only successful answers
+    html = response.content.decode()
+    assert 'id="stale-edit"' in html and "You changed this question in another tab or window" in html
+    assert "<code>seniority = c_level</code>" in html
+    barriers.refresh_from_db()
+    assert barriers.condition == "seniority = c_level"
+
+
+def test_it_opens_a_published_versions_condition_as_its_page(alice, demo_survey):
+    question = Question.objects.get(version=demo_survey.open_version(), code="barriers")
+    response = alice.get(_url(question), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == _url(question)
 
 
 def test_it_saves_an_empty_picker_as_no_condition(alice, barriers):
@@ -229,6 +287,23 @@ def test_it_saves_a_pages_condition_from_the_questions_of_earlier_pages(alice, d
     assert "personal_use.twitter" not in response.content.decode()
     response = alice.post(url, _post_data("company_usage.twitter != none", f"page:{page.pk}"))
     assert response["Location"].endswith(f"#page-{page.pk}")
+    page.refresh_from_db()
+    assert page.condition == "company_usage.twitter != none"
+
+
+def test_it_opens_and_saves_a_pages_condition_inside_the_outline(alice, draft):
+    page = Page.objects.filter(version=draft).order_by("position")[2]
+    url = reverse("builder:condition_page", args=["ddiq-2010", page.pk])
+    html = alice.get(url, HTTP_HX_REQUEST="true").content.decode()
+    section = html.split(f'id="page-{page.pk}"', 1)[1].split("</section>", 1)[0]
+    assert 'id="condition-editor"' in section and f'hx-post="{url}"' in section
+
+    response = alice.post(url, _post_data("company_usage.twitter != none", f"page:{page.pk}"), HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert f'data-focus="page-{page.pk}-heading"' in html
+    section = html.split(f'id="page-{page.pk}"', 1)[1]
+    assert "Shown only if <code>company_usage.twitter != none</code>" in section.split("outline-questions", 1)[0]
     page.refresh_from_db()
     assert page.condition == "company_usage.twitter != none"
 

@@ -469,6 +469,61 @@ def test_it_opens_a_new_question_in_place_with_htmx(alice, draft):
     assert f'data-focus="q{question.pk}-label"' in _text(response)
 
 
+def test_it_tells_the_preview_to_reload_after_a_saved_change_only(alice, draft):
+    page = _pages(draft)[1]
+
+    added = alice.post(_url("question_add", page.pk), {"type": "single", "once": "c0ffee"}, **HTMX)
+    again = alice.post(_url("question_add", page.pk), {"type": "single", "once": "c0ffee"}, **HTMX)
+    refused = alice.post(_url("question_add", page.pk), {"type": "no-such-type"}, **HTMX)
+
+    assert added["HX-Trigger"] == "outline-saved"
+    assert "HX-Trigger" not in again and "HX-Trigger" not in refused
+
+
+# --- The preview beside the outline, the condition picker in it ------------------------------------------
+
+
+def test_it_offers_the_preview_beside_the_outline_without_loading_it(alice, draft):
+    text = _text(alice.get(_url("outline")))
+
+    panel = text.split('id="outline-preview"', 1)[1].split("</aside>", 1)[0]
+    assert "hidden" in panel.split(">", 1)[0]
+    frame = reverse("responses:preview", args=["small", draft.pk])
+    assert panel.count(f'data-src="{frame}"') == 2 and " src=" not in panel  # loaded only when shown
+    assert f'data-questions-url="{reverse("surveys:preview", args=[draft.pk])}"' in panel
+    assert 'name="preview" value="1" aria-controls="outline-preview" aria-expanded="false"' in text
+
+
+def test_it_shows_the_preview_when_asked_without_javascript(alice, draft):
+    text = _text(alice.get(_url("outline") + "?preview=1&show=questions"))
+
+    panel = text.split('id="outline-preview"', 1)[1].split("</aside>", 1)[0]
+    assert "hidden" not in panel.split(">", 1)[0]
+    assert panel.count(f'<iframe src="{reverse("surveys:preview", args=[draft.pk])}"') == 2
+    assert 'name="preview" value="0" aria-controls="outline-preview" aria-expanded="true"' in text
+    assert 'class="outline-layout outline-with-preview"' in text
+
+
+def test_it_opens_a_condition_in_place_and_keeps_the_link_to_its_page(alice, draft):
+    age, page = _q(draft, "age"), _pages(draft)[1]
+    text = _text(alice.get(_url("outline")))
+
+    for url in (reverse("builder:condition_question", args=["small", age.pk]),
+                reverse("builder:condition_page", args=["small", page.pk])):
+        assert f'href="{url}" hx-get="{url}"' in text
+
+
+def test_it_shows_no_preview_or_picker_to_a_reader(client, draft):
+    reader = User.objects.create_user("dora", password="pw", is_staff=True)
+    reader.groups.add(Group.objects.get(name="Survey managers"))
+    Survey.objects.get(slug="small").viewers.add(reader)
+    client.force_login(reader)
+
+    text = _text(client.get(_url("outline")))
+
+    assert 'id="outline-preview"' not in text and "condition-picker.js" not in text
+
+
 # --- Ids of another survey -------------------------------------------------------------------------------
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from builder.access import builder_view, editable_survey
+from builder.access import builder_view
 from builder.forms.outline import ConditionScope, condition_message, condition_problem
-from builder.views.outline.structure import find_question, outline_pages, page_in, version_for_change
+from builder.views.outline.change import edited
+from builder.views.outline.structure import find_question, outline_pages, page_in
 
 CONDITION_MAX = 2000
 
@@ -16,8 +17,7 @@ CONDITION_MAX = 2000
 @builder_view
 def condition_check(request: HttpRequest, slug: str) -> HttpResponse:
     """`?condition=...&question=<id>` (or `&page=<id>`): the message to show under the field."""
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
+    _, version = edited(request, slug)
     text = request.GET.get("condition", "")[:CONDITION_MAX].strip()
     question_id, page_id = request.GET.get("question", ""), request.GET.get("page", "")
     pages = outline_pages(version)

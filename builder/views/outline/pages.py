@@ -4,31 +4,25 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_POST
 
-from builder.access import builder_view, editable_survey
 from builder.outline_history import page_changes, page_name, record, stale_edit
 from builder.stamps import stamp_of
+from builder.views.outline.change import outline_change
 from builder.views.outline.deleted import remember
-from builder.views.outline.respond import Outline, again, done, once, page_form, refused, render_outline
-from builder.views.outline.structure import outline_pages, page_in, version_for_change
+from builder.views.outline.respond import Outline, done, page_form, refused, render_outline
+from builder.views.outline.structure import outline_pages, page_in
 from surveys import editing
 from surveys.editing import EditError
 from surveys.history import target_of
-from surveys.models import FrozenVersionError, Page
+from surveys.models import FrozenVersionError, Page, Survey, SurveyVersion
 
 
 def _messages(exc: Exception) -> str:
     return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
-@builder_view
-@require_POST
-def page_add(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
-    if not once(request):
-        return again(request, survey, version)
+@outline_change
+def page_add(request: HttpRequest, survey: Survey, version: SurveyVersion) -> HttpResponse:
     try:
         with transaction.atomic():
             page = editing.page_add(version=version, title=request.POST.get("title", "")[:200])
@@ -38,15 +32,10 @@ def page_add(request: HttpRequest, slug: str) -> HttpResponse:
     return done(request, survey, version, anchor=f"page-{page.pk}", focus=(f"page-{page.pk}-heading",))
 
 
-@builder_view
-@require_POST
-def page_update(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
+@outline_change
+def page_update(request: HttpRequest, survey: Survey, version: SurveyVersion, page_id: int) -> HttpResponse:
     """Title (and on a draft the condition), checked against the questions before the page."""
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
     page = page_in(version, page_id)
-    if not once(request):
-        return again(request, survey, version)
     pages = outline_pages(version)
     form = page_form(page, pages, request.POST)
     status = 200
@@ -79,14 +68,9 @@ def page_update(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
                                            focus=(f"page{page.pk}-{first_error}",)), status=status)
 
 
-@builder_view
-@require_POST
-def page_move(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
+@outline_change
+def page_move(request: HttpRequest, survey: Survey, version: SurveyVersion, page_id: int) -> HttpResponse:
     page = page_in(version, page_id)
-    if not once(request):
-        return again(request, survey, version)
     try:
         position = int(request.POST.get("position", ""))
     except ValueError:
@@ -106,15 +90,10 @@ def page_move(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
                 focus=(f"page-{page.pk}-{direction}", f"page-{page.pk}-heading"))
 
 
-@builder_view
-@require_POST
-def page_delete(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
+@outline_change
+def page_delete(request: HttpRequest, survey: Survey, version: SurveyVersion, page_id: int) -> HttpResponse:
     """Delete a page with its questions; the outline then offers Undo."""
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
     page = page_in(version, page_id)
-    if not once(request):
-        return again(request, survey, version)
     name = f"Page “{page.title}”" if page.title else f"Page {page.position + 1}"
     # Read before the delete, which empties the page's primary key.
     named, target = page_name(page), target_of(page)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
-from builder.access import builder_view, editable_survey
+from builder.access import builder_view
 from builder.forms.entries import ListOp
 from builder.outline_history import page_name, question_changes, question_name, question_state, record, stale_edit
 from builder.stamps import stamp_of
+from builder.views.outline.change import edited, outline_change
 from builder.views.outline.deleted import remember
 from builder.views.outline.respond import (
     Outline,
@@ -23,11 +23,11 @@ from builder.views.outline.respond import (
     refused,
     render_outline,
 )
-from builder.views.outline.structure import find_question, outline_pages, page_in, question_in, version_for_change
+from builder.views.outline.structure import find_question, outline_pages, page_in, question_in
 from surveys import editing
 from surveys.editing import EditError
 from surveys.history import target_of
-from surveys.models import FrozenVersionError, Question
+from surveys.models import FrozenVersionError, Question, Survey, SurveyVersion
 from surveys.types import TYPES
 
 MAX_POSITION = 100_000
@@ -41,15 +41,10 @@ def _name(question) -> str:
     return f"Question “{question.label}”" if question.label else f"Question {question.code}"
 
 
-@builder_view
-@require_POST
-def question_add(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
+@outline_change
+def question_add(request: HttpRequest, survey: Survey, version: SurveyVersion, page_id: int) -> HttpResponse:
     """A question of the chosen type at the end of the page, opened in its edit form."""
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
     page = page_in(version, page_id)
-    if not once(request):
-        return again(request, survey, version)
     kind = request.POST.get("type", "")
     if kind not in TYPES:
         return refused(request, survey, version, "Choose a type of question.", anchor=f"page-{page.pk}")
@@ -68,8 +63,7 @@ def question_add(request: HttpRequest, slug: str, page_id: int) -> HttpResponse:
 def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     """Save the question's form, or (`op` = e.g. `choices-add`, `rows-up-2`) change its
     lists and show the form again without saving."""
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
+    survey, version = edited(request, slug)
     question_in(version, question_id)
     if request.method != "POST":
         return redirect(outline_url(survey, f"question-{question_id}", edit=question_id))
@@ -139,16 +133,11 @@ def _first_error(edit) -> str:
     return f"q{edit.question.pk}-label"
 
 
-@builder_view
-@require_POST
-def question_move(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+@outline_change
+def question_move(request: HttpRequest, survey: Survey, version: SurveyVersion, question_id: int) -> HttpResponse:
     """To `position` (default: the end) on `page` (default: its own): the Move up / Move
     down buttons, the "Move to page" select and a drag all post here."""
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
     question = question_in(version, question_id)
-    if not once(request):
-        return again(request, survey, version)
     page_id, position = request.POST.get("page", ""), request.POST.get("position", "")
     page = page_in(version, int(page_id)) if page_id.isdigit() else question.page
     target = min(int(position), MAX_POSITION) if position.isdigit() else MAX_POSITION
@@ -180,14 +169,9 @@ def _record_move(request: HttpRequest, version, moved: Question, before: tuple[i
            {"fields": [f for f in fields if f["before"] != f["after"]]})
 
 
-@builder_view
-@require_POST
-def question_duplicate(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
+@outline_change
+def question_duplicate(request: HttpRequest, survey: Survey, version: SurveyVersion, question_id: int) -> HttpResponse:
     question = question_in(version, question_id)
-    if not once(request):
-        return again(request, survey, version)
     try:
         with transaction.atomic():
             copy = editing.question_duplicate(question=question)
@@ -198,15 +182,10 @@ def question_duplicate(request: HttpRequest, slug: str, question_id: int) -> Htt
     return done(request, survey, version, anchor=f"question-{copy.pk}", focus=(f"question-{copy.pk}-heading",))
 
 
-@builder_view
-@require_POST
-def question_delete(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+@outline_change
+def question_delete(request: HttpRequest, survey: Survey, version: SurveyVersion, question_id: int) -> HttpResponse:
     """Delete the question; the outline then offers Undo (which puts it back exactly)."""
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
     question = question_in(version, question_id)
-    if not once(request):
-        return again(request, survey, version)
     named, target = f"{question_name(question)} from {page_name(question.page)}", target_of(question)
     try:
         with transaction.atomic():

@@ -26,6 +26,9 @@ from surveys.models import Page, Question, Survey, SurveyVersion
 from surveys.types import TYPES
 
 ONCE_SECONDS = 6 * 3600
+# The event an htmx answer triggers after a saved change: the preview beside the outline
+# reloads on it (static/js/builder-preview.js).
+SAVED_EVENT = "outline-saved"
 _FOCUS_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,80}$")
 SUMMARY_CHOICES = 4  # choice labels named on a card before "and N more"
 
@@ -55,6 +58,24 @@ class QuestionEdit:
 
 
 @dataclass
+class ConditionEdit:
+    """The condition picker of a question or a page, open in the outline in place of its
+    card (builder.views.conditions): `context` is what builder/conditions/_form.html shows."""
+
+    kind: str  # "question" or "page"
+    pk: int
+    context: dict
+
+    @property
+    def question_id(self) -> int | None:
+        return self.pk if self.kind == "question" else None
+
+    @property
+    def page_id(self) -> int | None:
+        return self.pk if self.kind == "page" else None
+
+
+@dataclass
 class Outline:
     """What the outline shows besides the structure itself."""
 
@@ -67,6 +88,7 @@ class Outline:
     texts: dict[str, TextsForm] = field(default_factory=dict)
     focus: Sequence[str] = ()
     deleted: dict | None = None
+    condition_edit: ConditionEdit | None = None
 
 
 def once(request: HttpRequest) -> bool:
@@ -144,12 +166,17 @@ def render_outline(request: HttpRequest, outline: Outline, *, status: int = 200)
         "pages": outline.pages,
         "question_edit": outline.question_edit,
         "page_form": outline.page_form,
+        "condition_edit": outline.condition_edit,
         "texts": outline.texts,
         "focus": " ".join(f for f in outline.focus if _FOCUS_ID.match(f)),
         "deleted": outline.deleted,
         "palette": list(TYPES.values()),
         "once": new_token,  # a template calls it: every form gets its own token
         "active": "home",
+        # The preview beside the outline: shown when asked for (`?preview=1`; with
+        # JavaScript, as the author left it), the form or `?show=questions`.
+        "preview_shown": request.GET.get("preview") == "1",
+        "preview_show": "questions" if request.GET.get("show") == "questions" else "form",
     }
     template = "builder/outline/_outline.html" if request.htmx else "builder/outline.html"
     response = render(request, template, context, status=status)
@@ -215,9 +242,11 @@ def done(
     focus: Sequence[str] = (),
     edit: int | None = None,
     deleted: str | None = None,
+    saved: bool = True,
 ) -> HttpResponse:
     """After a change: back to the outline at `anchor` (a redirect), or with htmx the outline
-    part, focused on `focus` (the first of those ids that exists)."""
+    part, focused on `focus` (the first of those ids that exists). `saved`: something was
+    written (the answer says so to the preview, which reloads)."""
     if not request.htmx:
         return redirect(outline_url(survey, anchor, edit=edit, deleted=deleted))
     outline = Outline(survey, version, editable=True, focus=focus or (anchor,))
@@ -226,7 +255,10 @@ def done(
     if edit is not None:
         outline.pages = outline_pages(version)
         outline.question_edit = question_edit_state(find_question(outline.pages, edit), outline.pages)
-    return render_outline(request, outline)
+    response = render_outline(request, outline)
+    if saved:
+        response["HX-Trigger"] = SAVED_EVENT
+    return response
 
 
 def refused(request: HttpRequest, survey: Survey, version: SurveyVersion, message: str, *,
@@ -234,9 +266,9 @@ def refused(request: HttpRequest, survey: Survey, version: SurveyVersion, messag
     """A change the services refused (published version, a restore that no longer fits):
     the outline with the reason."""
     messages.error(request, message)
-    return done(request, survey, version, anchor=anchor or "outline", focus=("outline-messages",))
+    return done(request, survey, version, anchor=anchor or "outline", focus=("outline-messages",), saved=False)
 
 
 def again(request: HttpRequest, survey: Survey, version: SurveyVersion) -> HttpResponse:
     """A form posted a second time: the first post did the change."""
-    return done(request, survey, version, anchor="outline")
+    return done(request, survey, version, anchor="outline", saved=False)

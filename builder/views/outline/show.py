@@ -5,25 +5,23 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
 
-from builder.access import builder_view, editable_survey, survey_for_builder
+from builder.access import builder_view, survey_for_builder
 from builder.outline_history import record
 from builder.views.outline import deleted as kept_deleted
+from builder.views.outline.change import outline_change
 from builder.views.outline.respond import (
     Outline,
-    again,
     done,
-    once,
     page_form,
     question_edit_state,
     render_outline,
     texts_forms,
 )
-from builder.views.outline.structure import edited_version, outline_pages, version_for_change
+from builder.views.outline.structure import edited_version, outline_pages
 from surveys.editing import version_texts_update
 from surveys.history import field_changes
-from surveys.models import SurveyVersion
+from surveys.models import Survey, SurveyVersion
 
 TEXT_NAMES = {"intro": "Introduction", "thank_you": "Thank-you text"}
 
@@ -63,15 +61,10 @@ def survey_outline(request: HttpRequest, slug: str) -> HttpResponse:
     return render_outline(request, outline)
 
 
-@builder_view
-@require_POST
-def texts_update(request: HttpRequest, slug: str) -> HttpResponse:
+@outline_change
+def texts_update(request: HttpRequest, survey: Survey, version: SurveyVersion) -> HttpResponse:
     """The intro or the thank-you text (wording: saved on a published version too)."""
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
     which = "thank_you" if "thank_you" in request.POST else "intro"
-    if not once(request):
-        return again(request, survey, version)
     forms = texts_forms(version, request.POST, which)
     if not forms[which].is_valid():
         return render_outline(request, Outline(survey, version, editable=True, texts=forms,

@@ -6,24 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_POST
 
-from builder.access import builder_view, editable_survey
 from builder.outline_history import page_name, question_name, record
+from builder.views.outline.change import outline_change
 from builder.views.outline.deleted import forget, recall
-from builder.views.outline.respond import again, done, once, refused
-from builder.views.outline.structure import version_for_change
+from builder.views.outline.respond import done, refused
 from surveys.editing import EditError, page_restore, question_restore
-from surveys.models import FrozenVersionError
+from surveys.models import FrozenVersionError, Survey, SurveyVersion
 
 
-@require_POST
-@builder_view
-def deleted_restore(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = editable_survey(request.user, slug)
-    version = version_for_change(survey)
-    if not once(request):
-        return again(request, survey, version)
+@outline_change
+def deleted_restore(request: HttpRequest, survey: Survey, version: SurveyVersion) -> HttpResponse:
     deleted = recall(request, version, request.POST.get("token", ""))
     if deleted is None:
         return refused(request, survey, version, "There is nothing to undo any more.")
