@@ -24,15 +24,26 @@
   var form = document.getElementById("survey-form");
   if (!form) return;
 
+  // Unticking is said aloud too: a screen reader user would not otherwise know.
+  var said = document.createElement("div");
+  said.className = "visually-hidden";
+  said.setAttribute("role", "status");
+  form.appendChild(said);
+
   // Before the conditions' listener (registered below), so that they see the boxes as left.
   form.addEventListener("change", function (event) {
     var box = event.target;
     if (box.type !== "checkbox" || !box.checked) return;
     var exclusive = box.hasAttribute("data-exclusive");
+    var unticked = [];
     Array.prototype.forEach.call(form.elements, function (other) {
       if (other === box || other.type !== "checkbox" || other.name !== box.name || !other.checked) return;
-      if (exclusive || other.hasAttribute("data-exclusive")) other.checked = false;
+      if (exclusive || other.hasAttribute("data-exclusive")) {
+        other.checked = false;
+        unticked.push(other.labels.length ? other.labels[0].textContent.trim() : other.value);
+      }
     });
+    said.textContent = unticked.length ? "Unticked: " + unticked.join(", ") + "." : "";
   });
 
   var blocks = Array.prototype.slice.call(form.querySelectorAll("[data-condition]"));

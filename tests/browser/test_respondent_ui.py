@@ -98,10 +98,17 @@ def test_an_exclusive_choice_unticks_the_others_and_another_unticks_it(open_page
     expect(roi).not_to_be_checked()
     expect(security).not_to_be_checked()
 
+    status = page.locator("#survey-form [role=status]")
+    expect(status).to_have_text("Unticked: Hard to measure the return, Privacy and security concerns.")
+
     roi.focus()
     page.keyboard.press("Space")  # the keyboard alike
     expect(roi).to_be_checked()
     expect(no_barriers).not_to_be_checked()
+    expect(status).to_have_text("Unticked: No significant barriers.")
+    page.get_by_role("checkbox", name="Hard to monitor").check()
+    expect(roi).to_be_checked()  # ordinary choices combine
+    expect(status).to_have_text("")
     check(page)
 
 
@@ -173,6 +180,24 @@ def test_the_matrix_stacks_into_a_group_per_row_on_a_phone(open_page, live_serve
 
 
 # --- 44 px targets, every page, at both widths -------------------------------------------
+
+
+def test_every_type_of_control_is_a_44_px_target_on_a_phone(open_page, live_server, db):
+    from surveys.definition_files import definition_from_yaml
+    from surveys.services import survey_import
+    from tests.kit.surveys import ALL_TYPES
+
+    survey_import(definition=definition_from_yaml(ALL_TYPES))
+    page = open_page(375)
+    page.goto(f"{live_server.url}/s/all-types/")
+    page.check(field("kind_1"))
+    page.check(field("pets_1"))
+    next_page(page)
+    expect(page.locator(field("nps"))).to_be_visible()  # the rating's row of 11 radios
+
+    assert small_targets(page) == []
+    check(page, "all-types-page-2")
+
 
 
 @pytest.mark.parametrize("width", [1280, 375])
