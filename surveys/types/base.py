@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from surveys.definition import QuestionDef
 
 
-
 class Message(str):
     """An error message as the JSON API words it (its text is what API clients read, so it
     stays as it is), carrying a stable `code` and the `params` by which the respondent's
