@@ -130,37 +130,43 @@ class SurveyPageForm(forms.Form):
         return raw
 
     def add_validation_errors(self, errors: Mapping[str, list[str]]) -> list[str]:
-        """Attach the validator's errors to their fields; return those without a field."""
+        """Attach the validator's errors to their fields, each worded by its question's
+        type for the respondent (the API's words stay the API's); return those without
+        a field."""
         unplaced = []
         for key, messages in errors.items():
             if key in self.fields:
+                question, row_label = self._field_owner(key)
                 for message in messages:
-                    self.add_error(key, message)
+                    self.add_error(key, question.question_type.form_message(question, message, row_label))
             else:
                 unplaced.extend(messages)
         return unplaced
 
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        """(field id, message naming its question) for each error, in page order."""
-        labels = {}
+    def _field_owner(self, name: str) -> tuple[QuestionDef, str | None]:
+        """The question of a field, and the row's label for a matrix row's field."""
+        code, _, row_code = name.partition(".")
+        question = next(q for q in self.questions if q.code == code)
+        row_label = next((row.label for row in question.rows if row.code == row_code), None) if row_code else None
+        return question, row_label
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(field id, message naming its question) for each error, in page order. A matrix
+        row's message names its row already; the question is added only when another
+        matrix on the page has a row of the same label."""
         row_labels = [row.label for q in self.questions if q.question_type.has_rows for row in q.rows]
-        for question in self.questions:
-            if question.question_type.has_rows:
-                for row in question.rows:
-                    # A row label alone is clear unless another matrix on the page shares it.
-                    shared = row_labels.count(row.label) > 1
-                    labels[f"{question.code}.{row.code}"] = f"{question.label} – {row.label}" if shared else row.label
-            else:
-                labels[question.code] = question.label
-        return [
-            (self[name].auto_id, _joined(labels.get(name, name), message))
-            for name in self.fields
-            for message in self.errors.get(name, [])
-        ]
+        summary = []
+        for name in self.fields:
+            question, row_label = self._field_owner(name)
+            for message in self.errors.get(name, []):
+                shared = row_label is not None and row_labels.count(row_label) > 1
+                text = _joined(question.label, message) if row_label is None or shared else message
+                summary.append((self[name].auto_id, text))
+        return summary
 
 
 def _joined(label: str, message: str) -> str:
-    """"Your role? This question is required." and "Wikis: This question is required."."""
+    """"Your role? Choose an answer." and "Wikis: Choose an answer."."""
     return f"{label} {message}" if label.rstrip().endswith(("?", ".", ":", "!")) else f"{label}: {message}"
 
 

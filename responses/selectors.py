@@ -29,6 +29,7 @@ class Unavailable:
 
 
 NO_OPEN_VERSION = Unavailable("closed", 410, CLOSED)
+NEVER_PUBLISHED = Unavailable("not_yet_open", 403, NOT_OPEN_YET)
 BEFORE_OPENING = Unavailable("not_yet_open", 403, NOT_OPEN_YET)
 AFTER_CLOSING = Unavailable("past_close", 410, CLOSED)
 AT_CAP = Unavailable("full", 410, FULL)
@@ -53,13 +54,18 @@ def survey_with_open_version(slug: str) -> tuple[Survey | None, SurveyVersion | 
 
 def survey_availability(survey: Survey, version: SurveyVersion | None, now=None) -> Unavailable | None:
     """None when `survey` takes responses through `version` (its open version, or None),
-    else why not: no open version (or archived), before `opens_at`, from `closes_at` on,
-    at the cap."""
+    else why not: never published (not open yet), no open version any more (or
+    archived), before `opens_at`, from `closes_at` on, at the cap."""
     now = now or timezone.now()
     # Archiving closes the open version, but a version opened later (reopened in the
     # admin, a draft published) must not bring an archived survey back by itself.
-    if version is None or version.status != SurveyVersion.Status.OPEN or survey.archived_at is not None:
+    if survey.archived_at is not None:
         return NO_OPEN_VERSION
+    if version is None or version.status != SurveyVersion.Status.OPEN:
+        # A survey that never took responses is not "closed": it has yet to open. One more
+        # query, on this refusal's path only.
+        published = survey.versions.exclude(status=SurveyVersion.Status.DRAFT).exists()
+        return NO_OPEN_VERSION if published else NEVER_PUBLISHED
     if survey.opens_at and now < survey.opens_at:
         return BEFORE_OPENING
     if survey.closes_at and now >= survey.closes_at:

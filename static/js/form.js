@@ -1,16 +1,11 @@
-// The respondent form's small helpers: focus the error summary, and show or hide the
+// The respondent form's small helpers: focus the error summary, untick the other boxes
+// when an exclusive choice is ticked (and it when another is), and show or hide the
 // questions whose display condition depends on answers on the same page. Conditions
 // arrive as JSON in data-condition (parsed, never evaluated as code); the server stays
-// the authority and drops answers to questions that turn out hidden.
+// the authority: it refuses an exclusive choice with others, and drops answers to
+// questions that turn out hidden.
 (function () {
   "use strict";
-
-  // A matrix's column count arrives in data-columns: the Content-Security-Policy forbids style
-  // attributes, and app.css has rules only for up to 12 columns. Set through the CSSOM, which
-  // the policy allows.
-  Array.prototype.forEach.call(document.querySelectorAll(".matrix[data-columns]"), function (matrix) {
-    matrix.style.setProperty("--matrix-columns", matrix.getAttribute("data-columns"));
-  });
 
   var summary = document.getElementById("error-summary");
   if (summary) {
@@ -28,6 +23,29 @@
 
   var form = document.getElementById("survey-form");
   if (!form) return;
+
+  // Unticking is said aloud too: a screen reader user would not otherwise know.
+  var said = document.createElement("div");
+  said.className = "visually-hidden";
+  said.setAttribute("role", "status");
+  form.appendChild(said);
+
+  // Before the conditions' listener (registered below), so that they see the boxes as left.
+  form.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked) return;
+    var exclusive = box.hasAttribute("data-exclusive");
+    var unticked = [];
+    Array.prototype.forEach.call(form.elements, function (other) {
+      if (other === box || other.type !== "checkbox" || other.name !== box.name || !other.checked) return;
+      if (exclusive || other.hasAttribute("data-exclusive")) {
+        other.checked = false;
+        unticked.push(other.labels.length ? other.labels[0].textContent.trim() : other.value);
+      }
+    });
+    said.textContent = unticked.length ? "Unticked: " + unticked.join(", ") + "." : "";
+  });
+
   var blocks = Array.prototype.slice.call(form.querySelectorAll("[data-condition]"));
   if (!blocks.length) return;
   var rules = blocks.map(function (block) {

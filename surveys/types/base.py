@@ -25,7 +25,28 @@ from django.utils.html import conditional_escape
 if TYPE_CHECKING:
     from surveys.definition import QuestionDef
 
-REQUIRED = "This question is required."
+
+class Message(str):
+    """An error message as the JSON API words it (its text is what API clients read, so it
+    stays as it is), carrying a stable `code` and the `params` by which the respondent's
+    form words its own message (`QuestionType.form_message`), as Django's ValidationError
+    carries a code beside its text."""
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, text: str, code: str = "invalid", **params: Any) -> Message:
+        message = super().__new__(cls, text)
+        message.code = code
+        message.params = params
+        return message
+
+    def __getnewargs__(self) -> tuple[str, str]:
+        return str(self), self.code
+
+
+REQUIRED = Message("This question is required.", "required")
+INVALID_CHOICE = Message("Select a valid choice.", "invalid_choice")
 
 # The abstract columns an answer is stored in and a condition compares: the choice (with
 # its matrix row), the number, the date or the text of an Answer row. In this order the
@@ -124,6 +145,9 @@ class QuestionType:
 
     # --- The respondent's form ----------------------------------------------------------
     template: ClassVar[str] = "responses/layout/question.html"  # the block around its fields
+    # What the form asks of a respondent who left a required question empty (the API keeps
+    # saying REQUIRED): what to do, in the words of the type's control.
+    answer_prompt: ClassVar[str] = "Enter an answer."
 
     def __repr__(self) -> str:
         return f"<question type {self.name!r}>"
@@ -232,6 +256,14 @@ class QuestionType:
     def initial(self, question: QuestionDef, value: Any) -> dict[str, Any]:
         """A stored answer (in raw JSON shape) as initial field values by name."""
         return {question.code: str(value) if isinstance(value, int | float) else value}
+
+    def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
+        """An error message on `question` (on its row `row_label` for a matrix) as the
+        respondent's form words it: saying what to do. A message the form has no words of
+        its own for (it already says what to do) is shown as the API gives it."""
+        if getattr(message, "code", None) == "required":
+            return self.answer_prompt
+        return str(message)
 
 
 class UnknownType(QuestionType):

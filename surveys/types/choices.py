@@ -9,10 +9,12 @@ from crispy_forms.layout import Field, LayoutObject
 from django import forms
 
 from surveys.types.base import (
+    INVALID_CHOICE,
     MEMBERSHIP,
     REQUIRED,
     CountKeys,
     Invalid,
+    Message,
     QuestionType,
     Stored,
     is_empty,
@@ -22,6 +24,11 @@ from surveys.types.widgets import CheckboxGroup, RadioGroup
 
 if TYPE_CHECKING:
     from surveys.definition import QuestionDef
+
+
+ONLY_ONE = Message("Choose only one answer.", "only_one")
+INVALID_CHOICES = Message("Select valid choices.", "invalid_choice")
+ONE_PER_ROW = Message("Choose only one answer in this row.", "only_one")
 
 
 def _options(question: QuestionDef) -> list[tuple[str, str]]:
@@ -39,13 +46,19 @@ class SingleType(QuestionType):
     supports_nets = True
     result_kind = "choice"
     export_shape = "choice"
+    answer_prompt = "Choose an answer."
 
     def clean(self, question: QuestionDef, value: Any) -> str:
         if isinstance(value, list):
-            raise Invalid("Choose only one answer.")
+            raise Invalid(ONLY_ONE)
         if not isinstance(value, str) or value not in question.choice_codes:
-            raise Invalid("Select a valid choice.")
+            raise Invalid(INVALID_CHOICE)
         return value
+
+    def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
+        if getattr(message, "code", None) == "invalid_choice":  # only a forged or stale post
+            return "Choose one of the answers shown."
+        return super().form_message(question, message, row_label)
 
     def to_stored(self, value: str) -> tuple[Stored, ...]:
         return (Stored(choice=value),)
@@ -84,6 +97,7 @@ class MultipleType(QuestionType):
     operators = MEMBERSHIP
     result_kind = "choice"
     export_shape = "flags"
+    answer_prompt = "Choose at least one answer."
 
     def clean(self, question: QuestionDef, value: Any) -> frozenset[str]:
         if isinstance(value, str):
@@ -93,12 +107,20 @@ class MultipleType(QuestionType):
         picked = frozenset(value)
         unknown = sorted(picked - set(question.choice_codes))
         if unknown:
-            raise Invalid("Select valid choices.")
+            raise Invalid(INVALID_CHOICES)
         exclusive = [c.code for c in question.choices if c.exclusive and c.code in picked]
         if exclusive and len(picked) > 1:
             label = next(c.label for c in question.choices if c.code == exclusive[0])
-            raise Invalid(f"“{label}” cannot be combined with other answers.")
+            raise Invalid(Message(f"“{label}” cannot be combined with other answers.", "exclusive", label=label))
         return picked
+
+    def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
+        match getattr(message, "code", None):
+            case "exclusive":
+                return f"Choose either “{message.params['label']}” or other answers, not both."
+            case "invalid_choice":
+                return "Choose among the answers shown."
+        return super().form_message(question, message, row_label)
 
     def to_stored(self, value: frozenset[str]) -> tuple[Stored, ...]:
         return tuple(Stored(choice=choice) for choice in sorted(value))
@@ -113,7 +135,9 @@ class MultipleType(QuestionType):
         return [f"{question.code}.{code}" for code in question.choice_codes]
 
     def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
-        return forms.MultipleChoiceField(choices=_options(question), widget=CheckboxGroup, **options)
+        exclusive = frozenset(c.code for c in question.choices if c.exclusive)
+        return forms.MultipleChoiceField(choices=_options(question), widget=CheckboxGroup(exclusive=exclusive),
+                                         **options)
 
     def from_post(self, question: QuestionDef, data) -> list[str] | None:
         # Always a list, even of one.
@@ -154,9 +178,9 @@ class MatrixType(QuestionType):
                     errors.setdefault(key, []).append(REQUIRED)
                 continue
             if isinstance(answer, list):
-                errors.setdefault(key, []).append("Choose only one answer in this row.")
+                errors.setdefault(key, []).append(ONE_PER_ROW)
             elif not isinstance(answer, str) or answer not in question.choice_codes:
-                errors.setdefault(key, []).append("Select a valid choice.")
+                errors.setdefault(key, []).append(INVALID_CHOICE)
             else:
                 cleaned[row.code] = answer
         return cleaned or None
@@ -195,3 +219,16 @@ class MatrixType(QuestionType):
         if isinstance(value, Mapping):
             return {f"{question.code}.{row}": choice for row, choice in value.items()}
         return super().initial(question, value)
+
+    def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
+        # Said beside the row and in the summary, the row is named in the message itself.
+        if row_label is None:
+            return super().form_message(question, message)
+        match getattr(message, "code", None):
+            case "required":
+                return f"Choose an answer for {row_label}."
+            case "only_one":
+                return f"Choose only one answer for {row_label}."
+            case "invalid_choice":
+                return f"Choose one of the answers shown for {row_label}."
+        return str(message)

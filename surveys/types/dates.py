@@ -25,6 +25,7 @@ class DateType(QuestionType):
     column = "date"
     operators = ORDERED
     result_kind = "date"
+    answer_prompt = "Enter a date."
 
     def clean(self, question: QuestionDef, value: Any) -> date:
         # date.fromisoformat() also reads "20100101" and "2010-W01-1": only YYYY-MM-DD here.

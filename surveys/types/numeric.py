@@ -50,6 +50,7 @@ class NumberType(QuestionType):
     column = "number"
     operators = ORDERED
     result_kind = "numeric"
+    answer_prompt = "Enter a number."
 
     def to_stored(self, value: int | Decimal) -> tuple[Stored, ...]:
         return (Stored(number=Decimal(value)),)
@@ -111,6 +112,7 @@ class RatingType(NumberType):
     whole_numbers = True
     value_range = (0, 10)
     nps = True
+    answer_prompt = "Choose a rating."
 
     def clean(self, question: QuestionDef, value: Any) -> int:
         parsed = number(value)

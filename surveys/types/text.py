@@ -76,6 +76,7 @@ class EmailType(TextType):
     label = "E-mail address"
     default_max_length = 254
     always_personal = True
+    answer_prompt = "Enter an e-mail address."
 
     def clean(self, question: QuestionDef, value: Any) -> str:
         text = super().clean(question, value)

@@ -18,4 +18,15 @@ class RadioGroup(_FirstOptionKeepsId, forms.RadioSelect):
 
 
 class CheckboxGroup(_FirstOptionKeepsId, forms.CheckboxSelectMultiple):
-    pass
+    """Checkboxes; those of `exclusive` choices carry `data-exclusive`, by which
+    static/js/form.js unticks the others when one is ticked (and it when another is)."""
+
+    def __init__(self, attrs=None, choices=(), exclusive: frozenset[str] = frozenset()):
+        super().__init__(attrs, choices)
+        self.exclusive = frozenset(exclusive)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.exclusive:
+            option["attrs"] = {**option["attrs"], "data-exclusive": True}
+        return option

@@ -61,7 +61,7 @@ def test_it_lets_an_invitee_leave_resume_complete_and_then_says_they_answered(br
             page.check(field(f"personal_use.{channel}"))  # "never": no follow-up on Twitter
         page.check(field("barriers"))
         next_page(page)
-        expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+        expect(page.get_by_role("heading", name="Survey complete")).to_be_visible()
         _assert_accessible(page)
     finally:
         second.close()

@@ -76,7 +76,7 @@ def test_it_lets_a_respondent_complete_the_survey_with_the_keyboard_alone(browse
 
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("What is your level? This question is required.")
+    expect(summary).to_contain_text("What is your level? Choose an answer.")
     expect(page.locator(field("role"))).to_be_checked()
     expect(page.locator(field("industry"))).to_have_value("technology")
     expect(page.locator(field("revenue_2"))).to_be_checked()
@@ -132,7 +132,7 @@ def test_it_lets_a_respondent_complete_the_survey_with_the_keyboard_alone(browse
         elsewhere.keyboard.type("Typed with the keyboard.")
         press_button(elsewhere, "Submit")
 
-        expect(elsewhere.get_by_role("heading", name="Thank you")).to_be_visible()
+        expect(elsewhere.get_by_role("heading", name="Survey complete")).to_be_visible()
         check_page(elsewhere)
     finally:
         context.close()
@@ -203,7 +203,7 @@ def test_it_keeps_every_page_accessible_and_unscrolled_sideways(browser, live_se
         for channel in CHANNELS:
             page.check(field(f"personal_use.{channel}"))
         page.click(".form-nav button[value=next]")
-        expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+        expect(page.get_by_role("heading", name="Survey complete")).to_be_visible()
         check()
     finally:
         context.close()

@@ -23,11 +23,13 @@ def _answer_rows() -> list:
     return sorted(Answer.objects.values_list("response_id", "question_id", "row_id", "choice_id", "text"), key=str)
 
 
-def _error_on(html: str, field: str, message: str) -> bool:
-    """The message is shown beside the field and linked from the summary."""
+def _error_on(html: str, field: str, message: str, *, named: bool = True) -> bool:
+    """The message is shown beside the field and linked from the summary (after the
+    question's label when `named`: a matrix row's message names its row itself)."""
     beside = re.search(rf'id="id_{re.escape(field)}_error" class="invalid-feedback">\s*<[a-z]+ [^>]*><strong>'
                        rf"{re.escape(message)}</strong>", html)
-    link = rf'<a class="alert-link" href="#id_{re.escape(field)}">[^<]*[:?] {re.escape(message)}</a>'
+    label = "[^<]*[:?] " if named else ""
+    link = rf'<a class="alert-link" href="#id_{re.escape(field)}">{label}{re.escape(message)}</a>'
     summary = re.search(link, html)
     return bool(beside and summary)
 
@@ -40,7 +42,7 @@ def test_it_keeps_the_typed_answers_when_a_required_answer_is_missing(client, de
 
     html = html_of(response)
     assert response.status_code == 200
-    assert _error_on(html, "seniority", "This question is required.")
+    assert _error_on(html, "seniority", "Choose an answer.")
     assert re.search(r'value="it"\s+id="id_role" required checked', html)
     assert '<option value="technology" selected>' in html
     assert not Response.objects.exists()
@@ -68,7 +70,7 @@ def test_it_links_the_field_to_its_error_with_aria_describedby(client, demo_surv
 def test_it_refuses_an_unknown_choice_code(client, demo_survey):
     html = html_of(post_page(client, {**PAGE1, "role": "intern"}))
 
-    assert _error_on(html, "role", "Select a valid choice.")
+    assert _error_on(html, "role", "Choose one of the answers shown.")
     assert not Response.objects.exists()
 
 
@@ -85,7 +87,7 @@ def test_it_refuses_an_unknown_choice_code_in_a_matrix_row(client, demo_survey):
 
     html = html_of(post_page(client, {**PAGE2, "company_usage.twitter": "everywhere"}))
 
-    assert _error_on(html, "company_usage.twitter", "Select a valid choice.")
+    assert _error_on(html, "company_usage.twitter", "Choose one of the answers shown for Twitter.", named=False)
     assert re.search(r'value="some"\s+id="id_company_usage\.facebook_2" checked', html)
     assert _answer_rows() == before and Response.objects.get().current_page == 1
 
@@ -96,7 +98,7 @@ def test_it_refuses_a_missing_matrix_row(client, demo_survey):
 
     html = html_of(post_page(client, data))
 
-    assert _error_on(html, "company_usage.wikis", "This question is required.")
+    assert _error_on(html, "company_usage.wikis", "Choose an answer for Wikis.", named=False)
     assert Response.objects.get().current_page == 1
 
 
@@ -106,7 +108,7 @@ def test_it_refuses_an_exclusive_choice_combined_with_others(client, demo_survey
 
     html = html_of(post_page(client, {**PAGE3, "barriers": ["roi", "no_barriers"]}))
 
-    assert _error_on(html, "barriers", "“No significant barriers” cannot be combined with other answers.")
+    assert _error_on(html, "barriers", "Choose either “No significant barriers” or other answers, not both.")
     assert _answer_rows() == before and not Response.objects.get().is_complete
 
 
