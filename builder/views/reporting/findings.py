@@ -20,13 +20,12 @@ from builder.access import builder_view, editable_survey
 from builder.condition_picker import valid_prefix
 from builder.findings_forms import CONDITIONS, FindingForm, picker_prefix
 from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
-from builder.stamps import StaleEdit, check_stamp, stamp_of
 from builder.views.conditions import finding_place, picker_for
-from builder.views.reporting.page import ReportingData, page_url, render_page
+from builder.views.reporting.page import ReportingData, page_url, refuse_stale, render_page, stale_item
 from builder.views.reporting.preview import finding_preview
 from surveys import reporting_editing
 from surveys.history import target_of
-from surveys.models import Finding, Survey
+from surveys.models import Finding
 from surveys.reporting_editing import ReportingInvalid
 from surveys.selectors import latest_version
 
@@ -104,7 +103,7 @@ def finding_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if form.is_valid() and not checking(request):
         try:
             with transaction.atomic():
-                stale = _stale(survey, finding, request.POST.get("stamp"))
+                stale = stale_item(finding, request.POST.get("stamp"))
                 if stale is None:
                     before = item_state(finding)
                     reporting_editing.finding_update(finding=finding, **_fields(form), questions=data.questions)
@@ -115,21 +114,9 @@ def finding_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if stale is None:
                 messages.success(request, f"Saved the finding {_saved(finding)}.")
                 return redirect(page_url(survey, f"finding-{finding.pk}"))
-            form.add_error(None, f"Nothing was saved. {stale.describe('this finding', viewer=request.user)} Your "
-                                 "changes are still in the form below: save again to replace theirs with yours, or "
-                                 "cancel to see theirs.")
-            form.edit_stamp = stamp_of(Finding.objects.get(pk=finding.pk))
-            form.stale = True  # its own message says nothing was saved, and why
+            refuse_stale(request, form, finding, stale, "this finding")
             status = 409
     return render_page(request, data, True, {form.prefix: form}, status=status)
-
-
-def _stale(survey, finding: Finding, posted: str | None) -> StaleEdit | None:
-    """Whether the finding changed since its form was shown, with the survey locked (as
-    its services lock it first) so that no save slips in between."""
-    list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk", flat=True))
-    current = Finding.objects.filter(pk=finding.pk).only("pk", "survey_id", "updated_at").first()
-    return None if current is None else check_stamp(current, posted)
 
 
 @builder_view

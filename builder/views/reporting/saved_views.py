@@ -14,7 +14,7 @@ from builder.access import builder_view, editable_survey
 from builder.findings_forms import VIEW_NAMES, SavedViewForm
 from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
 from builder.views.reporting.findings import refused
-from builder.views.reporting.page import ReportingData, page_url, render_page
+from builder.views.reporting.page import ReportingData, page_url, refuse_stale, render_page, stale_item
 from surveys import reporting_editing
 from surveys.history import target_of
 from surveys.models import SavedView
@@ -39,8 +39,9 @@ def _save(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
     form = data.view_form(view, data=request.POST)
     if request.POST.get("action") == REFRESH:
         # Only the highlighted cell's choices change: the form comes back as typed.
-        form = data.view_form(view, initial=_as_typed(form, request.POST))
+        form = data.view_form(view, initial=_as_typed(form, request.POST), stamp=request.POST.get("stamp"))
         return render_page(request, data, True, {form.prefix: form})
+    status, stale = 400, None
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -49,18 +50,21 @@ def _save(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
                                                       values=form.values(), questions=data.questions)
                     record_added(request, view)
                     done = f"Added the saved view {_named(view)}: the results overview links to it."
-                else:
+                elif (stale := stale_item(view, request.POST.get("stamp"))) is None:
                     before = item_state(view)
                     reporting_editing.view_update(view=view, code=form.cleaned_data["code"], values=form.values(),
                                                   questions=data.questions)
                     record_changed(request, view, before)
                     done = f"Saved the view {_named(view)}."
-            messages.success(request, done)
         except ReportingInvalid as exc:
             refused(form, exc)
         else:
-            return redirect(page_url(survey, f"view-{view.pk}"))
-    return render_page(request, data, True, {form.prefix: form}, status=400)
+            if stale is None:
+                messages.success(request, done)
+                return redirect(page_url(survey, f"view-{view.pk}"))
+            refuse_stale(request, form, view, stale, "this saved view")
+            status = 409
+    return render_page(request, data, True, {form.prefix: form}, status=status)
 
 
 @builder_view
