@@ -113,6 +113,19 @@ def test_a_manager_uploads_a_file_with_problems_fixes_it_and_lands_on_the_outlin
     assert "email" in version_definition(draft).questions
 
 
+def test_a_paste_too_big_for_the_server_is_told_so_on_the_page(page, live_server, manager, demo_survey, settings):
+    sign_in(page, live_server, "/build/ddiq-2010/yaml/")
+    page.get_by_label("Or paste the definition").fill("# " + "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    page.get_by_role("button", name="Upload as a new draft").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Nothing was changed: the pasted definition is larger than 1 MB, the most a definition may be"
+    )
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Definition file")
+    assert demo_survey.versions.count() == 1
+    assert_clean(page)
+    shots(page, "yaml-too-big")
+
+
 def test_the_preview_frames_the_form_at_two_widths_and_reloads_them(page, live_server, manager, demo_survey):
     sign_in(page, live_server, "/build/ddiq-2010/preview/")
     phone, desktop = page.frame_locator(PHONE), page.frame_locator(DESKTOP)

@@ -20,8 +20,8 @@ from surveys.conditions import parse
 from surveys.history import change_record, target_of
 from surveys.models import Finding, Net, Page, Question, SavedView, Survey, SurveyChange
 from surveys.services import version_duplicate
-from tests.kit.outline import small_draft
 from tests.kit.html_form import submitted_data
+from tests.kit.outline import small_draft
 from tests.kit.page_forms import form_data, form_html
 
 pytestmark = pytest.mark.django_db
