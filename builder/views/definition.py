@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from builder.access import builder_view, survey_for_builder
-from builder.definition_forms import DefinitionUploadForm, too_big_form
+from builder.forms.definition import DefinitionUploadForm, too_big_form
 from surveys.definition import SurveyDef
 from surveys.definition_files import definition_to_yaml
 from surveys.history import change_record, target_of

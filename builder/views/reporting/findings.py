@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import builder_view, editable_survey
 from builder.condition_picker import valid_prefix
-from builder.findings_forms import CONDITIONS, FindingForm, picker_prefix
+from builder.forms.findings import CONDITIONS, FindingForm, picker_prefix
 from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
 from builder.views.conditions import finding_place, picker_for
 from builder.views.reporting.page import ReportingData, page_url, refuse_stale, render_page, stale_item

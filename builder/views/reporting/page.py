@@ -26,7 +26,7 @@ from django.urls import reverse
 from analytics.models import SurveyCounter
 from builder.access import builder_view, survey_for_builder
 from builder.condition_picker import FormData
-from builder.findings_forms import CONDITIONS, FindingForm, NetForm, SavedViewForm, holds, picker_prefix
+from builder.forms.findings import CONDITIONS, FindingForm, NetForm, SavedViewForm, holds, picker_prefix
 from builder.reporting_history import LABELS
 from builder.stamps import Snapshot, StaleEdit, check_stamp, row_snapshot, stamp_of
 from builder.views.conditions import finding_place, picker_for

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import builder_view, editable_survey
-from builder.findings_forms import VIEW_NAMES, SavedViewForm
+from builder.forms.findings import VIEW_NAMES, SavedViewForm
 from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
 from builder.views.reporting.findings import refused
 from builder.views.reporting.page import ReportingData, page_url, refuse_stale, render_page, stale_item
