@@ -14,9 +14,11 @@ one item's form in its place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,7 +29,7 @@ from analytics.models import SurveyCounter
 from builder.access import builder_view, survey_for_builder
 from builder.condition_picker import FormData
 from builder.forms.findings import CONDITIONS, FindingForm, NetForm, SavedViewForm, holds, picker_prefix
-from builder.reporting_history import LABELS
+from builder.reporting_history import LABELS, item_state, record_changed
 from builder.stamps import Snapshot, StaleEdit, check_stamp, row_snapshot, stamp_of
 from builder.views.conditions import finding_place, picker_for
 from builder.views.reporting.preview import Preview, finding_preview
@@ -35,6 +37,7 @@ from results.report.cells import Cell, min_base
 from surveys.definition import QuestionDef, SurveyDef
 from surveys.models import Finding, Net, SavedView, Survey, SurveyVersion
 from surveys.reporting_editing import (
+    ReportingInvalid,
     condition_message,
     condition_problem,
     net_problems,
@@ -151,6 +154,33 @@ def _stamped(form: Form, item: Item | None, posted: str | None) -> Form:
     form.edit_stamp = "" if item is None else posted if posted is not None else item_stamp(item)
     form.stale = False  # set when a save is refused for a change made meanwhile
     return form
+
+
+def refused(form: Form, exc: ReportingInvalid) -> None:
+    """A service's refusal on the form's fields (a colleague's save between the form's
+    check and the write, e.g. the same code)."""
+    for name, message in exc.problems.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+def item_update(request: HttpRequest, form: Form, item: Item, thing: str, update: Callable[[], object]) -> bool:
+    """Saves a change of a stored item: `update()` (its service) and its record in one
+    transaction, unless another editor changed the item since its form was shown. False
+    when nothing was saved: the form then says why (`thing`, "this NET", names it in the
+    other's change, and `form.stale` is set; or the service's refusal is on its fields)."""
+    try:
+        with transaction.atomic():
+            stale = stale_item(item, request.POST.get("stamp"))
+            if stale is None:
+                before = item_state(item)
+                update()
+                record_changed(request, item, before)
+    except ReportingInvalid as exc:
+        refused(form, exc)
+        return False
+    if stale is not None:
+        refuse_stale(request, form, item, stale, thing)
+    return stale is None
 
 
 def stale_item(item: Item, posted: str | None) -> StaleEdit | None:
