@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from surveys.history import change_record
-from surveys.models import Question, Survey, SurveyChange
+from surveys.models import Net, Question, Survey, SurveyChange
 from tests.kit.browser import assert_accessible, assert_no_csp_violation, screenshot, sign_in
 from tests.kit.outline import small_draft
 
@@ -201,3 +201,56 @@ def test_two_editors_one_question_at_768_px(open_page, live_server, small):
     assert other.evaluate("document.documentElement.scrollWidth") <= 768
     assert_accessible(other)
     screenshot(other, "history-outline-stale-768")
+
+
+def test_two_editors_one_text_in_the_outline_the_second_is_told_in_place(open_page, live_server, small):
+    alice, other = open_page(), open_page(768)
+    sign_in(alice, live_server, username="alice", path="/build/small/")
+    sign_in(other, live_server, username="dave", path="/build/small/")
+
+    alice.locator("#texts-intro").get_by_label("Introduction").fill("Welcome!")
+    alice.locator("#texts-intro").get_by_role("button", name="Save the introduction").click()
+    expect(alice.locator("#texts-intro")).not_to_contain_text("Nothing was saved")
+    expect(alice.locator("#texts-intro").get_by_label("Introduction")).to_have_value("Welcome!")
+
+    text = other.locator("#texts-intro")
+    text.get_by_label("Introduction").fill("Hello there.")
+    text.get_by_role("button", name="Save the introduction").click()  # htmx: answered in place
+    expect(text).to_contain_text("Nothing was saved. alice changed the introduction at")
+    expect(text).to_contain_text("(introduction: empty → “Welcome!”)")
+    expect(text.get_by_label("Introduction")).to_have_value("Hello there.")
+    assert small.versions.get().intro == "Welcome!"
+    assert_no_csp_violation(other)
+    assert other.evaluate("document.documentElement.scrollWidth") <= 768
+    assert_accessible(other)
+    screenshot(other, "history-text-stale-768")
+
+    # Saved again, knowing alice's text: dave's replaces it.
+    text.get_by_role("button", name="Save the introduction").click()
+    expect(text).not_to_contain_text("Nothing was saved")
+    expect(text.get_by_label("Introduction")).to_have_value("Hello there.")
+    assert small.versions.get().intro == "Hello there."
+
+
+def test_two_editors_one_net_on_the_findings_page(open_page, live_server, demo_survey, manager, dave):
+    net = Net.objects.get(survey=demo_survey, question_code="personal_use", code="net_weekly")
+    path = f"/build/{demo_survey.slug}/findings/?net={net.pk}"
+    alice, other = open_page(), open_page()
+    sign_in(alice, live_server, username="alice", path=path)
+    sign_in(other, live_server, username="dave", path=path)
+
+    alice.locator(f"#net-{net.pk}").get_by_label("Label").fill("Weekly+")
+    alice.locator(f"#net-{net.pk}").get_by_role("button", name="Save the NET").click()
+    expect(alice.locator(".builder-messages")).to_contain_text("Saved “NET: Weekly+”.")
+
+    form = other.locator(f"#net-{net.pk}")
+    form.get_by_label("Label").fill("At least weekly")
+    form.get_by_role("button", name="Save the NET").click()
+    form = other.locator(f"#net-{net.pk}")
+    expect(form).to_contain_text("Nothing was saved. alice changed this NET at")
+    expect(form).to_contain_text("(label: “Weekly or more” → “Weekly+”)")
+    expect(form.get_by_label("Label")).to_have_value("At least weekly")
+    assert Net.objects.get(pk=net.pk).label == "Weekly+"
+    assert_no_csp_violation(other)
+    assert_accessible(other)
+    screenshot(other, "history-net-stale-1280")
