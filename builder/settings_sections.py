@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 
-from builder.settings_forms import AboutForm, AccessForm
+from builder.forms.settings import AboutForm, AccessForm
 from builder.stamps import Snapshot
 from surveys.history import as_json, change_record, field_changes, section_target, set_change, survey_target
 from surveys.models import Survey, SurveyChange

@@ -6,9 +6,10 @@ go through.
 
 A row with an `updated_at` is stamped by it. What has none of its own is a `Snapshot`
 stamped by a digest of its values: a settings section (three share the survey's row, and
-saving a many-to-many set moves no `updated_at`), as the publish review stamps the draft
-by its content. Either stamp also says when the form was shown, so that the change named
-is one made since.
+saving a many-to-many set moves no `updated_at`), a row without the field (a NET, a saved
+view: `row_snapshot`), a text of a version whose `updated_at` every structure edit moves
+(its intro), as the publish review stamps the draft by its content. Either stamp also
+says when the form was shown, so that the change named is one made since.
 
 A request that posts no stamp at all (an old page, a client of its own) is not checked:
 every form of the builder posts one.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -42,6 +43,26 @@ class Snapshot:
     def digest(self) -> str:
         content = json.dumps(self.values, sort_keys=True, default=str)
         return hashlib.sha256(content.encode()).hexdigest()[:20]
+
+
+def row_snapshot(obj: Model, fields: Iterable[str]) -> Snapshot:
+    """A row stamped by the values of the `fields` its form edits (not its position, which
+    another editor's move changes without making the form wrong), its changes recorded
+    under its own target, its version's and its survey's as a row's are."""
+    return Snapshot(targets=_targets(obj), values={"pk": obj.pk, **{name: getattr(obj, name) for name in fields}})
+
+
+def text_target(version: Model, name: str) -> str:
+    """What a change of a version's intro or thank-you text is recorded under."""
+    return f"{target_of(version)}:{name}"
+
+
+def text_snapshot(version: Model, name: str, text: str | None = None) -> Snapshot:
+    """A version's intro or thank-you text (`name`), stamped by its words (`text`, by
+    default as `version` holds it): the version's `updated_at` moves with every edit of
+    its structure, and the other text is another editor's to change meanwhile."""
+    return Snapshot(targets=(text_target(version, name), target_of(version)),
+                    values={name: getattr(version, name) if text is None else text})
 
 
 def _key(obj: Snapshot | Model) -> str:

@@ -33,6 +33,7 @@ from django.utils import timezone
 from builder import outline_history, reporting_history
 from builder.settings_sections import NAMES as SECTION_NAMES
 from builder.settings_sections import section_state
+from builder.stamps import text_target
 from surveys import editing, lifecycle, reporting_editing
 from surveys.editing import EditError, Entry
 from surveys.history import as_json, change_record
@@ -439,7 +440,8 @@ class TextsChanged(UndoKind):
         if getattr(version, field["name"]) != field["after"]:
             raise _changed_since(change, f"the {field['label'].lower()}")
         editing.version_texts_update(version=version, **{field["name"]: field["before"]})
-        return outline_history.record_by(user, version, "texts_changed", undo_summary(change), None,
+        return outline_history.record_by(user, version, "texts_changed", undo_summary(change),
+                                         text_target(version, field["name"]),
                                          _details(change, {"fields": _swapped([field])}))
 
 

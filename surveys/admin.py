@@ -12,6 +12,8 @@ from __future__ import annotations
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -72,7 +74,7 @@ class SurveyVersionAdmin(SurveyScopedAdmin, VersionHistoryAdmin, nested_admin.Ne
     readonly_fields = ("status", "published_at", "preview_link")
     fields = ("survey", "number", "status", "published_at", "intro", "thank_you", "preview_link")
     inlines = [PageInline]
-    actions = ["publish", "close", "reopen", "duplicate", "export_yaml"]
+    actions = ["delete_selected", "publish", "close", "reopen", "duplicate", "export_yaml"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -96,6 +98,39 @@ class SurveyVersionAdmin(SurveyScopedAdmin, VersionHistoryAdmin, nested_admin.Ne
         if obj is not None and obj.pk is not None:
             context["draft"] = obj.survey.draft_version() if obj.is_frozen else None
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    # A published version holds responses and counts: the model refuses to delete it, but a
+    # queryset's delete (the "delete selected" action) never asks the model. The action and
+    # the delete page leave published versions out, saying so; drafts are deleted as before.
+
+    def _refuse_published(self, request, versions) -> None:
+        names = ", ".join(f"{v.survey.slug} v{v.number}" for v in versions)
+        self.message_user(request, f"Not deleted: {names}. A published version cannot be deleted (it holds "
+                                   "responses and counts); close it instead.", messages.ERROR)
+
+    @admin.action(description="Delete selected versions (drafts only)", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        published = [v for v in queryset.select_related("survey") if v.is_frozen]
+        if published:
+            self._refuse_published(request, published)
+        drafts = queryset.filter(status=SurveyVersion.Status.DRAFT)
+        if not drafts.exists():
+            return None
+        # Django's own confirmation page, of the drafts alone.
+        return django_delete_selected(self, request, drafts)
+
+    def delete_queryset(self, request, queryset):
+        published = [v for v in queryset.select_related("survey") if v.is_frozen]
+        if published:
+            self._refuse_published(request, published)
+        super().delete_queryset(request, queryset.filter(status=SurveyVersion.Status.DRAFT))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        version = self.get_object(request, unquote(object_id))
+        if version is not None and version.is_frozen:
+            self._refuse_published(request, [version])
+            return redirect("admin:surveys_surveyversion_change", version.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     @admin.action(description="Publish (freeze and open for responses)", permissions=["change"])
     def publish(self, request, queryset):

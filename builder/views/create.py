@@ -6,7 +6,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 
 from builder.access import builder_view
-from builder.create_forms import COPY, STARTER_PREFIX, UPLOAD, SurveyCreateForm, taken_message
+from builder.forms.create import COPY, STARTER_PREFIX, UPLOAD, SurveyCreateForm, taken_message
 from surveys import creation
 from surveys.history import change_record, survey_target
 from surveys.selectors import editable_surveys

@@ -11,16 +11,17 @@ page makes a new survey from any file).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from builder.access import builder_view, survey_for_builder
-from builder.definition_forms import DefinitionUploadForm
+from builder.forms.definition import DefinitionUploadForm, too_big_form
 from surveys.definition import SurveyDef
 from surveys.definition_files import definition_to_yaml
 from surveys.history import change_record, target_of
@@ -43,6 +44,12 @@ def _default_version(versions: list[SurveyVersion]) -> SurveyVersion | None:
     return versions[0] if versions else None
 
 
+# The page takes its POST outside the CSRF middleware, which reads the body first: a pasted
+# text larger than DATA_UPLOAD_MAX_MEMORY_SIZE would end there in Django's bare 400, the
+# user's text gone without a word. The view reads the body itself, answers a body too big
+# with the page and its message (writing nothing, so a forged request gains nothing), and
+# only then runs the CSRF check (`_upload`) before anything is written.
+@csrf_exempt
 @builder_view
 @require_http_methods(["GET", "HEAD", "POST"])
 def definition_file(request: HttpRequest, slug: str) -> HttpResponse:
@@ -51,9 +58,24 @@ def definition_file(request: HttpRequest, slug: str) -> HttpResponse:
         return _page(request, survey, editable, DefinitionUploadForm(survey=survey) if editable else None)
     if not editable:
         raise PermissionDenied("You may look at this survey but not change it.")
+    if _body_too_big(request):
+        return _page(request, survey, editable, too_big_form(survey), status=413)
+    return _upload(request, survey)
+
+
+def _body_too_big(request: HttpRequest) -> bool:
+    try:
+        request.POST.get("text")  # parsed here, where its size can be answered
+    except RequestDataTooBig:
+        return True
+    return False
+
+
+@csrf_protect
+def _upload(request: HttpRequest, survey: Survey) -> HttpResponse:
     form = DefinitionUploadForm(request.POST, request.FILES, survey=survey)
     if not form.is_valid():
-        return _page(request, survey, editable, form, status=400)
+        return _page(request, survey, True, form, status=400)
     with transaction.atomic():
         version = survey_draft_replace(survey=survey, definition=form.definition)
         _record_upload(request, survey, version, form)

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey, survey_for_builder
-from builder.settings_forms import AboutForm, AccessForm, EditorsForm, SharingForm
+from builder.forms.settings import AboutForm, AccessForm, EditorsForm, SharingForm
 from builder.settings_sections import NAMES, prefetch_sections, section_record, section_snapshot, section_state
 from builder.stamps import check_stamp, stamp_of
 from responses.models import Response

@@ -1,5 +1,5 @@
 // The create page: the slug follows the title as it is typed (the rule of
-// builder.create_forms.slug_from_title) until the user edits the slug; once emptied it
+// builder.forms.create.slug_from_title) until the user edits the slug; once emptied it
 // follows the title again. Choosing a survey to copy, or a file, also picks that way to start.
 (function () {
   "use strict";

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kit.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.kit.browser import CHROMIUM, CHROMIUM_ARGS, HEIGHT, RECORD_VIOLATIONS
 
 BROWSER_DIR = Path(__file__).resolve().parent
 
@@ -49,3 +49,20 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Opens a page (`open_page(width=1280)`) in a browser context of its own (its own
+    cookies: another person) that records policy violations; all closed after the test."""
+    contexts = []
+
+    def open_page(width: int = 1280):
+        context = browser.new_context(viewport={"width": width, "height": HEIGHT})
+        context.add_init_script(RECORD_VIOLATIONS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from surveys.models import Question
 from surveys.services import version_duplicate
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from tests.kit.browser import assert_accessible, assert_no_csp_violation, shots, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,41 +24,15 @@ CONDITION = "role = it and (company_usage.twitter in (some, widespread) or not s
 
 
 @pytest.fixture
-def picker_page(browser, live_server, manager, demo_survey):
+def picker_page(open_page, live_server, manager, demo_survey):
     """A signed-in survey manager's page (1280 px wide) recording policy violations, and
     the draft's `barriers` question, whose condition is built."""
     draft = version_duplicate(version=demo_survey.open_version())
     question = Question.objects.get(version=draft, code="barriers")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    page.goto(live_server.url + reverse("builder:condition_question", args=[demo_survey.slug, question.pk]))
+    page = open_page()
+    sign_in(page, live_server, reverse("builder:condition_question", args=[demo_survey.slug, question.pk]))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Display condition of the question")
-    yield page, question
-    context.close()
-
-
-def _no_violations(page) -> None:
-    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
-    assert violations == [], violations
-
-
-def _no_axe_problems(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
-
-
-def _shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 768):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"conditions-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    return page, question
 
 
 def _output(page):
@@ -91,9 +65,9 @@ def test_it_builds_a_condition_with_clicks_and_saves_it(picker_page):
     page.get_by_label("Condition 3: value").select_option(label="Other")
     page.locator("label", has_text="not").filter(has_text="negate condition 3").click()
     expect(_output(page)).to_have_text(f"Condition: {CONDITION}")
-    _no_violations(page)
-    _no_axe_problems(page)
-    _shoot(page, "picker")
+    assert_no_csp_violation(page)
+    assert_accessible(page)
+    shots(page, "conditions-picker")
 
     page.get_by_role("button", name="Save the condition").click()
     expect(page).to_have_url(re.compile(rf"/build/{question.version.survey.slug}/#question-{question.pk}$"))
@@ -112,9 +86,9 @@ def test_it_places_the_parsers_message_in_text_mode(picker_page):
     expect(text).to_have_attribute("aria-invalid", "true")
     page.get_by_text("Codes you can use").click()
     expect(page.locator(".picker-codes dl")).to_contain_text("What is your level?choices: c_level, vp, director")
-    _no_violations(page)
-    _no_axe_problems(page)
-    _shoot(page, "text")
+    assert_no_csp_violation(page)
+    assert_accessible(page)
+    shots(page, "conditions-text")
 
     text.fill("")
     text.press_sequentially("role = it and seniority in (vp, c_level)", delay=10)
@@ -123,7 +97,7 @@ def test_it_places_the_parsers_message_in_text_mode(picker_page):
     expect(page.get_by_label("Condition 2: question")).to_have_value("seniority")
     expect(page.get_by_label("Vice president")).to_be_checked()
     expect(_output(page)).to_have_text("Condition: role = it and seniority in (vp, c_level)")
-    _no_violations(page)
+    assert_no_csp_violation(page)
 
     # A text that parses but does not fit the survey opens in the picker with the problems
     # on their rows.
@@ -139,9 +113,9 @@ def test_it_places_the_parsers_message_in_text_mode(picker_page):
     expect(page.get_by_label("Condition 1: value")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#condition-3-errors")).to_contain_text("is not asked before this point")
     expect(_output(page)).to_have_text("Correct the marked problems to complete the condition.")
-    _no_violations(page)
-    _no_axe_problems(page)
-    _shoot(page, "errors")
+    assert_no_csp_violation(page)
+    assert_accessible(page)
+    shots(page, "conditions-errors")
 
 
 def test_it_builds_a_condition_with_the_keyboard_alone(picker_page):

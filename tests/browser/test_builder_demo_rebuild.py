@@ -31,7 +31,7 @@ from surveys.definition_files import definition_to_data
 from surveys.models import Survey
 from surveys.selectors import latest_version, version_definition
 from surveys.types import question_type
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS
+from tests.kit.browser import assert_no_csp_violation, screenshot
 from tests.kit.demo import DEMO_FILE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,27 +82,22 @@ class Run:
             self.codes_typed += 1
 
     def shoot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"rebuild-{name}.png"), full_page=True)
+        screenshot(self.page, f"rebuild-{name}")
 
     def clean(self) -> None:
-        """No Content-Security-Policy violation on the page so far (reported asynchronously)."""
-        violations = self.page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 100))")
-        assert violations == [], violations
+        """No Content-Security-Policy violation on the page so far."""
+        assert_no_csp_violation(self.page)
 
 
 @pytest.fixture
-def run(browser, live_server, manager):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    run = Run(context.new_page())
+def run(open_page, live_server, manager):
+    run = Run(open_page())
     run.page.goto(f"{live_server.url}/build/")  # the one address typed: the app's
     run.fill(run.page.get_by_label("Username"), "alice")
     run.fill(run.page.get_by_label("Password"), "pw-alice")
     run.click(run.page.get_by_role("button", name="Sign in"))
     expect(run.page.get_by_role("heading", level=1)).to_have_text("Your surveys")
-    yield run
-    context.close()
+    return run
 
 
 @pytest.fixture

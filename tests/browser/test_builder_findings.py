@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from surveys.creation import starter, survey_create
 from surveys.models import Finding, Net, SavedView, Survey
 from surveys.services import version_publish
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from tests.kit.browser import assert_clean, expect_message, shots, sign_in
 from tests.kit.data import submit_beside_worker
 from tests.kit.demo import leader_answers
 from tests.kit.workers import wait_until_worker_idle
@@ -32,14 +32,9 @@ from tests.kit.workers import wait_until_worker_idle
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    yield page
-    context.close()
+def page(open_page):
+    return open_page()
 
 
 @pytest.fixture
@@ -61,41 +56,9 @@ def survey(manager, celery_worker_process) -> Survey:
     return survey
 
 
-def assert_clean(page) -> None:
-    """No policy violation (reported asynchronously: read a moment after the page settled)
-    and no serious or critical accessibility problem."""
-    page.wait_for_load_state("load")
-    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
-    assert violations == [], violations
-    problems = axe_violations(page)
-    assert not problems, describe_violations(problems)
-
-
-def shots(page, name: str) -> None:
-    """Full-page screenshots at 1280 and 768 px wide; no horizontal scrolling at either."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 768):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.screenshot(path=str(SHOTS / f"pickfind-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def sign_in(page, live_server, next_url: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}{next_url}")
-
-
 def choose(select, text: str) -> None:
     """Selects the option whose label holds `text`: the picker cuts long labels with “…”."""
     select.select_option(select.locator("option", has_text=text).first.get_attribute("value"))
-
-
-def expect_message(page, text: str) -> None:
-    expect(page.locator(".builder-messages")).to_contain_text(text)
 
 
 def reload_until(page, selector: str, text: str, timeout: float = 20) -> None:
@@ -113,7 +76,7 @@ def test_a_manager_adds_a_finding_a_net_and_a_saved_view(page, live_server, surv
     assert_clean(page)
     never = Finding.objects.get(survey=survey, code="it_never_twitter")
     expect(page.locator(f"#finding-{never.pk} .reporting-numbers")).to_have_text("n=12, 42%")
-    shots(page, "page")
+    shots(page, "pickfind-page")
 
     # A finding: the code follows the statement; base and target are picked.
     findings = page.locator("#findings")
@@ -157,7 +120,7 @@ def test_a_manager_adds_a_finding_a_net_and_a_saved_view(page, live_server, surv
     expect(target.locator("[data-picker-output]")).to_have_text(
         "Condition: personal_use.linkedin = daily and seniority != other")
     assert_clean(page)
-    shots(page, "finding-form")
+    shots(page, "pickfind-finding-form")
     target.get_by_role("button", name="Remove condition 2").click()
     expect(target.locator("[data-picker-output]")).to_have_text("Condition: personal_use.linkedin = daily")
     expect(preview).to_contain_text("Today: 7 of 12 = 58%")
@@ -178,7 +141,7 @@ def test_a_manager_adds_a_finding_a_net_and_a_saved_view(page, live_server, surv
     revenue.get_by_label("$1 billion to $10 billion").check()
     revenue.get_by_label("Over $10 billion").check()
     assert_clean(page)
-    shots(page, "net-form")
+    shots(page, "pickfind-net-form")
     revenue.get_by_role("button", name="Add the NET").click()
     expect_message(page, "Added “NET: A billion or more”")
     net = Net.objects.get(survey=survey, question_code="revenue")
@@ -206,7 +169,7 @@ def test_a_manager_adds_a_finding_a_net_and_a_saved_view(page, live_server, surv
     form.get_by_label("Columns answering anything but").select_option(label="Not used at all")
     expect(form.get_by_role("button", name="Show the choices of the questions chosen")).to_be_hidden()
     assert_clean(page)
-    shots(page, "view-form")
+    shots(page, "pickfind-view-form")
     form.get_by_role("button", name="Add the view").click()
     expect_message(page, "Added the saved view “LinkedIn by revenue”")
     view = SavedView.objects.get(survey=survey, code="linkedin_by_revenue")
@@ -248,7 +211,7 @@ def test_a_finding_is_edited_in_place_by_typing_and_reordered_at_768_px(page, li
     expect(item.locator(".finding-preview")).to_contain_text("Today: 12 of 12 = 100%")
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     assert_clean(page)
-    shots(page, "finding-edit")
+    shots(page, "pickfind-finding-edit")
     item.get_by_role("button", name="Save the finding").click()
     expect_message(page, "Saved the finding")
     assert Finding.objects.get(pk=second.pk).target_condition == "company_usage.twitter = some"

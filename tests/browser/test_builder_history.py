@@ -13,13 +13,11 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from surveys.history import change_record
-from surveys.models import Question, Survey, SurveyChange
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from surveys.models import Net, Question, Survey, SurveyChange
+from tests.kit.browser import assert_accessible, assert_no_csp_violation, screenshot, sign_in
 from tests.kit.outline import small_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
 
 
 @pytest.fixture
@@ -30,53 +28,11 @@ def dave(demo_survey) -> User:
     return user
 
 
-@pytest.fixture
-def open_page(browser):
-    """A page in a browser context of its own (its own cookies: another person)."""
-    contexts = []
-
-    def open_page(width: int = 1280):
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        context.add_init_script(RECORD_VIOLATIONS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def assert_no_csp_violation(page) -> None:
-    page.wait_for_load_state("load")
-    # Violations are reported asynchronously: read them a moment after the page settled.
-    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
-    assert violations == [], violations
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
-
-
-def screenshot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"history-{name}.png"), full_page=True)
-
-
-def sign_in(page, live_server, username: str, path: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next={path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    assert_no_csp_violation(page)
-
-
 def test_two_editors_one_section_then_the_history(open_page, live_server, demo_survey, manager, dave, viewer):
     settings = f"/build/{demo_survey.slug}/settings/"
     alice, other = open_page(), open_page()
-    sign_in(alice, live_server, "alice", settings)
-    sign_in(other, live_server, "dave", settings)
+    sign_in(alice, live_server, username="alice", path=settings)
+    sign_in(other, live_server, username="dave", path=settings)
 
     alice.locator("#access").get_by_label("Response cap").fill("100")
     alice.locator("#access").get_by_role("button", name="Save access").click()
@@ -92,7 +48,7 @@ def test_two_editors_one_section_then_the_history(open_page, live_server, demo_s
     assert_no_csp_violation(other)
     assert Survey.objects.get(pk=demo_survey.pk).response_cap == 100
     assert_accessible(other)
-    screenshot(other, "stale-1280")
+    screenshot(other, "history-stale-1280")
 
     # Another section of the same stale page goes through.
     other.locator("#sharing").get_by_label("bob", exact=True).check()
@@ -125,7 +81,7 @@ def test_two_editors_one_section_then_the_history(open_page, live_server, demo_s
     expect(details.locator("del")).to_have_text("100")
     expect(details.locator("ins")).to_have_text("200")
     assert_accessible(other)
-    screenshot(other, "1280")
+    screenshot(other, "history-1280")
 
     other.get_by_label("Who").select_option("alice")
     other.get_by_role("button", name="Show").click()
@@ -152,19 +108,19 @@ def test_the_history_at_768_px(open_page, live_server, demo_survey, manager, dav
         )
     assert SurveyChange.objects.count() == 4
     page = open_page(768)
-    sign_in(page, live_server, "alice", f"/build/{demo_survey.slug}/history/")
+    sign_in(page, live_server, username="alice", path=f"/build/{demo_survey.slug}/history/")
     page.locator(".history-table details summary").first.click()
     expect(page.locator(".history-table details").first).to_contain_text("panel.example.com")
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     assert_accessible(page)
-    screenshot(page, "768")
+    screenshot(page, "history-768")
 
 
 def test_two_editors_at_768_px(open_page, live_server, demo_survey, manager, dave):
     settings = f"/build/{demo_survey.slug}/settings/"
     alice, other = open_page(768), open_page(768)
-    sign_in(alice, live_server, "alice", settings)
-    sign_in(other, live_server, "dave", settings)
+    sign_in(alice, live_server, username="alice", path=settings)
+    sign_in(other, live_server, username="dave", path=settings)
     alice.locator("#access").get_by_label("Public link and personal invitations").check()
     alice.locator("#access").get_by_role("button", name="Save access").click()
     expect(alice.locator(".builder-messages")).to_contain_text("Access and dates are saved.")
@@ -177,7 +133,7 @@ def test_two_editors_at_768_px(open_page, live_server, demo_survey, manager, dav
     assert_no_csp_violation(other)
     assert other.evaluate("document.documentElement.scrollWidth") <= 768
     assert_accessible(other)
-    screenshot(other, "stale-768")
+    screenshot(other, "history-stale-768")
 
 
 @pytest.fixture
@@ -193,8 +149,8 @@ def test_two_editors_one_question_in_the_outline(open_page, live_server, small):
     role = Question.objects.get(version__survey=small, code="role")
     pets = Question.objects.get(version__survey=small, code="pets")
     alice, other = open_page(), open_page()
-    sign_in(alice, live_server, "alice", f"/build/small/?edit={role.pk}")
-    sign_in(other, live_server, "dave", f"/build/small/?edit={role.pk}")
+    sign_in(alice, live_server, username="alice", path=f"/build/small/?edit={role.pk}")
+    sign_in(other, live_server, username="dave", path=f"/build/small/?edit={role.pk}")
 
     question_form(alice, role).get_by_label("Question", exact=True).fill("Your job?")
     question_form(alice, role).get_by_role("button", name="Save the question").click()
@@ -210,7 +166,7 @@ def test_two_editors_one_question_in_the_outline(open_page, live_server, small):
     assert_no_csp_violation(other)
     assert Question.objects.get(pk=role.pk).label == "Your job?"
     assert_accessible(other)
-    screenshot(other, "outline-stale-1280")
+    screenshot(other, "history-outline-stale-1280")
 
     # Another question of the same draft is saved at once.
     other.goto(f"{live_server.url}/build/small/?edit={pets.pk}")
@@ -232,8 +188,8 @@ def test_two_editors_one_question_in_the_outline(open_page, live_server, small):
 def test_two_editors_one_question_at_768_px(open_page, live_server, small):
     role = Question.objects.get(version__survey=small, code="role")
     alice, other = open_page(768), open_page(768)
-    sign_in(alice, live_server, "alice", f"/build/small/?edit={role.pk}")
-    sign_in(other, live_server, "dave", f"/build/small/?edit={role.pk}")
+    sign_in(alice, live_server, username="alice", path=f"/build/small/?edit={role.pk}")
+    sign_in(other, live_server, username="dave", path=f"/build/small/?edit={role.pk}")
     question_form(alice, role).get_by_label("Help text").fill("Pick the closest.")
     question_form(alice, role).get_by_role("button", name="Save the question").click()
     expect(alice.locator(f"#question-{role.pk}")).not_to_contain_text("Save the question")
@@ -244,4 +200,57 @@ def test_two_editors_one_question_at_768_px(open_page, live_server, small):
     expect(form.get_by_label("Required")).not_to_be_checked()
     assert other.evaluate("document.documentElement.scrollWidth") <= 768
     assert_accessible(other)
-    screenshot(other, "outline-stale-768")
+    screenshot(other, "history-outline-stale-768")
+
+
+def test_two_editors_one_text_in_the_outline_the_second_is_told_in_place(open_page, live_server, small):
+    alice, other = open_page(), open_page(768)
+    sign_in(alice, live_server, username="alice", path="/build/small/")
+    sign_in(other, live_server, username="dave", path="/build/small/")
+
+    alice.locator("#texts-intro").get_by_label("Introduction").fill("Welcome!")
+    alice.locator("#texts-intro").get_by_role("button", name="Save the introduction").click()
+    expect(alice.locator("#texts-intro")).not_to_contain_text("Nothing was saved")
+    expect(alice.locator("#texts-intro").get_by_label("Introduction")).to_have_value("Welcome!")
+
+    text = other.locator("#texts-intro")
+    text.get_by_label("Introduction").fill("Hello there.")
+    text.get_by_role("button", name="Save the introduction").click()  # htmx: answered in place
+    expect(text).to_contain_text("Nothing was saved. alice changed the introduction at")
+    expect(text).to_contain_text("(introduction: empty → “Welcome!”)")
+    expect(text.get_by_label("Introduction")).to_have_value("Hello there.")
+    assert small.versions.get().intro == "Welcome!"
+    assert_no_csp_violation(other)
+    assert other.evaluate("document.documentElement.scrollWidth") <= 768
+    assert_accessible(other)
+    screenshot(other, "history-text-stale-768")
+
+    # Saved again, knowing alice's text: dave's replaces it.
+    text.get_by_role("button", name="Save the introduction").click()
+    expect(text).not_to_contain_text("Nothing was saved")
+    expect(text.get_by_label("Introduction")).to_have_value("Hello there.")
+    assert small.versions.get().intro == "Hello there."
+
+
+def test_two_editors_one_net_on_the_findings_page(open_page, live_server, demo_survey, manager, dave):
+    net = Net.objects.get(survey=demo_survey, question_code="personal_use", code="net_weekly")
+    path = f"/build/{demo_survey.slug}/findings/?net={net.pk}"
+    alice, other = open_page(), open_page()
+    sign_in(alice, live_server, username="alice", path=path)
+    sign_in(other, live_server, username="dave", path=path)
+
+    alice.locator(f"#net-{net.pk}").get_by_label("Label").fill("Weekly+")
+    alice.locator(f"#net-{net.pk}").get_by_role("button", name="Save the NET").click()
+    expect(alice.locator(".builder-messages")).to_contain_text("Saved “NET: Weekly+”.")
+
+    form = other.locator(f"#net-{net.pk}")
+    form.get_by_label("Label").fill("At least weekly")
+    form.get_by_role("button", name="Save the NET").click()
+    form = other.locator(f"#net-{net.pk}")
+    expect(form).to_contain_text("Nothing was saved. alice changed this NET at")
+    expect(form).to_contain_text("(label: “Weekly or more” → “Weekly+”)")
+    expect(form.get_by_label("Label")).to_have_value("At least weekly")
+    assert Net.objects.get(pk=net.pk).label == "Weekly+"
+    assert_no_csp_violation(other)
+    assert_accessible(other)
+    screenshot(other, "history-net-stale-1280")

@@ -11,65 +11,29 @@ from playwright.sync_api import expect
 from surveys.creation import starter, survey_create
 from surveys.models import Survey
 from surveys.services import version_duplicate, version_publish
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from tests.kit.browser import assert_accessible, assert_no_csp_violation, shots, sign_in
 from tests.kit.data import submit_beside_worker
 from tests.kit.demo import leader_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = (1280, 768)
-
-
 
 @pytest.fixture
-def context(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
+def context(open_page, live_server):
+    context = open_page().context
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    yield context
-    context.close()
-
-
-def _assert_no_csp_violation(page) -> None:
-    page.wait_for_load_state("load")
-    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
-    assert violations == [], violations
-
-
-def _assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
-
-
-def _assert_fits(page) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
+    return context
 
 
 def _check_at_both_widths(page, name: str) -> None:
-    """axe-core, the CSP and sideways scrolling at 1280 and 768 px, with a screenshot of each."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        _assert_fits(page)
-        _assert_accessible(page)
-        page.screenshot(path=str(SHOTS / f"home-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    _assert_no_csp_violation(page)
-
-
-def _sign_in(page, live_server, manager) -> None:
-    page.goto(f"{live_server.url}/build/")
-    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/build/")
-    page.fill("#id_username", manager.username)
-    page.fill("#id_password", f"pw-{manager.username}")  # tests/conftest.py's password
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/build/")
+    """axe-core and sideways scrolling at 1280 and 768 px, with a screenshot of each; the CSP."""
+    shots(page, f"home-{name}", each=assert_accessible)
+    assert_no_csp_violation(page)
 
 
 def test_a_manager_creates_a_survey_from_a_template_and_shares_its_public_link(context, live_server, manager):
     page = context.new_page()
-    _sign_in(page, live_server, manager)
+    sign_in(page, live_server, "/build/")
     expect(page.get_by_text("You have no surveys yet")).to_be_visible()
     _check_at_both_widths(page, "empty")
 
@@ -87,7 +51,7 @@ def test_a_manager_creates_a_survey_from_a_template_and_shares_its_public_link(c
     assert [q.code for q in survey.draft_version().questions.order_by("position")] == [
         "recommend", "main_reason", "role",
     ]
-    _assert_no_csp_violation(page)
+    assert_no_csp_violation(page)
 
     page.goto(f"{live_server.url}/build/")
     card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name="Customer pulse Q3"))
@@ -104,17 +68,17 @@ def test_a_manager_creates_a_survey_from_a_template_and_shares_its_public_link(c
     card.get_by_role("button", name="Copy link").click()
     expect(card.get_by_role("status")).to_have_text("Copied")
     assert page.evaluate("() => navigator.clipboard.readText()") == public
-    _assert_no_csp_violation(page)
+    assert_no_csp_violation(page)
 
     card.get_by_role("link", name=public).click()
     expect(page).to_have_url(public)
     expect(page.get_by_role("heading", level=1)).to_have_text("Customer pulse Q3")
-    _assert_no_csp_violation(page)
+    assert_no_csp_violation(page)
 
 
 def test_the_slug_stops_following_the_title_once_edited(context, live_server, manager):
     page = context.new_page()
-    _sign_in(page, live_server, manager)
+    sign_in(page, live_server, "/build/")
     page.goto(f"{live_server.url}/build/new/")
     title, slug = page.get_by_label("Title"), page.get_by_label("Slug", exact=True)
     title.press_sequentially("Staff survey")
@@ -127,12 +91,12 @@ def test_the_slug_stops_following_the_title_once_edited(context, live_server, ma
     title.press("End")
     title.press_sequentially("!")
     expect(slug).to_have_value("staff-survey-spring")
-    _assert_no_csp_violation(page)
+    assert_no_csp_violation(page)
 
 
 def test_a_taken_slug_is_reported_on_the_field_with_what_was_typed(context, live_server, manager):
     page = context.new_page()
-    _sign_in(page, live_server, manager)
+    sign_in(page, live_server, "/build/")
     page.goto(f"{live_server.url}/build/new/")
     page.get_by_label("Title").press_sequentially("Pulse")
     page.get_by_role("button", name="Create survey").click()
@@ -163,7 +127,7 @@ def test_the_home_and_the_results_index_with_surveys_in_every_state(
     Survey.objects.filter(pk=invited.pk).update(access=Survey.Access.INVITATION)
     every_type_survey.viewers.add(manager)  # shared for results only: read-only here
     page = context.new_page()
-    _sign_in(page, live_server, manager)
+    sign_in(page, live_server, "/build/")
     cards = page.locator(".survey-cards > li")
     expect(cards).to_have_count(4)
     demo = cards.filter(has=page.get_by_role("heading", name=demo_survey.title))

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from surveys.models import Survey
 from surveys.selectors import version_definition
-from tests.kit.browser import SHOTS
+from tests.kit.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,16 +54,11 @@ class Keyboard:
 
 
 @pytest.fixture
-def keyboard(browser, live_server, manager):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/build/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
+def keyboard(open_page, live_server, manager):
+    page = open_page()
+    sign_in(page, live_server, "/build/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your surveys")
-    yield Keyboard(page)
-    context.close()
+    return Keyboard(page)
 
 
 def test_a_manager_builds_and_publishes_a_small_survey_with_the_keyboard_alone(keyboard, manager):
@@ -116,8 +111,7 @@ def test_a_manager_builds_and_publishes_a_small_survey_with_the_keyboard_alone(k
     keys.press("ArrowDown")
     keys.press("ArrowDown")
     expect(page.locator(".picker-output")).to_have_text("Condition: what_shall_we_eat = salad")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "rebuild-keyboard-picker.png"), full_page=True)
+    screenshot(page, "rebuild-keyboard-picker")
     keys.activate(page.get_by_role("button", name="Save the condition"))
     expect(page.locator("#outline-messages")).to_contain_text("saved: what_shall_we_eat = salad")
 

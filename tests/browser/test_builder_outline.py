@@ -10,20 +10,15 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Page, Question, Survey, SurveyVersion
-from tests.kit.browser import PASSWORD, RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from tests.kit.browser import PASSWORD, assert_accessible, assert_no_csp_violation, screenshot, sign_in
 from tests.kit.outline import layout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 @pytest.fixture
-def outline_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    yield page
-    context.close()
+def outline_page(open_page):
+    return open_page()
 
 
 @pytest.fixture
@@ -36,19 +31,6 @@ def empty_draft(manager) -> SurveyVersion:
     version = SurveyVersion.objects.create(survey=survey, number=1)
     Page.objects.create(version=version, position=0)
     return version
-
-
-def _no_csp_violations(page) -> None:
-    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 100))")
-    assert violations == [], violations
-
-
-def _sign_in(page, live_server) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next=/build/quick/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Quick pulse")
 
 
 def _add_question(page, page_number: int, type_label: str):
@@ -89,14 +71,10 @@ def _drag(page, card, onto, into) -> None:
     page.set_viewport_size({"width": page.viewport_size["width"], "height": height})
 
 
-def _shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"outline-{name}.png"), full_page=True)
-
-
 def test_it_builds_a_survey_without_typing_a_code(outline_page, live_server, empty_draft):
     page = outline_page
-    _sign_in(page, live_server)
+    sign_in(page, live_server, "/build/quick/", password=PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quick pulse")
 
     # A single-choice question, its choices pasted as a block; the code follows the label.
     form = _add_question(page, 1, "Single choice (radio)")
@@ -124,9 +102,8 @@ def test_it_builds_a_survey_without_typing_a_code(outline_page, live_server, emp
     form.get_by_role("button", name="Add these lines").first.click()
     expect(form.get_by_label("Code of row 2")).to_have_value("chat")
     form.get_by_label("Or paste a block of lines: one choice per line").fill("Never\nOften")
-    _shoot(page, "edit-1280")
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
+    screenshot(page, "outline-edit-1280")
+    assert_accessible(page)
     form.get_by_role("button", name="Save the question").click()
     expect(_card(page, "How often do you use")).to_contain_text("2 rows × 2 choices")
 
@@ -184,17 +161,15 @@ def test_it_builds_a_survey_without_typing_a_code(outline_page, live_server, emp
     assert Question.objects.get(version=version, code="anything_else").condition == (
         "which_best_describes_your_role = it")
 
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
-    _no_csp_violations(page)
-    _shoot(page, "1280")
+    assert_accessible(page)
+    assert_no_csp_violation(page)
+    screenshot(page, "outline-1280")
     page.set_viewport_size({"width": 768, "height": 900})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    _shoot(page, "768")
+    screenshot(page, "outline-768")
     _card(page, "How often do you use").get_by_role("link", name="Edit").click()
     expect(page.locator("form.question-form")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    _shoot(page, "edit-768")
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
-    _no_csp_violations(page)
+    screenshot(page, "outline-edit-768")
+    assert_accessible(page)
+    assert_no_csp_violation(page)

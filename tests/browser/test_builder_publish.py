@@ -13,7 +13,7 @@ from surveys.definition_files import definition_from_data
 from surveys.models import Choice, Question
 from surveys.selectors import version_definition
 from surveys.services import survey_import, version_duplicate
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from tests.kit.browser import assert_clean, shots, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,40 +29,8 @@ FRESH = {
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _assert_clean(page) -> None:
-    """No policy violation (reported asynchronously: read a moment after the page settled)
-    and no serious or critical accessibility problem."""
-    page.wait_for_load_state("load")
-    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
-    assert violations == [], violations
-    problems = axe_violations(page)
-    assert not problems, describe_violations(problems)
-
-
-def _shots(page, name: str) -> None:
-    """Full-page screenshots at 1280 and 768 px wide; no horizontal scrolling at either."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 768):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.screenshot(path=str(SHOTS / f"publish-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def _sign_in(page, live_server, next_url: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}{next_url}")
+def page(open_page):
+    return open_page()
 
 
 def test_it_leads_from_a_problem_to_its_question_and_publishes_once_fixed(page, live_server, manager):
@@ -71,15 +39,15 @@ def test_it_leads_from_a_problem_to_its_question_and_publishes_once_fixed(page, 
     colour.choices.all().delete()
     publish = "/build/fresh/publish/"
 
-    _sign_in(page, live_server, publish)
+    sign_in(page, live_server, publish)
     expect(page.get_by_role("heading", name="Publish version 1 of “Team pulse”")).to_be_visible()
     expect(page.get_by_text("1 problem stops publishing")).to_be_visible()
     problem = page.get_by_role("link", name="Page 1, question 1 “Favourite colour?”")
     expect(problem.locator("xpath=..")).to_contain_text("has no choices yet: add at least one.")
     expect(page.get_by_role("button", name="Publish version 1")).to_have_count(0)
     expect(page.get_by_text("First version: 1 page, 2 questions.")).to_be_visible()
-    _assert_clean(page)
-    _shots(page, "problems")
+    assert_clean(page)
+    shots(page, "publish-problems")
 
     problem.click()
     expect(page).to_have_url(f"{live_server.url}/build/fresh/?edit={colour.pk}#question-{colour.pk}")
@@ -88,13 +56,13 @@ def test_it_leads_from_a_problem_to_its_question_and_publishes_once_fixed(page, 
     Choice.objects.create(question=colour, position=1, code="blue", label="Blue")
     page.goto(f"{live_server.url}{publish}")
     expect(page.get_by_text("Ready to publish: nothing stops it.")).to_be_visible()
-    _assert_clean(page)
-    _shots(page, "ready")
+    assert_clean(page)
+    shots(page, "publish-ready")
 
     page.get_by_role("button", name="Publish version 1").click()
     expect(page).to_have_url(f"{live_server.url}/build/")
     expect(page.get_by_text("Version 1 is published and open:")).to_be_visible()
-    _shots(page, "published")
+    shots(page, "publish-published")
     version.refresh_from_db()
     assert version.status == "open"
     expect(page.get_by_role("link", name=f"{live_server.url}/s/fresh/").first).to_be_visible()
@@ -107,14 +75,14 @@ def test_it_gives_a_relabelled_choice_a_new_code_when_asked(page, live_server, d
     vp.save()
     publish = "/build/ddiq-2010/publish/"
 
-    _sign_in(page, live_server, publish)
+    sign_in(page, live_server, publish)
     expect(page.get_by_role("heading", name="Same answer, or a new one?")).to_be_visible()
     expect(page.get_by_text("1 question changed · 1 choice or row relabelled")).to_be_visible()
     relabel = page.get_by_role("group", name="What is your level? The choice Vice president is now")
     expect(relabel.get_by_role("radio", name="Same answer")).to_be_checked()
     relabel.get_by_role("radio", name="New answer").check()
-    _assert_clean(page)
-    _shots(page, "relabel")
+    assert_clean(page)
+    shots(page, "publish-relabel")
 
     page.get_by_role("button", name="Publish version 2").click()
     expect(page).to_have_url(f"{live_server.url}/build/")
@@ -126,8 +94,8 @@ def test_it_gives_a_relabelled_choice_a_new_code_when_asked(page, live_server, d
     # Nothing left to publish: the page says so and offers a new draft.
     page.goto(f"{live_server.url}{publish}")
     expect(page.get_by_text("There is no draft to publish: version 2 is open")).to_be_visible()
-    _assert_clean(page)
-    _shots(page, "no-draft")
+    assert_clean(page)
+    shots(page, "publish-no-draft")
     page.get_by_role("button", name="Edit as a new draft").click()
     expect(page).to_have_url(f"{live_server.url}/build/ddiq-2010/")
     assert demo_survey.draft_version().number == 3
@@ -149,18 +117,18 @@ def test_it_shows_what_changes_and_refuses_a_new_answer_still_in_use(page, live_
     never.save()
     publish = "/build/ddiq-2010/publish/"
 
-    _sign_in(page, live_server, publish)
+    sign_in(page, live_server, publish)
     expect(page.get_by_text("1 question added · 1 question removed · 3 questions changed")).to_be_visible()
     relabel = page.get_by_role("group", name="The choice Never is now Not at all")
     expect(relabel).to_contain_text("A new answer needs a change first")
-    _assert_clean(page)
-    _shots(page, "changes")
+    assert_clean(page)
+    shots(page, "publish-changes")
 
     relabel.get_by_role("radio", name="New answer").check()
     page.get_by_role("button", name="Publish version 2").click()
     expect(page.get_by_role("alert")).to_contain_text("these places still use the old one")
     expect(relabel.get_by_role("radio", name="New answer")).to_be_checked()  # the choice made is kept
-    _assert_clean(page)
-    _shots(page, "refused")
+    assert_clean(page)
+    shots(page, "publish-refused")
     draft.refresh_from_db()
     assert draft.status == "draft"

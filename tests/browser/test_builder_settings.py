@@ -9,58 +9,21 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from surveys.models import Survey, SurveyVersion
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from surveys.models import SurveyVersion
+from tests.kit.browser import assert_accessible, assert_no_csp_violation, expect_message, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def assert_no_csp_violation(page) -> None:
-    page.wait_for_load_state("load")
-    # Violations are reported asynchronously: read them a moment after the page settled.
-    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
-    assert violations == [], violations
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
-
-
-def screenshot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"settings-{name}.png"), full_page=True)
-
-
-def sign_in(page, live_server, survey: Survey) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next=/build/{survey.slug}/settings/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Settings")
-    assert_no_csp_violation(page)
-
-
-def expect_message(page, text: str) -> None:
-    expect(page.locator(".builder-messages")).to_contain_text(text)
-    assert_no_csp_violation(page)
+def page(open_page):
+    return open_page()
 
 
 def test_a_manager_changes_access_shares_results_closes_and_reopens(page, live_server, demo_survey, manager, viewer):
-    sign_in(page, live_server, demo_survey)
+    sign_in(page, live_server, f"/build/{demo_survey.slug}/settings/")
     assert_accessible(page)
-    screenshot(page, "1280")
+    screenshot(page, "settings-1280")
 
     access = page.locator("#access")
     access.get_by_label("Public link and personal invitations").check()
@@ -89,10 +52,10 @@ def test_a_manager_changes_access_shares_results_closes_and_reopens(page, live_s
 
 def test_errors_stay_at_their_fields_at_768_px(page, live_server, demo_survey, manager):
     page.set_viewport_size({"width": 768, "height": 900})
-    sign_in(page, live_server, demo_survey)
+    sign_in(page, live_server, f"/build/{demo_survey.slug}/settings/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     assert_accessible(page)
-    screenshot(page, "768")
+    screenshot(page, "settings-768")
 
     access = page.locator("#access")
     access.get_by_label("Personal invitations only").check()
@@ -107,18 +70,18 @@ def test_errors_stay_at_their_fields_at_768_px(page, live_server, demo_survey, m
     expect(page.locator("#access").get_by_label("Opens")).to_have_value("2030-03-01T09:00")
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     assert_accessible(page)
-    screenshot(page, "errors-768")
+    screenshot(page, "settings-errors-768")
     demo_survey.refresh_from_db()
     assert (demo_survey.access, demo_survey.listed, demo_survey.opens_at) == ("public", False, None)
 
 
 def test_archiving_in_the_browser(page, live_server, demo_survey, manager):
-    sign_in(page, live_server, demo_survey)
+    sign_in(page, live_server, f"/build/{demo_survey.slug}/settings/")
     page.get_by_role("button", name="Archive").click()
     expect_message(page, "The survey is archived")
     expect(page.locator("#survey-state")).to_contain_text("Archived")
     assert_accessible(page)
-    screenshot(page, "archived-1280")
+    screenshot(page, "settings-archived-1280")
 
 
 def test_a_shared_manager_sees_the_values_without_forms(page, live_server, demo_survey, viewer):
@@ -134,4 +97,4 @@ def test_a_shared_manager_sees_the_values_without_forms(page, live_server, demo_
     expect(page.locator("#main form")).to_have_count(0)
     expect(page.locator("#sharing")).to_contain_text("bob")
     assert_accessible(page)
-    screenshot(page, "read-only-1280")
+    screenshot(page, "settings-read-only-1280")

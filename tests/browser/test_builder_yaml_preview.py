@@ -14,7 +14,7 @@ import yaml
 from playwright.sync_api import expect
 
 from surveys.selectors import version_definition
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations, field
+from tests.kit.browser import assert_clean, field, shots, sign_in
 from tests.kit.demo import DEMO_FILE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,47 +24,8 @@ DESKTOP = "iframe[title$='(1280 pixels)']"
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def assert_clean(page) -> None:
-    """No policy violation in the page or any of its frames (reported asynchronously: read
-    a moment after the page settled), no refused frame, no serious accessibility problem."""
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(150)
-    for frame in page.frames:
-        violations = frame.evaluate("() => window.__cspViolations")
-        assert violations == [], (frame.url, violations)
-    # A frame refused by frame-ancestors or X-Frame-Options shows Chromium's error page
-    # (its own document, and so its listener, never runs).
-    refused = [frame.url for frame in page.frames if frame.url.startswith("chrome-error:")]
-    assert refused == []
-    problems = axe_violations(page)
-    assert not problems, describe_violations(problems)
-
-
-def shots(page, name: str) -> None:
-    """Full-page screenshots at 1280 and 768 px wide; no horizontal scrolling at either."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 768):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(200)  # the desktop frame is fitted to its new column
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def sign_in(page, live_server, next_url: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}{next_url}")
+def page(open_page):
+    return open_page()
 
 
 def test_a_manager_uploads_a_file_with_problems_fixes_it_and_lands_on_the_outline(
@@ -111,6 +72,19 @@ def test_a_manager_uploads_a_file_with_problems_fixes_it_and_lands_on_the_outlin
     draft = demo_survey.draft_version()
     assert draft.number == 2
     assert "email" in version_definition(draft).questions
+
+
+def test_a_paste_too_big_for_the_server_is_told_so_on_the_page(page, live_server, manager, demo_survey, settings):
+    sign_in(page, live_server, "/build/ddiq-2010/yaml/")
+    page.get_by_label("Or paste the definition").fill("# " + "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    page.get_by_role("button", name="Upload as a new draft").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Nothing was changed: the pasted definition is larger than 1 MB, the most a definition may be"
+    )
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Definition file")
+    assert demo_survey.versions.count() == 1
+    assert_clean(page)
+    shots(page, "yaml-too-big")
 
 
 def test_the_preview_frames_the_form_at_two_widths_and_reloads_them(page, live_server, manager, demo_survey):

@@ -18,10 +18,11 @@ from builder.condition_picker import form_from_node
 from builder.stamps import Snapshot, check_stamp, stamp_of
 from surveys.conditions import parse
 from surveys.history import change_record, target_of
-from surveys.models import Finding, Page, Question, Survey, SurveyChange
+from surveys.models import Finding, Net, Page, Question, SavedView, Survey, SurveyChange
 from surveys.services import version_duplicate
+from tests.kit.html_form import submitted_data
 from tests.kit.outline import small_draft
-from tests.kit.page_forms import form_data
+from tests.kit.page_forms import form_data, form_html
 
 pytestmark = pytest.mark.django_db
 
@@ -453,3 +454,142 @@ def test_a_finding_s_picker_button_keeps_the_stamp_of_the_form_first_shown(alice
     shown = form_data(again, f"#finding-{finding.pk}")
     assert shown["stamp"] == daves["stamp"]
     assert dave_client.post(action, daves).status_code == 409
+
+
+# --- NETs and saved views (stamped by their values: their rows have no `updated_at`) ----------
+
+
+def item_form(client, kind: str, item, changes: dict):
+    """The form of a stored NET or view as the findings page opens it (`?net=<pk>`)."""
+    page = client.get(reverse("builder:findings", args=["ddiq-2010"]) + f"?{kind}={item.pk}")
+    return form_data(page, f"#{kind}-{item.pk}", {f"{kind}-{item.pk}-{k}": v for k, v in changes.items()})
+
+
+def test_two_editors_one_net_the_second_save_is_refused(alice, dave_client, demo_survey):
+    net = Net.objects.get(survey=demo_survey, question_code="personal_use", code="net_weekly")
+    action = reverse("builder:nets_update", args=["ddiq-2010", net.pk])
+    alices, daves = item_form(alice, "net", net, {"label": "Weekly+"}), item_form(dave_client, "net", net,
+                                                                                 {"label": "At least weekly"})
+    assert alice.post(action, alices).status_code == 302
+
+    refused = dave_client.post(action, daves)
+
+    assert refused.status_code == 409
+    text = text_of(refused)
+    assert f"Nothing was saved. alice changed this NET at {hhmm(SurveyChange.objects.get())}" in text
+    assert "(label: “Weekly or more” → “Weekly+”)" in text
+    assert "Your changes are still in the form below" in text
+    assert "please correct the problems" not in text  # nothing to correct: it was a colleague
+    assert f'name="net-{net.pk}-label" value="At least weekly"' in refused.content.decode()  # what dave typed
+    assert Net.objects.get(pk=net.pk).label == "Weekly+"
+    assert SurveyChange.objects.count() == 1
+    again = dave_client.post(action, form_data(refused, f"#net-{net.pk}"))
+    assert again.status_code == 302
+    assert Net.objects.get(pk=net.pk).label == "At least weekly"
+
+
+def test_two_editors_different_nets_both_saves_go_through(alice, dave_client, demo_survey):
+    one, two = Net.objects.filter(survey=demo_survey, question_code="personal_use").order_by("position")[:2]
+    alices, daves = item_form(alice, "net", one, {"label": "A"}), item_form(dave_client, "net", two, {"label": "B"})
+    assert alice.post(reverse("builder:nets_update", args=["ddiq-2010", one.pk]), alices).status_code == 302
+    assert dave_client.post(reverse("builder:nets_update", args=["ddiq-2010", two.pk]), daves).status_code == 302
+    assert [n.label for n in Net.objects.filter(pk__in=[one.pk, two.pk]).order_by("position")] == ["A", "B"]
+
+
+def test_a_move_by_another_editor_does_not_make_a_net_form_stale(alice, dave_client, demo_survey):
+    net = Net.objects.filter(survey=demo_survey, question_code="personal_use").order_by("position").last()
+    daves = item_form(dave_client, "net", net, {"label": "B"})
+    alice.post(reverse("builder:nets_move", args=["ddiq-2010", net.pk]), {"direction": "up"})
+    assert dave_client.post(reverse("builder:nets_update", args=["ddiq-2010", net.pk]), daves).status_code == 302
+
+
+def test_a_net_changed_without_a_record_still_makes_the_form_stale(alice, demo_survey):
+    net = Net.objects.filter(survey=demo_survey).first()
+    form = item_form(alice, "net", net, {"label": "Mine"})
+    Net.objects.filter(pk=net.pk).update(choices=["daily"])
+    refused = alice.post(reverse("builder:nets_update", args=["ddiq-2010", net.pk]), form)
+    assert refused.status_code == 409
+    assert "Someone else changed this NET since you opened it." in text_of(refused)
+    assert Net.objects.get(pk=net.pk).label == net.label
+
+
+def test_two_editors_one_view_the_second_save_is_refused(alice, dave_client, demo_survey):
+    view = SavedView.objects.filter(survey=demo_survey).first()
+    action = reverse("builder:views_update", args=["ddiq-2010", view.pk])
+    alices = item_form(alice, "view", view, {"description": "Alice wrote this"})
+    daves = item_form(dave_client, "view", view, {"label": "Dave named it"})
+    assert alice.post(action, alices).status_code == 302
+
+    refused = dave_client.post(action, daves)
+
+    assert refused.status_code == 409
+    text = text_of(refused)
+    assert "Nothing was saved. alice changed this saved view at" in text
+    assert "→ “Alice wrote this”)" in text
+    assert f'name="view-{view.pk}-label" value="Dave named it"' in refused.content.decode()
+    assert SavedView.objects.get(pk=view.pk).description == "Alice wrote this"
+    again = dave_client.post(action, form_data(refused, f"#view-{view.pk}"))
+    assert again.status_code == 302
+    assert SavedView.objects.get(pk=view.pk).label == "Dave named it"
+
+
+def test_showing_a_view_s_choices_keeps_the_stamp_of_the_form_first_shown(alice, dave_client, demo_survey):
+    view = SavedView.objects.filter(survey=demo_survey).first()
+    action = reverse("builder:views_update", args=["ddiq-2010", view.pk])
+    daves = item_form(dave_client, "view", view, {"label": "Dave named it"})
+    alice.post(action, item_form(alice, "view", view, {"label": "Alice named it"}))
+    # Dave asks for the highlighted cell's choices without JavaScript: no save, his old stamp kept.
+    shown = dave_client.post(action, {**daves, "action": ["choices"]})
+    assert shown.status_code == 200
+    assert form_data(shown, f"#view-{view.pk}")["stamp"] == daves["stamp"]
+    assert dave_client.post(action, form_data(shown, f"#view-{view.pk}")).status_code == 409
+
+
+# --- The intro and thank-you texts of a version (stamped by their words) ------------------------
+
+
+def text_form(page, name: str, text: str) -> dict[str, list[str]]:
+    """The outline's small form of one text (both post to the same address)."""
+    html = page.content.decode().split(f'id="texts-{name}"')[1]
+    data = dict(submitted_data(form_html(html, "/texts/")).lists())
+    return {**data, name: [text]}
+
+
+def test_two_editors_one_text_the_second_save_is_refused(alice, dave_client, small):
+    alices_page, daves_page = alice.get(outline_url("outline")), dave_client.get(outline_url("outline"))
+    assert alice.post(outline_url("texts_update"), text_form(alices_page, "intro", "Welcome!")).status_code == 302
+
+    refused = dave_client.post(outline_url("texts_update"), text_form(daves_page, "intro", "Hello there."))
+
+    assert refused.status_code == 409
+    text = text_of(refused)
+    assert (f"Nothing was saved. alice changed the introduction at {hhmm(SurveyChange.objects.get())} "
+            "(introduction: empty → “Welcome!”). Your text is still in the box") in text
+    assert "Hello there.</textarea>" in refused.content.decode()  # what dave typed
+    assert small.versions.get().intro == "Welcome!"
+    again = dave_client.post(outline_url("texts_update"), text_form(refused, "intro", "Hello there."))
+    assert again.status_code == 302
+    assert small.versions.get().intro == "Hello there."
+
+
+def test_a_stale_text_with_htmx_is_answered_in_place(alice, dave_client, small):
+    daves_page = dave_client.get(outline_url("outline"))
+    alice.post(outline_url("texts_update"), text_form(alice.get(outline_url("outline")), "thank_you", "Thanks!"))
+    refused = dave_client.post(outline_url("texts_update"), text_form(daves_page, "thank_you", "Ta."),
+                               HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200  # htmx swaps in only successful answers
+    assert "<html" not in refused.content.decode()
+    assert "alice changed the thank-you text at" in text_of(refused)
+    assert small.versions.get().thank_you == "Thanks!"
+
+
+def test_two_editors_the_two_texts_and_a_question_all_saves_go_through(alice, dave_client, small):
+    role = Question.objects.get(version__survey=small, code="role")
+    alices_page, daves_page = alice.get(outline_url("outline")), dave_client.get(outline_url("outline"))
+    assert alice.post(outline_url("texts_update"), text_form(alices_page, "intro", "Welcome!")).status_code == 302
+    assert alice.post(outline_url("question_edit", role.pk),
+                      question_data(question_page(alice, role), role, {"label": "Your job?"})).status_code == 302
+    assert dave_client.post(outline_url("texts_update"),
+                            text_form(daves_page, "thank_you", "Thanks!")).status_code == 302
+    version = small.versions.get()
+    assert (version.intro, version.thank_you) == ("Welcome!", "Thanks!")

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from builder.create_forms import SurveyCreateForm, slug_from_title, taken_message
+from builder.forms.create import SurveyCreateForm, slug_from_title, taken_message
 from invitations.models import Invitation
 from responses.models import Response
 from surveys.creation import STARTERS, starter

@@ -212,6 +212,26 @@ def test_it_undoes_a_text_on_a_published_version_too(alice, manager):
     assert published.thank_you == ""
 
 
+def test_a_text_changed_since_in_the_builder_is_refused_naming_that_change(alice, small):
+    alice.post(url("texts_update"), {"thank_you": "Thanks!"})
+    first = latest("texts_changed")
+    alice.post(url("texts_update"), {"thank_you": "Many thanks!"})
+    newer = latest("texts_changed")
+    response = undo(alice, first)
+    message = message_of(alice, response)
+    assert "has been changed since" in message and newer.summary in message
+    assert "outside the builder" not in message
+    small.refresh_from_db()
+    assert small.thank_you == "Many thanks!"
+
+
+def test_the_undo_of_a_text_is_recorded_under_the_text(alice, small):
+    alice.post(url("texts_update"), {"thank_you": "Thanks!"})
+    edited = latest("texts_changed")
+    undo(alice, edited)
+    assert latest().target == edited.target
+
+
 # --- Settings ---------------------------------------------------------------------------------
 
 

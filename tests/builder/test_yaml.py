@@ -17,6 +17,7 @@ from django.contrib.messages import get_messages
 from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from builder.definition_upload import MAX_BYTES, MAX_VALUES, place_in_words
@@ -292,6 +293,42 @@ def test_pasted_text_too_big_is_told_so(alice, demo_survey):
     response = alice.post(url(demo_survey), {"text": "# " + "x" * MAX_BYTES})
     assert response.status_code == 400
     assert "the text is larger than 1 MB, the most a definition file may be" in text_of(response)
+
+
+def test_a_paste_larger_than_the_server_reads_is_told_so_on_the_page(alice, demo_survey, settings):
+    # Beyond DATA_UPLOAD_MAX_MEMORY_SIZE the body is not even read: Django's bare 400 before.
+    before = snapshot()
+    response = alice.post(url(demo_survey), {"text": "# " + "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    assert response.status_code == 413
+    text = text_of(response)
+    assert "Nothing was changed: the pasted definition is larger than 1 MB, the most a definition may be" in text
+    assert "Upload and replace" in text or "Upload as a new draft" in text  # the page, its form again
+    assert snapshot() == before
+
+
+def test_the_upload_still_checks_csrf(manager, demo_survey, settings):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    before = snapshot()
+    forged = client.post(url(demo_survey), {"file": as_file(changed_demo())})
+    assert forged.status_code == 403
+    # Too big to read, the post is answered with the page and its message: nothing is written either way.
+    big = client.post(url(demo_survey), {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    assert big.status_code == 413
+    assert snapshot() == before
+    page = client.get(url(demo_survey))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    sent = client.post(url(demo_survey), {"csrfmiddlewaretoken": token, "file": as_file(changed_demo())})
+    assert sent.status_code == 302
+    assert Survey.objects.get(pk=demo_survey.pk).title == "Digital IQ 2011"
+
+
+def test_a_paste_too_big_from_a_reader_is_still_refused(viewer, demo_survey, settings):
+    demo_survey.viewers.add(viewer)
+    client = Client()
+    client.force_login(viewer)
+    response = client.post(url(demo_survey), {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    assert response.status_code == 403
 
 
 def test_aliases_that_expand_beyond_any_survey_are_refused(alice, demo_survey):

@@ -1,9 +1,13 @@
 """Headless Chromium's settings (the fixtures are in tests/browser/conftest.py), element
-selectors, and the axe-core accessibility check."""
+selectors, the axe-core accessibility check, and what the builder's browser tests share:
+signing in through the login form, the checks of a page (no Content-Security-Policy
+violation, no serious accessibility problem, no sideways scrolling) and its screenshots."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.kit.commands import ROOT
@@ -59,3 +63,83 @@ def describe_violations(violations: list[dict]) -> str:
 def next_page(page) -> None:
     """Click the form's Next (or Submit) button."""
     page.click(".form-nav button[value=next]")
+
+
+# --- Shared by the builder's browser tests ---------------------------------------------------
+
+WIDTHS = (1280, 768)  # staff pages: desktop and tablet
+HEIGHT = 900
+
+
+def csp_violations(page) -> list[dict]:
+    """The policy violations recorded (RECORD_VIOLATIONS) in the page and its frames. They
+    are reported asynchronously: read a moment after the page settled."""
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(150)
+    return [violation for frame in page.frames for violation in frame.evaluate("() => window.__cspViolations || []")]
+
+
+def assert_no_csp_violation(page) -> None:
+    violations = csp_violations(page)
+    assert violations == [], violations
+    # A frame refused by frame-ancestors or X-Frame-Options shows Chromium's error page
+    # (its own document, and so its recorder, never runs).
+    refused = [frame.url for frame in page.frames if frame.url.startswith("chrome-error:")]
+    assert refused == []
+
+
+def assert_accessible(page) -> None:
+    problems = axe_violations(page)
+    assert not problems, describe_violations(problems)
+
+
+def assert_clean(page) -> None:
+    """No policy violation in the page or its frames, no serious or critical axe-core one."""
+    assert_no_csp_violation(page)
+    assert_accessible(page)
+
+
+def assert_fits(page) -> None:
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
+
+
+def screenshot(page, name: str) -> None:
+    """A full-page screenshot at the page's width, SHOTS/<name>.png."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def shots(page, name: str, widths: tuple[int, ...] = WIDTHS, each: Callable | None = None) -> None:
+    """Full-page screenshots SHOTS/<name>-<width>.png at each width, with no sideways
+    scrolling at any (and `each(page)` too, e.g. assert_accessible); back to 1280 after."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        page.wait_for_timeout(200)  # what fits itself to the width (a framed preview) has done so
+        assert_fits(page)
+        if each is not None:
+            each(page)
+        screenshot(page, f"{name}-{width}")
+    page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
+
+
+def sign_in(page, live_server, path: str, username: str = "alice", password: str | None = None) -> None:
+    """Opens `path` signed out, which leads to the sign-in page, signs in there (by default
+    with tests/conftest.py's password of the user) and lands on `path`, without violations."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}{path}")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password or f"pw-{username}")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server.url}{path}")
+    assert_no_csp_violation(page)
+
+
+def expect_message(page, text: str) -> None:
+    """The message a page shows after a form was posted, on a page without violations."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".builder-messages")).to_contain_text(text)
+    assert_no_csp_violation(page)

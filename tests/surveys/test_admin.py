@@ -2,6 +2,7 @@
 be corrected (and nothing structural), findings, NETs and saved views are checked, the preview is guarded, and
 the two groups carry exactly their permissions."""
 
+import re
 from html import unescape
 
 import pytest
@@ -100,6 +101,58 @@ def test_it_exports_a_version_as_yaml(client, manager, open_version):
     body = response.content.decode()
     assert body.startswith("slug: ddiq-2010")
     assert "code: company_usage" in body
+
+
+# --- Deleting versions: drafts only ------------------------------------------------------
+
+
+def _delete_selected(client, versions: list[SurveyVersion], confirmed: bool):
+    data = {"action": "delete_selected", "_selected_action": [v.pk for v in versions]}
+    return client.post(_changelist("surveyversion"), {**data, "post": "yes"} if confirmed else data, follow=True)
+
+
+def _text(response) -> str:
+    return " ".join(unescape(response.content.decode()).split())
+
+
+def test_a_superuser_s_bulk_delete_leaves_published_versions_and_says_so(admin_client, open_version):
+    draft = version_duplicate(version=open_version)
+    closed = SurveyVersion.objects.get(pk=open_version.pk)
+    version_close(version=closed)
+
+    confirm = _delete_selected(admin_client, [closed, draft], confirmed=False)
+    assert "Not deleted: ddiq-2010 v1. A published version cannot be deleted" in _text(confirm)
+    asked = re.findall(r'name="_selected_action" value="(\d+)"', confirm.content.decode())
+    assert asked == [str(draft.pk)]  # the confirmation lists the draft alone
+
+    done = _delete_selected(admin_client, [closed, draft], confirmed=True)
+    assert done.status_code == 200
+    assert "Not deleted: ddiq-2010 v1." in _text(done)
+    assert list(SurveyVersion.objects.values_list("number", flat=True)) == [1]
+
+
+def test_a_bulk_delete_of_published_versions_alone_deletes_nothing(admin_client, open_version):
+    response = _delete_selected(admin_client, [open_version], confirmed=True)
+    assert response.status_code == 200
+    assert "Not deleted: ddiq-2010 v1." in _text(response)
+    assert "Successfully deleted" not in _text(response)
+    assert SurveyVersion.objects.filter(pk=open_version.pk).exists()
+
+
+def test_a_bulk_delete_still_deletes_drafts_and_records_them(admin_client, open_version):
+    draft = version_duplicate(version=open_version)
+    response = _delete_selected(admin_client, [draft], confirmed=True)
+    assert "Successfully deleted 1 survey version" in _text(response)
+    assert not SurveyVersion.objects.filter(pk=draft.pk).exists()
+    assert open_version.survey.changes.filter(action="version_deleted").count() == 1
+
+
+def test_the_delete_page_of_a_published_version_refuses_with_a_message(admin_client, open_version):
+    url = reverse("admin:surveys_surveyversion_delete", args=[open_version.pk])
+    for response in (admin_client.get(url, follow=True), admin_client.post(url, {"post": "yes"}, follow=True)):
+        assert response.redirect_chain[-1][0] == survey_admin_url("surveyversion", open_version.pk)
+        assert "A published version cannot be deleted" in _text(response)
+    assert SurveyVersion.objects.filter(pk=open_version.pk).exists()
 
 
 # --- Correcting a published version ----------------------------------------------------

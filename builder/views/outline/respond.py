@@ -19,7 +19,7 @@ from django.utils.cache import patch_vary_headers
 
 from builder.forms.entries import EntryList, entry_lists
 from builder.forms.outline import ConditionScope, PageForm, QuestionForm, TextsForm
-from builder.stamps import stamp_of
+from builder.stamps import stamp_of, text_snapshot
 from builder.views.outline import deleted as kept_deleted
 from builder.views.outline.structure import find_question, outline_pages
 from surveys.models import Page, Question, Survey, SurveyVersion
@@ -145,6 +145,9 @@ def texts_forms(version: SurveyVersion, data=None, which: str = "") -> dict[str,
         form = TextsForm(bound, initial={name: getattr(version, name)}, auto_id=f"texts-{name}-%s")
         # Each text has its own small form: only its field is shown and posted.
         form.fields = {name: form.fields[name]}
+        # Stamped (builder.stamps) as first shown: a form shown again keeps the posted stamp.
+        posted = bound.get("stamp") if bound is not None else None
+        form.edit_stamp = posted if posted is not None else stamp_of(text_snapshot(version, name))
         forms[name] = form
     return forms
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from builder.access import builder_view, survey_for_builder
 from builder.outline_history import record
+from builder.stamps import StaleEdit, check_stamp, stamp_of, text_snapshot, text_target
 from builder.views.outline import deleted as kept_deleted
 from builder.views.outline.change import outline_change
 from builder.views.outline.respond import (
@@ -71,13 +72,31 @@ def texts_update(request: HttpRequest, survey: Survey, version: SurveyVersion) -
                                                focus=(f"texts-{which}-{which}",)))
     with transaction.atomic():
         before = getattr(SurveyVersion.objects.select_for_update().get(pk=version.pk), which)
+        stale = check_stamp(text_snapshot(version, which, before), request.POST.get("stamp"))
+        if stale is not None:
+            return _text_refused(request, survey, version, which, stale)
         version_texts_update(version=version, **{which: forms[which].cleaned_data[which]})
         after = getattr(SurveyVersion.objects.get(pk=version.pk), which)
         fields = field_changes({which: before}, {which: after}, {which: TEXT_NAMES[which]})
         if fields:
             record(request, version, "texts_changed", f"Changed the {TEXT_NAMES[which].lower()} of version "
-                   f"{version.number}", details={"fields": fields})
+                   f"{version.number}", text_target(version, which), {"fields": fields})
     # The service wrote a locked copy of the row: the outline shown next (htmx) must show
     # the text as saved, not as read before.
     version.refresh_from_db(fields=["intro", "thank_you", "updated_at"])
     return done(request, survey, version, anchor=f"texts-{which}", focus=(f"texts-{which}-heading",))
+
+
+def _text_refused(request: HttpRequest, survey, version: SurveyVersion, which: str, stale: StaleEdit) -> HttpResponse:
+    """Another editor saved this text since its form was shown: theirs stays, the typed
+    text comes back with their change named and the stamp of now (saving again is a choice)."""
+    version.refresh_from_db(fields=["intro", "thank_you", "updated_at"])
+    forms = texts_forms(version, request.POST, which)
+    form = forms[which]
+    form.is_valid()
+    told = stale.describe(f"the {TEXT_NAMES[which].lower()}", viewer=request.user)
+    form.add_error(which, f"Nothing was saved. {told} Your text is still in the box: save again to replace theirs "
+                          "with yours.")
+    form.edit_stamp = stamp_of(text_snapshot(version, which))
+    outline = Outline(survey, version, editable=True, texts=forms, focus=(f"texts-{which}-{which}",))
+    return render_outline(request, outline, status=200 if request.htmx else 409)  # htmx swaps in only successes

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import Truncator
@@ -18,28 +17,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import builder_view, editable_survey
 from builder.condition_picker import valid_prefix
-from builder.findings_forms import CONDITIONS, FindingForm, picker_prefix
-from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
-from builder.stamps import StaleEdit, check_stamp, stamp_of
+from builder.forms.findings import CONDITIONS, FindingForm, picker_prefix
+from builder.reporting_history import record_added, record_deleted, record_moved
 from builder.views.conditions import finding_place, picker_for
-from builder.views.reporting.page import ReportingData, page_url, render_page
+from builder.views.reporting.page import ReportingData, item_update, page_url, refused, render_page
 from builder.views.reporting.preview import finding_preview
 from surveys import reporting_editing
 from surveys.history import target_of
-from surveys.models import Finding, Survey
+from surveys.models import Finding
 from surveys.reporting_editing import ReportingInvalid
 from surveys.selectors import latest_version
 
 
 def _fields(form: FindingForm) -> dict[str, str]:
     return {name: form.cleaned_data[name] for name in ("statement", "code", "base_condition", "target_condition")}
-
-
-def refused(form: Form, exc: ReportingInvalid) -> None:
-    """A service's refusal on the form's fields (a colleague's save between the form's
-    check and the write, e.g. the same code)."""
-    for name, message in exc.problems.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 def _saved(finding: Finding) -> str:
@@ -100,36 +91,14 @@ def finding_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = data.finding_form(finding, data=request.POST)
     if form.picker_pressed:
         return _again(request, data, form, finding)
-    status = 200 if checking(request) else 400
-    if form.is_valid() and not checking(request):
-        try:
-            with transaction.atomic():
-                stale = _stale(survey, finding, request.POST.get("stamp"))
-                if stale is None:
-                    before = item_state(finding)
-                    reporting_editing.finding_update(finding=finding, **_fields(form), questions=data.questions)
-                    record_changed(request, finding, before)
-        except ReportingInvalid as exc:
-            refused(form, exc)
-        else:
-            if stale is None:
-                messages.success(request, f"Saved the finding {_saved(finding)}.")
-                return redirect(page_url(survey, f"finding-{finding.pk}"))
-            form.add_error(None, f"Nothing was saved. {stale.describe('this finding', viewer=request.user)} Your "
-                                 "changes are still in the form below: save again to replace theirs with yours, or "
-                                 "cancel to see theirs.")
-            form.edit_stamp = stamp_of(Finding.objects.get(pk=finding.pk))
-            form.stale = True  # its own message says nothing was saved, and why
-            status = 409
+    if form.is_valid() and not checking(request) and item_update(
+        request, form, finding, "this finding",
+        lambda: reporting_editing.finding_update(finding=finding, **_fields(form), questions=data.questions),
+    ):
+        messages.success(request, f"Saved the finding {_saved(finding)}.")
+        return redirect(page_url(survey, f"finding-{finding.pk}"))
+    status = 409 if form.stale else 200 if checking(request) else 400
     return render_page(request, data, True, {form.prefix: form}, status=status)
-
-
-def _stale(survey, finding: Finding, posted: str | None) -> StaleEdit | None:
-    """Whether the finding changed since its form was shown, with the survey locked (as
-    its services lock it first) so that no save slips in between."""
-    list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk", flat=True))
-    current = Finding.objects.filter(pk=finding.pk).only("pk", "survey_id", "updated_at").first()
-    return None if current is None else check_stamp(current, posted)
 
 
 @builder_view

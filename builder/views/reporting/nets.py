@@ -10,9 +10,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey
-from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
-from builder.views.reporting.findings import refused
-from builder.views.reporting.page import ReportingData, page_url, render_page
+from builder.reporting_history import record_added, record_deleted, record_moved
+from builder.views.reporting.page import ReportingData, item_update, page_url, refused, render_page
 from surveys import reporting_editing
 from surveys.history import target_of
 from surveys.models import Net
@@ -62,18 +61,13 @@ def net_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, f"{_named(net)} belongs to a question the survey no longer has: delete it instead.")
         return redirect(page_url(survey, "nets"))
     form = data.net_form(question_def, net, data=request.POST)
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                before = item_state(net)
-                reporting_editing.net_update(net=net, **_fields(form.cleaned_data), questions=data.questions)
-                record_changed(request, net, before)
-        except ReportingInvalid as exc:
-            refused(form, exc)
-        else:
-            messages.success(request, f"Saved {_named(net)}.")
-            return redirect(page_url(survey, f"net-{net.pk}"))
-    return render_page(request, data, True, {form.prefix: form}, status=400)
+    if form.is_valid() and item_update(
+        request, form, net, "this NET",
+        lambda: reporting_editing.net_update(net=net, **_fields(form.cleaned_data), questions=data.questions),
+    ):
+        messages.success(request, f"Saved {_named(net)}.")
+        return redirect(page_url(survey, f"net-{net.pk}"))
+    return render_page(request, data, True, {form.prefix: form}, status=409 if form.stale else 400)
 
 
 @builder_view

@@ -14,9 +14,11 @@ one item's form in its place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,14 +28,16 @@ from django.urls import reverse
 from analytics.models import SurveyCounter
 from builder.access import builder_view, survey_for_builder
 from builder.condition_picker import FormData
-from builder.findings_forms import CONDITIONS, FindingForm, NetForm, SavedViewForm, holds, picker_prefix
-from builder.stamps import stamp_of
+from builder.forms.findings import CONDITIONS, FindingForm, NetForm, SavedViewForm, holds, picker_prefix
+from builder.reporting_history import LABELS, item_state, record_changed
+from builder.stamps import Snapshot, StaleEdit, check_stamp, row_snapshot, stamp_of
 from builder.views.conditions import finding_place, picker_for
 from builder.views.reporting.preview import Preview, finding_preview
 from results.report.cells import Cell, min_base
 from surveys.definition import QuestionDef, SurveyDef
 from surveys.models import Finding, Net, SavedView, Survey, SurveyVersion
 from surveys.reporting_editing import (
+    ReportingInvalid,
     condition_message,
     condition_problem,
     net_problems,
@@ -102,30 +106,98 @@ class ReportingData:
         taken = [f.code for f in self.findings if finding is None or f.pk != finding.pk]
         form = FindingForm(data, initial=initial, questions=self.questions, taken=taken, pickers=pickers,
                            prefix=prefix)
-        # The finding as the form first showed it (builder.stamps), kept while its pickers
-        # are worked and it is checked.
-        posted = picked.get("stamp") if picked is not None else None
-        form.edit_stamp = "" if finding is None else posted if posted is not None else stamp_of(finding)
-        form.stale = False  # set when a save is refused for a change made meanwhile
-        return form
+        # The finding as the form first showed it, kept while its pickers are worked and it
+        # is checked.
+        return _stamped(form, finding, picked.get("stamp") if picked is not None else None)
 
     def net_form(self, question: QuestionDef, net: Net | None = None, data=None) -> NetForm:
         initial = None
         if net is not None:
             initial = {"label": net.label, "code": net.code, "choices": net.choices, "holds": holds(net.all_but)}
         taken = [n.code for n in self.nets if n.question_code == question.code and (net is None or n.pk != net.pk)]
-        return NetForm(data, initial=initial, question=question, questions=self.questions or {}, taken=taken,
+        form = NetForm(data, initial=initial, question=question, questions=self.questions or {}, taken=taken,
                        prefix=f"net-{net.pk}" if net else f"net-new-{question.code}")
+        return _stamped(form, net, data.get("stamp") if data is not None else None)
 
-    def view_form(self, view: SavedView | None = None, data=None, initial: dict | None = None) -> SavedViewForm:
+    def view_form(self, view: SavedView | None = None, data=None, initial: dict | None = None,
+                  stamp: str | None = None) -> SavedViewForm:
+        """`stamp`: the one its form first showed, for a form shown again as typed."""
         if view is not None and initial is None:
             initial = {"label": view.label, "code": view.code, "description": view.description,
                        "row_variable": view.row_variable, "column_variable": view.column_variable,
                        "segment": view.segment, "highlight_row": view.highlight_row,
                        "highlight_column_not": view.highlight_column_not}
         taken = [v.code for v in self.views if view is None or v.pk != view.pk]
-        return SavedViewForm(data, initial=initial, questions=self.questions or {}, taken=taken,
+        form = SavedViewForm(data, initial=initial, questions=self.questions or {}, taken=taken,
                              prefix=f"view-{view.pk}" if view else "view-new")
+        return _stamped(form, view, stamp if stamp is not None else data.get("stamp") if data is not None else None)
+
+
+# --- Stamps (builder.stamps): two editors of one item never overwrite each other --------------
+
+Item = Finding | Net | SavedView
+
+
+def _stampable(item: Item) -> Finding | Snapshot:
+    # A finding's row has an `updated_at`; a NET's and a view's do not (their rows change no
+    # answer or count, and a stamp needs no migration): they are stamped by their values.
+    return item if isinstance(item, Finding) else row_snapshot(item, LABELS[type(item)])
+
+
+def item_stamp(item: Item) -> str:
+    return stamp_of(_stampable(item))
+
+
+def _stamped(form: Form, item: Item | None, posted: str | None) -> Form:
+    """`form` with the stamp it posts back: the one posted (a form shown again keeps the
+    stamp of the item as first shown), else the item's now; none for an add form."""
+    form.edit_stamp = "" if item is None else posted if posted is not None else item_stamp(item)
+    form.stale = False  # set when a save is refused for a change made meanwhile
+    return form
+
+
+def refused(form: Form, exc: ReportingInvalid) -> None:
+    """A service's refusal on the form's fields (a colleague's save between the form's
+    check and the write, e.g. the same code)."""
+    for name, message in exc.problems.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+def item_update(request: HttpRequest, form: Form, item: Item, thing: str, update: Callable[[], object]) -> bool:
+    """Saves a change of a stored item: `update()` (its service) and its record in one
+    transaction, unless another editor changed the item since its form was shown. False
+    when nothing was saved: the form then says why (`thing`, "this NET", names it in the
+    other's change, and `form.stale` is set; or the service's refusal is on its fields)."""
+    try:
+        with transaction.atomic():
+            stale = stale_item(item, request.POST.get("stamp"))
+            if stale is None:
+                before = item_state(item)
+                update()
+                record_changed(request, item, before)
+    except ReportingInvalid as exc:
+        refused(form, exc)
+        return False
+    if stale is not None:
+        refuse_stale(request, form, item, stale, thing)
+    return stale is None
+
+
+def stale_item(item: Item, posted: str | None) -> StaleEdit | None:
+    """Whether `item` changed since its form was shown. Call it in the save's transaction:
+    it locks the survey first (as the services do), so that no save slips in between."""
+    list(Survey.objects.select_for_update().filter(pk=item.survey_id).values_list("pk", flat=True))
+    current = type(item).objects.filter(pk=item.pk).first()
+    return None if current is None else check_stamp(_stampable(current), posted)
+
+
+def refuse_stale(request: HttpRequest, form: Form, item: Item, stale: StaleEdit, thing: str) -> None:
+    """The save refused: the other's change said on the form, which keeps what was typed
+    and now posts the stamp of the item as stored (saving again is then a choice)."""
+    form.add_error(None, f"Nothing was saved. {stale.describe(thing, viewer=request.user)} Your changes are still "
+                         "in the form below: save again to replace theirs with yours, or cancel to see theirs.")
+    form.edit_stamp = item_stamp(type(item).objects.get(pk=item.pk))
+    form.stale = True  # its own message says nothing was saved, and why
 
 
 def _ordered(manager, survey: Survey) -> QuerySet:

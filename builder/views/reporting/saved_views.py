@@ -11,10 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from builder.access import builder_view, editable_survey
-from builder.findings_forms import VIEW_NAMES, SavedViewForm
-from builder.reporting_history import item_state, record_added, record_changed, record_deleted, record_moved
-from builder.views.reporting.findings import refused
-from builder.views.reporting.page import ReportingData, page_url, render_page
+from builder.forms.findings import VIEW_NAMES, SavedViewForm
+from builder.reporting_history import record_added, record_deleted, record_moved
+from builder.views.reporting.page import ReportingData, item_update, page_url, refused, render_page
 from surveys import reporting_editing
 from surveys.history import target_of
 from surveys.models import SavedView
@@ -39,28 +38,27 @@ def _save(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
     form = data.view_form(view, data=request.POST)
     if request.POST.get("action") == REFRESH:
         # Only the highlighted cell's choices change: the form comes back as typed.
-        form = data.view_form(view, initial=_as_typed(form, request.POST))
+        form = data.view_form(view, initial=_as_typed(form, request.POST), stamp=request.POST.get("stamp"))
         return render_page(request, data, True, {form.prefix: form})
-    if form.is_valid():
+    if form.is_valid() and view is None:
         try:
             with transaction.atomic():
-                if view is None:
-                    view = reporting_editing.view_add(survey=survey, code=form.cleaned_data["code"],
-                                                      values=form.values(), questions=data.questions)
-                    record_added(request, view)
-                    done = f"Added the saved view {_named(view)}: the results overview links to it."
-                else:
-                    before = item_state(view)
-                    reporting_editing.view_update(view=view, code=form.cleaned_data["code"], values=form.values(),
+                view = reporting_editing.view_add(survey=survey, code=form.cleaned_data["code"], values=form.values(),
                                                   questions=data.questions)
-                    record_changed(request, view, before)
-                    done = f"Saved the view {_named(view)}."
-            messages.success(request, done)
+                record_added(request, view)
         except ReportingInvalid as exc:
             refused(form, exc)
         else:
+            messages.success(request, f"Added the saved view {_named(view)}: the results overview links to it.")
             return redirect(page_url(survey, f"view-{view.pk}"))
-    return render_page(request, data, True, {form.prefix: form}, status=400)
+    elif form.is_valid() and item_update(
+        request, form, view, "this saved view",
+        lambda: reporting_editing.view_update(view=view, code=form.cleaned_data["code"], values=form.values(),
+                                              questions=data.questions),
+    ):
+        messages.success(request, f"Saved the view {_named(view)}.")
+        return redirect(page_url(survey, f"view-{view.pk}"))
+    return render_page(request, data, True, {form.prefix: form}, status=409 if form.stale else 400)
 
 
 @builder_view

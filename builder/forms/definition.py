@@ -35,9 +35,10 @@ class DefinitionUploadForm(forms.Form):
                                      "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, survey: Survey, **kwargs):
+    def __init__(self, *args, survey: Survey, too_big: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.survey = survey
+        self.too_big = too_big
         self.problems: list[FileProblem] = []
         self.definition: SurveyDef | None = None
         self.source = ""
@@ -45,6 +46,11 @@ class DefinitionUploadForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if self.too_big:
+            raise forms.ValidationError(
+                f"Nothing was changed: the pasted definition is larger than {MAX_MEGABYTES} MB, the most a definition "
+                "may be, too large even to show again here. A survey's definition is far smaller (the demo "
+                "survey's is 6 kB): check that what you copied is the definition file alone.", code="too_big")
         if "file" in self.errors:  # an empty file, said by the field itself
             return cleaned
         upload, text = cleaned.get("file"), cleaned.get("text", "")
@@ -77,3 +83,12 @@ class DefinitionUploadForm(forms.Form):
             ) from None
         self.definition = definition
         return cleaned
+
+
+
+def too_big_form(survey: Survey) -> DefinitionUploadForm:
+    """The form, checked, with the message for a paste larger than the server reads at all
+    (DATA_UPLOAD_MAX_MEMORY_SIZE, more than MAX_MEGABYTES): its text was never read."""
+    form = DefinitionUploadForm({}, {}, survey=survey, too_big=True)
+    form.is_valid()
+    return form

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import slugify
 
-from builder.definition_forms import definition_file_field
 from builder.definition_upload import MAX_MEGABYTES, FileProblem, definition_from_text, problems_in, text_of_upload
+from builder.forms.definition import definition_file_field
 from surveys import creation
 from surveys.definition import SurveyDef
 from surveys.definition_files import RESERVED_SLUGS, SLUG_RE, DefinitionError
