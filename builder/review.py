@@ -233,8 +233,8 @@ def review_build(survey: Survey, draft: SurveyVersion, data=None) -> Review:
 # --- What a question's changes look like in words ----------------------------------------
 
 
-def _shown(value, none: str = "none") -> str:
-    return none if value in (None, "") else str(value)
+def _shown(value, empty: str = "(empty)") -> str:
+    return empty if value in (None, "") else str(value)
 
 
 def _flag(change, now: str, no_longer: str) -> Line:

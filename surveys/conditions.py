@@ -21,7 +21,7 @@ Grammar (keywords are case-insensitive, codes are case-sensitive)::
     value      := number | code | quoted string
 
 A bare value that looks like `-?[0-9]+(.[0-9]+)?` is a number (kept as an exact
-`Decimal`); any other bare value is a code such as `lt_100m` or `100m_1b`. Text goes in
+`Decimal`); any other bare value is a code such as `under_10` or `band_2`. Text goes in
 single or double quotes, a doubled quote standing for the quote itself (`'it''s'`).
 
 The module needs no database (what each question type allows comes from `surveys.types`)
@@ -84,7 +84,7 @@ _TOKEN_RE = re.compile(
     | (?P<op>[=!<>]+)
     | (?P<punct>[(),])
     | (?P<quote>['"])
-    | (?P<other>[^\sA-Za-z0-9_.\-=!<>(),'"]+)
+    | (?P<stray>[^\sA-Za-z0-9_.\-=!<>(),'"]+)
     """,
     re.VERBOSE,
 )
@@ -172,7 +172,7 @@ Leaf = Compare | In | Has
 
 
 class _Token(NamedTuple):
-    kind: str  # "word", "string", "op", "(", ")", ",", "other" or "end"
+    kind: str  # "word", "string", "op", "(", ")", ",", "stray" or "end"
     text: str
     position: int
 
@@ -294,7 +294,7 @@ class _Parser:
             value = self.parse_value()
             # A choice code may be all digits; `has` only takes codes, so keep the text.
             return Has(ref, value if isinstance(value, str) else self.tokens[self.index - 1].text)
-        if token.kind == "other" or (token.kind == "word" and not _is_keyword(token, *KEYWORDS)):
+        if token.kind == "stray" or (token.kind == "word" and not _is_keyword(token, *KEYWORDS)):
             raise ConditionError(f"unknown operator '{token.text}'", token.position)
         self.fail("an operator")
 

@@ -46,7 +46,7 @@ class SurveyCreateForm(forms.Form):
         required=False,
         help_text="The survey's name in its link (/s/slug/), exports and the API; it never changes once "
         "the survey is published. Lowercase letters, digits, “-” and “_”. Suggested from the title.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),
     )
     start = forms.ChoiceField(label="Start from", widget=forms.RadioSelect, initial=BLANK)
     copy_of = forms.ModelChoiceField(

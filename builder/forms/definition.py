@@ -31,7 +31,7 @@ class DefinitionUploadForm(forms.Form):
         help_text="Used when no file is chosen.",
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "autocapitalize": "none",
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "autocapitalize": "off",
                                      "autocomplete": "off"}),
     )
 

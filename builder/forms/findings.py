@@ -40,7 +40,7 @@ def _code_attrs(form: forms.Form, source: str, taken: Collection[str], what: str
         "data-what": what,
         "autocomplete": "off",
         "spellcheck": "false",
-        "autocapitalize": "none",
+        "autocapitalize": "off",
     }
     if prefix:
         attrs["data-code-prefix"] = prefix

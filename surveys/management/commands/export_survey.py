@@ -37,7 +37,7 @@ class Command(BaseCommand):
             chosen = survey.versions.filter(number=version).first()
             if chosen is None:
                 numbers = ", ".join(str(n) for n in survey.versions.order_by("number").values_list("number", flat=True))
-                raise CommandError(f"Survey '{slug}' has no version {version} (versions: {numbers or 'none'}).")
+                raise CommandError(f"Survey '{slug}' has no version {version} (versions: {numbers or '-'}).")
 
         text = definition_to_yaml(version_definition(chosen))
         if output is None:
