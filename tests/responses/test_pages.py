@@ -96,7 +96,7 @@ def test_it_redirects_a_page_the_answers_hide_to_the_next_shown_one(client, bran
     assert client.get(f"{URL}p/2/")["Location"] == f"{URL}p/3/"
 
 
-@pytest.mark.parametrize("page", [2, 3, 4, 0, 99999])
+@pytest.mark.parametrize("page", [2, 3, 4, 0, 99999, 99999999999999999999])
 def test_it_redirects_a_page_not_reached_yet_to_the_first(client, branching, page):
     assert client.get(f"{URL}p/{page}/")["Location"] == f"{URL}p/1/"
 
@@ -322,3 +322,24 @@ def test_it_welcomes_back_through_the_survey_link_and_the_cookie(client, demo_su
 
 def test_it_does_not_welcome_a_new_respondent(client, demo_survey):
     assert "Welcome back" not in html_of(client.get(FORM, follow=True))
+
+
+@pytest.mark.parametrize("action", ["next", "save", "back", "?"])
+def test_it_refuses_a_post_to_page_0_whatever_the_action(client, branching, action):
+    response = client.post(f"{URL}p/0/", {"submission_id": "7e0b6d8e-4b8f-4a39-9d5c-2f7c2b0d8a11", "action": action,
+                                          "name": "Ada"})
+
+    assert response.status_code == 302 and response["Location"] == f"{URL}p/1/"
+    assert not Response.objects.exists()
+
+
+def test_it_completes_once_when_the_last_page_is_posted_twice_to_its_url(client, branching):
+    _post(client, f"{URL}p/1/", {"path": "one", "name": "Ada"})
+    html = html_of(client.get(f"{URL}p/3/"))
+    submission_id = re.search(r'name="submission_id" value="([^"]*)"', html).group(1)
+    data = {"submission_id": submission_id, "action": "next", "done": "ok"}
+
+    first, second = client.post(f"{URL}p/3/", data), client.post(f"{URL}p/3/", data)
+
+    assert first["Location"] == second["Location"] == f"{URL}thanks/"
+    assert Response.objects.get().is_complete
