@@ -130,7 +130,11 @@ def test_it_saves_page_2_with_three_matrix_rows_for_later(context, live_server, 
     shoot(page, "page-2", 1280)
     shoot(page, "page-2", 375)
 
-    page.get_by_role("button", name="Save and continue later").click()
+    # With the keyboard: the next stop after Next.
+    page.locator(".form-nav button[value=next]").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Save and continue later"
+    page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
     assert len(answers()["company_usage"]) == 3
