@@ -1,6 +1,8 @@
 """Which pages of a questionnaire a respondent sees, given their answers so far: page and
 question conditions evaluated on the server (the browser's script only mirrors them for
-questions that depend on answers on the same page), and Back/Next across hidden pages."""
+questions that depend on answers on the same page), Back/Next across hidden pages, which
+page a respondent may open (`page_to_open`), and where a page stands among those that
+will or may still be shown (`page_outlook`, for the progress and the button label)."""
 
 from __future__ import annotations
 

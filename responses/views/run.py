@@ -23,7 +23,6 @@ from responses.navigation import (
     page_to_open,
     posted_page,
     previous_page,
-    resolve_page,
 )
 from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
@@ -94,7 +93,7 @@ def run(request, flow: Flow, version: SurveyVersion, response: Response | None, 
     answers = effective_answers(compiled, stored)
     current = response.current_page if response else 0
     if page_number is None:
-        index = resolve_page(compiled, answers, current)
+        index = page_to_open(compiled, answers, current, current)
         if response is not None:  # back through the resume link, the cookie or a personal link
             number = page_outlook(compiled, answers, index).number
             messages.info(request, f"Welcome back — you were on page {number}.")

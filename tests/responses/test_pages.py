@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
-from responses.models import Response
+from responses.models import Answer, Response
 from responses.services import stored_answers
 from surveys.definition_files import definition_from_yaml
 from surveys.selectors import compiled_version
@@ -343,3 +343,12 @@ def test_it_completes_once_when_the_last_page_is_posted_twice_to_its_url(client,
 
     assert first["Location"] == second["Location"] == f"{URL}thanks/"
     assert Response.objects.get().is_complete
+
+
+def test_it_sends_the_survey_link_to_the_first_page_missing_a_required_answer(client, branching):
+    _post(client, f"{URL}p/1/", {"path": "one", "name": "Ada"})  # on page 3 now
+    response = Response.objects.get()
+    Response.objects.filter(pk=response.pk).update(current_page=2)
+    Answer.objects.filter(response=response, question__code="name").delete()  # as if changed elsewhere
+
+    assert client.get(URL)["Location"] == f"{URL}p/1/"
