@@ -3,7 +3,9 @@
 A personal link's token is a password: Django logs the path of every 4xx answer ("Not
 Found: /i/<token>/"), runserver and gunicorn log every request line, and a referer can
 carry the link too. The filter (on the console handler in settings.LOGGING) and the
-gunicorn logger class (`--logger-class`) replace what follows `/i/` in any message.
+gunicorn logger class (`--logger-class`) replace what follows `/i/` in any message, and
+a public respondent's resume token too (`/r/<token>/`, `/s/<slug>/resume/<token>/`): it
+finds their partial response. Words shorter than 8 characters (`/resume/email/`) stay.
 This module imports no Django models: logging is configured before apps are ready.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 
-_TOKEN_IN_PATH = re.compile(r"(/i/)[A-Za-z0-9_\-%]{8,}")
+_TOKEN_IN_PATH = re.compile(r"(/i/|/r/|/resume/)[A-Za-z0-9_\-%]{8,}")
 REDACTED = r"\1[token]"
 
 

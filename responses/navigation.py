@@ -1,9 +1,12 @@
 """Which pages of a questionnaire a respondent sees, given their answers so far: page and
 question conditions evaluated on the server (the browser's script only mirrors them for
-questions that depend on answers on the same page), and Back/Next across hidden pages."""
+questions that depend on answers on the same page), Back/Next across hidden pages, which
+page a respondent may open (`page_to_open`), and where a page stands among those that
+will or may still be shown (`page_outlook`, for the progress and the button label)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from responses.forms import condition_json
@@ -70,3 +73,149 @@ def posted_page(value: Any, count: int) -> int | None:
         return None
     index = int(value)
     return index if index < count else None
+
+
+def _page_of(compiled: CompiledVersion) -> dict[str, int]:
+    return {q.code: i for i, page in enumerate(compiled.definition.pages) for q in page.questions}
+
+
+def furthest_page(compiled: CompiledVersion, answers: dict[str, Any], current: int) -> int:
+    """The furthest page a respondent may open: where they are (`current`), or further
+    when answers on later pages show they went there before (Back, then the browser's
+    Forward), but never past the first shown page with a required question unanswered.
+
+    A later page left empty leaves no trace, so Forward past it goes back to it."""
+    page_of = _page_of(compiled)
+    reach = resolve_page(compiled, answers, current)
+    answered = [page_of[code] for code in answers if code in page_of]
+    if answered:
+        last = max(answered)
+        following = next_page(compiled, answers, last)
+        reach = max(reach, following if following is not None else resolve_page(compiled, answers, last))
+    _, missing = validate_answers(compiled, raw_answers(answers), hidden="drop", enforce_required=True)
+    blocked = {page_of.get(key.split(".", 1)[0], len(page_of)) for key in missing}
+    return next((i for i in sorted(blocked) if i < reach and page_shown(compiled, answers, i)), reach)
+
+
+def page_to_open(compiled: CompiledVersion, answers: dict[str, Any], current: int, index: int) -> int:
+    """`index` if the respondent may open that page, else the page to send them to: the
+    next shown one for a page their answers hide, the furthest they may open for one
+    beyond it."""
+    furthest = furthest_page(compiled, answers, current)
+    if index > furthest or index < 0:
+        return furthest
+    return index if page_shown(compiled, answers, index) else resolve_page(compiled, answers, index)
+
+
+# --- Progress ---------------------------------------------------------------------------
+# Which later pages will, may or will not be shown. A condition is decided by the answers
+# so far, except where it reads a question of this page or a later one that has no answer
+# yet: that part is unknown (None) and the page counts as possible, so that page 1 of a
+# survey with a conditional page 3 never says "Page 1 of 1" and "Submit" before the
+# answer that decides it. Unknowns combine as in three-valued logic (false and unknown is
+# false, true or unknown is true). The browser (static/js/progress.js) gets each later
+# page's condition with the leaves on this page left for it to evaluate as answers
+# change; the server decides again when the page is posted.
+
+Tri = dict | bool | None
+
+
+def _all(parts: list[Tri]) -> Tri:
+    if False in parts:
+        return False
+    rest = [p for p in parts if p is not True]
+    if not rest:
+        return True
+    if all(p is None for p in rest):
+        return None
+    return rest[0] if len(rest) == 1 else {"and": rest}
+
+
+def _any(parts: list[Tri]) -> Tri:
+    if True in parts:
+        return True
+    rest = [p for p in parts if p is not False]
+    if not rest:
+        return False
+    if all(p is None for p in rest):
+        return None
+    return rest[0] if len(rest) == 1 else {"or": rest}
+
+
+@dataclass
+class Outlook:
+    """Where a page stands among the pages the respondent will or may see."""
+
+    number: int
+    total: int
+    is_last: bool
+    # For progress.js: shown pages before this one, and the conditions of the later
+    # pages that this page's answers can still change.
+    browser: dict = field(default_factory=dict)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.number / self.total)
+
+
+def page_outlook(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> Outlook:
+    definition = compiled.definition
+    page_of = _page_of(compiled)
+    here = {q.code for q in definition.pages[index].questions}
+
+    def answered(ref: conditions.Ref) -> bool:
+        answer = answers.get(ref.question)
+        if ref.row is not None:
+            answer = answer.get(ref.row) if isinstance(answer, dict) else None
+        return answer is not None and answer != "" and answer != frozenset()
+
+    def residual(node: conditions.Node | None, browser: bool) -> Tri:
+        match node:
+            case None:
+                return True
+            case conditions.Not(operand):
+                inner = residual(operand, browser)
+                return inner if inner is None else (not inner) if isinstance(inner, bool) else {"not": inner}
+            case conditions.And(operands):
+                return _all([residual(o, browser) for o in operands])
+            case conditions.Or(operands):
+                return _any([residual(o, browser) for o in operands])
+        if browser and node.ref.question in here:
+            return browser_leaf(node, definition.questions)
+        if page_of.get(node.ref.question, -1) >= index and not answered(node.ref):
+            return None
+        return conditions.evaluate(node, answers)
+
+    def page_state(i: int, browser: bool) -> Tri:
+        page = definition.pages[i]
+        shown_questions = _any([residual(compiled.question_conditions.get(q.code), browser) for q in page.questions])
+        return _all([residual(compiled.page_conditions[i], browser), shown_questions])
+
+    before = sum(1 for i in range(index) if page_shown(compiled, answers, i))
+    later = range(index + 1, len(definition.pages))
+    possible = sum(1 for i in later if page_state(i, browser=False) is not False)
+    browser_states = [state for i in later if (state := page_state(i, browser=True)) is not False]
+    return Outlook(
+        number=before + 1,
+        total=before + 1 + possible,
+        is_last=possible == 0,
+        browser={"before": before, "later": browser_states},
+    )
+
+
+def browser_leaf(node: conditions.Leaf, questions: dict[str, QuestionDef]) -> dict:
+    """A comparison for the browser's evaluators (form.js, progress.js), with the
+    condition value in the question type's encoding (numbers as numbers)."""
+    ref = node.ref
+    js_value = questions[ref.question].question_type.js_value
+    leaf: dict[str, Any] = {"q": ref.question}
+    if ref.row is not None:
+        leaf["row"] = ref.row
+    match node:
+        case conditions.Compare(_, op, value):
+            leaf.update(op=op, v=js_value(value))
+        case conditions.In(_, values, negated):
+            leaf.update(op="not in" if negated else "in", v=[js_value(v) for v in values])
+        case conditions.Has(_, value):
+            leaf.update(op="has", v=value)
+    return leaf

@@ -14,6 +14,15 @@ browser, and once it is complete the link says so. Panel respondents (invitees w
 external id) are sent to the survey's completion redirect after the last page, and to
 its screen-out redirect when they arrive after the survey closed or filled up.
 
+Each page has its own URL, /s/<slug>/p/<n>/, /i/<token>/p/<n>/ and
+/s/<slug>/preview/<version_id>/p/<n>/, where n is the page's number in the definition
+(from 1), not among the pages shown: a page keeps its URL when answers hide an earlier
+one, so the browser's history stays valid (the progress line counts the shown pages).
+A posted page redirects to the next page's URL, so Back and Forward move between pages.
+The survey's own link sends the respondent to the page where they are, welcoming back
+one who returns; the server decides which page may be opened (`navigation.page_to_open`).
+"Save and continue later" saves the page as it is and shows the way back (`saved`).
+
 The three share `flow` (where a run happens and which response it continues) and `run`
 (the pages themselves).
 """

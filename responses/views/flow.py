@@ -57,6 +57,10 @@ class Flow:
             return reverse(f"responses:invitation_{name}", args=[self.invitation_token, *extra])
         return reverse(f"responses:{'preview_' if self.is_test else ''}{name}", args=self._args(*extra))
 
+    def page_url(self, index: int) -> str:
+        """The URL of a page (`index` from 0; URLs count from 1, in the definition's order)."""
+        return self.url("page", index + 1)
+
     @property
     def form_url(self) -> str:
         if self.invitation is not None:

@@ -1,4 +1,5 @@
-"""A personal invitation link: /i/<token>/ and its thank-you page. The invitee's one
+"""A personal invitation link: /i/<token>/ (which sends the invitee to their page), its
+pages /i/<token>/p/<n>/, and its saved and thank-you pages. The invitee's one
 response is found through the invitation, so the link resumes it from any browser."""
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from invitations.services import invitation_opened
 from invitations.views import invitation_or_refusal
 from responses.models import Response
 from responses.views.flow import Flow
-from responses.views.run import completed, refusal_page, run, thanks
+from responses.views.run import completed, refusal_page, run, saved, thanks
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def invitation_form(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_form(request: HttpRequest, token: str, page: int | None = None) -> HttpResponse:
     flow, refusal = _invitation_flow(request, token)
     if refusal is not None:
         return refusal
@@ -32,7 +33,7 @@ def invitation_form(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(screenout) if screenout and refusal.status_code == 410 else refusal
     invitation_opened(invitation=invitation)
     version = response.version if response is not None else flow.survey.open_version()
-    return run(request, flow, version, response, None, False)
+    return run(request, flow, version, response, None, False, page)
 
 
 @never_cache
@@ -41,6 +42,14 @@ def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
     if refusal is not None:
         return refusal
     return thanks(request, flow)
+
+
+@never_cache
+def invitation_saved(request: HttpRequest, token: str) -> HttpResponse:
+    flow, refusal = _invitation_flow(request, token)
+    if refusal is not None:
+        return refusal
+    return saved(request, flow)
 
 
 def _invitation_flow(request: HttpRequest, token: str) -> tuple[Flow | None, HttpResponse | None]:

@@ -1,5 +1,5 @@
 """Test mode: staff run any version of a survey they edit at
-/s/<slug>/preview/<version_id>/. Its responses are marked `is_test`, never counted, and
+/s/<slug>/preview/<version_id>/ (pages at .../p/<n>/). Its responses are marked `is_test`, never counted, and
 can be restarted or deleted from the page. The builder's preview shows these pages in
 frames of its own (core.framing), at phone and desktop widths."""
 
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.framing import framed_by_app
 from responses.models import Response
 from responses.views.flow import Flow, find_response, refused_while_throttled
-from responses.views.run import resume, run, thanks
+from responses.views.run import resume, run, saved, thanks
 from surveys.models import Survey, SurveyVersion
 
 
@@ -25,10 +25,10 @@ from surveys.models import Survey, SurveyVersion
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @refused_while_throttled
-def survey_preview(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
+def survey_preview(request: HttpRequest, slug: str, version_id: int, page: int | None = None) -> HttpResponse:
     flow = _preview_flow(request, slug, version_id)
     response, token, adopted = find_response(request, flow)
-    return run(request, flow, flow.preview_version, response, token, adopted)
+    return run(request, flow, flow.preview_version, response, token, adopted, page)
 
 
 @framed_by_app
@@ -37,6 +37,14 @@ def survey_preview(request: HttpRequest, slug: str, version_id: int) -> HttpResp
 @refused_while_throttled
 def preview_thanks(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
     return thanks(request, _preview_flow(request, slug, version_id))
+
+
+@framed_by_app
+@never_cache
+@login_required
+@refused_while_throttled
+def preview_saved(request: HttpRequest, slug: str, version_id: int) -> HttpResponse:
+    return saved(request, _preview_flow(request, slug, version_id))
 
 
 @framed_by_app

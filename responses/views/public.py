@@ -1,4 +1,5 @@
-"""The public link of a survey: /s/<slug>/, its thank-you page and resume links."""
+"""The public link of a survey: /s/<slug>/ (which sends the respondent to their page),
+its pages /s/<slug>/p/<n>/, the saved and thank-you pages and resume links."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from responses.views.flow import Flow, find_response, refused_while_throttled
-from responses.views.run import refusal_page, resume, run, thanks, unavailable_page
+from responses.views.run import refusal_page, resume, run, saved, thanks, unavailable_page
 from surveys.models import Survey
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @refused_while_throttled
-def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_form(request: HttpRequest, slug: str, page: int | None = None) -> HttpResponse:
     flow = Flow(survey=get_object_or_404(Survey, slug=slug))
     response, token, adopted = find_response(request, flow)
     if response is None or not response.is_complete:
@@ -25,7 +26,7 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
         if refusal is not None:
             return refusal
     version = response.version if response is not None else flow.survey.open_version()
-    return run(request, flow, version, response, token, adopted)
+    return run(request, flow, version, response, token, adopted, page)
 
 
 @never_cache
@@ -35,6 +36,12 @@ def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     # not show an invitation-only survey's closing text to whoever knows its slug.
     flow = Flow(survey=get_object_or_404(Survey.objects.exclude(access=Survey.Access.INVITATION), slug=slug))
     return thanks(request, flow)
+
+
+@never_cache
+@refused_while_throttled
+def survey_saved(request: HttpRequest, slug: str) -> HttpResponse:
+    return saved(request, Flow(survey=get_object_or_404(Survey, slug=slug)))
 
 
 @refused_while_throttled

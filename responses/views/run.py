@@ -6,8 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 
 from core.clients import client_ip_to_store
 from invitations.views import invitation_not_found
@@ -16,14 +18,15 @@ from responses.models import Response
 from responses.navigation import (
     effective_answers,
     next_page,
+    page_outlook,
     page_questions,
-    page_shown,
+    page_to_open,
     posted_page,
     previous_page,
-    resolve_page,
 )
 from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
+from responses.resume import resume_link
 from responses.selectors import survey_availability
 from responses.services import (
     InvitationAnswered,
@@ -74,19 +77,31 @@ def unavailable_page(request: HttpRequest, survey: Survey, reason: str, status: 
 
 
 def run(request, flow: Flow, version: SurveyVersion, response: Response | None, token: str | None,
-        adopted: bool) -> HttpResponse:
-    """A page of the form (GET), or a posted page saved, or the response completed (POST)."""
+        adopted: bool, page_number: int | None = None) -> HttpResponse:
+    """A page of the form (GET), or a posted page saved, or the response completed (POST).
+
+    `page_number` is the page of the URL (1-based, in the definition's order); None on the
+    survey's own link, which sends the respondent to the page where they are."""
     compiled = compiled_version(version)
     if request.method == "POST":
         if not submission_allowed(request):
             context = {"survey": flow.survey, "reason": "rate_limited", "flow": flow, **_preview_context(request, flow)}
             return render(request, "responses/unavailable.html", context, status=429)
-        return _post(request, flow, version, compiled, response, token, adopted)
+        return _post(request, flow, version, compiled, response, token, adopted, page_number)
     if response is not None and response.is_complete:
         return completed(request, flow)
     stored = stored_answers(compiled, response) if response else {}
     answers = effective_answers(compiled, stored)
-    index = resolve_page(compiled, answers, response.current_page if response else 0)
+    current = response.current_page if response else 0
+    if page_number is None:
+        index = page_to_open(compiled, answers, current, current)
+        if response is not None:  # back through the resume link, the cookie or a personal link
+            number = page_outlook(compiled, answers, index).number
+            messages.info(request, f"Welcome back — you were on page {number}.")
+        return redirect(flow.page_url(index))
+    index = page_to_open(compiled, answers, current, page_number - 1)
+    if index != page_number - 1:
+        return redirect(flow.page_url(index))
     questions = page_questions(compiled, answers, index)
     form = _form(questions, initial=initial_values([q for q, _ in questions], raw_answers(stored)))
     submission_id = response.submission_id if response else uuid.uuid4()
@@ -94,25 +109,36 @@ def run(request, flow: Flow, version: SurveyVersion, response: Response | None, 
 
 
 def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion, response: Response | None,
-          token: str | None, adopted: bool) -> HttpResponse:
+          token: str | None, adopted: bool, page_number: int | None) -> HttpResponse:
     definition = compiled.definition
     stored = stored_answers(compiled, response) if response else {}
     answers = effective_answers(compiled, stored)
-    current = resolve_page(compiled, answers, response.current_page if response else 0)
-    index = posted_page(request.POST.get("page"), len(definition.pages))
-    # A page is only taken if the respondent has reached it and it is shown for their
-    # answers; anything else (a stale tab, a forged number) goes back to where they are.
-    if index is None or index > current or not page_shown(compiled, answers, index):
-        return redirect(flow.form_url)
-    back = request.POST.get("action") == "back"
-    if response is not None and response.is_complete and (back or next_page(compiled, answers, index) is not None):
+    current = response.current_page if response else 0
+    # The URL says which page is posted; the hidden field only on the survey's own link,
+    # where forms rendered before pages had URLs of their own still post.
+    if page_number is not None:
+        index = page_number - 1 if 0 < page_number <= len(definition.pages) else None
+    else:
+        index = posted_page(request.POST.get("page"), len(definition.pages))
+    # A page is only taken if the respondent may open it (reached, shown for their
+    # answers): anything else (a stale tab, a forged number) goes back to where they may be.
+    if index is None or page_to_open(compiled, answers, current, index) != index:
+        return redirect(flow.page_url(page_to_open(compiled, answers, current, index or 0)))
+    action = request.POST.get("action")
+    back, save_later = action == "back", action == "save"
+    # A complete response takes only its last page again (a double-clicked Submit, answered
+    # by response_submit's idempotency); anything else shows that it is complete.
+    if response is not None and response.is_complete and (
+        back or save_later or next_page(compiled, answers, index) is not None
+    ):
         return redirect(flow.form_url)
 
     questions = page_questions(compiled, answers, index)
     form = _form(questions, data=request.POST)
     page_codes = [q.code for q in definition.pages[index].questions]
     cleaned, errors = validate_answers(
-        compiled, form.raw_answers(), pages=[index], known=answers, hidden="drop", enforce_required=not back
+        compiled, form.raw_answers(), pages=[index], known=answers, hidden="drop",
+        enforce_required=not (back or save_later),
     )
     page_answers = {code: cleaned[code] for code in page_codes if code in cleaned}
     merged = {code: value for code, value in stored.items() if code not in page_codes} | page_answers
@@ -139,16 +165,29 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         if back:
             previous = previous_page(compiled, merged_answers, index)
             if previous is None:
-                return redirect(flow.form_url)
+                return redirect(flow.page_url(index))
             _, new_token = save(previous)
-            return _with_cookie(redirect(flow.form_url), request, flow, new_token)
+            return _with_cookie(redirect(flow.page_url(previous)), request, flow, new_token)
+        if save_later:
+            # Required questions wait, and the answers that are valid are kept; one that
+            # is not stays in the box with its message, so nothing typed is lost.
+            _, new_token = save(index)
+            if not errors:
+                return _with_cookie(redirect(flow.url("saved")), request, flow, new_token)
+            unplaced = form.add_validation_errors(errors)
+            unplaced.insert(0, "Your other answers are saved. Correct the ones marked, then save again.")
+            return _with_cookie(
+                _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token,
+                             unplaced),
+                request, flow, new_token,
+            )
         if errors:
             unplaced = form.add_validation_errors(errors)
             return _render_page(request, flow, compiled, answers, index, form, submission_id, token, unplaced)
         following = next_page(compiled, merged_answers, index)
         if following is not None:
             _, new_token = save(following)
-            return _with_cookie(redirect(flow.form_url), request, flow, new_token)
+            return _with_cookie(redirect(flow.page_url(following)), request, flow, new_token)
         if response is None:
             response, new_token = save(index)
         else:
@@ -222,24 +261,24 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
                  form: SurveyPageForm, submission_id: uuid.UUID, token: str | None,
                  page_errors: list[str] | None = None) -> HttpResponse:
     definition = compiled.definition
-    shown = [i for i in range(len(definition.pages)) if i == index or page_shown(compiled, answers, i)]
-    number, total = shown.index(index) + 1, len(shown)
+    outlook = page_outlook(compiled, answers, index)
     context = {
         "flow": flow,
         "survey": flow.survey,
         "definition": definition,
         "page": definition.pages[index],
         "page_index": index,
-        "page_number": number,
-        "page_count": total,
-        "progress": round(100 * number / total),
+        "page_url": flow.page_url(index),
+        "page_number": outlook.number,
+        "page_count": outlook.total,
+        "progress": outlook.percent,
+        "progress_data": outlook.browser,
         "is_first": previous_page(compiled, answers, index) is None,
-        "is_last": next_page(compiled, answers, index) is None,
+        "is_last": outlook.is_last,
         "form": form,
         "error_summary": form.error_summary(),
         "page_errors": page_errors or [],
         "submission_id": submission_id,
-        "resume_url": _resume_url(request, flow, token),
         **_preview_context(request, flow),
     }
     return render(request, "responses/form.html", context)
@@ -248,7 +287,7 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
 def _resume_url(request, flow: Flow, token: str | None) -> str:
     if flow.invitation is not None:  # the personal link resumes
         return request.build_absolute_uri(flow.form_url)
-    return request.build_absolute_uri(flow.url("resume", token)) if token else ""
+    return resume_link(request, flow, token) if token else ""
 
 
 def _preview_context(request, flow: Flow) -> dict:
@@ -263,6 +302,37 @@ def _preview_context(request, flow: Flow) -> dict:
 def completed(request, flow: Flow) -> HttpResponse:
     return render(request, "responses/completed.html",
                   {"flow": flow, "survey": flow.survey, **_preview_context(request, flow)})
+
+
+def saved(request, flow: Flow) -> HttpResponse:
+    """After "Save and continue later": the way back (the resume link, with a copy button
+    and, on a public link, the form that e-mails it), or for an invitee their own link."""
+    if flow.invitation is not None:
+        response, token = Response.objects.filter(invitation=flow.invitation).first(), None
+    else:
+        response, token = cookie_response(request, flow)
+    if response is None or response.is_complete:
+        return redirect(flow.form_url)
+    context = {
+        "flow": flow,
+        "survey": flow.survey,
+        "resume_url": _resume_url(request, flow, token),
+        "continue_url": flow.page_url(response.current_page),
+        "resume_email_url": _resume_email_url(flow),
+        **_preview_context(request, flow),
+    }
+    return render(request, "responses/saved.html", context)
+
+
+def _resume_email_url(flow: Flow) -> str:
+    # Served by the resume e-mail feature when it is installed; public links only (an
+    # invitee has their invitation e-mail, a tester needs none).
+    if flow.invitation is not None or flow.is_test:
+        return ""
+    try:
+        return reverse("responses:resume_email", args=[flow.survey.slug])
+    except NoReverseMatch:
+        return ""
 
 
 def thanks(request, flow: Flow) -> HttpResponse:

@@ -23,7 +23,12 @@
     preview.querySelectorAll("iframe[src]").forEach(function (frame) {
       // The frame's own address: it may have moved on to the next page or the thank-you page.
       try {
-        frame.contentWindow.location.reload();
+        // A page of the form reloads through the form's own link, which goes to the page
+        // the test response is on now (another frame may have moved it on).
+        const here = frame.contentWindow.location;
+        const page = here.pathname.match(/^(.*\/)p\/\d+\/$/);
+        if (page) here.replace(page[1]);
+        else here.reload();
       } catch (error) {
         frame.src = frame.src;
       }

@@ -113,7 +113,8 @@ def test_it_lets_a_respondent_complete_the_survey_with_the_keyboard_alone(browse
     expect(page.locator(field("personal_use.twitter_1"))).to_be_checked()
 
     # Leave, and come back elsewhere through the resume link.
-    resume_link = page.locator(".resume-note a").get_attribute("href")
+    page.get_by_role("button", name="Save and continue later").click()
+    resume_link = page.locator(".resume-link a").get_attribute("href")
     page.goto("about:blank")
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     try:

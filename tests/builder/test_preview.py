@@ -42,7 +42,7 @@ def preview_url(survey: Survey, name: str = "preview", *extra) -> str:
 
 
 def test_test_mode_may_be_framed_by_the_app(alice, demo_survey):
-    response = alice.get(preview_url(demo_survey))
+    response = alice.get(preview_url(demo_survey), follow=True)  # to the page's own URL
     assert response.status_code == 200
     assert_framable_by_the_app(response)
 
@@ -83,7 +83,7 @@ def test_the_structure_preview_may_be_framed_by_the_app(alice, demo_survey):
     lambda survey: reverse("results:overview", args=[survey.slug]),
 ])
 def test_every_other_page_is_never_framed(alice, demo_survey, path):
-    response = alice.get(path(demo_survey))
+    response = alice.get(path(demo_survey), follow=True)
     assert response.status_code == 200
     assert_never_framed(response)
 

@@ -460,7 +460,7 @@ def test_unarchiving_then_reopening_takes_responses_again(alice, demo_survey):
     again = alice.post(url(demo_survey, "settings_unarchive"), follow=True)
     assert messages_of(again) == ["This survey is not archived. Nothing was changed."]
     alice.post(url(demo_survey, "settings_reopen"), {"version": version.pk})
-    assert alice.get(reverse("responses:form", args=[demo_survey.slug])).status_code == 200
+    assert alice.get(reverse("responses:form", args=[demo_survey.slug]), follow=True).status_code == 200
 
 
 # --- Who may see and change what --------------------------------------------------------

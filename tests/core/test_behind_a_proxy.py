@@ -65,7 +65,7 @@ def test_it_throttles_one_client_s_bad_tokens_without_refusing_another_s_valid_l
 
     assert failures == [404] * selectors.FAILURE_LIMIT
     assert client.get(f"/i/{token}/", **_via_proxy(ALICE)).status_code == 429  # confirms no guess
-    assert client.get(f"/i/{token}/", **_via_proxy(BOB)).status_code == 200
+    assert client.get(f"/i/{token}/", follow=True, **_via_proxy(BOB)).status_code == 200
 
 
 def test_it_stores_the_client_s_address_not_the_proxy_s(client, demo_survey, behind_proxy, settings):

@@ -55,7 +55,7 @@ def test_it_still_lets_an_invitee_who_opted_out_answer(client, invitee):
     _, token = invitee
     client.post(_opt_out_url(token))
 
-    assert client.get(f"/i/{token}/").status_code == 200
+    assert client.get(f"/i/{token}/", follow=True).status_code == 200
 
 
 def test_it_needs_a_working_token_to_opt_out(client, demo_survey):

@@ -171,3 +171,18 @@ def test_it_keeps_tokens_out_of_the_gunicorn_access_log(demo_survey):
 
     assert atoms["r"] == "GET /i/[token]/ HTTP/1.1"
     assert all(token not in str(value) for value in atoms.values())
+
+
+@pytest.mark.parametrize(
+    ("line", "logged"),
+    [
+        ("Not Found: /r/AbCdEfGhIjKlMnOpQrStUv/", "Not Found: /r/[token]/"),
+        ("GET /s/a-survey/resume/AbCdEfGhIjKlMnOpQrStUv/ HTTP/1.1", "GET /s/a-survey/resume/[token]/ HTTP/1.1"),
+        ("POST /s/a-survey/resume/email/ HTTP/1.1", "POST /s/a-survey/resume/email/ HTTP/1.1"),
+        ("GET /i/AbCdEfGhIjKlMnOpQrStUv/p/2/ HTTP/1.1", "GET /i/[token]/p/2/ HTTP/1.1"),
+    ],
+)
+def test_it_keeps_resume_tokens_out_of_logs_too(line, logged):
+    from invitations.log_filters import redact
+
+    assert redact(line) == logged

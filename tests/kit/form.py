@@ -23,8 +23,9 @@ PAGE3 = {
 
 
 def form_state(client: Client, url: str = FORM) -> tuple[str, str]:
-    """(submission_id, page index) of the page the client is shown now."""
-    html = client.get(url).content.decode()
+    """(submission_id, page index) of the page the client is shown now (the survey's link
+    redirects to the page's own URL)."""
+    html = client.get(url, follow=True).content.decode()
     submission_id = re.search(r'name="submission_id" value="([^"]*)"', html).group(1)
     page = re.search(r'name="page" value="(\d+)"', html).group(1)
     return submission_id, page

@@ -25,7 +25,7 @@ def test_it_answers_an_unknown_slug_with_404(client, db):
 def test_it_answers_a_closed_survey_with_410(client, demo_survey):
     version_close(version=demo_survey.open_version())
 
-    response = client.get(FORM)
+    response = client.get(FORM, follow=True)
 
     assert response.status_code == 410
     assert "This survey is closed" in html_of(response) and "<form" not in html_of(response)
@@ -35,7 +35,7 @@ def test_it_answers_a_survey_that_is_not_open_yet_with_403(client, demo_survey):
     demo_survey.opens_at = timezone.now() + timedelta(days=2)
     demo_survey.save()
 
-    response = client.get(FORM)
+    response = client.get(FORM, follow=True)
 
     assert response.status_code == 403
     assert "This survey is not open yet" in html_of(response) and "<form" not in html_of(response)
@@ -45,7 +45,7 @@ def test_it_answers_a_survey_past_its_close_date_with_410(client, demo_survey):
     demo_survey.closes_at = timezone.now() - timedelta(minutes=1)
     demo_survey.save()
 
-    response = client.get(FORM)
+    response = client.get(FORM, follow=True)
 
     assert response.status_code == 410
     assert "This survey has closed" in html_of(response) and "<form" not in html_of(response)
@@ -56,7 +56,7 @@ def test_it_answers_a_survey_at_its_response_cap_with_410(client, demo_survey):
     demo_survey.response_cap = 1
     demo_survey.save()
 
-    response = client.get(FORM)
+    response = client.get(FORM, follow=True)
 
     assert response.status_code == 410
     assert "This survey has all the responses it needs" in html_of(response)
@@ -69,7 +69,7 @@ def test_it_counts_neither_partial_nor_test_responses_towards_the_cap(client, de
     demo_survey.response_cap = 1
     demo_survey.save()
 
-    assert client.get(FORM).status_code == 200
+    assert client.get(FORM, follow=True).status_code == 200
 
 
 def test_it_refuses_a_post_to_a_closed_survey_and_keeps_nothing(client, demo_survey):
@@ -113,16 +113,16 @@ def test_it_sends_an_anonymous_visitor_of_the_test_mode_to_the_login(client, pre
 def test_it_refuses_the_test_mode_to_staff_without_permission(client, outsider, preview_url):
     client.force_login(outsider)
 
-    assert client.get(preview_url).status_code == 403
+    assert client.get(preview_url, follow=True).status_code == 403
 
 
 def test_it_runs_the_form_in_test_mode_for_a_manager(client, manager, preview_url):
     client.force_login(manager)
 
-    html = html_of(client.get(preview_url))
+    html = html_of(client.get(preview_url, follow=True))
 
     assert "Test mode" in html and 'name="role"' in html
-    assert f'action="{preview_url}"' in html
+    assert f'action="{preview_url}p/1/"' in html
 
 
 def test_it_answers_an_unknown_version_of_the_survey_with_404(client, manager, demo_survey):
@@ -147,8 +147,8 @@ def test_it_keeps_the_test_response_apart_from_the_public_one(client, manager, p
     client.force_login(manager)
     post_page(client, PAGE1, url=preview_url)
 
-    assert "Page 1 of 3" in html_of(client.get(FORM))
-    assert "Page 2 of 3" in html_of(client.get(preview_url))
+    assert "Page 1 of 3" in html_of(client.get(FORM, follow=True))
+    assert "Page 2 of 3" in html_of(client.get(preview_url, follow=True))
     assert f"preview-ddiq-2010-{preview_url.split('/')[-2]}" in client.cookies
     assert "resume-ddiq-2010" not in client.cookies
 
@@ -167,11 +167,11 @@ def test_it_tries_a_draft_version_in_test_mode(client, manager, demo_survey):
 def test_it_offers_a_new_test_response_after_one_is_complete(client, manager, preview_url):
     client.force_login(manager)
     complete(client, url=preview_url)
-    assert "You have already completed this survey" in html_of(client.get(preview_url))
+    assert "You have already completed this survey" in html_of(client.get(preview_url, follow=True))
 
     client.post(f"{preview_url}restart/")
 
-    assert "Page 1 of 3" in html_of(client.get(preview_url))
+    assert "Page 1 of 3" in html_of(client.get(preview_url, follow=True))
 
 
 def test_it_deletes_all_test_responses_of_the_survey(client, manager, preview_url):
@@ -192,7 +192,7 @@ def test_it_links_the_deletion_from_the_test_mode_banner(client, manager, previe
     client.force_login(manager)
     post_page(client, PAGE1, url=preview_url)
 
-    html = html_of(client.get(preview_url))
+    html = html_of(client.get(preview_url, follow=True))
 
     assert f'<form method="post" action="{preview_url}delete-test-responses/"' in html
     assert "Delete 1 test response</button>" in html

@@ -21,7 +21,7 @@ from tests.kit.form import FORM, PAGE1, complete, html_of, post_page
 def test_it_shows_a_matrix_as_a_table_with_the_scale_once_as_column_headers(client, demo_survey):
     post_page(client, PAGE1)
 
-    html = html_of(client.get(FORM))
+    html = html_of(client.get(FORM, follow=True))
 
     assert re.findall(r'<th scope="col">([^<]*)</th>', html) == [
         "Not used at all", "Experimenting or piloting", "Used by some groups", "Used widely across the company",
@@ -35,7 +35,7 @@ def test_it_shows_a_matrix_as_a_table_with_the_scale_once_as_column_headers(clie
 def test_it_names_every_matrix_radio_by_its_row_and_choice(client, demo_survey):
     post_page(client, PAGE1)
 
-    html = html_of(client.get(FORM))
+    html = html_of(client.get(FORM, follow=True))
 
     label = re.search(r'<label class="matrix-option" for="id_company_usage\.linkedin_3">(.*?)</label>', html, re.S)
     assert 'id="id_company_usage.linkedin_3"' in label.group(1)  # the radio is in its label
@@ -59,7 +59,7 @@ def test_it_describes_a_matrix_row_in_error_by_its_message(client, demo_survey):
 def test_it_marks_only_the_exclusive_choice_for_the_page_script(client, demo_survey):
     complete(client, pages=(PAGE1, {f"company_usage.{c}": "some" for c in CHANNELS}))
 
-    html = html_of(client.get(FORM))
+    html = html_of(client.get(FORM, follow=True))
 
     marked = re.findall(r'<input type="checkbox"[^>]*name="(\w+)" value="(\w+)"[^>]*data-exclusive', html)
     assert marked == [("barriers", "no_barriers")]
@@ -69,7 +69,7 @@ def test_it_marks_only_the_exclusive_choice_for_the_page_script(client, demo_sur
 
 
 def test_a_respondent_header_names_the_survey_and_links_nowhere_else(client, demo_survey):
-    html = html_of(client.get(FORM))
+    html = html_of(client.get(FORM, follow=True))
 
     header = re.search(r"<header[^>]*>(.*?)</header>", html, re.S).group(1)
     assert re.search(r'<h1 class="survey-title">Digital IQ 2010 — social media</h1>', header)
@@ -78,7 +78,7 @@ def test_a_respondent_header_names_the_survey_and_links_nowhere_else(client, dem
 
 
 def test_staff_keep_their_way_back_in_the_header(alice, demo_survey):
-    html = html_of(alice.get(FORM))
+    html = html_of(alice.get(FORM, follow=True))
 
     header = re.search(r"<header[^>]*>(.*?)</header>", html, re.S).group(1)
     assert '<a href="/build/">Your surveys</a>' in header

@@ -38,7 +38,7 @@ def _conditions(html: str) -> dict[str, dict]:
 def test_it_renders_every_question_type_with_its_input(client, all_types):
     post_page(client, {"kind": "b"}, url=URL)
 
-    html = html_of(client.get(URL))
+    html = html_of(client.get(URL, follow=True))
 
     assert re.search(r'<input type="number" name="height" step="any" inputmode="decimal" min="0.5" max="2.5"', html)
     assert re.search(r'<input type="date" name="born"', html)
@@ -49,7 +49,7 @@ def test_it_renders_every_question_type_with_its_input(client, all_types):
 
 
 def test_it_renders_numbers_texts_and_help_on_the_first_page(client, all_types):
-    html = html_of(client.get(URL))
+    html = html_of(client.get(URL, follow=True))
 
     assert re.search(r'<input type="number" name="age" step="1" inputmode="numeric" min="18" max="120"', html)
     assert re.search(r'aria-describedby="id_age_helptext"', html) and "In years" in html
@@ -59,7 +59,7 @@ def test_it_renders_numbers_texts_and_help_on_the_first_page(client, all_types):
 
 
 def test_it_gives_the_browser_the_conditions_on_the_same_page(client, all_types):
-    html = html_of(client.get(URL))
+    html = html_of(client.get(URL, follow=True))
 
     assert _conditions(html) == {
         "why_dog": {"q": "pets", "op": "has", "v": "dog"},
@@ -70,7 +70,7 @@ def test_it_gives_the_browser_the_conditions_on_the_same_page(client, all_types)
 def test_it_settles_conditions_on_earlier_pages_on_the_server(client, all_types):
     post_page(client, {"kind": "b", "pets": ["dog"], "why_dog": "Loyal"}, url=URL)
 
-    html = html_of(client.get(URL))
+    html = html_of(client.get(URL, follow=True))
 
     assert 'name="b_only"' in html  # not (kind = a): true from page 1
     assert "b_only" not in _conditions(html)
@@ -93,7 +93,7 @@ def test_it_converts_conditions_to_json_substituting_other_pages(all_types):
 def test_it_skips_a_page_whose_condition_is_false(client, all_types):
     post_page(client, {"kind": "a"}, url=URL)
 
-    html = html_of(client.get(URL))
+    html = html_of(client.get(URL, follow=True))
 
     assert "Page 2 of 2" in html and 'name="done"' in html and ">Submit</button>" in html
 
@@ -103,7 +103,7 @@ def test_it_goes_back_over_a_skipped_page(client, all_types):
 
     post_page(client, {}, action="back", url=URL)
 
-    assert "Page 1 of 2" in html_of(client.get(URL))
+    assert "Page 1 of 2" in html_of(client.get(URL, follow=True))
 
 
 def test_it_drops_answers_of_a_page_that_became_hidden(client, all_types):

@@ -164,7 +164,7 @@ def test_it_escapes_the_matrix_legend_and_row_labels(client, demo_survey):
     row.save()
     post_page(client, PAGE1)
 
-    html = html_of(client.get(FORM))
+    html = html_of(client.get(FORM, follow=True))
 
     assert "<script>alert(2)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(3)&gt;" in html
@@ -177,7 +177,7 @@ def test_it_escapes_a_text_answer_wherever_it_appears(client, demo_survey):
     invalid = html_of(post_page(client, {**PAGE3, "comments": comment, "barriers": ["roi", "no_barriers"]}))
     post_page(client, {**PAGE3, "comments": comment}, action="back")
     post_page(client, PAGE2)
-    shown_again = html_of(client.get(FORM))
+    shown_again = html_of(client.get(FORM, follow=True))
 
     for html in (invalid, shown_again):
         assert "<script>alert(1)" not in html
@@ -211,7 +211,7 @@ _garbage = st.lists(
 def test_it_survives_garbage_on_every_page(demo_survey, page, garbage, keep_state):
     client = Client()
     complete(client, pages=(PAGE1, PAGE2, PAGE3)[:page])
-    submission_id = re.search(r'name="submission_id" value="([^"]*)"', html_of(client.get(FORM))).group(1)
+    submission_id = re.search(r'name="submission_id" value="([^"]*)"', html_of(client.get(FORM, follow=True))).group(1)
     pairs = [("submission_id", submission_id), ("page", str(page))] if keep_state else []
     pairs += [(key, v) for key, value in garbage for v in (value if isinstance(value, list) else [value])]
     before = _answer_rows(), Response.objects.count()

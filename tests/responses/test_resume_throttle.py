@@ -54,17 +54,17 @@ def test_it_throttles_guessed_resume_cookies_too(demo_survey):
     statuses = []
     for _ in range(LIMIT + 1):
         guesser.cookies["resume-ddiq-2010"] = secrets.token_urlsafe(24)
-        statuses.append(guesser.get(FORM).status_code)
+        statuses.append(guesser.get(FORM, follow=True).status_code)
 
     assert statuses == [200] * LIMIT + [429]
-    assert Client(REMOTE_ADDR="10.2.2.2").get(FORM).status_code == 200
+    assert Client(REMOTE_ADDR="10.2.2.2").get(FORM, follow=True).status_code == 200
 
 
 def test_it_drops_a_resume_cookie_that_finds_nothing_so_that_it_counts_once(demo_survey):
     respondent = Client(REMOTE_ADDR="10.1.1.1")
     respondent.cookies["resume-ddiq-2010"] = secrets.token_urlsafe(24)  # its response was deleted
 
-    statuses = [respondent.get(FORM).status_code for _ in range(LIMIT + 2)]
+    statuses = [respondent.get(FORM, follow=True).status_code for _ in range(LIMIT + 2)]
 
     assert statuses == [200] * (LIMIT + 2)
     assert "resume-ddiq-2010" not in respondent.cookies or not respondent.cookies["resume-ddiq-2010"].value
