@@ -234,9 +234,9 @@ def test_it_blocks_nothing_in_the_admin(csp, live_server, demo_survey):
     expect(page.locator(".test-banner")).to_be_visible()
     csp.assert_clean()
 
-    # An action's confirmation page (admin/js/cancel.js).
+    # An action's confirmation page (admin/js/cancel.js), for a draft: a published version is refused.
     csp.goto(f"{live_server.url}/admin/surveys/surveyversion/")
-    page.check(f"input[name=_selected_action][value='{version.pk}']")
+    page.check(f"input[name=_selected_action][value='{draft.pk}']")
     page.select_option("select[name=action]", "delete_selected")
     page.click("button[name=index]")
     expect(page.get_by_role("button", name=re.compile("Yes, I.m sure"))).to_be_visible()
