@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from django.template import engines
 from django.urls import path
 
-from config.urls import handler400, handler500, urlpatterns as app_urlpatterns
+from config.urls import handler400, handler500
+from config.urls import urlpatterns as app_urlpatterns
 
 BARE_PAGES = 3
 _page = engines["django"].from_string(
