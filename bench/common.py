@@ -74,9 +74,10 @@ def fresh_database(env: dict, name: str) -> None:
 
 
 @contextmanager
-def processes(env: dict, *, port: int, web_workers: int = 4, worker_concurrency: int = 2, worker: bool = True):
+def processes(env: dict, *, port: int, web_workers: int = 4, worker_concurrency: int = 2, worker: bool = True,
+              app: str = "config.wsgi"):
     """gunicorn (and a Celery worker) for the duration of the block."""
-    commands = [[str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(web_workers),
+    commands = [[str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", str(web_workers),
                  "--log-level", "warning"]]
     if worker:
         commands.append([str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency",
