@@ -37,12 +37,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def bench_env(database: str, broker: str = "redis://127.0.0.1:6379/10") -> dict[str, str]:
+def bench_env(database: str, broker: str | None = None) -> dict[str, str]:
+    # BENCH_REDIS_DB="<broker>,<cache>" moves the benchmark off Redis dbs 10 and 11 (say,
+    # where tests run at the same time); the broker's db is flushed by fresh_database.
+    broker_db, cache_db = os.environ.get("BENCH_REDIS_DB", "10,11").split(",")
     return {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "CELERY_BROKER_URL": broker,
-        "REDIS_URL": "redis://127.0.0.1:6379/11",
+        "CELERY_BROKER_URL": broker or f"redis://127.0.0.1:6379/{int(broker_db)}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{int(cache_db)}",
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + "x" * 50,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",  # required with DEBUG off; none is sent
@@ -71,9 +74,10 @@ def fresh_database(env: dict, name: str) -> None:
 
 
 @contextmanager
-def processes(env: dict, *, port: int, web_workers: int = 4, worker_concurrency: int = 2, worker: bool = True):
+def processes(env: dict, *, port: int, web_workers: int = 4, worker_concurrency: int = 2, worker: bool = True,
+              app: str = "config.wsgi"):
     """gunicorn (and a Celery worker) for the duration of the block."""
-    commands = [[str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(web_workers),
+    commands = [[str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", str(web_workers),
                  "--log-level", "warning"]]
     if worker:
         commands.append([str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency",
