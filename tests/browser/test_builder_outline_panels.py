@@ -13,7 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from surveys.models import Page, Question, SurveyVersion
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from tests.kit.browser import assert_clean, screenshot, shots, sign_in, tab_to
 from tests.kit.outline import small_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,55 +27,20 @@ def draft(manager) -> SurveyVersion:
 
 
 @pytest.fixture
-def outline(browser, live_server, draft):
+def outline(open_page, live_server, draft):
     """alice, signed in, on the small survey's outline (1280 x 900); every main-frame
     navigation is counted in `page.loads` (the panels must need none)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next={OUTLINE}")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice")
-    page.get_by_role("button", name="Sign in").click()
+    page = open_page()
+    sign_in(page, live_server, OUTLINE)
     expect(page.get_by_role("heading", level=1)).to_have_text("A small survey")
     loads = []
     page.on("framenavigated", lambda frame: loads.append(frame.url) if frame == page.main_frame else None)
     page.loads = loads
-    yield page
-    context.close()
-
-
-def _clean(page) -> None:
-    """No CSP violation in the page or its frames, no serious axe-core finding."""
-    for frame in page.frames:
-        if frame.url.startswith("http"):
-            violations = frame.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 100))")
-            assert violations == [], violations
-    found = axe_violations(page)
-    assert not found, describe_violations(found)
-
-
-def _shoot(page, name: str) -> None:
-    """Screenshots at 1280 and 768 px, nothing wider than the window."""
-    (SHOTS / "outline").mkdir(parents=True, exist_ok=True)
-    for width in (1280, 768):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"overflow at {width}"
-        page.screenshot(path=str(SHOTS / "outline" / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    return page
 
 
 def _card(page, label: str):
     return page.locator(".outline-question", has=page.get_by_role("heading", name=label))
-
-
-def _tab_to(page, target, limit: int = 60) -> None:
-    """Tab until `target` has the focus."""
-    for _ in range(limit):
-        if target.evaluate("e => e === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{limit} presses of Tab never reached {target}")
 
 
 def _phone(page):
@@ -122,11 +87,10 @@ def test_the_preview_beside_the_outline_shows_the_draft_and_follows_each_edit(ou
     # Only the frame scrolled, not the outline or the panel.
     page.wait_for_timeout(800)
     assert page.evaluate("[window.scrollY, document.querySelector('#outline-preview').scrollTop]") == scrolled
-    (SHOTS / "outline").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "outline" / "preview-window-1280.png"))
+    screenshot(page, "outline/preview-window-1280", full_page=False)
     expect(panel.get_by_role("link", name="Every question")).to_have_attribute("aria-current", "true")
-    _clean(page)
-    _shoot(page, "preview")
+    assert_clean(page)
+    shots(page, "outline/preview")
 
     # Below the outline on narrower screens.
     page.set_viewport_size({"width": 768, "height": 900})
@@ -170,8 +134,8 @@ def test_the_picker_opens_in_the_outline_and_saves_without_leaving_it(outline, d
     text.press_sequentially("age >= 30 and rol = it", delay=10)
     expect(editor.locator(".picker-text-error")).to_have_text("at position 14: unknown question 'rol'")
     expect(editor.locator(".picker-caret")).to_have_text("age >= 30 and rol = it\n              ^")
-    _clean(page)
-    _shoot(page, "picker-text")
+    assert_clean(page)
+    shots(page, "outline/picker-text")
     text.fill("")
     text.press_sequentially("age >= 30 and role = it", delay=10)
     expect(editor.locator("#condition-feedback")).to_contain_text("Valid: age >= 30 and role = it")
@@ -184,7 +148,7 @@ def test_the_picker_opens_in_the_outline_and_saves_without_leaving_it(outline, d
     assert Question.objects.get(version=draft, code="note").condition == "age >= 30 and role = it"
     assert Question.objects.get(pk=age.pk).condition == "role = it"  # the others' stay
     assert len(page.loads) == 0, page.loads  # never left the outline
-    _clean(page)
+    assert_clean(page)
 
     # Cancel puts the focus back on the "Condition…" that opened it.
     card.get_by_role("link", name="Condition…").click()
@@ -196,26 +160,26 @@ def test_the_picker_opens_in_the_outline_and_saves_without_leaving_it(outline, d
 
 def test_the_inline_picker_works_with_the_keyboard_alone(outline, draft):
     page = outline
-    _tab_to(page, page.get_by_role("link", name="Condition… of page 2"))
+    tab_to(page, page.get_by_role("link", name="Condition… of page 2"))
     page.keyboard.press("Enter")
     heading = page.locator("#condition-editor-heading")
     expect(heading).to_have_text("Display condition of page 2 “More”")
     expect(heading).to_be_focused()
 
-    _tab_to(page, page.get_by_role("button", name="Add a condition to the top group"))
+    tab_to(page, page.get_by_role("button", name="Add a condition to the top group"))
     page.keyboard.press("Enter")
     question = page.get_by_label("Condition 1: question")
     expect(question).to_be_focused()
     page.keyboard.press("ArrowDown")  # the first question: role
     expect(question).to_have_value("role")
-    _tab_to(page, page.get_by_label("Condition 1: value"))
+    tab_to(page, page.get_by_label("Condition 1: value"))
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")  # past "Choose…" to "Business"
     expect(page.locator("#condition-editor .picker-output")).to_have_text("Condition: role = biz")
-    _clean(page)
-    _shoot(page, "picker-keyboard")
+    assert_clean(page)
+    shots(page, "outline/picker-keyboard")
 
-    _tab_to(page, page.get_by_role("button", name="Save the condition"))
+    tab_to(page, page.get_by_role("button", name="Save the condition"))
     page.keyboard.press("Enter")
     expect(page.locator("#outline-messages")).to_contain_text("saved: role = biz")
     expect(page.get_by_role("heading", name="Page 2: More")).to_be_focused()

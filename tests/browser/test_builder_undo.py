@@ -10,49 +10,17 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Question, SurveyChange
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from tests.kit.browser import (
+    assert_accessible,
+    assert_fits,
+    assert_no_csp_violation,
+    expect_message,
+    screenshot,
+    sign_in,
+)
 from tests.kit.outline import small_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def open_page(browser):
-    contexts = []
-
-    def open_page(width: int = 1280):
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        context.add_init_script(RECORD_VIOLATIONS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def assert_no_csp_violation(page) -> None:
-    page.wait_for_load_state("load")
-    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
-    assert violations == [], violations
-
-
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
-
-
-def screenshot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"undo-{name}.png"), full_page=True)
-
-
-def sign_in(page, live_server, path: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next={path}")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "pw-alice")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def edit_label(page, question: Question, label: str) -> None:
@@ -85,12 +53,12 @@ def test_undo_a_question_edit_from_the_history_then_redo_it(open_page, live_serv
     rows = page.locator(".history-table tbody tr")
     expect(rows.first).to_contain_text("Changed question “Your job?” (role)")
     undo_newest(page)
-    expect(page.locator(".builder-messages")).to_contain_text("Undid: Changed question “Your job?” (role)")
+    expect_message(page, "Undid: Changed question “Your job?” (role)")
     expect(rows.first).to_contain_text("Undid: Changed question")
     expect(rows.nth(1)).to_contain_text("Undone: see the undo")
     assert_no_csp_violation(page)
     assert_accessible(page)
-    screenshot(page, "history-1280")
+    screenshot(page, "undo-history-1280")
 
     page.get_by_role("link", name="Back to the outline").click()
     expect(page.locator(f"#question-{role.pk}")).to_contain_text("Your role?")
@@ -99,7 +67,7 @@ def test_undo_a_question_edit_from_the_history_then_redo_it(open_page, live_serv
     # Redo: the undo is a change of its own, undone in turn.
     page.get_by_role("link", name="History").click()
     undo_newest(page)
-    expect(page.locator(".builder-messages")).to_contain_text("Redid: Changed question “Your job?” (role)")
+    expect_message(page, "Redid: Changed question “Your job?” (role)")
     page.get_by_role("link", name="Back to the outline").click()
     expect(page.locator(f"#question-{role.pk}")).to_contain_text("Your job?")
     assert Question.objects.get(pk=role.pk).label == "Your job?"
@@ -122,7 +90,7 @@ def test_an_undo_blocked_by_a_newer_change_names_it(open_page, live_server, smal
     expect(message).to_contain_text("Changed question “Your position?” (role)")
     assert page.url.endswith(f"#change-{SurveyChange.objects.order_by('-pk').first().pk}")
     assert Question.objects.get(pk=role.pk).label == "Your position?"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    assert_fits(page)
     assert_no_csp_violation(page)
     assert_accessible(page)
-    screenshot(page, "refused-768")
+    screenshot(page, "undo-refused-768")

@@ -13,12 +13,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from surveys.services import version_close
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations, field, next_page
+from tests.kit.browser import assert_clean, assert_fits, field, next_page, screenshot
 from tests.kit.demo import CHANNELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS_DIR = SHOTS / "formui"
 FORM = "/s/ddiq-2010/"
 # What a finger taps on the form: a choice's whole line (its label), a matrix cell, the
 # buttons, fields and links. Hidden ones (a question its condition hides) do not count.
@@ -31,33 +30,13 @@ TARGETS = """() => Array.from(document.querySelectorAll(
   })"""
 
 
-@pytest.fixture
-def open_page(browser):
-    """A page of the given width that records Content-Security-Policy violations."""
-    contexts = []
-
-    def make(width: int):
-        context = browser.new_context(viewport={"width": width, "height": 800})
-        context.add_init_script(RECORD_VIOLATIONS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def check(page, shot: str | None = None) -> None:
     """No serious accessibility problem, no policy violation, no sideways scrolling; and
     a full-page screenshot named after the page and the width."""
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
-    width = page.viewport_size["width"]
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))") == []
+    assert_clean(page)
+    assert_fits(page)
     if shot:
-        SHOTS_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS_DIR / f"{shot}-{width}.png"), full_page=True)
+        screenshot(page, f"formui/{shot}-{page.viewport_size['width']}")
 
 
 def small_targets(page) -> list[dict]:
@@ -175,7 +154,7 @@ def test_the_matrix_stacks_into_a_group_per_row_on_a_phone(open_page, live_serve
     boxes = [c.bounding_box() for c in choices]
     assert all(b["y"] >= label["y"] + label["height"] - 1 for b in boxes)  # under the row's label
     assert [b["y"] for b in boxes] == sorted(b["y"] for b in boxes) and len({b["y"] for b in boxes}) == 4  # stacked
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_fits(page)
     assert small_targets(page) == []
 
 
@@ -197,7 +176,6 @@ def test_every_type_of_control_is_a_44_px_target_on_a_phone(open_page, live_serv
 
     assert small_targets(page) == []
     check(page, "all-types-page-2")
-
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -10,7 +10,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from responses.tasks import send_resume_link_task
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations
+from tests.kit.browser import assert_accessible, assert_no_csp_violation, shots, tab_to
 from tests.kit.form import PAGE1, post_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,50 +28,28 @@ def queued(monkeypatch) -> list[tuple]:
 
 
 @pytest.fixture
-def context(browser, live_server, demo_survey):
-    """A browser that saved page 1 of the demo survey (its resume cookie)."""
+def page(open_page, live_server, demo_survey):
+    """A page of a browser that saved page 1 of the demo survey (its resume cookie)."""
     respondent = Client()
     post_page(respondent, PAGE1)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    context.add_cookies([{"name": COOKIE, "value": respondent.cookies[COOKIE].value, "url": live_server.url}])
-    yield context
-    context.close()
+    page = open_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.context.add_cookies([{"name": COOKIE, "value": respondent.cookies[COOKIE].value, "url": live_server.url}])
+    return page
 
 
 def _check(page, name: str) -> None:
     """axe-core, the CSP and sideways scrolling at 1280 and 375 px, with a screenshot of each."""
-    shots = SHOTS / "resumemail"
-    shots.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow}px at {width}px"
-        violations = axe_violations(page)
-        assert not violations, describe_violations(violations)
-        page.screenshot(path=str(shots / f"resume-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.wait_for_load_state("load")
-    violations = page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))")
-    assert violations == [], violations
+    shots(page, f"resumemail/resume-{name}", widths=(1280, 375), each=assert_accessible)
+    assert_no_csp_violation(page)
 
 
-def _tab_to(page, selector: str, limit: int = 40) -> None:
-    for _ in range(limit):
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"Tab never reached {selector}")
-
-
-def test_a_respondent_emails_themselves_the_link_with_the_keyboard(context, live_server, queued):
-    page = context.new_page()
+def test_a_respondent_emails_themselves_the_link_with_the_keyboard(page, live_server, queued):
     page.goto(f"{live_server.url}/s/ddiq-2010/resume/email/")
     expect(page.get_by_role("heading", name="E-mail yourself the link to continue")).to_be_visible()
     _check(page, "form")
 
-    _tab_to(page, "#resume-email-address")
+    tab_to(page, page.locator("#resume-email-address"))
     page.keyboard.type("ada at example")
     page.keyboard.press("Enter")
 
@@ -84,7 +62,7 @@ def test_a_respondent_emails_themselves_the_link_with_the_keyboard(context, live
 
     page.keyboard.press("Control+A")
     page.keyboard.type(ADDRESS)
-    _tab_to(page, "button[type=submit]")
+    tab_to(page, page.locator("button[type=submit]"))
     assert page.evaluate("document.activeElement.textContent.trim()") == "Send me the link"
     page.keyboard.press("Enter")
 
@@ -94,8 +72,7 @@ def test_a_respondent_emails_themselves_the_link_with_the_keyboard(context, live
     _check(page, "sent")
 
 
-def test_the_copy_button_copies_the_short_link(context, live_server):
-    page = context.new_page()
+def test_the_copy_button_copies_the_short_link(page, live_server):
     page.goto(f"{live_server.url}/s/ddiq-2010/resume/email/")
     link = page.locator("a.resume-link").inner_text()
     assert "/r/" in link

@@ -104,10 +104,12 @@ def assert_fits(page) -> None:
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
 
 
-def screenshot(page, name: str) -> None:
-    """A full-page screenshot at the page's width, SHOTS/<name>.png."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    """A screenshot at the page's width, SHOTS/<name>.png (a name may hold a folder:
+    "outline/preview"); of the whole page, or of the window with `full_page=False`."""
+    path = SHOTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=full_page)
 
 
 def shots(page, name: str, widths: tuple[int, ...] = WIDTHS, each: Callable | None = None) -> None:
@@ -135,6 +137,15 @@ def sign_in(page, live_server, path: str, username: str = "alice", password: str
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}{path}")
     assert_no_csp_violation(page)
+
+
+def tab_to(page, target, limit: int = 60) -> None:
+    """Press Tab until `target` (a locator of one element) has the focus."""
+    for _ in range(limit):
+        if target.evaluate("e => e === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{limit} presses of Tab never reached {target}")
 
 
 def expect_message(page, text: str) -> None:
