@@ -13,12 +13,10 @@ from responses.services import stored_answers
 from surveys.definition_files import definition_from_yaml
 from surveys.selectors import compiled_version
 from surveys.services import survey_import
-from tests.kit.browser import RECORD_VIOLATIONS, SHOTS, axe_violations, describe_violations, field, next_page
+from tests.kit.browser import assert_clean, assert_fits, field, next_page, screenshot, shots
 from tests.kit.demo import CHANNELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS_DIR = SHOTS / "flow"
 
 # The last page is shown for one answer on page 1 only.
 LAST_PAGE_BRANCH = """
@@ -36,44 +34,14 @@ pages:
 """
 
 
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(RECORD_VIOLATIONS)
-    yield context
-    context.close()
-
-
-def assert_clean(page) -> None:
-    """No serious accessibility problem, no CSP violation."""
-    violations = axe_violations(page)
-    assert not violations, describe_violations(violations)
-    assert page.evaluate("() => new Promise(r => setTimeout(() => r(window.__cspViolations), 150))") == []
-
-
-def assert_no_horizontal_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
-
-
-def shoot(page, name: str, width: int) -> None:
-    size = page.viewport_size
-    page.set_viewport_size({"width": width, "height": 900})
-    try:
-        SHOTS_DIR.mkdir(parents=True, exist_ok=True)
-        assert_no_horizontal_scroll(page)
-        page.screenshot(path=str(SHOTS_DIR / f"{name}-{width}.png"), full_page=True)
-    finally:
-        page.set_viewport_size(size)
-
-
 def answers() -> dict:
     response = Response.objects.get()
     return stored_answers(compiled_version(response.version), response)
 
 
-def test_it_saves_page_1_for_later_and_resumes_by_the_copied_link_elsewhere(browser, context, live_server, demo_survey):
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page = context.new_page()
+def test_it_saves_page_1_for_later_and_resumes_by_the_copied_link_elsewhere(open_page, live_server, demo_survey):
+    page = open_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.goto(f"{live_server.url}/s/ddiq-2010/")
     expect(page).to_have_url(f"{live_server.url}/s/ddiq-2010/p/1/")
     page.check(field("role"))
@@ -89,34 +57,29 @@ def test_it_saves_page_1_for_later_and_resumes_by_the_copied_link_elsewhere(brow
     # One line on a phone: the link scrolls in its box instead of breaking mid-token.
     page.set_viewport_size({"width": 375, "height": 800})
     assert link.evaluate("a => a.getClientRects().length") == 1
-    assert_no_horizontal_scroll(page)
+    assert_fits(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Copy link").click()
     expect(page.locator("[data-copy-status]")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == resume_url
     assert_clean(page)
-    shoot(page, "saved", 1280)
-    shoot(page, "saved", 375)
+    shots(page, "flow/saved", widths=(1280, 375))
 
-    elsewhere_context = browser.new_context(viewport={"width": 375, "height": 800})
-    elsewhere_context.add_init_script(RECORD_VIOLATIONS)
-    try:
-        elsewhere = elsewhere_context.new_page()
-        elsewhere.goto(resume_url)
-        expect(elsewhere).to_have_url(f"{live_server.url}/s/ddiq-2010/p/1/")
-        expect(elsewhere.get_by_text("Welcome back — you were on page 1.")).to_be_visible()
-        expect(elsewhere.locator(field("role"))).to_be_checked()
-        expect(elsewhere.locator(field("industry"))).to_have_value("retail")
-        assert_clean(elsewhere)
-        shoot(elsewhere, "welcome-back", 375)
-        elsewhere.reload()
-        expect(elsewhere.get_by_text("Welcome back")).to_have_count(0)  # said once
-    finally:
-        elsewhere_context.close()
+    elsewhere = open_page(375)  # another browser: its own cookies
+    elsewhere.goto(resume_url)
+    expect(elsewhere).to_have_url(f"{live_server.url}/s/ddiq-2010/p/1/")
+    expect(elsewhere.get_by_text("Welcome back — you were on page 1.")).to_be_visible()
+    expect(elsewhere.locator(field("role"))).to_be_checked()
+    expect(elsewhere.locator(field("industry"))).to_have_value("retail")
+    assert_clean(elsewhere)
+    assert_fits(elsewhere)
+    screenshot(elsewhere, "flow/welcome-back-375")
+    elsewhere.reload()
+    expect(elsewhere.get_by_text("Welcome back")).to_have_count(0)  # said once
 
 
-def test_it_saves_page_2_with_three_matrix_rows_for_later(context, live_server, demo_survey):
-    page = context.new_page()
+def test_it_saves_page_2_with_three_matrix_rows_for_later(open_page, live_server, demo_survey):
+    page = open_page()
     page.goto(f"{live_server.url}/s/ddiq-2010/")
     page.check(field("role"))
     page.check(field("seniority_1"))
@@ -127,8 +90,7 @@ def test_it_saves_page_2_with_three_matrix_rows_for_later(context, live_server, 
     for channel in CHANNELS[:3]:
         page.check(field(f"company_usage.{channel}_2"))
     assert_clean(page)
-    shoot(page, "page-2", 1280)
-    shoot(page, "page-2", 375)
+    shots(page, "flow/page-2", widths=(1280, 375))
 
     # With the keyboard: the next stop after Next.
     page.locator(".form-nav button[value=next]").focus()
@@ -146,9 +108,9 @@ def test_it_saves_page_2_with_three_matrix_rows_for_later(context, live_server, 
     expect(page.locator(field(f"company_usage.{CHANNELS[3]}_2"))).not_to_be_checked()
 
 
-def test_it_counts_a_conditional_page_until_the_answer_decides_it(context, live_server, db):
+def test_it_counts_a_conditional_page_until_the_answer_decides_it(open_page, live_server, db):
     survey_import(definition=definition_from_yaml(LAST_PAGE_BRANCH))
-    page = context.new_page()
+    page = open_page()
     page.goto(f"{live_server.url}/s/branch/")
     label, button = page.locator("#progress-label"), page.locator(".form-nav button[value=next]")
     bar = page.locator("#progress [role=progressbar]")
@@ -156,8 +118,7 @@ def test_it_counts_a_conditional_page_until_the_answer_decides_it(context, live_
     expect(label).to_have_text("Page 1 of 2")
     expect(button).to_have_text("Next")
     assert_clean(page)
-    shoot(page, "branch-page-1", 1280)
-    shoot(page, "branch-page-1", 375)
+    shots(page, "flow/branch-page-1", widths=(1280, 375))
 
     page.check(field("path"))  # "One": the last page will not be shown
     expect(label).to_have_text("Page 1 of 1")
@@ -176,8 +137,8 @@ def test_it_counts_a_conditional_page_until_the_answer_decides_it(context, live_
     assert_clean(page)
 
 
-def test_it_moves_between_pages_with_the_browsers_back_and_forward(context, live_server, demo_survey):
-    page = context.new_page()
+def test_it_moves_between_pages_with_the_browsers_back_and_forward(open_page, live_server, demo_survey):
+    page = open_page()
     page.goto(f"{live_server.url}/s/ddiq-2010/")
     page.check(field("role"))
     page.check(field("seniority_1"))

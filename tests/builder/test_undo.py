@@ -18,7 +18,7 @@ from django.urls import reverse
 from builder.undo import UndoRefused, change_undo
 from surveys.history import change_record
 from surveys.models import Choice, Finding, Net, Page, Question, SavedView, Survey, SurveyChange, SurveyVersion
-from tests.kit.outline import layout, small_draft
+from tests.kit.outline import HISTORY_PAGE_QUERIES, layout, small_draft
 from tests.kit.page_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -488,8 +488,6 @@ def test_two_concurrent_undos_of_one_change_one_wins(manager):
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_the_page_takes_the_same_queries_with_undo_buttons(alice, small, django_assert_num_queries, count):
-    from tests.builder.test_history import QUERIES
-
     page = small.pages.first()
     for i in range(count):
         details = {"fields": [{"name": "position", "label": "Place", "before": "1", "after": "2"}],
@@ -499,7 +497,7 @@ def test_the_page_takes_the_same_queries_with_undo_buttons(alice, small, django_
         change_record(survey=small.survey, user=None, action="page_moved", summary=f"Moved {i}", version=small,
                       target=f"page:{page.pk}", details=details)
     alice.get(history())
-    with django_assert_num_queries(QUERIES):
+    with django_assert_num_queries(HISTORY_PAGE_QUERIES):
         response = alice.get(history())
     shown = range(max(0, count - 50), count)  # newest first: the last 50 made
     assert response.content.decode().count(">Undo<span") == sum(1 for i in shown if i % 3)

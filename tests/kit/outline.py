@@ -6,6 +6,11 @@ from collections.abc import Sequence
 
 from surveys.models import Page, Question, SurveyVersion
 
+# The builder's history page: the session, the user and their permissions (4), the survey
+# and whether they edit it (2), the versions, the users of the filter, the count, and the
+# page of changes with their users and versions; whatever the number of changes.
+HISTORY_PAGE_QUERIES = 10
+
 SMALL = {
     "slug": "small",
     "title": "A small survey",
