@@ -72,6 +72,8 @@
   document.querySelectorAll(".code-input").forEach(function (input) {
     // A code the server showed is the author's unless it is what the statement gives.
     input.dataset.follows = !input.value || input.value === suggestion(input) ? "true" : "false";
+    // A statement typed before this script ran (a slow page) still gives its code.
+    if (!input.value) input.value = suggestion(input);
     if (input.value) checkCode(input);
   });
 
