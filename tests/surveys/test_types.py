@@ -209,7 +209,7 @@ def test_it_reads_a_new_type_in_definition_files_and_checks_it(percent):
 
 
 def test_it_takes_a_new_type_through_form_api_counts_results_and_export(client, viewer, shares):
-    form = client.get("/s/shares/").content.decode()
+    form = client.get("/s/shares/", follow=True).content.decode()
     assert '<input type="number" name="share" step="any" inputmode="decimal"' in form
     # The same-page condition for form.js, its value a JSON number.
     assert "{&quot;q&quot;:&quot;share&quot;,&quot;op&quot;:&quot;&gt;=&quot;,&quot;v&quot;:50.0}" in form
