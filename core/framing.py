@@ -1,7 +1,7 @@
 """Pages the app may show inside its own frames.
 
 Every page refuses to be framed (config/settings.py: `X-Frame-Options: DENY` and CSP
-`frame-ancestors 'none'`), so that no other site can overlay it to steal clicks. The
+`frame-ancestors` refusing every origin), so that no other site can overlay it to steal clicks. The
 builder's preview shows test mode and the structure preview in iframes of its own page:
 only those views loosen both headers, and only to the app's own origin. Both headers,
 because a browser that ignores one still reads the other.
