@@ -174,7 +174,8 @@ def test_it_keeps_an_inline_picker_open_with_the_parsers_message(alice, barriers
 
 def test_it_refuses_a_stale_inline_save_in_place(alice, barriers):
     shown = alice.get(_url(barriers), HTTP_HX_REQUEST="true").content.decode()
-    stamp = shown.split('name="stamp" value="', 1)[1].split('"', 1)[0]
+    condition_form = shown.split('id="condition-editor"', 1)[1]  # the outline has other stamped forms
+    stamp = condition_form.split('name="stamp" value="', 1)[1].split('"', 1)[0]
     assert alice.post(_url(barriers), {**_post_data("seniority = c_level", f"question:{barriers.pk}"),
                                        "stamp": stamp}).status_code == 302
 

@@ -44,8 +44,17 @@ def field(name: str) -> str:
     return f'[id="id_{name}"]'
 
 
+# True once every finite animation or transition has finished (a spinner's endless one does not count).
+SETTLED_JS = """() => document.getAnimations().every(
+    a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"""
+
+
 def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
-    """The axe-core violations of the given impacts on the page as it is now."""
+    """The axe-core violations of the given impacts on the page at rest: the pointer moved
+    off whatever it last clicked, and colour transitions (Bootstrap's buttons fade for
+    .15 s) finished, so that contrast is measured on the colours the page settles on."""
+    page.mouse.move(0, 0)
+    page.wait_for_function(SETTLED_JS, timeout=5000)
     # Not page.add_script_tag: the Content-Security-Policy blocks the inline <script> it
     # adds. A function that Playwright evaluates through the DevTools protocol is not.
     page.evaluate("() => {" + AXE_JS.read_text() + "\n}")
