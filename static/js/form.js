@@ -1,7 +1,7 @@
 // The respondent form's small helpers: focus the error summary, untick the other boxes
 // when an exclusive choice is ticked (and it when another is), and show or hide the
-// questions whose display condition depends on answers on the same page. Conditions
-// arrive as JSON in data-condition (parsed, never evaluated as code); the server stays
+// questions whose display condition depends on answers on the same page (conditions.js
+// evaluates the JSON in data-condition); the server stays
 // the authority: it refuses an exclusive choice with others, and drops answers to
 // questions that turn out hidden.
 (function () {
@@ -52,56 +52,8 @@
     return JSON.parse(block.getAttribute("data-condition"));
   });
 
-  // The answer to a question (or matrix row) as {many, values}; none while it is hidden.
-  function answer(code, row) {
-    var wrapper = form.querySelector("[data-question='" + code + "']");
-    var name = row ? code + "." + row : code;
-    var values = [];
-    var many = false;
-    if (wrapper && !wrapper.hidden) {
-      Array.prototype.forEach.call(form.elements, function (el) {
-        if (el.name !== name) return;
-        if (el.type === "checkbox") many = true;
-        if (el.type === "radio" || el.type === "checkbox") {
-          if (el.checked) values.push(el.value);
-        } else if (el.value.trim() !== "") {
-          values.push(el.value.trim());
-        }
-      });
-    }
-    return { many: many, values: values };
-  }
-
-  function compare(op, a, b) {
-    switch (op) {
-      case "=": return a === b;
-      case "!=": return a !== b;
-      case "<": return a < b;
-      case "<=": return a <= b;
-      case ">": return a > b;
-      case ">=": return a >= b;
-    }
-    return false;
-  }
-
-  // Same semantics as surveys/conditions.py: a missing answer makes every comparison false.
-  function holds(node) {
-    if (typeof node === "boolean") return node;
-    if (node.and) return node.and.every(holds);
-    if (node.or) return node.or.some(holds);
-    if ("not" in node) return !holds(node.not);
-    var got = answer(node.q, node.row);
-    if (node.op === "has") return got.values.indexOf(node.v) !== -1;
-    if (got.many || got.values.length !== 1) return false;
-    var value = got.values[0];
-    var wanted = Array.isArray(node.v) ? node.v : [node.v];
-    if (typeof wanted[0] === "number") {
-      value = Number(value);
-      if (isNaN(value)) return node.op === "!=";
-    }
-    if (node.op === "in") return wanted.indexOf(value) !== -1;
-    if (node.op === "not in") return wanted.indexOf(value) === -1;
-    return compare(node.op, value, node.v);
+  function holds(rule) {
+    return window.SurveyConditions.evaluate(rule, form, false) === true;
   }
 
   function update() {
