@@ -27,6 +27,40 @@ from surveys.definition import QuestionDef
 # --- Display conditions for the browser -----------------------------------------------
 
 
+def combine(key: str, parts: list) -> dict | bool | None:
+    """`parts` joined by "and" or "or" (`key`), settled where their constants decide: a
+    False part makes an "and" false, a True one an "or" true, and the constants that do
+    not decide drop out. Parts may also be None (not known yet, for the progress count):
+    unknowns alone stay unknown, as in three-valued logic."""
+    decisive = key == "or"
+    if decisive in parts:
+        return decisive
+    rest = [p for p in parts if p is not (not decisive)]
+    if not rest:
+        return not decisive
+    if all(p is None for p in rest):
+        return None
+    return rest[0] if len(rest) == 1 else {key: rest}
+
+
+def browser_leaf(node: conditions.Leaf, questions: Mapping[str, QuestionDef]) -> dict:
+    """A comparison for the browser's evaluator (static/js/conditions.js), with the
+    condition value in the question type's encoding (numbers as numbers)."""
+    ref = node.ref
+    js_value = questions[ref.question].question_type.js_value
+    leaf: dict[str, Any] = {"q": ref.question}
+    if ref.row is not None:
+        leaf["row"] = ref.row
+    match node:
+        case conditions.Compare(_, op, value):
+            leaf.update(op=op, v=js_value(value))
+        case conditions.In(_, values, negated):
+            leaf.update(op="not in" if negated else "in", v=[js_value(v) for v in values])
+        case conditions.Has(_, value):
+            leaf.update(op="has", v=value)
+    return leaf
+
+
 def condition_json(node: conditions.Node, page_codes: Iterable[str], known: Mapping[str, Any],
                    questions: Mapping[str, QuestionDef]) -> dict | bool:
     """The condition as a small JSON tree for `form.js`, or a plain bool when it only
@@ -39,33 +73,13 @@ def condition_json(node: conditions.Node, page_codes: Iterable[str], known: Mapp
             case conditions.Not(operand):
                 inner = convert(operand)
                 return (not inner) if isinstance(inner, bool) else {"not": inner}
-            case conditions.And(operands) | conditions.Or(operands):
-                key = "and" if isinstance(n, conditions.And) else "or"
-                parts = [convert(o) for o in operands]
-                consts = [p for p in parts if isinstance(p, bool)]
-                rest = [p for p in parts if not isinstance(p, bool)]
-                if (key == "and" and False in consts) or (key == "or" and True in consts):
-                    return key == "or"
-                if not rest:
-                    return key == "and"
-                return rest[0] if len(rest) == 1 else {key: rest}
-        ref = n.ref
-        if ref.question not in page_codes:
+            case conditions.And(operands):
+                return combine("and", [convert(o) for o in operands])
+            case conditions.Or(operands):
+                return combine("or", [convert(o) for o in operands])
+        if n.ref.question not in page_codes:
             return conditions.evaluate(n, known)
-        question = questions[ref.question]
-        leaf: dict[str, Any] = {"q": ref.question}
-        if ref.row is not None:
-            leaf["row"] = ref.row
-        # The question's type encodes values as form.js compares them (numbers as numbers).
-        js_value = question.question_type.js_value
-        match n:
-            case conditions.Compare(_, op, value):
-                leaf.update(op=op, v=js_value(value))
-            case conditions.In(_, values, negated):
-                leaf.update(op="not in" if negated else "in", v=[js_value(v) for v in values])
-            case conditions.Has(_, value):
-                leaf.update(op="has", v=value)
-        return leaf
+        return browser_leaf(n, questions)
 
     return convert(node)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from responses.forms import condition_json
+from responses.forms import browser_leaf, combine, condition_json
 from responses.services import raw_answers
 from responses.validation import validate_answers
 from surveys import conditions
@@ -120,28 +120,6 @@ def page_to_open(compiled: CompiledVersion, answers: dict[str, Any], current: in
 Tri = dict | bool | None
 
 
-def _all(parts: list[Tri]) -> Tri:
-    if False in parts:
-        return False
-    rest = [p for p in parts if p is not True]
-    if not rest:
-        return True
-    if all(p is None for p in rest):
-        return None
-    return rest[0] if len(rest) == 1 else {"and": rest}
-
-
-def _any(parts: list[Tri]) -> Tri:
-    if True in parts:
-        return True
-    rest = [p for p in parts if p is not False]
-    if not rest:
-        return False
-    if all(p is None for p in rest):
-        return None
-    return rest[0] if len(rest) == 1 else {"or": rest}
-
-
 @dataclass
 class Outlook:
     """Where a page stands among the pages the respondent will or may see."""
@@ -177,9 +155,9 @@ def page_outlook(compiled: CompiledVersion, answers: dict[str, Any], index: int)
                 inner = residual(operand, browser)
                 return inner if inner is None else (not inner) if isinstance(inner, bool) else {"not": inner}
             case conditions.And(operands):
-                return _all([residual(o, browser) for o in operands])
+                return combine("and", [residual(o, browser) for o in operands])
             case conditions.Or(operands):
-                return _any([residual(o, browser) for o in operands])
+                return combine("or", [residual(o, browser) for o in operands])
         if browser and node.ref.question in here:
             return browser_leaf(node, definition.questions)
         if page_of.get(node.ref.question, -1) >= index and not answered(node.ref):
@@ -188,8 +166,9 @@ def page_outlook(compiled: CompiledVersion, answers: dict[str, Any], index: int)
 
     def page_state(i: int, browser: bool) -> Tri:
         page = definition.pages[i]
-        shown_questions = _any([residual(compiled.question_conditions.get(q.code), browser) for q in page.questions])
-        return _all([residual(compiled.page_conditions[i], browser), shown_questions])
+        questions = [residual(compiled.question_conditions.get(q.code), browser) for q in page.questions]
+        shown_questions = combine("or", questions)
+        return combine("and", [residual(compiled.page_conditions[i], browser), shown_questions])
 
     before = sum(1 for i in range(index) if page_shown(compiled, answers, i))
     later = range(index + 1, len(definition.pages))
@@ -201,21 +180,3 @@ def page_outlook(compiled: CompiledVersion, answers: dict[str, Any], index: int)
         is_last=possible == 0,
         browser={"before": before, "later": browser_states},
     )
-
-
-def browser_leaf(node: conditions.Leaf, questions: dict[str, QuestionDef]) -> dict:
-    """A comparison for the browser's evaluators (form.js, progress.js), with the
-    condition value in the question type's encoding (numbers as numbers)."""
-    ref = node.ref
-    js_value = questions[ref.question].question_type.js_value
-    leaf: dict[str, Any] = {"q": ref.question}
-    if ref.row is not None:
-        leaf["row"] = ref.row
-    match node:
-        case conditions.Compare(_, op, value):
-            leaf.update(op=op, v=js_value(value))
-        case conditions.In(_, values, negated):
-            leaf.update(op="not in" if negated else "in", v=[js_value(v) for v in values])
-        case conditions.Has(_, value):
-            leaf.update(op="has", v=value)
-    return leaf
