@@ -5,23 +5,19 @@ same task is delivered twice; a failing SMTP send is recorded and retried by the
 Each test starts its own worker on a private queue, with the e-mail settings in its
 environment (the session worker keeps the console backend)."""
 
-import email
 import socketserver
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 
 from config.celery import app
 from invitations.models import EmailKind, EmailMessage, Invitation, InvitationStatus
 from invitations.tasks import send_batch_task
-from ops.models import Heartbeat
-from ops.tasks import heartbeat_task
 from tests.kit.commands import free_port
 from tests.kit.invitations import invite
 from tests.kit.waiting import wait_for
-from tests.kit.workers import broker_forget, celery_env, log_tail, worker_process
+from tests.kit.workers import broker_forget, celery_env, drain, file_mail_env, file_mails, log_tail, worker_process
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -35,25 +31,7 @@ def queue():
     broker_forget(app, name)
 
 
-def _file_backend(mail_dir: Path) -> dict[str, str]:
-    return celery_env(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail_dir))
 
-
-def _mails(mail_dir: Path) -> list[email.message.Message]:
-    """The messages the file backend wrote (each followed by a line of 79 dashes)."""
-    found = []
-    for path in sorted(mail_dir.glob("*.log")):
-        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
-            if chunk.strip():
-                found.append(email.message_from_bytes(chunk))
-    return found
-
-
-def _drain(queue: str, timeout: float = 30) -> None:
-    """Wait until the worker (one task at a time, in order) ran everything sent before."""
-    name = f"drained-{uuid.uuid4().hex[:8]}"
-    heartbeat_task.apply_async(args=[name], queue=queue)
-    wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=timeout)
 
 
 def test_it_sends_a_batch_once_through_a_worker_even_when_delivered_twice(demo_survey, tmp_path, queue):
@@ -61,12 +39,12 @@ def test_it_sends_a_batch_once_through_a_worker_even_when_delivered_twice(demo_s
     ids = [str(i.pk) for i in invitations]
     assert {i.status for i in invitations} == {InvitationStatus.NOT_SENT}
 
-    with worker_process("mail", tmp_path, queues=(queue,), env=_file_backend(tmp_path / "mail")):
+    with worker_process("mail", tmp_path, queues=(queue,), env=file_mail_env(tmp_path / "mail")):
         for _ in range(2):  # a duplicated delivery, or a retry of a batch that went through
             send_batch_task.apply_async(args=[ids, EmailKind.INVITATION, "invitation", BASE], queue=queue)
-        _drain(queue)
+        drain(queue)
 
-    mails = _mails(tmp_path / "mail")
+    mails = file_mails(tmp_path / "mail")
     assert sorted(m["To"] for m in mails) == ["p0@example.org", "p1@example.org", "p2@example.org"]
     for message in mails:
         invitation = Invitation.objects.get(email=message["To"])
@@ -82,12 +60,12 @@ def test_it_sends_a_reminder_once_and_only_to_those_who_have_not_answered(demo_s
     Invitation.objects.filter(pk=answered.pk).update(started_at=answered.created_at, completed_at=answered.created_at)
     args = [[str(waiting.pk), str(answered.pk)], EmailKind.REMINDER, "reminder-1", BASE]
 
-    with worker_process("mail", tmp_path, queues=(queue,), env=_file_backend(tmp_path / "mail")):
+    with worker_process("mail", tmp_path, queues=(queue,), env=file_mail_env(tmp_path / "mail")):
         send_batch_task.apply_async(args=args, queue=queue)
         send_batch_task.apply_async(args=args, queue=queue)
-        _drain(queue)
+        drain(queue)
 
-    assert [m["To"] for m in _mails(tmp_path / "mail")] == ["waiting@example.org"]
+    assert [m["To"] for m in file_mails(tmp_path / "mail")] == ["waiting@example.org"]
 
 
 def test_it_records_a_failing_smtp_send_and_retries_it_three_times(demo_survey, tmp_path, queue):
@@ -175,7 +153,7 @@ def test_it_sends_a_failed_e_mail_once_when_a_retry_gets_through(demo_survey, tm
             send_batch_task.apply_async(args=[[str(invitation.pk)], EmailKind.INVITATION, "invitation", BASE],
                                         queue=queue)
             wait_for(lambda: EmailMessage.objects.filter(status=EmailMessage.Status.SENT).exists(), timeout=30)
-            _drain(queue)
+            drain(queue)
     finally:
         server.shutdown()
         server.server_close()

@@ -9,6 +9,7 @@ managers: they are always stopped, whatever the test does.
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import re
@@ -55,6 +56,31 @@ def celery_env(**extra: str) -> dict[str, str]:
         env.pop("CELERY_BROKER_URL")
     env.update(extra)
     return env
+
+
+def file_mail_env(mail_dir: Path) -> dict[str, str]:
+    """A worker's environment that sends e-mail through Django's file backend into `mail_dir`."""
+    return celery_env(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail_dir))
+
+
+def file_mails(mail_dir: Path) -> list[email.message.Message]:
+    """The messages the file backend wrote (each followed by a line of 79 dashes)."""
+    found = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if chunk.strip():
+                found.append(email.message_from_bytes(chunk))
+    return found
+
+
+def drain(queue: str, timeout: float = 30) -> None:
+    """Wait until a worker of `queue` (one task at a time, in order) ran everything sent before."""
+    from ops.models import Heartbeat
+    from ops.tasks import heartbeat_task
+
+    name = f"drained-{uuid.uuid4().hex[:8]}"
+    heartbeat_task.apply_async(args=[name], queue=queue)
+    wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=timeout)
 
 
 def log_tail(path: Path, lines: int = 40) -> str:

@@ -6,21 +6,16 @@ names the address.
 Each test starts its own worker on a private queue with Django's file backend in its
 environment (the session worker keeps the console backend)."""
 
-import email
 import uuid
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from config.celery import app
-from ops.models import Heartbeat
-from ops.tasks import heartbeat_task
 from responses.models import Response
 from responses.tasks import send_resume_link_task
 from tests.kit.form import PAGE1, PAGE2, form_state, post_page
-from tests.kit.waiting import wait_for
-from tests.kit.workers import broker_forget, celery_env, log_tail, worker_process
+from tests.kit.workers import broker_forget, drain, file_mail_env, file_mails, log_tail, worker_process
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -39,24 +34,7 @@ def queue(monkeypatch):
     broker_forget(app, name)
 
 
-def _file_backend(mail_dir: Path) -> dict[str, str]:
-    return celery_env(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail_dir))
 
-
-def _mails(mail_dir: Path) -> list[email.message.Message]:
-    found = []
-    for path in sorted(mail_dir.glob("*.log")):
-        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
-            if chunk.strip():
-                found.append(email.message_from_bytes(chunk))
-    return found
-
-
-def _drain(queue: str, timeout: float = 30) -> None:
-    """Wait until the worker (one task at a time, in order) ran everything sent before."""
-    name = f"drained-{uuid.uuid4().hex[:8]}"
-    heartbeat_task.apply_async(args=[name], queue=queue)
-    wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=timeout)
 
 
 def test_it_sends_exactly_one_email_with_the_link_that_resumes(demo_survey, tmp_path, queue):
@@ -65,12 +43,12 @@ def test_it_sends_exactly_one_email_with_the_link_that_resumes(demo_survey, tmp_
     post_page(respondent, PAGE2)
     token = respondent.cookies[COOKIE].value
 
-    with worker_process("resume", tmp_path, queues=(queue,), env=_file_backend(tmp_path / "mail")):
+    with worker_process("resume", tmp_path, queues=(queue,), env=file_mail_env(tmp_path / "mail")):
         assert respondent.post("/s/ddiq-2010/resume/email/", {"email": ADDRESS}).status_code == 302
         assert respondent.post("/s/ddiq-2010/resume/email/", {"email": ADDRESS}).status_code == 302  # double click
-        _drain(queue)
+        drain(queue)
 
-    mails = _mails(tmp_path / "mail")
+    mails = file_mails(tmp_path / "mail")
     assert [m["To"] for m in mails] == [ADDRESS]
     body = mails[0].get_payload(decode=True).decode()
     link = f"http://testserver/r/{token}/"
@@ -90,11 +68,11 @@ def test_it_sends_once_when_the_same_message_is_delivered_twice(demo_survey, tmp
 
     args = [str(Response.objects.get().pk), token, ADDRESS, "https://surveys.example.org"]
     task_id = f"twice-{uuid.uuid4()}"
-    with worker_process("resume", tmp_path, queues=(queue,), env=_file_backend(tmp_path / "mail")):
+    with worker_process("resume", tmp_path, queues=(queue,), env=file_mail_env(tmp_path / "mail")):
         for _ in range(2):  # a redelivery after a worker died before acknowledging
             send_resume_link_task.apply_async(args=args, task_id=task_id, queue=queue)
-        _drain(queue)
+        drain(queue)
 
-    mails = _mails(tmp_path / "mail")
+    mails = file_mails(tmp_path / "mail")
     assert len(mails) == 1
     assert f"https://surveys.example.org/r/{token}/" in mails[0].get_payload(decode=True).decode()
