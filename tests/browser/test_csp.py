@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from invitations.models import EmailKind, EmailTemplate, Invitation
 from surveys.models import SurveyVersion
-from tests.kit.browser import PASSWORD, RECORD_VIOLATIONS, field, next_page
+from tests.kit.browser import PASSWORD, RECORD_VIOLATIONS, field, fill_demo_page_1, next_page
 from tests.kit.data import submit_beside_worker
 from tests.kit.demo import CHANNELS, PARADOX, random_demo_answers
 
@@ -76,10 +76,7 @@ def _admin(live_server, csp: CSPPage) -> User:
 
 
 def _answer_page_1(page) -> None:
-    page.check(field("role"))
-    page.check(field("seniority_1"))
-    page.select_option(field("industry"), "retail")
-    page.check(field("revenue_3"))
+    fill_demo_page_1(page)
 
 
 def _progress_share(page) -> float:

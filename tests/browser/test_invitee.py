@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from invitations.models import Invitation, InvitationStatus
 from responses.models import Response
-from tests.kit.browser import axe_violations, describe_violations, field, next_page
+from tests.kit.browser import axe_violations, describe_violations, field, fill_demo_page_1, next_page
 from tests.kit.demo import CHANNELS
 from tests.kit.invitations import status_of
 
@@ -31,10 +31,7 @@ def test_it_lets_an_invitee_leave_resume_complete_and_then_says_they_answered(br
         page.goto(link)
         expect(page.get_by_text("Page 1 of 3")).to_be_visible()
         assert status_of(invitation) == InvitationStatus.OPENED
-        page.check(field("role"))
-        page.check(field("seniority_1"))
-        page.select_option(field("industry"), "retail")
-        page.check(field("revenue_3"))
+        fill_demo_page_1(page)
         next_page(page)
         expect(page.get_by_text("Page 2 of 3")).to_be_visible()
         _assert_accessible(page)

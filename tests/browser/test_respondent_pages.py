@@ -13,7 +13,7 @@ from responses.services import stored_answers
 from surveys.definition_files import definition_from_yaml
 from surveys.selectors import compiled_version
 from surveys.services import survey_import
-from tests.kit.browser import assert_clean, assert_fits, field, next_page, screenshot, shots
+from tests.kit.browser import assert_clean, assert_fits, field, fill_demo_page_1, next_page, screenshot, shots
 from tests.kit.demo import CHANNELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,10 +81,7 @@ def test_it_saves_page_1_for_later_and_resumes_by_the_copied_link_elsewhere(open
 def test_it_saves_page_2_with_three_matrix_rows_for_later(open_page, live_server, demo_survey):
     page = open_page()
     page.goto(f"{live_server.url}/s/ddiq-2010/")
-    page.check(field("role"))
-    page.check(field("seniority_1"))
-    page.select_option(field("industry"), "retail")
-    page.check(field("revenue_3"))
+    fill_demo_page_1(page)
     next_page(page)
     expect(page).to_have_url(f"{live_server.url}/s/ddiq-2010/p/2/")
     for channel in CHANNELS[:3]:
@@ -140,10 +137,7 @@ def test_it_counts_a_conditional_page_until_the_answer_decides_it(open_page, liv
 def test_it_moves_between_pages_with_the_browsers_back_and_forward(open_page, live_server, demo_survey):
     page = open_page()
     page.goto(f"{live_server.url}/s/ddiq-2010/")
-    page.check(field("role"))
-    page.check(field("seniority_1"))
-    page.select_option(field("industry"), "retail")
-    page.check(field("revenue_3"))
+    fill_demo_page_1(page)
     next_page(page)
     for channel in CHANNELS:
         page.check(field(f"company_usage.{channel}_2"))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from surveys.services import version_close
-from tests.kit.browser import assert_clean, assert_fits, field, next_page, screenshot
+from tests.kit.browser import assert_clean, assert_fits, field, fill_demo_page_1, next_page, screenshot
 from tests.kit.demo import CHANNELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,10 +44,7 @@ def small_targets(page) -> list[dict]:
 
 
 def answer_page_1(page) -> None:
-    page.check(field("role"))
-    page.check(field("seniority_1"))
-    page.select_option(field("industry"), "retail")
-    page.check(field("revenue_3"))
+    fill_demo_page_1(page)
     next_page(page)
     expect(page.get_by_text("Page 2 of 3")).to_be_visible()
 

@@ -69,6 +69,14 @@ def describe_violations(violations: list[dict]) -> str:
     )
 
 
+def fill_demo_page_1(page) -> None:
+    """The demo's first page answered: an IT leader, the second level, retail, the third revenue band."""
+    page.check(field("role"))
+    page.check(field("seniority_1"))
+    page.select_option(field("industry"), "retail")
+    page.check(field("revenue_3"))
+
+
 def next_page(page) -> None:
     """Click the form's Next (or Submit) button."""
     page.click(".form-nav button[value=next]")
