@@ -170,12 +170,12 @@ def overview_tables(view: Overview) -> list[ExportTable]:
                                         "ci_low", "ci_high", "ci_display"])
     for row in view.segments:
         segments.rows.append([row.question, row.value, *_cell_values(row.cell)])
-    daily = ExportTable("daily", ["date", "completed"], [[day, n] for day, n in view.daily])
+    by_day = ExportTable("completions by day", ["date", "completed"], [[day, n] for day, n in view.daily])
     totals = ExportTable("responses", ["measure", "value"], [
         ["complete", view.totals.complete], ["partial", view.totals.partial], ["excluded", view.totals.excluded],
         ["counted", view.counted],
     ])
-    return [totals, findings, segments, daily]
+    return [totals, findings, segments, by_day]
 
 
 def _plain(value):
