@@ -254,6 +254,11 @@ class QuestionType:
         """The names of its raw export columns."""
         return [question.code]
 
+    def specify_export_columns(self, question: QuestionDef) -> list[tuple[str, str]]:
+        """(choice code, column name) of the columns, among `export_columns`, holding the
+        texts of "Other, please specify" choices."""
+        return []
+
     # --- The respondent's form --------------------------------------------------------
 
     def form_fields(self, question: QuestionDef) -> dict[str, forms.Field]:

@@ -155,7 +155,6 @@ class _SpecifyChoices(QuestionType):
         return [SpecifyGroup(question.code, boxes=self.extra_keys(question))]
 
     def specify_export_columns(self, question: QuestionDef) -> list[tuple[str, str]]:
-        """(choice code, column name) of the texts' export columns."""
         return [(c.code, specify_key(question.code, c.code)) for c in question.specified_choices]
 
     def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
