@@ -227,7 +227,7 @@ def test_the_form_shows_the_box_under_its_choice_and_reads_it_back(demo_definiti
     other = html.index('value="other"')
     box = html.index('name="seniority.other.text"')
     assert other < box and 'value="Head of IT"' in html
-    assert "Please specify<span class=\"visually-hidden\">: Other</span>" in html
+    assert "Please specify:<span class=\"visually-hidden\"> Other</span>" in html
 
 
 def test_the_export_has_the_texts_in_their_own_columns(demo_survey):
