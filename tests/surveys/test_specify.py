@@ -246,3 +246,36 @@ def test_the_export_has_the_texts_in_their_own_columns(demo_survey):
     columns = header.index("seniority.other.text"), header.index("industry.other.text")
     texts = [(row[columns[0]], row[columns[1]]) for row in rows]
     assert sorted(texts, key=str) == sorted([("'=Head", "Ships"), (None, None)], key=str)
+
+
+@pytest.mark.postgres
+def test_the_sql_export_writes_the_texts_as_the_python_one_does(db, monkeypatch):
+    from results.exports import csv_stream
+    from results.exports import rows as python_rows
+    from results.exports.csv_stream import raw_csv_stream
+    from results.exports.records import export_record
+    from results.models import ExportRecord
+    from surveys.services import survey_import
+
+    data = demo_data()
+    barriers = next(q for p in data["pages"] for q in p["questions"] if q["code"] == "barriers")
+    barriers["choices"][1]["specify"] = "optional"  # a multiple-choice box too
+    version, _ = survey_import(definition=definition_from_data(data))
+    survey = version.survey
+    for text in ("=HYPERLINK(1)", "two\nlines", "Très — 日本語", ""):
+        submit_and_count(survey, demo_answers(seniority="other", barriers=["roi", "security"],
+                                              **{"seniority.other.text": text, "barriers.roi.text": text + "!"}))
+    submit_and_count(survey, demo_answers())
+
+    def exported(copy: bool) -> str:
+        record = export_record(user=None, survey=survey, kind=ExportRecord.Kind.RAW_CSV, parameters=None,
+                               status=ExportRecord.Status.PENDING)
+        with monkeypatch.context() as patch:
+            patch.setattr(csv_stream, "USE_COPY", copy)
+            if copy:
+                patch.setattr(python_rows, "raw_row_chunks", None)
+            return "".join(raw_csv_stream(record))
+
+    by_python = exported(False)
+    assert "barriers.roi.text" in by_python.splitlines()[0] and "'=HYPERLINK(1)" in by_python
+    assert exported(True) == by_python
