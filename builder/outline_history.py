@@ -46,7 +46,8 @@ def page_name(page: Page) -> str:
 
 def _options(options) -> str:
     return " · ".join(
-        f"{o.label} ({o.code}{', exclusive' if getattr(o, 'exclusive', False) else ''})"
+        f"{o.label} ({o.code}{', exclusive' if getattr(o, 'exclusive', False) else ''}"
+        f"{f', text box {o.specify}' if getattr(o, 'specify', '') else ''})"
         for o in sorted(options, key=lambda o: (o.position, o.pk))
     )
 
@@ -72,7 +73,7 @@ def question_snapshot(question: Question) -> dict[str, Any]:
     snapshot: dict[str, Any] = {name: getattr(question, name) for name in editing.QUESTION_FIELDS}
     snapshot["min_value"], snapshot["max_value"] = _number(question.min_value), _number(question.max_value)
     snapshot["choices"] = [
-        {"id": c.pk, "code": c.code, "label": c.label, "exclusive": c.exclusive}
+        {"id": c.pk, "code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify}
         for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))
     ]
     snapshot["rows"] = [

@@ -36,6 +36,7 @@ PART_NAMES = {
     "questions": "questions",
     "title": "title",
     "exclusive": "exclusive setting",
+    "specify": "text box setting",
     "statement": "statement",
     "base": "base",
     "target": "target",

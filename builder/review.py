@@ -285,6 +285,9 @@ def _option_lines(changes: OptionChanges, one: str, many: str) -> list[Line]:
         lines.append(Line(f"{one.capitalize()} relabelled", relabel.old_label, relabel.new_label))
     for choice in changes.exclusive_changed:
         lines.append(Line(f"“{choice.label}” {'is now' if choice.exclusive else 'is no longer'} exclusive"))
+    for choice in changes.specify_changed:
+        box = f"has {'a required' if choice.specify == 'required' else 'an optional'} text box"
+        lines.append(Line(f"“{choice.label}” {box if choice.specify else 'has no text box any more'}"))
     if changes.reordered:
         lines.append(Line(f"{many.capitalize()} in another order"))
     return lines

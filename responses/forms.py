@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 
 from surveys import conditions
 from surveys.definition import QuestionDef
+from surveys.types.base import one_or_many
 
 # --- Display conditions for the browser -----------------------------------------------
 
@@ -138,9 +139,14 @@ class SurveyPageForm(forms.Form):
         are not fields of this page are ignored, as any HTML form ignores them."""
         raw: dict[str, Any] = {}
         for question in self.questions:
-            value = question.question_type.from_post(question, self.data)
+            kind = question.question_type
+            value = kind.from_post(question, self.data)
             if value is not None:
                 raw[question.code] = value
+            for key in kind.extra_keys(question):  # "please specify" boxes
+                extra = one_or_many(self.data.getlist(key))
+                if extra is not None:
+                    raw[key] = extra
         return raw
 
     def add_validation_errors(self, errors: Mapping[str, list[str]]) -> list[str]:
@@ -191,4 +197,5 @@ def initial_values(questions: Iterable[QuestionDef], raw: Mapping[str, Any]) -> 
         value = raw.get(question.code)
         if value is not None:
             initial.update(question.question_type.initial(question, value))
+        initial.update((key, raw[key]) for key in question.question_type.extra_keys(question) if key in raw)
     return initial

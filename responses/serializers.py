@@ -43,7 +43,10 @@ class SubmissionSerializer(serializers.Serializer):
     answers = serializers.DictField(
         help_text=(
             "Answers by question code: a choice code (single, dropdown), a list of choice codes "
-            "(multiple), an object of row code to choice code (matrix), a number, an ISO date or text."
+            "(multiple), an object of row code to choice code (matrix), a number, an ISO date or text. "
+            "Beside them, the text of a picked choice that has a text box (its `specify`), under the key "
+            "`<question code>.<choice code>.text` (at most 500 characters; optional unless `specify` is "
+            "`required`), e.g. {\"seniority\": \"other\", \"seniority.other.text\": \"Head of IT\"}."
         )
     )
 
@@ -61,7 +64,8 @@ class ResponseSerializer(serializers.Serializer):
 class ErrorsSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages by question code, `question.row` for a matrix row, or `submission_id`, `survey`, `body`.",
+        help_text="Messages by question code, `question.row` for a matrix row, `question.choice.text` for a "
+        "choice's text, or `submission_id`, `survey`, `body`.",
     )
 
 
@@ -77,6 +81,10 @@ class ChoiceSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     exclusive = serializers.BooleanField()
+    specify = serializers.CharField(
+        help_text="A text box with this choice (\"Other, please specify\"): `optional`, `required`, or empty for "
+        "none. Its text is answered under `<question code>.<choice code>.text`."
+    )
 
 
 class RowSerializer(serializers.Serializer):

@@ -35,6 +35,7 @@ from responses.validation import validate_answers
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version
 from surveys.types import Stored
+from surveys.types.base import extra_answers
 
 
 class SubmissionConflict(Exception):
@@ -81,7 +82,10 @@ def answers_digest(cleaned: dict[str, Any]) -> str:
             return value.isoformat()
         return value
 
-    canonical = json.dumps({k: plain(v) for k, v in sorted(cleaned.items())}, separators=(",", ":"))
+    # The texts of "please specify" boxes count under their own keys: absent, the digest is
+    # the one the same answers always had.
+    answers = {**cleaned, **{k: v for code, value in cleaned.items() for k, v in extra_answers(code, value).items()}}
+    canonical = json.dumps({k: plain(v) for k, v in sorted(answers.items())}, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -95,9 +99,14 @@ def raw_answers(cleaned: dict[str, Any]) -> dict[str, Any]:
             return format(value, "f")
         if isinstance(value, date):
             return value.isoformat()
+        if isinstance(value, str):
+            return str(value)  # a choice code, without the texts it carries (below)
         return value
 
-    return {code: raw(value) for code, value in cleaned.items()}
+    answers = {code: raw(value) for code, value in cleaned.items()}
+    for code, value in cleaned.items():
+        answers.update(extra_answers(code, value))
+    return answers
 
 
 def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any]) -> list[Answer]:

@@ -3,9 +3,12 @@ and the JSON API so that both accept and refuse exactly the same things.
 
 Raw answers are JSON-shaped: a choice code for single/dropdown, a list of codes for
 multiple choice, a {row: code} mapping for matrices, numbers or numeric strings, ISO
-dates, text. Cleaned answers have the shapes the condition evaluator expects. Display
+dates, text; beside a choice question's code, the text of an "Other, please specify"
+choice as `code.choice.text`. Cleaned answers have the shapes the condition evaluator
+expects (a choice's text rides along with its code, unseen by conditions). Display
 conditions are evaluated in order on the cleaned answers: a hidden question is neither
-required nor stored. Errors are keyed by question code, or `question.row` for a row.
+required nor stored. Errors are keyed by question code, `question.row` for a row, or
+`code.choice.text` for a choice's text.
 """
 
 from __future__ import annotations
@@ -58,32 +61,39 @@ def validate_answers(
     page_indexes = list(range(len(definition.pages))) if pages is None else list(pages)
     in_scope = {q.code for i in page_indexes for q in definition.pages[i].questions}
     errors: dict[str, list[str]] = {}
-    for code in raw:
+    for key in raw:
+        # A "please specify" text (`code.choice.text`) belongs to its question.
+        code = definition.extra_answer_keys.get(key, key)
         if code not in definition.questions:
-            errors.setdefault(str(code)[:100], []).append("Unknown question.")
+            errors.setdefault(str(key)[:100], []).append("Unknown question.")
         elif code not in in_scope:
-            errors.setdefault(code, []).append("This question is not on this page.")
+            errors.setdefault(key, []).append("This question is not on this page.")
 
     cleaned: dict[str, Any] = {k: v for k, v in (known or {}).items() if k not in in_scope}
     for index in page_indexes:
         page_condition = compiled.page_conditions[index]
         page_shown = page_condition is None or conditions.evaluate(page_condition, cleaned)
         for question in definition.pages[index].questions:
+            kind = question.question_type
             value = raw.get(question.code)
+            keys = kind.extra_keys(question)
+            extras = {key: raw[key] for key in keys if key in raw}
             # Evaluated here, not up front: a condition may refer to an earlier question
             # of the same page, whose cleaned answer is in `cleaned` by now.
             node = compiled.question_conditions.get(question.code)
             if not page_shown or (node is not None and not conditions.evaluate(node, cleaned)):
-                if hidden == "error" and not is_empty(value):
-                    errors.setdefault(question.code, []).append(HIDDEN)
+                if hidden == "error":
+                    for key, given in ((question.code, value), *extras.items()):
+                        if not is_empty(given):
+                            errors.setdefault(key, []).append(HIDDEN)
                 continue
             try:
-                answer = question.question_type.clean_answer(
-                    question, value, errors, enforce_required=enforce_required
-                )
+                answer = kind.clean_answer(question, value, errors, enforce_required=enforce_required)
             except Invalid as exc:
                 errors.setdefault(exc.key or question.code, []).append(exc.message)
                 continue
+            if keys:
+                answer = kind.clean_extras(question, answer, extras, errors, enforce_required=enforce_required)
             if answer is not None:
                 cleaned[question.code] = answer
     return cleaned, errors

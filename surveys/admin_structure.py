@@ -225,8 +225,8 @@ class FrozenAwareInline:
 class ChoiceInline(FrozenAwareInline, nested_admin.NestedTabularInline):
     model = Choice
     extra = 0
-    fields = ("position", "code", "label", "exclusive")
-    structural_fields = ("position", "code", "exclusive")
+    fields = ("position", "code", "label", "exclusive", "specify")
+    structural_fields = ("position", "code", "exclusive", "specify")
     sortable_field_name = "position"
 
 

@@ -62,10 +62,13 @@ class OptionChanges:
     relabelled: tuple[Relabel, ...] = ()
     # Choices whose "exclusive" flag changed (rows have none), as they are now.
     exclusive_changed: tuple[ChoiceDef, ...] = ()
+    # Choices whose text box ("please specify") changed, as they are now.
+    specify_changed: tuple[ChoiceDef, ...] = ()
     reordered: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.relabelled or self.exclusive_changed or self.reordered)
+        return bool(self.added or self.removed or self.relabelled or self.exclusive_changed or self.specify_changed
+                    or self.reordered)
 
 
 @dataclass(frozen=True)
@@ -255,6 +258,10 @@ def _option_changes(kind: str, question: str, old: tuple[Option, ...], new: tupl
         exclusive_changed=tuple(
             o for o in new
             if isinstance(o, ChoiceDef) and o.code in before and before[o.code].exclusive != o.exclusive
+        ),
+        specify_changed=tuple(
+            o for o in new
+            if isinstance(o, ChoiceDef) and o.code in before and before[o.code].specify != o.specify
         ),
         reordered=kept_old != kept_new,
     )

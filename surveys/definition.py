@@ -15,12 +15,16 @@ from functools import cached_property
 
 from surveys.types import QuestionType, question_type
 
+SPECIFY_LEVELS = ("optional", "required")
+
 
 @dataclass(frozen=True)
 class ChoiceDef:
     code: str
     label: str
     exclusive: bool = False
+    # "Other, please specify": "" (no text box), "optional" or "required" (SPECIFY_LEVELS).
+    specify: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,11 @@ class QuestionDef:
     @cached_property
     def row_codes(self) -> tuple[str, ...]:
         return tuple(r.code for r in self.rows)
+
+    @cached_property
+    def specified_choices(self) -> tuple[ChoiceDef, ...]:
+        """The choices that carry a text box ("Other, please specify")."""
+        return tuple(c for c in self.choices if c.specify)
 
 
 @dataclass(frozen=True)
@@ -143,3 +152,9 @@ class SurveyDef:
     def questions(self) -> dict[str, QuestionDef]:
         """Every question by code, in the order the respondent meets them."""
         return {q.code: q for page in self.pages for q in page.questions}
+
+    @cached_property
+    def extra_answer_keys(self) -> dict[str, str]:
+        """The keys of JSON answers beside the question codes (the "please specify" texts,
+        `code.choice.text`), each with its question's code."""
+        return {key: q.code for q in self.questions.values() for key in q.question_type.extra_keys(q)}

@@ -17,6 +17,7 @@ import yaml
 
 from surveys import conditions, reporting
 from surveys.definition import (
+    SPECIFY_LEVELS,
     ChoiceDef,
     FindingDef,
     NetDef,
@@ -40,7 +41,7 @@ QUESTION_KEYS = (
     "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
     "min", "max", "max_length", "rows", "choices",
 )
-CHOICE_KEYS = ("code", "label", "exclusive")
+CHOICE_KEYS = ("code", "label", "exclusive", "specify")
 ROW_KEYS = ("code", "label")
 FINDING_KEYS = ("code", "statement", "base", "target")
 NET_KEYS = ("question", "code", "label", "choices", "all_but")
@@ -250,6 +251,11 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
         reader.error(f"{place}.rows", f"only matrix questions have rows, not {qtype}")
     if any(c.exclusive for c in choices) and not kind.exclusive_choices:
         reader.error(f"{place}.choices", "only multiple-choice questions have exclusive choices")
+    if any(c.specify for c in choices) and not kind.specify_choices:
+        reader.error(
+            f"{place}.choices",
+            f"only single, multiple and dropdown choices can have a text box (specify), not {qtype} choices",
+        )
 
     min_value = reader.number(data, "min", place)
     max_value = reader.number(data, "max", place)
@@ -310,8 +316,24 @@ def _read_options(reader: _Reader, data: Mapping, key: str, place: str, allowed,
         if key == "rows":
             options.append(RowDef(code=code, label=label))
         else:
-            options.append(ChoiceDef(code=code, label=label, exclusive=reader.flag(item, "exclusive", item_place)))
+            options.append(ChoiceDef(code=code, label=label, exclusive=reader.flag(item, "exclusive", item_place),
+                                     specify=_specify(reader, item, item_place)))
     return options
+
+
+def _specify(reader: _Reader, item: Mapping, place: str) -> str:
+    """A choice's text box: `specify: optional` or `specify: required`; a bare `specify:`
+    (no value) is an optional box."""
+    if "specify" not in item:
+        return ""
+    value = item["specify"]
+    if value is None:
+        return "optional"
+    if value not in SPECIFY_LEVELS:
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+        reader.error(f"{place}.specify", f"expected optional or required, got {shown}")
+        return ""
+    return value
 
 
 def _check_conditions(reader: _Reader, pages: list[PageDef], questions: dict[str, QuestionDef]) -> None:
@@ -486,7 +508,8 @@ def _question_to_data(question: QuestionDef) -> dict:
         data["rows"] = [{"code": r.code, "label": r.label} for r in question.rows]
     if question.choices:
         data["choices"] = [
-            {"code": c.code, "label": c.label, **({"exclusive": True} if c.exclusive else {})}
+            {"code": c.code, "label": c.label, **({"exclusive": True} if c.exclusive else {}),
+             **({"specify": c.specify} if c.specify else {})}
             for c in question.choices
         ]
     return data

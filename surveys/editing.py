@@ -63,12 +63,13 @@ class EditError(ValueError):
 @dataclass(frozen=True)
 class Entry:
     """One choice or matrix row as the editor sends it: `id` is the row it edits (None: a
-    new one); `exclusive` applies to choices only."""
+    new one); `exclusive` and `specify` (its text box) apply to choices only."""
 
     code: str
     label: str
     id: int | None = None
     exclusive: bool = False
+    specify: str = ""
 
 
 def _locked(version: SurveyVersion) -> SurveyVersion:
@@ -290,6 +291,7 @@ def _options_replace(model: type[Choice] | type[MatrixRow], question: Question, 
         values = {"position": position, "code": entry.code, "label": entry.label.strip()}
         if model is Choice:
             values["exclusive"] = entry.exclusive and question.question_type.exclusive_choices
+            values["specify"] = entry.specify if question.question_type.specify_choices else ""
         if row.pk is None or any(getattr(row, k) != v for k, v in values.items()):
             for name, value in values.items():
                 setattr(row, name, value)
@@ -408,7 +410,7 @@ def _question_data(question: Question) -> dict:
         "max_value": _number(question.max_value),
         "max_length": question.max_length,
         "choices": [
-            {"code": c.code, "label": c.label, "exclusive": c.exclusive}
+            {"code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify}
             for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))
         ],
         "rows": [
@@ -435,7 +437,8 @@ def _question_create(*, version: SurveyVersion, page: Page, position: int, data:
         max_length=data["max_length"],
     )
     Choice.objects.bulk_create(
-        Choice(question=question, position=i, code=c["code"], label=c["label"], exclusive=c["exclusive"])
+        Choice(question=question, position=i, code=c["code"], label=c["label"], exclusive=c["exclusive"],
+               specify=c.get("specify", ""))
         for i, c in enumerate(data["choices"])
     )
     MatrixRow.objects.bulk_create(

@@ -365,7 +365,20 @@ class Choice(FrozenStructure):
         default=False, help_text="Multiple choice only: cannot be combined with other choices."
     )
 
-    structural_fields = ("question_id", "position", "code", "exclusive")
+    class Specify(models.TextChoices):
+        """"Other, please specify": a text box beside the choice, for what it stands for."""
+
+        NONE = "", "No text box"
+        OPTIONAL = "optional", "Text box, optional"
+        REQUIRED = "required", "Text box, required"
+
+    specify = models.CharField(
+        max_length=10, choices=Specify.choices, default="", blank=True,
+        help_text="A text box beside this choice (“Other, please specify”): its text is kept with the answer.",
+    )
+
+    # `specify` changes what an answer holds, as the exclusive flag changes what it may combine.
+    structural_fields = ("question_id", "position", "code", "exclusive", "specify")
 
     class Meta:
         ordering = ["question", "position"]

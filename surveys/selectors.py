@@ -62,7 +62,8 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
     choices: dict[int, list[ChoiceDef]] = defaultdict(list)
     choice_ids: dict[tuple[str, str], int] = {}
     for c in Choice.objects.filter(question__version=version).order_by("question_id", "position", "pk"):
-        choices[c.question_id].append(ChoiceDef(code=c.code, label=c.label, exclusive=c.exclusive))
+        choices[c.question_id].append(ChoiceDef(code=c.code, label=c.label, exclusive=c.exclusive,
+                                                     specify=c.specify))
         choice_ids[(codes[c.question_id], c.code)] = c.pk
     rows: dict[int, list[RowDef]] = defaultdict(list)
     row_ids: dict[tuple[str, str], int] = {}

@@ -130,7 +130,8 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
         for page, i, q in question_defs
     )
     Choice.objects.bulk_create(
-        Choice(question=question, position=i, code=c.code, label=c.label, exclusive=c.exclusive)
+        Choice(question=question, position=i, code=c.code, label=c.label, exclusive=c.exclusive,
+               specify=c.specify)
         for question, (_, _, q) in zip(questions, question_defs, strict=True)
         for i, c in enumerate(q.choices)
     )

@@ -12,7 +12,7 @@ from django import forms
 from builder.forms.outline import validate_code
 from surveys.codes import code_from_label
 from surveys.editing import Entry
-from surveys.models import Question
+from surveys.models import Choice, Question
 
 LABEL_MAX = 300  # Choice.label and MatrixRow.label
 
@@ -25,6 +25,7 @@ class EntryRow:
     code: str = ""
     id: int | None = None
     exclusive: bool = False
+    specify: str = ""  # the choice's text box: "", "optional" or "required"
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -52,7 +53,7 @@ class ListOp:
 
 class EntryList:
     """The choices (or rows) of a question in its edit form: posted as `choices-N-label`,
-    `-code`, `-id`, `-exclusive` and `choices-count`, edited by list operations (add,
+    `-code`, `-id`, `-exclusive`, `-specify` and `choices-count`, edited by list operations (add,
     remove, move, paste a block of lines) that re-render the form without saving."""
 
     MAX_ENTRIES = 200
@@ -65,6 +66,7 @@ class EntryList:
         self.errors: list[str] = []
         qtype = question.question_type
         self.exclusive = kind == "choices" and qtype.exclusive_choices
+        self.specify = kind == "choices" and qtype.specify_choices
         self.frozen = question.version.is_frozen
         self.noun = "choice" if kind == "choices" else "row"
 
@@ -80,7 +82,8 @@ class EntryList:
     def of_question(cls, kind: str, question: Question) -> EntryList:
         options = question.choices.all() if kind == "choices" else question.rows.all()
         rows = [
-            EntryRow(label=o.label, code=o.code, id=o.pk, exclusive=getattr(o, "exclusive", False))
+            EntryRow(label=o.label, code=o.code, id=o.pk, exclusive=getattr(o, "exclusive", False),
+                     specify=getattr(o, "specify", ""))
             for o in sorted(options, key=lambda o: (o.position, o.pk))
         ]
         return cls(kind, rows, question=question)
@@ -99,6 +102,7 @@ class EntryList:
                 code=data.get(f"{kind}-{i}-code", "").strip(),
                 id=int(raw_id) if raw_id.isdigit() else None,
                 exclusive=bool(data.get(f"{kind}-{i}-exclusive")),
+                specify=data.get(f"{kind}-{i}-specify", ""),
             ))
         return cls(kind, rows, question=question, paste=data.get(f"{kind}-paste", ""))
 
@@ -168,6 +172,9 @@ class EntryList:
             if not row.code:
                 row.code = code_from_label(row.label, taken, fallback=self.noun)
                 taken.add(row.code)
+        for row in self.rows:
+            if row.specify not in ("", *Choice.Specify.values):
+                row.errors.append("Choose whether the choice has a text box: none, optional or required.")
         seen: set[str] = set()
         for row in self.rows:
             try:
@@ -179,7 +186,16 @@ class EntryList:
             self.errors.append(f"Add at least one {self.noun}.")
         if self.errors or any(row.errors for row in self.rows):
             return None
-        return [Entry(code=r.code, label=r.label, id=r.id, exclusive=r.exclusive and self.exclusive) for r in self.rows]
+        return [
+            Entry(code=r.code, label=r.label, id=r.id, exclusive=r.exclusive and self.exclusive,
+                  specify=r.specify if self.specify else "")
+            for r in self.rows
+        ]
+
+    @property
+    def specify_options(self) -> list[tuple[str, str]]:
+        """The text box settings a choice may have, for its select."""
+        return list(Choice.Specify.choices)
 
 
 def entry_lists(question: Question, data=None) -> list[EntryList]:

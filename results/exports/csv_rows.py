@@ -270,6 +270,11 @@ def _value(questions: set[int], column: int) -> _Aggregate:
     )
 
 
+def _specify(choices: set[int], column: int) -> _Aggregate:
+    """The text of a "please specify" choice (its answer row's text)."""
+    return _Aggregate(f"max({_safe('a.text')}) FILTER (WHERE a.choice_id IN ({_ids(choices)}))", {column: str})
+
+
 def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
     """The aggregates that give every answer column its cells, from the same
     id-to-column maps as `raw_row_chunks`. Versions whose question has the same columns
@@ -278,7 +283,10 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
     matrices: dict[frozenset[int], tuple[dict[int, int], dict[int, str]]] = {}
     multiples: dict[frozenset[int], tuple[set[int], dict[int, int]]] = {}
     values: dict[int, set[int]] = defaultdict(set)
+    texts: dict[int, set[int]] = defaultdict(set)  # column -> choice ids
     for version in layout.versions.values():
+        for choice, column in version.specify.items():
+            texts[column].add(choice)
         codes: dict[int, dict[int, str]] = defaultdict(dict)  # question id -> {choice id: code}
         for choice, question in version.choice_question.items():
             codes[question][choice] = version.choice_codes[choice]
@@ -307,6 +315,8 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
         yield from _multiple(questions, picked)
     for column, questions in values.items():
         yield _value(questions, column)
+    for column, choices in texts.items():
+        yield _specify(choices, column)
 
 
 def _rows_select(layout: RawLayout, responses: str) -> str:

@@ -40,6 +40,7 @@ class VersionLayout:
     multiple: dict[int, tuple[int, ...]] = field(default_factory=dict)  # question id -> its choices' columns
     picked: dict[int, int] = field(default_factory=dict)  # multiple-choice choice id -> column
     value: dict[int, int] = field(default_factory=dict)  # question id -> column (number, date, text)
+    specify: dict[int, int] = field(default_factory=dict)  # choice id -> its "please specify" text's column
     # What the SQL path needs to decode a choice id within its own question.
     choice_question: dict[int, int] = field(default_factory=dict)  # choice id -> question id
     row_question: dict[int, int] = field(default_factory=dict)  # matrix row id -> question id
@@ -94,8 +95,12 @@ def raw_layout(
                 continue
             code, qid = question.code, version.question_ids[question.code]
             kind = question.question_type
-            # Where the type's answer rows go, by the shape of its columns (see surveys.types).
-            names = kind.export_columns(question)
+            # Where the type's answer rows go, by the shape of its columns (see surveys.types);
+            # the texts of "please specify" choices follow in columns of their own.
+            texts = dict(kind.specify_export_columns(question))
+            for choice, name in texts.items():
+                layout.specify[version.choice_ids[(code, choice)]] = index[name]
+            names = [name for name in kind.export_columns(question) if name not in texts.values()]
             if kind.export_shape == "choice":
                 layout.single[qid] = index[names[0]]
             elif kind.export_shape == "rows":

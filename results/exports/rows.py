@@ -80,6 +80,8 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
             answers = cursor.fetchall()
         for response_id, question_id, row_id, choice_id, number, day, text in answers:
             row, version = rows[response_id]
+            if text and choice_id in version.specify:
+                row[version.specify[choice_id]] = safe_cell(text)
             if choice_id is not None:
                 if row_id is not None:
                     column = version.matrix.get(row_id)

@@ -32,7 +32,7 @@ class QuestionReport:
     population: str
     tables: list[ChoiceTable] = field(default_factory=list)
     numeric: NumericReport | None = None
-    text: TextReport | None = None
+    text: TextReport | None = None  # a text question's answers, or a choice question's "please specify" texts
     chart: SafeString | str = ""
 
     @property
@@ -107,7 +107,9 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
             report.chart_id, f"{title}: share of answers per value",
             [charts.Bar(b.label, b.cell.percent, b.cell.display) for b in report.numeric.bins],
         )
-    elif kind == "text" and text_search is not None:
+    if text_search is not None and (kind == "text" or (kind == "choice" and question.specified_choices)):
+        # A choice's "please specify" texts sit in its Answer rows' text: listed as a text
+        # question's answers are.
         answers = raw.text_answers(scope.filters, scope.compiled, question.code, text_search)
         report.text = TextReport(Paginator(answers, TEXT_PAGE_SIZE).get_page(text_page), text_search)
     return report

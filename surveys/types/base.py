@@ -97,6 +97,20 @@ class Predicate(NamedTuple):
     values: tuple
 
 
+class WithExtras:
+    """A cleaned answer that carries parts the JSON shape keeps under keys of their own
+    (`QuestionType.extra_keys`): it compares, hashes and counts as the plain answer, and
+    gives its parts back as JSON answers by key."""
+
+    def extra_answers(self, code: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+def extra_answers(code: str, value: Any) -> dict[str, Any]:
+    """The JSON answers beside `code` that its cleaned `value` carries (none for most)."""
+    return value.extra_answers(code) if isinstance(value, WithExtras) else {}
+
+
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
@@ -120,6 +134,7 @@ class QuestionType:
     has_rows: ClassVar[bool] = False  # a matrix: rows, each answered with one of the choices
     picks_many: ClassVar[bool] = False  # the answer is a set of choices
     exclusive_choices: ClassVar[bool] = False  # a choice may be marked exclusive
+    specify_choices: ClassVar[bool] = False  # a choice may carry a text box ("Other, please specify")
     bounds: ClassVar[bool] = False  # `min` and `max` apply
     whole_numbers: ClassVar[bool] = False  # answers (and bounds) are whole numbers
     value_range: ClassVar[tuple[int, int] | None] = None  # a fixed scale of whole numbers
@@ -185,6 +200,19 @@ class QuestionType:
         """A non-empty raw (JSON-shaped) answer in the shape conditions evaluate."""
         raise NotImplementedError
 
+    def extra_keys(self, question: QuestionDef) -> tuple[str, ...]:
+        """Keys of the JSON answers, beside the question's code, that belong to its answer
+        (the text of an "Other, please specify" choice): they add to the shape, so that an
+        answer without them means what it always did."""
+        return ()
+
+    def clean_extras(self, question: QuestionDef, answer: Any, extras: dict[str, Any],
+                     errors: dict[str, list[str]], *, enforce_required: bool = True) -> Any:
+        """The cleaned answer (None when unanswered) with the values posted under its
+        `extra_keys` (those present in `extras`) cleaned into it; their errors are added
+        to `errors` under their own keys. Only called for a question with extra keys."""
+        return answer
+
     # --- Storage ----------------------------------------------------------------------
 
     def to_stored(self, value: Any) -> tuple[Stored, ...]:
@@ -225,6 +253,11 @@ class QuestionType:
     def export_columns(self, question: QuestionDef) -> list[str]:
         """The names of its raw export columns."""
         return [question.code]
+
+    def specify_export_columns(self, question: QuestionDef) -> list[tuple[str, str]]:
+        """(choice code, column name) of the columns, among `export_columns`, holding the
+        texts of "Other, please specify" choices."""
+        return []
 
     # --- The respondent's form --------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from crispy_forms.layout import Field, LayoutObject
@@ -17,10 +17,12 @@ from surveys.types.base import (
     Message,
     QuestionType,
     Stored,
+    WithExtras,
     is_empty,
     one_or_many,
 )
-from surveys.types.widgets import CheckboxGroup, RadioGroup
+from surveys.types.text import clean_text
+from surveys.types.widgets import CheckboxGroup, RadioGroup, SpecifyBox, SpecifyGroup
 
 if TYPE_CHECKING:
     from surveys.definition import QuestionDef
@@ -35,7 +37,131 @@ def _options(question: QuestionDef) -> list[tuple[str, str]]:
     return [(c.code, c.label) for c in question.choices]
 
 
-class SingleType(QuestionType):
+# --- "Other, please specify": a text box beside a choice ----------------------------------
+#
+# The box's text travels beside the unchanged answer, under its own JSON key
+# `<question>.<choice>.text` (a form field of that name too), so a payload without it
+# means what it always did. Cleaned, the answer carries the texts of its picked choices
+# (`Specified`, `SpecifiedSet`) while comparing, hashing and counting as the plain answer:
+# conditions and counts see only the choice. Stored, the text sits in the choice's own
+# Answer row, so the answer keeps its rows.
+
+SPECIFY_MAX_LENGTH = 500
+
+
+def specify_key(code: str, choice: str) -> str:
+    """The JSON key (and form field) of a choice's text box."""
+    return f"{code}.{choice}.text"
+
+
+class _Texts(WithExtras):
+    texts: dict[str, str]  # choice code -> its text, for the picked choices that have one
+
+    def extra_answers(self, code: str) -> dict[str, str]:
+        return {specify_key(code, choice): text for choice, text in sorted(self.texts.items())}
+
+
+class Specified(_Texts, str):
+    """One choice code with the text typed in its box."""
+
+    def __new__(cls, code: str, texts: Mapping[str, str] | None = None) -> Specified:
+        value = super().__new__(cls, code)
+        value.texts = dict(texts or {})
+        return value
+
+    def __getnewargs__(self) -> tuple[str, dict[str, str]]:
+        return str(self), self.texts
+
+
+class SpecifiedSet(_Texts, frozenset):
+    """Choice codes with the texts typed in the boxes of those that have one."""
+
+    def __new__(cls, codes: Iterable[str] = (), texts: Mapping[str, str] | None = None) -> SpecifiedSet:
+        value = super().__new__(cls, codes)
+        value.texts = dict(texts or {})
+        return value
+
+    def __reduce__(self):
+        return type(self), (frozenset(self), self.texts)
+
+
+SPECIFY_REQUIRED = "Enter the text of “{label}”: that choice needs it."
+SPECIFY_WITHOUT_CHOICE = "There is text for “{label}”, but “{label}” is not chosen."
+
+
+def _clean_texts(question: QuestionDef, picked: frozenset[str], extras: Mapping[str, Any],
+                 errors: dict[str, list[str]], enforce_required: bool) -> dict[str, str]:
+    """The texts of the picked choices' boxes; errors for a required box left empty, text
+    for a choice not picked (never silently dropped), and text that is not fit to keep."""
+    texts: dict[str, str] = {}
+    for choice in question.specified_choices:
+        key = specify_key(question.code, choice.code)
+        raw = extras.get(key)
+        text = ""
+        if raw is not None:
+            try:
+                text = clean_text(raw, SPECIFY_MAX_LENGTH)
+            except Invalid as exc:
+                errors.setdefault(key, []).append(exc.message)
+                continue
+        if choice.code not in picked:
+            if text:
+                errors.setdefault(key, []).append(
+                    Message(SPECIFY_WITHOUT_CHOICE.format(label=choice.label), "specify_without_choice",
+                            label=choice.label)
+                )
+        elif text:
+            texts[choice.code] = text
+        elif choice.specify == "required" and enforce_required:
+            errors.setdefault(key, []).append(
+                Message(SPECIFY_REQUIRED.format(label=choice.label), "specify_required", label=choice.label)
+            )
+    return texts
+
+
+def _specify_message(question: QuestionDef, message: str) -> str | None:
+    """A text box's error as the form words it, or None when it is not one."""
+    match getattr(message, "code", None):
+        case "specify_required":
+            return f"Type what “{message.params['label']}” is in its box, or choose another answer."
+        case "specify_without_choice":
+            return f"Choose “{message.params['label']}” to specify it, or clear its box."
+    return None
+
+
+class _SpecifyChoices(QuestionType):
+    """What single, dropdown and multiple choice share: choices that may carry a text box."""
+
+    specify_choices = True
+
+    def extra_keys(self, question: QuestionDef) -> tuple[str, ...]:
+        return tuple(specify_key(question.code, c.code) for c in question.specified_choices)
+
+    def form_fields(self, question: QuestionDef) -> dict[str, forms.Field]:
+        # Each box is a field of its own, so that its errors land on it.
+        boxes = {
+            specify_key(question.code, c.code): forms.CharField(
+                label=f"Please specify: {c.label}", required=False,
+                widget=SpecifyBox(question.code, c.code, SPECIFY_MAX_LENGTH),
+            )
+            for c in question.specified_choices
+        }
+        return {**super().form_fields(question), **boxes}
+
+    def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
+        # The boxes are drawn inside the group, each under its choice.
+        if not question.specified_choices:
+            return super().layout(question)
+        return [SpecifyGroup(question.code, boxes=self.extra_keys(question))]
+
+    def specify_export_columns(self, question: QuestionDef) -> list[tuple[str, str]]:
+        return [(c.code, specify_key(question.code, c.code)) for c in question.specified_choices]
+
+    def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
+        return _specify_message(question, message) or super().form_message(question, message, row_label)
+
+
+class SingleType(_SpecifyChoices):
     """One choice, shown as radio buttons."""
 
     name = "single"
@@ -55,19 +181,30 @@ class SingleType(QuestionType):
             raise Invalid(INVALID_CHOICE)
         return value
 
+    def clean_extras(self, question: QuestionDef, answer: str | None, extras: dict[str, Any],
+                     errors: dict[str, list[str]], *, enforce_required: bool = True) -> str | None:
+        picked = frozenset() if answer is None else frozenset({answer})
+        texts = _clean_texts(question, picked, extras, errors, enforce_required)
+        return Specified(answer, texts) if texts else answer
+
     def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
         if getattr(message, "code", None) == "invalid_choice":  # only a forged or stale post
             return "Choose one of the answers shown."
         return super().form_message(question, message, row_label)
 
     def to_stored(self, value: str) -> tuple[Stored, ...]:
-        return (Stored(choice=value),)
+        return (Stored(choice=str(value), text=getattr(value, "texts", {}).get(value)),)
 
     def from_stored(self, current: Any, stored: Stored) -> str | None:
+        if stored.text:
+            return Specified(stored.choice, {stored.choice: stored.text})
         return stored.choice
 
     def count_keys(self, value: str) -> CountKeys:
-        return CountKeys(cells=((None, value),))
+        return CountKeys(cells=((None, str(value)),))
+
+    def export_columns(self, question: QuestionDef) -> list[str]:
+        return [question.code, *(name for _, name in self.specify_export_columns(question))]
 
     def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
         return forms.ChoiceField(choices=_options(question), widget=RadioGroup, **options)
@@ -82,8 +219,12 @@ class DropdownType(SingleType):
     def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
         return forms.ChoiceField(choices=[("", "Choose an answer")] + _options(question), **options)
 
+    def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
+        # A select has no room beside its options: the boxes follow it.
+        return [Field(question.code), *(Field(key, wrapper_class="specify") for key in self.extra_keys(question))]
 
-class MultipleType(QuestionType):
+
+class MultipleType(_SpecifyChoices):
     """Any number of choices (checkboxes); a choice marked exclusive ("None of these")
     stands alone."""
 
@@ -114,6 +255,11 @@ class MultipleType(QuestionType):
             raise Invalid(Message(f"“{label}” cannot be combined with other answers.", "exclusive", label=label))
         return picked
 
+    def clean_extras(self, question: QuestionDef, answer: frozenset[str] | None, extras: dict[str, Any],
+                     errors: dict[str, list[str]], *, enforce_required: bool = True) -> frozenset[str] | None:
+        texts = _clean_texts(question, answer or frozenset(), extras, errors, enforce_required)
+        return SpecifiedSet(answer, texts) if texts else answer
+
     def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
         match getattr(message, "code", None):
             case "exclusive":
@@ -123,16 +269,20 @@ class MultipleType(QuestionType):
         return super().form_message(question, message, row_label)
 
     def to_stored(self, value: frozenset[str]) -> tuple[Stored, ...]:
-        return tuple(Stored(choice=choice) for choice in sorted(value))
+        texts = getattr(value, "texts", {})
+        return tuple(Stored(choice=choice, text=texts.get(choice)) for choice in sorted(value))
 
     def from_stored(self, current: frozenset[str] | None, stored: Stored) -> frozenset[str]:
-        return (current or frozenset()) | {stored.choice}
+        texts = {**getattr(current, "texts", {}), **({stored.choice: stored.text} if stored.text else {})}
+        picked = (current or frozenset()) | {stored.choice}
+        return SpecifiedSet(picked, texts) if texts else picked
 
     def count_keys(self, value: frozenset[str]) -> CountKeys:
         return CountKeys(cells=tuple((None, choice) for choice in value))
 
     def export_columns(self, question: QuestionDef) -> list[str]:
-        return [f"{question.code}.{code}" for code in question.choice_codes]
+        return [*(f"{question.code}.{code}" for code in question.choice_codes),
+                *(name for _, name in self.specify_export_columns(question))]
 
     def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
         exclusive = frozenset(c.code for c in question.choices if c.exclusive)

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from surveys.types.base import Invalid, QuestionType, Stored
+from surveys.types.base import Invalid, Message, QuestionType, Stored
 
 if TYPE_CHECKING:
     from surveys.definition import QuestionDef
@@ -20,6 +20,22 @@ def _has_surrogate(value: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def clean_text(value: Any, limit: int) -> str:
+    """Free text as stored: stripped, at most `limit` characters. Shared by text questions
+    and the text boxes of "Other, please specify" choices."""
+    if not isinstance(value, str):
+        raise Invalid(Message("Enter text.", "invalid"))
+    # NUL and lone surrogates (legal in JSON as "\u0000" and "\ud800") cannot be stored
+    # as text by PostgreSQL or encoded as UTF-8: refuse them rather than fail on write.
+    if "\x00" in value or _has_surrogate(value):
+        raise Invalid(Message("The text contains a character that is not allowed.", "invalid"))
+    text = value.strip()
+    if len(text) > limit:
+        raise Invalid(Message(f"Enter at most {limit} characters (you entered {len(text)}).", "too_long",
+                              limit=limit))
+    return text
 
 
 class TextType(QuestionType):
@@ -34,17 +50,7 @@ class TextType(QuestionType):
         return question.max_length or self.default_max_length
 
     def clean(self, question: QuestionDef, value: Any) -> str:
-        if not isinstance(value, str):
-            raise Invalid("Enter text.")
-        # NUL and lone surrogates (legal in JSON as "\u0000" and "\ud800") cannot be stored
-        # as text by PostgreSQL or encoded as UTF-8: refuse them rather than fail on write.
-        if "\x00" in value or _has_surrogate(value):
-            raise Invalid("The text contains a character that is not allowed.")
-        text = value.strip()
-        limit = self.limit(question)
-        if len(text) > limit:
-            raise Invalid(f"Enter at most {limit} characters (you entered {len(text)}).")
-        return text
+        return clean_text(value, self.limit(question))
 
     def to_stored(self, value: str) -> tuple[Stored, ...]:
         return (Stored(text=value),)

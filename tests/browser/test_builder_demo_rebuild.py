@@ -1,7 +1,7 @@
 """Issue 13's "Done when", in a real browser: a survey manager signs in through the login
 form and builds THE DEMO SURVEY FROM SCRATCH in the builder (New survey, blank; every
-page, question, choice and matrix row; the exclusive choice; the conditional question's
-condition built with the picker; the intro, thank-you text and description; the four
+page, question, choice and matrix row; the exclusive choice; the "Other" choices' text
+boxes; the conditional question's condition built with the picker; the intro, thank-you text and description; the four
 findings, their base and target built in pickers too; three NETs and the saved view),
 publishes it with one confirmation, and the export of the survey built equals
 surveys/demo/ddiq-2010.yaml but for its slug and title. Then she changes it after launch
@@ -140,7 +140,7 @@ def add_page(run: Run, number: int, title: str) -> None:
 
 def entry_list(run: Run, form, kind: str, entries: list[dict]) -> None:
     """Choices or rows pasted as a block of lines, then each code checked against the
-    demo's; the exclusive choice ticked."""
+    demo's; the exclusive choice ticked, the "Other" choices' text boxes chosen."""
     noun = "choice" if kind == "choices" else "row"
     group = form.get_by_role("group", name=kind.capitalize(), exact=True)
     run.fill(group.get_by_label(f"Or paste a block of lines: one {noun} per line"),
@@ -154,6 +154,8 @@ def entry_list(run: Run, form, kind: str, entries: list[dict]) -> None:
         run.code(group.get_by_label(f"Code of {noun} {n}", exact=True), suggested, entry["code"])
         if entry.get("exclusive"):
             run.check(group.get_by_label(f"Exclusive ({noun} {n} cannot be combined with others)"))
+        if entry.get("specify"):
+            run.select(group.get_by_label(f"Text box of {noun} {n} (“please specify”)"), entry["specify"])
 
 
 def add_question(run: Run, page_number: int, question: dict, taken: set[str]) -> None:

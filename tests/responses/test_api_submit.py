@@ -512,8 +512,9 @@ def test_it_returns_the_open_definition_by_code(demo_survey, client):
         "condition": "",
         "rows": [],
         "choices": [
-            {"code": "it", "label": "IT leader (CIO, CTO, IT director or manager)", "exclusive": False},
-            {"code": "business", "label": "Business leader (CEO, CFO, COO, business-unit head)", "exclusive": False},
+            {"code": "it", "label": "IT leader (CIO, CTO, IT director or manager)", "exclusive": False, "specify": ""},
+            {"code": "business", "label": "Business leader (CEO, CFO, COO, business-unit head)", "exclusive": False,
+             "specify": ""},
         ],
         "min": None,
         "max": None,

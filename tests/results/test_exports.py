@@ -38,7 +38,8 @@ BOM = "\ufeff"
 
 BASE_HEADER = ["response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds"]
 V1_QUESTIONS = (
-    ["role", "seniority", "industry", "revenue"]
+    # The "Other" boxes' texts follow their questions.
+    ["role", "seniority", "seniority.other.text", "industry", "industry.other.text", "revenue"]
     + [f"company_usage.{c}" for c in CHANNELS]
     + [f"personal_use.{c}" for c in CHANNELS]
     + [f"twitter_uses.{c}" for c in ("news", "peers", "thought_leadership", "company_news", "recruiting", "monitoring")]
@@ -290,8 +291,8 @@ def test_it_gives_every_version_s_questions_a_column(results, demo_survey, two_v
     header = rows[0]
     # The newest version's order, then what only older versions have; no e-mail column.
     questions = header[len(BASE_HEADER):]
-    assert questions[:7] == ["role", "seniority", "industry", "revenue", "team_size", "started_on",
-                             "company_usage.twitter"]
+    assert questions[:9] == ["role", "seniority", "seniority.other.text", "industry", "industry.other.text",
+                             "revenue", "team_size", "started_on", "company_usage.twitter"]
     assert [h for h in header if h.startswith("barriers.")][-1] == "barriers.budget"
     assert header[-1] == "comments"
     assert "contact" not in header

@@ -81,3 +81,20 @@ def test_it_escapes_labels_in_tables_and_charts(client, viewer, db):
         assert SCRIPT not in html, url
     html = client.get("/results/xss/questions/pick/").content.decode()
     assert "Choice &lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_it_lists_a_choice_s_please_specify_texts_on_its_page(results, demo_survey):
+    # "Other, please specify": the texts typed beside "Other" are listed (escaped) like a
+    # text question's answers, under the choice table, with its search.
+    texts = ["Head of digital", SCRIPT]
+    bulk_responses(demo_survey, [leader_answers(role="it") | {"seniority": "other", "seniority.other.text": text}
+                                 for text in texts] + [leader_answers(role="it")])
+    response = results.get("/results/ddiq-2010/questions/seniority/")
+    listed = [text for text, _ in response.context["report"].text.page.object_list]
+    assert sorted(listed) == sorted(texts)
+    html = response.content.decode()
+    assert "Texts typed for “Other”" in html and SCRIPT not in html
+    searched = results.get("/results/ddiq-2010/questions/seniority/?q=digital").context["report"].text
+    assert [text for text, _ in searched.page.object_list] == ["Head of digital"]
+    # The overview links to them instead of reading them.
+    assert "Read the texts typed for “Other”" in results.get("/results/ddiq-2010/questions/").content.decode()
