@@ -167,6 +167,9 @@ class QuestionForm(forms.Form):
         if not self.frozen:
             self._structure_fields()
         styled(self)
+        for name in ("scale", "display"):
+            if name in self.fields:  # selects, with Bootstrap's arrow
+                self.fields[name].widget.attrs["class"] = "form-select"
 
     def _structure_fields(self) -> None:
         self.fields["required"] = forms.BooleanField(required=False, label="Required")
