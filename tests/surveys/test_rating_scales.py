@@ -10,11 +10,14 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from analytics.counting import response_count
-from analytics.models import NumberCount
-from responses.moderation import response_exclude, response_restore
+from analytics.models import COUNT_TABLES, NumberCount, SurveyCounter
+from responses.models import Response, UncountedResponse
+from responses.moderation import response_delete, response_exclude, response_restore
 from responses.services import response_submit
 from results.stats import t_quantile_975
 from surveys.definition import QuestionDef
@@ -166,6 +169,50 @@ def test_it_counts_1_to_5_and_1_to_7_incrementally_as_the_recompute_does(scales_
     question = scales_survey.open_version().questions.get(code="stars")
     values = {row.value for row in NumberCount.objects.filter(question_id=question.pk)}
     assert values <= {Decimal(n) for n in range(1, 6)}
+
+
+_steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("submit"), st.sampled_from("ab"), st.integers(1, 5), st.none() | st.integers(1, 7)),
+        st.tuples(st.just("count"), st.integers(0, 30)),
+        st.tuples(st.just("exclude"), st.integers(0, 30)),
+        st.tuples(st.just("restore"), st.integers(0, 30)),
+        st.tuples(st.just("delete"), st.integers(0, 30)),
+    ),
+    max_size=20,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(steps=_steps)
+def test_it_counts_1_to_5_and_1_to_7_as_the_recompute_does_in_any_interleaving(scales_survey, steps):
+    Response.objects.filter(survey=scales_survey).delete()
+    for model in (*(model for model, _ in COUNT_TABLES.values()), SurveyCounter):
+        model.objects.all().delete()
+    made: list[Response] = []
+    for kind, *args in steps:
+        if kind == "submit":
+            team, stars, seven = args
+            made.append(_submit(scales_survey, {"team": team, "stars": stars,
+                                                **({"seven": seven} if seven is not None else {})}))
+            continue
+        if not made:
+            continue
+        pick = made[args[0] % len(made)]
+        excluded = Response.objects.filter(pk=pick.pk, excluded_at__isnull=False).exists()
+        if kind == "count":
+            response_count(pick.pk)
+        elif kind == "exclude" and not excluded:
+            response_exclude(response=pick, reason="property test")
+        elif kind == "restore" and excluded:
+            response_restore(response=pick)
+        elif kind == "delete":
+            response_delete(response=pick)
+            made.remove(pick)
+    for response_id in list(UncountedResponse.objects.values_list("response_id", flat=True)):
+        response_count(response_id)
+    assert_counts_exact(scales_survey)
 
 
 # --- Results: the NPS on 0–10 only, the mean's interval on the others --------------------
