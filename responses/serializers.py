@@ -105,6 +105,16 @@ class QuestionSerializer(serializers.Serializer):
     min = NumberField(source="min_value", allow_null=True)
     max = NumberField(source="max_value", allow_null=True)
     max_length = serializers.IntegerField(allow_null=True)
+    scale = serializers.ListField(
+        child=serializers.IntegerField(), min_length=2, max_length=2, allow_null=True,
+        help_text="A rating's lowest and highest point, [0, 10] (with an NPS), [1, 5] or [1, 7]: its min and max, "
+        "or 0 and 10 when it sets neither. Null for other types.",
+    )
+    low_label = serializers.CharField(help_text="A rating's words under its lowest point; empty when none.")
+    high_label = serializers.CharField(help_text="A rating's words under its highest point; empty when none.")
+    display = serializers.CharField(
+        source="scale_display", help_text="How a rating is shown: numbers or stars. Empty for other types."
+    )
 
 
 class PageSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ Two things make these inlines harder than they look:
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import nested_admin
 from django import forms
@@ -25,6 +26,7 @@ from django.http import HttpRequest
 from nested_admin.formsets import NestedInlineFormSet
 
 from surveys.models import Choice, MatrixRow, Page, Question, SurveyVersion
+from surveys.types import question_type
 
 # The foreign key from each structure model to the object it belongs to.
 PARENT_FIELD: dict[type[models.Model], str] = {
@@ -160,6 +162,22 @@ class QuestionFormSet(StructureFormSet):
                     f"Another question of this version has the code '{code}': codes are unique in a version.",
                     code="duplicate_code",
                 ))
+            _check_scale(form)
+
+
+# The form field on which each kind of scale problem (QuestionType.scale_problems) is shown.
+_SCALE_FIELDS = {"scale": "max_value", "labels": "low_label", "display": "display"}
+
+
+def _check_scale(form: forms.BaseForm) -> None:
+    """A rating's scale, end labels and display, refused as the definition file and the
+    builder refuse them (with the same words)."""
+    names = ("type", "min_value", "max_value", "low_label", "high_label", "display")
+    posted = SimpleNamespace(**{name: form.cleaned_data.get(name, getattr(form.instance, name)) for name in names})
+    for setting, message in question_type(posted.type).scale_problems(posted):
+        field = _SCALE_FIELDS[setting]
+        text = f"{message[:1].upper()}{message[1:]}."
+        form.add_error(field if field in form.fields else None, ValidationError(text, code=message.code))
 
 
 _QUESTION_ID = re.compile(r"(?:.*-)?questions-\d+-id")
@@ -243,10 +261,11 @@ class QuestionInline(FrozenAwareInline, nested_admin.NestedStackedInline):
     extra = 0
     fields = (
         "position", ("code", "type"), "label", "help_text", ("required", "is_segment", "personal_data"), "condition",
-        ("min_value", "max_value", "max_length"),
+        ("min_value", "max_value", "max_length"), ("low_label", "high_label", "display"),
     )
     structural_fields = (
         "position", "code", "type", "required", "is_segment", "condition", "min_value", "max_value", "max_length",
+        "display",
     )
     sortable_field_name = "position"
     inlines = [MatrixRowInline, ChoiceInline]

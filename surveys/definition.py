@@ -50,6 +50,11 @@ class QuestionDef:
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     max_length: int | None = None
+    # Rating scales only (see QuestionType.scales): the words under the scale's two ends,
+    # and how it is shown ("" for the type's default display).
+    low_label: str = ""
+    high_label: str = ""
+    display: str = ""
 
     @cached_property
     def question_type(self) -> QuestionType:
@@ -60,6 +65,16 @@ class QuestionDef:
     def holds_personal_data(self) -> bool:
         """E-mail answers are personal data whatever the flag says."""
         return self.personal_data or self.question_type.always_personal
+
+    @property
+    def scale(self) -> tuple[int, int] | None:
+        """(low, high) of a rating scale, its default filled in; None for other types."""
+        return self.question_type.scale(self)
+
+    @property
+    def scale_display(self) -> str:
+        """How a rating scale is shown, its default filled in; "" for other types."""
+        return self.question_type.display(self)
 
     @cached_property
     def choice_codes(self) -> tuple[str, ...]:

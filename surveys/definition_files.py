@@ -39,7 +39,7 @@ SURVEY_KEYS = ("slug", "title", "description", "status", "intro", "thank_you", "
 PAGE_KEYS = ("title", "condition", "questions")
 QUESTION_KEYS = (
     "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
-    "min", "max", "max_length", "rows", "choices",
+    "min", "max", "low_label", "high_label", "display", "max_length", "rows", "choices",
 )
 CHOICE_KEYS = ("code", "label", "exclusive", "specify")
 ROW_KEYS = ("code", "label")
@@ -47,6 +47,7 @@ FINDING_KEYS = ("code", "statement", "base", "target")
 NET_KEYS = ("question", "code", "label", "choices", "all_but")
 VIEW_KEYS = ("code", "label", "description", "row", "column", "segment", "highlight")
 HIGHLIGHT_KEYS = ("row", "column_not")
+END_LABEL_LENGTH = 200  # Question.low_label and high_label hold this much
 
 
 class DefinitionError(ValueError):
@@ -259,14 +260,23 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
 
     min_value = reader.number(data, "min", place)
     max_value = reader.number(data, "max", place)
-    if (min_value is not None or max_value is not None) and not kind.bounds:
-        reader.error(place, f"min and max apply to integer and decimal questions, not {qtype}")
-    if kind.bounds and kind.whole_numbers:
+    if (min_value is not None or max_value is not None) and not (kind.bounds or kind.scales):
+        reader.error(place, f"min and max apply to integer, decimal and rating questions, not {qtype}")
+    whole_bounds = True
+    if (kind.bounds or kind.scales) and kind.whole_numbers:
         for key, value in (("min", min_value), ("max", max_value)):
             if value is not None and value != value.to_integral_value():
-                reader.error(f"{place}.{key}", "an integer question needs whole-number bounds")
+                reader.error(f"{place}.{key}", f"a{'n' if qtype[:1] in 'aeiou' else ''} {qtype} question needs "
+                             "whole-number bounds")
+                whole_bounds = False
     if min_value is not None and max_value is not None and min_value > max_value:
         reader.error(place, "min is greater than max")
+    low_label = reader.text(data, "low_label", place)
+    high_label = reader.text(data, "high_label", place)
+    display = reader.text(data, "display", place)
+    for key, value in (("low_label", low_label), ("high_label", high_label)):
+        if len(value) > END_LABEL_LENGTH:
+            reader.error(f"{place}.{key}", f"at most {END_LABEL_LENGTH} characters")
     max_length = data.get("max_length")
     if max_length is not None:
         if kind.default_max_length is None:
@@ -283,7 +293,7 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
             f"{place}.personal_data",
             f"only text and e-mail questions can be marked personal data, not {qtype} (its answers are not free text)",
         )
-    return QuestionDef(
+    question = QuestionDef(
         code=code,
         type=qtype,
         label=reader.text(data, "label", place, required=True),
@@ -297,7 +307,15 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
         min_value=min_value,
         max_value=max_value,
         max_length=max_length,
+        low_label=low_label,
+        high_label=high_label,
+        display=display,
     )
+    if qtype in TYPES and whole_bounds:
+        where = {"scale": "", "labels": ".low_label" if low_label else ".high_label", "display": ".display"}
+        for setting, message in kind.scale_problems(question):
+            reader.error(f"{place}{where[setting]}", message)
+    return question
 
 
 def _read_options(reader: _Reader, data: Mapping, key: str, place: str, allowed, *, required: bool) -> list:
@@ -502,6 +520,9 @@ def _question_to_data(question: QuestionDef) -> dict:
         data["min"] = _number_out(question.min_value)
     if question.max_value is not None:
         data["max"] = _number_out(question.max_value)
+    for key in ("low_label", "high_label", "display"):
+        if getattr(question, key):
+            data[key] = getattr(question, key)
     if question.max_length is not None:
         data["max_length"] = question.max_length
     if question.rows:

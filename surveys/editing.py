@@ -50,9 +50,10 @@ __all__ = [
 # published version too; the models refuse the rest there.
 QUESTION_FIELDS = frozenset({
     "label", "help_text", "required", "code", "condition", "min_value", "max_value", "max_length", "is_segment",
-    "personal_data",
+    "personal_data", "low_label", "high_label", "display",
 })
-WORDING_FIELDS = frozenset({"label", "help_text", "personal_data"})
+# A rating's end labels are wording too: what a point means does not change with them.
+WORDING_FIELDS = frozenset({"label", "help_text", "personal_data", "low_label", "high_label"})
 NEW_QUESTION_CODE = "question"  # the code of a question added before it has a label
 
 
@@ -409,6 +410,9 @@ def _question_data(question: Question) -> dict:
         "min_value": _number(question.min_value),
         "max_value": _number(question.max_value),
         "max_length": question.max_length,
+        "low_label": question.low_label,
+        "high_label": question.high_label,
+        "display": question.display,
         "choices": [
             {"code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify}
             for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))
@@ -435,6 +439,10 @@ def _question_create(*, version: SurveyVersion, page: Page, position: int, data:
         min_value=None if data["min_value"] is None else Decimal(data["min_value"]),
         max_value=None if data["max_value"] is None else Decimal(data["max_value"]),
         max_length=data["max_length"],
+        # Snapshots taken before rating scales had settings lack these keys.
+        low_label=data.get("low_label", ""),
+        high_label=data.get("high_label", ""),
+        display=data.get("display", ""),
     )
     Choice.objects.bulk_create(
         Choice(question=question, position=i, code=c["code"], label=c["label"], exclusive=c["exclusive"],

@@ -314,11 +314,20 @@ class Question(FrozenStructure):
     min_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     max_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     max_length = models.PositiveIntegerField(null=True, blank=True)
+    # Rating scales (min_value and max_value choose the scale): the words under its ends,
+    # which may be corrected in place like a label, and how it is shown.
+    low_label = models.CharField(max_length=200, blank=True, help_text="Rating scales: shown under the lowest point.")
+    high_label = models.CharField(
+        max_length=200, blank=True, help_text="Rating scales: shown under the highest point."
+    )
+    display = models.CharField(
+        max_length=20, blank=True, help_text="Rating scales: numbers or stars. Empty: numbers."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     structural_fields = (
         "version_id", "page_id", "position", "code", "type", "required", "is_segment",
-        "condition", "min_value", "max_value", "max_length",
+        "condition", "min_value", "max_value", "max_length", "display",
     )
 
     class Meta:

@@ -88,6 +88,9 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
                 min_value=q.min_value.normalize() if q.min_value is not None else None,
                 max_value=q.max_value.normalize() if q.max_value is not None else None,
                 max_length=q.max_length,
+                low_label=q.low_label,
+                high_label=q.high_label,
+                display=q.display,
             )
         )
     definition = SurveyDef(

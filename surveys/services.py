@@ -126,6 +126,9 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
             min_value=q.min_value,
             max_value=q.max_value,
             max_length=q.max_length,
+            low_label=q.low_label,
+            high_label=q.high_label,
+            display=q.display,
         )
         for page, i, q in question_defs
     )

@@ -112,6 +112,10 @@ def styled(form: forms.Form) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def _scale_value(scale: tuple[int, int] | None) -> str:
+    return "" if scale is None else f"{scale[0]}-{scale[1]}"
+
+
 class QuestionForm(forms.Form):
     """One question's settings. Which fields exist depends on its type's flags and on
     whether its version is published (then only the wording)."""
@@ -133,7 +137,9 @@ class QuestionForm(forms.Form):
             "label": question.label, "help_text": question.help_text, "required": question.required,
             "code": question.code, "condition": question.condition, "min_value": question.min_value,
             "max_value": question.max_value, "max_length": question.max_length, "is_segment": question.is_segment,
-            "personal_data": question.personal_data,
+            "personal_data": question.personal_data, "low_label": question.low_label,
+            "high_label": question.high_label, "display": question.question_type.display(question),
+            "scale": _scale_value(question.question_type.scale(question)),
         })
         super().__init__(*args, **kwargs)
         self.question = question
@@ -143,6 +149,15 @@ class QuestionForm(forms.Form):
         self.scope = scope
         # The author has not chosen the code while it is the one their label suggests.
         self.code_auto = question.code == suggested_code(question.label, self.taken)
+        if self.kind.scales:
+            low, high = self.kind.scale(question)
+            self.scale_summary = f"{low} to {high}, shown as {self.kind.display(question)}"
+            # End labels are wording: they may be corrected on a published version too.
+            for name, label, example in (("low_label", "Label of the lowest point", "Not at all likely"),
+                                         ("high_label", "Label of the highest point", "Extremely likely")):
+                self.fields[name] = forms.CharField(
+                    required=False, max_length=200, label=label, help_text=f"Shown under that end, e.g. “{example}”.",
+                )
         if self.kind.can_be_personal:
             self.fields["personal_data"] = forms.BooleanField(
                 required=False, label="Personal data",
@@ -152,6 +167,9 @@ class QuestionForm(forms.Form):
         if not self.frozen:
             self._structure_fields()
         styled(self)
+        for name in ("scale", "display"):
+            if name in self.fields:  # selects, with Bootstrap's arrow
+                self.fields[name].widget.attrs["class"] = "form-select"
 
     def _structure_fields(self) -> None:
         self.fields["required"] = forms.BooleanField(required=False, label="Required")
@@ -171,6 +189,14 @@ class QuestionForm(forms.Form):
                     required=False, label=label, max_digits=20, decimal_places=6,
                     widget=forms.NumberInput(attrs={"step": step}),
                 )
+        if self.kind.scales:
+            self.fields["scale"] = forms.ChoiceField(
+                label="Scale", choices=[(_scale_value(s), f"{s[0]} to {s[1]}") for s in sorted(self.kind.scales)],
+                help_text="Results show the NPS for 0 to 10, the mean with its interval for the others.",
+            )
+            self.fields["display"] = forms.ChoiceField(
+                label="Show as", choices=[(d, d.capitalize()) for d in self.kind.displays],
+            )
         if self.kind.default_max_length is not None:
             self.fields["max_length"] = forms.IntegerField(
                 required=False, min_value=1, label="Longest answer (characters)",
@@ -210,11 +236,32 @@ class QuestionForm(forms.Form):
             self.add_error("max_value", forms.ValidationError(
                 "The largest answer must not be smaller than the smallest.", code="bounds"
             ))
+        if "scale" in self.fields and "scale" in data:
+            self._clean_scale(data)
         return data
 
+    def _clean_scale(self, data: dict) -> None:
+        """A rating's scale chosen in the select becomes its min and max, and both are left
+        empty for the type's default scale and display, so that a question saved here is
+        written in the definition file as one imported without them."""
+        low, high = (int(n) for n in data.pop("scale").split("-"))
+        default_low, default_high = self.kind.scales[0]
+        default = (low, high) == (default_low, default_high)
+        data["min_value"], data["max_value"] = (None, None) if default else (low, high)
+        if data.get("display") == self.kind.displays[0]:
+            data["display"] = ""
+        probe = QuestionDef(code="", type=self.kind.name, label="", min_value=data["min_value"],
+                            max_value=data["max_value"], display=data.get("display", ""))
+        for setting, message in self.kind.scale_problems(probe):
+            field = "scale" if setting == "scale" else "display"
+            self.add_error(field, forms.ValidationError(f"{message[:1].upper()}{message[1:]}.", code=message.code))
+
     def changes(self) -> dict:
-        """The cleaned fields as `question_update` takes them."""
-        return {name: self.cleaned_data[name] for name in self.fields}
+        """The cleaned fields as `question_update` takes them (a scale as its min and max)."""
+        names = [name for name in self.fields if name != "scale"]
+        if "scale" in self.fields:
+            names += ["min_value", "max_value"]
+        return {name: self.cleaned_data[name] for name in names}
 
 
 # --- A page and the version's texts ----------------------------------------------------------

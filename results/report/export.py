@@ -102,6 +102,11 @@ def question_tables(reports: list[QuestionReport]) -> list[ExportTable]:
                     summary.rows.append(
                         [report.code, *_column_names(column), name, value, s.show(getattr(s, name)), s.n]
                     )
+                if numeric.mean_intervals:
+                    for i, name in enumerate(("mean_ci_low", "mean_ci_high")):
+                        value = s.interval[i] if s.shown and s.interval else None
+                        shown = s.show(value) if value is not None else s.interval_display
+                        summary.rows.append([report.code, *_column_names(column), name, value, shown, s.n])
             for b in numeric.bins:
                 counts.rows.append([report.code, "", b.label, False, *_column_names(numeric.columns[0]), "",
                                     *_cell_values(b.cell), "", False, b.cell.suppressed])

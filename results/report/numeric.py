@@ -18,6 +18,7 @@ from fractions import Fraction
 from analytics.tables import SurveyCounts
 from results.report.cells import Cell, half_up, min_base
 from results.report.scope import Column
+from results.stats import mean_interval
 from surveys.definition import QuestionDef
 
 
@@ -53,6 +54,16 @@ class Summary:
     q3: float | None = None
     minimum: float | None = None
     maximum: float | None = None
+    interval: tuple[float, float] | None = None  # the mean's 95% t interval
+
+    @property
+    def interval_display(self) -> str:
+        if self.suppressed:
+            return f"n<{min_base()}"
+        if not self.shown or self.interval is None:
+            return "—"
+        low, high = self.interval
+        return f"{half_up(low, 1)}–{half_up(high, 1)}"
 
     @property
     def suppressed(self) -> bool:
@@ -73,6 +84,7 @@ def summarize(values: Counter) -> Summary:
     if data.n == 0:
         return Summary(0)
     total = sum((v * n for v, n in data.items), Decimal(0))
+    squares = sum((v * v * n for v, n in data.items), Decimal(0))
     return Summary(
         n=data.n,
         mean=float(total / data.n),
@@ -81,6 +93,7 @@ def summarize(values: Counter) -> Summary:
         q3=float(data.quantile(Fraction(3, 4))),
         minimum=float(data.items[0][0]),
         maximum=float(data.items[-1][0]),
+        interval=mean_interval(data.n, float(total), float(squares)),
     )
 
 
@@ -95,13 +108,15 @@ def _number(value: Decimal) -> str:
 
 
 def histogram(values: Counter, question: QuestionDef) -> list[Bin]:
-    """One bar per value for ratings and for up to 20 distinct values; else 10 equal bins."""
+    """One bar per point of a rating's scale, one per value for up to 20 distinct values;
+    else 10 equal bins."""
     data = _Sorted(values)
     if data.n == 0:
         return []
     kind = question.question_type
-    if kind.value_range is not None:
-        first, last = kind.value_range
+    scale = kind.scale(question)
+    if scale is not None:
+        first, last = scale
         return [Bin(str(v), Cell(values.get(Decimal(v), 0), data.n)) for v in range(first, last + 1)]
     if len(data.items) <= 20:
         return [Bin(_number(v), Cell(n, data.n)) for v, n in data.items]
@@ -162,16 +177,20 @@ class NumericReport:
     columns: list[Column]
     summaries: list[Summary]
     bins: list[Bin]  # of the first column (Total, or the filtered segment)
-    nps: list[Nps] | None
+    nps: list[Nps] | None  # 0–10 scales only
+    # A rating on another scale: its mean is reported with its 95% interval instead.
+    mean_intervals: bool = False
 
 
 def numeric_report(counts: SurveyCounts, columns: list[Column], question: QuestionDef) -> NumericReport:
     values = [counts.values(question.code, segment=c.key) for c in columns]
     summaries = [summarize(v) for v in values]
     bins = histogram(values[0], question) if summaries[0].shown else []
+    kind = question.question_type
     return NumericReport(
         columns=columns,
         summaries=summaries,
         bins=bins,
-        nps=[nps(v) for v in values] if question.question_type.nps else None,
+        nps=[nps(v) for v in values] if kind.shows_nps(question) else None,
+        mean_intervals=kind.scale(question) is not None and not kind.shows_nps(question),
     )

@@ -46,6 +46,8 @@ class Message(str):
 
 
 REQUIRED = Message("This question is required.", "required")
+# The Net Promoter Score is defined on 0–10 (promoters 9–10, detractors 0–6) and on no other scale.
+NPS_SCALE = (0, 10)
 INVALID_CHOICE = Message("Select a valid choice.", "invalid_choice")
 
 # The abstract columns an answer is stored in and a condition compares: the choice (with
@@ -137,8 +139,13 @@ class QuestionType:
     specify_choices: ClassVar[bool] = False  # a choice may carry a text box ("Other, please specify")
     bounds: ClassVar[bool] = False  # `min` and `max` apply
     whole_numbers: ClassVar[bool] = False  # answers (and bounds) are whole numbers
-    value_range: ClassVar[tuple[int, int] | None] = None  # a fixed scale of whole numbers
-    nps: ClassVar[bool] = False  # results show a Net Promoter Score
+    # A scale of whole numbers (a rating): the (low, high) scales a question may choose with
+    # `min` and `max`, the first one when it sets neither, so that definitions written
+    # before there was a choice keep their scale. A type with scales also takes end labels
+    # (`low_label`, `high_label`) and a `display`, one of `displays` (the first by default).
+    scales: ClassVar[tuple[tuple[int, int], ...]] = ()
+    displays: ClassVar[tuple[str, ...]] = ()
+    nps: ClassVar[bool] = False  # results show a Net Promoter Score on an NPS_SCALE question
     default_max_length: ClassVar[int | None] = None  # None: `max_length` does not apply
     can_be_segment: ClassVar[bool] = False  # results can be broken down by its choices
     supports_nets: ClassVar[bool] = False  # NETs (groups of choices) can be declared on it
@@ -183,6 +190,53 @@ class QuestionType:
     def one_choice(self) -> bool:
         """One choice per answer (per row for a matrix): it can be crossed with another."""
         return self.has_choices and not self.picks_many
+
+    # --- Scales (types with `scales`) --------------------------------------------------
+
+    def scale(self, question: QuestionDef) -> tuple[int, int] | None:
+        """The question's scale as (low, high): its `min` and `max`, or the type's default
+        for those it leaves out; None for a type without scales. `question` may be a
+        QuestionDef or a stored Question (the builder's summary), which share the names."""
+        if not self.scales:
+            return None
+        low, high = self.scales[0]
+        if question.min_value is not None:
+            low = int(question.min_value)
+        if question.max_value is not None:
+            high = int(question.max_value)
+        return low, high
+
+    def display(self, question: QuestionDef) -> str:
+        """How the scale is shown: the question's `display`, or the type's default."""
+        return (question.display or self.displays[0]) if self.displays else ""
+
+    def shows_nps(self, question: QuestionDef) -> bool:
+        """The NPS is computed (and shown) for 0–10 scales only: on another scale its
+        promoter and detractor bands mean nothing."""
+        return self.nps and self.scale(question) == NPS_SCALE
+
+    def scale_problems(self, question: QuestionDef) -> list[tuple[str, Message]]:
+        """What is wrong with the question's scale settings, as (setting, message) pairs:
+        setting "scale" (its min and max), "display" or "labels". The definition file and
+        the builder both ask here, so both refuse the same scales with the same words."""
+        problems: list[tuple[str, Message]] = []
+        if not self.scales:
+            if question.low_label or question.high_label:
+                problems.append(("labels", Message(
+                    f"end labels apply to rating questions, not {self.name}", "no_scale")))
+            if question.display:
+                problems.append(("display", Message(f"display applies to rating questions, not {self.name}",
+                                                    "no_scale")))
+            return problems
+        scale = self.scale(question)
+        if scale not in self.scales:
+            allowed = ", ".join(f"{low}–{high}" for low, high in sorted(self.scales))
+            problems.append(("scale", Message(
+                f"a rating scale runs {allowed}, not {scale[0]}–{scale[1]}", "scale", allowed=allowed)))
+        if question.display and question.display not in self.displays:
+            problems.append(("display", Message(
+                f"expected {' or '.join(self.displays)}, got {question.display!r}", "display")))
+        return problems
 
     # --- Cleaning ---------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Questions answered with a number: integer, decimal and the 0–10 rating."""
+"""Questions answered with a number: integer, decimal and the rating scale."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import LayoutObject
 from django import forms
+from django.template.loader import render_to_string
 
-from surveys.types.base import ORDERED, CountKeys, Invalid, QuestionType, Stored
+from surveys.types.base import ORDERED, CountKeys, Invalid, Message, QuestionType, Stored
 from surveys.types.widgets import RadioGroup
 
 if TYPE_CHECKING:
@@ -105,26 +105,75 @@ class DecimalType(NumberType):
 
 
 class RatingType(NumberType):
-    """0 to 10, shown as a row of radio buttons; the results add a Net Promoter Score."""
+    """A scale of whole numbers: 0–10 (the default, with a Net Promoter Score in the
+    results), 1–5 or 1–7, shown as numbers or as stars, with optional labels under its
+    ends ("Not at all likely" … "Extremely likely")."""
 
     name = "rating"
-    label = "Rating 0–10 (NPS)"
+    label = "Rating scale"
     whole_numbers = True
-    value_range = (0, 10)
+    scales = ((0, 10), (1, 5), (1, 7))  # the first is the default (see QuestionType.scales)
+    displays = ("numbers", "stars")
     nps = True
     answer_prompt = "Choose a rating."
+    template = "responses/layout/rating.html"
 
     def clean(self, question: QuestionDef, value: Any) -> int:
         parsed = number(value)
-        low, high = self.value_range
+        low, high = self.scale(question)
         if parsed != parsed.to_integral_value() or not low <= parsed <= high:
-            raise Invalid(f"Choose a rating from {low} to {high}.")
+            raise Invalid(Message(f"Choose a rating from {low} to {high}.", "out_of_range", low=low, high=high))
         return int(parsed)
 
+    def scale_problems(self, question: QuestionDef) -> list[tuple[str, Message]]:
+        problems = super().scale_problems(question)
+        low, high = self.scale(question)
+        if self.display(question) == "stars" and low < 1 and not any(key == "display" for key, _ in problems):
+            problems.append(("display", Message(
+                f"stars need a scale that starts at 1 (one star per point), not {low}–{high}", "stars_from_one")))
+        return problems
+
     def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
-        low, high = self.value_range
+        low, high = self.scale(question)
         scale = [(str(n), str(n)) for n in range(low, high + 1)]
         return forms.ChoiceField(choices=scale, widget=RadioGroup, **options)
 
     def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
-        return [InlineRadios(question.code)]
+        return [RatingScale(question)]
+
+
+class RatingScale(LayoutObject):
+    """A rating's radios as one fieldset: the legend, a radio per point (a number, or a
+    star whose accessible name is "3 of 5 stars"), the end labels under the scale's ends,
+    its errors and help text. Rendered by its own template rather than crispy's radio
+    templates, which have no place for end labels or stars (static/css/rating.css)."""
+
+    template = "responses/layout/rating_scale.html"
+
+    def __init__(self, question: QuestionDef):
+        self.question = question
+        self.fields = [question.code]
+
+    def render(self, form, context, template_pack=None, **kwargs) -> str:
+        question = self.question
+        kind = question.question_type
+        field = form[question.code]
+        if hasattr(form, "rendered_fields"):
+            form.rendered_fields.add(question.code)  # as crispy's own field rendering records it
+        low, high = kind.scale(question)
+        display = kind.display(question)
+        value = field.value()
+        chosen = "" if value is None else str(value)
+        points = []
+        for index, n in enumerate(range(low, high + 1)):
+            points.append({
+                "value": str(n),
+                # The first point keeps the field's own id (the error summary links to it).
+                "id": field.auto_id if index == 0 else f"{field.auto_id}_{index}",
+                "checked": str(n) == chosen,
+                "name": f"{n} of {high} stars" if display == "stars" else str(n),
+            })
+        return render_to_string(self.template, {
+            "question": question, "field": field, "points": points, "display": display,
+            "count": high - low + 1, "low": low, "high": high,
+        })

@@ -519,6 +519,10 @@ def test_it_returns_the_open_definition_by_code(demo_survey, client):
         "min": None,
         "max": None,
         "max_length": None,
+        "scale": None,  # rating scales only, as their end labels and display
+        "low_label": "",
+        "high_label": "",
+        "display": "",
     }
 
 

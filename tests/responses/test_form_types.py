@@ -43,8 +43,8 @@ def test_it_renders_every_question_type_with_its_input(client, all_types):
     assert re.search(r'<input type="number" name="height" step="any" inputmode="decimal" min="0.5" max="2.5"', html)
     assert re.search(r'<input type="date" name="born"', html)
     assert re.search(r'<input type="email" name="email" maxlength="254"', html)
-    assert re.search(r'class="form-check form-check-inline">\s*<input type="radio" class="form-check-input"\s+'
-                     r'name="nps" value="0"\s+id="id_nps"', html)
+    assert re.search(r'<label class="rating-point" for="id_nps">\s*<input type="radio" class="rating-input '
+                     r'form-check-input" name="nps" value="0" id="id_nps">', html)
     assert 'name="nps" value="10"' in html and 'for="id_nps_10"' in html
 
 

@@ -229,8 +229,10 @@ def summary(question: Question) -> str:
             return f"At least {low.normalize():f}"
         if high is not None:
             return f"At most {high.normalize():f}"
-    if kind.value_range:
-        return f"{kind.value_range[0]} to {kind.value_range[1]}"
+    if kind.scales:
+        low, high = kind.scale(question)
+        display = kind.display(question)
+        return f"{low} to {high}" if display == kind.displays[0] else f"{low} to {high}, as {display}"
     if kind.default_max_length is not None:
         return f"At most {question.max_length or kind.default_max_length} characters"
     return ""
