@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     # The lead rebases this onto the other helper's 0012 at merge.
     dependencies = [
-        ("surveys", "0011_history_and_stamps"),
+        ("surveys", "0012_question_rating_scale"),
     ]
 
     operations = [
