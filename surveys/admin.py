@@ -312,7 +312,10 @@ class SurveyAdmin(SurveyScopedAdmin, HistoryAdmin, nested_admin.NestedModelAdmin
         ("Collection", {"fields": ("opens_at", "closes_at", "response_cap")}),
         (
             "Invitations and panels",
-            {"fields": ("access", "listed", "completion_redirect_url", "screenout_redirect_url")},
+            {"fields": (
+                "access", "listed", "redirect_complete", "redirect_screened_out", "redirect_quota_full",
+                "redirect_closed",
+            )},
         ),
         ("Who may edit", {"fields": ("editors", "editor_groups")}),
         ("Who may see results", {"fields": ("viewers", "viewer_groups")}),
