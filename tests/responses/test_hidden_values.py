@@ -2,6 +2,8 @@
 response's first save, through Back and resume), from the API payload, from the invitee
 list's extra columns; and the outcome redirects that carry them back to a panel."""
 
+import csv
+import io
 import json
 import uuid
 
@@ -193,3 +195,33 @@ def test_it_copies_an_invitees_values_to_an_api_submission(client, panel_survey)
 
     assert response.status_code == 201
     assert Response.objects.get().hidden_values == {"rid": "r-2", "src": "li", "external_id": "p-2"}
+
+
+# --- The raw export -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("copy", [False, True], ids=["python", "copy"])
+def test_it_exports_one_column_per_hidden_field(client, panel_survey, monkeypatch, copy):
+    from results.exports import csv_stream
+    from results.exports import rows as python_rows
+    from results.exports.csv_stream import raw_csv_stream
+    from results.exports.records import export_record
+    from results.models import ExportRecord
+
+    _submit(client, {"rid": "=cmd", "src": "li"})
+    _submit(client, {})
+    record = export_record(
+        user=None, survey=panel_survey, kind=ExportRecord.Kind.RAW_CSV, parameters=None,
+        status=ExportRecord.Status.PENDING,
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(csv_stream, "USE_COPY", copy)
+        if copy:
+            patch.setattr(python_rows, "raw_row_chunks", None)
+        rows = list(csv.reader(io.StringIO("".join(raw_csv_stream(record)).removeprefix("\ufeff"))))
+
+    header = rows[0]
+    assert header[:8] == [
+        "response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds", "rid", "src",
+    ]
+    assert sorted((row[6], row[7]) for row in rows[1:]) == [("", ""), ("'=cmd", "li")]
