@@ -167,7 +167,9 @@ def response_submit(
     partial response stays partial). A replay takes no second place.
     """
     compiled = compiled_version(version)
-    cleaned, errors = validate_answers(compiled, answers, hidden=hidden)
+    # Conditions see the respondent's hidden values: a partial response's own, else the payload's.
+    seen = response.hidden_values if response is not None else hidden_values
+    cleaned, errors = validate_answers(compiled, answers, hidden=hidden, hidden_values=seen)
     if errors:
         return SubmitResult(response=response, created=False, errors=errors)  # type: ignore[arg-type]
     digest = answers_digest(cleaned)

@@ -90,7 +90,7 @@ def run(request, flow: Flow, version: SurveyVersion, response: Response | None, 
     if response is not None and response.is_complete:
         return completed(request, flow)
     stored = stored_answers(compiled, response) if response else {}
-    answers = effective_answers(compiled, stored)
+    answers = effective_answers(compiled, stored, flow.hidden)
     current = response.current_page if response else 0
     if page_number is None:
         index = page_to_open(compiled, answers, current, current)
@@ -111,7 +111,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
           token: str | None, adopted: bool, page_number: int | None) -> HttpResponse:
     definition = compiled.definition
     stored = stored_answers(compiled, response) if response else {}
-    answers = effective_answers(compiled, stored)
+    answers = effective_answers(compiled, stored, flow.hidden)
     current = response.current_page if response else 0
     # The URL says which page is posted; the hidden field only on the survey's own link,
     # where forms rendered before pages had URLs of their own still post.
@@ -141,7 +141,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
     )
     page_answers = {code: cleaned[code] for code in page_codes if code in cleaned}
     merged = {code: value for code, value in stored.items() if code not in page_codes} | page_answers
-    merged_answers = effective_answers(compiled, merged)
+    merged_answers = effective_answers(compiled, merged, flow.hidden)
 
     submission_id = (
         response.submission_id if response else unclaimed(flow, posted_uuid(request.POST.get("submission_id")))

@@ -116,7 +116,8 @@ def test_it_sends_a_panel_respondent_arriving_at_a_full_survey_to_the_closed_red
 
 
 def _submit(client, hidden=None, **kwargs):
-    payload = {"submission_id": str(kwargs.pop("submission_id", uuid.uuid4())), "answers": demo_answers()}
+    answers = kwargs.pop("answers", None) or demo_answers()
+    payload = {"submission_id": str(kwargs.pop("submission_id", uuid.uuid4())), "answers": answers}
     if hidden is not None:
         payload["hidden"] = hidden
     return client.post(URL, data=json.dumps(payload), content_type="application/json", **kwargs)
@@ -225,3 +226,38 @@ def test_it_exports_one_column_per_hidden_field(client, panel_survey, monkeypatc
         "response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds", "rid", "src",
     ]
     assert sorted((row[6], row[7]) for row in rows[1:]) == [("", ""), ("'=cmd", "li")]
+
+
+# --- Conditions on hidden fields ------------------------------------------------------------
+
+
+@pytest.fixture
+def conditional_survey(demo_survey):
+    """The panel copy whose company page is asked only of respondents who came from `li`."""
+    data = demo_data() | {"hidden_fields": [{"code": "rid"}, {"code": "src", "values": ["li", "tw"]}]}
+    data["pages"][1]["condition"] = "src = li"
+    version, _ = survey_import(definition=definition_from_data(data))
+    return version.survey
+
+
+def test_it_shows_a_page_by_a_hidden_value_in_the_form(conditional_survey):
+    from_li, from_tw = Client(), Client()
+    arrive(from_li, "src=li")
+    arrive(from_tw, "src=tw")
+
+    assert post_page(from_li, PAGE1)["Location"] == f"{FORM}p/2/"
+    assert post_page(from_tw, PAGE1)["Location"] == f"{FORM}p/3/"
+    assert complete(from_tw, pages=[PAGE3])["Location"] == f"{FORM}thanks/"
+    assert from_tw.get(f"{FORM}p/2/").status_code == 302  # not asked
+
+
+def test_it_evaluates_a_hidden_value_in_an_api_submission(client, conditional_survey):
+    without_company = demo_answers(company_usage=None)
+
+    refused = _submit(client, {"src": "li"}, answers=without_company)
+    taken = _submit(client, {"src": "tw"}, answers=without_company)
+    not_asked = _submit(client, {"src": "tw"})
+
+    assert refused.status_code == 400 and "company_usage" in str(refused.json()["errors"])
+    assert taken.status_code == 201
+    assert not_asked.status_code == 400 and "company_usage" in not_asked.json()["errors"]
