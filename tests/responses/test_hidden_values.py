@@ -247,8 +247,8 @@ def test_it_shows_a_page_by_a_hidden_value_in_the_form(conditional_survey):
 
     assert post_page(from_li, PAGE1)["Location"] == f"{FORM}p/2/"
     assert post_page(from_tw, PAGE1)["Location"] == f"{FORM}p/3/"
+    assert from_tw.get(f"{FORM}p/2/")["Location"] == f"{FORM}p/3/"  # not asked
     assert complete(from_tw, pages=[PAGE3])["Location"] == f"{FORM}thanks/"
-    assert from_tw.get(f"{FORM}p/2/").status_code == 302  # not asked
 
 
 def test_it_evaluates_a_hidden_value_in_an_api_submission(client, conditional_survey):
