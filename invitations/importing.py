@@ -3,8 +3,10 @@ imported unless every row is good.
 
 The file is UTF-8 (a byte-order mark, as Excel writes, is fine) with any line endings.
 Columns are `email, name, external_id` in that order, or named by a header row whose
-cells are among those names (in any order; only `email` is required). Blank lines are
-skipped. Each bad row is reported with its line number in the file and the reason.
+cells are among those names (in any order; only `email` is required), plus any column
+named after a hidden field of the survey's open version (`rid`, `src`: kept on the
+invitation and copied to the response). Blank lines are skipped. Each bad row
+is reported with its line number in the file and the reason.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -21,7 +24,9 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from invitations.models import Invitation
+from surveys.definition_files import HIDDEN_VALUE_MAX
 from surveys.models import Survey
+from surveys.selectors import compiled_version
 
 COLUMNS = ("email", "name", "external_id")
 _HEADER_ALIASES = {"e-mail": "email", "external id": "external_id", "externalid": "external_id"}
@@ -37,6 +42,7 @@ class ImportRow:
     email: str
     name: str
     external_id: str
+    hidden: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ def _header(cells: list[str]) -> list[str] | None:
     return names if "email" in names else None
 
 
-def _records(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+def _records(text: str, hidden_codes: Collection[str] = ()) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     """(line, {column: value}) for each non-blank row, and errors of shape."""
     reader = csv.reader(io.StringIO(text, newline=""))
     records: list[tuple[int, dict[str, str]]] = []
@@ -68,7 +74,7 @@ def _records(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError
                 header = _header(cells)
                 columns = list(COLUMNS)
                 if header is not None:
-                    unknown = [name for name in header if name not in COLUMNS]
+                    unknown = [name for name in header if name not in COLUMNS and name not in hidden_codes]
                     repeated = sorted({name for name in header if header.count(name) > 1})
                     problems = []
                     if unknown:
@@ -76,7 +82,8 @@ def _records(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError
                     if repeated:
                         problems.append(f"repeated column(s) {', '.join(repeated)}")
                     if problems:
-                        return [], [RowError(line, f"{'; '.join(problems)} (expected email, name, external_id)")]
+                        expected = ", ".join([*COLUMNS, *hidden_codes])
+                        return [], [RowError(line, f"{'; '.join(problems)} (expected {expected})")]
                     columns = header
                     continue
             if len(cells) > len(columns):
@@ -90,13 +97,22 @@ def _records(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError
     return records, errors
 
 
+def _hidden_fields(survey: Survey) -> dict[str, tuple[str, ...]]:
+    """The open version's hidden fields (their allowed values): the columns an import may add."""
+    version = survey.open_version()
+    if version is None:
+        return {}
+    return {h.code: h.values for h in compiled_version(version).definition.hidden_fields}
+
+
 def parse_invitations_csv(data: bytes, *, survey: Survey) -> tuple[list[ImportRow], list[RowError]]:
     """The rows to import and the errors; import only when there are no errors."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [RowError(0, "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")]
-    records, errors = _records(text)
+    hidden_fields = _hidden_fields(survey)
+    records, errors = _records(text, hidden_fields)
     if not records and not errors:
         return [], [RowError(0, "The file has no invitees.")]
 
@@ -125,9 +141,13 @@ def parse_invitations_csv(data: bytes, *, survey: Survey) -> tuple[list[ImportRo
                 elif key in invited_emails:
                     reasons.append(f"already invited ({email})")
                 first_email.setdefault(key, line)
-        for column, value in (("name", name), ("external_id", external_id)):
-            if len(value) > MAX_LENGTH[column]:
-                reasons.append(f"{column} longer than {MAX_LENGTH[column]} characters")
+        hidden = {code: record[code] for code in hidden_fields if record.get(code)}
+        for code, value in hidden.items():
+            if hidden_fields[code] and value not in hidden_fields[code]:
+                reasons.append(f"{code} “{value}” is not one of {', '.join(hidden_fields[code])}")
+        for column, value in (("name", name), ("external_id", external_id), *hidden.items()):
+            if len(value) > MAX_LENGTH.get(column, HIDDEN_VALUE_MAX):
+                reasons.append(f"{column} longer than {MAX_LENGTH.get(column, HIDDEN_VALUE_MAX)} characters")
             elif _CONTROL_RE.search(value):
                 reasons.append(f"{column} contains control characters")
         if external_id:
@@ -139,7 +159,7 @@ def parse_invitations_csv(data: bytes, *, survey: Survey) -> tuple[list[ImportRo
         if reasons:
             errors.append(RowError(line, "; ".join(reasons)))
         else:
-            rows.append(ImportRow(line, email, name, external_id))
+            rows.append(ImportRow(line, email, name, external_id, hidden))
     errors.sort(key=lambda e: e.line)
     return rows, errors
 
@@ -151,7 +171,8 @@ def invitations_import(*, survey: Survey, rows: list[ImportRow], expires_at: dat
     invitations = []
     for row in rows:
         invitation = Invitation(
-            survey=survey, email=row.email, name=row.name, external_id=row.external_id, expires_at=expires_at
+            survey=survey, email=row.email, name=row.name, external_id=row.external_id, expires_at=expires_at,
+            hidden=row.hidden,
         )
         invitation.assign_token()
         invitations.append(invitation)

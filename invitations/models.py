@@ -84,6 +84,10 @@ class Invitation(models.Model):
         help_text="The respondent's id at a panel provider: copied to the response and to exports, "
         "and substituted into the panel redirect URLs.",
     )
+    hidden = models.JSONField(
+        default=dict, blank=True,
+        help_text="Hidden field values by code (extra columns of the CSV import), copied to the response.",
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_nonce = models.CharField(max_length=32, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

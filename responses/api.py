@@ -21,12 +21,13 @@ from invitations.models import Invitation
 from invitations.selectors import InvitationThrottled, invitation_for_request
 from responses.api_errors import JSONAPIView, error_responses
 from responses.api_errors import errors_response as _errors
+from responses.hidden import hidden_errors, hidden_of_invitation
 from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
 from responses.selectors import FULL, survey_availability, survey_with_open_version
 from responses.serializers import (
-    ResponseSerializer,
     SubmissionSerializer,
+    SubmittedSerializer,
     SurveyDefinitionSerializer,
 )
 from responses.services import InvitationAnswered, InvitationWithdrawn, SubmissionConflict, response_submit
@@ -141,8 +142,8 @@ class ResponseCreateView(IntakeAPIView):
         ],
         request=SubmissionSerializer,
         responses={
-            201: OpenApiResponse(ResponseSerializer, description="The response was stored."),
-            200: OpenApiResponse(ResponseSerializer, description="The same submission again: the stored response."),
+            201: OpenApiResponse(SubmittedSerializer, description="The response was stored."),
+            200: OpenApiResponse(SubmittedSerializer, description="The same submission again: the stored response."),
             **_REFUSALS,
         },
     )
@@ -164,6 +165,11 @@ class ResponseCreateView(IntakeAPIView):
         envelope = SubmissionSerializer(data=data)
         if not envelope.is_valid():
             return _errors(status.HTTP_400_BAD_REQUEST, envelope.errors)
+        definition = compiled_version(version).definition
+        hidden = envelope.validated_data.get("hidden", {})
+        refused = hidden_errors(definition, hidden)
+        if refused:
+            return _errors(status.HTTP_400_BAD_REQUEST, refused)
 
         try:
             result = response_submit(
@@ -173,6 +179,8 @@ class ResponseCreateView(IntakeAPIView):
                 answers=envelope.validated_data["answers"],
                 ip_address=client_ip_to_store(request),
                 invitation=invitation,
+                # The invitee's attributes, then what the payload says.
+                hidden_values=hidden_of_invitation(definition, invitation) | {k: v for k, v in hidden.items() if v},
             )
         except SubmissionConflict as exc:
             return _errors(status.HTTP_409_CONFLICT, {"submission_id": [str(exc)]})
@@ -188,7 +196,8 @@ class ResponseCreateView(IntakeAPIView):
         response = result.response
         if response.version_id == version.pk:
             response.version = version  # a replay: spare the query for the version number
+        response.redirect = survey.redirect("complete", response.hidden_values)
         return APIResponse(
-            ResponseSerializer(response).data,
+            SubmittedSerializer(response).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )

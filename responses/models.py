@@ -48,6 +48,11 @@ class Response(models.Model):
     external_id = models.CharField(
         max_length=200, blank=True, help_text="The panel's respondent id, copied from the invitation."
     )
+    hidden = models.JSONField(
+        default=dict, blank=True,
+        help_text="Hidden field values by code, kept from the response's first save (the link's query "
+        "string, the invitee's attributes or the API payload).",
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -66,6 +71,15 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey.slug} {self.id} ({self.status})"
+
+    @property
+    def hidden_values(self) -> dict[str, str]:
+        """The hidden values, the built-in `external_id` (copied from the invitation) included."""
+        return {**self.hidden, **({"external_id": self.external_id} if self.external_id else {})}
+
+    @property
+    def outcome(self) -> str:
+        return "complete" if self.is_complete else "partial"
 
     @property
     def is_complete(self) -> bool:

@@ -17,11 +17,22 @@ from surveys.definition import QuestionDef
 from surveys.selectors import CompiledVersion
 
 
-def effective_answers(compiled: CompiledVersion, stored: dict[str, Any]) -> dict[str, Any]:
+def effective_answers(
+    compiled: CompiledVersion, stored: dict[str, Any], hidden_values: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The stored answers that still count: answers to questions that earlier changes
-    have hidden drop out, exactly as they will at submission."""
-    cleaned, _ = validate_answers(compiled, raw_answers(stored), hidden="drop", enforce_required=False)
-    return cleaned
+    have hidden drop out, exactly as they will at submission. The respondent's hidden
+    values join them (codes never clash), so that every condition evaluated on these
+    answers sees them."""
+    hidden_values = hidden_values or {}
+    cleaned, _ = validate_answers(
+        compiled, raw_answers(stored), hidden="drop", enforce_required=False, hidden_values=hidden_values
+    )
+    return {**hidden_values, **cleaned}
+
+
+def _hidden_of(compiled: CompiledVersion, answers: dict[str, Any]) -> dict[str, Any]:
+    return {code: answers[code] for code in compiled.definition.hidden if code in answers}
 
 
 def page_questions(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> list[tuple[QuestionDef, Any]]:
@@ -92,7 +103,10 @@ def furthest_page(compiled: CompiledVersion, answers: dict[str, Any], current: i
         last = max(answered)
         following = next_page(compiled, answers, last)
         reach = max(reach, following if following is not None else resolve_page(compiled, answers, last))
-    _, missing = validate_answers(compiled, raw_answers(answers), hidden="drop", enforce_required=True)
+    _, missing = validate_answers(
+        compiled, raw_answers(answers), hidden="drop", enforce_required=True,
+        hidden_values=_hidden_of(compiled, answers),
+    )
     blocked = {page_of.get(key.split(".", 1)[0], len(page_of)) for key in missing}
     return next((i for i in sorted(blocked) if i < reach and page_shown(compiled, answers, i)), reach)
 

@@ -49,6 +49,12 @@ class SubmissionSerializer(serializers.Serializer):
             "`required`), e.g. {\"seniority\": \"other\", \"seniority.other.text\": \"Head of IT\"}."
         )
     )
+    hidden = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=True), required=False,
+        help_text="Hidden field values by code (e.g. a panel's respondent id, `{\"rid\": \"abc\"}`): only the "
+        "survey's declared hidden fields, each at most 200 characters and, where the field lists its values, "
+        "one of them. An undeclared code is refused (400, keyed `hidden.<code>`).",
+    )
 
 
 class ResponseSerializer(serializers.Serializer):
@@ -59,6 +65,26 @@ class ResponseSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Response.Status.choices, read_only=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
     completed_at = serializers.DateTimeField(read_only=True)
+
+
+class SubmittedSerializer(ResponseSerializer):
+    """The answer to a submission: the response, its outcome, and where to send the
+    respondent (the survey's redirect for that outcome, with their hidden values), if set."""
+
+    outcome = serializers.ChoiceField(
+        choices=["complete", "screened_out", "quota_full"], read_only=True,
+        help_text="How the response ended: `complete` (screen-outs and quotas come later).",
+    )
+    redirect = serializers.URLField(
+        read_only=True, required=False,
+        help_text="Only when the survey sets a redirect for this outcome and the respondent has hidden values.",
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not data.get("redirect"):
+            data.pop("redirect", None)
+        return data
 
 
 class ErrorsSerializer(serializers.Serializer):

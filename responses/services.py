@@ -14,7 +14,7 @@ import json
 import secrets
 import string
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,6 +32,7 @@ from responses.models import Answer, Response, UncountedResponse
 from responses.quotas import quota_claim, survey_quotas
 from responses.signals import response_completed, response_started
 from responses.validation import validate_answers
+from surveys.definition import BUILTIN_HIDDEN
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version
 from surveys.types import Stored
@@ -157,6 +158,7 @@ def response_submit(
     response: Response | None = None,
     hidden: str = "error",
     invitation: Invitation | None = None,
+    hidden_values: Mapping[str, str] | None = None,
 ) -> SubmitResult:
     """Validate and store a complete answer set. Idempotent on `submission_id`.
 
@@ -174,7 +176,9 @@ def response_submit(
     partial response stays partial). A replay takes no second place.
     """
     compiled = compiled_version(version)
-    cleaned, errors = validate_answers(compiled, answers, hidden=hidden)
+    # Conditions see the respondent's hidden values: a partial response's own, else the payload's.
+    seen = response.hidden_values if response is not None else hidden_values
+    cleaned, errors = validate_answers(compiled, answers, hidden=hidden, hidden_values=seen)
     if errors:
         return SubmitResult(response=response, created=False, errors=errors)  # type: ignore[arg-type]
     digest = answers_digest(cleaned)
@@ -200,6 +204,7 @@ def response_submit(
                     survey=survey, version=version, submission_id=submission_id, status=Response.Status.COMPLETE,
                     is_test=is_test, answers_digest=digest, started_at=now, completed_at=now, ip_address=ip_address,
                     invitation=invitation, external_id=invitation.external_id if invitation else "",
+                    hidden=_storable(hidden_values),
                 )
             else:
                 response = _complete_partial(existing, digest, now)
@@ -228,6 +233,11 @@ def response_submit(
             raise InvitationAnswered(InvitationAnswered.message) from None
         return _replay(winner, digest)
     return SubmitResult(response=response, created=True, errors={})
+
+
+def _storable(hidden: Mapping[str, str] | None) -> dict[str, str]:
+    # The built-in external_id has a column of its own (copied from the invitation).
+    return {code: value for code, value in (hidden or {}).items() if code != BUILTIN_HIDDEN}
 
 
 class _AlreadyCompleted(Exception):
@@ -281,6 +291,7 @@ def response_save_page(
     is_test: bool = False,
     ip_address: str | None = None,
     invitation: Invitation | None = None,
+    hidden: Mapping[str, str] | None = None,
 ) -> tuple[Response, str | None]:
     """Store one page of a partial response (replacing that page's earlier answers) and
     move its position. Returns the response and, for a new one, its resume token.
@@ -297,6 +308,7 @@ def response_save_page(
         defaults = {
             "version": version, "is_test": is_test, "resume_token_hash": hashed, "ip_address": ip_address,
             "invitation": invitation, "external_id": invitation.external_id if invitation else "",
+            "hidden": _storable(hidden),
         }
         try:
             with transaction.atomic():

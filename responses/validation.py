@@ -49,14 +49,18 @@ def validate_answers(
     known: Mapping[str, Any] | None = None,
     hidden: str = "error",
     enforce_required: bool = True,
+    hidden_values: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Validate `raw` answers to the questions of `pages` (all pages by default).
 
     `known` holds cleaned answers from pages not being validated (earlier pages in the
     HTML flow), so conditions can see them. `hidden="error"` refuses an answer to a
     hidden question (the API); `hidden="drop"` silently ignores it (a form without
-    JavaScript shows every question of a page). Returns (cleaned, errors).
+    JavaScript shows every question of a page). `hidden_values` (the respondent's hidden
+    fields, `responses.hidden`) are seen by conditions but are no answers: they are left
+    out of `cleaned`. Returns (cleaned, errors).
     """
+    hidden_values = hidden_values or {}
     definition = compiled.definition
     page_indexes = list(range(len(definition.pages))) if pages is None else list(pages)
     in_scope = {q.code for i in page_indexes for q in definition.pages[i].questions}
@@ -64,12 +68,14 @@ def validate_answers(
     for key in raw:
         # A "please specify" text (`code.choice.text`) belongs to its question.
         code = definition.extra_answer_keys.get(key, key)
+        if code in hidden_values:
+            continue
         if code not in definition.questions:
             errors.setdefault(str(key)[:100], []).append("Unknown question.")
         elif code not in in_scope:
             errors.setdefault(key, []).append("This question is not on this page.")
 
-    cleaned: dict[str, Any] = {k: v for k, v in (known or {}).items() if k not in in_scope}
+    cleaned: dict[str, Any] = {**hidden_values, **{k: v for k, v in (known or {}).items() if k not in in_scope}}
     for index in page_indexes:
         page_condition = compiled.page_conditions[index]
         page_shown = page_condition is None or conditions.evaluate(page_condition, cleaned)
@@ -96,5 +102,7 @@ def validate_answers(
                 answer = kind.clean_extras(question, answer, extras, errors, enforce_required=enforce_required)
             if answer is not None:
                 cleaned[question.code] = answer
+    for code in hidden_values:
+        cleaned.pop(code, None)
     return cleaned, errors
 

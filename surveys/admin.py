@@ -26,7 +26,7 @@ from surveys.admin_scope import EditableSurveyFilter, SurveyScopedAdmin
 from surveys.admin_structure import PageInline
 from surveys.definition import NetDef, QuestionDef, ViewDef
 from surveys.definition_files import definition_to_yaml
-from surveys.models import Finding, Net, SavedView, Survey, SurveyVersion
+from surveys.models import Finding, HiddenField, Net, SavedView, Survey, SurveyVersion
 from surveys.selectors import latest_version, version_definition
 
 
@@ -66,6 +66,29 @@ class SurveyVersionForm(forms.ModelForm):
         return cleaned
 
 
+class HiddenFieldInline(nested_admin.NestedTabularInline):
+    """Shown, not edited here: hidden fields are declared in the definition file (the
+    builder's "Definition file" page), where their codes are checked against the questions'."""
+
+    model = HiddenField
+    extra = 0
+    fields = readonly_fields = ("code", "values")
+    verbose_name_plural = "hidden fields (edit them in the definition file)"
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may open the version (the page is scoped to their surveys) sees its fields.
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SurveyVersion)
 class SurveyVersionAdmin(SurveyScopedAdmin, VersionHistoryAdmin, nested_admin.NestedModelAdmin):
     form = SurveyVersionForm
@@ -73,7 +96,7 @@ class SurveyVersionAdmin(SurveyScopedAdmin, VersionHistoryAdmin, nested_admin.Ne
     list_filter = ("status", ("survey", EditableSurveyFilter))
     readonly_fields = ("status", "published_at", "preview_link")
     fields = ("survey", "number", "status", "published_at", "intro", "thank_you", "preview_link")
-    inlines = [PageInline]
+    inlines = [HiddenFieldInline, PageInline]
     actions = ["delete_selected", "publish", "close", "reopen", "duplicate", "export_yaml"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -312,7 +335,10 @@ class SurveyAdmin(SurveyScopedAdmin, HistoryAdmin, nested_admin.NestedModelAdmin
         ("Collection", {"fields": ("opens_at", "closes_at", "response_cap")}),
         (
             "Invitations and panels",
-            {"fields": ("access", "listed", "completion_redirect_url", "screenout_redirect_url")},
+            {"fields": (
+                "access", "listed", "redirect_complete", "redirect_screened_out", "redirect_quota_full",
+                "redirect_closed",
+            )},
         ),
         ("Who may edit", {"fields": ("editors", "editor_groups")}),
         ("Who may see results", {"fields": ("viewers", "viewer_groups")}),

@@ -151,6 +151,45 @@ class ViewDef:
 
 
 @dataclass(frozen=True)
+class HiddenFieldDef:
+    """A value the respondent does not answer but brings along: from the public link's query
+    string (`?rid=abc`), the invitee list or the API payload. Its code shares the question
+    codes' namespace (conditions and exports name both alike); `values`, when given, are the
+    only values kept (others are ignored), and make it usable like a single-choice question."""
+
+    code: str
+    values: tuple[str, ...] = ()
+
+    @cached_property
+    def as_question(self) -> QuestionDef:
+        """How conditions see it: a single-choice question over its values, else a text one."""
+        if self.values:
+            return QuestionDef(
+                code=self.code, type="single", label=self.code,
+                choices=tuple(ChoiceDef(code=v, label=v) for v in self.values),
+            )
+        return QuestionDef(code=self.code, type="short_text", label=self.code)
+
+
+# The outcomes a survey may send a respondent elsewhere on, in the definition file's order.
+REDIRECT_OUTCOMES = ("complete", "screened_out", "quota_full", "closed")
+
+
+@dataclass(frozen=True)
+class RedirectsDef:
+    """Survey-level URLs per outcome, each optional; `{code}` of any hidden field is replaced
+    by its value, URL-encoded."""
+
+    complete: str = ""
+    screened_out: str = ""
+    quota_full: str = ""
+    closed: str = ""
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(outcome, getattr(self, outcome)) for outcome in REDIRECT_OUTCOMES if getattr(self, outcome)]
+
+
+@dataclass(frozen=True)
 class SurveyDef:
     slug: str
     title: str
@@ -162,6 +201,8 @@ class SurveyDef:
     findings: tuple[FindingDef, ...] = field(default=())
     nets: tuple[NetDef, ...] = field(default=())
     views: tuple[ViewDef, ...] = field(default=())
+    hidden_fields: tuple[HiddenFieldDef, ...] = field(default=())
+    redirects: RedirectsDef = field(default=RedirectsDef())
 
     @cached_property
     def questions(self) -> dict[str, QuestionDef]:
@@ -173,3 +214,20 @@ class SurveyDef:
         """The keys of JSON answers beside the question codes (the "please specify" texts,
         `code.choice.text`), each with its question's code."""
         return {key: q.code for q in self.questions.values() for key in q.question_type.extra_keys(q)}
+
+    @cached_property
+    def hidden(self) -> dict[str, HiddenFieldDef]:
+        """Every hidden field by code, the built-in `external_id` included (it is filled from
+        the invitee, so today's `{external_id}` placeholders keep working)."""
+        fields = {BUILTIN_HIDDEN: HiddenFieldDef(code=BUILTIN_HIDDEN)}
+        fields.update((h.code, h) for h in self.hidden_fields)
+        return fields
+
+    @cached_property
+    def condition_questions(self) -> dict[str, QuestionDef]:
+        """What conditions may name: the questions and the declared hidden fields."""
+        return {**{h.code: h.as_question for h in self.hidden_fields}, **self.questions}
+
+
+# Filled from the invitee's external id; declared by every survey without being written.
+BUILTIN_HIDDEN = "external_id"

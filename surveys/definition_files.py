@@ -9,7 +9,7 @@ so that export(import(file)) gives the same file back.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,12 +17,16 @@ import yaml
 
 from surveys import conditions, reporting
 from surveys.definition import (
+    BUILTIN_HIDDEN,
+    REDIRECT_OUTCOMES,
     SPECIFY_LEVELS,
     ChoiceDef,
     FindingDef,
+    HiddenFieldDef,
     NetDef,
     PageDef,
     QuestionDef,
+    RedirectsDef,
     RowDef,
     SurveyDef,
     ViewDef,
@@ -35,7 +39,15 @@ STATUSES = ("draft", "open")
 # Slugs that name a page of the app: /results/methods/ (the methods page), /build/new/ (create).
 RESERVED_SLUGS = frozenset({"methods", "new"})
 
-SURVEY_KEYS = ("slug", "title", "description", "status", "intro", "thank_you", "pages", "findings", "nets", "views")
+SURVEY_KEYS = (
+    "slug", "title", "description", "status", "intro", "thank_you", "hidden_fields", "redirects", "pages", "findings",
+    "nets", "views",
+)
+HIDDEN_FIELD_KEYS = ("code", "values")
+# A hidden value is at most this long (query strings and CSV cells are the respondent's or a
+# panel's text): longer ones are cut, which keeps a response row small whatever a link holds.
+HIDDEN_VALUE_MAX = 200
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 PAGE_KEYS = ("title", "condition", "questions")
 QUESTION_KEYS = (
     "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
@@ -181,9 +193,12 @@ def definition_from_data(data: Any) -> SurveyDef:
     if status not in STATUSES:
         reader.error("survey.status", f"expected one of {', '.join(STATUSES)}, got {status!r}")
 
+    hidden_fields = _read_hidden_fields(reader, reader.items(survey, "hidden_fields", "survey", required=False))
     pages = _read_pages(reader, reader.items(survey, "pages", "survey", required=True))
     questions = {q.code: q for page in pages for q in page.questions}
-    _check_conditions(reader, pages, questions)
+    _check_hidden_codes(reader, hidden_fields, questions)
+    _check_conditions(reader, pages, questions, hidden_fields)
+    redirects = _read_redirects(reader, survey.get("redirects"), hidden_fields)
     findings = _read_findings(reader, reader.items(survey, "findings", "survey", required=False), questions)
     nets = _read_nets(reader, reader.items(survey, "nets", "survey", required=False), questions)
     views = _read_views(reader, reader.items(survey, "views", "survey", required=False), questions)
@@ -201,7 +216,72 @@ def definition_from_data(data: Any) -> SurveyDef:
         findings=tuple(findings),
         nets=tuple(nets),
         views=tuple(views),
+        hidden_fields=tuple(hidden_fields),
+        redirects=redirects,
     )
+
+
+def _read_hidden_fields(reader: _Reader, raw_fields: list) -> list[HiddenFieldDef]:
+    fields = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_fields):
+        place = f"hidden_fields[{i}]"
+        data = reader.mapping(raw, place, HIDDEN_FIELD_KEYS)
+        if data is None:
+            continue
+        code = reader.code(data, "code", place)
+        if code == BUILTIN_HIDDEN:
+            reader.error(f"{place}.code", f"{code!r} is built in (filled from the invitee): leave it out")
+        elif code in seen:
+            reader.error(f"{place}.code", f"duplicate code {code!r}")
+        seen.add(code)
+        values = []
+        for v, value in enumerate(reader.items(data, "values", place, required=False)):
+            if isinstance(value, bool) or not isinstance(value, (str, int)) or not CODE_RE.match(str(value)):
+                shown = str(value).lower() if isinstance(value, bool) else repr(value)
+                reader.error(f"{place}.values[{v}]", f"expected a code, got {shown}")
+            elif str(value) in values:
+                reader.error(f"{place}.values", f"duplicate value {str(value)!r}")
+            else:
+                values.append(str(value))
+        if "values" in data and not values and isinstance(data["values"], list):
+            reader.error(f"{place}.values", "must not be empty (leave it out to accept any value)")
+        fields.append(HiddenFieldDef(code=code, values=tuple(values)))
+    return fields
+
+
+def _check_hidden_codes(reader: _Reader, hidden_fields: list[HiddenFieldDef], questions: Mapping) -> None:
+    """Hidden fields and questions share one namespace: conditions and exports name both."""
+    for i, hidden in enumerate(hidden_fields):
+        if hidden.code in questions:
+            reader.error(f"hidden_fields[{i}].code", f"code {hidden.code!r} is also a question's code")
+
+
+def placeholder_problems(url: str, hidden_codes: Collection[str]) -> list[str]:
+    """The `{code}` placeholders of a redirect URL that name no hidden field."""
+    return [
+        f"unknown placeholder {{{name}}} (expected a hidden field: {', '.join(sorted(hidden_codes))})"
+        for name in PLACEHOLDER_RE.findall(url)
+        if name not in hidden_codes
+    ]
+
+
+def _read_redirects(reader: _Reader, raw: Any, hidden_fields: list[HiddenFieldDef]) -> RedirectsDef:
+    if raw is None:
+        return RedirectsDef()
+    data = reader.mapping(raw, "redirects", REDIRECT_OUTCOMES)
+    if data is None:
+        return RedirectsDef()
+    codes = {BUILTIN_HIDDEN, *(h.code for h in hidden_fields)}
+    urls = {}
+    for outcome in REDIRECT_OUTCOMES:
+        url = reader.text(data, outcome, "redirects").strip()
+        if url and not re.match(r"^https?://[^\s]+$", url):
+            reader.error(f"redirects.{outcome}", "expected an http:// or https:// URL")
+        for problem in placeholder_problems(url, codes):
+            reader.error(f"redirects.{outcome}", problem)
+        urls[outcome] = url
+    return RedirectsDef(**urls)
 
 
 def _read_pages(reader: _Reader, raw_pages: list) -> list[PageDef]:
@@ -354,10 +434,14 @@ def _specify(reader: _Reader, item: Mapping, place: str) -> str:
     return value
 
 
-def _check_conditions(reader: _Reader, pages: list[PageDef], questions: dict[str, QuestionDef]) -> None:
+def _check_conditions(
+    reader: _Reader, pages: list[PageDef], questions: dict[str, QuestionDef], hidden_fields: list[HiddenFieldDef]
+) -> None:
     """A condition may only refer to questions asked before it: on earlier pages, or
-    earlier on the same page (the respondent has answered those when it is evaluated)."""
-    before: list[str] = []
+    earlier on the same page (the respondent has answered those when it is evaluated).
+    Hidden fields are known from the start."""
+    questions = {**{h.code: h.as_question for h in hidden_fields}, **questions}
+    before: list[str] = [h.code for h in hidden_fields]
     for p, page in enumerate(pages):
         reader.condition(page.condition, f"pages[{p}].condition", questions, set(before))
         for q, question in enumerate(page.questions):
@@ -465,6 +549,12 @@ def definition_to_data(definition: SurveyDef) -> dict:
         value = getattr(definition, key)
         if value and not (key == "status" and value == "draft"):
             data[key] = value
+    if definition.hidden_fields:
+        data["hidden_fields"] = [
+            {"code": h.code, **({"values": list(h.values)} if h.values else {})} for h in definition.hidden_fields
+        ]
+    if definition.redirects.items():
+        data["redirects"] = dict(definition.redirects.items())
     data["pages"] = [_page_to_data(page) for page in definition.pages]
     if definition.findings:
         data["findings"] = [

@@ -25,7 +25,8 @@ from surveys.services import VersionStateError, version_close, version_reopen
 # export).
 SETTINGS_FIELDS = frozenset({
     "title", "description",
-    "access", "listed", "opens_at", "closes_at", "response_cap", "completion_redirect_url", "screenout_redirect_url",
+    "access", "listed", "opens_at", "closes_at", "response_cap",
+    "redirect_complete", "redirect_screened_out", "redirect_quota_full", "redirect_closed",
 })
 
 

@@ -6,6 +6,8 @@ may be corrected in place, but codes, types, choices, rows and conditions are fi
 because responses and counts refer to them. Structural changes need a new draft version.
 """
 
+import re
+from collections.abc import Mapping
 from urllib.parse import quote
 
 from django.conf import settings
@@ -16,6 +18,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from surveys.types import QuestionType, question_type, type_choices
+
+PLACEHOLDER_RE = re.compile(r"\{([A-Za-z0-9_-]*)\}")
+
+
+def validate_redirect_placeholders(url: str) -> None:
+    """A placeholder must name a hidden field: which ones exist depends on the version, so
+    here only its form (the builder's form and the definition file check the codes)."""
+    for name in re.findall(r"\{([^{}]*)\}", url):
+        if not PLACEHOLDER_RE.fullmatch("{" + name + "}"):
+            raise ValidationError(
+                f"Invalid placeholder {{{name}}}: use {{code}} of a hidden field.", code="placeholder"
+            )
 
 
 class FrozenVersionError(ValidationError):
@@ -74,15 +88,24 @@ class Survey(models.Model):
         max_length=12, choices=Access.choices, default=Access.PUBLIC,
         help_text="Who may answer: anyone with the public link, only invitees through their personal links, or both.",
     )
-    completion_redirect_url = models.URLField(
-        max_length=500, blank=True,
-        help_text="Panel respondents (invitees with an external id) are sent here after completing the survey; "
-        "{external_id} is replaced by their id, URL-encoded.",
+    # Where a respondent who came with hidden values (a panel's) is sent on each outcome;
+    # {code} of any hidden field is replaced by its value (see `redirect`).
+    redirect_complete = models.URLField(
+        max_length=500, blank=True, validators=[validate_redirect_placeholders],
+        help_text="After completing the survey. {code} of a hidden field (e.g. {external_id}) is replaced by its "
+        "value, URL-encoded.",
     )
-    screenout_redirect_url = models.URLField(
-        max_length=500, blank=True,
-        help_text="Panel respondents who arrive when the survey no longer takes responses (closed or at its cap) "
-        "are sent here; {external_id} is replaced by their id, URL-encoded.",
+    redirect_screened_out = models.URLField(
+        max_length=500, blank=True, validators=[validate_redirect_placeholders],
+        help_text="When a screening question ends the survey.",
+    )
+    redirect_quota_full = models.URLField(
+        max_length=500, blank=True, validators=[validate_redirect_placeholders],
+        help_text="When the respondent's quota is full.",
+    )
+    redirect_closed = models.URLField(
+        max_length=500, blank=True, validators=[validate_redirect_placeholders],
+        help_text="When the survey no longer takes responses (closed, past its closing time or at its cap).",
     )
     archived_at = models.DateTimeField(
         null=True, blank=True,
@@ -138,13 +161,14 @@ class Survey(models.Model):
     def is_public(self) -> bool:
         return self.access != self.Access.INVITATION
 
-    def completion_redirect(self, external_id: str) -> str:
-        """Where a panel respondent goes after completing, or "" for our own thanks page."""
-        return _with_external_id(self.completion_redirect_url, external_id)
-
-    def screenout_redirect(self, external_id: str) -> str:
-        """Where a panel respondent goes when the survey takes no more responses, or ""."""
-        return _with_external_id(self.screenout_redirect_url, external_id)
+    def redirect(self, outcome: str, hidden: Mapping[str, str]) -> str:
+        """Where a respondent with these hidden values goes on this outcome (`complete`,
+        `screened_out`, `quota_full`, `closed`), or "" for our own page. Only respondents who
+        came with hidden values (a panel's) are sent back: others have nowhere to return to."""
+        url = getattr(self, f"redirect_{outcome}")
+        if not url or not any(hidden.values()):
+            return ""
+        return PLACEHOLDER_RE.sub(lambda m: quote(hidden.get(m.group(1), ""), safe=""), url)
 
     def is_editable_by(self, user) -> bool:
         """Superusers edit every survey; anyone else only the surveys they (or one of their
@@ -168,13 +192,6 @@ class Survey(models.Model):
         if self.viewer_groups.filter(user=user).exists():
             return True
         return self.is_editable_by(user)
-
-
-def _with_external_id(url: str, external_id: str) -> str:
-    # Only panel respondents (who carry the panel's id) are sent back to the panel.
-    if not url or not external_id:
-        return ""
-    return url.replace("{external_id}", quote(external_id, safe=""))
 
 
 class SurveyVersion(models.Model):
@@ -422,6 +439,34 @@ class MatrixRow(FrozenStructure):
 
     def owning_version(self) -> SurveyVersion:
         return self.question.version
+
+
+class HiddenField(FrozenStructure):
+    """A value the respondent brings along rather than answers (a panel's respondent id, a
+    source): see `surveys.definition.HiddenFieldDef`. Frozen with its version like a question,
+    as responses, conditions and redirects refer to its code."""
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="hidden_fields")
+    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=64, help_text="The query-string parameter, CSV column and API key.")
+    values = models.JSONField(
+        default=list, blank=True, help_text="Allowed values; any other value is ignored. Empty: any value."
+    )
+
+    structural_fields = ("version_id", "position", "code", "values")
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = "hidden field"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="hidden_field_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def owning_version(self) -> SurveyVersion:
+        return self.version
 
 
 class Finding(models.Model):

@@ -11,8 +11,30 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from surveys import conditions
-from surveys.definition import ChoiceDef, FindingDef, NetDef, PageDef, QuestionDef, RowDef, SurveyDef, ViewDef
-from surveys.models import Choice, Finding, MatrixRow, Net, Page, Question, SavedView, Survey, SurveyVersion
+from surveys.definition import (
+    ChoiceDef,
+    FindingDef,
+    HiddenFieldDef,
+    NetDef,
+    PageDef,
+    QuestionDef,
+    RedirectsDef,
+    RowDef,
+    SurveyDef,
+    ViewDef,
+)
+from surveys.models import (
+    Choice,
+    Finding,
+    HiddenField,
+    MatrixRow,
+    Net,
+    Page,
+    Question,
+    SavedView,
+    Survey,
+    SurveyVersion,
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,11 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
         findings=survey_findings(survey),
         nets=survey_nets(survey),
         views=survey_views(survey),
+        hidden_fields=tuple(
+            HiddenFieldDef(code=h.code, values=tuple(h.values))
+            for h in HiddenField.objects.filter(version=version).order_by("position", "pk")
+        ),
+        redirects=survey_redirects(survey),
     )
     return CompiledVersion(
         version_id=version.pk,
@@ -163,6 +190,13 @@ def survey_views(survey: Survey) -> tuple[ViewDef, ...]:
             segment=v.segment, highlight_row=v.highlight_row, highlight_column_not=v.highlight_column_not,
         )
         for v in SavedView.objects.filter(survey=survey).order_by("position", "pk")
+    )
+
+
+def survey_redirects(survey: Survey) -> RedirectsDef:
+    return RedirectsDef(
+        complete=survey.redirect_complete, screened_out=survey.redirect_screened_out,
+        quota_full=survey.redirect_quota_full, closed=survey.redirect_closed,
     )
 
 

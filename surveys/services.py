@@ -14,8 +14,19 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from surveys.definition import SurveyDef
-from surveys.models import Choice, Finding, MatrixRow, Net, Page, Question, SavedView, Survey, SurveyVersion
+from surveys.definition import REDIRECT_OUTCOMES, SurveyDef
+from surveys.models import (
+    Choice,
+    Finding,
+    HiddenField,
+    MatrixRow,
+    Net,
+    Page,
+    Question,
+    SavedView,
+    Survey,
+    SurveyVersion,
+)
 from surveys.selectors import survey_nets, survey_views, version_definition
 
 
@@ -24,7 +35,7 @@ class VersionStateError(ValueError):
 
 
 def _same_structure(a: SurveyDef, b: SurveyDef) -> bool:
-    return a.pages == b.pages and a.intro == b.intro and a.thank_you == b.thank_you
+    return (a.pages, a.intro, a.thank_you, a.hidden_fields) == (b.pages, b.intro, b.thank_you, b.hidden_fields)
 
 
 @transaction.atomic
@@ -45,7 +56,9 @@ def survey_import(*, definition: SurveyDef, editors: Sequence[AbstractBaseUser] 
         survey.editors.add(*editors)
     survey.title = definition.title
     survey.description = definition.description
-    survey.save(update_fields=["title", "description", "updated_at"])
+    for outcome in REDIRECT_OUTCOMES:
+        setattr(survey, f"redirect_{outcome}", getattr(definition.redirects, outcome))
+    survey.save(update_fields=["title", "description", *(f"redirect_{o}" for o in REDIRECT_OUTCOMES), "updated_at"])
     _findings_replace(survey=survey, definition=definition)
     _nets_and_views_replace(survey=survey, definition=definition)
 
@@ -103,7 +116,11 @@ def _nets_and_views_replace(*, survey: Survey, definition: SurveyDef) -> None:
 
 
 def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
-    """Bulk-writes pages, questions, choices and rows into a new, empty draft version."""
+    """Bulk-writes hidden fields, pages, questions, choices and rows into a new, empty draft version."""
+    HiddenField.objects.bulk_create(
+        HiddenField(version=version, position=i, code=h.code, values=list(h.values))
+        for i, h in enumerate(definition.hidden_fields)
+    )
     pages = Page.objects.bulk_create(
         Page(version=version, position=i, title=p.title, condition=p.condition) for i, p in enumerate(definition.pages)
     )

@@ -10,8 +10,19 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from surveys.definition import BUILTIN_HIDDEN
+from surveys.definition_files import placeholder_problems
 from surveys.lifecycle import would_edit
-from surveys.models import Survey
+from surveys.models import HiddenField, Survey
+
+REDIRECT_FIELDS = ("redirect_complete", "redirect_screened_out", "redirect_quota_full", "redirect_closed")
+
+
+def survey_hidden_codes(survey: Survey) -> list[str]:
+    """The codes a redirect may name: the built-in one and those of any of the survey's
+    versions (a redirect outlives versions; a value missing from a response is left empty)."""
+    declared = HiddenField.objects.filter(version__survey=survey).values_list("code", flat=True).distinct()
+    return [BUILTIN_HIDDEN, *sorted(set(declared))] if survey.pk else [BUILTIN_HIDDEN]
 
 User = get_user_model()
 
@@ -105,16 +116,17 @@ class AccessForm(forms.ModelForm):
         model = Survey
         formfield_callback = _formfield
         fields = [
-            "access", "listed", "opens_at", "closes_at", "response_cap", "completion_redirect_url",
-            "screenout_redirect_url",
+            "access", "listed", "opens_at", "closes_at", "response_cap", *REDIRECT_FIELDS,
         ]
         labels = {
             "access": "Who may answer",
             "listed": "List it on the public home page",
             "opens_at": "Opens",
             "closes_at": "Closes",
-            "completion_redirect_url": "After completing, send panel respondents to",
-            "screenout_redirect_url": "When it takes no more responses, send panel respondents to",
+            "redirect_complete": "After completing, send panel respondents to",
+            "redirect_screened_out": "When screened out, send them to",
+            "redirect_quota_full": "When their quota is full, send them to",
+            "redirect_closed": "When it takes no more responses, send them to",
         }
         widgets = {
             "access": forms.RadioSelect,
@@ -133,6 +145,10 @@ class AccessForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        codes = survey_hidden_codes(self.instance)
+        for field in REDIRECT_FIELDS:
+            for problem in placeholder_problems(cleaned.get(field) or "", codes):
+                self.add_error(field, forms.ValidationError(f"{problem[0].upper()}{problem[1:]}.", code="placeholder"))
         opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", forms.ValidationError(

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey, survey_for_builder
-from builder.forms.settings import AboutForm, AccessForm, EditorsForm, SharingForm
+from builder.forms.settings import AboutForm, AccessForm, EditorsForm, SharingForm, survey_hidden_codes
 from builder.settings_sections import NAMES, prefetch_sections, section_record, section_snapshot, section_state
 from builder.stamps import check_stamp, stamp_of
 from responses.models import Response
@@ -172,6 +172,7 @@ def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str,
         "draft": draft,
         "reopenable": reopenable,
         "completes": sum(v.completes for v in versions),
+        "hidden_codes": survey_hidden_codes(survey),
         "thank_you_version": draft or open_version or (versions[0] if versions else None),
         "active": "settings",
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +37,8 @@ class Flow:
     preview_version: SurveyVersion | None = None
     invitation: Invitation | None = None
     invitation_token: str = ""
+    # The respondent's hidden values (responses.hidden): their response's once it exists.
+    hidden: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_test(self) -> bool:

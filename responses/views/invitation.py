@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from invitations.services import invitation_opened
 from invitations.views import invitation_or_refusal
+from responses.hidden import invitee_hidden
 from responses.models import Response
 from responses.views.flow import Flow
 from responses.views.run import completed, refusal_page, run, saved, thanks
@@ -26,13 +27,14 @@ def invitation_form(request: HttpRequest, token: str, page: int | None = None) -
     response = Response.objects.select_related("version").filter(invitation=invitation).first()
     if invitation.completed_at is not None or (response is not None and response.is_complete):
         return completed(request, flow)
+    version = response.version if response is not None else flow.survey.open_version()
+    flow.hidden = response.hidden_values if response is not None else invitee_hidden(flow.survey, invitation)
     refusal = refusal_page(request, flow.survey)
     if refusal is not None:
-        # Screen-out: a panel respondent who can no longer answer goes back to the panel.
-        screenout = flow.survey.screenout_redirect(invitation.external_id)
-        return redirect(screenout) if screenout and refusal.status_code == 410 else refusal
+        # A panel respondent who can no longer answer goes back to the panel.
+        closed = flow.survey.redirect("closed", flow.hidden)
+        return redirect(closed) if closed and refusal.status_code == 410 else refusal
     invitation_opened(invitation=invitation)
-    version = response.version if response is not None else flow.survey.open_version()
     return run(request, flow, version, response, None, False, page)
 
 

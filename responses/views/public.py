@@ -4,10 +4,11 @@ its pages /s/<slug>/p/<n>/, the saved and thank-you pages and resume links."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from responses.hidden import arriving_hidden, hidden_to_cookie
 from responses.views.flow import Flow, find_response, refused_while_throttled
 from responses.views.run import refusal_page, resume, run, saved, thanks, unavailable_page
 from surveys.models import Survey
@@ -19,14 +20,22 @@ from surveys.models import Survey
 def survey_form(request: HttpRequest, slug: str, page: int | None = None) -> HttpResponse:
     flow = Flow(survey=get_object_or_404(Survey, slug=slug))
     response, token, adopted = find_response(request, flow)
+    arrived = False
+    if response is not None:
+        flow.hidden = response.hidden_values
+    else:
+        flow.hidden, arrived = arriving_hidden(request, flow.survey)
     if response is None or not response.is_complete:
         if not flow.survey.is_public:
             return unavailable_page(request, flow.survey, "invitation_only", 403)
         refusal = refusal_page(request, flow.survey)
         if refusal is not None:
-            return refusal
+            # A panel respondent (who came with hidden values) goes back to the panel.
+            closed = flow.survey.redirect("closed", flow.hidden)
+            return redirect(closed) if closed and refusal.status_code == 410 else refusal
     version = response.version if response is not None else flow.survey.open_version()
-    return run(request, flow, version, response, token, adopted, page)
+    http_response = run(request, flow, version, response, token, adopted, page)
+    return hidden_to_cookie(http_response, slug, flow.hidden) if arrived else http_response
 
 
 @never_cache

@@ -62,10 +62,9 @@ def refusal_page(request: HttpRequest, survey: Survey) -> HttpResponse | None:
 def _full(request: HttpRequest, flow: Flow) -> HttpResponse:
     """The answer to a last page whose completion found no place left: the same as
     arriving at a full survey (a panel respondent is screened out)."""
-    if flow.invitation is not None:
-        screenout = flow.survey.screenout_redirect(flow.invitation.external_id)
-        if screenout:
-            return redirect(screenout)
+    closed = flow.survey.redirect("closed", flow.hidden)
+    if closed:
+        return redirect(closed)
     return unavailable_page(request, flow.survey, "full", 410)
 
 
@@ -91,7 +90,7 @@ def run(request, flow: Flow, version: SurveyVersion, response: Response | None, 
     if response is not None and response.is_complete:
         return completed(request, flow)
     stored = stored_answers(compiled, response) if response else {}
-    answers = effective_answers(compiled, stored)
+    answers = effective_answers(compiled, stored, flow.hidden)
     current = response.current_page if response else 0
     if page_number is None:
         index = page_to_open(compiled, answers, current, current)
@@ -112,7 +111,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
           token: str | None, adopted: bool, page_number: int | None) -> HttpResponse:
     definition = compiled.definition
     stored = stored_answers(compiled, response) if response else {}
-    answers = effective_answers(compiled, stored)
+    answers = effective_answers(compiled, stored, flow.hidden)
     current = response.current_page if response else 0
     # The URL says which page is posted; the hidden field only on the survey's own link,
     # where forms rendered before pages had URLs of their own still post.
@@ -142,7 +141,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
     )
     page_answers = {code: cleaned[code] for code in page_codes if code in cleaned}
     merged = {code: value for code, value in stored.items() if code not in page_codes} | page_answers
-    merged_answers = effective_answers(compiled, merged)
+    merged_answers = effective_answers(compiled, merged, flow.hidden)
 
     submission_id = (
         response.submission_id if response else unclaimed(flow, posted_uuid(request.POST.get("submission_id")))
@@ -158,6 +157,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
             survey=flow.survey, version=version, submission_id=submission_id, page_index=index,
             cleaned_page=page_answers, page_codes=page_codes, next_page=destination, response=response,
             is_test=flow.is_test, ip_address=client_ip_to_store(request), invitation=flow.invitation,
+            hidden=flow.hidden,
         )
         return saved, new_token or (_rotate_token(saved) if adopted else None)
 
@@ -208,15 +208,11 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         unplaced = form.add_validation_errors(result.errors)
         unplaced = _name_questions(compiled, form, result.errors) if unplaced else []
         return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced)
-    return _with_cookie(redirect(_after_completion(flow)), request, flow, new_token)
+    return _with_cookie(redirect(_after_completion(flow, response)), request, flow, new_token)
 
 
-def _after_completion(flow: Flow) -> str:
-    if flow.invitation is not None:
-        panel = flow.survey.completion_redirect(flow.invitation.external_id)
-        if panel:
-            return panel
-    return flow.url("thanks")
+def _after_completion(flow: Flow, response: Response) -> str:
+    return flow.survey.redirect("complete", response.hidden_values) or flow.url("thanks")
 
 
 def _name_questions(compiled: CompiledVersion, form: SurveyPageForm, errors: dict[str, list[str]]) -> list[str]:

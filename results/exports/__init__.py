@@ -6,7 +6,8 @@ same whenever its rows are read, and a response arriving meanwhile is simply not
 A response completed a moment ago and not yet counted is exported: the raw answers are the
 truth, the count tables only a cache of them.
 
-Columns: the response's own (`RESPONSE_COLUMNS`), then one per question or `question.row`
+Columns: the response's own (`RESPONSE_COLUMNS`), one per hidden field of any exported
+version (the respondent's value, empty without one), then one per question or `question.row`
 code in page order; a multiple-choice question gets one 0/1 column per choice
 (`barriers.roi`): 1 picked, 0 answered without it, empty when the question was not
 answered or not shown. Single, dropdown and matrix cells hold the choice *code*. A

@@ -340,6 +340,7 @@ def _rows_select(layout: RawLayout, responses: str) -> str:
         _iso("r.started_at"),
         _iso("r.completed_at"),
         _DURATION_TEXT,
+        *(_safe(f"(r.hidden ->> {_literal(code)})") for code in layout.hidden),
     ]
     # A response has one version, so at most one of a column's cells is not NULL.
     row += [

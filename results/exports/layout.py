@@ -22,7 +22,7 @@ PERSONAL_DATA = "personal_data"
 # export carries by default (e-mail and personal-data questions are left out of the layout
 # unless asked for, and invitees' addresses live only with their invitations).
 RESPONSE_COLUMNS = ("response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds")
-RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at")
+RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at", "hidden")
 
 
 class ExportTooLarge(Exception):
@@ -53,6 +53,8 @@ class RawLayout:
     # Columns that may hold a datetime, Decimal or date (which CSV must format); every
     # other cell is text already through `safe_cell`, an int, a float or None.
     typed_columns: tuple[int, ...] = ()
+    # The hidden fields' codes (any version's), one column each after the response's own.
+    hidden: tuple[str, ...] = ()
 
 
 def raw_layout(
@@ -79,7 +81,8 @@ def raw_layout(
                 continue
             names = by_code.setdefault(question.code, [])
             names.extend(name for name in question.question_type.export_columns(question) if name not in names)
-    header = [*RESPONSE_COLUMNS, *(name for names in by_code.values() for name in names)]
+    hidden = tuple(dict.fromkeys(h.code for version in compiled for h in version.definition.hidden_fields))
+    header = [*RESPONSE_COLUMNS, *hidden, *(name for names in by_code.values() for name in names)]
     index = {name: i for i, name in enumerate(header)}
 
     layouts: dict[int, VersionLayout] = {}
@@ -117,7 +120,7 @@ def raw_layout(
                 if not kind.text:
                     typed.add(index[names[0]])
         layouts[version.version_id] = layout
-    return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)))
+    return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)), hidden=hidden)
 
 
 

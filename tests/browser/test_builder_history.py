@@ -101,7 +101,7 @@ def test_the_history_at_768_px(open_page, live_server, demo_survey, manager, dav
             summary=f"Changed the access settings: closes, panel redirect {i}",
             details={"fields": [
                 {"name": "closes_at", "label": "Closes", "before": "", "after": f"{i + 1} April 2030, 18:30 UTC"},
-                {"name": "completion_redirect_url", "label": "After completing, send panel respondents to",
+                {"name": "redirect_complete", "label": "After completing, send panel respondents to",
                  "before": "https://panel.example.com/done?id={external_id}&status=complete&source=survey",
                  "after": ""},
             ]},

@@ -154,7 +154,7 @@ def panel():
 def test_it_lets_an_invitee_complete_and_return_to_the_panel_on_another_origin(csp, live_server, demo_survey, panel):
     """The last page's POST is answered by a redirect to the panel. Chromium checks such a
     redirect against form-action, which is why the policy has no form-action directive."""
-    demo_survey.completion_redirect_url = f"{panel}/complete?id={{external_id}}"
+    demo_survey.redirect_complete = f"{panel}/complete?id={{external_id}}"
     demo_survey.save()
     invitation = Invitation.objects.create(survey=demo_survey, email="ada@example.org", external_id="p-17")
     page = csp.page

@@ -205,7 +205,7 @@ def test_it_starts_a_new_template_from_the_built_in_text(alice, demo_survey):
 def test_it_shows_access_and_panel_redirects_on_the_survey(alice, demo_survey):
     html = alice.get(f"/admin/surveys/survey/{demo_survey.pk}/change/").content.decode()
 
-    for field in ("access", "completion_redirect_url", "screenout_redirect_url"):
+    for field in ("access", "redirect_complete", "redirect_closed"):
         assert f'name="{field}"' in html
 
 

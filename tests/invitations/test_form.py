@@ -97,7 +97,7 @@ def test_it_refuses_the_public_link_of_an_invitation_only_survey(client, invitee
 
 
 def test_it_sends_a_panel_respondent_to_the_completion_redirect_with_their_id(client, demo_survey):
-    demo_survey.completion_redirect_url = "https://panel.example/done?rid={external_id}&s=1"
+    demo_survey.redirect_complete = "https://panel.example/done?rid={external_id}&s=1"
     demo_survey.save()
     _, token = invite(demo_survey, external_id="id 7/é&x")
 
@@ -107,7 +107,7 @@ def test_it_sends_a_panel_respondent_to_the_completion_redirect_with_their_id(cl
 
 
 def test_it_shows_the_thanks_page_to_an_invitee_without_an_external_id(client, demo_survey):
-    demo_survey.completion_redirect_url = "https://panel.example/done?rid={external_id}"
+    demo_survey.redirect_complete = "https://panel.example/done?rid={external_id}"
     demo_survey.save()
     _, token = invite(demo_survey)
 
@@ -115,7 +115,7 @@ def test_it_shows_the_thanks_page_to_an_invitee_without_an_external_id(client, d
 
 
 def test_it_screens_out_a_panel_respondent_when_the_survey_has_closed(client, invitee, demo_survey):
-    demo_survey.screenout_redirect_url = "https://panel.example/screenout?rid={external_id}"
+    demo_survey.redirect_closed = "https://panel.example/screenout?rid={external_id}"
     demo_survey.save()
     version_close(version=demo_survey.open_version())
     _, token = invitee
@@ -127,7 +127,7 @@ def test_it_screens_out_a_panel_respondent_when_the_survey_has_closed(client, in
 
 
 def test_it_screens_out_a_panel_respondent_when_the_survey_is_full(client, invitee, demo_survey):
-    demo_survey.screenout_redirect_url = "https://panel.example/screenout?rid={external_id}"
+    demo_survey.redirect_closed = "https://panel.example/screenout?rid={external_id}"
     demo_survey.response_cap = 1
     demo_survey.save()
     _, other = invite(demo_survey, "other@example.org")

@@ -46,6 +46,7 @@ def test_it_creates_a_complete_response(demo_survey, client):
         "status": "complete",
         "version": 1,
         "completed_at": body["completed_at"],
+        "outcome": "complete",
     }
     assert response.is_complete and response.completed_at is not None
     assert UncountedResponse.objects.filter(response=response).exists()

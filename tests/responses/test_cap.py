@@ -82,7 +82,7 @@ def test_it_shows_the_full_page_when_the_last_place_went_while_the_last_page_was
 
 
 def test_it_screens_out_a_panel_invitee_whose_last_page_finds_no_place(demo_survey, no_early_refusal):
-    demo_survey.screenout_redirect_url = "https://panel.example/screenout?rid={external_id}"
+    demo_survey.redirect_closed = "https://panel.example/screenout?rid={external_id}"
     _capped(demo_survey, 1)
     invitation, token = invite(demo_survey, external_id="panel-42")
     link = f"/i/{token}/"
