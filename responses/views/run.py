@@ -26,6 +26,7 @@ from responses.navigation import (
 )
 from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
+from responses.rendering import render_questions
 from responses.resume import resume_link
 from responses.selectors import survey_availability
 from responses.services import (
@@ -276,6 +277,7 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
         "is_first": previous_page(compiled, answers, index) is None,
         "is_last": outlook.is_last,
         "form": form,
+        "questions_html": render_questions(form),
         "error_summary": form.error_summary(),
         "page_errors": page_errors or [],
         "submission_id": submission_id,
