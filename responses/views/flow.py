@@ -37,6 +37,9 @@ class Flow:
     preview_version: SurveyVersion | None = None
     invitation: Invitation | None = None
     invitation_token: str = ""
+    # A posted submission id that `find_response` found no response holding in this
+    # request: `unclaimed` need not look again.
+    free_submission_id: uuid.UUID | None = None
 
     @property
     def is_test(self) -> bool:
@@ -144,6 +147,8 @@ def find_response(request: HttpRequest, flow: Flow) -> tuple[Response | None, st
     existing = (
         Response.objects.select_related("version").filter(survey=flow.survey, submission_id=submission_id).first()
     )
+    if existing is None:
+        flow.free_submission_id = submission_id
     # Never an invitee's response: that one is theirs, found only through their personal link.
     if existing is None or existing.invitation_id is not None or existing.is_test != flow.is_test:
         return None, None, False
@@ -156,7 +161,9 @@ def unclaimed(flow: Flow, submission_id: uuid.UUID | None) -> uuid.UUID | None:
     """The posted id of a first page, or a new one if a response that could not be adopted
     (an invitee's, or one of the other mode) holds it: this respondent starts their own
     response rather than writing into that one."""
-    if submission_id is None or not Response.objects.filter(survey=flow.survey, submission_id=submission_id).exists():
+    if submission_id is None or submission_id == flow.free_submission_id:
+        return submission_id
+    if not Response.objects.filter(survey=flow.survey, submission_id=submission_id).exists():
         return submission_id
     return uuid.uuid4()
 

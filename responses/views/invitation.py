@@ -26,13 +26,14 @@ def invitation_form(request: HttpRequest, token: str, page: int | None = None) -
     response = Response.objects.select_related("version").filter(invitation=invitation).first()
     if invitation.completed_at is not None or (response is not None and response.is_complete):
         return completed(request, flow)
-    refusal = refusal_page(request, flow.survey)
+    open_version = flow.survey.open_version()
+    refusal = refusal_page(request, flow.survey, open_version)
     if refusal is not None:
         # Screen-out: a panel respondent who can no longer answer goes back to the panel.
         screenout = flow.survey.screenout_redirect(invitation.external_id)
         return redirect(screenout) if screenout and refusal.status_code == 410 else refusal
     invitation_opened(invitation=invitation)
-    version = response.version if response is not None else flow.survey.open_version()
+    version = response.version if response is not None else open_version
     return run(request, flow, version, response, None, False, page)
 
 

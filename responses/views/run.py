@@ -52,9 +52,10 @@ COOKIE_MAX_AGE = 30 * 24 * 3600
 # --- Refusals ---------------------------------------------------------------------------
 
 
-def refusal_page(request: HttpRequest, survey: Survey) -> HttpResponse | None:
-    """The page that answers instead of the form when the survey takes no responses."""
-    unavailable = survey_availability(survey, survey.open_version())
+def refusal_page(request: HttpRequest, survey: Survey, open_version: SurveyVersion | None) -> HttpResponse | None:
+    """The page that answers instead of the form when the survey takes no responses
+    (`open_version`: the survey's open version, or None)."""
+    unavailable = survey_availability(survey, open_version)
     if unavailable is None:
         return None
     return unavailable_page(request, survey, unavailable.reason, unavailable.status)
@@ -337,12 +338,17 @@ def _resume_email_url(flow: Flow) -> str:
         return ""
 
 
-def thanks(request, flow: Flow) -> HttpResponse:
-    if flow.invitation is not None:
-        response = Response.objects.select_related("version").filter(invitation=flow.invitation).first()
+def thanks(request, flow: Flow, open_version: SurveyVersion | None = None) -> HttpResponse:
+    """The thank-you page; on the public link, the text of the open version already loaded
+    (`open_version`), sparing the response's lookup (a throttle check and a query)."""
+    if open_version is not None and flow.invitation is None and not flow.is_test:
+        version = open_version
     else:
-        response, _ = cookie_response(request, flow)
-    version = response.version if response else flow.preview_version or latest_version(flow.survey)
+        if flow.invitation is not None:
+            response = Response.objects.select_related("version").filter(invitation=flow.invitation).first()
+        else:
+            response, _ = cookie_response(request, flow)
+        version = response.version if response else flow.preview_version or latest_version(flow.survey)
     context = {"flow": flow, "survey": flow.survey, "thank_you": version.thank_you if version else "",
                **_preview_context(request, flow)}
     return render(request, "responses/thanks.html", context)
