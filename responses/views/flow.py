@@ -18,6 +18,7 @@ from core.throttle import FailureThrottle, Throttled
 from core.tokens import hash_token
 from invitations.models import Invitation
 from responses.models import Response
+from responses.selectors import response_with_version
 from surveys.models import Survey, SurveyVersion
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -120,12 +121,8 @@ def throttled_response_by_token(request: HttpRequest, flow: Flow, token: str) ->
 def _response_by_token(flow: Flow, token: str) -> Response | None:
     # An invitee's response has a resume token too (it is never given out): still, only
     # their personal link finds it.
-    responses = Response.objects.select_related("version").filter(
-        survey=flow.survey, is_test=flow.is_test, resume_token_hash=hash_token(token), invitation__isnull=True
-    )
-    if flow.is_test:
-        responses = responses.filter(version=flow.preview_version)
-    return responses.first()
+    return response_with_version(flow.survey, is_test=flow.is_test, resume_token_hash=hash_token(token),
+                                 version=flow.preview_version)
 
 
 def find_response(request: HttpRequest, flow: Flow) -> tuple[Response | None, str | None, bool]:
@@ -144,9 +141,7 @@ def find_response(request: HttpRequest, flow: Flow) -> tuple[Response | None, st
     submission_id = posted_uuid(request.POST.get("submission_id"))
     if submission_id is None:
         return None, None, False
-    existing = (
-        Response.objects.select_related("version").filter(survey=flow.survey, submission_id=submission_id).first()
-    )
+    existing = response_with_version(flow.survey, is_test=flow.is_test, submission_id=submission_id)
     if existing is None:
         flow.free_submission_id = submission_id
     # Never an invitee's response: that one is theirs, found only through their personal link.
