@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from core.sql import qn
-from responses.models import QuotaCounter, Response
+from responses.models import Answer, QuotaCounter, Response
 from responses.quotas import CAP, response_cap_quota
 from surveys.models import Survey, SurveyVersion
 
@@ -113,6 +113,18 @@ def _response_with_version_sql() -> str:
     columns += [f"v.{qn(f.column)}" for f in version.concrete_fields]
     return (f"SELECT {', '.join(columns)} FROM {qn(response.db_table)} r "
             f"JOIN {qn(version.db_table)} v ON v.{qn('id')} = r.{qn('version_id')}")
+
+
+def response_answers(response: Response) -> list[Answer]:
+    """The Answer rows of a response in the order they were written, in a query written
+    once (read on every page of a partial response)."""
+    answer = Answer._meta
+    columns = ", ".join(qn(f.column) for f in answer.concrete_fields)
+    response_id = answer.get_field("response").get_db_prep_value(response.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {qn(answer.db_table)} WHERE {qn('response_id')} = %s "
+                       f"ORDER BY {qn(answer.pk.column)}", [response_id])
+        return [_instance(Answer, row) for row in cursor.fetchall()]
 
 
 def _instance(model: type[Model], values: tuple) -> Model:

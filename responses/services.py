@@ -31,6 +31,7 @@ from invitations.services import invitation_completed, invitation_started
 from responses.counting_request import request_counting
 from responses.models import Answer, Response, UncountedResponse
 from responses.quotas import quota_claim, survey_quotas
+from responses.selectors import response_answers
 from responses.signals import response_completed, response_started
 from responses.validation import validate_answers
 from surveys.models import Survey, SurveyVersion
@@ -364,7 +365,7 @@ def _invitee_response(survey: Survey, version: SurveyVersion, submission_id: uui
 
 def stored_answers(compiled: CompiledVersion, response: Response) -> dict[str, Any]:
     """The cleaned answers of a (partial) response, rebuilt from its Answer rows."""
-    return answers_from_rows(compiled, Answer.objects.filter(response=response).order_by("pk"))
+    return answers_from_rows(compiled, response_answers(response))
 
 
 ANSWER_FIELDS = ("response_id", "question_id", "row_id", "choice_id", "number", "date", "text")
