@@ -5,11 +5,14 @@ same reasons."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.db.models import OuterRef, Subquery
+from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
-from responses.models import QuotaCounter
+from core.sql import qn
+from responses.models import Answer, QuotaCounter, Response
 from responses.quotas import CAP, response_cap_quota
 from surveys.models import Survey, SurveyVersion
 
@@ -36,20 +39,116 @@ AT_CAP = Unavailable("full", 410, FULL)
 
 
 def survey_with_open_version(slug: str) -> tuple[Survey | None, SurveyVersion | None]:
-    """The survey and its open version in one query, which also reads the places taken
-    under the cap; a second one only for a survey that has no open version (to tell
-    "closed" from "unknown")."""
-    taken = QuotaCounter.objects.filter(survey_id=OuterRef("survey_id"), code=CAP).values("completes")[:1]
-    version = (
-        SurveyVersion.objects.select_related("survey")
-        .annotate(cap_places_taken=Subquery(taken))
-        .filter(survey__slug=slug, status=SurveyVersion.Status.OPEN)
-        .first()
+    """The survey and its open version (None if it has none) in one query, which also
+    reads the places taken under the cap.
+
+    Every request of the respondent's path and of the API starts here, so the SQL is
+    written once rather than built by the ORM each time (building this join with its
+    subquery cost ten times the query itself); `_instance` makes the models as the ORM
+    would, converters included."""
+    survey_fields, version_fields = Survey._meta.concrete_fields, SurveyVersion._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(_survey_with_open_version_sql(), [CAP, SurveyVersion.Status.OPEN, slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    survey = _instance(Survey, row[:len(survey_fields)])
+    survey.cap_places_taken = row[-1]
+    if row[len(survey_fields)] is None:  # no open version: the joined columns are empty
+        return survey, None
+    version = _instance(SurveyVersion, row[len(survey_fields):len(survey_fields) + len(version_fields)])
+    version.survey = survey
+    return survey, version
+
+
+@cache
+def _survey_with_open_version_sql() -> str:
+    survey, version = Survey._meta, SurveyVersion._meta
+    counter = QuotaCounter._meta
+    columns = [f"s.{qn(f.column)}" for f in survey.concrete_fields]
+    columns += [f"v.{qn(f.column)}" for f in version.concrete_fields]
+    return (
+        f"SELECT {', '.join(columns)}, "
+        f"(SELECT c.{qn('completes')} FROM {qn(counter.db_table)} c "
+        f"WHERE c.{qn('survey_id')} = s.{qn('id')} AND c.{qn('code')} = %s LIMIT 1) "
+        f"FROM {qn(survey.db_table)} s LEFT JOIN {qn(version.db_table)} v "
+        f"ON v.{qn('survey_id')} = s.{qn('id')} AND v.{qn('status')} = %s "
+        f"WHERE s.{qn('slug')} = %s"  # one open version at most (one_open_version_per_survey)
     )
+
+
+def response_with_version(survey: Survey, *, is_test: bool, resume_token_hash: str | None = None,
+                          submission_id=None, version: SurveyVersion | None = None) -> Response | None:
+    """The response of `survey` with this resume token's hash (never an invitee's: only
+    their personal link finds theirs) or this submission id, and its version, in one
+    query written once (as `survey_with_open_version`: asked on nearly every request of
+    the respondent's path). `version` narrows it to that version (test mode)."""
+    conditions, params = [f"r.{qn('survey_id')} = %s"], [survey.pk]
+    if resume_token_hash is not None:
+        conditions += [f"r.{qn('is_test')} = %s", f"r.{qn('resume_token_hash')} = %s",
+                       f"r.{qn('invitation_id')} IS NULL"]
+        params += [is_test, resume_token_hash]
+    else:
+        conditions.append(f"r.{qn('submission_id')} = %s")
+        params.append(Response._meta.get_field("submission_id").get_db_prep_value(submission_id, connection))
     if version is not None:
-        version.survey.cap_places_taken = version.cap_places_taken
-        return version.survey, version
-    return Survey.objects.filter(slug=slug).first(), None
+        conditions.append(f"r.{qn('version_id')} = %s")
+        params.append(version.pk)
+    response_fields = Response._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_response_with_version_sql()} WHERE {' AND '.join(conditions)} "
+                       f"ORDER BY r.{qn('started_at')} DESC LIMIT 1", params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    response = _instance(Response, row[:len(response_fields)])
+    response.version = _instance(SurveyVersion, row[len(response_fields):])
+    return response
+
+
+@cache
+def _response_with_version_sql() -> str:
+    response, version = Response._meta, SurveyVersion._meta
+    columns = [f"r.{qn(f.column)}" for f in response.concrete_fields]
+    columns += [f"v.{qn(f.column)}" for f in version.concrete_fields]
+    return (f"SELECT {', '.join(columns)} FROM {qn(response.db_table)} r "
+            f"JOIN {qn(version.db_table)} v ON v.{qn('id')} = r.{qn('version_id')}")
+
+
+def response_answers(response: Response) -> list[Answer]:
+    """The Answer rows of a response in the order they were written, in a query written
+    once (read on every page of a partial response)."""
+    answer = Answer._meta
+    columns = ", ".join(qn(f.column) for f in answer.concrete_fields)
+    response_id = answer.get_field("response").get_db_prep_value(response.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {qn(answer.db_table)} WHERE {qn('response_id')} = %s "
+                       f"ORDER BY {qn(answer.pk.column)}", [response_id])
+        return [_instance(Answer, row) for row in cursor.fetchall()]
+
+
+def _instance(model: type[Model], values: tuple) -> Model:
+    """A model instance from its concrete columns' values, converted as the ORM converts
+    them (e.g. SQLite's texts to UUIDs and datetimes)."""
+    converted = [value if value is None else _convert(value, convert) for value, convert in
+                 zip(values, _converters(model, connection.vendor), strict=True)]
+    return model.from_db(connection.alias, None, converted)
+
+
+def _convert(value, converters: list) -> object:
+    for converter, expression in converters:
+        value = converter(value, expression, connection)
+    return value
+
+
+@cache
+def _converters(model: type[Model], vendor: str) -> list[list]:
+    converters = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        found = [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]
+        converters.append([(converter, column) for converter in found])
+    return converters
 
 
 def survey_availability(survey: Survey, version: SurveyVersion | None, now=None) -> Unavailable | None:

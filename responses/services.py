@@ -20,9 +20,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.sql import fetch, marks, qn
 from core.tasks import enqueue_on_commit
 from core.tokens import hash_token
 from invitations.models import Invitation
@@ -30,6 +31,7 @@ from invitations.services import invitation_completed, invitation_started
 from responses.counting_request import request_counting
 from responses.models import Answer, Response, UncountedResponse
 from responses.quotas import quota_claim, survey_quotas
+from responses.selectors import response_answers
 from responses.signals import response_completed, response_started
 from responses.validation import validate_answers
 from surveys.definition import BUILTIN_HIDDEN
@@ -301,50 +303,90 @@ def response_save_page(
     token = None
     if invitation is not None:
         _invitation_lock(invitation)
-    if response is None and invitation is not None:
-        response = Response.objects.filter(invitation=invitation).first()
+        if response is None:
+            response = Response.objects.filter(invitation=invitation).first()
     if response is None:
         token, hashed = new_resume_token()
-        defaults = {
-            "version": version, "is_test": is_test, "resume_token_hash": hashed, "ip_address": ip_address,
-            "invitation": invitation, "external_id": invitation.external_id if invitation else "",
-            "hidden": _storable(hidden),
-        }
-        try:
-            with transaction.atomic():
-                response, created = Response.objects.get_or_create(
-                    survey=survey, submission_id=submission_id, defaults=defaults
-                )
-                if created:
-                    response_started.send(sender=Response, response=response)
-        except IntegrityError:
-            if invitation is None:
-                raise
-            # Another tab of the same invitee created the response a moment ago.
-            response, created = Response.objects.get(invitation=invitation), False
-        if not created:
-            token = None  # a double-clicked first page: the first request's token stands
+        if invitation is None:
+            # Insert first: a new respondent's first page is one INSERT of the response
+            # (already on its next page) and one of its answers. The insert does nothing
+            # when a double click's other request holds the submission id; that request's
+            # response takes the page, and its token stands.
+            response = Response(
+                survey=survey, version=version, submission_id=submission_id, is_test=is_test,
+                resume_token_hash=hashed, ip_address=ip_address, current_page=next_page, hidden=_storable(hidden),
+            )
+            if _response_insert(response):
+                response_started.send(sender=Response, response=response)
+                Answer.objects.bulk_create(answer_rows(compiled_version(version), response.pk, cleaned_page))
+                return response, token
+            response, token = Response.objects.select_related("version").get(
+                survey=survey, submission_id=submission_id
+            ), None
+        else:
+            response, token = _invitee_response(survey, version, submission_id, invitation, is_test, ip_address,
+                                                hashed, token, hidden)
     # A page is saved into the flow's own response only: an invitee's never through the
     # public link (or another invitee's link), a public one never through a personal link.
     if response.invitation_id != (invitation.pk if invitation is not None else None):
         raise SubmissionConflict("This submission id belongs to another response.")
-    response = Response.objects.select_for_update().get(pk=response.pk)
-    if response.is_complete:
+    # The conditional UPDATE locks the row to the commit (as a SELECT FOR UPDATE would) and
+    # finds nothing to update once the response is complete (a submit won the race).
+    now = timezone.now()
+    moved = Response.objects.filter(pk=response.pk, status=Response.Status.PARTIAL).update(
+        current_page=next_page, updated_at=now
+    )
+    if not moved:
         raise ResponseLocked("This response is complete and can no longer be changed.")
+    response.current_page, response.updated_at = next_page, now
     compiled = compiled_version(response.version)
     question_ids = [compiled.question_ids[code] for code in page_codes]
     Answer.objects.filter(response=response, question_id__in=question_ids).delete()
     Answer.objects.bulk_create(answer_rows(compiled, response.pk, cleaned_page))
-    response.current_page = next_page
-    response.save(update_fields=["current_page", "updated_at"])
     if invitation is not None:
         invitation_started(invitation=invitation, at=response.started_at)
     return response, token
 
 
+def _response_insert(response: Response) -> bool:
+    """`INSERT ... ON CONFLICT DO NOTHING` of a new response: whether it was inserted
+    (False when a response of the same survey holds its submission id)."""
+    meta = Response._meta
+    fields = meta.concrete_fields
+    values = [field.get_db_prep_save(field.pre_save(response, add=True), connection) for field in fields]
+    inserted = fetch(
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ({marks(values)}) "
+        f"ON CONFLICT DO NOTHING RETURNING {qn(meta.pk.column)}",
+        values,
+    )
+    response._state.adding, response._state.db = False, connection.alias
+    return bool(inserted)
+
+
+def _invitee_response(survey: Survey, version: SurveyVersion, submission_id: uuid.UUID, invitation: Invitation,
+                      is_test: bool, ip_address: str | None, hashed: str, token: str,
+                      hidden: Mapping[str, str] | None) -> tuple[Response, str | None]:
+    """The invitee's new response, or the one another tab of theirs created a moment ago."""
+    defaults = {
+        "version": version, "is_test": is_test, "resume_token_hash": hashed, "ip_address": ip_address,
+        "invitation": invitation, "external_id": invitation.external_id, "hidden": _storable(hidden),
+    }
+    try:
+        with transaction.atomic():
+            response, created = Response.objects.get_or_create(
+                survey=survey, submission_id=submission_id, defaults=defaults
+            )
+            if created:
+                response_started.send(sender=Response, response=response)
+    except IntegrityError:
+        response, created = Response.objects.get(invitation=invitation), False
+    # Not created: a double-clicked first page, whose first request's token stands.
+    return response, token if created else None
+
+
 def stored_answers(compiled: CompiledVersion, response: Response) -> dict[str, Any]:
     """The cleaned answers of a (partial) response, rebuilt from its Answer rows."""
-    return answers_from_rows(compiled, Answer.objects.filter(response=response).order_by("pk"))
+    return answers_from_rows(compiled, response_answers(response))
 
 
 ANSWER_FIELDS = ("response_id", "question_id", "row_id", "choice_id", "number", "date", "text")

@@ -18,6 +18,7 @@ from core.throttle import FailureThrottle, Throttled
 from core.tokens import hash_token
 from invitations.models import Invitation
 from responses.models import Response
+from responses.selectors import response_with_version
 from surveys.models import Survey, SurveyVersion
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -39,6 +40,9 @@ class Flow:
     invitation_token: str = ""
     # The respondent's hidden values (responses.hidden): their response's once it exists.
     hidden: dict[str, str] = field(default_factory=dict)
+    # A posted submission id that `find_response` found no response holding in this
+    # request: `unclaimed` need not look again.
+    free_submission_id: uuid.UUID | None = None
 
     @property
     def is_test(self) -> bool:
@@ -119,12 +123,8 @@ def throttled_response_by_token(request: HttpRequest, flow: Flow, token: str) ->
 def _response_by_token(flow: Flow, token: str) -> Response | None:
     # An invitee's response has a resume token too (it is never given out): still, only
     # their personal link finds it.
-    responses = Response.objects.select_related("version").filter(
-        survey=flow.survey, is_test=flow.is_test, resume_token_hash=hash_token(token), invitation__isnull=True
-    )
-    if flow.is_test:
-        responses = responses.filter(version=flow.preview_version)
-    return responses.first()
+    return response_with_version(flow.survey, is_test=flow.is_test, resume_token_hash=hash_token(token),
+                                 version=flow.preview_version)
 
 
 def find_response(request: HttpRequest, flow: Flow) -> tuple[Response | None, str | None, bool]:
@@ -143,9 +143,9 @@ def find_response(request: HttpRequest, flow: Flow) -> tuple[Response | None, st
     submission_id = posted_uuid(request.POST.get("submission_id"))
     if submission_id is None:
         return None, None, False
-    existing = (
-        Response.objects.select_related("version").filter(survey=flow.survey, submission_id=submission_id).first()
-    )
+    existing = response_with_version(flow.survey, is_test=flow.is_test, submission_id=submission_id)
+    if existing is None:
+        flow.free_submission_id = submission_id
     # Never an invitee's response: that one is theirs, found only through their personal link.
     if existing is None or existing.invitation_id is not None or existing.is_test != flow.is_test:
         return None, None, False
@@ -158,7 +158,9 @@ def unclaimed(flow: Flow, submission_id: uuid.UUID | None) -> uuid.UUID | None:
     """The posted id of a first page, or a new one if a response that could not be adopted
     (an invitee's, or one of the other mode) holds it: this respondent starts their own
     response rather than writing into that one."""
-    if submission_id is None or not Response.objects.filter(survey=flow.survey, submission_id=submission_id).exists():
+    if submission_id is None or submission_id == flow.free_submission_id:
+        return submission_id
+    if not Response.objects.filter(survey=flow.survey, submission_id=submission_id).exists():
         return submission_id
     return uuid.uuid4()
 

@@ -27,14 +27,15 @@ def invitation_form(request: HttpRequest, token: str, page: int | None = None) -
     response = Response.objects.select_related("version").filter(invitation=invitation).first()
     if invitation.completed_at is not None or (response is not None and response.is_complete):
         return completed(request, flow)
-    version = response.version if response is not None else flow.survey.open_version()
+    open_version = flow.survey.open_version()
     flow.hidden = response.hidden_values if response is not None else invitee_hidden(flow.survey, invitation)
-    refusal = refusal_page(request, flow.survey)
+    refusal = refusal_page(request, flow.survey, open_version)
     if refusal is not None:
         # A panel respondent who can no longer answer goes back to the panel.
         closed = flow.survey.redirect("closed", flow.hidden)
         return redirect(closed) if closed and refusal.status_code == 410 else refusal
     invitation_opened(invitation=invitation)
+    version = response.version if response is not None else open_version
     return run(request, flow, version, response, None, False, page)
 
 

@@ -26,6 +26,7 @@ from responses.navigation import (
 )
 from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
+from responses.rendering import render_questions
 from responses.resume import resume_link
 from responses.selectors import survey_availability
 from responses.services import (
@@ -51,9 +52,10 @@ COOKIE_MAX_AGE = 30 * 24 * 3600
 # --- Refusals ---------------------------------------------------------------------------
 
 
-def refusal_page(request: HttpRequest, survey: Survey) -> HttpResponse | None:
-    """The page that answers instead of the form when the survey takes no responses."""
-    unavailable = survey_availability(survey, survey.open_version())
+def refusal_page(request: HttpRequest, survey: Survey, open_version: SurveyVersion | None) -> HttpResponse | None:
+    """The page that answers instead of the form when the survey takes no responses
+    (`open_version`: the survey's open version, or None)."""
+    unavailable = survey_availability(survey, open_version)
     if unavailable is None:
         return None
     return unavailable_page(request, survey, unavailable.reason, unavailable.status)
@@ -272,6 +274,7 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
         "is_first": previous_page(compiled, answers, index) is None,
         "is_last": outlook.is_last,
         "form": form,
+        "questions_html": render_questions(form),
         "error_summary": form.error_summary(),
         "page_errors": page_errors or [],
         "submission_id": submission_id,
@@ -331,12 +334,17 @@ def _resume_email_url(flow: Flow) -> str:
         return ""
 
 
-def thanks(request, flow: Flow) -> HttpResponse:
-    if flow.invitation is not None:
-        response = Response.objects.select_related("version").filter(invitation=flow.invitation).first()
+def thanks(request, flow: Flow, open_version: SurveyVersion | None = None) -> HttpResponse:
+    """The thank-you page; on the public link, the text of the open version already loaded
+    (`open_version`), sparing the response's lookup (a throttle check and a query)."""
+    if open_version is not None and flow.invitation is None and not flow.is_test:
+        version = open_version
     else:
-        response, _ = cookie_response(request, flow)
-    version = response.version if response else flow.preview_version or latest_version(flow.survey)
+        if flow.invitation is not None:
+            response = Response.objects.select_related("version").filter(invitation=flow.invitation).first()
+        else:
+            response, _ = cookie_response(request, flow)
+        version = response.version if response else flow.preview_version or latest_version(flow.survey)
     context = {"flow": flow, "survey": flow.survey, "thank_you": version.thank_you if version else "",
                **_preview_context(request, flow)}
     return render(request, "responses/thanks.html", context)

@@ -5,7 +5,7 @@ posted answers and counted. A smoke test of the benchmark, not a measurement.
 It drops and creates its own database (the test run's name + `_bench_form`) and flushes
 the benchmark's broker db: Redis dbs 10 and 11 unless BENCH_REDIS_DB="<broker>,<cache>"
 says others (never the test run's own, whose worker's queues a flush would drop).
-Its skeleton prototype renders pages exactly as today's full render does."""
+"""
 
 import os
 import re
@@ -34,12 +34,3 @@ def test_it_answers_the_form_and_checks_what_was_stored():
     assert re.search(r"^bare Django page .*: [\d.]+ complete responses/s \(4 in", result.stdout, re.M)
     assert re.search(r"^survey form .*: [\d.]+ complete responses/s \(4 in", result.stdout, re.M)
     assert "responses: 20 posted (4 + 16 of the warm-up), problems: 0; counted by the worker: 20" in result.stdout
-
-
-def test_its_skeleton_prototype_renders_pages_as_the_full_render_does():
-    # bench/experiments.py's `skeleton` (the page-skeleton cache proposed in bench/README.md)
-    # against today's rendering, over random answers of every registered question type.
-    result = subprocess.run([sys.executable, "bench/skeleton_check", "200"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "200 forms identical" in result.stdout
