@@ -81,7 +81,13 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
         for response_id, question_id, row_id, choice_id, number, day, text in answers:
             row, version = rows[response_id]
             if choice_id is not None:
-                if row_id is not None:
+                if row_id in version.row_flags:
+                    # Answered row: every choice of the row is 0 unless picked.
+                    for column in version.row_flags[row_id]:
+                        if row[column] is None:
+                            row[column] = 0
+                    row[version.row_picked[(row_id, choice_id)]] = 1
+                elif row_id is not None:
                     column = version.matrix.get(row_id)
                     if column is not None:
                         row[column] = version.choice_codes[choice_id]

@@ -22,7 +22,7 @@ from surveys.types.base import (
     Stored,
     UnknownType,
 )
-from surveys.types.choices import DropdownType, MatrixType, MultipleType, SingleType
+from surveys.types.choices import DropdownType, MatrixMultipleType, MatrixType, MultipleType, SingleType
 from surveys.types.dates import DateType
 from surveys.types.numeric import DecimalType, IntegerType, RatingType
 from surveys.types.text import EmailType, LongTextType, ShortTextType
@@ -78,7 +78,7 @@ def definition_order() -> list[str]:
 
 
 for _cls in (
-    SingleType, DropdownType, MultipleType, MatrixType, ShortTextType, LongTextType,
+    SingleType, DropdownType, MultipleType, MatrixType, MatrixMultipleType, ShortTextType, LongTextType,
     IntegerType, DecimalType, DateType, EmailType, RatingType,
 ):
     register(_cls)
