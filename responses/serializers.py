@@ -43,7 +43,8 @@ class SubmissionSerializer(serializers.Serializer):
     answers = serializers.DictField(
         help_text=(
             "Answers by question code: a choice code (single, dropdown), a list of choice codes "
-            "(multiple), an object of row code to choice code (matrix), a number, an ISO date or text."
+            "(multiple), an object of row code to choice code (matrix) or to a list of choice codes "
+            "(matrix_multiple), a number, an ISO date or text."
         )
     )
 
