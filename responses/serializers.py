@@ -98,6 +98,7 @@ class QuestionSerializer(serializers.Serializer):
     min = NumberField(source="min_value", allow_null=True)
     max = NumberField(source="max_value", allow_null=True)
     max_length = serializers.IntegerField(allow_null=True)
+    step = NumberField(allow_null=True, help_text="Sliders: answers are min + a whole number of steps (1 if null).")
 
 
 class PageSerializer(serializers.Serializer):

@@ -46,6 +46,7 @@ class QuestionDef:
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     max_length: int | None = None
+    step: Decimal | None = None  # sliders (`QuestionType.stepped`)
 
     @cached_property
     def question_type(self) -> QuestionType:

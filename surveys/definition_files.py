@@ -38,7 +38,7 @@ SURVEY_KEYS = ("slug", "title", "description", "status", "intro", "thank_you", "
 PAGE_KEYS = ("title", "condition", "questions")
 QUESTION_KEYS = (
     "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
-    "min", "max", "max_length", "rows", "choices",
+    "min", "max", "step", "max_length", "rows", "choices",
 )
 CHOICE_KEYS = ("code", "label", "exclusive")
 ROW_KEYS = ("code", "label")
@@ -261,6 +261,13 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
                 reader.error(f"{place}.{key}", "an integer question needs whole-number bounds")
     if min_value is not None and max_value is not None and min_value > max_value:
         reader.error(place, "min is greater than max")
+    step = reader.number(data, "step", place)
+    if step is not None and not kind.stepped:
+        reader.error(f"{place}.step", f"step applies to sliders, not {qtype}")
+    elif step is not None and step <= 0:
+        reader.error(f"{place}.step", "expected a number greater than 0")
+    if kind.stepped and (min_value is None or max_value is None):
+        reader.error(place, f"a {qtype} question needs min and max (the ends of its scale)")
     max_length = data.get("max_length")
     if max_length is not None:
         if kind.default_max_length is None:
@@ -291,6 +298,7 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
         min_value=min_value,
         max_value=max_value,
         max_length=max_length,
+        step=step,
     )
 
 
@@ -480,6 +488,8 @@ def _question_to_data(question: QuestionDef) -> dict:
         data["min"] = _number_out(question.min_value)
     if question.max_value is not None:
         data["max"] = _number_out(question.max_value)
+    if question.step is not None:
+        data["step"] = _number_out(question.step)
     if question.max_length is not None:
         data["max_length"] = question.max_length
     if question.rows:

@@ -49,8 +49,8 @@ __all__ = [
 # What `question_update` may set. Label, help text and the personal-data flag may change on a
 # published version too; the models refuse the rest there.
 QUESTION_FIELDS = frozenset({
-    "label", "help_text", "required", "code", "condition", "min_value", "max_value", "max_length", "is_segment",
-    "personal_data",
+    "label", "help_text", "required", "code", "condition", "min_value", "max_value", "max_length", "step",
+    "is_segment", "personal_data",
 })
 WORDING_FIELDS = frozenset({"label", "help_text", "personal_data"})
 NEW_QUESTION_CODE = "question"  # the code of a question added before it has a label
@@ -407,6 +407,7 @@ def _question_data(question: Question) -> dict:
         "min_value": _number(question.min_value),
         "max_value": _number(question.max_value),
         "max_length": question.max_length,
+        "step": _number(question.step),
         "choices": [
             {"code": c.code, "label": c.label, "exclusive": c.exclusive}
             for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))
@@ -433,6 +434,7 @@ def _question_create(*, version: SurveyVersion, page: Page, position: int, data:
         min_value=None if data["min_value"] is None else Decimal(data["min_value"]),
         max_value=None if data["max_value"] is None else Decimal(data["max_value"]),
         max_length=data["max_length"],
+        step=None if data.get("step") is None else Decimal(data["step"]),
     )
     Choice.objects.bulk_create(
         Choice(question=question, position=i, code=c["code"], label=c["label"], exclusive=c["exclusive"])

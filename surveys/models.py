@@ -314,11 +314,15 @@ class Question(FrozenStructure):
     min_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     max_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     max_length = models.PositiveIntegerField(null=True, blank=True)
+    step = models.DecimalField(
+        max_digits=20, decimal_places=6, null=True, blank=True,
+        help_text="Sliders: the distance between two of its values, from the minimum (1 when empty).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     structural_fields = (
         "version_id", "page_id", "position", "code", "type", "required", "is_segment",
-        "condition", "min_value", "max_value", "max_length",
+        "condition", "min_value", "max_value", "max_length", "step",
     )
 
     class Meta:

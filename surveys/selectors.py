@@ -87,6 +87,7 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
                 min_value=q.min_value.normalize() if q.min_value is not None else None,
                 max_value=q.max_value.normalize() if q.max_value is not None else None,
                 max_length=q.max_length,
+                step=q.step.normalize() if q.step is not None else None,
             )
         )
     definition = SurveyDef(

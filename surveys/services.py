@@ -126,6 +126,7 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
             min_value=q.min_value,
             max_value=q.max_value,
             max_length=q.max_length,
+            step=q.step,
         )
         for page, i, q in question_defs
     )

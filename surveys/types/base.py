@@ -121,6 +121,7 @@ class QuestionType:
     picks_many: ClassVar[bool] = False  # the answer is a set of choices
     exclusive_choices: ClassVar[bool] = False  # a choice may be marked exclusive
     bounds: ClassVar[bool] = False  # `min` and `max` apply
+    stepped: ClassVar[bool] = False  # a scale from `min` to `max` (both required) in steps of `step`
     whole_numbers: ClassVar[bool] = False  # answers (and bounds) are whole numbers
     value_range: ClassVar[tuple[int, int] | None] = None  # a fixed scale of whole numbers
     nps: ClassVar[bool] = False  # results show a Net Promoter Score

@@ -1,4 +1,4 @@
-"""Questions answered with a number: integer, decimal and the 0–10 rating."""
+"""Questions answered with a number: integer, decimal, the 0–10 rating and the slider."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.layout import LayoutObject
+from crispy_forms.layout import Field, LayoutObject
 from django import forms
 
-from surveys.types.base import ORDERED, CountKeys, Invalid, QuestionType, Stored
+from surveys.types.base import ORDERED, CountKeys, Invalid, Message, QuestionType, Stored
 from surveys.types.widgets import RadioGroup
 
 if TYPE_CHECKING:
@@ -128,3 +128,50 @@ class RatingType(NumberType):
 
     def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
         return [InlineRadios(question.code)]
+
+
+class SliderType(NumberType):
+    """A number picked on a scale from `min` to `max` in steps of `step` (1 by default),
+    shown as a range input that is not an answer until it is moved: a range input always
+    holds a value, so the answer is a separate number input that static/js/slider.js hides
+    and fills only when the respondent moves the slider (without script it stays a plain
+    number input)."""
+
+    name = "slider"
+    label = "Slider"
+    bounds = True
+    stepped = True
+    field_template = "responses/layout/slider.html"
+    answer_prompt = "Move the slider to your answer."
+
+    @staticmethod
+    def step(question: QuestionDef) -> Decimal:
+        return question.step or Decimal(1)
+
+    def clean(self, question: QuestionDef, value: Any) -> Decimal:
+        parsed = number(value)
+        check_range(question, parsed)
+        low = question.min_value or Decimal(0)
+        if (parsed - low) % self.step(question):
+            raise Invalid(Message(
+                f"Choose a value in steps of {self.step(question):f} from {low:f}.", "step",
+                step=self.step(question), low=low,
+            ))
+        return parsed.normalize() + 0  # +0: -0 reads as 0
+
+    def from_stored(self, current: Any, stored: Stored) -> Decimal:
+        return stored.number.normalize() + 0
+
+    def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
+        attrs = {"min": format(question.min_value, "f"), "max": format(question.max_value, "f"),
+                 "step": format(self.step(question), "f"), "inputmode": "decimal"}
+        return forms.CharField(widget=forms.NumberInput(attrs=attrs), **options)
+
+    def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
+        return [Field(question.code, template=self.field_template)]
+
+    def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
+        if getattr(message, "code", None) == "step":
+            return f"Move the slider to one of its marks (steps of {message.params['step']:f})."
+        return super().form_message(question, message, row_label)
+

@@ -242,7 +242,8 @@ _picks = st.lists(st.sampled_from(["work", "home", "phone"]), unique=True, min_s
 _usage = st.fixed_dictionaries({}, optional=dict.fromkeys(("mail", "chat", "wiki"), _picks))
 _new_steps = st.lists(
     st.one_of(
-        st.tuples(st.just("submit"), st.sampled_from(["ops", "dev"]), _usage),
+        st.tuples(st.just("submit"), st.sampled_from(["ops", "dev"]), _usage,
+                  st.one_of(st.none(), st.sampled_from([0, 2.5, 9, 10]))),
         st.tuples(st.just("count"), st.integers(0, 30)),
         st.tuples(st.just("duplicate"), st.integers(0, 30)),
         st.tuples(st.just("exclude"), st.integers(0, 30)),
@@ -276,7 +277,8 @@ def test_the_new_types_stay_equal_to_the_full_recompute_under_any_interleaving(n
         kind = step[0]
         pick = made[step[1] % len(made)] if made and isinstance(step[1], int) else None
         if kind == "submit":
-            answers = {"team": step[1], **({"usage": step[2]} if step[2] else {})}
+            answers = {"team": step[1], **({"usage": step[2]} if step[2] else {}),
+                       **({"sure": step[3]} if step[3] is not None else {})}
             made.append(_submit(new_types, answers))
         elif pick is None:
             continue

@@ -1,5 +1,6 @@
 """A small survey with the question types of issue 14 (a matrix of several choices per
-row), a segment question to break them down by, and conditions and a finding on them."""
+row, a slider), a segment question to break them down by, and conditions and a finding
+on them."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ pages:
     required: true
     rows: [{code: mail, label: E-mail}, {code: chat, label: Chat}, {code: wiki, label: Wiki}]
     choices: [{code: work, label: At work}, {code: home, label: At home}, {code: phone, label: On the phone}]
+  - {code: sure, type: slider, label: "How sure are you of these answers?", min: 0, max: 10, step: 0.5,
+     help_text: "0: not at all, 10: completely."}
 - title: Chat
-  condition: usage.chat has work
+  condition: usage.chat has work or sure >= 9
   questions:
   - {code: chat_why, type: short_text, label: "What do you chat about at work?", max_length: 100}
 findings:
