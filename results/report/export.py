@@ -97,7 +97,7 @@ def question_tables(reports: list[QuestionReport]) -> list[ExportTable]:
         if report.numeric:
             numeric = report.numeric
             for column, s in zip(numeric.columns, numeric.summaries, strict=True):
-                for name in ("mean", "median", "q1", "q3", "minimum", "maximum"):
+                for name in ("mean", "mean_low", "mean_high", "median", "q1", "q3", "minimum", "maximum"):
                     value = getattr(s, name) if s.shown else None
                     summary.rows.append(
                         [report.code, *_column_names(column), name, value, s.show(getattr(s, name)), s.n]

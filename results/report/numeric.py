@@ -18,6 +18,7 @@ from fractions import Fraction
 from analytics.tables import SurveyCounts
 from results.report.cells import Cell, half_up, min_base
 from results.report.scope import Column
+from results.stats import mean_interval
 from surveys.definition import QuestionDef
 
 
@@ -48,6 +49,8 @@ class _Sorted:
 class Summary:
     n: int
     mean: float | None = None
+    mean_low: float | None = None  # the 95% t interval of the mean
+    mean_high: float | None = None
     median: float | None = None
     q1: float | None = None
     q3: float | None = None
@@ -73,9 +76,13 @@ def summarize(values: Counter) -> Summary:
     if data.n == 0:
         return Summary(0)
     total = sum((v * n for v, n in data.items), Decimal(0))
+    mean = total / data.n
+    interval = mean_interval(data.n, float(mean), float(sum(((v - mean) ** 2 * n for v, n in data.items), Decimal(0))))
     return Summary(
         n=data.n,
-        mean=float(total / data.n),
+        mean=float(mean),
+        mean_low=interval[0] if interval else None,
+        mean_high=interval[1] if interval else None,
         median=float(data.quantile(Fraction(1, 2))),
         q1=float(data.quantile(Fraction(1, 4))),
         q3=float(data.quantile(Fraction(3, 4))),

@@ -9,6 +9,8 @@
     var output = box.querySelector("output");
     if (!answer || !range) return;
     ["min", "max", "step"].forEach(function (name) { range.setAttribute(name, answer.getAttribute(name)); });
+    // Untouched, the faint thumb waits mid-scale (snapped to a step), not at an end.
+    range.value = String((Number(answer.min) + Number(answer.max)) / 2);
     var label = document.querySelector("label[for='" + answer.id + "']");
     if (label) label.htmlFor = range.id;
     var described = answer.getAttribute("aria-describedby");

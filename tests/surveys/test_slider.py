@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from analytics.models import NumberCount
 from responses.models import Response
@@ -197,4 +199,9 @@ def test_the_results_show_mean_median_and_distribution(survey, manager, alice):
     assert r.status_code == 200
     summary = r.context["report"].numeric.summaries[0]
     assert (summary.n, summary.mean, summary.median) == (5, 4.7, 2.5)
+    values = [1, 2, 2.5, 8, 10]
+    low, high = stats.t.interval(0.95, len(values) - 1, loc=np.mean(values), scale=stats.sem(values))
+    assert (summary.mean_low, summary.mean_high) == (pytest.approx(low, rel=1e-6), pytest.approx(high, rel=1e-6))
+    assert "Mean: 95% interval" in r.content.decode()
+    assert f"{summary.show(summary.mean_low)}–{summary.show(summary.mean_high)}" in r.content.decode()
     assert [b.label for b in r.context["report"].numeric.bins] == ["1", "2", "2.5", "8", "10"]
