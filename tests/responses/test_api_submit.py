@@ -518,6 +518,7 @@ def test_it_returns_the_open_definition_by_code(demo_survey, client):
         "min": None,
         "max": None,
         "max_length": None,
+        "step": None,
     }
 
 
