@@ -24,8 +24,8 @@ from surveys.models import Page, Question, SurveyChange, SurveyVersion
 QUESTION_LABELS = {
     "label": "Question", "help_text": "Help text", "code": "Code", "required": "Required",
     "condition": "Show only if", "min_value": "Smallest answer", "max_value": "Largest answer",
-    "max_length": "Longest answer (characters)", "is_segment": "Segment", "personal_data": "Personal data",
-    "choices": "Choices", "rows": "Rows",
+    "max_length": "Longest answer (characters)", "step": "Step", "is_segment": "Segment",
+    "personal_data": "Personal data", "choices": "Choices", "rows": "Rows",
 }
 PAGE_LABELS = {"title": "Title", "condition": "Show this page only if"}
 
@@ -71,6 +71,7 @@ def question_snapshot(question: Question) -> dict[str, Any]:
     ids: undo updates them in place, as the edit form does)."""
     snapshot: dict[str, Any] = {name: getattr(question, name) for name in editing.QUESTION_FIELDS}
     snapshot["min_value"], snapshot["max_value"] = _number(question.min_value), _number(question.max_value)
+    snapshot["step"] = _number(question.step)
     snapshot["choices"] = [
         {"id": c.pk, "code": c.code, "label": c.label, "exclusive": c.exclusive}
         for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))

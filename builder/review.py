@@ -260,7 +260,8 @@ def question_lines(change: QuestionChange) -> list[Line]:
         elif f.name == "personal_data":
             lines.append(_flag(f, "Now marked personal data", "No longer marked personal data"))
         else:
-            name = {"min_value": "Minimum", "max_value": "Maximum", "max_length": "Maximum length"}[f.name]
+            name = {"min_value": "Minimum", "max_value": "Maximum", "max_length": "Maximum length",
+                    "step": "Step"}[f.name]
             lines.append(Line(name, _shown(f.old), _shown(f.new)))
     if change.moved:
         lines.append(Line(f"Moved from page {change.old_page + 1} to page {change.new_page + 1}"))
