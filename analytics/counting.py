@@ -56,8 +56,9 @@ def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day:
             bases[(compiled.version_id, qid, TOTAL, segment)] += 1
             for row_id, choice_id in picked:
                 cells[(compiled.version_id, qid, row_id, choice_id, segment)] += 1
-                if row_id != TOTAL:
-                    bases[(compiled.version_id, qid, row_id, segment)] += 1
+            # A row is a base once per response, however many of its choices were picked.
+            for row_id in {row_id for row_id, _ in picked if row_id != TOTAL}:
+                bases[(compiled.version_id, qid, row_id, segment)] += 1
             if keys.number is not None:
                 numbers[(compiled.version_id, qid, keys.number, segment)] += 1
     return {"cells": cells, "bases": bases, "numbers": numbers, "days": days}

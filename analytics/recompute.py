@@ -38,10 +38,12 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
     where, params = f"r.survey_id = %s AND {counted}", [survey_id, *counted_params]
     counts = {name: Counter() for name in COUNT_TABLES}
     multi_ids = _question_ids(survey_id, type__in=type_names(many_rows=True))
+    multi_row_ids = _question_ids(survey_id, type__in=type_names(has_rows=True, picks_many=True))
     segment_ids = _segment_question_ids(survey_id)
     number_ids = _question_ids(survey_id, type__in=type_names(numeric=True))
     for table, key, n in grouped_counts(
-        where, params, segment_ids=segment_ids, multi_ids=multi_ids, number_ids=number_ids
+        where, params, segment_ids=segment_ids, multi_ids=multi_ids, number_ids=number_ids,
+        multi_row_ids=multi_row_ids,
     ):
         counts[table][key] += n
     counts["days"] = expected_days(survey_id, segment_ids)
@@ -52,7 +54,8 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
 
 
 def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_ids: list[int],
-                   number_ids: list[int], question_ids: list[int] | None = None):
+                   number_ids: list[int], question_ids: list[int] | None = None,
+                   multi_row_ids: list[int] = ()):
     """The count-table rows of the answers (alias `a`) of the responses (alias `r`) that
     `where` selects, from GROUP BY queries: yields (table, key, n) with keys of ids as in
     the count tables, a key possibly more than once (callers add them up).
@@ -63,19 +66,22 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
     segment question's run. One query gives the cells and, summed over the choices, every
     base but those of whole multiple-choice and matrix questions (`multi_ids`), which have
     several answers per response and are counted per response, one query each; `number_ids`
-    (numeric questions) have their values counted. `question_ids` restricts to some
+    (numeric questions) have their values counted. The rows of `multi_row_ids` (matrices
+    of several choices per row) have several answers per response too: their row bases are
+    counted per response, one query for all of them. `question_ids` restricts to some
     questions (None: all)."""
     responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
     restrict, restrict_params = "", []
     if question_ids is not None:
         multi_ids = [q for q in multi_ids if q in question_ids]
+        multi_row_ids = [q for q in multi_row_ids if q in question_ids]
         number_ids = [q for q in number_ids if q in question_ids]
         restrict, restrict_params = f" AND a.question_id IN ({marks(question_ids)})", list(question_ids)
     variants = [
         ("s.choice_id", f" LEFT JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
         for sid in segment_ids
     ] or [("NULL", "", [])]
-    multi = set(multi_ids)
+    multi, multi_rows = set(multi_ids), set(multi_row_ids)
     for run, (segment_col, segment_join, segment_params) in enumerate(variants):
 
         def keyed(table: str, key: tuple, segment, n: int, totals: bool = run == 0):
@@ -93,8 +99,15 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
             v, q, row = int(v), int(q), int(row)
             if choice is not None:
                 yield from keyed("cells", (v, q, row, int(choice)), segment, n)
-            if row or q not in multi:  # one answer per response and (question, row)
+            if (row and q not in multi_rows) or (not row and q not in multi):  # one answer per response and row
                 yield from keyed("bases", (v, q, row), segment, n)
+        if multi_row_ids:
+            for v, q, row, segment, n in fetch(
+                f"SELECT r.version_id, a.question_id, a.row_id, {segment_col}, COUNT(DISTINCT r.id) {answers_from} "
+                f"AND a.question_id IN ({marks(multi_row_ids)}) GROUP BY 1, 2, 3, 4",
+                [*segment_params, *params, *multi_row_ids],
+            ):
+                yield from keyed("bases", (int(v), int(q), int(row)), segment, n)
         for q in multi_ids:  # one query per question: a semi-join the planner hashes
             for v, segment, n in fetch(
                 f"SELECT r.version_id, {segment_col}, COUNT(*) FROM {responses} r{segment_join} WHERE {where} "

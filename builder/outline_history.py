@@ -26,7 +26,7 @@ QUESTION_LABELS = {
     "condition": "Show only if", "min_value": "Smallest answer", "max_value": "Largest answer",
     "max_length": "Longest answer (characters)", "is_segment": "Segment", "personal_data": "Personal data",
     "low_label": "Label of the lowest point", "high_label": "Label of the highest point", "display": "Shown as",
-    "choices": "Choices", "rows": "Rows",
+    "step": "Step", "choices": "Choices", "rows": "Rows",
 }
 PAGE_LABELS = {"title": "Title", "condition": "Show this page only if"}
 
@@ -73,6 +73,7 @@ def question_snapshot(question: Question) -> dict[str, Any]:
     ids: undo updates them in place, as the edit form does)."""
     snapshot: dict[str, Any] = {name: getattr(question, name) for name in editing.QUESTION_FIELDS}
     snapshot["min_value"], snapshot["max_value"] = _number(question.min_value), _number(question.max_value)
+    snapshot["step"] = _number(question.step)
     snapshot["choices"] = [
         {"id": c.pk, "code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify}
         for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))

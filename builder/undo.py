@@ -282,7 +282,7 @@ class QuestionChanged(UndoKind):
         before = change.details["undo"]["before"]
         state = outline_history.question_state(question)
         values = {name: before[name] for name in editing.QUESTION_FIELDS if name in before}
-        for name in ("min_value", "max_value"):
+        for name in ("min_value", "max_value", "step"):
             if name in values:
                 values[name] = None if values[name] is None else Decimal(values[name])
         kind = question.question_type

@@ -43,7 +43,8 @@ class SubmissionSerializer(serializers.Serializer):
     answers = serializers.DictField(
         help_text=(
             "Answers by question code: a choice code (single, dropdown), a list of choice codes "
-            "(multiple), an object of row code to choice code (matrix), a number, an ISO date or text. "
+            "(multiple), an object of row code to choice code (matrix) or to a list of choice codes "
+            "(matrix_multiple), a number, an ISO date or text. "
             "Beside them, the text of a picked choice that has a text box (its `specify`), under the key "
             "`<question code>.<choice code>.text` (at most 500 characters; optional unless `specify` is "
             "`required`), e.g. {\"seniority\": \"other\", \"seniority.other.text\": \"Head of IT\"}."
@@ -141,6 +142,7 @@ class QuestionSerializer(serializers.Serializer):
     display = serializers.CharField(
         source="scale_display", help_text="How a rating is shown: numbers or stars. Empty for other types."
     )
+    step = NumberField(allow_null=True, help_text="Sliders: answers are min + a whole number of steps (1 if null).")
 
 
 class PageSerializer(serializers.Serializer):

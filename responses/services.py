@@ -98,6 +98,8 @@ def raw_answers(cleaned: dict[str, Any]) -> dict[str, Any]:
     def raw(value: Any) -> Any:
         if isinstance(value, frozenset | set):
             return sorted(value)
+        if isinstance(value, dict):  # a matrix: its rows' answers
+            return {row: raw(answer) for row, answer in value.items()}
         if isinstance(value, Decimal):
             return format(value, "f")
         if isinstance(value, date):

@@ -55,6 +55,7 @@ class QuestionDef:
     low_label: str = ""
     high_label: str = ""
     display: str = ""
+    step: Decimal | None = None  # sliders (`QuestionType.stepped`)
 
     @cached_property
     def question_type(self) -> QuestionType:

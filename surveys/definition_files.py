@@ -51,7 +51,7 @@ PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 PAGE_KEYS = ("title", "condition", "questions")
 QUESTION_KEYS = (
     "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
-    "min", "max", "low_label", "high_label", "display", "max_length", "rows", "choices",
+    "min", "max", "step", "low_label", "high_label", "display", "max_length", "rows", "choices",
 )
 CHOICE_KEYS = ("code", "label", "exclusive", "specify")
 ROW_KEYS = ("code", "label")
@@ -357,6 +357,13 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
     for key, value in (("low_label", low_label), ("high_label", high_label)):
         if len(value) > END_LABEL_LENGTH:
             reader.error(f"{place}.{key}", f"at most {END_LABEL_LENGTH} characters")
+    step = reader.number(data, "step", place)
+    if step is not None and not kind.stepped:
+        reader.error(f"{place}.step", f"step applies to sliders, not {qtype}")
+    elif step is not None and step <= 0:
+        reader.error(f"{place}.step", "expected a number greater than 0")
+    if kind.stepped and (min_value is None or max_value is None):
+        reader.error(place, f"a {qtype} question needs min and max (the ends of its scale)")
     max_length = data.get("max_length")
     if max_length is not None:
         if kind.default_max_length is None:
@@ -390,6 +397,7 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
         low_label=low_label,
         high_label=high_label,
         display=display,
+        step=step,
     )
     if qtype in TYPES and whole_bounds:
         where = {"scale": "", "labels": ".low_label" if low_label else ".high_label", "display": ".display"}
@@ -613,6 +621,8 @@ def _question_to_data(question: QuestionDef) -> dict:
     for key in ("low_label", "high_label", "display"):
         if getattr(question, key):
             data[key] = getattr(question, key)
+    if question.step is not None:
+        data["step"] = _number_out(question.step)
     if question.max_length is not None:
         data["max_length"] = question.max_length
     if question.rows:

@@ -49,8 +49,8 @@ __all__ = [
 # What `question_update` may set. Label, help text and the personal-data flag may change on a
 # published version too; the models refuse the rest there.
 QUESTION_FIELDS = frozenset({
-    "label", "help_text", "required", "code", "condition", "min_value", "max_value", "max_length", "is_segment",
-    "personal_data", "low_label", "high_label", "display",
+    "label", "help_text", "required", "code", "condition", "min_value", "max_value", "max_length", "step",
+    "is_segment", "personal_data", "low_label", "high_label", "display",
 })
 # A rating's end labels are wording too: what a point means does not change with them.
 WORDING_FIELDS = frozenset({"label", "help_text", "personal_data", "low_label", "high_label"})
@@ -413,6 +413,7 @@ def _question_data(question: Question) -> dict:
         "low_label": question.low_label,
         "high_label": question.high_label,
         "display": question.display,
+        "step": _number(question.step),
         "choices": [
             {"code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify}
             for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))
@@ -443,6 +444,7 @@ def _question_create(*, version: SurveyVersion, page: Page, position: int, data:
         low_label=data.get("low_label", ""),
         high_label=data.get("high_label", ""),
         display=data.get("display", ""),
+        step=None if data.get("step") is None else Decimal(data["step"]),
     )
     Choice.objects.bulk_create(
         Choice(question=question, position=i, code=c["code"], label=c["label"], exclusive=c["exclusive"],

@@ -340,11 +340,15 @@ class Question(FrozenStructure):
     display = models.CharField(
         max_length=20, blank=True, help_text="Rating scales: numbers or stars. Empty: numbers."
     )
+    step = models.DecimalField(
+        max_digits=20, decimal_places=6, null=True, blank=True,
+        help_text="Sliders: the distance between two of its values, from the minimum (1 when empty).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     structural_fields = (
         "version_id", "page_id", "position", "code", "type", "required", "is_segment",
-        "condition", "min_value", "max_value", "max_length", "display",
+        "condition", "min_value", "max_value", "max_length", "step", "display",
     )
 
     class Meta:

@@ -113,6 +113,7 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
                 low_label=q.low_label,
                 high_label=q.high_label,
                 display=q.display,
+                step=q.step.normalize() if q.step is not None else None,
             )
         )
     definition = SurveyDef(

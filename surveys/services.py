@@ -146,6 +146,7 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
             low_label=q.low_label,
             high_label=q.high_label,
             display=q.display,
+            step=q.step,
         )
         for page, i, q in question_defs
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 
@@ -139,7 +140,7 @@ class QuestionForm(forms.Form):
             "max_value": question.max_value, "max_length": question.max_length, "is_segment": question.is_segment,
             "personal_data": question.personal_data, "low_label": question.low_label,
             "high_label": question.high_label, "display": question.question_type.display(question),
-            "scale": _scale_value(question.question_type.scale(question)),
+            "scale": _scale_value(question.question_type.scale(question)), "step": question.step,
         })
         super().__init__(*args, **kwargs)
         self.question = question
@@ -186,8 +187,9 @@ class QuestionForm(forms.Form):
             step = "1" if self.kind.whole_numbers else "any"
             for name, label in (("min_value", "Smallest answer"), ("max_value", "Largest answer")):
                 self.fields[name] = forms.DecimalField(
-                    required=False, label=label, max_digits=20, decimal_places=6,
+                    required=self.kind.stepped, label=label, max_digits=20, decimal_places=6,
                     widget=forms.NumberInput(attrs={"step": step}),
+                    error_messages={"required": "A slider needs both ends of its scale."},
                 )
         if self.kind.scales:
             self.fields["scale"] = forms.ChoiceField(
@@ -196,6 +198,12 @@ class QuestionForm(forms.Form):
             )
             self.fields["display"] = forms.ChoiceField(
                 label="Show as", choices=[(d, d.capitalize()) for d in self.kind.displays],
+            )
+        if self.kind.stepped:
+            self.fields["step"] = forms.DecimalField(
+                required=False, label="Step", max_digits=20, decimal_places=6, min_value=Decimal("0.000001"),
+                help_text="The distance between two values of the slider. Empty: 1.",
+                widget=forms.NumberInput(attrs={"step": "any", "placeholder": 1}),
             )
         if self.kind.default_max_length is not None:
             self.fields["max_length"] = forms.IntegerField(

@@ -10,7 +10,9 @@ Columns: the response's own (`RESPONSE_COLUMNS`), one per hidden field of any ex
 version (the respondent's value, empty without one), then one per question or `question.row`
 code in page order; a multiple-choice question gets one 0/1 column per choice
 (`barriers.roi`): 1 picked, 0 answered without it, empty when the question was not
-answered or not shown. Single, dropdown and matrix cells hold the choice *code*. A
+answered or not shown; a matrix of several choices per row gets one such column per row
+and choice (`usage.mail.daily`), empty when that row was not answered. Single, dropdown
+and matrix cells hold the choice *code*. A
 question that exists only in some versions still gets its columns: the newest version's
 order first, then what only older versions have.
 

@@ -262,6 +262,18 @@ def _multiple(questions: set[int], picked: dict[int, int]) -> Iterator[_Aggregat
         )
 
 
+def _row_flags(rows: set[int], picked: dict[int, int]) -> _Aggregate:
+    """One row of a matrix of several choices per row (its ids in each version), a bit per
+    choice (choice id -> column): answered, 1 for each choice picked and 0 for the
+    others; not answered, NULL."""
+    bits = {column: i for i, column in enumerate(sorted(set(picked.values())))}
+    mine = {pk: str(1 << bits[column]) for pk, column in picked.items()}
+    return _Aggregate(
+        f"bit_or({_case('a.choice_id', mine, default='0')}::bigint) FILTER (WHERE a.row_id IN ({_ids(rows)}))",
+        {column: partial(_bits, shift=bit, width=1) for column, bit in bits.items()},
+    )
+
+
 def _value(questions: set[int], column: int) -> _Aggregate:
     """Number, date and text questions: the value."""
     return _Aggregate(
@@ -282,6 +294,7 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
     singles: dict[int, tuple[set[int], dict[int, str]]] = {}
     matrices: dict[frozenset[int], tuple[dict[int, int], dict[int, str]]] = {}
     multiples: dict[frozenset[int], tuple[set[int], dict[int, int]]] = {}
+    row_flags: dict[frozenset[int], tuple[set[int], dict[int, int]]] = {}
     values: dict[int, set[int]] = defaultdict(set)
     texts: dict[int, set[int]] = defaultdict(set)  # column -> choice ids
     for version in layout.versions.values():
@@ -295,6 +308,10 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
             questions.add(question)
             choices |= codes[question]
         matrix_rows: dict[int, dict[int, int]] = defaultdict(dict)  # question id -> {row id: column}
+        for row, columns in version.row_flags.items():
+            rows, picked = row_flags.setdefault(frozenset(columns), (set(), {}))
+            rows.add(row)
+            picked |= {choice: column for (r, choice), column in version.row_picked.items() if r == row}
         for row, column in version.matrix.items():
             matrix_rows[version.row_question[row]][row] = column
         for question, rows in matrix_rows.items():
@@ -313,6 +330,8 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
         yield from _matrix(rows, choices)
     for questions, picked in multiples.values():
         yield from _multiple(questions, picked)
+    for rows, picked in row_flags.values():
+        yield _row_flags(rows, picked)
     for column, questions in values.items():
         yield _value(questions, column)
     for column, choices in texts.items():

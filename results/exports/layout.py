@@ -39,6 +39,9 @@ class VersionLayout:
     matrix: dict[int, int] = field(default_factory=dict)  # matrix row id -> column
     multiple: dict[int, tuple[int, ...]] = field(default_factory=dict)  # question id -> its choices' columns
     picked: dict[int, int] = field(default_factory=dict)  # multiple-choice choice id -> column
+    # A matrix of several choices per row: each row's choices' columns, and where each goes.
+    row_flags: dict[int, tuple[int, ...]] = field(default_factory=dict)  # row id -> its choices' columns
+    row_picked: dict[tuple[int, int], int] = field(default_factory=dict)  # (row id, choice id) -> column
     value: dict[int, int] = field(default_factory=dict)  # question id -> column (number, date, text)
     specify: dict[int, int] = field(default_factory=dict)  # choice id -> its "please specify" text's column
     # What the SQL path needs to decode a choice id within its own question.
@@ -109,6 +112,16 @@ def raw_layout(
             elif kind.export_shape == "rows":
                 for row, name in zip(question.row_codes, names, strict=True):
                     layout.matrix[version.row_ids[(code, row)]] = index[name]
+            elif kind.export_shape == "row_flags":
+                named = iter(names)
+                for row in question.row_codes:
+                    row_id, columns = version.row_ids[(code, row)], []
+                    layout.row_question[row_id] = qid
+                    for choice in question.choice_codes:
+                        column = index[next(named)]
+                        layout.row_picked[(row_id, version.choice_ids[(code, choice)])] = column
+                        columns.append(column)
+                    layout.row_flags[row_id] = tuple(columns)
             elif kind.export_shape == "flags":
                 columns = []
                 for choice, name in zip(question.choice_codes, names, strict=True):

@@ -85,7 +85,13 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
             if text and choice_id in version.specify:
                 row[version.specify[choice_id]] = safe_cell(text)
             if choice_id is not None:
-                if row_id is not None:
+                if row_id in version.row_flags:
+                    # Answered row: every choice of the row is 0 unless picked.
+                    for column in version.row_flags[row_id]:
+                        if row[column] is None:
+                            row[column] = 0
+                    row[version.row_picked[(row_id, choice_id)]] = 1
+                elif row_id is not None:
                     column = version.matrix.get(row_id)
                     if column is not None:
                         row[column] = version.choice_codes[choice_id]

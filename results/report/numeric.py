@@ -178,7 +178,7 @@ class NumericReport:
     summaries: list[Summary]
     bins: list[Bin]  # of the first column (Total, or the filtered segment)
     nps: list[Nps] | None  # 0–10 scales only
-    # A rating on another scale: its mean is reported with its 95% interval instead.
+    # Every numeric question but a 0–10 rating (which has its NPS) reports the mean's 95% interval.
     mean_intervals: bool = False
 
 
@@ -192,5 +192,5 @@ def numeric_report(counts: SurveyCounts, columns: list[Column], question: Questi
         summaries=summaries,
         bins=bins,
         nps=[nps(v) for v in values] if kind.shows_nps(question) else None,
-        mean_intervals=kind.scale(question) is not None and not kind.shows_nps(question),
+        mean_intervals=not kind.shows_nps(question),
     )

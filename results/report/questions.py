@@ -89,18 +89,26 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
         report.tables = [
             choice_table(counts, columns, question, row, segment_labels, nets=scope.nets) for row in question.rows
         ]
-        report.chart = charts.stacked_chart(
-            report.chart_id,
-            f"{question.label} ({scope.population}): share of each answer per row, 100% stacked",
-            [
-                charts.Stack(
-                    f"{t.row.label} (n={t.bases[0]})",
-                    [charts.Bar(line.label, line.cells[0].percent, line.cells[0].display) for line in t.choice_lines],
-                )
-                for t in report.tables
-            ],
-            report.scale,
-        )
+        if question.question_type.picks_many:
+            # Several choices per row add up to more than 100%: bars, not 100% stacks.
+            report.chart = charts.bar_chart(report.chart_id, f"{title}: share of each row's base", [
+                charts.Bar(f"{t.row.label}: {line.label}", line.cells[0].percent, line.cells[0].display)
+                for t in report.tables for line in t.choice_lines
+            ])
+        else:
+            report.chart = charts.stacked_chart(
+                report.chart_id,
+                f"{question.label} ({scope.population}): share of each answer per row, 100% stacked",
+                [
+                    charts.Stack(
+                        f"{t.row.label} (n={t.bases[0]})",
+                        [charts.Bar(line.label, line.cells[0].percent, line.cells[0].display)
+                         for line in t.choice_lines],
+                    )
+                    for t in report.tables
+                ],
+                report.scale,
+            )
     elif kind == "numeric":
         report.numeric = numeric_report(counts, columns, question)
         report.chart = charts.histogram_chart(

@@ -23,7 +23,7 @@ def copy_old_redirects(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0013_choice_specify'),
+        ('surveys', '0014_slider'),
     ]
 
     operations = [

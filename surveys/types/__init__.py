@@ -22,9 +22,9 @@ from surveys.types.base import (
     Stored,
     UnknownType,
 )
-from surveys.types.choices import DropdownType, MatrixType, MultipleType, SingleType
+from surveys.types.choices import DropdownType, MatrixMultipleType, MatrixType, MultipleType, SingleType
 from surveys.types.dates import DateType
-from surveys.types.numeric import DecimalType, IntegerType, RatingType
+from surveys.types.numeric import DecimalType, IntegerType, RatingType, SliderType
 from surveys.types.text import EmailType, LongTextType, ShortTextType
 
 __all__ = [
@@ -78,7 +78,7 @@ def definition_order() -> list[str]:
 
 
 for _cls in (
-    SingleType, DropdownType, MultipleType, MatrixType, ShortTextType, LongTextType,
-    IntegerType, DecimalType, DateType, EmailType, RatingType,
+    SingleType, DropdownType, MultipleType, MatrixType, MatrixMultipleType, ShortTextType, LongTextType,
+    IntegerType, DecimalType, DateType, EmailType, RatingType, SliderType,
 ):
     register(_cls)

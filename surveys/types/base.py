@@ -138,6 +138,7 @@ class QuestionType:
     exclusive_choices: ClassVar[bool] = False  # a choice may be marked exclusive
     specify_choices: ClassVar[bool] = False  # a choice may carry a text box ("Other, please specify")
     bounds: ClassVar[bool] = False  # `min` and `max` apply
+    stepped: ClassVar[bool] = False  # a scale from `min` to `max` (both required) in steps of `step`
     whole_numbers: ClassVar[bool] = False  # answers (and bounds) are whole numbers
     # A scale of whole numbers (a rating): the (low, high) scales a question may choose with
     # `min` and `max`, the first one when it sets neither, so that definitions written

@@ -382,3 +382,86 @@ class MatrixType(QuestionType):
             case "invalid_choice":
                 return f"Choose one of the answers shown for {row_label}."
         return str(message)
+
+
+class MatrixMultipleType(MatrixType):
+    """Rows, each answered with any number of choices of the same set (checkboxes): a
+    `multiple` question per row. Conditions ask `usage.twitter has daily`; each row is a
+    base of its own, each choice a share of it; the export has a flag per row and choice."""
+
+    name = "matrix_multiple"
+    label = "Matrix (rows × several choices)"
+    picks_many = True
+    supports_nets = False  # a NET of several picks in one row would count that row twice
+    operators = MEMBERSHIP
+    export_shape = "row_flags"
+    answer_prompt = "Choose at least one answer."
+
+    def clean_answer(self, question: QuestionDef, value: Any, errors: dict[str, list[str]], *,
+                     enforce_required: bool = True) -> dict[str, frozenset[str]] | None:
+        if is_empty(value):
+            value = {}
+        if not isinstance(value, Mapping):
+            raise Invalid("Expected a list of choices per row.")
+        cleaned: dict[str, frozenset[str]] = {}
+        for row in value:
+            if row not in question.row_codes:
+                errors.setdefault(f"{question.code}.{str(row)[:100]}", []).append("Unknown row.")
+        for row in question.rows:
+            key = f"{question.code}.{row.code}"
+            answer = value.get(row.code)
+            if isinstance(answer, str):
+                answer = [answer]
+            if is_empty(answer):
+                if question.required and enforce_required:
+                    errors.setdefault(key, []).append(REQUIRED)
+                continue
+            if not isinstance(answer, list) or not all(isinstance(v, str) for v in answer):
+                errors.setdefault(key, []).append(Message("Expected a list of choices.", "invalid"))
+            elif not set(answer) <= set(question.choice_codes):
+                errors.setdefault(key, []).append(INVALID_CHOICES)
+            else:
+                cleaned[row.code] = frozenset(answer)
+        return cleaned or None
+
+    def to_stored(self, value: dict[str, frozenset[str]]) -> tuple[Stored, ...]:
+        return tuple(Stored(row=row, choice=choice) for row, picked in value.items() for choice in sorted(picked))
+
+    def from_stored(self, current: dict[str, frozenset[str]] | None, stored: Stored) -> dict[str, frozenset[str]]:
+        current = {} if current is None else current
+        current[stored.row] = current.get(stored.row, frozenset()) | {stored.choice}
+        return current
+
+    def count_keys(self, value: dict[str, frozenset[str]]) -> CountKeys:
+        return CountKeys(cells=tuple((row, choice) for row, picked in value.items() for choice in sorted(picked)))
+
+    def export_columns(self, question: QuestionDef) -> list[str]:
+        return [f"{question.code}.{row}.{choice}" for row in question.row_codes for choice in question.choice_codes]
+
+    def form_fields(self, question: QuestionDef) -> dict[str, forms.Field]:
+        return {
+            f"{question.code}.{row.code}": forms.MultipleChoiceField(
+                label=row.label, required=False, choices=_options(question), widget=CheckboxGroup
+            )
+            for row in question.rows
+        }
+
+    def from_post(self, question: QuestionDef, data) -> dict[str, list[str]] | None:
+        # Always lists, even of one.
+        rows = {row.code: data.getlist(f"{question.code}.{row.code}") for row in question.rows}
+        return {row: value for row, value in rows.items() if value} or None
+
+    def initial(self, question: QuestionDef, value: Any) -> dict[str, Any]:
+        if isinstance(value, Mapping):
+            return {f"{question.code}.{row}": list(picked) for row, picked in value.items()}
+        return super().initial(question, value)
+
+    def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
+        if row_label is None:
+            return super().form_message(question, message)
+        match getattr(message, "code", None):
+            case "required":
+                return f"Choose at least one answer for {row_label}."
+            case "invalid_choice" | "invalid":
+                return f"Choose among the answers shown for {row_label}."
+        return str(message)

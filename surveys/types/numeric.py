@@ -1,4 +1,4 @@
-"""Questions answered with a number: integer, decimal and the rating scale."""
+"""Questions answered with a number: integer, decimal, the rating scale and the slider."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from crispy_forms.layout import LayoutObject
+from crispy_forms.layout import Field, LayoutObject
 from django import forms
 from django.template.loader import render_to_string
 
@@ -177,3 +177,50 @@ class RatingScale(LayoutObject):
             "question": question, "field": field, "points": points, "display": display,
             "count": high - low + 1, "low": low, "high": high,
         })
+
+
+class SliderType(NumberType):
+    """A number picked on a scale from `min` to `max` in steps of `step` (1 by default),
+    shown as a range input that is not an answer until it is moved: a range input always
+    holds a value, so the answer is a separate number input that static/js/slider.js hides
+    and fills only when the respondent moves the slider (without script it stays a plain
+    number input)."""
+
+    name = "slider"
+    label = "Slider"
+    bounds = True
+    stepped = True
+    field_template = "responses/layout/slider.html"
+    answer_prompt = "Move the slider to your answer."
+
+    @staticmethod
+    def step(question: QuestionDef) -> Decimal:
+        return question.step or Decimal(1)
+
+    def clean(self, question: QuestionDef, value: Any) -> Decimal:
+        parsed = number(value)
+        check_range(question, parsed)
+        low = question.min_value or Decimal(0)
+        if (parsed - low) % self.step(question):
+            raise Invalid(Message(
+                f"Choose a value in steps of {self.step(question):f} from {low:f}.", "step",
+                step=self.step(question), low=low,
+            ))
+        return parsed.normalize() + 0  # +0: -0 reads as 0
+
+    def from_stored(self, current: Any, stored: Stored) -> Decimal:
+        return stored.number.normalize() + 0
+
+    def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
+        attrs = {"min": format(question.min_value, "f"), "max": format(question.max_value, "f"),
+                 "step": format(self.step(question), "f"), "inputmode": "decimal"}
+        return forms.CharField(widget=forms.NumberInput(attrs=attrs), **options)
+
+    def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
+        return [Field(question.code, template=self.field_template)]
+
+    def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
+        if getattr(message, "code", None) == "step":
+            return f"Move the slider to one of its marks (steps of {message.params['step']:f})."
+        return super().form_message(question, message, row_label)
+

@@ -5,6 +5,7 @@ shown where it is with what was typed, ids of another survey, published versions
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -227,6 +228,21 @@ def test_it_shows_the_fields_each_type_has(alice, draft):
         text = _text(alice.get(_url("outline") + f"?edit={question.pk}"))
         assert present in text, code
         assert absent not in text, code
+
+
+def test_it_adds_a_slider_with_its_scale_and_step(alice, draft):
+    page = _pages(draft)[1]
+    alice.post(_url("question_add", page.pk), {"type": "slider"})
+    slider = Question.objects.get(version=draft, code="question")
+    assert "Step" in _text(alice.get(_url("outline") + f"?edit={slider.pk}"))
+
+    refused = alice.post(_url("question_edit", slider.pk), _form_data(slider, label="How sure?"))
+    assert "A slider needs both ends of its scale." in _text(refused)
+
+    alice.post(_url("question_edit", slider.pk), _form_data(
+        slider, label="How sure?", min_value="0", max_value="10", step="0.5"))
+    slider.refresh_from_db()
+    assert (slider.min_value, slider.max_value, slider.step) == (0, 10, Decimal("0.5"))
 
 
 def test_it_saves_a_question(alice, draft):

@@ -208,7 +208,7 @@ def broken_demo() -> dict:
     then fits no type), a finding's condition and a NET."""
     data = demo_data()
     data["pages"][1]["questions"][0]["rows"].append(dict(data["pages"][1]["questions"][0]["rows"][0]))
-    data["pages"][2]["questions"][-1]["type"] = "slider"
+    data["pages"][2]["questions"][-1]["type"] = "essay"
     data["findings"][0]["target"] = "role = nobody"
     data["nets"][0]["all_but"] = ["often"]
     return data
@@ -230,8 +230,8 @@ def test_every_problem_is_listed_with_its_place_and_nothing_is_written(alice, de
         assert error in text, error
     # Each place in words, on its line of the file.
     lines = yaml.safe_dump(broken_demo(), sort_keys=False, allow_unicode=True).splitlines()
-    slider = lines.index("    type: slider") + 1
-    assert f"Page 3, question 4 (comments), type (line {slider}) pages[2].questions[3].type: unknown type" in text
+    essay = lines.index("    type: essay") + 1
+    assert f"Page 3, question 4 (comments), type (line {essay}) pages[2].questions[3].type: unknown type" in text
     assert re.search(r"Page 2, question 1 \(company_usage\), rows \(line \d+\) pages\[1\]\.questions\[0\]\.rows: "
                      "duplicate code 'twitter'", text)
     assert re.search(r"Finding 1 \(\w+\), target \(line \d+\) findings\[0\]\.target: at position 0: 'nobody'", text)

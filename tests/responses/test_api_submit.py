@@ -524,6 +524,7 @@ def test_it_returns_the_open_definition_by_code(demo_survey, client):
         "low_label": "",
         "high_label": "",
         "display": "",
+        "step": None,
     }
 
 

@@ -24,8 +24,8 @@ from surveys.types.numeric import NumberType, number
 from tests.kit.counts import assert_counts_exact
 
 NAMES = [
-    "single", "dropdown", "multiple", "matrix", "short_text", "long_text", "integer", "decimal", "date", "email",
-    "rating",
+    "single", "dropdown", "multiple", "matrix", "matrix_multiple", "short_text", "long_text", "integer", "decimal",
+    "date", "email", "rating", "slider",
 ]
 CHOICES = (ChoiceDef("a", "A"), ChoiceDef("b", "B"), ChoiceDef("c", "C"))
 ROWS = (RowDef("r1", "Row 1"), RowDef("r2", "Row 2"))
@@ -36,6 +36,7 @@ ANSWERS: dict[str, Any] = {
     "dropdown": "c",
     "multiple": frozenset({"a", "c"}),
     "matrix": {"r1": "a", "r2": "c"},
+    "matrix_multiple": {"r1": frozenset({"a", "c"}), "r2": frozenset({"b"})},
     "short_text": "A short answer",
     "long_text": "A longer answer\non two lines",
     "integer": 42,
@@ -43,6 +44,7 @@ ANSWERS: dict[str, Any] = {
     "date": date(2020, 1, 31),
     "email": "someone@example.org",
     "rating": 9,
+    "slider": Decimal("7.5"),
 }
 
 
@@ -51,6 +53,7 @@ def _question(name: str, code: str | None = None) -> QuestionDef:
     return QuestionDef(
         code=code or f"q_{name}", type=name, label=name.title(),
         choices=CHOICES if kind.has_choices else (), rows=ROWS if kind.has_rows else (),
+        **({"min_value": Decimal(0), "max_value": Decimal(10), "step": Decimal("0.5")} if kind.stepped else {}),
     )
 
 
@@ -70,8 +73,8 @@ def test_it_answers_unknown_for_an_unregistered_name():
 
 
 def test_it_selects_type_names_by_their_attributes():
-    assert type_names(numeric=True) == ["integer", "decimal", "rating"]
-    assert type_names(many_rows=True) == ["multiple", "matrix"]
+    assert type_names(numeric=True) == ["integer", "decimal", "rating", "slider"]
+    assert type_names(many_rows=True) == ["multiple", "matrix", "matrix_multiple"]
     assert type_names(always_personal=True) == ["email"]
     assert type_names(supports_nets=True) == ["single", "dropdown", "matrix"]
 
@@ -129,7 +132,8 @@ def test_it_round_trips_every_type_through_answer_rows_in_the_database():
         "pages": [{"questions": [
             {"code": q.code, "type": q.type, "label": q.label,
              **({"choices": [{"code": c.code, "label": c.label} for c in q.choices]} if q.choices else {}),
-             **({"rows": [{"code": r.code, "label": r.label} for r in q.rows]} if q.rows else {})}
+             **({"rows": [{"code": r.code, "label": r.label} for r in q.rows]} if q.rows else {}),
+             **({"min": 0, "max": 10, "step": 0.5} if q.step else {})}
             for q in questions
         ]}],
     }
@@ -142,7 +146,7 @@ def test_it_round_trips_every_type_through_answer_rows_in_the_database():
     assert result.ok, result.errors
     assert stored_answers(compiled_version(version), result.response) == cleaned
     rows = answer_rows(compiled_version(version), result.response.pk, cleaned)
-    assert len(rows) == result.response.answers.count() == 1 + 1 + 2 + 2 + 7
+    assert len(rows) == result.response.answers.count() == 1 + 1 + 2 + 2 + 3 + 8
 
 
 # --- A type that exists only in this test ----------------------------------------------
