@@ -6,7 +6,15 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 Z_95 = 1.959963984540054
-_T_975_SMALL_DF = {1: 12.706204736174694, 2: 4.302652729749462, 3: 3.1824463052837078}
+# Student's t 97.5% quantiles for df = 1..30 (scipy's, to 15 digits); beyond, an expansion.
+_T_975 = (
+    12.706204736174698, 4.302652729749464, 3.182446305284263, 2.7764451051977934, 2.570581835636314,
+    2.446911848791681, 2.3646242515927844, 2.306004135204166, 2.2621571628540993, 2.2281388519649385,
+    2.200985160082949, 2.1788128296634177, 2.1603686564610127, 2.1447866879169273, 2.131449545559323,
+    2.1199052992210112, 2.1098155778331806, 2.100922040241036, 2.093024054408263, 2.0859634472658364,
+    2.079613844727662, 2.0738730679040147, 2.0686576104190406, 2.0638985616280205, 2.0595385527532946,
+    2.055529438642871, 2.0518305164802833, 2.048407141795244, 2.0452296421327034, 2.0422724563012373,
+)
 
 
 def wilson_interval(count: int, base: int, z: float = Z_95) -> tuple[float, float] | None:
@@ -43,12 +51,12 @@ def percent_display(count: int, base: int, places: int = 0) -> str:
 
 
 def t_quantile_975(df: int) -> float:
-    """Student's t 97.5% quantile for `df` degrees of freedom (df >= 1): exact for df 1–3, then
-    by the Cornish–Fisher expansion of the normal quantile (Abramowitz and Stegun 26.7.5),
-    within 0.001 of the exact value from df = 4 on. scipy, which would give it exactly, is a
-    test-only dependency (the tests check this against it)."""
-    if df <= 3:
-        return _T_975_SMALL_DF[df]
+    """Student's t 97.5% quantile for `df` degrees of freedom (df >= 1): from the table up to
+    df = 30, then by the Cornish–Fisher expansion of the normal quantile (Abramowitz and
+    Stegun 26.7.5), within 1e-5 of the exact value from there on. scipy, which would give it
+    exactly, is a test-only dependency (the tests check this against it)."""
+    if df <= len(_T_975):
+        return _T_975[df - 1]
     z = Z_95
     g1 = (z**3 + z) / 4
     g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96

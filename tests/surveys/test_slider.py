@@ -201,8 +201,7 @@ def test_the_results_show_mean_median_and_distribution(survey, manager, alice):
     assert (summary.n, summary.mean, summary.median) == (5, 4.7, 2.5)
     values = [1, 2, 2.5, 8, 10]
     low, high = stats.t.interval(0.95, len(values) - 1, loc=np.mean(values), scale=stats.sem(values))
-    # t(0.975, 4) comes from an expansion within 0.001 of the exact quantile (results/stats.py).
-    assert summary.interval == (pytest.approx(low, rel=1e-3), pytest.approx(high, rel=1e-3))
+    assert summary.interval == (pytest.approx(low, rel=1e-6), pytest.approx(high, rel=1e-6))
     assert "Mean, 95% interval" in r.content.decode()
     assert f'<td class="mean-interval">{summary.interval_display}</td>' in r.content.decode()
     assert [b.label for b in r.context["report"].numeric.bins] == ["1", "2", "2.5", "8", "10"]
