@@ -23,7 +23,8 @@ def test_it_answers_the_api_with_503_in_the_envelope(client, demo_survey):
 
 
 def test_it_answers_a_page_with_503_and_a_message(client, demo_survey):
-    with mock.patch("responses.views.public.survey_with_open_version", side_effect=OperationalError("connection refused")):
+    refused = OperationalError("connection refused")
+    with mock.patch("responses.views.public.survey_with_open_version", side_effect=refused):
         response = client.get(f"/s/{demo_survey.slug}/")
 
     assert response.status_code == 503
