@@ -43,6 +43,7 @@ def hidden_clean(definition: SurveyDef, values: Mapping[str, object]) -> dict[st
 
 
 UNDECLARED = "Not a hidden field of this survey (declared: {declared})."
+NONE_DECLARED = "This survey declares no hidden fields."
 BUILT_IN = "Filled from the invitation (X-Invitation-Token), not from the payload."
 NOT_ALLOWED = "Expected one of {values}."
 TOO_LONG = f"At most {HIDDEN_VALUE_MAX} characters."
@@ -59,7 +60,7 @@ def hidden_errors(definition: SurveyDef, values: Mapping[str, str]) -> dict[str,
         if code == BUILTIN_HIDDEN:
             errors[f"hidden.{code}"] = [BUILT_IN]
         elif field is None:
-            errors[f"hidden.{code}"] = [UNDECLARED.format(declared=", ".join(fields) or "none")]
+            errors[f"hidden.{code}"] = [UNDECLARED.format(declared=", ".join(fields)) if fields else NONE_DECLARED]
         elif len(value) > HIDDEN_VALUE_MAX:
             errors[f"hidden.{code}"] = [TOO_LONG]
         elif field.values and value not in field.values:
