@@ -43,6 +43,7 @@ def test_a_manager_uploads_a_file_with_problems_fixes_it_and_lands_on_the_outlin
         "code: personal_use\n    type: matrix", "code: personal_use\n    type: grid"
     )
     assert "type: grid" in broken
+    grid_line = broken.splitlines().index("    type: grid") + 1
     page.get_by_label("Definition file").set_input_files(
         files=[{"name": "ddiq-2011.yaml", "mimeType": "application/yaml", "buffer": broken.encode()}]
     )
@@ -51,7 +52,7 @@ def test_a_manager_uploads_a_file_with_problems_fixes_it_and_lands_on_the_outlin
     problems = page.get_by_role("alert")
     expect(problems).to_contain_text("Nothing was changed: “ddiq-2011.yaml” has")
     expect(problems).to_contain_text(
-        "Page 3, question 1 (personal_use), type (line 107) pages[2].questions[0].type: unknown type 'grid'"
+        f"Page 3, question 1 (personal_use), type (line {grid_line}) pages[2].questions[0].type: unknown type 'grid'"
     )
     assert demo_survey.versions.count() == 1
     assert_clean(page)

@@ -14,9 +14,7 @@ from playwright.sync_api import expect
 from responses.models import Response
 from responses.services import stored_answers
 from surveys.selectors import compiled_version
-from tests.browser.test_respondent import press_button, tab_to
-from tests.browser.test_respondent_ui import small_targets
-from tests.kit.browser import assert_clean, assert_fits, field, screenshot
+from tests.kit.browser import assert_clean, assert_fits, field, press_button, screenshot, small_targets, tab_to
 from tests.kit.new_types import new_types_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

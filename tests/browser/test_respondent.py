@@ -9,27 +9,11 @@ from playwright.sync_api import expect
 from responses.models import Response
 from responses.services import stored_answers
 from surveys.selectors import compiled_version
-from tests.kit.browser import axe_violations, describe_violations, field
+from tests.kit.browser import axe_violations, describe_violations, field, press_button, tab_to
 from tests.kit.demo import CHANNELS
 from tests.kit.surveys import ALL_TYPES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def tab_to(page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element matching `selector` has the focus."""
-    for _ in range(limit):
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"Tab never reached {selector}")
-
-
-def press_button(page, name: str) -> None:
-    action = "back" if name == "Back" else "next"
-    tab_to(page, f"button[value={action}]:not(.visually-hidden)")
-    assert page.evaluate("document.activeElement.textContent.trim()") == name
-    page.keyboard.press("Enter")
 
 
 def choose_in_group(page, name: str, steps: int) -> None:

@@ -13,21 +13,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from surveys.services import version_close
-from tests.kit.browser import assert_clean, assert_fits, field, fill_demo_page_1, next_page, screenshot
+from tests.kit.browser import assert_clean, assert_fits, field, fill_demo_page_1, next_page, screenshot, small_targets
 from tests.kit.demo import CHANNELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FORM = "/s/ddiq-2010/"
-# What a finger taps on the form: a choice's whole line (its label), a matrix cell, the
-# buttons, fields and links. Hidden ones (a question its condition hides) do not count.
-TARGETS = """() => Array.from(document.querySelectorAll(
-    "#survey-form .form-check-label, #survey-form .matrix-option, #survey-form .btn:not(.visually-hidden), "
-    + "#survey-form .form-select, #survey-form .form-control, .error-summary a, .resume-note a"
-  )).filter(el => el.getClientRects().length > 0).map(el => {
-    const box = el.getBoundingClientRect();
-    return {what: el.className + " " + el.textContent.trim().slice(0, 40), width: box.width, height: box.height};
-  })"""
 
 
 def check(page, shot: str | None = None) -> None:
@@ -37,10 +28,6 @@ def check(page, shot: str | None = None) -> None:
     assert_fits(page)
     if shot:
         screenshot(page, f"formui/{shot}-{page.viewport_size['width']}")
-
-
-def small_targets(page) -> list[dict]:
-    return [t for t in page.evaluate(TARGETS) if t["height"] < 44 or t["width"] < 44]
 
 
 def answer_page_1(page) -> None:

@@ -156,13 +156,42 @@ def sign_in(page, live_server, path: str, username: str = "alice", password: str
     assert_no_csp_violation(page)
 
 
-def tab_to(page, target, limit: int = 60) -> None:
-    """Press Tab until `target` (a locator of one element) has the focus."""
+def tab_to(page, target, limit: int = 80) -> None:
+    """Press Tab until `target` (a locator of one element) has the focus, or an element
+    matching `target` (a CSS selector: any radio of a group, say)."""
     for _ in range(limit):
-        if target.evaluate("e => e === document.activeElement"):
+        if isinstance(target, str):
+            focused = page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", target)
+        else:
+            focused = target.evaluate("e => e === document.activeElement")
+        if focused:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{limit} presses of Tab never reached {target}")
+
+
+def press_button(page, name: str) -> None:
+    """Tab to the form's Back or Next/Submit button, check its label, press Enter."""
+    action = "back" if name == "Back" else "next"
+    tab_to(page, f"button[value={action}]:not(.visually-hidden)")
+    assert page.evaluate("document.activeElement.textContent.trim()") == name
+    page.keyboard.press("Enter")
+
+
+# What a finger taps on the form: a choice's whole line (its label), a matrix cell, the
+# buttons, fields and links. Hidden ones (a question its condition hides) do not count.
+TARGETS = """() => Array.from(document.querySelectorAll(
+    "#survey-form .form-check-label, #survey-form .matrix-option, #survey-form .btn:not(.visually-hidden), "
+    + "#survey-form .form-select, #survey-form .form-control, .error-summary a, .resume-note a"
+  )).filter(el => el.getClientRects().length > 0).map(el => {
+    const box = el.getBoundingClientRect();
+    return {what: el.className + " " + el.textContent.trim().slice(0, 40), width: box.width, height: box.height};
+  })"""
+
+
+def small_targets(page) -> list[dict]:
+    """The form's touch targets smaller than 44 × 44 px."""
+    return [t for t in page.evaluate(TARGETS) if t["height"] < 44 or t["width"] < 44]
 
 
 def expect_message(page, text: str) -> None:

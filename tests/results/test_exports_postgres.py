@@ -18,7 +18,7 @@ from psycopg.pq import TransactionStatus
 
 from responses.models import Answer, Response
 from responses.services import answer_rows
-from results.exports import csv_rows, csv_stream
+from results.exports import csv_rows
 from results.exports import rows as python_rows
 from results.exports.csv_stream import raw_csv_stream
 from results.exports.records import export_record
@@ -26,6 +26,7 @@ from results.models import ExportRecord
 from surveys.models import Choice, MatrixRow, Page, Question, Survey, SurveyVersion
 from surveys.selectors import compiled_version
 from surveys.services import version_duplicate, version_publish
+from tests.kit.exports import exported_csv
 
 pytestmark = pytest.mark.postgres
 
@@ -46,25 +47,6 @@ TEXTS = [
     " leading space, trailing space ",
     "fine -1 = +1",
 ]
-
-
-def _exported(survey: Survey, *, copy: bool, monkeypatch, parameters: dict | None = None) -> bytes:
-    """The export's bytes as the view sends them, by one path or the other."""
-    record = export_record(
-        user=None,
-        survey=survey,
-        kind=ExportRecord.Kind.RAW_CSV,
-        parameters=parameters,
-        status=ExportRecord.Status.PENDING,
-    )
-    with monkeypatch.context() as patch:
-        patch.setattr(csv_stream, "USE_COPY", copy)
-        if copy:  # the rows must come from the database, not from the Python path
-            patch.setattr(python_rows, "raw_row_chunks", None)
-        body = "".join(raw_csv_stream(record)).encode()
-    record.refresh_from_db()
-    assert record.status == ExportRecord.Status.READY
-    return body
 
 
 def _new_version(survey: Survey, change) -> SurveyVersion:
@@ -223,8 +205,8 @@ def varied_survey(demo_survey) -> tuple[Survey, list[Response], list[Response]]:
 def test_it_writes_the_same_bytes_as_the_python_path(varied_survey, monkeypatch):
     survey, exported, left_out = varied_survey
 
-    by_copy = _exported(survey, copy=True, monkeypatch=monkeypatch)
-    by_python = _exported(survey, copy=False, monkeypatch=monkeypatch)
+    by_copy = exported_csv(survey, copy=True, monkeypatch=monkeypatch)
+    by_python = exported_csv(survey, copy=False, monkeypatch=monkeypatch)
 
     assert by_copy == by_python
     text = by_copy.decode("utf-8")
@@ -261,8 +243,8 @@ def test_it_writes_the_same_bytes_for_one_version(varied_survey, monkeypatch):
     survey, _, _ = varied_survey
 
     for version in (1, 2, 3):
-        by_copy = _exported(survey, copy=True, monkeypatch=monkeypatch, parameters={"version": version})
-        assert by_copy == _exported(survey, copy=False, monkeypatch=monkeypatch, parameters={"version": version})
+        by_copy = exported_csv(survey, copy=True, monkeypatch=monkeypatch, parameters={"version": version})
+        assert by_copy == exported_csv(survey, copy=False, monkeypatch=monkeypatch, parameters={"version": version})
 
 
 @pytest.mark.django_db
@@ -276,22 +258,22 @@ def test_it_writes_the_same_bytes_with_personal_data(varied_survey, monkeypatch)
     Answer.objects.filter(pk=erased.pk).update(text="", erased=True)
     parameters = {"personal_data": True}
 
-    by_copy = _exported(survey, copy=True, monkeypatch=monkeypatch, parameters=parameters)
+    by_copy = exported_csv(survey, copy=True, monkeypatch=monkeypatch, parameters=parameters)
 
-    assert by_copy == _exported(survey, copy=False, monkeypatch=monkeypatch, parameters=parameters)
+    assert by_copy == exported_csv(survey, copy=False, monkeypatch=monkeypatch, parameters=parameters)
     text = by_copy.decode("utf-8")
     assert text.count("someone@example.com") == 6 - (erased.question.code == "contact")
     header = text.splitlines()[0]
     assert ",nickname," in header and ",contact" in header
-    without = _exported(survey, copy=True, monkeypatch=monkeypatch).decode("utf-8")
+    without = exported_csv(survey, copy=True, monkeypatch=monkeypatch).decode("utf-8")
     assert "nickname" not in without and "contact" not in without and "someone@example.com" not in without
 
 
 @pytest.mark.django_db
 def test_it_writes_only_the_header_when_there_are_no_responses(demo_survey, monkeypatch):
-    by_copy = _exported(demo_survey, copy=True, monkeypatch=monkeypatch)
+    by_copy = exported_csv(demo_survey, copy=True, monkeypatch=monkeypatch)
 
-    assert by_copy == _exported(demo_survey, copy=False, monkeypatch=monkeypatch)
+    assert by_copy == exported_csv(demo_survey, copy=False, monkeypatch=monkeypatch)
     assert by_copy.count(b"\r\n") == 1
 
 

@@ -26,6 +26,7 @@ from surveys.types import Invalid, Stored, question_type
 from tests.kit.api import submit
 from tests.kit.counts import assert_counts_exact
 from tests.kit.data import submit_and_count
+from tests.kit.exports import exported_csv
 from tests.kit.form import post_page
 from tests.kit.html_form import submitted_data
 from tests.kit.new_types import NEW_TYPES, new_types_answers, new_types_survey
@@ -273,9 +274,7 @@ def test_the_results_page_shows_each_row_with_its_base(survey, manager, alice):
 
 
 def _export_rows(survey, monkeypatch, *, copy: bool) -> list[list[str]]:
-    from tests.results.test_exports_postgres import _exported
-
-    return list(csv.reader(io.StringIO(_exported(survey, copy=copy, monkeypatch=monkeypatch).decode())))
+    return list(csv.reader(io.StringIO(exported_csv(survey, copy=copy, monkeypatch=monkeypatch).decode())))
 
 
 @pytest.mark.postgres
