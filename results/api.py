@@ -20,12 +20,20 @@ UNKNOWN_SURVEY = "There is no survey with this code, or it is not shared with yo
 class FindingSerializer(serializers.Serializer):
     code = serializers.CharField()
     statement = serializers.CharField()
-    count = serializers.IntegerField()
-    base = serializers.IntegerField()
-    percent = serializers.FloatField(allow_null=True, help_text="Unrounded, 0-100; null for a base of 0.")
-    percent_display = serializers.CharField(help_text='Rounded half up, as on pages ("63%").')
+    count = serializers.IntegerField(allow_null=True, help_text="null when suppressed.")
+    base = serializers.IntegerField(help_text="Given even when the rest is suppressed.")
+    percent = serializers.FloatField(
+        allow_null=True, help_text="Unrounded, 0-100; null for a base of 0 and when suppressed."
+    )
+    percent_display = serializers.CharField(
+        allow_null=True, help_text='Rounded half up, as on pages ("63%"); "—" for a base of 0; null when suppressed.'
+    )
     ci_low = serializers.FloatField(allow_null=True, help_text="95% Wilson interval, as a fraction.")
     ci_high = serializers.FloatField(allow_null=True)
+    suppressed = serializers.BooleanField(
+        help_text="The base is above 0 and under the minimum base (MIN_BASE_FOR_PERCENT, 5 by default): "
+        "count, percentage and interval are null, as the pages show “—” for them."
+    )
 
 
 class AsOfSerializer(serializers.Serializer):
@@ -71,12 +79,18 @@ class FindingsView(JSONAPIView):
                 {
                     "code": f.code,
                     "statement": f.statement,
-                    "count": f.count,
                     "base": f.base,
-                    "percent": f.percent,
-                    "percent_display": f.percent_display,
-                    "ci_low": f.interval[0] if f.interval else None,
-                    "ci_high": f.interval[1] if f.interval else None,
+                    "suppressed": f.suppressed,
+                    **(
+                        {"count": None, "percent": None, "percent_display": None, "ci_low": None, "ci_high": None}
+                        if f.suppressed else {
+                            "count": f.count,
+                            "percent": f.percent,
+                            "percent_display": f.percent_display,
+                            "ci_low": f.interval[0] if f.interval else None,
+                            "ci_high": f.interval[1] if f.interval else None,
+                        }
+                    ),
                 }
                 for f in data.findings
             ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -20,6 +21,12 @@ class FindingValue:
     statement: str
     count: int
     base: int
+
+    @property
+    def suppressed(self) -> bool:
+        """Under the minimum base the count, percentage and interval are not given out
+        (the pages show "—"): the base stays."""
+        return 0 < self.base < settings.MIN_BASE_FOR_PERCENT
 
     @property
     def percent(self) -> float | None:

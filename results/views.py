@@ -65,6 +65,7 @@ def _context(request, scope: Scope, active: str, **extra) -> dict:
         "active": active,
         "export_links": exports_links,
         "segment_options": list(scope.segment_options.items()),
+        "min_base": min_base(),
         **extra,
     }
 
@@ -169,8 +170,11 @@ def methods(request):
     user = request.user
     if not (user.has_perm("surveys.view_results") or user.has_perm("surveys.view_all_results")):
         raise PermissionDenied("You do not have permission to view results.")
+    # Reached from a survey's results menu (?survey=<slug>): the same menu, and a way back.
+    slug = request.GET.get("survey", "")
+    survey = survey_for_results(user, slug) if slug else None
     return render(request, "results/methods.html", {
-        "min_base": min_base(), "min_test_base": MIN_BASE_FOR_TEST, "low_base": LOW_BASE,
+        "survey": survey, "min_base": min_base(), "min_test_base": MIN_BASE_FOR_TEST, "low_base": LOW_BASE,
         "mcnemar_exact_below": MCNEMAR_EXACT_BELOW,
     })
 

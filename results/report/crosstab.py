@@ -85,6 +85,13 @@ class CrossCell:
     column: Cell  # of the column total
     total: Cell  # of all pairs
 
+    @property
+    def shown(self) -> bool:
+        """Whether the cell's count and percentages may be shown: not when its row or its
+        column holds fewer respondents than the minimum base (the rule of the question
+        pages: a small group is not singled out), nor when there are no pairs at all."""
+        return not (self.row.suppressed or self.column.suppressed or self.total.suppressed or self.total.empty)
+
 
 @dataclass
 class Paired:
@@ -162,6 +169,11 @@ class Crosstab:
                 ))
             rows.append((r, cells, Cell(self.row_total(r.code), self.n)))
         return rows
+
+    @property
+    def suppressed(self) -> bool:
+        """Whether some inner cell is hidden (the page then says why, once)."""
+        return any(not cell.shown for _, cells, _ in self.grid for cell in cells if cell.total.base > 0)
 
     @property
     def paired(self) -> Paired | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.http import HttpResponse
 from django.utils import timezone
 
-from results.report.cells import ChoiceTable, p_display
+from results.report.cells import ChoiceTable, min_base, p_display
 from results.report.crosstab import Crosstab
 from results.report.overview import Overview
 from results.report.questions import QuestionReport
@@ -131,12 +131,15 @@ def crosstab_tables(tab: Crosstab) -> list[ExportTable]:
     ])
     for choice, cells, _ in tab.grid:
         for column_choice, cell in zip(tab.column.choices, cells, strict=True):
-            table.rows.append([
-                tab.row.code, choice.code, tab.column.code, column_choice.code,
-                cell.count if cell.total.shown else None,
-                cell.row.percent, cell.row.display, cell.column.percent, cell.column.display,
-                cell.total.percent, cell.total.display, tab.n,
-            ])
+            # A cell of a small row or column is hidden as on the page; no pairs at all: "—".
+            hidden = f"n<{min_base()}" if tab.n else cell.total.display
+            values = (
+                [cell.count, cell.row.percent, cell.row.display, cell.column.percent, cell.column.display,
+                 cell.total.percent, cell.total.display]
+                if cell.shown
+                else [None, None, hidden, None, hidden, None, hidden]
+            )
+            table.rows.append([tab.row.code, choice.code, tab.column.code, column_choice.code, *values, tab.n])
     tables = [table]
     paired = tab.paired
     if paired is not None:

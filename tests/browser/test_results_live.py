@@ -98,3 +98,36 @@ def test_it_has_no_serious_accessibility_problems(page, live_server, survey, pat
     _open(page, live_server, path)
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
+
+
+def test_a_live_refresh_keeps_the_open_data_table_the_focus_and_the_scroll(page, live_server, survey):
+    page.set_viewport_size({"width": 1280, "height": 500})
+    _open(page, live_server, "/results/ddiq-2010/")
+    summary = page.get_by_text("Data table", exact=True)
+    summary.click()
+    expect(page.locator("#numbers details").first).to_have_js_property("open", True)
+    summary.focus()
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 100
+    submit_beside_worker(survey, random_demo_answers(random.Random(4), role="business"))
+    expect(page.locator("#counted")).to_have_text("7", timeout=10_000)
+    expect(page.locator("#numbers details").first).to_have_js_property("open", True)
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Data table"
+    assert abs(page.evaluate("window.scrollY") - scrolled) <= 2
+
+
+def test_every_results_page_has_the_same_menu_and_the_methods_page_leads_back(page, live_server, survey):
+    _open(page, live_server, "/results/ddiq-2010/crosstab/")
+    menu = page.locator(".results-nav")
+    names = ["Overview", "Questions", "Compare", "Crosstab", "Exports", "Methods"]
+    expect(menu.get_by_role("link")).to_have_text(names)
+    menu.get_by_role("link", name="Exports").click()
+    expect(page).to_have_url(f"{live_server.url}/results/ddiq-2010/exports/")
+    expect(page.locator(".results-nav [aria-current=page]")).to_have_text("Exports")
+    page.locator(".results-nav").get_by_role("link", name="Methods").click()
+    expect(page).to_have_url(f"{live_server.url}/results/methods/?survey=ddiq-2010")
+    expect(page.locator(".results-nav [aria-current=page]")).to_have_text("Methods")
+    page.get_by_role("link", name="Back to the results of Digital IQ 2010 — social media").click()
+    expect(page).to_have_url(f"{live_server.url}/results/ddiq-2010/")
+    expect(page.locator("#live-poll")).to_contain_text(re.compile(r"the last at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+"))

@@ -144,4 +144,17 @@ def test_it_reads_findings_in_a_fixed_number_of_queries(results, demo_survey, dj
 def test_it_never_counts_a_response_twice(results, demo_survey):
     response = submit_and_count(demo_survey, leader_answers(role="it", twitter="never"))
     assert not response_count(response.pk)
-    assert _findings(results)["it_never_twitter"]["count"] == 1
+    # One IT leader: the base says it was counted once (the count itself is suppressed at a base of 1).
+    assert _findings(results)["it_never_twitter"]["base"] == 1
+
+
+@pytest.mark.parametrize(("base", "suppressed"), [(4, True), (5, False)])
+def test_it_suppresses_a_finding_under_the_minimum_base_but_keeps_the_base(results, demo_survey, base, suppressed):
+    build_it_population(demo_survey, it=base, it_never=3, it_company_none=0)
+    finding = _findings(results)["it_never_twitter"]
+    assert (finding["base"], finding["suppressed"]) == (base, suppressed)
+    values = [finding[key] for key in ("count", "percent", "percent_display", "ci_low", "ci_high")]
+    if suppressed:
+        assert values == [None] * 5
+    else:
+        assert finding["count"] == 3 and finding["percent_display"] == "60%" and None not in values

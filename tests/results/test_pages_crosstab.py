@@ -1,5 +1,7 @@
 """Crosstabs from the raw answers, and the paradox view with McNemar's test."""
 
+import csv
+import io
 import random
 
 import numpy as np
@@ -114,3 +116,29 @@ def test_it_suppresses_crosstab_cells_under_the_minimum_base(results, demo_surve
     _pairs(demo_survey, [("never", "none")] * 4)
     html = results.get(PARADOX).content.decode()
     assert "n&lt;5" in html
+
+
+def test_it_hides_the_cells_of_a_row_or_column_under_the_minimum_base_and_says_why(results, demo_survey):
+    # 10 IT leaders: 7 never use Twitter (company: 4 none, 3 some), 3 use it daily (company: none).
+    _pairs(demo_survey, [("never", "none")] * 4 + [("never", "some")] * 3 + [("daily", "none")] * 3)
+    response = results.get(PARADOX)
+    tab = response.context["tab"]
+    grid = {choice.code: cells for choice, cells, _ in tab.grid}
+    columns = [c.code for c in tab.column.choices]
+    never, daily = grid["never"], grid["daily"]
+    # Column "some" holds 3 respondents, row "daily" 3: their cells are hidden, "never × none" (4 of 7 and 7) shows.
+    assert never[columns.index("none")].shown and never[columns.index("none")].count == 4
+    assert not never[columns.index("some")].shown
+    assert not daily[columns.index("none")].shown
+    assert tab.suppressed
+    html = response.content.decode()
+    assert "not shown because its row or its column has fewer than 5 respondents" in html
+    # Labels, not codes, where people read: the caption and the corner of the table.
+    assert "personal_use.twitter \\" not in html and "personal_use.twitter by" not in html
+    assert "max(0, a + b" not in html
+    # The export hides the same cells.
+    lines = csv.reader(io.StringIO(results.get(PARADOX + "&format=csv").content.decode()))
+    rows = {(r[1], r[3]): r for r in lines if len(r) == 12}  # the crosstab's table
+    assert rows[("never", "none")][4] == "4"
+    assert rows[("never", "some")][4:7] == ["", "", "n<5"]
+    assert rows[("daily", "none")][4:7] == ["", "", "n<5"]
