@@ -76,6 +76,7 @@ def _render(request: HttpRequest, survey: Survey, version: SurveyVersion | None,
         "panel_link": panel_link(request, survey, fields),
         "removed": int(undo_id) if changeable and undo_id.isdigit() else None,
         "once": new_token(),
+        "once_undo": new_token(),
         "active": "home",
     }
     return render(request, "builder/hidden.html", context, status=status)
@@ -109,8 +110,12 @@ def _refused(request, survey, version, form, exc: Exception) -> HttpResponse:
     """A service's refusal (frozen version, a code taken since, a condition naming it) at
     the form, with what was typed."""
     message = " ".join(getattr(exc, "messages", None) or [str(exc)])
+    if isinstance(exc, FrozenVersionError):
+        # The page shows a published version without forms: the refusal is its message.
+        messages.error(request, f"Nothing was saved: {message}")
+        return _render(request, survey, version, True, status=409)
     form.add_error(getattr(exc, "field", None), message)
-    return _render(request, survey, version, True, form, status=409 if isinstance(exc, FrozenVersionError) else 400)
+    return _render(request, survey, version, True, form, status=400)
 
 
 @builder_view

@@ -313,9 +313,10 @@ def test_a_published_version_is_shown_frozen_and_refuses_changes(alice, manager)
     assert _url("hidden_add") not in html and _url("hidden_delete", field.pk) not in html
     response = _add(alice, "src")
     assert response.status_code == 409
-    assert "is published and frozen" in response.content.decode()
+    assert "Nothing was saved: Version 1 is published and frozen" in response.content.decode()
     assert _edit(alice, field, "rid2").status_code == 409
-    assert alice.post(_url("hidden_delete", field.pk), {"once": "t3"}).status_code == 302
+    response = alice.post(_url("hidden_delete", field.pk), {"once": "t3"}, follow=True)
+    assert "Nothing was removed: Version 1 is published and frozen" in response.content.decode()
     assert _fields(version) == [("rid", "Panel id", ["a", "b"])]
 
 
@@ -328,3 +329,19 @@ def test_undo_of_a_draft_change_is_refused_once_the_draft_is_published(alice, dr
 
     assert "is published: its structure is frozen" in response.content.decode()
     assert _fields(draft) == [("rid", "", [])]
+
+
+def test_the_page_takes_the_same_queries_for_any_number_of_fields(alice, draft, django_assert_num_queries):
+    HiddenField.objects.create(version=draft, code="rid")
+    alice.get(_url("hidden"))  # the session and permissions warm up as on any page
+    with django_assert_num_queries(HIDDEN_PAGE_QUERIES):
+        assert alice.get(_url("hidden")).status_code == 200
+    for position, code in enumerate(("src", "wave", "batch"), start=1):
+        HiddenField.objects.create(version=draft, code=code, position=position, values=["a", "b"])
+    with django_assert_num_queries(HIDDEN_PAGE_QUERIES):
+        assert alice.get(_url("hidden")).status_code == 200
+
+
+# Session, user, the user's and groups' permissions, survey, the editor check, the edited
+# version, its hidden fields.
+HIDDEN_PAGE_QUERIES = 8
