@@ -125,6 +125,18 @@ def test_it_refuses_values_a_link_cannot_carry_or_listed_twice(alice, draft):
     assert _fields(draft) == []
 
 
+def test_a_question_cannot_take_a_hidden_fields_code(alice, draft):
+    _add(alice, "src")
+    note = Question.objects.get(version=draft, code="note")
+    data = {"label": note.label, "help_text": "", "code": "src", "condition": "", "op": "save", "min_value": "",
+            "max_value": "", "max_length": "", "choices-count": "0", "rows-count": "0"}
+
+    response = alice.post(_url("question_edit", note.pk), data)
+
+    assert "“src” is the code of a hidden field" in response.content.decode()
+    assert Question.objects.filter(version=draft, code="note").exists()
+
+
 def test_it_removes_a_hidden_field_and_offers_to_undo(alice, draft):
     _add(alice, "rid")
     _add(alice, "src", values="li tw")
