@@ -250,6 +250,16 @@ def test_the_publish_review_lists_the_hidden_field_changes(alice, manager):
     assert draft.hidden_fields.count() == 1
 
 
+def test_the_publish_checklist_links_a_clash_with_a_question_to_the_hidden_fields(alice, draft):
+    # Written directly: the builder refuses the clash both ways, an older draft may hold one.
+    HiddenField.objects.create(version=draft, code="note")
+
+    html = alice.get(_url("publish")).content.decode()
+
+    assert "Hidden field 1 “note”" in html and "also a question&#x27;s code" in html
+    assert f'href="{_url("hidden")}#hidden-fields"' in html
+
+
 # --- The panel link and redirects -------------------------------------------------------------
 
 
