@@ -4,7 +4,8 @@
 places such as `pages[1].questions[0].rows: duplicate code 'twitter'`. Here each place
 becomes the page or question it names (in position order, as the definition lists them)
 and a link into the outline (`?edit=<pk>#question-<pk>`, `#page-<pk>`); findings, NETs
-and saved views link to their section of the findings page (builder:findings).
+and saved views link to their section of the findings page (builder:findings), hidden
+fields to theirs (builder:hidden).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ PART_NAMES = {
     "column": "column variable",
     "highlight": "highlighted cell",
 }
-ITEM_NAMES = {"choices": "choice", "rows": "row", "findings": "finding", "nets": "NET", "views": "saved view"}
+ITEM_NAMES = {"choices": "choice", "rows": "row", "findings": "finding", "nets": "NET", "views": "saved view",
+              "hidden_fields": "hidden field"}
 _STEP = re.compile(r"(\w+)(?:\[(\d+)\])?")
 
 
@@ -94,6 +96,9 @@ class ProblemPlaces:
             if rest and rest[0][0] == "questions" and rest[0][1] is not None:
                 return self._question_problem(place, index, rest[0][1], rest[1:], message)
             return Problem(self._page_name(index), _sentence(rest, message), self.page_url(index), place)
+        if head == "hidden_fields" and index is not None:
+            url = f"{reverse('builder:hidden', args=[self.survey.slug])}#hidden-fields"
+            return Problem(self._item_name(head, index), _sentence(rest, message), url, place)
         if head in ("findings", "nets", "views") and index is not None:
             url = f"{reverse('builder:findings', args=[self.survey.slug])}#{head}"
             return Problem(self._item_name(head, index), _sentence(rest, message), url, place)
@@ -117,7 +122,8 @@ class ProblemPlaces:
         items = getattr(self.definition, kind, ()) if self.definition else ()
         if index < len(items):
             item = items[index]
-            name += f" “{Truncator(getattr(item, 'statement', None) or item.label).chars(60)}”"
+            text = getattr(item, "statement", None) or getattr(item, "label", None) or item.code
+            name += f" “{Truncator(text).chars(60)}”"
         return name
 
     def _page_name(self, p: int) -> str:

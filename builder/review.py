@@ -198,6 +198,9 @@ class Review:
             (len(c.questions_changed), "question changed", "questions changed"),
             (len(c.conditions_changed), "condition changed", "conditions changed"),
             (len(c.relabels), "choice or row relabelled", "choices or rows relabelled"),
+            (len(c.hidden_added), "hidden field added", "hidden fields added"),
+            (len(c.hidden_removed), "hidden field removed", "hidden fields removed"),
+            (len(c.hidden_changed), "hidden field changed", "hidden fields changed"),
         ]
         return [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
 

@@ -30,14 +30,24 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from builder import outline_history, reporting_history
+from builder import hidden_history, outline_history, reporting_history
 from builder.settings_sections import NAMES as SECTION_NAMES
 from builder.settings_sections import section_state
 from builder.stamps import text_target
-from surveys import editing, lifecycle, reporting_editing
+from surveys import editing, hidden_editing, lifecycle, reporting_editing
 from surveys.editing import EditError, Entry
 from surveys.history import as_json, change_record
-from surveys.models import Finding, Net, Page, Question, SavedView, Survey, SurveyChange, SurveyVersion
+from surveys.models import (
+    Finding,
+    HiddenField,
+    Net,
+    Page,
+    Question,
+    SavedView,
+    Survey,
+    SurveyChange,
+    SurveyVersion,
+)
 
 UNDID, REDID = "Undid: ", "Redid: "
 
@@ -443,6 +453,61 @@ class TextsChanged(UndoKind):
         return outline_history.record_by(user, version, "texts_changed", undo_summary(change),
                                          text_target(version, field["name"]),
                                          _details(change, {"fields": _swapped([field])}))
+
+
+# --- Hidden fields ---------------------------------------------------------------------------
+
+
+def _hidden(change: SurveyChange) -> HiddenField:
+    field = HiddenField.objects.filter(pk=_pk(change), version_id=change.version_id).select_related(
+        "version__survey").first()
+    if field is None:
+        raise _gone("the hidden field")
+    if hidden_history.field_values(field) != change.details["undo"]["after"]:
+        raise _changed_since(change, f"the hidden field {field.code}")
+    return field
+
+
+@_register
+class HiddenAdded(UndoKind):
+    """Added or restored: undone by deleting it (its record keeps it, for a redo)."""
+
+    actions = ("hidden_added", "hidden_restored")
+
+    def apply(self, change, user):
+        field = _hidden(change)
+        data = hidden_editing.hidden_field_delete(field=field)
+        return hidden_history.record_by(user, field, "hidden_deleted", undo_summary(change),
+                                        _details(change, hidden_history.deleted_details(field, data)), change.target)
+
+
+@_register
+class HiddenDeleted(UndoKind):
+    actions = ("hidden_deleted",)
+
+    def possible(self, details):
+        return isinstance(details.get("hidden"), dict)
+
+    def apply(self, change, user):
+        field = hidden_editing.hidden_field_restore(version=change.version, data=change.details["hidden"])
+        return hidden_history.record_by(user, field, "hidden_restored", undo_summary(change),
+                                        _details(change, hidden_history.added_details(field)))
+
+
+@_register
+class HiddenChanged(UndoKind):
+    actions = ("hidden_changed",)
+
+    def possible(self, details):
+        return "before" in (details.get("undo") or {})
+
+    def apply(self, change, user):
+        field = _hidden(change)
+        was = HiddenField.objects.get(pk=field.pk)
+        hidden_editing.hidden_field_update(field=field, **change.details["undo"]["before"])
+        field.refresh_from_db()
+        details = hidden_history.changed_details(field, was) or {}
+        return hidden_history.record_by(user, field, "hidden_changed", undo_summary(change), _details(change, details))
 
 
 # --- Settings sections ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from builder.views import create, definition, history, home, preview, publish, settings
+from builder.views import create, definition, hidden, history, home, preview, publish, settings
 
 app_name = "builder"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("<slug:slug>/settings/reopen/", settings.version_reopen, name="settings_reopen"),
     path("<slug:slug>/settings/archive/", settings.archive, name="settings_archive"),
     path("<slug:slug>/settings/unarchive/", settings.unarchive, name="settings_unarchive"),
+    path("<slug:slug>/hidden/", hidden.hidden_fields, name="hidden"),
+    path("<slug:slug>/hidden/add/", hidden.hidden_add, name="hidden_add"),
+    path("<slug:slug>/hidden/<int:pk>/", hidden.hidden_update, name="hidden_update"),
+    path("<slug:slug>/hidden/<int:pk>/delete/", hidden.hidden_delete, name="hidden_delete"),
     path("<slug:slug>/yaml/", definition.definition_file, name="yaml"),
     path("<slug:slug>/yaml/download/", definition.definition_download, name="yaml_download"),
     path("<slug:slug>/preview/", preview.survey_preview, name="preview"),

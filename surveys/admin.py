@@ -67,13 +67,13 @@ class SurveyVersionForm(forms.ModelForm):
 
 
 class HiddenFieldInline(nested_admin.NestedTabularInline):
-    """Shown, not edited here: hidden fields are declared in the definition file (the
-    builder's "Definition file" page), where their codes are checked against the questions'."""
+    """Shown, not edited here: hidden fields are declared in the builder's "Hidden fields"
+    page or the definition file, where their codes are checked against the questions'."""
 
     model = HiddenField
     extra = 0
-    fields = readonly_fields = ("code", "values")
-    verbose_name_plural = "hidden fields (edit them in the definition file)"
+    fields = readonly_fields = ("code", "description", "values")
+    verbose_name_plural = "hidden fields (edit them in the survey builder)"
 
     def has_view_permission(self, request, obj=None):
         # Whoever may open the version (the page is scoped to their surveys) sees its fields.

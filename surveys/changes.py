@@ -1,6 +1,7 @@
 """What changes between two definitions of a survey, e.g. the open version and the draft
 about to replace it: pages and questions added, removed or changed, choices and rows
-added, removed or relabelled, conditions changed.
+added, removed or relabelled, conditions changed, hidden fields added, removed or changed
+(matched by code, as links and conditions name them).
 
 Pure functions on `SurveyDef`s, no database: the builder's publish page shows the result,
 and the relabelled choices and rows are the ones it asks about ("same answer, or a new
@@ -17,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from surveys.codes import code_from_label
-from surveys.definition import ChoiceDef, PageDef, QuestionDef, RowDef, SurveyDef
+from surveys.definition import ChoiceDef, HiddenFieldDef, PageDef, QuestionDef, RowDef, SurveyDef
 
 # The question's own fields that a change can touch, in the order a summary lists them.
 QUESTION_FIELDS = (
@@ -114,6 +115,22 @@ class ConditionChange:
 
 
 @dataclass(frozen=True)
+class HiddenFieldChange:
+    """A hidden field found in both definitions whose description or allowed values changed."""
+
+    old: HiddenFieldDef
+    new: HiddenFieldDef
+
+    @property
+    def values_changed(self) -> bool:
+        return self.old.values != self.new.values
+
+    @property
+    def description_changed(self) -> bool:
+        return self.old.description != self.new.description
+
+
+@dataclass(frozen=True)
 class DefinitionChanges:
     pages_added: tuple[tuple[int, PageDef], ...]  # (index in the new definition, page)
     pages_removed: tuple[tuple[int, PageDef], ...]  # (index in the old definition, page)
@@ -125,6 +142,9 @@ class DefinitionChanges:
     questions_reordered: bool  # the questions kept are asked in another order
     intro_changed: bool
     thank_you_changed: bool
+    hidden_added: tuple[HiddenFieldDef, ...] = ()
+    hidden_removed: tuple[HiddenFieldDef, ...] = ()
+    hidden_changed: tuple[HiddenFieldChange, ...] = ()
 
     @cached_property
     def relabels(self) -> tuple[Relabel, ...]:
@@ -149,6 +169,7 @@ class DefinitionChanges:
             self.pages_added or self.pages_removed or self.pages_changed or self.pages_reordered
             or self.questions_added or self.questions_removed or self.questions_changed
             or self.questions_reordered or self.intro_changed or self.thank_you_changed
+            or self.hidden_added or self.hidden_removed or self.hidden_changed
         )
 
 
@@ -169,6 +190,8 @@ def definition_changes(old: SurveyDef, new: SurveyDef) -> DefinitionChanges:
         if change is not None:
             changed.append(change)
 
+    old_hidden = {h.code: h for h in old.hidden_fields}
+    new_hidden = {h.code: h for h in new.hidden_fields}
     kept_old_order = [code for code in old_where if code in new_where]
     kept_new_order = [code for code in new_where if code in old_where]
     paired_old = [old_of_new[n] for n in sorted(old_of_new)]
@@ -187,6 +210,13 @@ def definition_changes(old: SurveyDef, new: SurveyDef) -> DefinitionChanges:
         questions_reordered=kept_old_order != kept_new_order,
         intro_changed=old.intro != new.intro,
         thank_you_changed=old.thank_you != new.thank_you,
+        hidden_added=tuple(h for code, h in new_hidden.items() if code not in old_hidden),
+        hidden_removed=tuple(h for code, h in old_hidden.items() if code not in new_hidden),
+        hidden_changed=tuple(
+            HiddenFieldChange(old=old_hidden[code], new=h)
+            for code, h in new_hidden.items()
+            if code in old_hidden and old_hidden[code] != h
+        ),
     )
 
 

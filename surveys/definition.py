@@ -160,6 +160,7 @@ class HiddenFieldDef:
 
     code: str
     values: tuple[str, ...] = ()
+    description: str = ""  # for the survey's editors: what it holds, who fills it in
 
     @cached_property
     def as_question(self) -> QuestionDef:

@@ -43,10 +43,11 @@ SURVEY_KEYS = (
     "slug", "title", "description", "status", "intro", "thank_you", "hidden_fields", "redirects", "pages", "findings",
     "nets", "views",
 )
-HIDDEN_FIELD_KEYS = ("code", "values")
+HIDDEN_FIELD_KEYS = ("code", "description", "values")
 # A hidden value is at most this long (query strings and CSV cells are the respondent's or a
 # panel's text): longer ones are cut, which keeps a response row small whatever a link holds.
 HIDDEN_VALUE_MAX = 200
+HIDDEN_DESCRIPTION_MAX = 200
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 PAGE_KEYS = ("title", "condition", "questions")
 QUESTION_KEYS = (
@@ -246,7 +247,10 @@ def _read_hidden_fields(reader: _Reader, raw_fields: list) -> list[HiddenFieldDe
                 values.append(str(value))
         if "values" in data and not values and isinstance(data["values"], list):
             reader.error(f"{place}.values", "must not be empty (leave it out to accept any value)")
-        fields.append(HiddenFieldDef(code=code, values=tuple(values)))
+        description = " ".join(reader.text(data, "description", place).split())
+        if len(description) > HIDDEN_DESCRIPTION_MAX:
+            reader.error(f"{place}.description", f"at most {HIDDEN_DESCRIPTION_MAX} characters")
+        fields.append(HiddenFieldDef(code=code, values=tuple(values), description=description))
     return fields
 
 
@@ -559,7 +563,9 @@ def definition_to_data(definition: SurveyDef) -> dict:
             data[key] = value
     if definition.hidden_fields:
         data["hidden_fields"] = [
-            {"code": h.code, **({"values": list(h.values)} if h.values else {})} for h in definition.hidden_fields
+            {"code": h.code, **({"description": h.description} if h.description else {}),
+             **({"values": list(h.values)} if h.values else {})}
+            for h in definition.hidden_fields
         ]
     if definition.redirects.items():
         data["redirects"] = dict(definition.redirects.items())

@@ -456,6 +456,9 @@ class HiddenField(FrozenStructure):
     values = models.JSONField(
         default=list, blank=True, help_text="Allowed values; any other value is ignored. Empty: any value."
     )
+    description = models.CharField(
+        max_length=200, blank=True, help_text="What it holds and who fills it in, for the survey's editors."
+    )
 
     structural_fields = ("version_id", "position", "code", "values")
 

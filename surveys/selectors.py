@@ -130,7 +130,7 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
         nets=survey_nets(survey),
         views=survey_views(survey),
         hidden_fields=tuple(
-            HiddenFieldDef(code=h.code, values=tuple(h.values))
+            HiddenFieldDef(code=h.code, values=tuple(h.values), description=h.description)
             for h in HiddenField.objects.filter(version=version).order_by("position", "pk")
         ),
         redirects=survey_redirects(survey),

@@ -118,7 +118,7 @@ def _nets_and_views_replace(*, survey: Survey, definition: SurveyDef) -> None:
 def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
     """Bulk-writes hidden fields, pages, questions, choices and rows into a new, empty draft version."""
     HiddenField.objects.bulk_create(
-        HiddenField(version=version, position=i, code=h.code, values=list(h.values))
+        HiddenField(version=version, position=i, code=h.code, values=list(h.values), description=h.description)
         for i, h in enumerate(definition.hidden_fields)
     )
     pages = Page.objects.bulk_create(

@@ -20,7 +20,7 @@ from surveys.codes import code_from_label
 from surveys.definition import ChoiceDef, QuestionDef, RowDef
 from surveys.definition_files import CODE_RE
 from surveys.editing import NEW_QUESTION_CODE
-from surveys.models import Page, Question
+from surveys.models import HiddenField, Page, Question
 
 CODE_FORMAT = "Use letters, digits, '_' and '-' (at most 64, not starting with '-')."
 
@@ -223,6 +223,13 @@ class QuestionForm(forms.Form):
         code = self.cleaned_data["code"].strip()
         if code:
             validate_code(code, self.taken)
+            # Hidden fields share the questions' codes (conditions and exports name both):
+            # looked up only when the code changes, so an ordinary save costs no query more.
+            if code != self.question.code and HiddenField.objects.filter(
+                    version_id=self.question.version_id, code=code).exists():
+                raise forms.ValidationError(
+                    f"“{code}” is the code of a hidden field: hidden fields and questions share their codes.",
+                    code="code_taken")
         return code
 
     def clean_condition(self) -> str:

@@ -24,8 +24,10 @@ from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.forms.settings import AboutForm, AccessForm, EditorsForm, SharingForm, survey_hidden_codes
 from builder.settings_sections import NAMES, prefetch_sections, section_record, section_snapshot, section_state
 from builder.stamps import check_stamp, stamp_of
+from builder.views.hidden import panel_link
 from responses.models import Response
 from responses.quotas import response_cap_quota
+from surveys.definition import BUILTIN_HIDDEN
 from surveys.history import change_record, survey_target, target_of
 from surveys.lifecycle import (
     SurveyStateError,
@@ -158,6 +160,7 @@ def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str,
     # Reopening is offered only when nothing is open: reopening an older version while a
     # newer one is open would close the newer one, which is not what "reopen" promises.
     reopenable = published[0] if published and open_version is None and survey.archived_at is None else None
+    hidden_codes = survey_hidden_codes(survey)
     context = {
         "survey": survey,
         "editable": editable,
@@ -172,7 +175,9 @@ def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str,
         "draft": draft,
         "reopenable": reopenable,
         "completes": sum(v.completes for v in versions),
-        "hidden_codes": survey_hidden_codes(survey),
+        "hidden_codes": hidden_codes,
+        # The link's parameters: the declared fields (external_id comes from invitees only).
+        "panel_link": panel_link(request, survey, [c for c in hidden_codes if c != BUILTIN_HIDDEN]),
         "thank_you_version": draft or open_version or (versions[0] if versions else None),
         "active": "settings",
     }

@@ -18,7 +18,7 @@ from surveys.changes import (
     new_codes,
     pair_pages,
 )
-from surveys.definition import ChoiceDef, PageDef, QuestionDef, RowDef, SurveyDef
+from surveys.definition import ChoiceDef, HiddenFieldDef, PageDef, QuestionDef, RowDef, SurveyDef
 from surveys.definition_files import CODE_RE
 
 ROLE = QuestionDef(
@@ -55,6 +55,22 @@ def _edit(definition: SurveyDef, code: str, **fields) -> SurveyDef:
         replace(p, questions=tuple(replace(q, **fields) if q.code == code else q for q in p.questions))
         for p in definition.pages
     ))
+
+
+def test_it_finds_hidden_fields_added_removed_and_changed_by_code():
+    old = replace(OLD, hidden_fields=(HiddenFieldDef("rid"), HiddenFieldDef("src", ("li", "tw")),
+                                      HiddenFieldDef("wave")))
+    new = replace(OLD, hidden_fields=(HiddenFieldDef("src", ("li",), description="Source"), HiddenFieldDef("rid"),
+                                      HiddenFieldDef("batch")))
+
+    changes = definition_changes(old, new)
+
+    assert bool(changes)
+    assert [h.code for h in changes.hidden_added] == ["batch"]
+    assert [h.code for h in changes.hidden_removed] == ["wave"]
+    [change] = changes.hidden_changed
+    assert (change.new.code, change.values_changed, change.description_changed) == ("src", True, True)
+    assert not changes.questions_changed
 
 
 def test_it_finds_no_change_between_equal_definitions():
