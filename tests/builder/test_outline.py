@@ -245,6 +245,25 @@ def test_it_adds_a_slider_with_its_scale_and_step(alice, draft):
     assert (slider.min_value, slider.max_value, slider.step) == (0, 10, Decimal("0.5"))
 
 
+def test_it_adds_a_constant_sum_with_its_rows_and_total(alice, draft):
+    page = _pages(draft)[1]
+    alice.post(_url("question_add", page.pk), {"type": "constant_sum"})
+    budget = Question.objects.get(version=draft, code="question")
+    text = _text(alice.get(_url("outline") + f"?edit={budget.pk}"))
+    assert "Total" in text and "Empty: 100." in text and "Rows" in text
+    assert "Smallest answer" not in text and "Choices" not in text
+
+    refused = alice.post(_url("question_edit", budget.pk), _form_data(budget, label="Share", max_value="2.5"))
+    assert "Enter a whole number." in _text(refused)
+
+    alice.post(_url("question_edit", budget.pk), _form_data(
+        budget, label="Share 10 points", max_value="10", **{"rows-paste": "E-mail\nChat"}))
+    budget.refresh_from_db()
+    assert budget.max_value == 10
+    assert list(budget.rows.order_by("position").values_list("code", flat=True)) == ["e_mail", "chat"]
+    assert "2 rows adding up to 10" in _text(alice.get(_url("outline")))
+
+
 def test_it_saves_a_question(alice, draft):
     age = _q(draft, "age")
 
