@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any
 from crispy_forms.layout import Field, LayoutObject
 from django import forms
 
-from surveys.types.base import ORDERED, REQUIRED, CountKeys, Invalid, Message, QuestionType, Stored, is_empty
+from surveys.types.base import (
+    ORDERED,
+    REQUIRED,
+    CountKeys,
+    Invalid,
+    Message,
+    QuestionType,
+    Stored,
+    is_empty,
+    one_or_many,
+)
 from surveys.types.numeric import number
 
 if TYPE_CHECKING:
@@ -43,7 +53,7 @@ class ConstantSumType(QuestionType):
     template = "responses/layout/constant_sum.html"
     row_template = "responses/layout/constant_sum_row.html"
     total_template = "responses/layout/constant_sum_total.html"
-    answer_prompt = "Enter a number in each row."
+    answer_prompt = "Enter a number in at least one row."
     default_total = Decimal(100)
 
     def total(self, question: QuestionDef) -> Decimal:
@@ -137,8 +147,9 @@ class ConstantSumType(QuestionType):
                 Field(question.code, template=self.total_template)]
 
     def from_post(self, question: QuestionDef, data) -> dict[str, Any] | None:
-        rows = {row.code: data.get(f"{question.code}.{row.code}", "") for row in question.rows}
-        return {row: value for row, value in rows.items() if value.strip()} or None
+        # Two values posted for a row stay a list, which cleaning refuses.
+        rows = {row.code: one_or_many(data.getlist(f"{question.code}.{row.code}")) for row in question.rows}
+        return {row: value for row, value in rows.items() if not _blank(value)} or None
 
     def initial(self, question: QuestionDef, value: Any) -> dict[str, Any]:
         if isinstance(value, Mapping):
@@ -154,5 +165,7 @@ class ConstantSumType(QuestionType):
             return f"Enter a whole number for {row_label}."
         if code == "sum":
             params = message.params
-            return (f"Make the numbers add up to {params['total']:f}: they add up to {params['sum']} now.")
+            return f"Make the numbers add up to {params['total']:f}: they add up to {params['sum']} now."
+        if code == "required":
+            return f"Share {self.total(question):f} among the rows: enter a number in at least one of them."
         return super().form_message(question, message, row_label)

@@ -1,8 +1,9 @@
 """The constant sum in a real browser (tests.kit.constant_sum): a budget of 100 shared
 among three rows, completed with the keyboard alone at 1280 and 375 px, the running sum
-kept up to date and said politely as the respondent types, a wrong sum refused where the
-sum is; no sideways scrolling, accessibility problems or policy violations, and 44 px
-targets on a phone. Screenshots in SHOTS/constsum for a person to look at."""
+kept up to date and said politely as the respondent types, a question on the same page
+shown by a row's number, a wrong sum refused where the sum is; no sideways scrolling,
+accessibility problems or policy violations, and 44 px targets on a phone. Screenshots
+in SHOTS/constsum for a person to look at."""
 
 from __future__ import annotations
 
@@ -43,10 +44,14 @@ def test_a_respondent_shares_the_total_with_the_keyboard_alone(open_page, live_s
     expect(total).to_have_text("Total: 0 of 100, 100 left.")
     check(page, "page-1")
 
+    no_wiki = page.locator("#q-no_wiki")
+    expect(no_wiki).to_be_hidden()  # `budget.wiki = 0`: nothing typed yet, no answer
+
     tab_to(page, field("team"))
     page.keyboard.press("Space")
     type_into(page, "budget.mail", "70")
     expect(total).to_have_text("Total: 70 of 100, 30 left.")
+    expect(no_wiki).to_be_visible()  # the blank wiki row beside a filled one is 0, as on the server
     type_into(page, "budget.chat", "40")
     expect(total).to_have_text("Total: 110 of 100, 10 too many.")
     press_button(page, "Next")
@@ -60,6 +65,7 @@ def test_a_respondent_shares_the_total_with_the_keyboard_alone(open_page, live_s
     type_into(page, "budget.chat", "20")
     type_into(page, "budget.wiki", "10")
     expect(total).to_have_text("Total: 100 of 100. Done.")
+    expect(no_wiki).to_be_hidden()
     check(page, "page-1-answered")
     press_button(page, "Next")
     # The page asked only of those who give e-mail more than half (`budget.mail > 50`).

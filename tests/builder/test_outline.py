@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from surveys.models import Page, Question, Survey, SurveyVersion
+from surveys.models import Page, Question, Survey, SurveyChange, SurveyVersion
 from surveys.services import version_publish
 from surveys.types import TYPES
 from tests.kit.outline import layout, positions_dense, small_draft
@@ -262,6 +262,9 @@ def test_it_adds_a_constant_sum_with_its_rows_and_total(alice, draft):
     assert budget.max_value == 10
     assert list(budget.rows.order_by("position").values_list("code", flat=True)) == ["e_mail", "chat"]
     assert "2 rows adding up to 10" in _text(alice.get(_url("outline")))
+    change = SurveyChange.objects.filter(action="question_changed").latest("pk")
+    assert change.summary.endswith(": question, code, total, rows")
+    assert {"name": "max_value", "label": "Total", "before": "", "after": "10"} in change.details["fields"]
 
 
 def test_it_saves_a_question(alice, draft):

@@ -1,5 +1,6 @@
 """A small survey with a constant sum question (a budget of 100 shared among channels), a
-segment question to break it down by, and a page and a finding conditioned on a row."""
+segment question to break it down by, and a question (on its page), a page and a finding
+conditioned on a row."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ pages:
     required: true
     total: 100
     rows: [{code: mail, label: E-mail}, {code: chat, label: Chat}, {code: wiki, label: Wiki}]
+  - {code: no_wiki, type: short_text, label: "Why nothing for the wiki?", condition: budget.wiki = 0,
+     max_length: 100}
 - title: Mail
   condition: budget.mail > 50
   questions:

@@ -133,6 +133,11 @@ def test_it_words_the_form_s_messages():
 
     assert KIND.form_message(QUESTION, caught.value.message) == "Make the numbers add up to 10: they add up to 7 now."
     assert KIND.form_message(QUESTION, errors["budget.mail"][0], "E-mail") == "Enter 0 or more for E-mail."
+    with pytest.raises(Invalid) as caught:
+        _clean({})
+    assert KIND.form_message(QUESTION, caught.value.message) == (
+        "Share 10 among the rows: enter a number in at least one of them."
+    )
 
 
 # --- definition, API ----------------------------------------------------------------------
@@ -217,6 +222,13 @@ def test_the_form_stores_the_numbers_and_shows_them_again(survey, client):
     back = post_page(client, {}, action="back", url=FORM)
     posted = submitted_data(client.get(back["Location"]).content.decode())
     assert [posted.get(f"budget.{row}") for row in ("mail", "chat", "wiki")] == ["60", "40", "0"]
+
+
+def test_the_form_refuses_two_values_for_one_row(survey, client):
+    r = post_page(client, {"team": "dev", "budget.mail": ["60", "40"], "budget.chat": "40"}, url=FORM)
+
+    assert r.status_code == 200
+    assert "Enter a whole number for E-mail." in r.content.decode()
 
 
 def test_the_form_says_a_wrong_sum_at_the_sum_and_keeps_what_was_typed(survey, client):
@@ -331,3 +343,34 @@ def test_the_raw_export_has_a_column_per_row_by_either_path(survey, monkeypatch)
     assert [[row[f"budget.{r}"] for r in ("mail", "chat", "wiki")] for row in rows] == [
         ["20", "50", "30"], ["100", "0", "0"],
     ]
+
+
+def test_the_results_break_each_row_down_by_segment_and_download_it(survey, manager, alice):
+    survey.editors.add(manager)
+    for team, mail in (("ops", 20), ("ops", 30), ("ops", 40), ("ops", 10), ("ops", 50),
+                       ("dev", 60), ("dev", 70), ("dev", 80), ("dev", 90), ("dev", 100)):
+        submit_and_count(survey, constant_sum_answers(team=team, budget={"mail": mail, "chat": 100 - mail}))
+
+    page = alice.get(f"/results/{survey.slug}/questions/budget/")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    download = alice.get(f"/results/{survey.slug}/questions/budget/?format=csv")
+
+    # E-mail: 30 among Operations, 80 among Development, 55 overall; the rows' shares add up to 100%.
+    assert "Mean share of the total per row, by segment" in text
+    assert re.search(r"E-mail 55\.0% (\S+ )?30\.0% 80\.0%", text), text[text.find("by segment"):][:300]
+    assert re.search(r"Wiki 0\.0% (\S+ )?0\.0% 0\.0%", text)
+    assert download.status_code == 200
+    lines = download.content.decode().splitlines()
+    assert any(line.startswith("budget.mail,") and ",mean_share_percent,55.0," in line for line in lines), lines
+    assert any(line.startswith("budget.chat,") and ",mean_ci_low," in line for line in lines)
+
+
+def test_the_publish_review_calls_a_changed_total_the_total():
+    from builder.review import question_lines
+    from surveys.changes import definition_changes
+
+    old = definition_from_yaml(CONSTANT_SUM)
+    new = definition_from_yaml(CONSTANT_SUM.replace("    total: 100\n", "    total: 10\n"))
+
+    (change,) = definition_changes(old, new).questions_changed
+    assert [(line.text, line.old, line.new) for line in question_lines(change)] == [("Total", "100", "10")]
