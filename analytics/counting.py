@@ -52,6 +52,7 @@ def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day:
             (TOTAL if row is None else compiled.row_ids[(code, row)], compiled.choice_ids[(code, choice)])
             for row, choice in keys.cells
         ]
+        row_numbers = [(compiled.row_ids[(code, row)], number) for row, number in keys.row_numbers]
         for segment in segments:
             bases[(compiled.version_id, qid, TOTAL, segment)] += 1
             for row_id, choice_id in picked:
@@ -60,7 +61,10 @@ def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day:
             for row_id in {row_id for row_id, _ in picked if row_id != TOTAL}:
                 bases[(compiled.version_id, qid, row_id, segment)] += 1
             if keys.number is not None:
-                numbers[(compiled.version_id, qid, keys.number, segment)] += 1
+                numbers[(compiled.version_id, qid, TOTAL, keys.number, segment)] += 1
+            for row_id, number in row_numbers:  # a constant sum: one number per row
+                bases[(compiled.version_id, qid, row_id, segment)] += 1
+                numbers[(compiled.version_id, qid, row_id, number, segment)] += 1
     return {"cells": cells, "bases": bases, "numbers": numbers, "days": days}
 
 

@@ -211,7 +211,8 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
             r = key[2]
             bases[(code, row_codes.get(r, "?") if r else "", segment_of(v, s))] += n
         else:
-            numbers.setdefault((code, segment_of(v, s)), Counter())[key[2]] += n
+            r = key[2]
+            numbers.setdefault((code, row_codes.get(r, "?") if r else "", segment_of(v, s)), Counter())[key[3]] += n
     return SurveyCounts(cells=cells, bases=bases, numbers=numbers)
 
 

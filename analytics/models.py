@@ -59,11 +59,13 @@ class BaseCount(models.Model):
 
 
 class NumberCount(models.Model):
-    """Respondents who gave `value` to a numeric or rating question: enough for n, mean,
-    quantiles, histograms and NPS without reading the raw answers."""
+    """Respondents who gave `value` to a numeric or rating question (or to one row of a
+    constant sum, `row_id`): enough for n, mean, its interval, quantiles, histograms and
+    NPS without reading the raw answers."""
 
     version_id = models.IntegerField()
     question_id = models.IntegerField()
+    row_id = models.IntegerField(default=TOTAL)
     value = models.DecimalField(max_digits=20, decimal_places=6)
     segment_choice_id = models.IntegerField(default=TOTAL)
     n = models.IntegerField(default=0)
@@ -71,12 +73,13 @@ class NumberCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["version_id", "question_id", "value", "segment_choice_id"], name="number_key"
+                fields=["version_id", "question_id", "row_id", "value", "segment_choice_id"], name="number_row_key"
             )
         ]
 
     def __str__(self) -> str:
-        return f"v{self.version_id} q{self.question_id} = {self.value}"
+        row = f" r{self.row_id}" if self.row_id else ""
+        return f"v{self.version_id} q{self.question_id}{row} = {self.value}"
 
 
 class DailyCount(models.Model):

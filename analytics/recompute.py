@@ -116,12 +116,13 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
             ):
                 yield from keyed("bases", (int(v), q, 0), segment, n)
         if number_ids:
-            for v, q, number, segment, n in fetch(
-                f"SELECT r.version_id, a.question_id, a.number, {segment_col}, COUNT(*) {answers_from} "
-                f"AND a.number IS NOT NULL AND a.question_id IN ({marks(number_ids)}) GROUP BY 1, 2, 3, 4",
+            for v, q, row, number, segment, n in fetch(
+                f"SELECT r.version_id, a.question_id, COALESCE(a.row_id, 0), a.number, {segment_col}, COUNT(*) "
+                f"{answers_from} AND a.number IS NOT NULL AND a.question_id IN ({marks(number_ids)}) "
+                f"GROUP BY 1, 2, 3, 4, 5",
                 [*segment_params, *params, *number_ids],
             ):
-                yield from keyed("numbers", (int(v), int(q), _decimal(number)), segment, n)
+                yield from keyed("numbers", (int(v), int(q), int(row), _decimal(number)), segment, n)
 
 
 def counted_responses(survey_id: int):
@@ -338,12 +339,12 @@ class _Describer:
             text = f"v{number} completed {key[1]:%Y-%m-%d}"
         else:
             text = f"v{number} {questions.get(key[1], f'#{key[1]}')}"
-        if table in ("cells", "bases") and key[2]:
+        if table in ("cells", "bases", "numbers") and key[2]:
             text += "." + rows.get(key[2], f"#{key[2]}")
         if table == "cells":
             text += "=" + choices.get(key[3], ("", f"#{key[3]}"))[1]
         elif table == "numbers":
-            text += f"={key[2]}"
+            text += f"={key[3]:f}"
         if key[-1]:
             text += " [{}={}]".format(*choices.get(key[-1], ("?", f"#{key[-1]}")))
         return text

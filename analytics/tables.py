@@ -24,7 +24,7 @@ ALL = ("", "")  # the segment key for "all respondents"
 class SurveyCounts:
     cells: Counter  # (question, row, choice, segment) -> n, segment = (segment question, value) or ALL
     bases: Counter  # (question, row, segment) -> n, row "" for the question as a whole
-    numbers: dict  # (question, segment) -> Counter(value -> n)
+    numbers: dict  # (question, row, segment) -> Counter(value -> n), row "" but for a constant sum's rows
 
     def cell(self, question: str, choice: str, *, row: str = "", segment: tuple[str, str] = ALL) -> int:
         return self.cells.get((question, row, choice, segment), 0)
@@ -32,8 +32,8 @@ class SurveyCounts:
     def base(self, question: str, *, row: str = "", segment: tuple[str, str] = ALL) -> int:
         return self.bases.get((question, row, segment), 0)
 
-    def values(self, question: str, *, segment: tuple[str, str] = ALL) -> Counter:
-        return self.numbers.get((question, segment), Counter())
+    def values(self, question: str, *, row: str = "", segment: tuple[str, str] = ALL) -> Counter:
+        return self.numbers.get((question, row, segment), Counter())
 
 
 def code_maps(compiled: CompiledVersion) -> tuple[dict, dict, dict]:
@@ -71,9 +71,10 @@ def survey_counts(survey, versions: list[SurveyVersion] | None = None) -> Survey
         questions, rows, _ = maps[v]
         bases[(questions.get(q, "?"), rows.get(r, "") if r else "", segment_of(v, s))] += n
     numbers: dict = {}
-    for v, q, value, s, n in NumberCount.objects.filter(version_id__in=version_ids).values_list(
-        "version_id", "question_id", "value", "segment_choice_id", "n"
+    for v, q, r, value, s, n in NumberCount.objects.filter(version_id__in=version_ids).values_list(
+        "version_id", "question_id", "row_id", "value", "segment_choice_id", "n"
     ):
-        key = (maps[v][0].get(q, "?"), segment_of(v, s))
+        questions, rows, _ = maps[v]
+        key = (questions.get(q, "?"), rows.get(r, "") if r else "", segment_of(v, s))
         numbers.setdefault(key, Counter())[Decimal(value).normalize()] += n
     return SurveyCounts(cells=cells, bases=bases, numbers=numbers)

@@ -19,6 +19,7 @@ from builder.stamps import StaleEdit, check_stamp
 from surveys import editing
 from surveys.history import change_record, field_changes, target_of
 from surveys.models import Page, Question, SurveyChange, SurveyVersion
+from surveys.types import question_type
 
 # A question's fields as its form names them, in the order a change lists them.
 QUESTION_LABELS = {
@@ -60,6 +61,7 @@ def question_state(question: Question) -> dict[str, Any]:
     state = {name: getattr(question, name) for name in QUESTION_LABELS if name not in ("choices", "rows")}
     state["choices"] = _options(question.choices.all())
     state["rows"] = _options(question.rows.all())
+    state["type"] = question.type  # names its fields (not compared: a question keeps its type)
     state["snapshot"] = question_snapshot(question)
     return state
 
@@ -106,7 +108,10 @@ def place_of(obj: Question | Page) -> dict[str, int]:
 
 
 def question_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
-    return field_changes(before, after, QUESTION_LABELS)
+    labels = QUESTION_LABELS
+    if question_type(after.get("type", "")).sums_to_total:  # a constant sum keeps its total in max_value
+        labels = {**QUESTION_LABELS, "max_value": "Total"}
+    return field_changes(before, after, labels)
 
 
 def page_changes(before: Page, after: Page) -> list[dict[str, str]]:

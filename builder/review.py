@@ -266,6 +266,8 @@ def question_lines(change: QuestionChange) -> list[Line]:
             name = {"min_value": "Minimum", "max_value": "Maximum", "max_length": "Maximum length",
                     "low_label": "Label of the lowest point", "high_label": "Label of the highest point",
                     "display": "Shown as", "step": "Step"}[f.name]
+            if f.name == "max_value" and change.new.question_type.sums_to_total:
+                name = "Total"
             lines.append(Line(name, _shown(f.old), _shown(f.new)))
     if change.moved:
         lines.append(Line(f"Moved from page {change.old_page + 1} to page {change.new_page + 1}"))

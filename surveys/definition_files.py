@@ -52,7 +52,7 @@ PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 PAGE_KEYS = ("title", "condition", "questions")
 QUESTION_KEYS = (
     "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
-    "min", "max", "step", "low_label", "high_label", "display", "max_length", "rows", "choices",
+    "min", "max", "step", "total", "low_label", "high_label", "display", "max_length", "rows", "choices",
 )
 CHOICE_KEYS = ("code", "label", "exclusive", "specify")
 ROW_KEYS = ("code", "label")
@@ -361,6 +361,14 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
     for key, value in (("low_label", low_label), ("high_label", high_label)):
         if len(value) > END_LABEL_LENGTH:
             reader.error(f"{place}.{key}", f"at most {END_LABEL_LENGTH} characters")
+    total = reader.number(data, "total", place)
+    if total is not None and not kind.sums_to_total:
+        reader.error(f"{place}.total", f"total applies to constant sum questions, not {qtype}")
+    elif total is not None and (total <= 0 or total != total.to_integral_value()):
+        reader.error(f"{place}.total", "expected a whole number greater than 0")
+    elif kind.sums_to_total:
+        # A constant sum keeps its total as the largest a row can take (100 unless given).
+        max_value = total if total is not None else kind.default_total
     step = reader.number(data, "step", place)
     if step is not None and not kind.stepped:
         reader.error(f"{place}.step", f"step applies to sliders, not {qtype}")
@@ -623,7 +631,7 @@ def _question_to_data(question: QuestionDef) -> dict:
     if question.min_value is not None:
         data["min"] = _number_out(question.min_value)
     if question.max_value is not None:
-        data["max"] = _number_out(question.max_value)
+        data["total" if question.question_type.sums_to_total else "max"] = _number_out(question.max_value)
     for key in ("low_label", "high_label", "display"):
         if getattr(question, key):
             data[key] = getattr(question, key)

@@ -191,6 +191,12 @@ class QuestionForm(forms.Form):
                     widget=forms.NumberInput(attrs={"step": step}),
                     error_messages={"required": "A slider needs both ends of its scale."},
                 )
+        if self.kind.sums_to_total:
+            self.fields["max_value"] = forms.DecimalField(
+                required=False, label="Total", max_digits=20, decimal_places=6, min_value=1,
+                help_text="The rows' numbers must add up to this. Empty: 100.",
+                widget=forms.NumberInput(attrs={"step": "1", "placeholder": 100}),
+            )
         if self.kind.scales:
             self.fields["scale"] = forms.ChoiceField(
                 label="Scale", choices=[(_scale_value(s), f"{s[0]} to {s[1]}") for s in sorted(self.kind.scales)],

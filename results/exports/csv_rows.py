@@ -282,6 +282,11 @@ def _value(questions: set[int], column: int) -> _Aggregate:
     )
 
 
+def _row_value(rows: set[int], column: int) -> _Aggregate:
+    """A constant sum's row (its ids in each version): the row's number."""
+    return _Aggregate(f"max({_VALUE_CELL}) FILTER (WHERE a.row_id IN ({_ids(rows)}))", {column: str})
+
+
 def _specify(choices: set[int], column: int) -> _Aggregate:
     """The text of a "please specify" choice (its answer row's text)."""
     return _Aggregate(f"max({_safe('a.text')}) FILTER (WHERE a.choice_id IN ({_ids(choices)}))", {column: str})
@@ -296,6 +301,7 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
     multiples: dict[frozenset[int], tuple[set[int], dict[int, int]]] = {}
     row_flags: dict[frozenset[int], tuple[set[int], dict[int, int]]] = {}
     values: dict[int, set[int]] = defaultdict(set)
+    row_values: dict[int, set[int]] = defaultdict(set)  # column -> constant-sum row ids
     texts: dict[int, set[int]] = defaultdict(set)  # column -> choice ids
     for version in layout.versions.values():
         for choice, column in version.specify.items():
@@ -324,6 +330,8 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
             picked |= {choice: version.picked[choice] for choice in codes[question]}
         for question, column in version.value.items():
             values[column].add(question)
+        for row, column in version.row_values.items():
+            row_values[column].add(row)
     for column, (questions, choices) in singles.items():
         yield _single(questions, choices, column)
     for rows, choices in matrices.values():
@@ -334,6 +342,8 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
         yield _row_flags(rows, picked)
     for column, questions in values.items():
         yield _value(questions, column)
+    for column, rows in row_values.items():
+        yield _row_value(rows, column)
     for column, choices in texts.items():
         yield _specify(choices, column)
 

@@ -103,6 +103,8 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
                     row[version.picked[choice_id]] = 1
                 elif question_id in version.single:
                     row[version.single[question_id]] = version.choice_codes[choice_id]
+            elif row_id in version.row_values:  # a constant sum's row
+                row[version.row_values[row_id]] = _number(number)
             elif question_id in version.value:
                 if number is not None:
                     value = _number(number)

@@ -116,6 +116,17 @@ def question_tables(reports: list[QuestionReport]) -> list[ExportTable]:
                     counts.rows.append([report.code, "", name, True, *_column_names(column), "",
                                         *_cell_values(cell), "", 0 < cell.base < 100, cell.suppressed])
                 summary.rows.append([report.code, *_column_names(column), "nps", score.score, score.display, score.n])
+        if report.row_numbers:  # a constant sum: each row as `question.row`
+            sums = report.row_numbers
+            for row in sums.rows:
+                for column, s in zip(sums.columns, row.summaries, strict=True):
+                    interval = s.interval if s.shown and s.interval else (None, None)
+                    share = row.share(s)
+                    for name, value in (("mean", s.mean if s.shown else None), ("mean_ci_low", interval[0]),
+                                        ("mean_ci_high", interval[1]), ("mean_share_percent", share)):
+                        shown = s.show(value) if value is not None or s.suppressed else "—"
+                        summary.rows.append([f"{report.code}.{row.code}", *_column_names(column), name, value,
+                                             shown, s.n])
         if report.text:
             # The whole filtered, searched list, not only the page shown.
             for text, completed_at in report.text.page.paginator.object_list.iterator():

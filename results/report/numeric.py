@@ -194,3 +194,58 @@ def numeric_report(counts: SurveyCounts, columns: list[Column], question: Questi
         nps=[nps(v) for v in values] if kind.shows_nps(question) else None,
         mean_intervals=not kind.shows_nps(question),
     )
+
+
+# --- Constant sum: a number per row adding up to the question's total ----------------------
+
+
+@dataclass
+class RowNumbers:
+    """One row of a constant sum: its numbers summarised per column, and the mean share of
+    the total (mean / total; the rows' shares add up to 100% as every answer does)."""
+
+    code: str
+    label: str
+    summaries: list[Summary]
+    total: Decimal
+
+    def share(self, summary: Summary) -> float | None:
+        return None if not summary.shown or summary.mean is None else summary.mean * 100 / float(self.total)
+
+    @property
+    def shares(self) -> list[str]:
+        shown = []
+        for summary in self.summaries:
+            share = self.share(summary)
+            shown.append(f"n<{min_base()}" if summary.suppressed else "—" if share is None else f"{half_up(share, 1)}%")
+        return shown
+
+    @property
+    def share_interval(self) -> str:
+        """The first column's interval of the mean, as shares of the total."""
+        summary = self.summaries[0]
+        if summary.suppressed:
+            return f"n<{min_base()}"
+        if not summary.shown or summary.interval is None:
+            return "—"
+        low, high = (value * 100 / float(self.total) for value in summary.interval)
+        return f"{half_up(low, 1)}–{half_up(high, 1)}%"
+
+
+@dataclass
+class RowNumbersReport:
+    columns: list[Column]
+    rows: list[RowNumbers]
+    total: Decimal
+
+
+def row_numbers_report(counts: SurveyCounts, columns: list[Column], question: QuestionDef) -> RowNumbersReport:
+    """Per row, the mean allocation with its 95% interval and the mean share of the total,
+    from the number counts of each row (O(distinct values per row))."""
+    total = question.question_type.total(question)
+    rows = [
+        RowNumbers(row.code, row.label,
+                   [summarize(counts.values(question.code, row=row.code, segment=c.key)) for c in columns], total)
+        for row in question.rows
+    ]
+    return RowNumbersReport(columns=columns, rows=rows, total=total)

@@ -11,7 +11,7 @@ from analytics import filters as raw
 from analytics.tables import SurveyCounts
 from results import charts
 from results.report.cells import ChoiceTable, choice_table
-from results.report.numeric import NumericReport, numeric_report
+from results.report.numeric import NumericReport, RowNumbersReport, numeric_report, row_numbers_report
 from results.report.scope import Scope
 from surveys.definition import QuestionDef
 
@@ -27,11 +27,12 @@ class TextReport:
 @dataclass
 class QuestionReport:
     question: QuestionDef
-    kind: str  # the type's result kind ("choice", "rows", "numeric", "text" or "date"), or "personal"
+    kind: str  # the type's result kind ("choice", "rows", "numeric", "row_numbers", "text" or "date"), or "personal"
     base: int
     population: str
     tables: list[ChoiceTable] = field(default_factory=list)
     numeric: NumericReport | None = None
+    row_numbers: RowNumbersReport | None = None  # a constant sum
     text: TextReport | None = None  # a text question's answers, or a choice question's "please specify" texts
     chart: SafeString | str = ""
 
@@ -115,6 +116,11 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
             report.chart_id, f"{title}: share of answers per value",
             [charts.Bar(b.label, b.cell.percent, b.cell.display) for b in report.numeric.bins],
         )
+    elif kind == "row_numbers":
+        sums = report.row_numbers = row_numbers_report(counts, columns, question)
+        report.chart = charts.bar_chart(report.chart_id, f"{title}: mean share of the total ({sums.total:f})", [
+            charts.Bar(row.label, row.share(row.summaries[0]), row.shares[0]) for row in sums.rows
+        ])
     if text_search is not None and (kind == "text" or (kind == "choice" and question.specified_choices)):
         # A choice's "please specify" texts sit in its Answer rows' text: listed as a text
         # question's answers are.

@@ -20,10 +20,18 @@ window.SurveyConditions = (function () {
           if (el.checked) values.push(el.value);
         } else if (el.value.trim() !== "") {
           values.push(el.value.trim());
+        } else if (el.hasAttribute("data-sum-part") && sumAnswered(form, code)) {
+          values.push("0");  // a constant sum's blank row beside filled ones is 0, as on the server
         }
       });
     }
     return { hidden: hidden, many: many, values: values };
+  }
+
+  function sumAnswered(form, code) {
+    return Array.prototype.some.call(form.querySelectorAll("input[data-sum-part='" + code + "']"), function (el) {
+      return el.value.trim() !== "";
+    });
   }
 
   function compare(op, a, b) {

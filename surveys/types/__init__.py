@@ -23,6 +23,7 @@ from surveys.types.base import (
     UnknownType,
 )
 from surveys.types.choices import DropdownType, MatrixMultipleType, MatrixType, MultipleType, SingleType
+from surveys.types.constant_sum import ConstantSumType
 from surveys.types.dates import DateType
 from surveys.types.numeric import DecimalType, IntegerType, RatingType, SliderType
 from surveys.types.text import EmailType, LongTextType, ShortTextType
@@ -79,6 +80,6 @@ def definition_order() -> list[str]:
 
 for _cls in (
     SingleType, DropdownType, MultipleType, MatrixType, MatrixMultipleType, ShortTextType, LongTextType,
-    IntegerType, DecimalType, DateType, EmailType, RatingType, SliderType,
+    IntegerType, DecimalType, DateType, EmailType, RatingType, SliderType, ConstantSumType,
 ):
     register(_cls)

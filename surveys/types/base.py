@@ -84,10 +84,12 @@ class Stored(NamedTuple):
 class CountKeys(NamedTuple):
     """What one answer adds to the count tables: a cell for each (row code or None for the
     whole question, choice code) picked, each row named also getting its base, and the
-    number counted among the question's values."""
+    number counted among the question's values; `row_numbers`, a number per (row code)
+    counted among that row's values, each row also getting its base (a constant sum)."""
 
     cells: tuple[tuple[str | None, str], ...] = ()
     number: Decimal | None = None
+    row_numbers: tuple[tuple[str, Decimal], ...] = ()
 
 
 class Predicate(NamedTuple):
@@ -140,6 +142,8 @@ class QuestionType:
     bounds: ClassVar[bool] = False  # `min` and `max` apply
     stepped: ClassVar[bool] = False  # a scale from `min` to `max` (both required) in steps of `step`
     whole_numbers: ClassVar[bool] = False  # answers (and bounds) are whole numbers
+    # A number per row adding up to a total (a constant sum): `total` applies, kept in `max_value`.
+    sums_to_total: ClassVar[bool] = False
     # A scale of whole numbers (a rating): the (low, high) scales a question may choose with
     # `min` and `max`, the first one when it sets neither, so that definitions written
     # before there was a choice keep their scale. A type with scales also takes end labels
@@ -159,11 +163,13 @@ class QuestionType:
 
     # --- Results and exports -----------------------------------------------------------
     # What the results show: "choice" (a choice table), "rows" (a choice table per row),
-    # "numeric" (summaries and a histogram), "date" (the base only) or "text" (the answers).
+    # "numeric" (summaries and a histogram), "row_numbers" (a number summary per row: a
+    # constant sum), "date" (the base only) or "text" (the answers).
     result_kind: ClassVar[str] = "text"
     # How an answer fills the raw export's columns: "choice" (one column, the choice code),
     # "rows" (a column per row, its choice code), "flags" (a column per choice, 1 if
-    # picked, 0 if not) or "value" (one column, the number, date or text).
+    # picked, 0 if not), "row_flags" (a flag per row and choice), "row_values" (a column per
+    # row, its number) or "value" (one column, the number, date or text).
     export_shape: ClassVar[str] = "value"
 
     # --- The respondent's form ----------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from surveys.models import Page, Question, Survey, SurveyVersion
+from surveys.models import Page, Question, Survey, SurveyChange, SurveyVersion
 from surveys.services import version_publish
 from surveys.types import TYPES
 from tests.kit.outline import layout, positions_dense, small_draft
@@ -243,6 +243,28 @@ def test_it_adds_a_slider_with_its_scale_and_step(alice, draft):
         slider, label="How sure?", min_value="0", max_value="10", step="0.5"))
     slider.refresh_from_db()
     assert (slider.min_value, slider.max_value, slider.step) == (0, 10, Decimal("0.5"))
+
+
+def test_it_adds_a_constant_sum_with_its_rows_and_total(alice, draft):
+    page = _pages(draft)[1]
+    alice.post(_url("question_add", page.pk), {"type": "constant_sum"})
+    budget = Question.objects.get(version=draft, code="question")
+    text = _text(alice.get(_url("outline") + f"?edit={budget.pk}"))
+    assert "Total" in text and "Empty: 100." in text and "Rows" in text
+    assert "Smallest answer" not in text and "Choices" not in text
+
+    refused = alice.post(_url("question_edit", budget.pk), _form_data(budget, label="Share", max_value="2.5"))
+    assert "Enter a whole number." in _text(refused)
+
+    alice.post(_url("question_edit", budget.pk), _form_data(
+        budget, label="Share 10 points", max_value="10", **{"rows-paste": "E-mail\nChat"}))
+    budget.refresh_from_db()
+    assert budget.max_value == 10
+    assert list(budget.rows.order_by("position").values_list("code", flat=True)) == ["e_mail", "chat"]
+    assert "2 rows adding up to 10" in _text(alice.get(_url("outline")))
+    change = SurveyChange.objects.filter(action="question_changed").latest("pk")
+    assert change.summary.endswith(": question, code, total, rows")
+    assert {"name": "max_value", "label": "Total", "before": "", "after": "10"} in change.details["fields"]
 
 
 def test_it_saves_a_question(alice, draft):

@@ -212,6 +212,9 @@ def _annotate(pages: list[Page]) -> None:
 def summary(question: Question) -> str:
     kind = question.question_type
     choices = [c.label for c in question.choices.all()]
+    if kind.sums_to_total:
+        rows = len(question.rows.all())
+        return f"{rows} row{'s' if rows != 1 else ''} adding up to {kind.total(question).normalize():f}"
     if kind.has_rows:
         rows = len(question.rows.all())
         return f"{rows} row{'s' if rows != 1 else ''} × {len(choices)} choice{'s' if len(choices) != 1 else ''}"
