@@ -25,6 +25,7 @@ from surveys.types.base import (
 from surveys.types.choices import DropdownType, MatrixMultipleType, MatrixType, MultipleType, SingleType
 from surveys.types.dates import DateType
 from surveys.types.numeric import DecimalType, IntegerType, RatingType, SliderType
+from surveys.types.ranking import RankingType
 from surveys.types.text import EmailType, LongTextType, ShortTextType
 
 __all__ = [
@@ -78,7 +79,7 @@ def definition_order() -> list[str]:
 
 
 for _cls in (
-    SingleType, DropdownType, MultipleType, MatrixType, MatrixMultipleType, ShortTextType, LongTextType,
-    IntegerType, DecimalType, DateType, EmailType, RatingType, SliderType,
+    SingleType, DropdownType, MultipleType, MatrixType, MatrixMultipleType, RankingType, ShortTextType,
+    LongTextType, IntegerType, DecimalType, DateType, EmailType, RatingType, SliderType,
 ):
     register(_cls)
