@@ -24,8 +24,8 @@ from surveys.types.numeric import NumberType, number
 from tests.kit.counts import assert_counts_exact
 
 NAMES = [
-    "single", "dropdown", "multiple", "matrix", "matrix_multiple", "short_text", "long_text", "integer", "decimal",
-    "date", "email", "rating", "slider",
+    "single", "dropdown", "multiple", "matrix", "matrix_multiple", "ranking", "short_text", "long_text", "integer",
+    "decimal", "date", "email", "rating", "slider",
 ]
 CHOICES = (ChoiceDef("a", "A"), ChoiceDef("b", "B"), ChoiceDef("c", "C"))
 ROWS = (RowDef("r1", "Row 1"), RowDef("r2", "Row 2"))
@@ -37,6 +37,7 @@ ANSWERS: dict[str, Any] = {
     "multiple": frozenset({"a", "c"}),
     "matrix": {"r1": "a", "r2": "c"},
     "matrix_multiple": {"r1": frozenset({"a", "c"}), "r2": frozenset({"b"})},
+    "ranking": ("c", "a", "b"),
     "short_text": "A short answer",
     "long_text": "A longer answer\non two lines",
     "integer": 42,
@@ -74,7 +75,7 @@ def test_it_answers_unknown_for_an_unregistered_name():
 
 def test_it_selects_type_names_by_their_attributes():
     assert type_names(numeric=True) == ["integer", "decimal", "rating", "slider"]
-    assert type_names(many_rows=True) == ["multiple", "matrix", "matrix_multiple"]
+    assert type_names(many_rows=True) == ["multiple", "matrix", "matrix_multiple", "ranking"]
     assert type_names(always_personal=True) == ["email"]
     assert type_names(supports_nets=True) == ["single", "dropdown", "matrix"]
 
@@ -146,7 +147,7 @@ def test_it_round_trips_every_type_through_answer_rows_in_the_database():
     assert result.ok, result.errors
     assert stored_answers(compiled_version(version), result.response) == cleaned
     rows = answer_rows(compiled_version(version), result.response.pk, cleaned)
-    assert len(rows) == result.response.answers.count() == 1 + 1 + 2 + 2 + 3 + 8
+    assert len(rows) == result.response.answers.count() == 1 + 1 + 2 + 2 + 3 + 3 + 8
 
 
 # --- A type that exists only in this test ----------------------------------------------
