@@ -44,7 +44,8 @@ class SubmissionSerializer(serializers.Serializer):
         help_text=(
             "Answers by question code: a choice code (single, dropdown), a list of choice codes "
             "(multiple), an object of row code to choice code (matrix) or to a list of choice codes "
-            "(matrix_multiple), a number, an ISO date or text. "
+            "(matrix_multiple), a list of choice codes in rank order, the first ranked 1 (ranking: every "
+            "choice, or exactly its top `max`), a number, an ISO date or text. "
             "Beside them, the text of a picked choice that has a text box (its `specify`), under the key "
             "`<question code>.<choice code>.text` (at most 500 characters; optional unless `specify` is "
             "`required`), e.g. {\"seniority\": \"other\", \"seniority.other.text\": \"Head of IT\"}."
@@ -130,7 +131,8 @@ class QuestionSerializer(serializers.Serializer):
     rows = RowSerializer(many=True)
     choices = ChoiceSerializer(many=True)
     min = NumberField(source="min_value", allow_null=True)
-    max = NumberField(source="max_value", allow_null=True)
+    max = NumberField(source="max_value", allow_null=True,
+                      help_text="The largest answer; for a ranking, how many choices to rank (all if null).")
     max_length = serializers.IntegerField(allow_null=True)
     scale = serializers.ListField(
         child=serializers.IntegerField(), min_length=2, max_length=2, allow_null=True,

@@ -297,3 +297,61 @@ def test_the_new_types_stay_equal_to_the_full_recompute_under_any_interleaving(n
     for response_id in list(UncountedResponse.objects.values_list("response_id", flat=True)):
         response_count(response_id)
     assert_exact(new_types)
+
+
+# --- rankings under any interleaving (tests.kit.ranking) --------------------------------------
+
+_orders = st.permutations(["price", "speed", "support", "looks"])
+_tops = st.one_of(st.none(), st.lists(st.sampled_from(["mail", "chat", "phone", "wiki"]), unique=True,
+                                      min_size=2, max_size=2))
+_ranking_steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("submit"), st.sampled_from(["ops", "dev"]), _orders, _tops),
+        st.tuples(st.just("count"), st.integers(0, 30)),
+        st.tuples(st.just("duplicate"), st.integers(0, 30)),
+        st.tuples(st.just("exclude"), st.integers(0, 30)),
+        st.tuples(st.just("restore"), st.integers(0, 30)),
+        st.tuples(st.just("delete"), st.integers(0, 30)),
+    ),
+    max_size=20,
+)
+
+
+@pytest.fixture
+def rankings(db):
+    from tests.kit.ranking import ranking_survey
+
+    return ranking_survey()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(steps=_ranking_steps)
+def test_rankings_stay_equal_to_the_full_recompute_under_any_interleaving(rankings, steps):
+    Response.objects.filter(survey=rankings).delete()
+    for model in (CellCount, BaseCount, NumberCount, FindingCount, SurveyCounter):
+        model.objects.all().delete()
+    made: list[Response] = []
+    for step in steps:
+        kind = step[0]
+        pick = made[step[1] % len(made)] if made and isinstance(step[1], int) else None
+        if kind == "submit":
+            answers = {"team": step[1], "priorities": list(step[2]), **({"channels": step[3]} if step[3] else {})}
+            made.append(_submit(rankings, answers))
+        elif pick is None:
+            continue
+        elif kind in ("count", "duplicate"):
+            response_count(pick.pk)
+            if kind == "duplicate":
+                response_count(pick.pk)
+        elif kind == "exclude" and Response.objects.filter(pk=pick.pk, excluded_at__isnull=True).exists():
+            response_exclude(response=pick, reason="property test")
+        elif kind == "restore" and Response.objects.filter(pk=pick.pk, excluded_at__isnull=False).exists():
+            response_restore(response=pick)
+        elif kind == "delete" and Response.objects.filter(pk=pick.pk).exists():
+            response_delete(response=pick)
+            made.remove(pick)
+    assert_exact(rankings)
+    for response_id in list(UncountedResponse.objects.values_list("response_id", flat=True)):
+        response_count(response_id)
+    assert_exact(rankings)
