@@ -42,6 +42,7 @@ class VersionLayout:
     # A matrix of several choices per row: each row's choices' columns, and where each goes.
     row_flags: dict[int, tuple[int, ...]] = field(default_factory=dict)  # row id -> its choices' columns
     row_picked: dict[tuple[int, int], int] = field(default_factory=dict)  # (row id, choice id) -> column
+    ranked: dict[int, int] = field(default_factory=dict)  # ranking choice id -> column (its rank)
     value: dict[int, int] = field(default_factory=dict)  # question id -> column (number, date, text)
     specify: dict[int, int] = field(default_factory=dict)  # choice id -> its "please specify" text's column
     # What the SQL path needs to decode a choice id within its own question.
@@ -122,6 +123,9 @@ def raw_layout(
                         layout.row_picked[(row_id, version.choice_ids[(code, choice)])] = column
                         columns.append(column)
                     layout.row_flags[row_id] = tuple(columns)
+            elif kind.export_shape == "ranks":
+                for choice, name in zip(question.choice_codes, names, strict=True):
+                    layout.ranked[version.choice_ids[(code, choice)]] = index[name]
             elif kind.export_shape == "flags":
                 columns = []
                 for choice, name in zip(question.choice_codes, names, strict=True):

@@ -5,10 +5,15 @@ conditions on a choice's rank, counting (equal to the full recompute) and reconc
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from decimal import Decimal
 
+import numpy as np
 import pytest
+from django.http import QueryDict
+from scipy import stats
 
 from analytics.models import CellCount
 from analytics.recompute import survey_reconcile
@@ -23,6 +28,7 @@ from surveys.types import Invalid, Stored, question_type
 from tests.kit.api import submit
 from tests.kit.counts import assert_counts_exact
 from tests.kit.data import submit_and_count
+from tests.kit.exports import exported_csv
 from tests.kit.form import post_page
 from tests.kit.ranking import RANKING, RANKING_API, RANKING_FORM, ranking_answers, ranking_survey
 
@@ -247,3 +253,83 @@ def test_the_reconciliation_repairs_a_rank_cell(survey):
 
     assert [(r.key, r.found, r.expected) for r in run.repairs.all()] == [("v1 priorities.#1=speed", 7, 1)]
     assert_counts_exact(survey)
+
+
+# --- results -------------------------------------------------------------------------------------
+
+def test_the_results_show_first_places_mean_ranks_and_their_distribution(survey, manager, alice):
+    survey.editors.add(manager)
+    orders = [["speed", "price", "support", "looks"], ["speed", "support", "price", "looks"],
+              ["price", "speed", "looks", "support"], ["speed", "looks", "support", "price"],
+              ["looks", "price", "speed", "support"], ["speed", "price", "support", "looks"]]
+    for i, order in enumerate(orders):
+        submit_and_count(survey, ranking_answers(team="dev" if i % 2 else "ops", priorities=order))
+
+    r = alice.get(f"/results/{survey.slug}/questions/priorities/")
+
+    assert r.status_code == 200
+    ranking = r.context["report"].ranking
+    speed = next(line for line in ranking.lines if line.code == "speed")
+    assert (speed.first[0].count, speed.first[0].base, speed.first[0].display) == (4, 6, "67%")
+    price_ranks = [order.index("price") + 1 for order in orders]
+    price = next(line for line in ranking.lines if line.code == "price")
+    mean = price.means[0]
+    assert (mean.n, mean.mean) == (6, pytest.approx(sum(price_ranks) / 6))
+    low, high = stats.t.interval(0.95, 5, loc=np.mean(price_ranks), scale=stats.sem(price_ranks))
+    assert mean.interval == (pytest.approx(low, rel=1e-6), pytest.approx(high, rel=1e-6))
+    assert [cell.count for cell in price.ranks[0]] == [1, 3, 1, 1]
+    html = r.content.decode()
+    assert "Ranked first: share of all respondents who answered" in html
+    assert "Distribution of ranks, Operations" in html  # by segment on the question's page
+    assert mean.interval_display in html
+
+
+def test_a_top_n_ranking_shows_only_its_ranks(survey, manager, alice):
+    survey.editors.add(manager)
+    for pair in (["chat", "mail"], ["chat", "wiki"], ["mail", "chat"], ["chat", "phone"], ["wiki", "chat"]):
+        submit_and_count(survey, ranking_answers(channels=pair))
+
+    ranking = alice.get(f"/results/{survey.slug}/questions/channels/").context["report"].ranking
+
+    assert ranking.ranks == [1, 2]
+    chat = next(line for line in ranking.lines if line.code == "chat")
+    assert [cell.count for cell in chat.ranks[0]] == [3, 2]
+    assert chat.means[0].n == 5
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+def _export_rows(survey, monkeypatch, *, copy: bool) -> list[dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(exported_csv(survey, copy=copy, monkeypatch=monkeypatch).decode())))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+@pytest.mark.postgres
+def test_the_raw_export_has_a_rank_column_per_choice_by_either_path(survey, monkeypatch):
+    submit_and_count(survey, ranking_answers(channels=["wiki", "mail"]))
+    submit_and_count(survey, ranking_answers(priorities=["looks", "support", "speed", "price"]))
+
+    python = _export_rows(survey, monkeypatch, copy=False)
+    database = _export_rows(survey, monkeypatch, copy=True)
+
+    assert sorted(python, key=str) == sorted(database, key=str)  # the two were completed in the same instant
+    assert "priorities" not in python[0]
+    ranks = [[row[f"priorities.{c}"] for c in ("price", "speed", "support", "looks")] for row in python]
+    assert sorted(ranks) == [["2", "1", "3", "4"], ["4", "3", "2", "1"]]
+    channels = sorted([row[f"channels.{c}"] for c in ("mail", "chat", "phone", "wiki")] for row in python)
+    assert channels == [["", "", "", ""], ["2", "", "", "1"]]
+
+
+def test_the_table_download_has_the_cells_per_rank_and_the_mean_ranks(survey):
+    from results.report.export import question_tables
+    from results.report.questions import question_reports
+    from results.report.scope import scope_for
+
+    for _ in range(5):
+        submit_and_count(survey, ranking_answers())
+    scope = scope_for(survey, QueryDict())
+    tables = {t.name: t for t in question_tables(question_reports(scope))}
+    counts = [r for r in tables["counts"].rows if r[0] == "priorities" and r[1] == "#1" and r[4] == "total"]
+    assert [(r[2], r[7]) for r in counts] == [("price", 0), ("speed", 5), ("support", 0), ("looks", 0)]
+    means = {r[3]: r[4] for r in tables["numeric summary"].rows if r[0] == "priorities" and r[1] == "total"}
+    assert means["speed.mean_rank"] == 1.0 and means["price.mean_rank"] == 2.0
