@@ -197,6 +197,16 @@ class QuestionType:
         return self.column == "date"
 
     @property
+    def condition_column(self) -> str:
+        """The column a condition compares its value with (a ranking compares ranks)."""
+        return self.column
+
+    def condition_items(self, question: QuestionDef) -> tuple[str, ...]:
+        """The codes a condition names after the question's (`code.item`): a matrix's rows,
+        a ranking's choices; none for the other types."""
+        return question.row_codes if self.has_rows else ()
+
+    @property
     def one_choice(self) -> bool:
         """One choice per answer (per row for a matrix): it can be crossed with another."""
         return self.has_choices and not self.picks_many

@@ -80,6 +80,7 @@ class RankingType(QuestionType):
     has_choices = True
     picks_many = True  # several choices per answer: never crossed as one choice
     many_rows = True
+    whole_numbers = True  # its ranks
     ranks = True  # `max` is how many choices are ranked; the rows carry ranks
     operators = ORDERED
     result_kind = "ranking"
@@ -182,6 +183,13 @@ class RankingType(QuestionType):
                          ranks=tuple((choice, rank) for rank, choice in enumerate(value, start=1)))
 
     # --- Conditions: `code.choice <= 3` compares the choice's rank ----------------------
+
+    @property
+    def condition_column(self) -> str:
+        return "number"
+
+    def condition_items(self, question: QuestionDef) -> tuple[str, ...]:
+        return question.choice_codes
 
     def predicate(self, op: str, values: tuple[str | Decimal, ...]) -> Predicate:
         return Predicate("number", op, tuple(Decimal(v) if not isinstance(v, Decimal) else v for v in values))
