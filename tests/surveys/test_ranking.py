@@ -297,6 +297,19 @@ def test_a_top_n_ranking_shows_only_its_ranks(survey, manager, alice):
     assert chat.means[0].n == 5
 
 
+def test_a_date_range_counts_the_ranks_from_the_raw_answers_alike(survey):
+    from results.report.scope import scope_for
+
+    for order in (["speed", "price", "support", "looks"], ["price", "speed", "looks", "support"]):
+        submit_and_count(survey, ranking_answers(team="dev", priorities=order, channels=["chat", "wiki"]))
+
+    dated = scope_for(survey, QueryDict("from=2000-01-01")).counts()
+    tables = survey_counts(survey)
+
+    assert +dated.cells == +tables.cells and +dated.bases == +tables.bases
+    assert dated.ranked("priorities", "price", 2, segment=("team", "dev")) == 1
+
+
 # --- exports -------------------------------------------------------------------------------------
 
 def _export_rows(survey, monkeypatch, *, copy: bool) -> list[dict[str, str]]:
