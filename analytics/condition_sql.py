@@ -80,7 +80,7 @@ class _Compiler:
         sql, args = "a.question_id = %s", [question_id]
         question = self.compiled.definition.questions.get(ref.question)
         if ref.row is not None and question is not None and question.question_type.ranks:
-            # A ranking names a choice in the row's place: the rank is that choice's row.
+            # A ranking names a choice in the row's place; that choice's Answer row holds its rank.
             choice_id = self.compiled.choice_ids.get((ref.question, ref.row))
             if choice_id is None:
                 return "(1 = 0)"

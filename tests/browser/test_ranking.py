@@ -1,8 +1,8 @@
 """Ranking questions in a real browser (tests.kit.ranking): ordered with the keyboard
 alone (each answer's Up and Down buttons) and by dragging, at 1280 and 375 px, without
 sideways scrolling, accessibility problems or policy violations, with 44 px targets on a
-phone; the hidden rank selects follow the order, and a rank shows the page its condition
-names. Screenshots in SHOTS/ranking for a person to look at."""
+phone; the hidden rank selects follow the order, and a rank shows the question (on the
+same page, in the browser) and the page its condition names. Screenshots in SHOTS/ranking for a person to look at."""
 
 from __future__ import annotations
 
@@ -88,6 +88,7 @@ def test_a_respondent_ranks_with_the_keyboard_alone(open_page, live_server, db, 
     answers = stored_answers(compiled_version(survey.open_version()), Response.objects.get(survey=survey))
     assert answers["priorities"] == ("speed", "price", "looks", "support")
     assert answers["channels"] == ("wiki", "mail")
+    assert "looks_why" not in answers  # its condition, `priorities.looks = 1`, kept it hidden
 
 
 def drag(page, source: str, target: str) -> None:
@@ -111,10 +112,15 @@ def test_a_respondent_ranks_by_dragging(open_page, live_server, db, width):
     page.wait_for_function("() => typeof Sortable !== 'undefined'")
     page.check(field("team"))
 
+    why = page.get_by_label("Why do looks come first?")
+    expect(why).to_be_hidden()
     drag(page, item("priorities.looks"), item("priorities.price"))
 
     expect(page.locator("[data-ranking=priorities] .ranking-label").first).to_have_text("Looks")
     assert ranks(page, "priorities", PRIORITIES) == ["2", "3", "4", "1"]
+    # Shown on the same page by the browser's evaluator when `priorities.looks = 1`.
+    expect(why).to_be_visible()
+    why.fill("It sells")
     # "Keep this order" answers a list as it stands.
     page.get_by_role("button", name="Keep this order").click()
     assert ranks(page, "channels", CHANNELS) == ["1", "2", "", ""]
@@ -127,6 +133,7 @@ def test_a_respondent_ranks_by_dragging(open_page, live_server, db, width):
     answers = stored_answers(compiled_version(survey.open_version()), Response.objects.get(survey=survey))
     assert answers["priorities"] == ("looks", "price", "speed", "support")
     assert answers["channels"] == ("mail", "chat")
+    assert answers["looks_why"] == "It sells"
 
 
 def test_without_script_the_ranks_are_selects(browser, live_server, db):

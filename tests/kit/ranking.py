@@ -1,5 +1,6 @@
 """A small survey with ranking questions (every choice ranked, and a top 2), a segment
-question to break them down by, and a condition and a finding on a choice's rank."""
+question to break them down by, and conditions (a question on the same page, a page) and
+a finding on a choice's rank."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ pages:
     required: true
     choices: [{code: price, label: Price}, {code: speed, label: Speed}, {code: support, label: Support},
               {code: looks, label: Looks}]
+  - {code: looks_why, type: short_text, label: "Why do looks come first?", condition: priorities.looks = 1}
   - code: channels
     type: ranking
     label: Your two favourite channels
