@@ -78,7 +78,14 @@ class _Compiler:
         if question_id is None:
             return "(1 = 0)"
         sql, args = "a.question_id = %s", [question_id]
-        if ref.row is not None:
+        question = self.compiled.definition.questions.get(ref.question)
+        if ref.row is not None and question is not None and question.question_type.ranks:
+            # A ranking names a choice in the row's place; that choice's Answer row holds its rank.
+            choice_id = self.compiled.choice_ids.get((ref.question, ref.row))
+            if choice_id is None:
+                return "(1 = 0)"
+            sql, args = sql + " AND a.choice_id = %s", args + [choice_id]
+        elif ref.row is not None:
             row_id = self.compiled.row_ids.get((ref.question, ref.row))
             if row_id is None:
                 return "(1 = 0)"

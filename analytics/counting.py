@@ -21,7 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.models import COUNT_TABLES, TOTAL, FindingCount, StatusCount, SurveyCounter
+from analytics.models import COUNT_TABLES, TOTAL, FindingCount, StatusCount, SurveyCounter, rank_row_id
 from core.sql import execute, qn
 from core.tasks import enqueue_on_commit
 from responses.models import Answer, Response, UncountedResponse
@@ -60,6 +60,8 @@ def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day:
             # A row is a base once per response, however many of its choices were picked.
             for row_id in {row_id for row_id, _ in picked if row_id != TOTAL}:
                 bases[(compiled.version_id, qid, row_id, segment)] += 1
+            for choice, rank in keys.ranks:
+                cells[(compiled.version_id, qid, rank_row_id(rank), compiled.choice_ids[(code, choice)], segment)] += 1
             if keys.number is not None:
                 numbers[(compiled.version_id, qid, TOTAL, keys.number, segment)] += 1
             for row_id, number in row_numbers:  # a constant sum: one number per row

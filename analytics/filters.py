@@ -198,7 +198,7 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
         where, where_params, segment_ids=ids_of(lambda q: q.segment),
         multi_ids=ids_of(lambda q: q.question_type.many_rows), number_ids=ids_of(lambda q: q.question_type.numeric),
         multi_row_ids=ids_of(lambda q: q.question_type.has_rows and q.question_type.picks_many),
-        question_ids=question_ids,
+        rank_ids=ids_of(lambda q: q.question_type.ranks), question_ids=question_ids,
     )
     for table, key, n in rows:
         v, q, s = key[0], key[1], key[-1]

@@ -16,9 +16,17 @@ from surveys.models import Finding, Survey
 TOTAL = 0  # segment_choice_id for "all respondents"; row_id for "the question as a whole"
 
 
+def rank_row_id(rank: int) -> int:
+    """The row_id of a ranking's cell (rank, choice): respondents who gave the choice that
+    rank. A ranking's ranks stand where a matrix's rows do, as negative ids (no row has
+    one), so that the (row x choice) cells hold the distribution of each choice's ranks."""
+    return -rank
+
+
 class CellCount(models.Model):
-    """Respondents who picked `choice_id` (in `row_id` of a matrix), overall or within one
-    segment value (the segment question's choice id)."""
+    """Respondents who picked `choice_id` (in `row_id` of a matrix; ranked at `-row_id` by
+    a ranking, see `rank_row_id`), overall or within one segment value (the segment
+    question's choice id)."""
 
     version_id = models.IntegerField()
     question_id = models.IntegerField()

@@ -21,7 +21,16 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics.condition_sql import LeafSet, compile_condition
-from analytics.models import COUNT_TABLES, TOTAL, FindingCount, Reconciliation, Repair, StatusCount, SurveyCounter
+from analytics.models import (
+    COUNT_TABLES,
+    TOTAL,
+    FindingCount,
+    Reconciliation,
+    Repair,
+    StatusCount,
+    SurveyCounter,
+    rank_row_id,
+)
 from analytics.tables import code_maps
 from core.sql import fetch, marks, qn
 from responses.models import Answer, Response, counted_q, counted_sql
@@ -41,9 +50,10 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
     multi_row_ids = _question_ids(survey_id, type__in=type_names(has_rows=True, picks_many=True))
     segment_ids = _segment_question_ids(survey_id)
     number_ids = _question_ids(survey_id, type__in=type_names(numeric=True))
+    rank_ids = _question_ids(survey_id, type__in=type_names(ranks=True))
     for table, key, n in grouped_counts(
         where, params, segment_ids=segment_ids, multi_ids=multi_ids, number_ids=number_ids,
-        multi_row_ids=multi_row_ids,
+        multi_row_ids=multi_row_ids, rank_ids=rank_ids,
     ):
         counts[table][key] += n
     counts["days"] = expected_days(survey_id, segment_ids)
@@ -55,7 +65,7 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
 
 def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_ids: list[int],
                    number_ids: list[int], question_ids: list[int] | None = None,
-                   multi_row_ids: list[int] = ()):
+                   multi_row_ids: list[int] = (), rank_ids: list[int] = ()):
     """The count-table rows of the answers (alias `a`) of the responses (alias `r`) that
     `where` selects, from GROUP BY queries: yields (table, key, n) with keys of ids as in
     the count tables, a key possibly more than once (callers add them up).
@@ -68,13 +78,15 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
     several answers per response and are counted per response, one query each; `number_ids`
     (numeric questions) have their values counted. The rows of `multi_row_ids` (matrices
     of several choices per row) have several answers per response too: their row bases are
-    counted per response, one query for all of them. `question_ids` restricts to some
-    questions (None: all)."""
+    counted per response, one query for all of them. The answers of rankings (`rank_ids`)
+    are counted once more by (rank, choice), the rank in the row's place (`rank_row_id`).
+    `question_ids` restricts to some questions (None: all)."""
     responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
     restrict, restrict_params = "", []
     if question_ids is not None:
         multi_ids = [q for q in multi_ids if q in question_ids]
         multi_row_ids = [q for q in multi_row_ids if q in question_ids]
+        rank_ids = [q for q in rank_ids if q in question_ids]
         number_ids = [q for q in number_ids if q in question_ids]
         restrict, restrict_params = f" AND a.question_id IN ({marks(question_ids)})", list(question_ids)
     variants = [
@@ -108,6 +120,14 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
                 [*segment_params, *params, *multi_row_ids],
             ):
                 yield from keyed("bases", (int(v), int(q), int(row)), segment, n)
+        if rank_ids:
+            for v, q, rank, choice, segment, n in fetch(
+                f"SELECT r.version_id, a.question_id, a.number, a.choice_id, {segment_col}, COUNT(*) {answers_from} "
+                f"AND a.choice_id IS NOT NULL AND a.number IS NOT NULL AND a.question_id IN ({marks(rank_ids)}) "
+                "GROUP BY 1, 2, 3, 4, 5",
+                [*segment_params, *params, *rank_ids],
+            ):
+                yield from keyed("cells", (int(v), int(q), rank_row_id(int(rank)), int(choice)), segment, n)
         for q in multi_ids:  # one query per question: a semi-join the planner hashes
             for v, segment, n in fetch(
                 f"SELECT r.version_id, {segment_col}, COUNT(*) FROM {responses} r{segment_join} WHERE {where} "

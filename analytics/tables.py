@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from analytics.models import TOTAL, BaseCount, CellCount, NumberCount
+from analytics.models import TOTAL, BaseCount, CellCount, NumberCount, rank_row_id
 from surveys.models import SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version
 
@@ -29,6 +29,10 @@ class SurveyCounts:
     def cell(self, question: str, choice: str, *, row: str = "", segment: tuple[str, str] = ALL) -> int:
         return self.cells.get((question, row, choice, segment), 0)
 
+    def ranked(self, question: str, choice: str, rank: int, *, segment: tuple[str, str] = ALL) -> int:
+        """Respondents who ranked `choice` of ranking `question` at `rank`."""
+        return self.cells.get((question, rank_row(rank), choice, segment), 0)
+
     def base(self, question: str, *, row: str = "", segment: tuple[str, str] = ALL) -> int:
         return self.bases.get((question, row, segment), 0)
 
@@ -36,9 +40,17 @@ class SurveyCounts:
         return self.numbers.get((question, row, segment), Counter())
 
 
+def rank_row(rank: int) -> str:
+    """A ranking's rank where a matrix's row code goes in the keys of `SurveyCounts`
+    (a '#' is in no code): cells (question, rank_row(2), choice) count second places."""
+    return f"#{rank}"
+
+
 def code_maps(compiled: CompiledVersion) -> tuple[dict, dict, dict]:
     questions = {qid: code for code, qid in compiled.question_ids.items()}
     rows = {rid: row for (_, row), rid in compiled.row_ids.items()}
+    ranked = [len(q.choices) for q in compiled.definition.questions.values() if q.question_type.ranks]
+    rows.update({rank_row_id(rank): rank_row(rank) for rank in range(1, max(ranked, default=0) + 1)})
     choices = {cid: key for key, cid in compiled.choice_ids.items()}  # -> (question, choice)
     return questions, rows, choices
 

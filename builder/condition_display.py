@@ -163,8 +163,8 @@ class Picker:
             if self.place.available is not None and question.code not in self.place.available:
                 continue
             code = question.code
-            if question.question_type.has_rows:
-                code += ".(" + ", ".join(question.row_codes) + ")"
+            if question.question_type.condition_items(question):
+                code += ".(" + ", ".join(question.question_type.condition_items(question)) + ")"
             listed.append((code, _short(question.label), ", ".join(question.choice_codes)))
         return listed
 
@@ -197,7 +197,12 @@ def _ref_groups(row: Row, place: Place) -> list[OptionGroup]:
         for question in page.questions:
             if place.available is not None and question.code not in place.available:
                 continue
-            if question.question_type.has_rows:
+            if question.question_type.ranks:
+                # A choice's rank, the choice first as a matrix's row is.
+                label = _short(question.label, 50)
+                pairs = [(f"{question.code}.{c.code}", f"Rank of {_short(c.label, 30)} — {label}")
+                         for c in question.choices]
+            elif question.question_type.has_rows:
                 # The row first: it tells the options apart, and a narrow select cuts the end off.
                 label = _short(question.label, 50)
                 pairs = [(f"{question.code}.{r.code}", f"{_short(r.label, 30)} — {label}") for r in question.rows]
@@ -257,7 +262,7 @@ def _leaf_view(row: Row, key: str, number: int, place: Place, errors: list[Place
     if not row.ref:
         return view
     many = op in MANY_VALUES
-    column = question.question_type.column if question is not None else "text"
+    column = question.question_type.condition_column if question is not None else "text"
     if column == "choice":
         choices = [(c.code, _short(c.label, 50)) for c in question.choices]
         codes = {code for code, _ in choices}

@@ -386,7 +386,15 @@ def _question_of(row: Row, questions: Mapping[str, QuestionDef], available: Coll
         ))
         return None
     row_code = match.group(2)
-    if question.question_type.has_rows:
+    if question.question_type.ranks:
+        # A ranking's condition names one of its choices and compares that choice's rank.
+        if row_code is None:
+            errors.append(PlacedError(row.id, f"Choose one of the answers of {_label(question)}.", "ref"))
+            return None
+        if row_code not in question.choice_codes:
+            errors.append(PlacedError(row.id, f"{_label(question)} has no answer '{row_code}'.", "ref"))
+            return None
+    elif question.question_type.has_rows:
         if row_code is None:
             errors.append(PlacedError(row.id, f"Choose one of the rows of {_label(question)}.", "ref"))
             return None
@@ -416,7 +424,7 @@ def _value(text: str, question: QuestionDef, row: Row, errors: list[PlacedError]
     if len(text) > MAX_VALUE_LENGTH:
         errors.append(PlacedError(row.id, f"A value can have at most {MAX_VALUE_LENGTH} characters.", "value"))
         return None
-    column = question.question_type.column
+    column = question.question_type.condition_column
     if column == "choice":
         if text not in question.choice_codes:
             errors.append(PlacedError(row.id, f"'{text[:64]}' is not a choice of {_label(question)}.", "value"))
@@ -459,7 +467,7 @@ def _leaf_node(row: Row, questions: Mapping[str, QuestionDef], available: Collec
     many = op in MANY_VALUES
     if not row.values:
         message = "Choose at least one value." if many else "Choose a value."
-        if question.question_type.column != "choice":
+        if question.question_type.condition_column != "choice":
             message = "Enter at least one value." if many else "Enter a value."
         errors.append(PlacedError(row.id, message, "value", incomplete=True))
         return None

@@ -102,7 +102,8 @@ class QuestionBlock(LayoutObject):
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
         rendered = self.get_rendered_fields(form, context, template_pack, **kwargs)
-        return render_to_string(self.template, {"question": self.question, "fields": rendered,
+        return render_to_string(self.template, {**self.question.question_type.block_context(self.question),
+                                                "question": self.question, "fields": rendered,
                                                 "condition": self.condition})
 
 
@@ -155,10 +156,12 @@ class SurveyPageForm(forms.Form):
         a field."""
         unplaced = []
         for key, messages in errors.items():
-            if key in self.fields:
-                question, row_label = self._field_owner(key)
+            question = next((q for q in self.questions if q.code == key.partition(".")[0]), None)
+            name = question.question_type.error_field(question, key) if question is not None else key
+            if name in self.fields:
+                question, row_label = self._field_owner(name)
                 for message in messages:
-                    self.add_error(key, question.question_type.form_message(question, message, row_label))
+                    self.add_error(name, question.question_type.form_message(question, message, row_label))
             else:
                 unplaced.extend(messages)
         return unplaced

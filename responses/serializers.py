@@ -46,7 +46,8 @@ class SubmissionSerializer(serializers.Serializer):
             "(multiple), an object of row code to choice code (matrix) or to a list of choice codes "
             "(matrix_multiple) or to a whole number of 0 or more (constant_sum: the rows add up to the "
             "question's total, its `max`; a row left out is 0, e.g. {\"budget\": {\"mail\": 60, \"chat\": 40}}), "
-            "a number, an ISO date or text. "
+            "a list of choice codes in rank order, the first ranked 1 (ranking: every choice, or exactly its "
+            "top `max`), a number, an ISO date or text. "
             "Beside them, the text of a picked choice that has a text box (its `specify`), under the key "
             "`<question code>.<choice code>.text` (at most 500 characters; optional unless `specify` is "
             "`required`), e.g. {\"seniority\": \"other\", \"seniority.other.text\": \"Head of IT\"}."
@@ -133,7 +134,8 @@ class QuestionSerializer(serializers.Serializer):
     choices = ChoiceSerializer(many=True)
     min = NumberField(source="min_value", allow_null=True)
     max = NumberField(source="max_value", allow_null=True,
-                      help_text="Constant sums: the total its rows add up to (100 when null).")
+                      help_text="The largest answer; for a constant sum, the total its rows add up to (100 when "
+                      "null); for a ranking, how many choices to rank (all if null).")
     max_length = serializers.IntegerField(allow_null=True)
     scale = serializers.ListField(
         child=serializers.IntegerField(), min_length=2, max_length=2, allow_null=True,

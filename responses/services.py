@@ -100,6 +100,8 @@ def raw_answers(cleaned: dict[str, Any]) -> dict[str, Any]:
             return sorted(value)
         if isinstance(value, dict):  # a matrix: its rows' answers
             return {row: raw(answer) for row, answer in value.items()}
+        if isinstance(value, tuple):  # a ranking: its choices in order
+            return list(value)
         if isinstance(value, Decimal):
             return format(value, "f")
         if isinstance(value, date):

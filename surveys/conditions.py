@@ -8,6 +8,7 @@ by the counting engine. Examples::
     barriers has roi
     not (revenue = lt_100m) or age >= 18
     start > '2020-01-01'
+    priorities.price <= 3                 -- price ranked 1, 2 or 3 (false when unranked)
 
 Grammar (keywords are case-insensitive, codes are case-sensitive)::
 
@@ -17,7 +18,8 @@ Grammar (keywords are case-insensitive, codes are case-sensitive)::
     comparison := ref ("=" | "!=" | "<" | "<=" | ">" | ">=") value
                 | ref ["not"] "in" "(" value ("," value)* ")"
                 | ref "has" value
-    ref        := code ["." code]            -- question, or matrix question and row
+    ref        := code ["." code]            -- question, or matrix question and row, or
+                                             -- ranking question and choice (its rank)
     value      := number | code | quoted string
 
 A bare value that looks like `-?[0-9]+(.[0-9]+)?` is a number (kept as an exact
@@ -430,7 +432,15 @@ def _resolve(ref: Ref, questions: Mapping[str, QuestionDef], available: Collecti
         raise ConditionError(f"unknown question '{ref.question}'", ref.position)
     if available is not None and ref.question not in available:
         raise ConditionError(f"'{ref.question}' is not asked before this condition", ref.position)
-    if question.question_type.has_rows:
+    if question.question_type.ranks:
+        # A ranking is asked about one of its choices: `priorities.price <= 3` (its rank).
+        if ref.row is None:
+            example = f", e.g. '{ref.question}.{question.choice_codes[0]} <= 3'" if question.choice_codes else ""
+            raise ConditionError(f"ranking question '{ref.question}' needs a choice{example}", ref.position)
+        if ref.row not in question.choice_codes:
+            choice_position = ref.position + len(ref.question) + 1 if ref.position >= 0 else -1
+            raise ConditionError(f"unknown choice '{ref.row}' in ranking question '{ref.question}'", choice_position)
+    elif question.question_type.has_rows:
         if ref.row is None:
             raise ConditionError(
                 f"matrix question '{ref.question}' needs a row, e.g. '{ref.question}.{question.row_codes[0]}'"
@@ -449,7 +459,11 @@ def _resolve(ref: Ref, questions: Mapping[str, QuestionDef], available: Collecti
 def _check_value(value: str | Decimal, question: QuestionDef, position: int) -> None:
     # By the column the type's answers are compared in (text takes any value).
     column = question.question_type.column
-    if column == "number":
+    if question.question_type.ranks:
+        if not isinstance(value, Decimal) or value != value.to_integral_value():
+            raise ConditionError(f"'{question.code}' is a ranking, compare a choice's rank with a whole number "
+                                 f"such as 1", position)
+    elif column == "number":
         if not isinstance(value, Decimal):
             raise ConditionError(f"'{question.code}' is a number question, '{value}' is not a number", position)
     elif column == "date":
@@ -527,6 +541,8 @@ def _answer(ref: Ref, answers: Mapping[str, object]) -> object:
     answer = answers.get(ref.question)
     if ref.row is None:
         return answer
+    if isinstance(answer, tuple | list):  # a ranking: the rank of the choice, None when unranked
+        return Decimal(answer.index(ref.row) + 1) if ref.row in answer else None
     return answer.get(ref.row) if isinstance(answer, Mapping) else None
 
 

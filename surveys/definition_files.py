@@ -344,7 +344,15 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
 
     min_value = reader.number(data, "min", place)
     max_value = reader.number(data, "max", place)
-    if (min_value is not None or max_value is not None) and not (kind.bounds or kind.scales):
+    if kind.ranks:
+        # A ranking's `max` is how many of its choices are ranked (its top N).
+        if min_value is not None:
+            reader.error(f"{place}.min", f"min does not apply to {qtype} questions (max: how many to rank)")
+        if max_value is not None and (max_value != max_value.to_integral_value()
+                                      or not 1 <= max_value <= max(len(choices), 1)):
+            reader.error(f"{place}.max", f"expected how many choices to rank: a whole number from 1 to "
+                         f"{len(choices)}")
+    elif (min_value is not None or max_value is not None) and not (kind.bounds or kind.scales):
         reader.error(place, f"min and max apply to integer, decimal and rating questions, not {qtype}")
     whole_bounds = True
     if (kind.bounds or kind.scales) and kind.whole_numbers:

@@ -197,6 +197,12 @@ class QuestionForm(forms.Form):
                 help_text="The rows' numbers must add up to this. Empty: 100.",
                 widget=forms.NumberInput(attrs={"step": "1", "placeholder": 100}),
             )
+        if self.kind.ranks:
+            self.fields["max_value"] = forms.IntegerField(
+                required=False, min_value=1, label="Rank the top",
+                help_text="How many answers each respondent ranks, e.g. 3 for “your top 3”. Empty: every answer.",
+                widget=forms.NumberInput(attrs={"step": 1, "placeholder": "All"}),
+            )
         if self.kind.scales:
             self.fields["scale"] = forms.ChoiceField(
                 label="Scale", choices=[(_scale_value(s), f"{s[0]} to {s[1]}") for s in sorted(self.kind.scales)],
@@ -259,6 +265,13 @@ class QuestionForm(forms.Form):
             ))
         if "scale" in self.fields and "scale" in data:
             self._clean_scale(data)
+        if self.kind.ranks and data.get("max_value") is not None:
+            count = len(self.question.choices.all())
+            if count and data["max_value"] > count:
+                self.add_error("max_value", forms.ValidationError(
+                    f"At most {count}: the question has {count} answers to rank.", code="top"))
+            else:
+                data["max_value"] = Decimal(data["max_value"])
         return data
 
     def _clean_scale(self, data: dict) -> None:

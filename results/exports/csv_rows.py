@@ -287,6 +287,12 @@ def _row_value(rows: set[int], column: int) -> _Aggregate:
     return _Aggregate(f"max({_VALUE_CELL}) FILTER (WHERE a.row_id IN ({_ids(rows)}))", {column: str})
 
 
+def _rank(choices: set[int], column: int) -> _Aggregate:
+    """A ranking's choice (its ids in each version): its rank, from its answer row's number."""
+    return _Aggregate(f"max(a.number) FILTER (WHERE a.choice_id IN ({_ids(choices)}))",
+                      {column: lambda rank: f"({rank})::int::text"})
+
+
 def _specify(choices: set[int], column: int) -> _Aggregate:
     """The text of a "please specify" choice (its answer row's text)."""
     return _Aggregate(f"max({_safe('a.text')}) FILTER (WHERE a.choice_id IN ({_ids(choices)}))", {column: str})
@@ -303,9 +309,12 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
     values: dict[int, set[int]] = defaultdict(set)
     row_values: dict[int, set[int]] = defaultdict(set)  # column -> constant-sum row ids
     texts: dict[int, set[int]] = defaultdict(set)  # column -> choice ids
+    ranked: dict[int, set[int]] = defaultdict(set)  # column -> choice ids
     for version in layout.versions.values():
         for choice, column in version.specify.items():
             texts[column].add(choice)
+        for choice, column in version.ranked.items():
+            ranked[column].add(choice)
         codes: dict[int, dict[int, str]] = defaultdict(dict)  # question id -> {choice id: code}
         for choice, question in version.choice_question.items():
             codes[question][choice] = version.choice_codes[choice]
@@ -346,6 +355,8 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
         yield _row_value(rows, column)
     for column, choices in texts.items():
         yield _specify(choices, column)
+    for column, choices in ranked.items():
+        yield _rank(choices, column)
 
 
 def _rows_select(layout: RawLayout, responses: str) -> str:
@@ -378,7 +389,8 @@ def _rows_select(layout: RawLayout, responses: str) -> str:
     ]
     questions = set()
     for version in layout.versions.values():
-        questions |= {*version.single, *version.multiple, *version.value, *version.row_question.values()}
+        questions |= {*version.single, *version.multiple, *version.value, *version.row_question.values(),
+                      *(version.choice_question[choice] for choice in version.ranked)}
     answers = connection.ops.quote_name(Answer._meta.db_table)
     return f"""SELECT {", ".join(row)}
 FROM (

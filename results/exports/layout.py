@@ -43,6 +43,7 @@ class VersionLayout:
     row_flags: dict[int, tuple[int, ...]] = field(default_factory=dict)  # row id -> its choices' columns
     row_picked: dict[tuple[int, int], int] = field(default_factory=dict)  # (row id, choice id) -> column
     row_values: dict[int, int] = field(default_factory=dict)  # constant-sum row id -> column (its number)
+    ranked: dict[int, int] = field(default_factory=dict)  # ranking choice id -> column (its rank)
     value: dict[int, int] = field(default_factory=dict)  # question id -> column (number, date, text)
     specify: dict[int, int] = field(default_factory=dict)  # choice id -> its "please specify" text's column
     # What the SQL path needs to decode a choice id within its own question.
@@ -129,6 +130,9 @@ def raw_layout(
                     layout.row_values[row_id] = index[name]
                     layout.row_question[row_id] = qid
                     typed.add(index[name])
+            elif kind.export_shape == "ranks":
+                for choice, name in zip(question.choice_codes, names, strict=True):
+                    layout.ranked[version.choice_ids[(code, choice)]] = index[name]
             elif kind.export_shape == "flags":
                 columns = []
                 for choice, name in zip(question.choice_codes, names, strict=True):

@@ -85,7 +85,9 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
             if text and choice_id in version.specify:
                 row[version.specify[choice_id]] = safe_cell(text)
             if choice_id is not None:
-                if row_id in version.row_flags:
+                if choice_id in version.ranked:
+                    row[version.ranked[choice_id]] = int(number)
+                elif row_id in version.row_flags:
                     # Answered row: every choice of the row is 0 unless picked.
                     for column in version.row_flags[row_id]:
                         if row[column] is None:

@@ -127,6 +127,8 @@ def question_tables(reports: list[QuestionReport]) -> list[ExportTable]:
                         shown = s.show(value) if value is not None or s.suppressed else "—"
                         summary.rows.append([f"{report.code}.{row.code}", *_column_names(column), name, value,
                                              shown, s.n])
+        if report.ranking:
+            _ranking_rows(report, counts, summary)
         if report.text:
             # The whole filtered, searched list, not only the page shown.
             for text, completed_at in report.text.page.paginator.object_list.iterator():
@@ -235,3 +237,20 @@ def export_response(tables: list[ExportTable], fmt: str, name: str) -> HttpRespo
         fmt = "csv"
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
+
+
+def _ranking_rows(report: QuestionReport, counts: ExportTable, summary: ExportTable) -> None:
+    """A ranking's cells per (rank, choice) in the counts, the rank as the row (`#1`: ranked
+    first), and each choice's mean rank with its interval in the summary."""
+    ranking = report.ranking
+    for line in ranking.lines:
+        for i, column in enumerate(ranking.columns):
+            for rank, cell in zip(ranking.ranks, line.ranks[i], strict=True):
+                counts.rows.append([report.code, f"#{rank}", line.code, False, *_column_names(column), column.letter,
+                                    *_cell_values(cell), "", 0 < cell.base < 100, cell.suppressed])
+            s = line.means[i]
+            low, high = s.interval if s.shown and s.interval else (None, None)
+            for name, value in (("mean_rank", s.mean), ("mean_rank_ci_low", low), ("mean_rank_ci_high", high)):
+                value = value if s.shown else None
+                summary.rows.append([report.code, *_column_names(column), f"{line.code}.{name}", value,
+                                     s.show(value), s.n])

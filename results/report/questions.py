@@ -12,6 +12,7 @@ from analytics.tables import SurveyCounts
 from results import charts
 from results.report.cells import ChoiceTable, choice_table
 from results.report.numeric import NumericReport, RowNumbersReport, numeric_report, row_numbers_report
+from results.report.ranking import RankingReport, ranking_report
 from results.report.scope import Scope
 from surveys.definition import QuestionDef
 
@@ -27,12 +28,14 @@ class TextReport:
 @dataclass
 class QuestionReport:
     question: QuestionDef
-    kind: str  # the type's result kind ("choice", "rows", "numeric", "row_numbers", "text" or "date"), or "personal"
+    # the type's result kind ("choice", "rows", "ranking", "numeric", "row_numbers", "text" or "date"), or "personal"
+    kind: str
     base: int
     population: str
     tables: list[ChoiceTable] = field(default_factory=list)
     numeric: NumericReport | None = None
     row_numbers: RowNumbersReport | None = None  # a constant sum
+    ranking: RankingReport | None = None
     text: TextReport | None = None  # a text question's answers, or a choice question's "please specify" texts
     chart: SafeString | str = ""
 
@@ -110,6 +113,11 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
                 ],
                 report.scale,
             )
+    elif kind == "ranking":
+        report.ranking = ranking_report(counts, columns, question)
+        report.chart = charts.bar_chart(report.chart_id, f"{title}: share who ranked each answer first", [
+            charts.Bar(line.label, line.first[0].percent, line.first[0].display) for line in report.ranking.lines
+        ])
     elif kind == "numeric":
         report.numeric = numeric_report(counts, columns, question)
         report.chart = charts.histogram_chart(

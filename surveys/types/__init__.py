@@ -26,6 +26,7 @@ from surveys.types.choices import DropdownType, MatrixMultipleType, MatrixType, 
 from surveys.types.constant_sum import ConstantSumType
 from surveys.types.dates import DateType
 from surveys.types.numeric import DecimalType, IntegerType, RatingType, SliderType
+from surveys.types.ranking import RankingType
 from surveys.types.text import EmailType, LongTextType, ShortTextType
 
 __all__ = [
@@ -79,7 +80,7 @@ def definition_order() -> list[str]:
 
 
 for _cls in (
-    SingleType, DropdownType, MultipleType, MatrixType, MatrixMultipleType, ShortTextType, LongTextType,
-    IntegerType, DecimalType, DateType, EmailType, RatingType, SliderType, ConstantSumType,
+    SingleType, DropdownType, MultipleType, MatrixType, MatrixMultipleType, RankingType, ShortTextType,
+    LongTextType, IntegerType, DecimalType, DateType, EmailType, RatingType, SliderType, ConstantSumType,
 ):
     register(_cls)

@@ -90,6 +90,9 @@ class CountKeys(NamedTuple):
     cells: tuple[tuple[str | None, str], ...] = ()
     number: Decimal | None = None
     row_numbers: tuple[tuple[str, Decimal], ...] = ()
+    # A ranking's (choice code, rank) pairs: counted in the matrix's (row x choice) shape,
+    # the rank in the row's place (analytics.models.rank_row_id).
+    ranks: tuple[tuple[str, int], ...] = ()
 
 
 class Predicate(NamedTuple):
@@ -157,19 +160,25 @@ class QuestionType:
     can_be_personal: ClassVar[bool] = False  # may be marked personal data (free text)
     always_personal: ClassVar[bool] = False  # its answers are personal data whatever the flag
     many_rows: ClassVar[bool] = False  # an answer may be stored as several Answer rows
+    # A ranking: the answer orders the choices, `max` says how many are ranked (the top N),
+    # each Answer row holds a choice and its rank, and conditions compare a choice's rank
+    # (`code.choice <= 3`, the choice in a matrix row's place).
+    ranks: ClassVar[bool] = False
 
     # --- Conditions ------------------------------------------------------------------
     operators: ClassVar[frozenset[str]] = EQUALITY
 
     # --- Results and exports -----------------------------------------------------------
     # What the results show: "choice" (a choice table), "rows" (a choice table per row),
-    # "numeric" (summaries and a histogram), "row_numbers" (a number summary per row: a
-    # constant sum), "date" (the base only) or "text" (the answers).
+    # "ranking" (first places, mean ranks and the ranks' distribution), "numeric" (summaries
+    # and a histogram), "row_numbers" (a number summary per row: a constant sum), "date"
+    # (the base only) or "text" (the answers).
     result_kind: ClassVar[str] = "text"
     # How an answer fills the raw export's columns: "choice" (one column, the choice code),
     # "rows" (a column per row, its choice code), "flags" (a column per choice, 1 if
     # picked, 0 if not), "row_flags" (a flag per row and choice), "row_values" (a column per
-    # row, its number) or "value" (one column, the number, date or text).
+    # row, its number), "ranks" (a column per choice, its rank) or "value" (one column, the
+    # number, date or text).
     export_shape: ClassVar[str] = "value"
 
     # --- The respondent's form ----------------------------------------------------------
@@ -192,6 +201,16 @@ class QuestionType:
     @property
     def date(self) -> bool:
         return self.column == "date"
+
+    @property
+    def condition_column(self) -> str:
+        """The column a condition compares its value with (a ranking compares ranks)."""
+        return self.column
+
+    def condition_items(self, question: QuestionDef) -> tuple[str, ...]:
+        """The codes a condition names after the question's (`code.item`): a matrix's rows,
+        a ranking's choices; none for the other types."""
+        return question.row_codes if self.has_rows else ()
 
     @property
     def one_choice(self) -> bool:
@@ -337,6 +356,10 @@ class QuestionType:
     def form_field(self, question: QuestionDef, **options: Any) -> forms.Field:
         raise NotImplementedError
 
+    def block_context(self, question: QuestionDef) -> dict[str, Any]:
+        """What its block's template needs beside the question (e.g. how many to rank)."""
+        return {}
+
     def layout(self, question: QuestionDef) -> list[LayoutObject | str]:
         """The crispy layout pieces of its fields, inside the question's block."""
         return [Field(question.code)]
@@ -350,6 +373,11 @@ class QuestionType:
     def initial(self, question: QuestionDef, value: Any) -> dict[str, Any]:
         """A stored answer (in raw JSON shape) as initial field values by name."""
         return {question.code: str(value) if isinstance(value, int | float) else value}
+
+    def error_field(self, question: QuestionDef, key: str) -> str:
+        """The form field that shows the error keyed `key` (the question's code, or a key
+        of one of its parts): the field of that name unless the type has none."""
+        return key
 
     def form_message(self, question: QuestionDef, message: str, row_label: str | None = None) -> str:
         """An error message on `question` (on its row `row_label` for a matrix) as the

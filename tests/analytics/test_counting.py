@@ -183,28 +183,28 @@ def test_it_counts_numbers_for_numeric_questions(db):
 
 
 # --- any interleaving equals the full recompute --------------------------------------
+#
+# Each survey below gets random sequences of submissions (its own kind), counts, redelivered
+# counts, exclusions, restores and deletions; the count tables must then equal the full
+# recompute, and again once what is left has been counted.
 
-_steps = st.lists(
-    st.one_of(
-        st.tuples(st.just("submit"), st.sampled_from(["it", "business"]), st.sampled_from(["never", "daily"]),
-                  st.sampled_from(["none", "some"]), st.lists(st.sampled_from(["roi", "security", "policy"]),
-                                                               unique=True, max_size=2)),
-        st.tuples(st.just("count"), st.integers(0, 30)),
-        st.tuples(st.just("duplicate"), st.integers(0, 30)),
-        st.tuples(st.just("exclude"), st.integers(0, 30)),
-        st.tuples(st.just("restore"), st.integers(0, 30)),
-        st.tuples(st.just("delete"), st.integers(0, 30)),
-        st.tuples(st.just("test"), st.sampled_from(["it", "business"])),
-    ),
-    max_size=25,
+_OPERATIONS = (
+    st.tuples(st.just("count"), st.integers(0, 30)),
+    st.tuples(st.just("duplicate"), st.integers(0, 30)),
+    st.tuples(st.just("exclude"), st.integers(0, 30)),
+    st.tuples(st.just("restore"), st.integers(0, 30)),
+    st.tuples(st.just("delete"), st.integers(0, 30)),
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
-@given(steps=_steps)
-def test_it_stays_equal_to_the_full_recompute_under_any_interleaving(demo_survey, steps):
-    Response.objects.filter(survey=demo_survey).delete()
+def _steps(*submits, max_size: int = 20):
+    return st.lists(st.one_of(*submits, *_OPERATIONS), max_size=max_size)
+
+
+def _interleave(survey, steps, answers_of) -> None:
+    """Play `steps` on `survey` (a submit step's answers from `answers_of(step)`; a "test"
+    step submits a test response) and check exactness twice."""
+    Response.objects.filter(survey=survey).delete()
     for model in (CellCount, BaseCount, NumberCount, FindingCount, SurveyCounter):
         model.objects.all().delete()
     made: list[Response] = []
@@ -212,10 +212,9 @@ def test_it_stays_equal_to_the_full_recompute_under_any_interleaving(demo_survey
         kind = step[0]
         pick = made[step[1] % len(made)] if made and isinstance(step[1], int) else None
         if kind == "submit":
-            made.append(_submit(demo_survey, leader_answers(role=step[1], twitter=step[2], company_twitter=step[3],
-                                                     barriers=step[4])))
+            made.append(_submit(survey, answers_of(step)))
         elif kind == "test":
-            _submit(demo_survey, leader_answers(role=step[1]), is_test=True)
+            _submit(survey, answers_of(step), is_test=True)
         elif pick is None:
             continue
         elif kind in ("count", "duplicate"):
@@ -229,29 +228,44 @@ def test_it_stays_equal_to_the_full_recompute_under_any_interleaving(demo_survey
         elif kind == "delete" and Response.objects.filter(pk=pick.pk).exists():
             response_delete(response=pick)
             made.remove(pick)
-    assert_exact(demo_survey)
+    assert_exact(survey)
     # Counting what is left changes nothing about exactness either.
     for response_id in list(UncountedResponse.objects.values_list("response_id", flat=True)):
         response_count(response_id)
-    assert_exact(demo_survey)
+    assert_exact(survey)
+
+
+_PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                           HealthCheck.too_slow])
+
+_roles = st.sampled_from(["it", "business"])
+_demo_steps = _steps(
+    st.tuples(st.just("submit"), _roles, st.sampled_from(["never", "daily"]), st.sampled_from(["none", "some"]),
+              st.lists(st.sampled_from(["roi", "security", "policy"]), unique=True, max_size=2)),
+    st.tuples(st.just("test"), _roles),
+    max_size=25,
+)
+
+
+def _demo_answers(step) -> dict:
+    if step[0] == "test":
+        return leader_answers(role=step[1])
+    return leader_answers(role=step[1], twitter=step[2], company_twitter=step[3], barriers=step[4])
+
+
+@settings(_PROPERTY, max_examples=40)
+@given(steps=_demo_steps)
+def test_it_stays_equal_to_the_full_recompute_under_any_interleaving(demo_survey, steps):
+    _interleave(demo_survey, steps, _demo_answers)
 
 
 # --- the new question types under any interleaving (tests.kit.new_types) -----------------
 
+_teams = st.sampled_from(["ops", "dev"])
 _picks = st.lists(st.sampled_from(["work", "home", "phone"]), unique=True, min_size=1)
 _usage = st.fixed_dictionaries({}, optional=dict.fromkeys(("mail", "chat", "wiki"), _picks))
-_new_steps = st.lists(
-    st.one_of(
-        st.tuples(st.just("submit"), st.sampled_from(["ops", "dev"]), _usage,
-                  st.one_of(st.none(), st.sampled_from([0, 2.5, 9, 10]))),
-        st.tuples(st.just("count"), st.integers(0, 30)),
-        st.tuples(st.just("duplicate"), st.integers(0, 30)),
-        st.tuples(st.just("exclude"), st.integers(0, 30)),
-        st.tuples(st.just("restore"), st.integers(0, 30)),
-        st.tuples(st.just("delete"), st.integers(0, 30)),
-    ),
-    max_size=20,
-)
+_sure = st.one_of(st.none(), st.sampled_from([0, 2.5, 9, 10]))
+_new_steps = _steps(st.tuples(st.just("submit"), _teams, _usage, _sure))
 
 
 @pytest.fixture
@@ -265,38 +279,13 @@ def new_types(db):
     return survey
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@_PROPERTY
 @given(steps=_new_steps)
 def test_the_new_types_stay_equal_to_the_full_recompute_under_any_interleaving(new_types, steps):
-    Response.objects.filter(survey=new_types).delete()
-    for model in (CellCount, BaseCount, NumberCount, FindingCount, SurveyCounter):
-        model.objects.all().delete()
-    made: list[Response] = []
-    for step in steps:
-        kind = step[0]
-        pick = made[step[1] % len(made)] if made and isinstance(step[1], int) else None
-        if kind == "submit":
-            answers = {"team": step[1], **({"usage": step[2]} if step[2] else {}),
-                       **({"sure": step[3]} if step[3] is not None else {})}
-            made.append(_submit(new_types, answers))
-        elif pick is None:
-            continue
-        elif kind in ("count", "duplicate"):
-            response_count(pick.pk)
-            if kind == "duplicate":
-                response_count(pick.pk)
-        elif kind == "exclude" and Response.objects.filter(pk=pick.pk, excluded_at__isnull=True).exists():
-            response_exclude(response=pick, reason="property test")
-        elif kind == "restore" and Response.objects.filter(pk=pick.pk, excluded_at__isnull=False).exists():
-            response_restore(response=pick)
-        elif kind == "delete" and Response.objects.filter(pk=pick.pk).exists():
-            response_delete(response=pick)
-            made.remove(pick)
-    assert_exact(new_types)
-    for response_id in list(UncountedResponse.objects.values_list("response_id", flat=True)):
-        response_count(response_id)
-    assert_exact(new_types)
+    _interleave(new_types, steps, lambda step: {
+        "team": step[1], **({"usage": step[2]} if step[2] else {}),
+        **({"sure": step[3]} if step[3] is not None else {}),
+    })
 
 
 # --- the constant sum under any interleaving (tests.kit.constant_sum) ---------------------
@@ -307,17 +296,7 @@ _split = st.tuples(st.integers(0, 100), st.integers(0, 100), st.booleans()).map(
                                      ("wiki", 100 - t[0] - min(t[1], 100 - t[0])))
                if n or not t[2]}
 )
-_sum_steps = st.lists(
-    st.one_of(
-        st.tuples(st.just("submit"), st.sampled_from(["ops", "dev"]), st.one_of(st.none(), _split)),
-        st.tuples(st.just("count"), st.integers(0, 30)),
-        st.tuples(st.just("duplicate"), st.integers(0, 30)),
-        st.tuples(st.just("exclude"), st.integers(0, 30)),
-        st.tuples(st.just("restore"), st.integers(0, 30)),
-        st.tuples(st.just("delete"), st.integers(0, 30)),
-    ),
-    max_size=20,
-)
+_sum_steps = _steps(st.tuples(st.just("submit"), _teams, st.one_of(st.none(), _split)))
 
 
 @pytest.fixture
@@ -331,33 +310,30 @@ def budget_split(db):
     return survey
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@_PROPERTY
 @given(steps=_sum_steps)
 def test_the_constant_sum_stays_equal_to_the_full_recompute_under_any_interleaving(budget_split, steps):
-    Response.objects.filter(survey=budget_split).delete()
-    for model in (CellCount, BaseCount, NumberCount, FindingCount, SurveyCounter):
-        model.objects.all().delete()
-    made: list[Response] = []
-    for step in steps:
-        kind = step[0]
-        pick = made[step[1] % len(made)] if made and isinstance(step[1], int) else None
-        if kind == "submit":
-            made.append(_submit(budget_split, {"team": step[1], **({"budget": step[2]} if step[2] else {})}))
-        elif pick is None:
-            continue
-        elif kind in ("count", "duplicate"):
-            response_count(pick.pk)
-            if kind == "duplicate":
-                response_count(pick.pk)
-        elif kind == "exclude" and Response.objects.filter(pk=pick.pk, excluded_at__isnull=True).exists():
-            response_exclude(response=pick, reason="property test")
-        elif kind == "restore" and Response.objects.filter(pk=pick.pk, excluded_at__isnull=False).exists():
-            response_restore(response=pick)
-        elif kind == "delete" and Response.objects.filter(pk=pick.pk).exists():
-            response_delete(response=pick)
-            made.remove(pick)
-    assert_exact(budget_split)
-    for response_id in list(UncountedResponse.objects.values_list("response_id", flat=True)):
-        response_count(response_id)
-    assert_exact(budget_split)
+    _interleave(budget_split, steps, lambda step: {"team": step[1], **({"budget": step[2]} if step[2] else {})})
+
+
+# --- rankings under any interleaving (tests.kit.ranking) --------------------------------------
+
+_orders = st.permutations(["price", "speed", "support", "looks"])
+_tops = st.one_of(st.none(), st.lists(st.sampled_from(["mail", "chat", "phone", "wiki"]), unique=True,
+                                      min_size=2, max_size=2))
+_ranking_steps = _steps(st.tuples(st.just("submit"), _teams, _orders, _tops))
+
+
+@pytest.fixture
+def rankings(db):
+    from tests.kit.ranking import ranking_survey
+
+    return ranking_survey()
+
+
+@_PROPERTY
+@given(steps=_ranking_steps)
+def test_rankings_stay_equal_to_the_full_recompute_under_any_interleaving(rankings, steps):
+    _interleave(rankings, steps, lambda step: {
+        "team": step[1], "priorities": list(step[2]), **({"channels": step[3]} if step[3] else {}),
+    })

@@ -343,3 +343,19 @@ def test_it_refuses_a_preview_it_cannot_place(alice, barriers, data, status):
 
 def test_it_previews_only_by_post(alice, barriers):
     assert alice.get(reverse("builder:condition_preview", args=["ddiq-2010"])).status_code == 405
+
+
+def test_it_offers_a_rankings_choices_and_compares_their_rank_as_a_number(alice, manager):
+    from tests.kit.ranking import ranking_survey
+
+    survey = ranking_survey()
+    survey.editors.add(manager)
+    draft = version_duplicate(version=survey.open_version())
+    page = Page.objects.filter(version=draft).order_by("position")[1]  # shown when priorities.price <= 2
+
+    html = alice.get(reverse("builder:condition_page", args=[survey.slug, page.pk])).content.decode()
+
+    assert "picker-has-errors" not in html
+    assert '<option value="priorities.price" selected>Rank of Price — Put these in order' in html
+    assert '<option value="channels.wiki">Rank of Wiki' in html
+    assert 'type="number"' in html and 'value="2"' in html

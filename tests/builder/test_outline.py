@@ -267,6 +267,23 @@ def test_it_adds_a_constant_sum_with_its_rows_and_total(alice, draft):
     assert {"name": "max_value", "label": "Total", "before": "", "after": "10"} in change.details["fields"]
 
 
+def test_it_adds_a_ranking_from_the_palette_with_its_top_n(alice, draft):
+    page = _pages(draft)[1]
+    assert 'value="ranking"' in _text(alice.get(_url("outline")))  # the palette offers it
+    alice.post(_url("question_add", page.pk), {"type": "ranking"})
+    ranking = Question.objects.get(version=draft, code="question")
+    assert "Rank the top" in _text(alice.get(_url("outline") + f"?edit={ranking.pk}"))
+    choices = {"choices-count": "3"}
+    for i, label in enumerate(("Price", "Speed", "Looks")):
+        choices.update({f"choices-{i}-id": "", f"choices-{i}-label": label, f"choices-{i}-code": label.lower()})
+
+    alice.post(_url("question_edit", ranking.pk), _form_data(ranking, label="Your top 2?", max_value="2", **choices))
+    ranking.refresh_from_db()
+    assert (ranking.max_value, ranking.choices.count()) == (2, 3)
+    refused = alice.post(_url("question_edit", ranking.pk), _form_data(ranking, max_value="4"))
+    assert "At most 3: the question has 3 answers to rank." in _text(refused)
+
+
 def test_it_saves_a_question(alice, draft):
     age = _q(draft, "age")
 

@@ -35,9 +35,10 @@ def question_of(rng: random.Random, kind: str, n: int) -> QuestionDef:
         choices=choices(rng) if qtype.has_choices else (),
         rows=tuple(RowDef(code=f"r{i}", label=f"Row {i} <x>") for i in range(rng.randint(1, 4)))
         if qtype.has_rows else (),
-        # A slider needs both ends of its scale, as a definition gives them.
-        min_value=low if qtype.numeric and (qtype.stepped or rng.random() < 0.5) else None,
-        max_value=low + 10 if qtype.numeric and (qtype.stepped or rng.random() < 0.5) else None,
+        # A slider needs both ends of its scale; a ranking's `max` is how many to rank.
+        min_value=low if qtype.numeric and (rng.random() < 0.5 or qtype.stepped) else None,
+        max_value=low + 10 if qtype.numeric and (rng.random() < 0.5 or qtype.stepped) else
+        Decimal(2) if qtype.ranks and rng.random() < 0.5 else None,
         max_length=rng.choice([None, 20, 500]) if qtype.text else None,
     )
 

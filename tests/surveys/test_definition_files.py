@@ -83,7 +83,8 @@ BROKEN_FILES = [
     pytest.param(
         _changed(lambda d: _question(d, 2, 3).update(type="essay")),
         "pages[2].questions[3].type: unknown type 'essay' (expected one of single, dropdown, multiple, matrix, "
-        "matrix_multiple, integer, decimal, rating, slider, constant_sum, short_text, long_text, email, date)",
+        "matrix_multiple, ranking, integer, decimal, rating, slider, constant_sum, short_text, long_text, email, "
+        "date)",
         id="unknown-type",
     ),
     pytest.param(

@@ -24,8 +24,8 @@ from surveys.types.numeric import NumberType, number
 from tests.kit.counts import assert_counts_exact
 
 NAMES = [
-    "single", "dropdown", "multiple", "matrix", "matrix_multiple", "short_text", "long_text", "integer", "decimal",
-    "date", "email", "rating", "slider", "constant_sum",
+    "single", "dropdown", "multiple", "matrix", "matrix_multiple", "ranking", "short_text", "long_text", "integer",
+    "decimal", "date", "email", "rating", "slider", "constant_sum",
 ]
 CHOICES = (ChoiceDef("a", "A"), ChoiceDef("b", "B"), ChoiceDef("c", "C"))
 ROWS = (RowDef("r1", "Row 1"), RowDef("r2", "Row 2"))
@@ -37,6 +37,7 @@ ANSWERS: dict[str, Any] = {
     "multiple": frozenset({"a", "c"}),
     "matrix": {"r1": "a", "r2": "c"},
     "matrix_multiple": {"r1": frozenset({"a", "c"}), "r2": frozenset({"b"})},
+    "ranking": ("c", "a", "b"),
     "short_text": "A short answer",
     "long_text": "A longer answer\non two lines",
     "integer": 42,
@@ -75,7 +76,7 @@ def test_it_answers_unknown_for_an_unregistered_name():
 
 def test_it_selects_type_names_by_their_attributes():
     assert type_names(numeric=True) == ["integer", "decimal", "rating", "slider", "constant_sum"]
-    assert type_names(many_rows=True) == ["multiple", "matrix", "matrix_multiple", "constant_sum"]
+    assert type_names(many_rows=True) == ["multiple", "matrix", "matrix_multiple", "ranking", "constant_sum"]
     assert type_names(always_personal=True) == ["email"]
     assert type_names(supports_nets=True) == ["single", "dropdown", "matrix"]
 
@@ -147,8 +148,9 @@ def test_it_round_trips_every_type_through_answer_rows_in_the_database():
     assert result.ok, result.errors
     assert stored_answers(compiled_version(version), result.response) == cleaned
     rows = answer_rows(compiled_version(version), result.response.pk, cleaned)
-    # single, dropdown, multiple (2), matrix (2), matrix_multiple (3), a constant sum (2) and 8 one-row types.
-    assert len(rows) == result.response.answers.count() == 1 + 1 + 2 + 2 + 3 + 2 + 8
+    # single, dropdown, multiple (2), matrix (2), matrix_multiple (3), a ranking (3), a constant sum (2)
+    # and 8 one-row types.
+    assert len(rows) == result.response.answers.count() == 1 + 1 + 2 + 2 + 3 + 3 + 2 + 8
 
 
 # --- A type that exists only in this test ----------------------------------------------

@@ -223,7 +223,10 @@ def summary(question: Question) -> str:
             return "No choices yet"
         shown = " · ".join(choices[:SUMMARY_CHOICES])
         more = len(choices) - SUMMARY_CHOICES
-        return f"{shown} · and {more} more" if more > 0 else shown
+        shown = f"{shown} · and {more} more" if more > 0 else shown
+        if kind.ranks and question.max_value is not None:
+            return f"Top {int(question.max_value)} of {shown}"
+        return shown
     if kind.bounds:
         low, high = question.min_value, question.max_value
         if low is not None and high is not None:
