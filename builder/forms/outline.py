@@ -256,7 +256,7 @@ class QuestionForm(forms.Form):
             data["code"] = suggested_code(label or "", self.taken)
         low, high = data.get("min_value"), data.get("max_value")
         for name, value in (("min_value", low), ("max_value", high)):
-            if value is not None and self.kind.whole_numbers and value != value.to_integral_value():
+            if value is not None and self.kind.whole_numbers and value != int(value):
                 self.add_error(name, forms.ValidationError("Enter a whole number.", code="whole"))
                 low = high = None
         if low is not None and high is not None and low > high:

@@ -13,6 +13,7 @@ import pytest
 from django.template.loader import get_template
 
 from analytics.counting import response_count
+from analytics.models import FindingCount
 from responses.services import answer_rows, raw_answers, response_submit, stored_answers
 from surveys.definition import ChoiceDef, QuestionDef, RowDef
 from surveys.definition_files import DefinitionError, definition_from_data
@@ -237,7 +238,9 @@ def test_it_takes_a_new_type_through_form_api_counts_results_and_export(client, 
     assert page.status_code == 200
     assert "Percentage" in page.content.decode()  # the type's label
     findings = client.get("/api/v1/surveys/shares/findings/").json()["findings"]
-    assert [(f["code"], f["base"], f["count"]) for f in findings] == [("most", 2, 1)]
+    # A base of 2 is under the minimum: the API gives the base and suppresses the count.
+    assert [(f["code"], f["base"], f["suppressed"]) for f in findings] == [("most", 2, True)]
+    assert FindingCount.objects.get(finding__code="most").target == 1
     export = b"".join(client.get("/results/shares/exports/responses.csv").streaming_content).decode()
     header, *rows = export.lstrip("\ufeff").splitlines()
     assert header.endswith(",team,share,why")
