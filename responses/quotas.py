@@ -34,6 +34,7 @@ from django.db.models import F, QuerySet
 from core.sql import qn
 from responses.models import Answer, QuotaCounter, Response
 from surveys import conditions
+from surveys.definition import QuotaDef, SurveyDef
 from surveys.models import Quota as QuotaRow
 from surveys.models import Survey
 
@@ -133,16 +134,19 @@ def response_cap_quota(survey: Survey) -> Quota | None:
     return None if survey.response_cap is None else Quota(code=CAP, cap=survey.response_cap)
 
 
-def condition_quota(row: QuotaRow) -> ConditionQuota:
-    return ConditionQuota(code=row.code, cap=0 if row.closed else row.limit, condition=row.condition)
+def condition_quota(quota: QuotaRow | QuotaDef) -> ConditionQuota:
+    return ConditionQuota(code=quota.code, cap=0 if quota.closed else quota.limit, condition=quota.condition)
 
 
-def survey_quotas(survey: Survey) -> list[Quota]:
+def survey_quotas(survey: Survey, definition: SurveyDef | None = None) -> list[Quota]:
     """The quotas of `survey`: its response cap (read from the survey row) and its quotas
-    with a condition (one query)."""
+    with a condition, read from `definition` (a compiled version's: no query) or else from
+    their rows. A compiled definition is recompiled whenever a quota changes; and a
+    completion compares with the counter row's own cap, never with these limits."""
     cap = response_cap_quota(survey)
     quotas: list[Quota] = [] if cap is None else [cap]
-    return quotas + [condition_quota(row) for row in QuotaRow.objects.filter(survey_id=survey.pk)]
+    rows = definition.quotas if definition is not None else QuotaRow.objects.filter(survey_id=survey.pk)
+    return quotas + [condition_quota(row) for row in rows]
 
 
 def quota_claim(*, response: Response, quotas: Sequence[Quota], answers: Mapping[str, Any] | None = None) -> None:

@@ -277,7 +277,9 @@ class _Completion:
             enqueue_on_commit(request_counting, response.pk)
         # Last: the counter rows stay locked from here to the commit, so concurrent
         # completions queue for the shortest time. QuotaFull rolls all of this back.
-        quota_claim(response=response, quotas=survey_quotas(self.survey), answers=self.answers_seen)
+        quota_claim(
+            response=response, quotas=survey_quotas(self.survey, self.compiled.definition), answers=self.answers_seen
+        )
         return response
 
     @property
