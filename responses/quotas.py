@@ -297,3 +297,38 @@ def quota_counters_repair(*, survey: Survey) -> list[QuotaDrift]:
         if changed:
             counter.save(update_fields=changed)
     return drift
+
+
+@dataclass
+class QuotaLine:
+    """A line of the live quota table: completes holding a place, the limit, what is left."""
+
+    code: str
+    label: str
+    condition: str
+    completes: int
+    limit: int
+    closed: bool = False
+
+    @property
+    def remaining(self) -> int:
+        return 0 if self.closed else max(self.limit - self.completes, 0)
+
+    @property
+    def over(self) -> int:
+        """Completes beyond the limit: restored responses, or a limit lowered under the count."""
+        return max(self.completes - self.limit, 0)
+
+
+def quota_table(survey: Survey) -> list[QuotaLine]:
+    """The survey's quotas, the cap first, with the places taken read from the counter rows
+    (two queries); a counter not made yet counts as none taken."""
+    taken = dict(QuotaCounter.objects.filter(survey=survey).values_list("code", "completes"))
+    lines = []
+    if survey.response_cap is not None:
+        lines.append(QuotaLine(code=CAP, label="Response cap", condition="", completes=taken.get(CAP, 0),
+                               limit=survey.response_cap))
+    for row in QuotaRow.objects.filter(survey=survey).order_by("position", "pk"):
+        lines.append(QuotaLine(code=row.code, label=row.label, condition=row.condition,
+                               completes=taken.get(row.code, 0), limit=row.limit, closed=row.closed))
+    return lines
