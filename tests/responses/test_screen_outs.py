@@ -9,10 +9,13 @@ import uuid
 import pytest
 from django.test import Client
 
+from analytics.counting import response_count
+from analytics.models import StatusCount
 from responses.models import Answer, Response, UncountedResponse
 from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
 from tests.kit.api import URL
+from tests.kit.counts import assert_counts_exact
 from tests.kit.demo import demo_answers, fieldwork_data
 from tests.kit.form import FORM, PAGE1, PAGE2, form_state, post_page
 
@@ -73,6 +76,16 @@ def test_it_refuses_more_answers_after_a_screen_out(client, screening_survey):
     assert again.status_code == 302
     assert MESSAGE in client.get(FORM, follow=True).content.decode()
     assert Response.objects.get().status == "screened_out"
+
+
+def test_it_takes_a_screened_out_response_out_of_the_partial_count_as_the_recompute_does(client, screening_survey):
+    post_page(client, PAGE1)  # a leader, still answering
+    post_page(Client(), SCREENED)
+    complete = _submit(Client(), demo_answers())
+    assert response_count(complete.json()["id"])
+
+    assert sum(StatusCount.objects.filter(status=StatusCount.PARTIAL).values_list("n", flat=True)) == 1
+    assert_counts_exact(screening_survey)
 
 
 def test_it_leaves_the_shipped_demo_without_screen_outs(client, demo_survey):
