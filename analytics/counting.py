@@ -238,6 +238,8 @@ def response_status(response: Response, *, excluded: bool | None = None) -> str 
         return None
     if response.status == Response.Status.PARTIAL:
         return StatusCount.PARTIAL
+    if response.status != Response.Status.COMPLETE:
+        return None  # screened out or quota full: the overview's outcome counts come later
     if excluded is None:
         excluded = response.excluded_at is not None
     if excluded:

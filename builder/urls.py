@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/publish/", publish.publish_review, name="publish"),
     path("<slug:slug>/new-draft/", publish.draft_create, name="new_draft"),
     path("<slug:slug>/settings/", settings.survey_settings, name="settings"),
+    path("<slug:slug>/settings/quotas/<slug:code>/", settings.quota_update, name="settings_quota"),
     path("<slug:slug>/settings/close/", settings.version_close, name="settings_close"),
     path("<slug:slug>/settings/reopen/", settings.version_reopen, name="settings_reopen"),
     path("<slug:slug>/settings/archive/", settings.archive, name="settings_archive"),

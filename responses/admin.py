@@ -78,8 +78,8 @@ class ResponseAdmin(SurveyScopedAdmin, admin.ModelAdmin):
     # A survey can have a million responses: no second COUNT(*) over all of them per page.
     show_full_result_count = False
     fields = (
-        "id", "survey", "version", "status", "is_test", "started_at", "completed_at", "duration", "excluded_at",
-        "exclusion_reason", "answers_by_code",
+        "id", "survey", "version", "status", "ended_by", "is_test", "started_at", "completed_at", "duration",
+        "excluded_at", "exclusion_reason", "answers_by_code",
     )
     readonly_fields = fields
     actions = ["exclude_responses", "restore_responses", "delete_test_responses"]

@@ -196,7 +196,7 @@ class ResponseCreateView(IntakeAPIView):
         response = result.response
         if response.version_id == version.pk:
             response.version = version  # a replay: spare the query for the version number
-        response.redirect = survey.redirect("complete", response.hidden_values)
+        response.redirect = survey.redirect(response.outcome, response.hidden_values)
         return APIResponse(
             SubmittedSerializer(response).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,

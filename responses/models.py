@@ -20,6 +20,10 @@ class Response(models.Model):
     class Status(models.TextChoices):
         PARTIAL = "partial", "Partial"
         COMPLETE = "complete", "Complete"
+        # Ended before completing, kept with the answers given: by a screen-out, or by a full
+        # quota at completion (`ended_by` names which).
+        SCREENED_OUT = "screened_out", "Screened out"
+        QUOTA_FULL = "quota_full", "Quota full"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
@@ -27,14 +31,19 @@ class Response(models.Model):
     # has test responses from previews: those go with it.
     version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="responses")
     submission_id = models.UUIDField(help_text="Client-generated idempotency key, unique per survey.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PARTIAL)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PARTIAL)
     is_test = models.BooleanField(default=False, help_text="Made from a preview: never counted in results.")
     answers_digest = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the submitted answers.")
     resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     current_page = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    completed_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When it completed, or ended (screened out, quota full)."
+    )
+    ended_by = models.CharField(
+        max_length=100, blank=True, help_text="The screen-out or the quota that ended it, by code."
+    )
     ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Only kept when STORE_IP_ADDRESS is on.")
     excluded_at = models.DateTimeField(null=True, blank=True, help_text="Excluded responses are not counted.")
     exclusion_reason = models.TextField(blank=True)
@@ -79,7 +88,13 @@ class Response(models.Model):
 
     @property
     def outcome(self) -> str:
-        return "complete" if self.is_complete else "partial"
+        """complete, partial, screened_out or quota_full."""
+        return self.status
+
+    @property
+    def is_ended(self) -> bool:
+        """No longer open to answers: complete, screened out or at a full quota."""
+        return self.status != self.Status.PARTIAL
 
     @property
     def is_complete(self) -> bool:

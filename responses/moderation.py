@@ -2,8 +2,9 @@
 
 Each runs in one transaction with the response row locked, and sends a signal inside it
 so that analytics takes the response's counts out (or puts them back) atomically with
-the change. A deleted response also gives its place under the cap back; an excluded one
-keeps it (the cap counts fieldwork done, excluded responses included).
+the change. A deleted response also gives its places in the quotas back; an excluded one
+keeps its place under the cap (the cap counts fieldwork done, excluded responses
+included) and frees those of the quotas with a condition, which a restore takes back.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from responses.models import Response
-from responses.quotas import quota_release
+from responses.quotas import quota_release, quota_retake
 from responses.signals import response_deleting, response_excluded, response_restored
 
 
@@ -27,6 +28,7 @@ def response_exclude(*, response: Response, reason: str) -> Response:
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.excluded_at is not None:
         raise ModerationError("This response is already excluded.")
+    quota_release(response=response, excluding=True)
     response.excluded_at = timezone.now()
     response.exclusion_reason = reason.strip()
     response.save(update_fields=["excluded_at", "exclusion_reason", "updated_at"])
@@ -42,6 +44,7 @@ def response_restore(*, response: Response) -> Response:
     response.excluded_at = None
     response.exclusion_reason = ""
     response.save(update_fields=["excluded_at", "exclusion_reason", "updated_at"])
+    quota_retake(response=response)
     response_restored.send(sender=Response, response=response)
     return response
 

@@ -5,9 +5,11 @@ A quota counts some completed responses of a survey and takes at most `cap` of t
 survey's response cap is the quota whose condition is always true (code `_cap`): it
 counts completed real responses, excluded ones too (an excluded response was fieldwork
 done, as the cap always counted it); test responses never take a place. Quotas with a
-condition (cells such as role × company size) are further `Quota` subclasses with their
-own `counted()` and `holds()`, listed by `survey_quotas`; the claim, the release and the
-repair below serve them unchanged.
+condition (cells such as role × company size, `surveys.models.Quota`) are
+`ConditionQuota`: they count the completed real responses that meet their condition and
+are not excluded (excluding a response frees its place, restoring it takes the place
+back even over the limit), and a closed one takes no more. `survey_quotas` lists them all;
+the claim, the release and the repair below serve them alike.
 
 Why a row: counting the completed responses and then inserting one lets two last
 submissions both see a free place. Here a completion's last write is
@@ -20,16 +22,33 @@ NOTHING); the reconciliation (analytics.recompute) resets it to the true count.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
-from responses.models import QuotaCounter, Response
+from core.sql import qn
+from responses.models import Answer, QuotaCounter, Response
+from surveys import conditions
+from surveys.definition import QuotaDef, SurveyDef
+from surveys.models import Quota as QuotaRow
 from surveys.models import Survey
 
 CAP = "_cap"
+
+
+class _Row(NamedTuple):
+    response_id: Any
+    question_id: int
+    row_id: int | None
+    choice_id: int | None
+    number: Any
+    date: Any
+    text: str | None
 
 
 class QuotaFull(Exception):
@@ -47,14 +66,59 @@ class Quota:
 
     code: str
     cap: int
+    # Whether an excluded response keeps its place (the cap's fieldwork done) or frees it.
+    keeps_excluded = True
 
     def counted(self, survey_id: int) -> QuerySet[Response]:
         """The responses holding a place: what the counter is made from and repaired to."""
         return Response.objects.filter(survey_id=survey_id, status=Response.Status.COMPLETE, is_test=False)
 
-    def holds(self, response: Response) -> bool:
-        """Whether `response`, complete, takes a place in this quota."""
+    def holds(self, response: Response, answers: Mapping[str, Any] | None = None) -> bool:
+        """Whether `response`, complete, takes a place in this quota (`answers`: its answers
+        with its hidden values, which a quota with a condition reads)."""
         return response.is_complete and not response.is_test
+
+
+@dataclass(frozen=True)
+class ConditionQuota(Quota):
+    """A quota of the completes meeting a condition (`surveys.models.Quota`); `cap` is its
+    limit, or 0 when closed. An excluded response frees its place."""
+
+    condition: str = ""
+    keeps_excluded = False
+
+    @cached_property
+    def node(self) -> conditions.Node:
+        return conditions.parse(self.condition)
+
+    def counted(self, survey_id: int) -> QuerySet[Response]:
+        # The condition read on stored answers in Python, over the survey's completes: only
+        # for making and repairing a counter, never on a respondent's path.
+        candidates = super().counted(survey_id).filter(excluded_at__isnull=True)
+        held = [pk for pk, answers in responses_answers(candidates) if conditions.evaluate(self.node, answers)]
+        return Response.objects.filter(pk__in=held)
+
+    def holds(self, response: Response, answers: Mapping[str, Any] | None = None) -> bool:
+        if not super().holds(response) or response.excluded_at is not None:
+            return False
+        if answers is None:
+            answers = next(iter(responses_answers(Response.objects.filter(pk=response.pk))))[1]
+        return conditions.evaluate(self.node, answers)
+
+
+def responses_answers(responses: QuerySet[Response]):
+    """(id, answers with hidden values) of each response, read back from its Answer rows."""
+    # Imported here: responses.services claims places, and rebuilds answers from rows.
+    from responses.services import ANSWER_FIELDS, answers_from_rows
+    from surveys.selectors import compiled_version
+
+    rows = list(responses.select_related("version"))
+    by_response: dict = defaultdict(list)
+    for answer in Answer.objects.filter(response__in=[r.pk for r in rows]).values_list(*ANSWER_FIELDS):
+        by_response[answer[0]].append(_Row(*answer))
+    for response in rows:
+        compiled = compiled_version(response.version)
+        yield response.pk, {**response.hidden_values, **answers_from_rows(compiled, by_response[response.pk])}
 
 
 @dataclass
@@ -70,22 +134,31 @@ def response_cap_quota(survey: Survey) -> Quota | None:
     return None if survey.response_cap is None else Quota(code=CAP, cap=survey.response_cap)
 
 
-def survey_quotas(survey: Survey) -> list[Quota]:
-    """The quotas of `survey` (no query: read from the survey row)."""
+def condition_quota(quota: QuotaRow | QuotaDef) -> ConditionQuota:
+    return ConditionQuota(code=quota.code, cap=0 if quota.closed else quota.limit, condition=quota.condition)
+
+
+def survey_quotas(survey: Survey, definition: SurveyDef | None = None) -> list[Quota]:
+    """The quotas of `survey`: its response cap (read from the survey row) and its quotas
+    with a condition, read from `definition` (a compiled version's: no query) or else from
+    their rows. A compiled definition is recompiled whenever a quota changes; and a
+    completion compares with the counter row's own cap, never with these limits."""
     cap = response_cap_quota(survey)
-    return [] if cap is None else [cap]
+    quotas: list[Quota] = [] if cap is None else [cap]
+    rows = definition.quotas if definition is not None else QuotaRow.objects.filter(survey_id=survey.pk)
+    return quotas + [condition_quota(row) for row in rows]
 
 
-def quota_claim(*, response: Response, quotas: Sequence[Quota]) -> None:
+def quota_claim(*, response: Response, quotas: Sequence[Quota], answers: Mapping[str, Any] | None = None) -> None:
     """Take a place for `response` (just completed, in the open transaction) in each of
-    `quotas` that holds it, or raise QuotaFull. No statement when none holds it; one
-    UPDATE when its counters exist and have room.
+    `quotas` that holds it (`answers`: its answers and hidden values), or raise QuotaFull.
+    No statement when none holds it; one UPDATE when its counters exist and have room.
 
     Run it as the completion's last write (the row lock is then held only until commit),
     and let QuotaFull leave the completion's atomic block: with several quotas, some may
     have been claimed before one was found full.
     """
-    quotas = [quota for quota in quotas if quota.holds(response)]
+    quotas = [quota for quota in quotas if quota.holds(response, answers)]
     if not quotas:
         return
     if not connection.in_atomic_block:
@@ -111,13 +184,18 @@ def quota_claim(*, response: Response, quotas: Sequence[Quota]) -> None:
 
 
 def _claim(survey_id: int, codes: list[str]) -> set[str]:
-    """The codes among `codes` whose counter had room and now counts one more."""
-    table = connection.ops.quote_name(QuotaCounter._meta.db_table)
+    """The codes among `codes` whose counter had room and now counts one more.
+
+    The rows are locked in id order first (the subquery's FOR UPDATE): two completions
+    falling in the same two quotas would otherwise lock them in whatever order each
+    UPDATE's scan met them, and could deadlock."""
+    table = qn(QuotaCounter._meta.db_table)
     marks = ", ".join(["%s"] * len(codes))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET completes = completes + 1 "
-            f"WHERE survey_id = %s AND code IN ({marks}) AND completes < cap RETURNING code",
+            f"UPDATE {table} SET completes = completes + 1 WHERE id IN ("
+            f"SELECT id FROM {table} WHERE survey_id = %s AND code IN ({marks}) ORDER BY id FOR UPDATE"
+            f") AND completes < cap RETURNING code",
             [survey_id, *codes],
         )
         return {code for (code,) in cursor.fetchall()}
@@ -135,15 +213,42 @@ def _counters_create(survey_id: int, quotas: Sequence[Quota], *, leave_out=None)
     QuotaCounter.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def quota_release(*, response: Response) -> None:
-    """Give back the places of `response` before it is deleted (in the deleting
-    transaction): a deleted response no longer counts, so its place is free again."""
-    codes = [quota.code for quota in survey_quotas(response.survey) if quota.holds(response)]
+def quota_release(*, response: Response, excluding: bool = False) -> None:
+    """Give back the places of `response` before it is deleted, or (`excluding`) those an
+    excluded response no longer holds, in the deleting or excluding transaction: the
+    response no longer counts there, so its place is free again."""
+    quotas = [q for q in survey_quotas(response.survey) if not (excluding and q.keeps_excluded)]
+    codes = [quota.code for quota in quotas if quota.holds(response)]
     if codes:
         # `completes > 0`: a counter that drifted low stays at zero until repaired.
         QuotaCounter.objects.filter(survey_id=response.survey_id, code__in=codes, completes__gt=0).update(
             completes=F("completes") - 1
         )
+
+
+def quota_retake(*, response: Response) -> None:
+    """A restored response takes back the places its exclusion freed, over the limit if
+    others took them meanwhile (the quota table shows it): it was fieldwork done."""
+    codes = [q.code for q in survey_quotas(response.survey) if not q.keeps_excluded and q.holds(response)]
+    if codes:
+        QuotaCounter.objects.filter(survey_id=response.survey_id, code__in=codes).update(
+            completes=F("completes") + 1
+        )
+
+
+@transaction.atomic
+def quota_counter_sync(*, survey: Survey, code: str) -> None:
+    """Make the counter of the quota `code` follow its limit (or its closing) after an edit,
+    and go when the quota is gone (`response_cap_sync` does the same for the cap)."""
+    row = QuotaRow.objects.filter(survey=survey, code=code).first()
+    counters = QuotaCounter.objects.filter(survey=survey, code=code)
+    if row is None:
+        counters.delete()
+        return
+    quota = condition_quota(row)
+    if not counters.update(cap=quota.cap):
+        _counters_create(survey.pk, [quota])
+        counters.update(cap=quota.cap)
 
 
 @transaction.atomic
@@ -192,3 +297,38 @@ def quota_counters_repair(*, survey: Survey) -> list[QuotaDrift]:
         if changed:
             counter.save(update_fields=changed)
     return drift
+
+
+@dataclass
+class QuotaLine:
+    """A line of the live quota table: completes holding a place, the limit, what is left."""
+
+    code: str
+    label: str
+    condition: str
+    completes: int
+    limit: int
+    closed: bool = False
+
+    @property
+    def remaining(self) -> int:
+        return 0 if self.closed else max(self.limit - self.completes, 0)
+
+    @property
+    def over(self) -> int:
+        """Completes beyond the limit: restored responses, or a limit lowered under the count."""
+        return max(self.completes - self.limit, 0)
+
+
+def quota_table(survey: Survey) -> list[QuotaLine]:
+    """The survey's quotas, the cap first, with the places taken read from the counter rows
+    (two queries); a counter not made yet counts as none taken."""
+    taken = dict(QuotaCounter.objects.filter(survey=survey).values_list("code", "completes"))
+    lines = []
+    if survey.response_cap is not None:
+        lines.append(QuotaLine(code=CAP, label="Response cap", condition="", completes=taken.get(CAP, 0),
+                               limit=survey.response_cap))
+    for row in QuotaRow.objects.filter(survey=survey).order_by("position", "pk"):
+        lines.append(QuotaLine(code=row.code, label=row.label, condition=row.condition,
+                               completes=taken.get(row.code, 0), limit=row.limit, closed=row.closed))
+    return lines

@@ -1,13 +1,13 @@
 """Receivers of upstream signals (invitations, surveys), run inside the sender's transaction."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from invitations.signals import invitations_erased
 from responses.erasure import responses_erase_personal_data
 from responses.models import Response
-from responses.quotas import response_cap_sync
-from surveys.models import Survey
+from responses.quotas import quota_counter_sync, response_cap_sync
+from surveys.models import Quota, Survey
 
 
 @receiver(invitations_erased)
@@ -23,3 +23,12 @@ def _on_survey_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and "response_cap" not in update_fields):
         return
     response_cap_sync(survey=instance)
+
+
+@receiver(post_save, sender=Quota)
+@receiver(post_delete, sender=Quota)
+def _on_quota_changed(sender, instance, raw=False, **kwargs):
+    # A limit raised or lowered, a quota closed, added or removed (import, builder, admin):
+    # its counter follows in the same transaction.
+    if not raw:
+        quota_counter_sync(survey=instance.survey, code=instance.code)

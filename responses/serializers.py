@@ -77,7 +77,8 @@ class SubmittedSerializer(ResponseSerializer):
 
     outcome = serializers.ChoiceField(
         choices=["complete", "screened_out", "quota_full"], read_only=True,
-        help_text="How the response ended: `complete` (screen-outs and quotas come later).",
+        help_text="How the response ended: `complete`; `screened_out` (its answers met a screen-out); "
+        "`quota_full` (it fell in a full quota). Either way the response is kept (201).",
     )
     redirect = serializers.URLField(
         read_only=True, required=False,

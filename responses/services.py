@@ -30,11 +30,12 @@ from invitations.models import Invitation
 from invitations.services import invitation_completed, invitation_started
 from responses.counting_request import request_counting
 from responses.models import Answer, Response, UncountedResponse
-from responses.quotas import quota_claim, survey_quotas
+from responses.quotas import CAP, QuotaFull, quota_claim, survey_quotas
+from responses.screening import screen_out_of
 from responses.selectors import response_answers
 from responses.signals import response_completed, response_started
 from responses.validation import validate_answers
-from surveys.definition import BUILTIN_HIDDEN
+from surveys.definition import BUILTIN_HIDDEN, ScreenOutDef
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version
 from surveys.types import Stored
@@ -177,9 +178,12 @@ def response_submit(
     raises InvitationAnswered. The database's unique constraint on the invitation
     decides races between different submission ids.
 
-    A new completion takes its place under the survey's cap (responses/quotas.py) in the
-    same transaction; with no place left it raises QuotaFull and nothing is written (a
-    partial response stays partial). A replay takes no second place.
+    Answers that meet a screen-out end the response as `screened_out` (kept, with its
+    answers, taking no place). A new completion takes its places in the survey's quotas
+    (responses/quotas.py) in the same transaction: with no place left under the response
+    cap it raises QuotaFull and nothing is written (a partial response stays partial); with
+    no place left in a conditional quota the response is kept as `quota_full`, in a
+    transaction of its own. A replay takes no second place.
     """
     compiled = compiled_version(version)
     # Conditions see the respondent's hidden values: a partial response's own, else the payload's.
@@ -194,51 +198,97 @@ def response_submit(
         existing = existing or Response.objects.filter(survey=survey, submission_id=submission_id).first()
         if existing is None:
             existing = Response.objects.filter(invitation=invitation).first()
-            if existing is not None and existing.is_complete:
+            if existing is not None and existing.is_ended:
                 raise InvitationAnswered(InvitationAnswered.message)
         elif existing.invitation_id != invitation.pk:
             raise SubmissionConflict("This submission id belongs to another response; use a new id.")
-    if existing is not None and existing.is_complete:
+    if existing is not None and existing.is_ended:
         return _replay(existing, digest)
-    now = timezone.now()
+    write = _Completion(survey=survey, version=version, compiled=compiled, submission_id=submission_id,
+                        cleaned=cleaned, digest=digest, is_test=is_test, ip_address=ip_address,
+                        invitation=invitation, hidden_values=hidden_values, existing=existing)
+    screened_out = screen_out_of(compiled, {**(seen or {}), **cleaned})
     try:
-        with transaction.atomic():
-            if invitation is not None:
-                _invitation_lock(invitation)
-            if existing is None:
-                response = Response.objects.create(
-                    survey=survey, version=version, submission_id=submission_id, status=Response.Status.COMPLETE,
-                    is_test=is_test, answers_digest=digest, started_at=now, completed_at=now, ip_address=ip_address,
-                    invitation=invitation, external_id=invitation.external_id if invitation else "",
-                    hidden=_storable(hidden_values),
-                )
-            else:
-                response = _complete_partial(existing, digest, now)
-                if response is None:  # completed concurrently by a double click
-                    raise _AlreadyCompleted
-                response_completed.send(sender=Response, response=response)
-                Answer.objects.filter(response_id=response.pk).delete()
-            Answer.objects.bulk_create(answer_rows(compiled, response.pk, cleaned))
-            if invitation is not None:
-                invitation_completed(invitation=invitation, at=now)
-            if not is_test:
-                UncountedResponse.objects.create(response_id=response.pk)
-                enqueue_on_commit(request_counting, response.pk)
-            # Last: the counter row stays locked from here to the commit, so concurrent
-            # completions queue for the shortest time. QuotaFull rolls all of this back.
-            quota_claim(response=response, quotas=survey_quotas(survey))
+        if screened_out is not None:
+            response = write(Response.Status.SCREENED_OUT, ended_by=screened_out.code)
+        else:
+            try:
+                response = write(Response.Status.COMPLETE)
+            except QuotaFull as full:
+                if CAP in full.codes:
+                    raise  # the survey is full: nothing is kept, as for a respondent arriving now
+                # Its cell is full: the response is kept, with its answers, as quota_full.
+                response = write(Response.Status.QUOTA_FULL, ended_by=full.codes[0])
     except (IntegrityError, _AlreadyCompleted):
         # The submission id is taken (a replay, or a concurrent request that won the race;
         # an API submission tries the insert first and lets the unique constraint tell it
         # so, sparing a query for new submissions): answer as the first one did.
         winner = Response.objects.filter(survey=survey, submission_id=submission_id).first()
-        if winner is None or (invitation is not None and not winner.is_complete):
+        if winner is None or (invitation is not None and not winner.is_ended):
             if invitation is None:
                 raise
             # Another submission for the same invitation won (the unique constraint).
             raise InvitationAnswered(InvitationAnswered.message) from None
         return _replay(winner, digest)
     return SubmitResult(response=response, created=True, errors={})
+
+
+@dataclass
+class _Completion:
+    """The one transaction that ends a response: complete (taking its quota places), or
+    screened out or at a full quota (kept with its answers, taking no place, not counted)."""
+
+    survey: Survey
+    version: SurveyVersion
+    compiled: CompiledVersion
+    submission_id: uuid.UUID
+    cleaned: dict[str, Any]
+    digest: str
+    is_test: bool
+    ip_address: str | None
+    invitation: Invitation | None
+    hidden_values: Mapping[str, str] | None
+    existing: Response | None
+
+    @transaction.atomic
+    def __call__(self, status: str, *, ended_by: str = "") -> Response:
+        now = timezone.now()
+        invitation, existing = self.invitation, self.existing
+        if invitation is not None:
+            _invitation_lock(invitation)
+        if existing is None:
+            response = Response.objects.create(
+                survey=self.survey, version=self.version, submission_id=self.submission_id, status=status,
+                ended_by=ended_by, is_test=self.is_test, answers_digest=self.digest, started_at=now,
+                completed_at=now, ip_address=self.ip_address, invitation=invitation,
+                external_id=invitation.external_id if invitation else "", hidden=_storable(self.hidden_values),
+            )
+        else:
+            response = _complete_partial(existing, self.digest, now, status=status, ended_by=ended_by)
+            if response is None:  # completed concurrently by a double click
+                raise _AlreadyCompleted
+            response_completed.send(sender=Response, response=response)
+            Answer.objects.filter(response_id=response.pk).delete()
+        Answer.objects.bulk_create(answer_rows(self.compiled, response.pk, self.cleaned))
+        if invitation is not None:
+            invitation_completed(invitation=invitation, at=now)
+        if status != Response.Status.COMPLETE:
+            return response
+        if not self.is_test:
+            UncountedResponse.objects.create(response_id=response.pk)
+            enqueue_on_commit(request_counting, response.pk)
+        # Last: the counter rows stay locked from here to the commit, so concurrent
+        # completions queue for the shortest time. QuotaFull rolls all of this back.
+        quota_claim(
+            response=response, quotas=survey_quotas(self.survey, self.compiled.definition), answers=self.answers_seen
+        )
+        return response
+
+    @property
+    def answers_seen(self) -> dict[str, Any]:
+        """What quota conditions read: the answers and the respondent's hidden values."""
+        hidden = self.existing.hidden_values if self.existing is not None else (self.hidden_values or {})
+        return {**hidden, **self.cleaned}
 
 
 def _storable(hidden: Mapping[str, str] | None) -> dict[str, str]:
@@ -263,16 +313,31 @@ def _invitation_lock(invitation: Invitation) -> None:
         raise InvitationWithdrawn("This invitation link is no longer valid.")
 
 
-def _complete_partial(partial: Response, digest: str, now) -> Response | None:
-    """Flip a partial response to complete with a conditional UPDATE: of two concurrent
-    final submits (a double click) exactly one sees a row to update."""
+def _complete_partial(partial: Response, digest: str, now, *, status: str = Response.Status.COMPLETE,
+                      ended_by: str = "") -> Response | None:
+    """Flip a partial response to complete (or another end, `status`) with a conditional
+    UPDATE: of two concurrent final submits (a double click) exactly one sees a row to update."""
     updated = Response.objects.filter(pk=partial.pk, status=Response.Status.PARTIAL).update(
-        status=Response.Status.COMPLETE, answers_digest=digest, completed_at=now, updated_at=now
+        status=status, ended_by=ended_by, answers_digest=digest, completed_at=now, updated_at=now
     )
     if not updated:
         return None
-    partial.status, partial.answers_digest, partial.completed_at = Response.Status.COMPLETE, digest, now
+    partial.status, partial.ended_by, partial.answers_digest, partial.completed_at = status, ended_by, digest, now
     return partial
+
+
+@transaction.atomic
+def response_screen_out(*, response: Response, screen_out: ScreenOutDef) -> bool:
+    """End a partial response (its answers so far just saved) as screened out. False when it
+    was no longer partial (completed or ended meanwhile, in another tab)."""
+    ended = _complete_partial(response, response.answers_digest, timezone.now(),
+                              status=Response.Status.SCREENED_OUT, ended_by=screen_out.code)
+    if ended is None:
+        return False
+    response_completed.send(sender=Response, response=response)
+    if response.invitation_id is not None:
+        invitation_completed(invitation=response.invitation, at=response.completed_at)
+    return True
 
 
 def _replay(existing: Response, digest: str) -> SubmitResult:

@@ -26,7 +26,7 @@ from surveys.admin_scope import EditableSurveyFilter, SurveyScopedAdmin
 from surveys.admin_structure import PageInline
 from surveys.definition import NetDef, QuestionDef, ViewDef
 from surveys.definition_files import definition_to_yaml
-from surveys.models import Finding, HiddenField, Net, SavedView, Survey, SurveyVersion
+from surveys.models import Finding, HiddenField, Net, SavedView, ScreenOut, Survey, SurveyVersion
 from surveys.selectors import latest_version, version_definition
 
 
@@ -89,6 +89,14 @@ class HiddenFieldInline(nested_admin.NestedTabularInline):
         return False
 
 
+class ScreenOutInline(HiddenFieldInline):
+    """Shown, not edited here, as hidden fields: screen-outs are declared in the definition file."""
+
+    model = ScreenOut
+    fields = readonly_fields = ("code", "condition", "message")
+    verbose_name_plural = "screen-outs (edit them in the definition file)"
+
+
 @admin.register(SurveyVersion)
 class SurveyVersionAdmin(SurveyScopedAdmin, VersionHistoryAdmin, nested_admin.NestedModelAdmin):
     form = SurveyVersionForm
@@ -96,7 +104,7 @@ class SurveyVersionAdmin(SurveyScopedAdmin, VersionHistoryAdmin, nested_admin.Ne
     list_filter = ("status", ("survey", EditableSurveyFilter))
     readonly_fields = ("status", "published_at", "preview_link")
     fields = ("survey", "number", "status", "published_at", "intro", "thank_you", "preview_link")
-    inlines = [HiddenFieldInline, PageInline]
+    inlines = [HiddenFieldInline, ScreenOutInline, PageInline]
     actions = ["delete_selected", "publish", "close", "reopen", "duplicate", "export_yaml"]
 
     def get_readonly_fields(self, request, obj=None):

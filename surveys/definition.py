@@ -173,6 +173,31 @@ class HiddenFieldDef:
         return QuestionDef(code=self.code, type="short_text", label=self.code)
 
 
+@dataclass(frozen=True)
+class ScreenOutDef:
+    """A condition that ends the survey for a respondent it does not target, with the message
+    they see (or the survey's `screened_out` redirect). Frozen with its version like the
+    questions it names; decided at the end of the page where every question it names has
+    been answered."""
+
+    code: str
+    condition: str
+    message: str
+
+
+@dataclass(frozen=True)
+class QuotaDef:
+    """A survey-level quota: completes whose answers meet `condition` are taken up to
+    `limit`, no further (responses.quotas). Not frozen: a limit may be raised, or the quota
+    closed, while the survey runs."""
+
+    code: str
+    label: str
+    condition: str
+    limit: int
+    closed: bool = False
+
+
 # The outcomes a survey may send a respondent elsewhere on, in the definition file's order.
 REDIRECT_OUTCOMES = ("complete", "screened_out", "quota_full", "closed")
 
@@ -205,6 +230,8 @@ class SurveyDef:
     views: tuple[ViewDef, ...] = field(default=())
     hidden_fields: tuple[HiddenFieldDef, ...] = field(default=())
     redirects: RedirectsDef = field(default=RedirectsDef())
+    screen_outs: tuple[ScreenOutDef, ...] = field(default=())
+    quotas: tuple[QuotaDef, ...] = field(default=())
 
     @cached_property
     def questions(self) -> dict[str, QuestionDef]:

@@ -26,8 +26,10 @@ from surveys.definition import (
     NetDef,
     PageDef,
     QuestionDef,
+    QuotaDef,
     RedirectsDef,
     RowDef,
+    ScreenOutDef,
     SurveyDef,
     ViewDef,
 )
@@ -40,9 +42,11 @@ STATUSES = ("draft", "open")
 RESERVED_SLUGS = frozenset({"methods", "new"})
 
 SURVEY_KEYS = (
-    "slug", "title", "description", "status", "intro", "thank_you", "hidden_fields", "redirects", "pages", "findings",
-    "nets", "views",
+    "slug", "title", "description", "status", "intro", "thank_you", "hidden_fields", "screen_outs", "quotas",
+    "redirects", "pages", "findings", "nets", "views",
 )
+SCREEN_OUT_KEYS = ("code", "condition", "message")
+QUOTA_KEYS = ("code", "label", "condition", "limit", "closed")
 HIDDEN_FIELD_KEYS = ("code", "description", "values")
 # A hidden value is at most this long (query strings and CSV cells are the respondent's or a
 # panel's text): longer ones are cut, which keeps a response row small whatever a link holds.
@@ -200,6 +204,9 @@ def definition_from_data(data: Any) -> SurveyDef:
     _check_hidden_codes(reader, hidden_fields, questions)
     _check_conditions(reader, pages, questions, hidden_fields)
     redirects = _read_redirects(reader, survey.get("redirects"), hidden_fields)
+    conditional = {**{h.code: h.as_question for h in hidden_fields}, **questions}
+    screen_outs = _read_screen_outs(reader, reader.items(survey, "screen_outs", "survey", required=False), conditional)
+    quotas = _read_quotas(reader, reader.items(survey, "quotas", "survey", required=False), conditional)
     findings = _read_findings(reader, reader.items(survey, "findings", "survey", required=False), questions)
     nets = _read_nets(reader, reader.items(survey, "nets", "survey", required=False), questions)
     views = _read_views(reader, reader.items(survey, "views", "survey", required=False), questions)
@@ -219,7 +226,57 @@ def definition_from_data(data: Any) -> SurveyDef:
         views=tuple(views),
         hidden_fields=tuple(hidden_fields),
         redirects=redirects,
+        screen_outs=tuple(screen_outs),
+        quotas=tuple(quotas),
     )
+
+
+def _read_screen_outs(reader: _Reader, raw_items: list, questions: Mapping[str, QuestionDef]) -> list[ScreenOutDef]:
+    """Screen-outs may name any question or hidden field: each is decided once all it names
+    has been answered."""
+    screen_outs = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_items):
+        place = f"screen_outs[{i}]"
+        data = reader.mapping(raw, place, SCREEN_OUT_KEYS)
+        if data is None:
+            continue
+        code = reader.code(data, "code", place)
+        if code in seen:
+            reader.error(f"{place}.code", f"duplicate code {code!r}")
+        seen.add(code)
+        condition = reader.text(data, "condition", place, required=True)
+        reader.condition(condition, f"{place}.condition", questions, None)
+        message = reader.text(data, "message", place, required=True)
+        screen_outs.append(ScreenOutDef(code=code, condition=condition, message=message))
+    return screen_outs
+
+
+def _read_quotas(reader: _Reader, raw_items: list, questions: Mapping[str, QuestionDef]) -> list[QuotaDef]:
+    quotas = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_items):
+        place = f"quotas[{i}]"
+        data = reader.mapping(raw, place, QUOTA_KEYS)
+        if data is None:
+            continue
+        code = reader.code(data, "code", place)
+        if code.startswith("_"):
+            reader.error(f"{place}.code", "codes starting with _ are reserved for built-in quotas")
+        elif code in seen:
+            reader.error(f"{place}.code", f"duplicate code {code!r}")
+        seen.add(code)
+        label = reader.text(data, "label", place) or code
+        condition = reader.text(data, "condition", place, required=True)
+        reader.condition(condition, f"{place}.condition", questions, None)
+        limit = data.get("limit")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            shown = "nothing" if limit is None else repr(limit)
+            reader.error(f"{place}.limit", f"expected a whole number of completes (0 or more), got {shown}")
+            limit = 0
+        quotas.append(QuotaDef(code=code, label=label, condition=condition, limit=limit,
+                               closed=reader.flag(data, "closed", place)))
+    return quotas
 
 
 def _read_hidden_fields(reader: _Reader, raw_fields: list) -> list[HiddenFieldDef]:
@@ -582,6 +639,16 @@ def definition_to_data(definition: SurveyDef) -> dict:
             {"code": h.code, **({"description": h.description} if h.description else {}),
              **({"values": list(h.values)} if h.values else {})}
             for h in definition.hidden_fields
+        ]
+    if definition.screen_outs:
+        data["screen_outs"] = [
+            {"code": so.code, "condition": so.condition, "message": so.message} for so in definition.screen_outs
+        ]
+    if definition.quotas:
+        data["quotas"] = [
+            {"code": q.code, "label": q.label, "condition": q.condition, "limit": q.limit,
+             **({"closed": True} if q.closed else {})}
+            for q in definition.quotas
         ]
     if definition.redirects.items():
         data["redirects"] = dict(definition.redirects.items())

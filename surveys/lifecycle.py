@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from surveys.models import Survey, SurveyVersion
+from surveys.models import Quota, Survey, SurveyVersion
 from surveys.services import VersionStateError, version_close, version_reopen
 
 # The fields a settings form may write with `survey_settings_update`: the survey's title
@@ -72,6 +72,21 @@ def survey_editors_update(
     survey = _locked(survey)
     survey.editors.set(editors)
     survey.editor_groups.set(editor_groups)
+
+
+@transaction.atomic
+def survey_quota_update(*, survey: Survey, code: str, limit: int, closed: bool) -> tuple[Quota, Quota]:
+    """Set a quota's limit and whether it is closed, while the survey runs (its counter
+    follows in the same transaction, responses.receivers). Returns the quota before and after."""
+    _locked(survey)
+    quota = Quota.objects.filter(survey=survey, code=code).first()
+    if quota is None:
+        raise SurveyStateError(f"This survey has no quota {code!r} (any more).")
+    before = Quota(pk=quota.pk, survey_id=survey.pk, code=code, label=quota.label, condition=quota.condition,
+                   limit=quota.limit, closed=quota.closed)
+    quota.limit, quota.closed = limit, closed
+    quota.save(update_fields=["limit", "closed"])
+    return before, quota
 
 
 def would_edit(user: AbstractBaseUser, *, editors: Iterable[AbstractBaseUser], editor_groups: Iterable[Group]) -> bool:

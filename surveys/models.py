@@ -476,6 +476,32 @@ class HiddenField(FrozenStructure):
         return self.version
 
 
+class ScreenOut(FrozenStructure):
+    """A condition that ends the survey for a respondent it does not target (see
+    `surveys.definition.ScreenOutDef`). Frozen with its version: the questions it names are."""
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="screen_outs")
+    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=64, help_text="Recorded on the responses it ends, and exported.")
+    condition = models.TextField(help_text="Who is screened out, e.g. seniority = other.")
+    message = models.TextField(help_text="What the respondent reads (unless the screened_out redirect sends them on).")
+
+    structural_fields = ("version_id", "position", "code", "condition")
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = "screen-out"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="screen_out_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def owning_version(self) -> SurveyVersion:
+        return self.version
+
+
 class Finding(models.Model):
     """A headline number: the share of the base respondents who also meet the target."""
 
@@ -512,6 +538,27 @@ class SurveyLevelDefinition(models.Model):
         result = super().delete(*args, **kwargs)
         self.survey.definition_changed()
         return result
+
+
+class Quota(SurveyLevelDefinition):
+    """A survey-level quota: completes whose answers meet the condition, up to the limit
+    (responses.quotas holds the places in counter rows). Not frozen with a version: a limit
+    may be raised, or a quota closed, while the survey runs."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="quotas")
+    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=64, help_text="Its code in the definition file and the API.")
+    label = models.CharField(max_length=200, help_text="Shown to staff in the quota table.")
+    condition = models.TextField(help_text="Which completes it counts, e.g. role = it.")
+    limit = models.PositiveIntegerField(help_text="Completes it takes; a full quota ends further ones as quota full.")
+    closed = models.BooleanField(default=False, help_text="Closed: takes no more completes, whatever its limit.")
+
+    class Meta:
+        ordering = ["survey", "position"]
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="quota_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.limit})"
 
 
 class Net(SurveyLevelDefinition):

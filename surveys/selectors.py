@@ -18,8 +18,10 @@ from surveys.definition import (
     NetDef,
     PageDef,
     QuestionDef,
+    QuotaDef,
     RedirectsDef,
     RowDef,
+    ScreenOutDef,
     SurveyDef,
     ViewDef,
 )
@@ -31,7 +33,9 @@ from surveys.models import (
     Net,
     Page,
     Question,
+    Quota,
     SavedView,
+    ScreenOut,
     Survey,
     SurveyVersion,
 )
@@ -61,6 +65,18 @@ class CompiledVersion:
             for q in self.definition.questions.values()
             if q.condition.strip()
         }
+
+    @cached_property
+    def screen_out_pages(self) -> tuple[tuple[ScreenOutDef, conditions.Node, int], ...]:
+        """Each screen-out with its parsed condition and the page at whose end it is decided:
+        the last page holding a question it names (hidden fields are known from the start)."""
+        page_of = {q.code: i for i, page in enumerate(self.definition.pages) for q in page.questions}
+        plans = []
+        for screen_out in self.definition.screen_outs:
+            node = conditions.parse(screen_out.condition)
+            pages = [page_of.get(ref.question, 0) for ref in conditions.references(node)]
+            plans.append((screen_out, node, max(pages, default=0)))
+        return tuple(plans)
 
     # Codes by database id, for rebuilding answers from their rows.
     @cached_property
@@ -134,6 +150,11 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
             for h in HiddenField.objects.filter(version=version).order_by("position", "pk")
         ),
         redirects=survey_redirects(survey),
+        screen_outs=tuple(
+            ScreenOutDef(code=so.code, condition=so.condition, message=so.message)
+            for so in ScreenOut.objects.filter(version=version).order_by("position", "pk")
+        ),
+        quotas=survey_quota_defs(survey),
     )
     return CompiledVersion(
         version_id=version.pk,
@@ -191,6 +212,13 @@ def survey_views(survey: Survey) -> tuple[ViewDef, ...]:
             segment=v.segment, highlight_row=v.highlight_row, highlight_column_not=v.highlight_column_not,
         )
         for v in SavedView.objects.filter(survey=survey).order_by("position", "pk")
+    )
+
+
+def survey_quota_defs(survey: Survey) -> tuple[QuotaDef, ...]:
+    return tuple(
+        QuotaDef(code=q.code, label=q.label, condition=q.condition, limit=q.limit, closed=q.closed)
+        for q in Quota.objects.filter(survey=survey).order_by("position", "pk")
     )
 
 

@@ -23,7 +23,9 @@ from surveys.models import (
     Net,
     Page,
     Question,
+    Quota,
     SavedView,
+    ScreenOut,
     Survey,
     SurveyVersion,
 )
@@ -35,7 +37,9 @@ class VersionStateError(ValueError):
 
 
 def _same_structure(a: SurveyDef, b: SurveyDef) -> bool:
-    return (a.pages, a.intro, a.thank_you, a.hidden_fields) == (b.pages, b.intro, b.thank_you, b.hidden_fields)
+    return (a.pages, a.intro, a.thank_you, a.hidden_fields, a.screen_outs) == (
+        b.pages, b.intro, b.thank_you, b.hidden_fields, b.screen_outs
+    )
 
 
 @transaction.atomic
@@ -61,6 +65,7 @@ def survey_import(*, definition: SurveyDef, editors: Sequence[AbstractBaseUser] 
     survey.save(update_fields=["title", "description", *(f"redirect_{o}" for o in REDIRECT_OUTCOMES), "updated_at"])
     _findings_replace(survey=survey, definition=definition)
     _nets_and_views_replace(survey=survey, definition=definition)
+    _quotas_replace(survey=survey, definition=definition)
 
     current = survey.open_version()
     if current is not None and _same_structure(version_definition(current), definition):
@@ -94,6 +99,22 @@ def _findings_replace(*, survey: Survey, definition: SurveyDef) -> None:
         )
 
 
+def _quotas_replace(*, survey: Survey, definition: SurveyDef) -> None:
+    """The file's quotas, by code: a quota kept keeps its counter (responses.receivers makes
+    the counter follow a new limit); one left out, or whose condition changed, goes with its
+    counter (made again from the true count)."""
+    conditions_by_code = {q.code: q.condition for q in definition.quotas}
+    for quota in Quota.objects.filter(survey=survey):
+        if conditions_by_code.get(quota.code) != quota.condition:
+            quota.delete()
+    for position, quota in enumerate(definition.quotas):
+        Quota.objects.update_or_create(
+            survey=survey, code=quota.code,
+            defaults={"position": position, "label": quota.label, "condition": quota.condition,
+                      "limit": quota.limit, "closed": quota.closed},
+        )
+
+
 def _nets_and_views_replace(*, survey: Survey, definition: SurveyDef) -> None:
     """Nothing refers to a NET or a saved view by its row: replace them all when they differ
     (and only then, so that importing an unchanged file recompiles nothing)."""
@@ -116,10 +137,15 @@ def _nets_and_views_replace(*, survey: Survey, definition: SurveyDef) -> None:
 
 
 def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
-    """Bulk-writes hidden fields, pages, questions, choices and rows into a new, empty draft version."""
+    """Bulk-writes hidden fields, screen-outs, pages, questions, choices and rows into a new,
+    empty draft version."""
     HiddenField.objects.bulk_create(
         HiddenField(version=version, position=i, code=h.code, values=list(h.values), description=h.description)
         for i, h in enumerate(definition.hidden_fields)
+    )
+    ScreenOut.objects.bulk_create(
+        ScreenOut(version=version, position=i, code=so.code, condition=so.condition, message=so.message)
+        for i, so in enumerate(definition.screen_outs)
     )
     pages = Page.objects.bulk_create(
         Page(version=version, position=i, title=p.title, condition=p.condition) for i, p in enumerate(definition.pages)

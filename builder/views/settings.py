@@ -21,18 +21,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from builder.access import builder_view, editable_survey, survey_for_builder
+from builder.forms.quotas import QuotaLimitForm
 from builder.forms.settings import AboutForm, AccessForm, EditorsForm, SharingForm, survey_hidden_codes
 from builder.settings_sections import NAMES, prefetch_sections, section_record, section_snapshot, section_state
 from builder.stamps import check_stamp, stamp_of
 from builder.views.hidden import panel_link
 from responses.models import Response
-from responses.quotas import response_cap_quota
+from responses.quotas import CAP, quota_table, response_cap_quota
 from surveys.definition import BUILTIN_HIDDEN
-from surveys.history import change_record, survey_target, target_of
+from surveys.history import change_record, field_changes, survey_target, target_of
 from surveys.lifecycle import (
     SurveyStateError,
     survey_archive,
     survey_editors_update,
+    survey_quota_update,
     survey_settings_update,
     survey_sharing_update,
     survey_unarchive,
@@ -146,7 +148,8 @@ SAVERS = {"about": _about_save, "access": _access_save, "sharing": _sharing_save
 
 
 def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str, Any], status: int = 200,
-          invalid: str | None = None, stale: str = "") -> HttpResponse:
+          invalid: str | None = None, stale: str = "", refused_quota: tuple[str, QuotaLimitForm] | None = None
+          ) -> HttpResponse:
     real = Q(responses__is_test=False)
     versions = list(
         survey.versions.annotate(
@@ -178,6 +181,7 @@ def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str,
         "hidden_codes": hidden_codes,
         # The link's parameters: the declared fields (external_id comes from invitees only).
         "panel_link": panel_link(request, survey, [c for c in hidden_codes if c != BUILTIN_HIDDEN]),
+        "quotas": _quota_rows(survey, editable, refused_quota),
         "thank_you_version": draft or open_version or (versions[0] if versions else None),
         "active": "settings",
     }
@@ -189,6 +193,50 @@ def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str,
             "editor_groups": survey.editor_groups.order_by("name"),
         }
     return render(request, "builder/settings.html", context, status=status)
+
+
+def _quota_rows(survey: Survey, editable: bool, refused: tuple[str, QuotaLimitForm] | None) -> list[dict[str, Any]]:
+    """The live quota table, each quota with its form (a refused one bound, as typed)."""
+    rows = []
+    for line in quota_table(survey):
+        form = None
+        if editable and line.code != CAP:
+            form = refused[1] if refused and refused[0] == line.code else QuotaLimitForm(
+                initial={"limit": line.limit, "closed": line.closed}, prefix=f"quota-{line.code}"
+            )
+        rows.append({"line": line, "form": form})
+    return rows
+
+
+@builder_view
+@require_POST
+def quota_update(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """Save one quota's limit and closed state; its counter follows at once."""
+    survey = editable_survey(request.user, slug)
+    form = QuotaLimitForm(request.POST, prefix=f"quota-{code}")
+    if not form.is_valid():
+        prefetch_sections(survey)
+        return _page(request, survey, True, _forms(request, survey), status=400, refused_quota=(code, form))
+    try:
+        with transaction.atomic():
+            before, after = survey_quota_update(survey=survey, code=code, limit=form.cleaned_data["limit"],
+                                                closed=form.cleaned_data["closed"])
+            fields = field_changes(
+                {"limit": before.limit, "closed": "yes" if before.closed else "no"},
+                {"limit": after.limit, "closed": "yes" if after.closed else "no"},
+                {"limit": "Limit", "closed": "Closed"},
+            )
+            if fields:
+                change_record(survey=survey, user=request.user, action="quota_changed",
+                              summary=f"Changed the quota {after.label}: " + ", ".join(f["label"].lower()
+                                                                                      for f in fields),
+                              details={"fields": fields}, target=target_of(after))
+    except SurveyStateError as exc:
+        messages.warning(request, f"{exc} Nothing was changed.")
+    else:
+        state = "closed" if after.closed else f"takes up to {after.limit} completes"
+        messages.success(request, f"The quota {after.label} is saved: it {state}.")
+    return redirect(_settings_url(survey) + "#quotas")
 
 
 # --- Status buttons ---------------------------------------------------------------------

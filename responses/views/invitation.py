@@ -14,7 +14,7 @@ from invitations.views import invitation_or_refusal
 from responses.hidden import invitee_hidden
 from responses.models import Response
 from responses.views.flow import Flow
-from responses.views.run import completed, refusal_page, run, saved, thanks
+from responses.views.run import completed, ended, refusal_page, run, saved, thanks
 
 
 @never_cache
@@ -25,7 +25,9 @@ def invitation_form(request: HttpRequest, token: str, page: int | None = None) -
         return refusal
     invitation = flow.invitation
     response = Response.objects.select_related("version").filter(invitation=invitation).first()
-    if invitation.completed_at is not None or (response is not None and response.is_complete):
+    if response is not None and response.is_ended:
+        return completed(request, flow) if response.is_complete else ended(request, flow, response)
+    if invitation.completed_at is not None:
         return completed(request, flow)
     open_version = flow.survey.open_version()
     flow.hidden = response.hidden_values if response is not None else invitee_hidden(flow.survey, invitation)

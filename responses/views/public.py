@@ -31,7 +31,7 @@ def survey_form(request: HttpRequest, slug: str, page: int | None = None) -> Htt
         flow.hidden = response.hidden_values
     else:
         flow.hidden, arrived = arriving_hidden(request, flow.survey)
-    if response is None or not response.is_complete:
+    if response is None or not response.is_ended:
         if not survey.is_public:
             return unavailable_page(request, survey, "invitation_only", 403)
         refusal = refusal_page(request, survey, open_version)

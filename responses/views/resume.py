@@ -68,8 +68,8 @@ def resume_email(request: HttpRequest, slug: str) -> HttpResponse:
     # As the public thank-you page: an invitation-only survey's title is not for whoever knows its slug.
     flow = Flow(survey=get_object_or_404(_public_surveys(), slug=slug))
     response, token = cookie_response(request, flow)
-    if response is None or token is None or response.is_complete:
-        problem = "complete" if response is not None and response.is_complete else "no_response"
+    if response is None or token is None or response.is_ended:
+        problem = "complete" if response is not None and response.is_ended else "no_response"
         return _page(request, flow, None, "", problem=problem, status=404)
     link = resume_link(request, flow, token)
     form = ResumeEmailForm(request.POST if request.method == "POST" else None)

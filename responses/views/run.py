@@ -28,6 +28,7 @@ from responses.quotas import QuotaFull
 from responses.ratelimit import submission_allowed
 from responses.rendering import render_questions
 from responses.resume import resume_link
+from responses.screening import screen_out_after_page
 from responses.selectors import survey_availability
 from responses.services import (
     InvitationAnswered,
@@ -37,6 +38,7 @@ from responses.services import (
     new_resume_token,
     raw_answers,
     response_save_page,
+    response_screen_out,
     response_submit,
     stored_answers,
 )
@@ -89,8 +91,8 @@ def run(request, flow: Flow, version: SurveyVersion, response: Response | None, 
             context = {"survey": flow.survey, "reason": "rate_limited", "flow": flow, **_preview_context(request, flow)}
             return render(request, "responses/unavailable.html", context, status=429)
         return _post(request, flow, version, compiled, response, token, adopted, page_number)
-    if response is not None and response.is_complete:
-        return completed(request, flow)
+    if response is not None and response.is_ended:
+        return completed(request, flow) if response.is_complete else ended(request, flow, response)
     stored = stored_answers(compiled, response) if response else {}
     answers = effective_answers(compiled, stored, flow.hidden)
     current = response.current_page if response else 0
@@ -129,8 +131,8 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
     back, save_later = action == "back", action == "save"
     # A complete response takes only its last page again (a double-clicked Submit, answered
     # by response_submit's idempotency); anything else shows that it is complete.
-    if response is not None and response.is_complete and (
-        back or save_later or next_page(compiled, answers, index) is not None
+    if response is not None and response.is_ended and (
+        back or save_later or not response.is_complete or next_page(compiled, answers, index) is not None
     ):
         return redirect(flow.form_url)
 
@@ -186,6 +188,14 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         if errors:
             unplaced = form.add_validation_errors(errors)
             return _render_page(request, flow, compiled, answers, index, form, submission_id, token, unplaced)
+        screen_out = screen_out_after_page(compiled, merged_answers, index)
+        if screen_out is not None and next_page(compiled, merged_answers, index) is not None:
+            # Screened out before the last page: the answers so far are kept. (On the last
+            # page, response_submit finds the screen-out with the whole answer set.)
+            response, new_token = save(index)
+            if not response_screen_out(response=response, screen_out=screen_out):
+                return redirect(flow.form_url)  # ended meanwhile, in another tab
+            return _with_cookie(redirect(_after_ending(flow, response)), request, flow, new_token)
         following = next_page(compiled, merged_answers, index)
         if following is not None:
             _, new_token = save(following)
@@ -210,11 +220,14 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         unplaced = form.add_validation_errors(result.errors)
         unplaced = _name_questions(compiled, form, result.errors) if unplaced else []
         return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced)
-    return _with_cookie(redirect(_after_completion(flow, response)), request, flow, new_token)
+    return _with_cookie(redirect(_after_ending(flow, result.response)), request, flow, new_token)
 
 
-def _after_completion(flow: Flow, response: Response) -> str:
-    return flow.survey.redirect("complete", response.hidden_values) or flow.url("thanks")
+def _after_ending(flow: Flow, response: Response) -> str:
+    """The survey's redirect for the response's outcome, else our own page: the thanks page
+    for a complete, the form's link (which shows why it ended) for the others."""
+    own = flow.url("thanks") if response.is_complete else flow.form_url
+    return flow.survey.redirect(response.outcome, response.hidden_values) or own
 
 
 def _name_questions(compiled: CompiledVersion, form: SurveyPageForm, errors: dict[str, list[str]]) -> list[str]:
@@ -303,6 +316,21 @@ def completed(request, flow: Flow) -> HttpResponse:
                   {"flow": flow, "survey": flow.survey, **_preview_context(request, flow)})
 
 
+QUOTA_FULL_MESSAGE = "Thank you: we already have all the answers we need from respondents like you."
+
+
+def ended(request, flow: Flow, response: Response) -> HttpResponse:
+    """A response that a screen-out or a full quota ended: the screen-out's message, or the
+    full quota's."""
+    message = QUOTA_FULL_MESSAGE
+    if response.status == Response.Status.SCREENED_OUT:
+        screen_outs = compiled_version(response.version).definition.screen_outs
+        message = next((so.message for so in screen_outs if so.code == response.ended_by), message)
+    context = {"flow": flow, "survey": flow.survey, "outcome": response.outcome, "message": message,
+               **_preview_context(request, flow)}
+    return render(request, "responses/ended.html", context)
+
+
 def saved(request, flow: Flow) -> HttpResponse:
     """After "Save and continue later": the way back (the resume link, with a copy button
     and, on a public link, the form that e-mails it), or for an invitee their own link."""
@@ -310,7 +338,7 @@ def saved(request, flow: Flow) -> HttpResponse:
         response, token = Response.objects.filter(invitation=flow.invitation).first(), None
     else:
         response, token = cookie_response(request, flow)
-    if response is None or response.is_complete:
+    if response is None or response.is_ended:
         return redirect(flow.form_url)
     context = {
         "flow": flow,

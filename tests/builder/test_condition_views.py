@@ -98,9 +98,9 @@ def test_it_answers_404_for_another_surveys_question(alice, barriers, every_type
 def test_it_offers_only_the_questions_asked_before(alice, barriers, django_assert_num_queries):
     url = _url(barriers)
     # The session, the user and their permissions, the survey and its editors, the question,
-    # the version's structure (pages, questions, choices, rows, hidden fields, findings, NETs,
-    # views) and its pages' order.
-    with django_assert_num_queries(16):
+    # the version's structure (pages, questions, choices, rows, hidden fields, screen-outs,
+    # findings, NETs, views, quotas) and its pages' order.
+    with django_assert_num_queries(18):
         response = alice.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -117,9 +117,9 @@ def test_it_offers_only_the_questions_asked_before(alice, barriers, django_asser
 def test_it_opens_the_picker_inside_the_outline_with_htmx(alice, barriers, django_assert_num_queries):
     url = _url(barriers)
     alice.get(url, HTTP_HX_REQUEST="true")  # warm up what is cached per process
-    # As the page (16), less its own lookups, plus the edited version and the outline's
+    # As the page (18), less its own lookups, plus the edited version and the outline's
     # pages, questions, choices and rows.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(22):
         response = alice.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()

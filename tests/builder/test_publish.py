@@ -195,11 +195,11 @@ def test_it_offers_a_first_draft_to_a_survey_without_versions(alice, manager):
 
 def test_it_reads_the_review_in_a_fixed_number_of_queries(alice, draft, django_assert_num_queries):
     """As many for the demo as for any survey: the session and permissions (4), the survey
-    and its editors (2), the draft's definition (9 with its hidden fields, and its pages and
-    questions again for the links), the open version (compiled once per process) and the
-    responses so far."""
+    and its editors (2), the draft's definition (11 with its hidden fields, its screen-outs
+    and the survey's quotas, and its pages and questions again for the links), the open
+    version (compiled once per process) and the responses so far."""
     alice.get(PUBLISH)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(21):
         assert alice.get(PUBLISH).status_code == 200
 
 

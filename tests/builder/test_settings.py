@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 from responses.models import QuotaCounter
-from surveys.models import Survey, SurveyVersion
+from surveys.models import Quota, Survey, SurveyVersion
 from tests.kit.data import submit_answers
 from tests.kit.demo import demo_answers
 
@@ -525,9 +525,11 @@ def test_the_settings_page_takes_a_fixed_number_of_queries(alice, demo_survey, m
         SurveyVersion.objects.create(survey=demo_survey, number=number, status=SurveyVersion.Status.CLOSED)
     for group in ("A", "B", "C"):
         Group.objects.create(name=group)
+    for code in ("it_leaders", "business_leaders"):
+        Quota.objects.create(survey=demo_survey, code=code, label=code, condition="role = it", limit=5)
     alice.get(url(demo_survey))  # the session and permissions warm up as on any page
     with django_assert_num_queries(QUERIES):
         assert alice.get(url(demo_survey)).status_code == 200
 
 
-QUERIES = 17  # with the hidden fields a redirect may name
+QUERIES = 19  # with the hidden fields a redirect may name, and the quota table (its quotas, its counters)

@@ -20,6 +20,9 @@ from typing import Any
 import yaml
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "surveys" / "demo" / "ddiq-2010.yaml"
+# The example copy of the demo as a panel fields it: hidden fields, a screen-out, quotas, redirects.
+FIELDWORK_FILE = DEMO_FILE.with_name("ddiq-2010-fieldwork.yaml")
+FIELDWORK_KEYS = ("hidden_fields", "screen_outs", "quotas", "redirects")
 # The paradox crosstab: IT leaders' personal against their company's use of Twitter.
 PARADOX = "/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it"
 
@@ -36,6 +39,16 @@ BARRIERS = ("time_waster", "roi", "security", "monitoring", "policy")
 def demo_data() -> dict:
     """The demo file as plain data, to change before importing it."""
     return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+def fieldwork_data(**quota_limits: int) -> dict:
+    """The demo file (its slug, so its links stay) with the fieldwork copy's hidden fields,
+    screen-out, quotas and redirects; `quota_limits` set limits by quota code."""
+    fieldwork = yaml.safe_load(FIELDWORK_FILE.read_text(encoding="utf-8"))
+    data = demo_data() | {key: fieldwork[key] for key in FIELDWORK_KEYS}
+    for quota in data["quotas"]:
+        quota["limit"] = quota_limits.get(quota["code"], quota["limit"])
+    return data
 
 
 def dump_yaml(data: dict) -> str:
