@@ -9,7 +9,7 @@ so that export(import(file)) gives the same file back.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -106,6 +106,21 @@ class _Reader:
         if required and not value.strip():
             self.error(f"{place}.{key}", "must not be empty")
         return value
+
+    def entries(self, raw_items: list, name: str, keys) -> Iterator[tuple[str, Mapping, str]]:
+        """Each mapping of the top-level list `name` as (place, data, code), its keys checked
+        against `keys`; a code that an earlier entry has is refused (the entry is still read)."""
+        seen: set[str] = set()
+        for i, raw in enumerate(raw_items):
+            place = f"{name}[{i}]"
+            data = self.mapping(raw, place, keys)
+            if data is None:
+                continue
+            code = self.code(data, "code", place)
+            if code in seen:
+                self.error(f"{place}.code", f"duplicate code {code!r}")
+            seen.add(code)
+            yield place, data, code
 
     def code(self, data: Mapping, key: str, place: str, pattern: re.Pattern = CODE_RE) -> str:
         value = data.get(key)
@@ -235,16 +250,7 @@ def _read_screen_outs(reader: _Reader, raw_items: list, questions: Mapping[str, 
     """Screen-outs may name any question or hidden field: each is decided once all it names
     has been answered."""
     screen_outs = []
-    seen: set[str] = set()
-    for i, raw in enumerate(raw_items):
-        place = f"screen_outs[{i}]"
-        data = reader.mapping(raw, place, SCREEN_OUT_KEYS)
-        if data is None:
-            continue
-        code = reader.code(data, "code", place)
-        if code in seen:
-            reader.error(f"{place}.code", f"duplicate code {code!r}")
-        seen.add(code)
+    for place, data, code in reader.entries(raw_items, "screen_outs", SCREEN_OUT_KEYS):
         condition = reader.text(data, "condition", place, required=True)
         reader.condition(condition, f"{place}.condition", questions, None)
         message = reader.text(data, "message", place, required=True)
@@ -254,18 +260,9 @@ def _read_screen_outs(reader: _Reader, raw_items: list, questions: Mapping[str, 
 
 def _read_quotas(reader: _Reader, raw_items: list, questions: Mapping[str, QuestionDef]) -> list[QuotaDef]:
     quotas = []
-    seen: set[str] = set()
-    for i, raw in enumerate(raw_items):
-        place = f"quotas[{i}]"
-        data = reader.mapping(raw, place, QUOTA_KEYS)
-        if data is None:
-            continue
-        code = reader.code(data, "code", place)
+    for place, data, code in reader.entries(raw_items, "quotas", QUOTA_KEYS):
         if code.startswith("_"):
             reader.error(f"{place}.code", "codes starting with _ are reserved for built-in quotas")
-        elif code in seen:
-            reader.error(f"{place}.code", f"duplicate code {code!r}")
-        seen.add(code)
         label = reader.text(data, "label", place) or code
         condition = reader.text(data, "condition", place, required=True)
         reader.condition(condition, f"{place}.condition", questions, None)
@@ -281,18 +278,9 @@ def _read_quotas(reader: _Reader, raw_items: list, questions: Mapping[str, Quest
 
 def _read_hidden_fields(reader: _Reader, raw_fields: list) -> list[HiddenFieldDef]:
     fields = []
-    seen: set[str] = set()
-    for i, raw in enumerate(raw_fields):
-        place = f"hidden_fields[{i}]"
-        data = reader.mapping(raw, place, HIDDEN_FIELD_KEYS)
-        if data is None:
-            continue
-        code = reader.code(data, "code", place)
+    for place, data, code in reader.entries(raw_fields, "hidden_fields", HIDDEN_FIELD_KEYS):
         if code == BUILTIN_HIDDEN:
             reader.error(f"{place}.code", f"{code!r} is built in (filled from the invitee): leave it out")
-        elif code in seen:
-            reader.error(f"{place}.code", f"duplicate code {code!r}")
-        seen.add(code)
         values = []
         for v, value in enumerate(reader.items(data, "values", place, required=False)):
             if isinstance(value, bool) or not isinstance(value, (str, int)) or not CODE_RE.match(str(value)):
@@ -536,16 +524,7 @@ def _check_conditions(
 
 def _read_findings(reader: _Reader, raw_findings: list, questions: dict[str, QuestionDef]) -> list[FindingDef]:
     findings = []
-    seen: set[str] = set()
-    for i, raw in enumerate(raw_findings):
-        place = f"findings[{i}]"
-        data = reader.mapping(raw, place, FINDING_KEYS)
-        if data is None:
-            continue
-        code = reader.code(data, "code", place)
-        if code in seen:
-            reader.error(f"{place}.code", f"duplicate code {code!r}")
-        seen.add(code)
+    for place, data, code in reader.entries(raw_findings, "findings", FINDING_KEYS):
         base = reader.text(data, "base", place, required=True)
         target = reader.text(data, "target", place, required=True)
         reader.condition(base, f"{place}.base", questions, None)
@@ -594,16 +573,7 @@ def _read_nets(reader: _Reader, raw_nets: list, questions: dict[str, QuestionDef
 
 def _read_views(reader: _Reader, raw_views: list, questions: dict[str, QuestionDef]) -> list[ViewDef]:
     views = []
-    seen: set[str] = set()
-    for i, raw in enumerate(raw_views):
-        place = f"views[{i}]"
-        data = reader.mapping(raw, place, VIEW_KEYS)
-        if data is None:
-            continue
-        code = reader.code(data, "code", place)
-        if code in seen:
-            reader.error(f"{place}.code", f"duplicate code {code!r}")
-        seen.add(code)
+    for place, data, code in reader.entries(raw_views, "views", VIEW_KEYS):
         highlight = {}
         if "highlight" in data:
             highlight = reader.mapping(data["highlight"], f"{place}.highlight", HIGHLIGHT_KEYS) or {}
