@@ -4,14 +4,9 @@ form's last page, and the refused ones leave nothing behind. SQLite serialises w
 so only PostgreSQL shows the race (tests/responses/test_cap.py covers the rest, on
 either database)."""
 
-import json
-import threading
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from responses.models import Answer, QuotaCounter, Response, UncountedResponse
@@ -21,6 +16,7 @@ from responses.services import response_submit
 from tests.kit.api import URL
 from tests.kit.demo import demo_answers
 from tests.kit.form import PAGE1, PAGE2, PAGE3, form_state, post_page
+from tests.kit.races import post_answers, together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,37 +32,8 @@ def _complete_responses(survey, n: int) -> None:
         assert result.created
 
 
-def _together(jobs: list) -> list:
-    """Run each job in its own thread (its own database connection), all released at
-    the same moment by a barrier; their results in order."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = jobs[i]()
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return results
-
-
 def _post(url: str) -> tuple[int, dict]:
-    body = json.dumps({"submission_id": str(uuid.uuid4()), "answers": demo_answers()}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
+    return post_answers(url, demo_answers())
 
 
 def _places_taken(survey) -> int:
@@ -80,7 +47,7 @@ def test_it_gives_the_last_three_places_to_three_of_sixteen_racing_submissions(
     demo_survey.save()
     _complete_responses(demo_survey, CAP_SIZE - 3)
 
-    results = _together([lambda: _post(live_server.url + URL)] * THREADS)
+    results = together([lambda: _post(live_server.url + URL)] * THREADS)
 
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert sorted(status for status, _ in results) == [201] * 3 + [410] * (THREADS - 3), results
@@ -105,7 +72,7 @@ def test_it_completes_only_as_many_racing_last_pages_as_places_are_left(demo_sur
             assert post_page(client, page).status_code == 302
         states.append(form_state(client))
 
-    results = _together([
+    results = together([
         lambda client=client, state=state: post_page(client, PAGE3, state=state)
         for client, state in zip(clients, states, strict=True)
     ])

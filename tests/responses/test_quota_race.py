@@ -3,14 +3,9 @@ submissions racing for its last three places get exactly those places; the other
 `quota_full`, kept with their answers and taking no place. SQLite serialises writers, so
 only PostgreSQL shows the race."""
 
-import json
-import threading
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
-from django.db import connection
 
 from responses.models import QuotaCounter, Response, UncountedResponse
 from responses.services import response_submit
@@ -18,6 +13,7 @@ from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
 from tests.kit.api import URL
 from tests.kit.demo import demo_answers, fieldwork_data
+from tests.kit.races import post_answers, together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -25,36 +21,8 @@ THREADS = 16
 LIMIT = 10
 
 
-def _together(jobs: list) -> list:
-    """Run each job in its own thread (its own database connection), all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = jobs[i]()
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return results
-
-
 def _post(url: str) -> tuple[int, dict]:
-    body = json.dumps({"submission_id": str(uuid.uuid4()), "answers": demo_answers(role="it")}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
+    return post_answers(url, demo_answers(role="it"))
 
 
 def test_it_gives_the_last_three_places_of_a_quota_to_three_of_sixteen_racing_submissions(
@@ -65,7 +33,7 @@ def test_it_gives_the_last_three_places_of_a_quota_to_three_of_sixteen_racing_su
     for _ in range(LIMIT - 3):
         response_submit(survey=survey, version=version, submission_id=uuid.uuid4(), answers=demo_answers(role="it"))
 
-    results = _together([lambda: _post(live_server.url + URL)] * THREADS)
+    results = together([lambda: _post(live_server.url + URL)] * THREADS)
 
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert [status for status, _ in results] == [201] * THREADS, results
