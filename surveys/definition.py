@@ -91,6 +91,27 @@ class QuestionDef:
         return tuple(c for c in self.choices if c.specify)
 
 
+# A question's settings that its database row keeps one to a column (the column's name where
+# it differs): written by `services` when a version is stored, read back by `selectors`.
+QUESTION_COLUMNS = {
+    "code": "code", "type": "type", "label": "label", "help_text": "help_text", "required": "required",
+    "segment": "is_segment", "personal_data": "personal_data", "condition": "condition",
+    "min_value": "min_value", "max_value": "max_value", "max_length": "max_length",
+    "low_label": "low_label", "high_label": "high_label", "display": "display", "step": "step",
+}
+
+
+def question_columns(question: QuestionDef) -> dict:
+    """The columns of `question`'s row (choices and rows go to rows of their own)."""
+    return {column: getattr(question, name) for name, column in QUESTION_COLUMNS.items()}
+
+
+def question_settings(row) -> dict:
+    """The settings of a QuestionDef read from a question's row; numbers as written (2, not 2.000000)."""
+    values = {name: getattr(row, column) for name, column in QUESTION_COLUMNS.items()}
+    return {name: value.normalize() if isinstance(value, Decimal) else value for name, value in values.items()}
+
+
 @dataclass(frozen=True)
 class PageDef:
     title: str

@@ -24,6 +24,7 @@ from surveys.definition import (
     ScreenOutDef,
     SurveyDef,
     ViewDef,
+    question_settings,
 )
 from surveys.models import (
     Choice,
@@ -112,25 +113,7 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
     by_page: dict[int, list[QuestionDef]] = defaultdict(list)
     for q in questions:
         by_page[q.page_id].append(
-            QuestionDef(
-                code=q.code,
-                type=q.type,
-                label=q.label,
-                help_text=q.help_text,
-                required=q.required,
-                segment=q.is_segment,
-                personal_data=q.personal_data,
-                condition=q.condition,
-                choices=tuple(choices[q.pk]),
-                rows=tuple(rows[q.pk]),
-                min_value=q.min_value.normalize() if q.min_value is not None else None,
-                max_value=q.max_value.normalize() if q.max_value is not None else None,
-                max_length=q.max_length,
-                low_label=q.low_label,
-                high_label=q.high_label,
-                display=q.display,
-                step=q.step.normalize() if q.step is not None else None,
-            )
+            QuestionDef(**question_settings(q), choices=tuple(choices[q.pk]), rows=tuple(rows[q.pk]))
         )
     definition = SurveyDef(
         slug=survey.slug,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from surveys.definition import REDIRECT_OUTCOMES, SurveyDef
+from surveys.definition import REDIRECT_OUTCOMES, SurveyDef, question_columns
 from surveys.models import (
     Choice,
     Finding,
@@ -154,26 +154,7 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
         (page, i, q) for page, p in zip(pages, definition.pages, strict=True) for i, q in enumerate(p.questions)
     ]
     questions = Question.objects.bulk_create(
-        Question(
-            version=version,
-            page=page,
-            position=i,
-            code=q.code,
-            type=q.type,
-            label=q.label,
-            help_text=q.help_text,
-            required=q.required,
-            is_segment=q.segment,
-            personal_data=q.personal_data,
-            condition=q.condition,
-            min_value=q.min_value,
-            max_value=q.max_value,
-            max_length=q.max_length,
-            low_label=q.low_label,
-            high_label=q.high_label,
-            display=q.display,
-            step=q.step,
-        )
+        Question(version=version, page=page, position=i, **question_columns(q))
         for page, i, q in question_defs
     )
     Choice.objects.bulk_create(
