@@ -13,18 +13,19 @@ from playwright.sync_api import expect
 from responses.models import Response
 from responses.services import stored_answers
 from surveys.selectors import compiled_version
-from tests.kit.browser import assert_clean, assert_fits, field, press_button, screenshot, small_targets, tab_to
+from tests.kit.browser import (
+    check_form_page,
+    field,
+    press_button,
+    tab_to,
+)
 from tests.kit.constant_sum import constant_sum_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def check(page, shot: str) -> None:
-    assert_clean(page)
-    assert_fits(page)
-    if page.viewport_size["width"] < 576:
-        assert small_targets(page) == []
-    screenshot(page, f"constsum/{shot}-{page.viewport_size['width']}")
+    check_form_page(page, f"constsum/{shot}")
 
 
 def type_into(page, name: str, text: str) -> None:

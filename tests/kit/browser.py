@@ -194,6 +194,17 @@ def small_targets(page) -> list[dict]:
     return [t for t in page.evaluate(TARGETS) if t["height"] < 44 or t["width"] < 44]
 
 
+def check_form_page(page, shot: str) -> None:
+    """A respondent's page as it should be: no serious accessibility problem or policy
+    violation, no sideways scrolling, 44 px targets on a phone; a full-page screenshot
+    SHOTS/<shot>-<width>.png."""
+    assert_clean(page)
+    assert_fits(page)
+    if page.viewport_size["width"] < 576:
+        assert small_targets(page) == []
+    screenshot(page, f"{shot}-{page.viewport_size['width']}")
+
+
 def expect_message(page, text: str) -> None:
     """The message a page shows after a form was posted, on a page without violations."""
     from playwright.sync_api import expect
