@@ -232,14 +232,17 @@ def response_recount_on_restore(response: Response) -> None:
 
 
 def response_status(response: Response, *, excluded: bool | None = None) -> str | None:
-    """Which StatusCount a real response is in: partial, excluded (complete), or none.
-    `excluded` overrides the response's own exclusion (its state before a change)."""
+    """Which StatusCount a real response is in: partial, excluded (complete), screened out,
+    quota full, or none (complete and counted). `excluded` overrides the response's own
+    exclusion (its state before a change)."""
     if response.is_test:
         return None
     if response.status == Response.Status.PARTIAL:
         return StatusCount.PARTIAL
-    if response.status != Response.Status.COMPLETE:
-        return None  # screened out or quota full: the overview's outcome counts come later
+    if response.status == Response.Status.SCREENED_OUT:
+        return StatusCount.SCREENED_OUT
+    if response.status == Response.Status.QUOTA_FULL:
+        return StatusCount.QUOTA_FULL
     if excluded is None:
         excluded = response.excluded_at is not None
     if excluded:

@@ -225,11 +225,32 @@ class ResponseTotals:
     pending: int  # completed, not yet counted (for seconds, unless the workers are down)
     partial: int
     excluded: int
+    screened_out: int = 0
+    quota_full: int = 0
 
     @property
     def complete(self) -> int:
         """Completed real responses, not excluded."""
         return self.counted + self.pending
+
+    @property
+    def finished(self) -> int:
+        """Respondents who answered to the end: complete, excluded ones too (they finished)."""
+        return self.complete + self.excluded
+
+    @property
+    def incidence(self) -> float | None:
+        """The share of those who reached a screen-out's decision that qualified:
+        finished / (finished + screened out), 0-100; None before anyone did."""
+        decided = self.finished + self.screened_out
+        return 100 * self.finished / decided if decided else None
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Of the qualified respondents who started, the share who finished: finished /
+        (finished + partial + quota full), 0-100; None before anyone started."""
+        started = self.finished + self.partial + self.quota_full
+        return 100 * self.finished / started if started else None
 
 
 def _segment_q(filters: Filters, compiled: list[CompiledVersion], response: str = "pk") -> Q:
@@ -271,11 +292,11 @@ def _in_days(rows, filters: Filters):
 
 
 def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], counted: int) -> ResponseTotals:
-    """Completed, partial and excluded real responses within the filters. `counted` is the
-    sum of the daily counts; the pending ones are read through their markers (a backlog,
-    not the responses). Partial and excluded ones come from the status counts, by the day
-    they were started (partial) or completed (excluded); with a segment filter, from the
-    responses that gave the segment's answer."""
+    """Completed, partial, excluded, screened-out and quota-full real responses within the
+    filters. `counted` is the sum of the daily counts; the pending ones are read through
+    their markers (a backlog, not the responses). The others come from the status counts,
+    by the day they were started (partial) or ended (the rest); with a segment filter, from
+    the responses that gave the segment's answer."""
     version_ids = [c.version_id for c in compiled]
     if filters.segment is None:
         rows = _in_days(StatusCount.objects.filter(version_id__in=version_ids), filters)
@@ -283,7 +304,7 @@ def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], c
     else:
         kinds = StatusCount.KINDS.values()
         responses = Response.objects.filter(survey=survey, is_test=False, version_id__in=version_ids)
-        # Only the partial or excluded rows: the indexes on status and exclusion find them.
+        # Only the rows of a status count: the indexes on status and exclusion find them.
         responses = responses.filter(reduce(operator.or_, (which for which, _ in kinds)))
         totals = responses.filter(_segment_q(filters, compiled)).aggregate(**{
             status: Count("pk", filter=which & _window_q(filters, field))
@@ -296,8 +317,9 @@ def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], c
         .filter(_window_q(filters, "response__completed_at"), _segment_q(filters, compiled, "response_id"))
         .count()
     )
-    partial, excluded = (totals.get(status) or 0 for status in (StatusCount.PARTIAL, StatusCount.EXCLUDED))
-    return ResponseTotals(counted=counted, pending=pending, partial=partial, excluded=excluded)
+    return ResponseTotals(
+        counted=counted, pending=pending, **{status: totals.get(status) or 0 for status in StatusCount.KINDS}
+    )
 
 
 def filtered_findings(survey, filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[Finding, int, int]]:

@@ -107,18 +107,21 @@ class DailyCount(models.Model):
 
 
 class StatusCount(models.Model):
-    """Real responses that are partial (by the day they were started) or excluded (by the
-    day they were completed): the overview's other totals without reading the responses."""
+    """Real responses that are partial (by the day they were started), excluded, screened
+    out or stopped by a full quota (by the day they ended): the overview's other totals
+    without reading the responses."""
 
-    PARTIAL, EXCLUDED = "partial", "excluded"
+    PARTIAL, EXCLUDED, SCREENED_OUT, QUOTA_FULL = "partial", "excluded", "screened_out", "quota_full"
     # The real responses each status counts, and the date that files one under a day.
     KINDS = {
         PARTIAL: (Q(status="partial"), "started_at"),
         EXCLUDED: (Q(status="complete", excluded_at__isnull=False), "completed_at"),
+        SCREENED_OUT: (Q(status="screened_out"), "completed_at"),
+        QUOTA_FULL: (Q(status="quota_full"), "completed_at"),
     }
 
     version_id = models.IntegerField()
-    status = models.CharField(max_length=10)
+    status = models.CharField(max_length=12)
     day = models.DateField()
     n = models.IntegerField(default=0)
 

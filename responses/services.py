@@ -263,6 +263,9 @@ class _Completion:
                 completed_at=now, ip_address=self.ip_address, invitation=invitation,
                 external_id=invitation.external_id if invitation else "", hidden=_storable(self.hidden_values),
             )
+            if status != Response.Status.COMPLETE:
+                # Ended at once (screened out, quota full): into its status count as it starts.
+                response_started.send(sender=Response, response=response)
         else:
             response = _complete_partial(existing, self.digest, now, status=status, ended_by=ended_by)
             if response is None:  # completed concurrently by a double click
