@@ -192,10 +192,11 @@ def test_it_adds_pages_then_questions_then_their_choices_and_rows_in_several_sav
             data = _change_form(staff, draft)
             inline_form_add(data, f"pages-{page_index}-questions", _question_fields(question, position))
             _saved(_save(staff, draft, data))
-            if "choices" in question:
-                # A question of a type with choices is incomplete until it has them.
+            if "choices" in question or "rows" in question:
+                # A question of a type with choices (or rows) is incomplete until it has them.
                 place = f"pages[{page_index}].questions[{position}]"
-                assert f"{place}: missing 'choices'" in version_validate(version=draft)
+                missing = "choices" if "choices" in question else "rows"
+                assert f"{place}: missing '{missing}'" in version_validate(version=draft)
                 data = _change_form(staff, draft)
                 _options_add(data, f"pages-{page_index}-questions-{position}", question)
                 _saved(_save(staff, draft, data))
