@@ -191,10 +191,12 @@ def _claim(survey_id: int, codes: list[str]) -> set[str]:
     UPDATE's scan met them, and could deadlock."""
     table = qn(QuotaCounter._meta.db_table)
     marks = ", ".join(["%s"] * len(codes))
+    # SQLite (`make run`) has no FOR UPDATE and needs none: it serialises writers.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET completes = completes + 1 WHERE id IN ("
-            f"SELECT id FROM {table} WHERE survey_id = %s AND code IN ({marks}) ORDER BY id FOR UPDATE"
+            f"SELECT id FROM {table} WHERE survey_id = %s AND code IN ({marks}) ORDER BY id{lock}"
             f") AND completes < cap RETURNING code",
             [survey_id, *codes],
         )

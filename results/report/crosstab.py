@@ -11,6 +11,7 @@ the margins alone put on that cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from analytics import filters as raw
 from results.comparison import McNemarResult, cell_bounds, mcnemar
@@ -156,7 +157,7 @@ class Crosstab:
     def column_totals(self) -> list[Cell]:
         return [Cell(self.column_total(c.code), self.n) for c in self.column.choices]
 
-    @property
+    @cached_property  # read by the page, the suppression note and the export
     def grid(self) -> list[tuple[ChoiceDef, list[CrossCell], Cell]]:
         rows = []
         for r in self.row.choices:
