@@ -86,20 +86,20 @@ def _refuse_if_frozen(version: SurveyVersion) -> None:
         )
 
 
-def _structure_locked(version: SurveyVersion) -> SurveyVersion:
+def structure_locked(version: SurveyVersion) -> SurveyVersion:
     """The version, locked, for a structural change (refused on a published version)."""
     version = _locked(version)
     _refuse_if_frozen(version)
     return version
 
 
-def _touch(version: SurveyVersion) -> None:
+def version_touch(version: SurveyVersion) -> None:
     # Bulk updates skip the models' save(), which bumps the stamp that cached compiled
     # definitions are keyed on.
     SurveyVersion.objects.filter(pk=version.pk).update(updated_at=timezone.now())
 
 
-def _renumber(model: type[Model], ordered_ids: Sequence[int], **extra: Any) -> None:
+def positions_renumber(model: type[Model], ordered_ids: Sequence[int], **extra: Any) -> None:
     """Positions 0..n-1 in this order (and `extra` fields, e.g. a new page), in one query."""
     rows = [model(pk=pk, position=i, **extra) for i, pk in enumerate(ordered_ids)]
     model.objects.bulk_update(rows, ["position", *extra])
@@ -129,7 +129,7 @@ def _page_of(version: SurveyVersion, page: Page) -> Page:
 @transaction.atomic
 def page_add(*, version: SurveyVersion, title: str = "") -> Page:
     """A new page at the end of the version."""
-    version = _structure_locked(version)
+    version = structure_locked(version)
     position = Page.objects.filter(version=version).count()
     return Page.objects.create(version=version, position=position, title=title.strip())
 
@@ -148,11 +148,11 @@ def page_update(*, page: Page, title: str, condition: str | None = None) -> Page
 @transaction.atomic
 def page_move(*, page: Page, position: int) -> Page:
     """The page at `position` (clamped to the version's pages), the others closing up."""
-    version = _structure_locked(page.version)
+    version = structure_locked(page.version)
     ids = [pk for pk in _version_page_ids(version) if pk != page.pk]
     ids.insert(max(0, min(position, len(ids))), page.pk)
-    _renumber(Page, ids)
-    _touch(version)
+    positions_renumber(Page, ids)
+    version_touch(version)
     page.position = ids.index(page.pk)
     return page
 
@@ -160,7 +160,7 @@ def page_move(*, page: Page, position: int) -> Page:
 @transaction.atomic
 def page_delete(*, page: Page) -> dict:
     """Delete a page and its questions; returns what `page_restore` needs to put it back."""
-    version = _structure_locked(page.version)
+    version = structure_locked(page.version)
     if Page.objects.filter(version=version).count() <= 1:
         raise EditError("A survey needs at least one page: add another page before deleting this one.")
     position = _version_page_ids(version).index(page.pk)
@@ -171,8 +171,8 @@ def page_delete(*, page: Page) -> dict:
         "questions": [_question_data(q) for q in _questions_with_options(page.questions.order_by("position", "pk"))],
     }
     page.delete()
-    _renumber(Page, _version_page_ids(version))
-    _touch(version)
+    positions_renumber(Page, _version_page_ids(version))
+    version_touch(version)
     return data
 
 
@@ -180,7 +180,7 @@ def page_delete(*, page: Page) -> dict:
 def page_restore(*, version: SurveyVersion, data: dict) -> Page:
     """Put a deleted page back where it was, with its questions (refused if one of their
     codes has been used since)."""
-    version = _structure_locked(version)
+    version = structure_locked(version)
     taken = _taken_codes(version)
     clashes = [q["code"] for q in data["questions"] if q["code"] in taken]
     if clashes:
@@ -190,10 +190,10 @@ def page_restore(*, version: SurveyVersion, data: dict) -> Page:
     page = Page.objects.create(version=version, position=0, title=data["title"], condition=data["condition"])
     ids = [pk for pk in _version_page_ids(version) if pk != page.pk]
     ids.insert(max(0, min(data["position"], len(ids))), page.pk)
-    _renumber(Page, ids)
+    positions_renumber(Page, ids)
     for position, question in enumerate(data["questions"]):
         _question_create(version=version, page=page, position=position, data=question)
-    _touch(version)
+    version_touch(version)
     page.position = ids.index(page.pk)
     return page
 
@@ -205,7 +205,7 @@ def page_restore(*, version: SurveyVersion, data: dict) -> Page:
 def question_add(*, version: SurveyVersion, page: Page, type: str, label: str = "") -> Question:
     """A new question at the end of the page, its code made from the label (unique in the
     version). Choices and rows come later, in the question's edit form."""
-    version = _structure_locked(version)
+    version = structure_locked(version)
     _page_of(version, page)
     if type not in TYPES:
         raise EditError(f"Unknown question type {type!r}.")
@@ -306,7 +306,7 @@ def question_move(
     """Move a question to `position` on `page` (default: its own page), or one place up
     (`direction=-1`) or down (`direction=1`) on its page. Positions are clamped, so that
     posting the same move twice changes nothing the second time."""
-    version = _structure_locked(question.version)
+    version = structure_locked(question.version)
     question = Question.objects.get(pk=question.pk)
     target = _page_of(version, page) if page is not None else question.page
     source_ids = _page_question_ids(question.page_id)
@@ -317,10 +317,10 @@ def question_move(
     ids = [pk for pk in _page_question_ids(target.pk) if pk != question.pk]
     ids.insert(max(0, min(position, len(ids))), question.pk)
     if target.pk != question.page_id:
-        _renumber(Question, [pk for pk in source_ids if pk != question.pk])
+        positions_renumber(Question, [pk for pk in source_ids if pk != question.pk])
         Question.objects.filter(pk=question.pk).update(page=target)
-    _renumber(Question, ids)
-    _touch(version)
+    positions_renumber(Question, ids)
+    version_touch(version)
     question.page, question.position = target, ids.index(question.pk)
     return question
 
@@ -328,13 +328,13 @@ def question_move(
 @transaction.atomic
 def question_duplicate(*, question: Question) -> Question:
     """A copy of the question (choices and rows too) just after it, with a new unique code."""
-    version = _structure_locked(question.version)
+    version = structure_locked(question.version)
     data = _question_data(_questions_with_options(Question.objects.filter(pk=question.pk))[0])
     data["code"] = unique_code(data["code"], _taken_codes(version))
     ids = _page_question_ids(question.page_id)
     copy = _question_create(version=version, page=question.page, position=len(ids), data=data)
     ids.insert(ids.index(question.pk) + 1, copy.pk)
-    _renumber(Question, ids)
+    positions_renumber(Question, ids)
     copy.position = ids.index(copy.pk)
     return copy
 
@@ -342,14 +342,14 @@ def question_duplicate(*, question: Question) -> Question:
 @transaction.atomic
 def question_delete(*, question: Question) -> dict:
     """Delete the question; returns what `question_restore` needs to put it back."""
-    version = _structure_locked(question.version)
+    version = structure_locked(question.version)
     question = _questions_with_options(Question.objects.filter(pk=question.pk))[0]
     ids = _page_question_ids(question.page_id)
     deleted = question.pk
     data = {**_question_data(question), "page": question.page_id, "position": ids.index(deleted)}
     question.delete()
-    _renumber(Question, [pk for pk in ids if pk != deleted])
-    _touch(version)
+    positions_renumber(Question, [pk for pk in ids if pk != deleted])
+    version_touch(version)
     return data
 
 
@@ -357,7 +357,7 @@ def question_delete(*, question: Question) -> dict:
 def question_restore(*, version: SurveyVersion, data: dict) -> Question:
     """Put a deleted question back on its page at its position, with its code, choices and
     rows (refused if its page is gone or its code has been used since)."""
-    version = _structure_locked(version)
+    version = structure_locked(version)
     page = Page.objects.filter(version=version, pk=data["page"]).first()
     if page is None:
         raise EditError("The question cannot be restored: its page has been deleted.")
@@ -366,8 +366,8 @@ def question_restore(*, version: SurveyVersion, data: dict) -> Question:
     question = _question_create(version=version, page=page, position=0, data=data)
     ids = [pk for pk in _page_question_ids(page.pk) if pk != question.pk]
     ids.insert(max(0, min(data["position"], len(ids))), question.pk)
-    _renumber(Question, ids)
-    _touch(version)
+    positions_renumber(Question, ids)
+    version_touch(version)
     question.position = ids.index(question.pk)
     return question
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from surveys import conditions
 from surveys.definition import BUILTIN_HIDDEN, HiddenFieldDef
 from surveys.definition_files import CODE_RE, HIDDEN_DESCRIPTION_MAX
-from surveys.editing import EditError, _renumber, _structure_locked, _touch
+from surveys.editing import EditError, positions_renumber, structure_locked, version_touch
 from surveys.models import HiddenField, Page, Question, SurveyVersion
 from surveys.selectors import version_definition
 
@@ -131,7 +131,7 @@ def _ids(version: SurveyVersion) -> list[int]:
 def hidden_field_add(*, version: SurveyVersion, code: str, description: str = "",
                      values: Sequence[str] = ()) -> HiddenField:
     """A new hidden field at the end of the version's."""
-    version = _structure_locked(version)
+    version = structure_locked(version)
     _check(version, code, description, values)
     position = HiddenField.objects.filter(version=version).count()
     return HiddenField.objects.create(version=version, position=position, code=code, description=description,
@@ -142,7 +142,7 @@ def hidden_field_add(*, version: SurveyVersion, code: str, description: str = ""
 def hidden_field_update(*, field: HiddenField, code: str, description: str = "",
                         values: Sequence[str] = ()) -> HiddenField:
     """Change a hidden field's code, description and allowed values."""
-    version = _structure_locked(field.version)
+    version = structure_locked(field.version)
     field = HiddenField.objects.get(pk=field.pk)
     _check(version, code, description, values, exclude=field.pk)
     if code != field.code:
@@ -157,7 +157,7 @@ def hidden_field_update(*, field: HiddenField, code: str, description: str = "",
 @transaction.atomic
 def hidden_field_delete(*, field: HiddenField) -> dict:
     """Delete a hidden field; returns what `hidden_field_restore` needs to put it back."""
-    version = _structure_locked(field.version)
+    version = structure_locked(field.version)
     field = HiddenField.objects.get(pk=field.pk)
     _refuse_if_named(version, field.code, "removed")
     ids = _ids(version)
@@ -165,15 +165,15 @@ def hidden_field_delete(*, field: HiddenField) -> dict:
             "position": ids.index(field.pk)}
     deleted = field.pk
     field.delete()
-    _renumber(HiddenField, [pk for pk in ids if pk != deleted])
-    _touch(version)
+    positions_renumber(HiddenField, [pk for pk in ids if pk != deleted])
+    version_touch(version)
     return data
 
 
 @transaction.atomic
 def hidden_field_restore(*, version: SurveyVersion, data: dict) -> HiddenField:
     """Put a deleted hidden field back at its place (refused if its code is taken since)."""
-    version = _structure_locked(version)
+    version = structure_locked(version)
     problem = code_problem(version, data["code"])
     if problem is not None:
         raise EditError(f"The hidden field cannot be restored: {problem}")
@@ -181,7 +181,7 @@ def hidden_field_restore(*, version: SurveyVersion, data: dict) -> HiddenField:
                                        description=data.get("description", ""), values=list(data.get("values", [])))
     ids = [pk for pk in _ids(version) if pk != field.pk]
     ids.insert(max(0, min(data.get("position", len(ids)), len(ids))), field.pk)
-    _renumber(HiddenField, ids)
-    _touch(version)
+    positions_renumber(HiddenField, ids)
+    version_touch(version)
     field.position = ids.index(field.pk)
     return field
