@@ -19,6 +19,9 @@ class ExportRecord(models.Model):
         RAW_XLSX = "raw_xlsx", "Raw responses (XLSX)"
         TABLE_CSV = "table_csv", "Table (CSV)"
         TABLE_XLSX = "table_xlsx", "Table (XLSX)"
+        WORKBOOK_XLSX = "workbook_xlsx", "Results workbook (XLSX)"
+        RAW_SAV = "raw_sav", "Raw responses (SPSS .sav)"
+        RAW_DTA = "raw_dta", "Raw responses (Stata .dta)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
