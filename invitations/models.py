@@ -31,6 +31,8 @@ class InvitationStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
     OPTED_OUT = "opted_out", "Opted out"
     COMPLETED = "completed", "Completed"
+    SCREENED_OUT = "screened_out", "Screened out"
+    QUOTA_FULL = "quota_full", "Quota full"
     REVOKED = "revoked", "Revoked"
     ERASED = "erased", "Erased"
 
@@ -38,10 +40,12 @@ class InvitationStatus(models.TextChoices):
 def _status_conditions(now: datetime) -> list[tuple[str, Q]]:
     """Each status and its condition, strongest first: an invitation has the first status
     whose condition it meets (an erased invitation is also revoked; a completed one was
-    also opened and started)."""
+    also opened and started; a screened-out or quota-full one also ended, as a completed one)."""
     return [
         (InvitationStatus.ERASED, Q(erased_at__isnull=False)),
         (InvitationStatus.REVOKED, Q(revoked_at__isnull=False)),
+        (InvitationStatus.SCREENED_OUT, Q(completed_at__isnull=False, outcome=InvitationStatus.SCREENED_OUT)),
+        (InvitationStatus.QUOTA_FULL, Q(completed_at__isnull=False, outcome=InvitationStatus.QUOTA_FULL)),
         (InvitationStatus.COMPLETED, Q(completed_at__isnull=False)),
         (InvitationStatus.OPTED_OUT, Q(opted_out_at__isnull=False)),
         (InvitationStatus.EXPIRED, Q(expires_at__lte=now)),
@@ -95,7 +99,11 @@ class Invitation(models.Model):
     send_error = models.TextField(blank=True, help_text="The last send's error; empty once an e-mail went out.")
     opened_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="When its response ended (any outcome).")
+    outcome = models.CharField(
+        max_length=20, blank=True,
+        help_text="How its response ended: complete, screened_out or quota_full (empty before it ends).",
+    )
     opted_out_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
@@ -134,9 +142,12 @@ class Invitation(models.Model):
         return tokens.derive_token(self.pk, self.token_nonce)
 
     def status_at(self, now: datetime) -> str:
+        ended = self.completed_at is not None
         values = {
             InvitationStatus.ERASED: self.erased_at is not None,
             InvitationStatus.REVOKED: self.revoked_at is not None,
+            InvitationStatus.SCREENED_OUT: ended and self.outcome == InvitationStatus.SCREENED_OUT,
+            InvitationStatus.QUOTA_FULL: ended and self.outcome == InvitationStatus.QUOTA_FULL,
             InvitationStatus.COMPLETED: self.completed_at is not None,
             InvitationStatus.OPTED_OUT: self.opted_out_at is not None,
             InvitationStatus.EXPIRED: self.expires_at is not None and self.expires_at <= now,

@@ -34,9 +34,10 @@ def invitation_started(*, invitation: Invitation, at: datetime) -> None:
     Invitation.objects.filter(pk=invitation.pk, started_at__isnull=True).update(started_at=at)
 
 
-def invitation_completed(*, invitation: Invitation, at: datetime) -> None:
-    Invitation.objects.filter(pk=invitation.pk).update(
-        started_at=Coalesce(F("started_at"), Value(at)), completed_at=Coalesce(F("completed_at"), Value(at))
+def invitation_completed(*, invitation: Invitation, at: datetime, outcome: str = "complete") -> None:
+    """The invitee's response ended with `outcome` (complete, screened_out or quota_full)."""
+    Invitation.objects.filter(pk=invitation.pk, completed_at__isnull=True).update(
+        started_at=Coalesce(F("started_at"), Value(at)), completed_at=at, outcome=outcome
     )
 
 

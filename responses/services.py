@@ -274,7 +274,7 @@ class _Completion:
             Answer.objects.filter(response_id=response.pk).delete()
         Answer.objects.bulk_create(answer_rows(self.compiled, response.pk, self.cleaned))
         if invitation is not None:
-            invitation_completed(invitation=invitation, at=now)
+            invitation_completed(invitation=invitation, at=now, outcome=status)
         if status != Response.Status.COMPLETE:
             return response
         if not self.is_test:
@@ -339,7 +339,7 @@ def response_screen_out(*, response: Response, screen_out: ScreenOutDef) -> bool
         return False
     response_completed.send(sender=Response, response=response)
     if response.invitation_id is not None:
-        invitation_completed(invitation=response.invitation, at=response.completed_at)
+        invitation_completed(invitation=response.invitation, at=response.completed_at, outcome=response.status)
     return True
 
 

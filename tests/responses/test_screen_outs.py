@@ -11,6 +11,7 @@ from django.test import Client
 
 from analytics.counting import response_count
 from analytics.models import StatusCount
+from invitations.models import Invitation, InvitationStatus
 from responses.models import Answer, Response, UncountedResponse
 from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
@@ -18,6 +19,7 @@ from tests.kit.api import URL
 from tests.kit.counts import assert_counts_exact
 from tests.kit.demo import demo_answers, fieldwork_data
 from tests.kit.form import FORM, PAGE1, PAGE2, form_state, post_page
+from tests.kit.invitations import invite, status_of
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +129,18 @@ def test_it_completes_an_api_submission_meeting_no_screen_out(screening_survey):
 
     assert created.status_code == 201
     assert created.json()["outcome"] == "complete"
+
+
+def test_it_shows_a_screened_out_invitee_as_screened_out_not_completed(client, screening_survey):
+    screened, token = invite(screening_survey)
+    post_page(client, SCREENED, url=f"/i/{token}/")
+    completed, other_token = invite(screening_survey, email="bob@example.org")
+    payload = {"submission_id": str(uuid.uuid4()), "answers": demo_answers()}
+    created = Client().post(URL, data=json.dumps(payload), content_type="application/json",
+                            headers={"X-Invitation-Token": other_token})
+
+    assert created.status_code == 201, created.content
+    assert status_of(screened) == InvitationStatus.SCREENED_OUT
+    assert status_of(completed) == InvitationStatus.COMPLETED
+    assert list(Invitation.objects.with_status(InvitationStatus.SCREENED_OUT)) == [screened]
+    assert list(Invitation.objects.with_status(InvitationStatus.COMPLETED)) == [completed]
