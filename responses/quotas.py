@@ -37,6 +37,7 @@ from surveys import conditions
 from surveys.definition import QuotaDef, SurveyDef
 from surveys.models import Quota as QuotaRow
 from surveys.models import Survey
+from surveys.selectors import CompiledVersion
 
 CAP = "_cap"
 
@@ -181,6 +182,28 @@ def quota_claim(*, response: Response, quotas: Sequence[Quota], answers: Mapping
         unclaimed = [quota for quota in unclaimed if quota.code not in claimed]
     if unclaimed:
         raise QuotaFull([quota.code for quota in unclaimed])
+
+
+def quota_full_after_page(
+    survey: Survey, compiled: CompiledVersion, answers: Mapping[str, Any], index: int
+) -> QuotaDef | None:
+    """The early check: a quota decidable by the end of page `index` that `answers` (with the
+    hidden values) fall in and that has no place left, so the respondent is not asked the
+    rest of the survey for nothing. Advice only: no place is reserved (one that is free now
+    may be gone at completion, where `quota_claim` decides). No query unless some decidable
+    quota holds the answers; then one read of their counters."""
+    holding = {
+        quota.code: quota for quota, node, page in compiled.quota_pages
+        if page <= index and conditions.evaluate(node, answers)
+    }
+    if not holding:
+        return None
+    closed = [quota for quota in holding.values() if quota.closed or quota.limit <= 0]
+    if closed:
+        return closed[0]
+    full = QuotaCounter.objects.filter(survey_id=survey.pk, code__in=holding, completes__gte=F("cap"))
+    code = full.order_by("code").values_list("code", flat=True).first()
+    return holding[code] if code is not None else None
 
 
 def _claim(survey_id: int, codes: list[str]) -> set[str]:

@@ -35,7 +35,7 @@ from responses.screening import screen_out_of
 from responses.selectors import response_answers
 from responses.signals import response_completed, response_started
 from responses.validation import validate_answers
-from surveys.definition import BUILTIN_HIDDEN, ScreenOutDef
+from surveys.definition import BUILTIN_HIDDEN, QuotaDef, ScreenOutDef
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version
 from surveys.types import Stored
@@ -329,12 +329,21 @@ def _complete_partial(partial: Response, digest: str, now, *, status: str = Resp
     return partial
 
 
-@transaction.atomic
 def response_screen_out(*, response: Response, screen_out: ScreenOutDef) -> bool:
     """End a partial response (its answers so far just saved) as screened out. False when it
     was no longer partial (completed or ended meanwhile, in another tab)."""
-    ended = _complete_partial(response, response.answers_digest, timezone.now(),
-                              status=Response.Status.SCREENED_OUT, ended_by=screen_out.code)
+    return _end_early(response, Response.Status.SCREENED_OUT, screen_out.code)
+
+
+def response_quota_out(*, response: Response, quota: QuotaDef) -> bool:
+    """End a partial response (its answers so far just saved) as quota full: the early
+    check found the quota it falls in full (`responses.quotas.quota_full_after_page`)."""
+    return _end_early(response, Response.Status.QUOTA_FULL, quota.code)
+
+
+@transaction.atomic
+def _end_early(response: Response, status: str, ended_by: str) -> bool:
+    ended = _complete_partial(response, response.answers_digest, timezone.now(), status=status, ended_by=ended_by)
     if ended is None:
         return False
     response_completed.send(sender=Response, response=response)

@@ -69,15 +69,24 @@ class CompiledVersion:
 
     @cached_property
     def screen_out_pages(self) -> tuple[tuple[ScreenOutDef, conditions.Node, int], ...]:
-        """Each screen-out with its parsed condition and the page at whose end it is decided:
-        the last page holding a question it names (hidden fields are known from the start)."""
-        page_of = {q.code: i for i, page in enumerate(self.definition.pages) for q in page.questions}
-        plans = []
-        for screen_out in self.definition.screen_outs:
-            node = conditions.parse(screen_out.condition)
-            pages = [page_of.get(ref.question, 0) for ref in conditions.references(node)]
-            plans.append((screen_out, node, max(pages, default=0)))
-        return tuple(plans)
+        """Each screen-out with its parsed condition and the page at whose end it is decided."""
+        return tuple((so, *self._decided_at(so.condition)) for so in self.definition.screen_outs)
+
+    @cached_property
+    def quota_pages(self) -> tuple[tuple[QuotaDef, conditions.Node, int], ...]:
+        """Each quota with its parsed condition and the page by whose end it is decidable."""
+        return tuple((quota, *self._decided_at(quota.condition)) for quota in self.definition.quotas)
+
+    def _decided_at(self, condition: str) -> tuple[conditions.Node, int]:
+        """A condition parsed, and the page by whose end it can be decided: the last page
+        holding a question it names (hidden fields are known from the start)."""
+        node = conditions.parse(condition)
+        page_of = self._page_of_question
+        return node, max((page_of.get(ref.question, 0) for ref in conditions.references(node)), default=0)
+
+    @cached_property
+    def _page_of_question(self) -> dict[str, int]:
+        return {q.code: i for i, page in enumerate(self.definition.pages) for q in page.questions}
 
     # Codes by database id, for rebuilding answers from their rows.
     @cached_property

@@ -24,7 +24,7 @@ from responses.navigation import (
     posted_page,
     previous_page,
 )
-from responses.quotas import QuotaFull
+from responses.quotas import QuotaFull, quota_full_after_page
 from responses.ratelimit import submission_allowed
 from responses.rendering import render_questions
 from responses.resume import resume_link
@@ -37,6 +37,7 @@ from responses.services import (
     SubmissionConflict,
     new_resume_token,
     raw_answers,
+    response_quota_out,
     response_save_page,
     response_screen_out,
     response_submit,
@@ -197,6 +198,15 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
                 return redirect(flow.form_url)  # ended meanwhile, in another tab
             return _with_cookie(redirect(_after_ending(flow, response)), request, flow, new_token)
         following = next_page(compiled, merged_answers, index)
+        full = None if following is None or flow.is_test else quota_full_after_page(
+            flow.survey, compiled, merged_answers, index
+        )
+        if full is not None:
+            # Falls in a full quota: ended now, its answers so far kept, rather than asked the rest.
+            response, new_token = save(index)
+            if not response_quota_out(response=response, quota=full):
+                return redirect(flow.form_url)
+            return _with_cookie(redirect(_after_ending(flow, response)), request, flow, new_token)
         if following is not None:
             _, new_token = save(following)
             return _with_cookie(redirect(flow.page_url(following)), request, flow, new_token)

@@ -19,7 +19,7 @@ from surveys.models import Quota
 from surveys.services import survey_import
 from tests.kit.api import URL
 from tests.kit.demo import demo_answers, fieldwork_data
-from tests.kit.form import FORM, PAGE1, PAGE2, PAGE3, complete
+from tests.kit.form import FORM, PAGE1, PAGE2, PAGE3, complete, post_page
 
 pytestmark = pytest.mark.django_db
 
@@ -65,22 +65,79 @@ def test_it_completes_into_another_quota_with_room(quota_survey):
     assert _taken(quota_survey, "business_leaders") == (2, 2)
 
 
-def test_it_ends_the_form_s_last_page_into_a_full_quota_with_the_redirect(quota_survey):
+def test_it_ends_the_form_early_on_the_page_that_decides_a_full_quota_with_the_redirect(quota_survey):
     assert _submit().status_code == 201
     client = Client()
     client.get(f"{FORM}?rid=abc")
 
-    last = complete(client)
+    ended = post_page(client, PAGE1)  # the role is asked on page 1: the rest is not asked for nothing
+
+    assert ended["Location"] == "https://panel.example/quotafull?rid=abc"
+    response = Response.objects.get(hidden={"rid": "abc"})
+    assert (response.status, response.ended_by) == ("quota_full", "it_leaders")
+    assert Answer.objects.filter(response=response).count() == 4  # page 1's answers kept
+    assert _taken(quota_survey) == (1, 1)  # the early check reserves nothing, takes nothing
+
+
+def test_it_lets_a_respondent_of_a_quota_with_room_go_on(quota_survey):
+    assert _submit().status_code == 201
+    client = Client()
+
+    assert post_page(client, {**PAGE1, "role": "business"})["Location"] == f"{FORM}p/2/"
+    assert Response.objects.filter(status="partial").count() == 1
+
+
+def test_it_still_ends_at_the_last_page_when_the_quota_filled_meanwhile(quota_survey):
+    client = Client()
+    client.get(f"{FORM}?rid=abc")
+    complete(client, pages=(PAGE1, PAGE2))  # a place was free on pages 1 and 2
+    assert _submit().json()["outcome"] == "complete"  # taken by another meanwhile
+
+    last = post_page(client, PAGE3)
 
     assert last["Location"] == "https://panel.example/quotafull?rid=abc"
     assert Response.objects.get(hidden={"rid": "abc"}).status == "quota_full"
+
+
+def test_it_ends_early_on_a_later_page_when_the_quota_filled_meanwhile(quota_survey):
+    client = Client()
+    client.get(f"{FORM}?rid=abc")
+    assert post_page(client, PAGE1)["Location"] == f"{FORM}p/2/"
+    assert _submit().json()["outcome"] == "complete"
+
+    ended = post_page(client, PAGE2)
+
+    assert ended["Location"] == "https://panel.example/quotafull?rid=abc"
+    assert Answer.objects.filter(response__hidden={"rid": "abc"}).count() == 4 + len(PAGE2)
+
+
+def test_it_ends_early_on_a_closed_quota_before_any_complete(quota_survey):
+    Quota.objects.filter(survey=quota_survey, code="it_leaders").update(closed=True)
+    quota = Quota.objects.get(survey=quota_survey, code="it_leaders")
+    quota.save()  # recompiles the definition, as an edit in the builder does
+    client = Client()
+
+    post_page(client, PAGE1)
+
+    assert Response.objects.get().status == "quota_full"
+
+
+def test_it_lets_a_test_response_go_on_past_a_full_quota(quota_survey, admin_client):
+    assert _submit().status_code == 201
+    preview = f"/s/{quota_survey.slug}/preview/{quota_survey.open_version().pk}/"
+    admin_client.get(preview)
+
+    next_page = post_page(admin_client, PAGE1, url=preview)
+
+    assert next_page.status_code == 302 and "quotafull" not in next_page["Location"]
+    assert Response.objects.filter(is_test=True, status="partial").exists()
 
 
 def test_it_shows_our_own_page_to_a_respondent_without_hidden_values(quota_survey):
     assert _submit().status_code == 201
     client = Client()
 
-    assert complete(client)["Location"] == FORM
+    assert post_page(client, PAGE1)["Location"] == FORM
     page = client.get(FORM, follow=True).content.decode()
     assert "all the answers we need" in page
 
