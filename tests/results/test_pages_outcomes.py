@@ -47,7 +47,7 @@ def test_outcomes_are_counted_as_responses_end_and_equal_the_recompute(client, f
     assert _submit(fieldwork).status == "quota_full"
     assert _submit(fieldwork, seniority="other").status == "screened_out"  # through the API, at once
     assert _submit(fieldwork, seniority="other", is_test=True).status == "screened_out"  # a test: not counted
-    post_page(client, PAGE1 | {"seniority": "vp"})  # a partial response, on page 2 now
+    post_page(client, PAGE1 | {"seniority": "vp", "role": "business"})  # a partial response, on page 2 now
     assert _status_counts(fieldwork) == {"partial": 1, "quota_full": 1, "screened_out": 1}
     # Through the form: started (partial) by its first page, and screened out at its end.
     assert post_page(Client(), PAGE1 | {"seniority": "other"}).status_code == 302
