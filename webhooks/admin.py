@@ -7,6 +7,7 @@ Saves and deletes go through webhooks.services, which keeps the survey's "notify
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -21,6 +22,7 @@ class WebhookAdmin(SurveyScopedAdmin, admin.ModelAdmin):
     list_filter = [("survey", EditableSurveyFilter), "is_active"]
     search_fields = ["url", "description"]
     fields = ["survey", "url", "description", "is_active", "include_personal_data", "secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Webhook | None = None):
         # The secret is made here and shown to be copied to the receiver, never typed.
