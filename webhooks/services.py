@@ -27,6 +27,7 @@ from core.tasks import enqueue_on_commit
 from responses.models import Response
 from responses.sequence import survey_notify_set
 from results.response_feed import personal_codes, responses_payloads
+from results.responses_api import FeedResponseSerializer
 from webhooks.models import Attempt, Delivery, Webhook
 from webhooks.sending import post
 from webhooks.signing import DELIVERY_HEADER, signature_headers
@@ -110,7 +111,9 @@ def delivery_body(delivery: Delivery) -> bytes:
     left_out = set() if webhook.include_personal_data else personal_codes(webhook.survey)
     response = Response.objects.select_related("version").get(pk=delivery.response_id)
     (payload,) = responses_payloads([response], left_out=left_out)
-    body = {"event": EVENT, "delivery": delivery.pk, "survey": webhook.survey.slug, "response": payload}
+    # Through the API's own serializer: the same JSON, to the microsecond, as the API gives.
+    body = {"event": EVENT, "delivery": delivery.pk, "survey": webhook.survey.slug,
+            "response": FeedResponseSerializer(payload).data}
     return json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
 
 
