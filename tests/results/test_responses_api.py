@@ -158,3 +158,12 @@ def test_the_intake_still_takes_anonymous_posts_at_the_same_address(client, demo
 def test_a_partial_response_has_no_number_until_it_ends(client, demo_survey):
     post_page(client, PAGE1)
     assert Response.objects.get().completed_seq is None
+
+
+def test_it_documents_its_parameters_and_refusals_in_the_schema(client):
+    operation = client.get("/api/schema/?format=json").json()["paths"]["/api/v1/surveys/{slug}/responses/"]["get"]
+
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404"}
+    assert {p["name"] for p in operation["parameters"]} == {
+        "slug", "since", "limit", "outcome", "include_excluded", "personal_data",
+    }
