@@ -32,16 +32,17 @@ def response_number(response: Response) -> int:
     """Give an ended response its number (in the caller's transaction), and tell the
     survey's listeners, if it has any. Returns the number."""
     responses = qn(Response._meta.db_table)
+    response_id = Response._meta.pk.get_db_prep_value(response.pk, connection)
     if connection.vendor == "postgresql":
         ((number, notify),) = fetch(
             f"WITH taken AS ({_next_number_sql()}) "
             f"UPDATE {responses} SET completed_seq = (SELECT last FROM taken) WHERE id = %s "
             f"RETURNING completed_seq, (SELECT notify FROM taken)",
-            [response.survey_id, response.pk],
+            [response.survey_id, response_id],
         )
     else:
         ((number, notify),) = fetch(_next_number_sql(), [response.survey_id])
-        fetch(f"UPDATE {responses} SET completed_seq = %s WHERE id = %s RETURNING id", [number, response.pk])
+        fetch(f"UPDATE {responses} SET completed_seq = %s WHERE id = %s RETURNING id", [number, response_id])
     response.completed_seq = number
     if notify:
         response_ended.send(sender=Response, response=response)

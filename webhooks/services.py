@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.sql import fetch, qn
@@ -69,7 +69,9 @@ def deliveries_write(response: Response) -> None:
         f"INSERT INTO {deliveries} (webhook_id, response_id, status, attempts, next_attempt_at, created_at) "
         f"SELECT id, %s, %s, 0, %s, %s FROM {webhooks} WHERE survey_id = %s AND is_active "
         f"ON CONFLICT DO NOTHING RETURNING id",
-        [response.pk, Delivery.Status.PENDING, now, now, response.survey_id],
+        [Response._meta.pk.get_db_prep_value(response.pk, connection), Delivery.Status.PENDING,
+         connection.ops.adapt_datetimefield_value(now), connection.ops.adapt_datetimefield_value(now),
+         response.survey_id],
     )
     for (delivery_id,) in ids:
         delivery_enqueue(delivery_id)
