@@ -95,8 +95,9 @@ class ResponsesView(ResponseCreateView):
     """POST: the intake (anonymous respondents); GET: the responses feed (staff)."""
 
     def _intake(self) -> bool:
-        # The schema generator asks before it has set a request.
-        return getattr(self.request, "method", None) == "POST"
+        # Only reads need credentials: any other method is the intake's (a PUT gets its 405,
+        # not a 401). The schema generator asks before it has set a request.
+        return getattr(self.request, "method", None) not in ("GET", "HEAD")
 
     def get_authenticators(self):
         if self._intake():
