@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.sql import fetch, qn
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue, enqueue_on_commit
 from responses.models import Response
 from responses.sequence import survey_notify_set
 from results.response_feed import personal_codes, responses_payloads
@@ -77,17 +77,34 @@ def deliveries_write(response: Response) -> None:
         delivery_enqueue(delivery_id)
 
 
+_BROKER_PAUSE_SECONDS = 5.0
+_broker_down_until = 0.0  # time.monotonic()
+
+
 def delivery_enqueue(delivery_id: int, *, countdown: float | None = None) -> None:
-    """Send the delivery's task after the commit. A failure to publish is only logged:
-    the sweep sends what is due."""
+    """Send the delivery's task after the commit. A failure to publish is only logged (the
+    sweep sends what is due), and for a few seconds after one nothing is published: a
+    broker that hangs costs intake one slow request, not one per completion (as for
+    counting requests, responses/counting_request.py)."""
     from webhooks.tasks import deliver_task
 
     options = {"queue": settings.WEBHOOK_QUEUE, "retry": False}
     if countdown:
         options["countdown"] = countdown
-    enqueue_on_commit(deliver_task, delivery_id, options=options,
-                      on_error=lambda exc: logger.warning("webhook delivery %s not enqueued (the sweep will send "
-                                                          "it): %s", delivery_id, exc))
+
+    def send() -> None:
+        global _broker_down_until
+        if time.monotonic() < _broker_down_until:
+            return
+
+        def failed(exc: Exception) -> None:
+            global _broker_down_until
+            _broker_down_until = time.monotonic() + _BROKER_PAUSE_SECONDS
+            logger.warning("webhook delivery %s not enqueued (the sweep will send it): %s", delivery_id, exc)
+
+        enqueue(deliver_task, delivery_id, options=options, on_error=failed)
+
+    enqueue_on_commit(send)
 
 
 def backoff(attempts: int) -> int:
@@ -102,8 +119,9 @@ def _lease() -> timedelta:
 
 def _claim(delivery_id: int) -> bool:
     now = timezone.now()
+    # A webhook made inactive keeps its pending deliveries, sent once it is active again.
     return bool(Delivery.objects.filter(
-        pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+        pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now, webhook__is_active=True
     ).update(next_attempt_at=now + _lease()))
 
 
@@ -171,5 +189,6 @@ def delivery_replay(delivery: Delivery) -> None:
 def deliveries_due(*, older_than: timedelta, limit: int) -> list[int]:
     """Pending deliveries due for longer than `older_than`: their task was lost (broker
     down at the commit, a worker that died) or is late."""
-    due = Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=timezone.now() - older_than)
+    due = Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=timezone.now() - older_than,
+                                  webhook__is_active=True)
     return list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])

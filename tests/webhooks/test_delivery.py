@@ -12,7 +12,7 @@ from tests.kit.data import submit_answers
 from tests.kit.demo import demo_answers
 from tests.kit.webhooks import HANG, webhook_for
 from webhooks.models import Attempt, Delivery
-from webhooks.services import backoff, delivery_send
+from webhooks.services import backoff, delivery_send, webhook_save
 from webhooks.signing import DELIVERY_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,20 @@ def test_the_admin_shows_a_delivery_with_its_attempts(admin_client, demo_survey,
     assert "Delivered" in page.content.decode()
     assert admin_client.get("/admin/webhooks/webhook/").status_code == 200
     assert admin_client.get(f"/admin/webhooks/webhook/{hooked.pk}/change/").status_code == 200
+
+
+def test_an_inactive_webhook_keeps_its_deliveries_until_it_is_active_again(demo_survey, hooked, receiver):
+    submit_answers(demo_survey, demo_answers())
+    delivery = Delivery.objects.get()
+    hooked.is_active = False
+    webhook_save(hooked)
+
+    assert delivery_send(delivery.pk) is None
+    assert receiver.received == []
+    hooked.is_active = True
+    webhook_save(hooked)
+    assert delivery_send(delivery.pk) is None
+
+    assert len(receiver.received) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.DELIVERED
