@@ -14,8 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
-
 from responses.models import Answer, Response
 from responses.services import ANSWER_FIELDS, answers_from_rows, raw_answers
 from surveys.models import Survey, SurveyVersion
@@ -77,9 +75,9 @@ def responses_payloads(responses: Sequence[Response], *, left_out: Iterable[str]
     left_out = set(left_out)
     payloads = []
     for response in responses:
-        version = compiled.get(response.version_id) or compiled.setdefault(
-            response.version_id, compiled_version(response.version)
-        )
+        if response.version_id not in compiled:
+            compiled[response.version_id] = compiled_version(response.version)
+        version = compiled[response.version_id]
         cleaned = answers_from_rows(version, by_response[response.pk])
         payloads.append(response_payload(response, raw_answers(
             {code: value for code, value in cleaned.items() if code not in left_out}
@@ -102,6 +100,3 @@ def response_payload(response: Response, answers: dict[str, Any]) -> dict[str, A
         "answers": answers,
     }
 
-
-def responses_for_ids(ids: Iterable[Any]) -> QuerySet[Response]:
-    return Response.objects.filter(pk__in=list(ids)).select_related("version")
