@@ -5,7 +5,9 @@ parameter, personal data left out unless asked, clear 400s, and who may read it.
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from responses.models import Response
@@ -167,3 +169,15 @@ def test_it_documents_its_parameters_and_refusals_in_the_schema(client):
     assert {p["name"] for p in operation["parameters"]} == {
         "slug", "since", "limit", "outcome", "include_excluded", "personal_data",
     }
+
+
+def test_a_page_costs_the_same_statements_whatever_its_size(results, demo_survey):
+    def statements(count: int) -> int:
+        for _ in range(count):
+            submit_answers(demo_survey, demo_answers())
+        last = Response.objects.exclude(completed_seq=None).order_by("-completed_seq").first().completed_seq
+        with CaptureQueriesContext(connection) as queries:
+            assert len(_page(results, since=last - count)["responses"]) == count
+        return len(queries)
+
+    assert statements(2) == statements(10)
