@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "analytics",
     "results",
     "builder",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -275,7 +276,21 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reconcile-all": {
         "task": "analytics.reconcile_all", "schedule": env_int("RECONCILE_SECONDS", 3600), "options": _BEAT_PUBLISH,
     },
+    # Webhook deliveries whose task was lost (broker down at the commit): sent late, never lost.
+    "sweep-webhooks": {
+        "task": "webhooks.sweep", "schedule": env_int("WEBHOOK_SWEEP_SECONDS", 30), "options": _BEAT_PUBLISH,
+    },
 }
+
+# Webhooks (webhooks/): sent by workers only, never in a request. A receiver gets this long
+# to answer; a failed delivery is tried again after 1, 2, 4, ... times the back-off, up to
+# the maximum of attempts, then kept as failed (replayable from the admin). Targets on
+# private, loopback or link-local addresses are refused unless WEBHOOKS_ALLOW_PRIVATE.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_QUEUE = env_str("WEBHOOK_QUEUE", "celery")
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 # The cache holds rate-limit counters. Production points REDIS_URL at Redis so that all
 # web processes share them; the embedded default keeps them per process.

@@ -16,8 +16,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/schema/", SchemaView.as_view(), name="schema"),
-    path("api/v1/", include("responses.api_urls")),
+    # Results first: its responses view answers GET and the intake's POST at the same address.
     path("api/v1/", include("results.api_urls")),
+    path("api/v1/", include("responses.api_urls")),
     re_path(r"^api/", NotFoundView.as_view(), name="api_not_found"),  # after every API route
     path("build/", include("builder.urls")),
     path("results/", include("results.export_urls")),

@@ -62,6 +62,12 @@ class Response(models.Model):
         help_text="Hidden field values by code, kept from the response's first save (the link's query "
         "string, the invitee's attributes or the API payload).",
     )
+    # The responses API's cursor: numbered under the survey's sequence lock (CompletionSequence)
+    # in the transaction that ends the response, so numbers are handed out in commit order.
+    completed_seq = models.PositiveBigIntegerField(
+        null=True, blank=True, editable=False,
+        help_text="Its number among the survey's ended responses, in the order they were committed.",
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -71,6 +77,8 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=Q(status="partial") | Q(completed_at__isnull=False), name="complete_has_completed_at"
             ),
+            # Also the index of the responses API's pages (`completed_seq > since`, in order).
+            models.UniqueConstraint(fields=["survey", "completed_seq"], name="completed_seq_unique_per_survey"),
         ]
         indexes = [
             models.Index(fields=["survey", "status", "is_test"]),
@@ -152,6 +160,24 @@ class UncountedResponse(models.Model):
 
     def __str__(self) -> str:
         return str(self.response_id)
+
+
+class CompletionSequence(models.Model):
+    """The last number a survey's ended responses were given (`Response.completed_seq`).
+
+    A completion takes the next one with a conditional upsert as its last statement
+    (responses.services): the row stays locked to the commit, so a response numbered n+1
+    cannot commit before the one numbered n, and a reader paging by number (`?since=n`)
+    never passes over a response that commits late, as it would with a timestamp or uuid.
+    `notify` says that the survey has outside listeners (webhooks): only then does a
+    completion send `response_ended`, and write their outbox rows."""
+
+    survey = models.OneToOneField(Survey, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    last = models.PositiveBigIntegerField(default=0)
+    notify = models.BooleanField(default=False, help_text="Completions send `response_ended` (webhooks listen).")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.last}"
 
 
 class QuotaCounter(models.Model):

@@ -5,6 +5,8 @@ form and the JSON API alike: it validates the full answer set against the respon
 version, then in one transaction writes the response, its answers and the "uncounted"
 marker that the counting engine claims, and takes the response's place under the cap.
 Counting is requested after commit by task name, so this app never imports `analytics`.
+Every way a response ends gives it its number (responses/sequence.py), last, in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from responses.models import Answer, Response, UncountedResponse
 from responses.quotas import CAP, QuotaFull, quota_claim, survey_quotas
 from responses.screening import screen_out_of
 from responses.selectors import response_answers
+from responses.sequence import response_number
 from responses.signals import response_completed, response_started
 from responses.validation import validate_answers
 from surveys.definition import BUILTIN_HIDDEN, QuotaDef, ScreenOutDef
@@ -275,16 +278,18 @@ class _Completion:
         Answer.objects.bulk_create(answer_rows(self.compiled, response.pk, self.cleaned))
         if invitation is not None:
             invitation_completed(invitation=invitation, at=now, outcome=status)
-        if status != Response.Status.COMPLETE:
-            return response
-        if not self.is_test:
-            UncountedResponse.objects.create(response_id=response.pk)
-            enqueue_on_commit(request_counting, response.pk)
-        # Last: the counter rows stay locked from here to the commit, so concurrent
-        # completions queue for the shortest time. QuotaFull rolls all of this back.
-        quota_claim(
-            response=response, quotas=survey_quotas(self.survey, self.compiled.definition), answers=self.answers_seen
-        )
+        if status == Response.Status.COMPLETE:
+            if not self.is_test:
+                UncountedResponse.objects.create(response_id=response.pk)
+                enqueue_on_commit(request_counting, response.pk)
+            # Late: the counter rows stay locked from here to the commit, so concurrent
+            # completions queue for the shortest time. QuotaFull rolls all of this back.
+            quota_claim(
+                response=response, quotas=survey_quotas(self.survey, self.compiled.definition),
+                answers=self.answers_seen,
+            )
+        # Last, for the same reason: the survey's sequence row is locked to the commit.
+        response_number(response)
         return response
 
     @property
@@ -349,6 +354,7 @@ def _end_early(response: Response, status: str, ended_by: str) -> bool:
     response_completed.send(sender=Response, response=response)
     if response.invitation_id is not None:
         invitation_completed(invitation=response.invitation, at=response.completed_at, outcome=response.status)
+    response_number(response)
     return True
 
 

@@ -15,6 +15,11 @@ response_deleting = Signal()
 response_started = Signal()
 response_completed = Signal()
 
+# Sent with `response` when it has ended (complete, screened out, quota full) and taken its
+# number (`completed_seq`), inside the completion's transaction; only for surveys that have
+# outside listeners (responses.sequence).
+response_ended = Signal()
+
 # Sent with `survey_ids` and `question_ids` when answers to those questions were blanked
 # by an erasure: the rows stay (bases and counts do not move), but a finding whose
 # condition compares such a text answer must be recomputed.

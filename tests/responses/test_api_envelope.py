@@ -74,7 +74,7 @@ def test_it_refuses_another_method_in_the_envelope(client, demo_survey, method):
     response = getattr(client, method)(URL)
 
     assert _envelope(response, 405) == {"request": [f'Method "{method.upper()}" not allowed.']}
-    assert response["Allow"] == "POST, OPTIONS"
+    assert response["Allow"] == "GET, POST, HEAD, OPTIONS"  # GET: the responses API (results)
 
 
 def test_it_answers_json_whatever_the_accept_header(client, demo_survey):

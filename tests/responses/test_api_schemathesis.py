@@ -4,7 +4,7 @@ invalid) and checks each answer: never a 5xx, and every status code, content typ
 and header as the schema documents them.
 
 The demo survey is imported, and half of the requests name it, so that the answers cover
-more than "no such survey"; the findings API is called with a viewer's API token."""
+more than "no such survey"; the findings and responses APIs are called with a viewer's API token."""
 
 import pytest
 import schemathesis
@@ -36,6 +36,7 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/surveys/{slug}/",
     "POST /api/v1/surveys/{slug}/responses/",
     "GET /api/v1/surveys/{slug}/findings/",
+    "GET /api/v1/surveys/{slug}/responses/",
 }
 
 
@@ -83,6 +84,7 @@ def test_it_answers_valid_requests_as_its_schema_documents(live_server, demo_sur
     assert {200, 404} <= seen["GET /api/v1/surveys/{slug}/"]
     assert {200, 401, 404} <= seen["GET /api/v1/surveys/{slug}/findings/"]
     assert {400, 404} <= seen["POST /api/v1/surveys/{slug}/responses/"]
+    assert {200, 400, 401, 404} <= seen["GET /api/v1/surveys/{slug}/responses/"]
 
 
 def test_it_refuses_invalid_submissions_as_its_schema_documents(live_server, demo_survey, token):

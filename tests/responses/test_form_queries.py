@@ -22,7 +22,7 @@ STATEMENTS = {
     "GET page 2": 3,  # + the response of the cookie, its answers
     "POST page 2": 8,  # + UPDATE response (the lock), DELETE and INSERT the page's answers
     "GET page 3": 3,
-    "POST page 3": 11,  # + complete: UPDATE, 2 counters, answers replaced, the uncounted marker
+    "POST page 3": 12,  # + complete: UPDATE, 2 counters, answers replaced, the uncounted marker, its number
     "thank-you page": 1,
 }
 
