@@ -145,3 +145,37 @@ def test_it_refuses_a_matrix_answer_and_malformed_brackets():
                          " answer cannot be shown in a text")
     assert errors[1].startswith("pages[2].questions[0].help_text: '[[' without a well-formed")
     assert len(errors) == 2
+
+
+# --- Checked at publish ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft(manager):
+    from surveys.models import Question
+    from surveys.services import survey_import
+
+    version, _ = survey_import(definition=definition_from_data({**PIPED, "status": "draft"}), editors=[manager])
+    # As the builder's outline would store it: the editor moved the reference onto its own page.
+    Question.objects.filter(version=version, code="budget").update(label="Budget ([[usage]])?")
+    return version
+
+
+@pytest.mark.django_db
+def test_publishing_refuses_a_reference_to_the_same_page(draft):
+    from surveys.services import VersionStateError, version_publish
+
+    with pytest.raises(VersionStateError, match=r"pages\[1\]\.questions\[1\]\.label: \[\[usage\]\] names a question"):
+        version_publish(version=draft)
+
+
+@pytest.mark.django_db
+def test_the_publish_checklist_shows_the_reference_at_its_question(alice, draft):
+    from surveys.models import Question
+
+    html = alice.get("/build/piped/publish/").content.decode()
+
+    budget = Question.objects.get(version=draft, code="budget")
+    assert "Page 2, question 2 “Budget ([[usage]])?”" in html
+    assert "its text: [[usage]] names a question on the same page" in html
+    assert f"?edit={budget.pk}#question-{budget.pk}" in html
