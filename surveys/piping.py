@@ -18,15 +18,17 @@ place, as the definition format reports every problem.
 The respondent's form renders a page with a marker in place of each piped answer
 (`pipe_page`), so that the rendered skeleton (responses.rendering) is the same for every
 respondent, and puts the escaped answers in afterwards (`PipedPage.html`). Results,
-exports and the API keep the raw text; results show a placeholder as the code in brackets
-(`readable`: "How often does your [industry] company…").
+exports and the API keep the raw text; results pages show each reference as its code in
+brackets (`readable`, `readable_question`: "How often does your [industry] company…"):
+the code says which answer it stands for, where a fallback or a label would read as if
+every respondent had seen it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -224,11 +226,21 @@ def pipe_page(questions: Sequence[QuestionDef], answers: Mapping[str, Any], surv
                 values.append(answer_text(part, answers, survey))
         return "".join(pieces)
 
-    piped = []
-    for q in questions:
-        piped.append(dataclasses.replace(
-            q, **{name: marked(getattr(q, name)) for name in _PIPED_TEXTS},
-            choices=tuple(dataclasses.replace(c, label=marked(c.label)) for c in q.choices),
-            rows=tuple(dataclasses.replace(r, label=marked(r.label)) for r in q.rows),
-        ))
+    piped = [_retexted(q, marked) for q in questions]
     return PipedPage(piped, tuple(values))
+
+
+def readable_question(question: QuestionDef) -> QuestionDef:
+    """`question` with its texts `readable`, as results show it (itself when nothing pipes)."""
+    if not any("[[" in text for _, text in question_texts(question)):
+        return question
+    return _retexted(question, readable)
+
+
+def _retexted(question: QuestionDef, change: Callable[[str], str]) -> QuestionDef:
+    """`question` with `change` applied to each of its texts that may pipe."""
+    return dataclasses.replace(
+        question, **{name: change(getattr(question, name)) for name in _PIPED_TEXTS},
+        choices=tuple(dataclasses.replace(c, label=change(c.label)) for c in question.choices),
+        rows=tuple(dataclasses.replace(r, label=change(r.label)) for r in question.rows),
+    )
