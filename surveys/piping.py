@@ -226,7 +226,7 @@ def pipe_page(questions: Sequence[QuestionDef], answers: Mapping[str, Any], surv
                 values.append(answer_text(part, answers, survey))
         return "".join(pieces)
 
-    piped = [_retexted(q, marked) for q in questions]
+    piped = [retexted(q, marked) for q in questions]
     return PipedPage(piped, tuple(values))
 
 
@@ -234,10 +234,10 @@ def readable_question(question: QuestionDef) -> QuestionDef:
     """`question` with its texts `readable`, as results show it (itself when nothing pipes)."""
     if not any("[[" in text for _, text in question_texts(question)):
         return question
-    return _retexted(question, readable)
+    return retexted(question, readable)
 
 
-def _retexted(question: QuestionDef, change: Callable[[str], str]) -> QuestionDef:
+def retexted(question: QuestionDef, change: Callable[[str], str]) -> QuestionDef:
     """`question` with `change` applied to each of its texts that may pipe."""
     return dataclasses.replace(
         question, **{name: change(getattr(question, name)) for name in _PIPED_TEXTS},

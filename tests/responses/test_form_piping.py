@@ -5,16 +5,21 @@ shared), and in test mode (the builder's preview)."""
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 from django.test import Client
 
 from responses import rendering
+from responses.forms import SurveyPageForm
+from surveys import piping
 from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
+from surveys.types import TYPES
 from tests.kit.form import html_of, post_page
 from tests.kit.piping import PIPED
+from tests.responses.test_form_rendering import fresh_skeletons, full, question_of  # noqa: F401 (fresh_skeletons: a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +89,8 @@ def test_back_and_resume_show_the_changed_answer(client, piped):
     assert "How often does your Retail company use Twitter?" in resumed
 
 
+@pytest.mark.usefixtures("fresh_skeletons")
 def test_two_respondents_each_see_their_own_answers_from_one_skeleton(piped):
-    rendering._skeletons.clear()
     first, second = Client(), Client()
 
     html_first = page_two(first)
@@ -104,3 +109,22 @@ def test_test_mode_shows_the_piped_text(alice, piped):
     response = post_page(alice, PAGE1, url=url)
 
     assert "How often does your Technology company use Twitter?" in html_of(alice.get(response.url))
+
+
+# --- Every type, through the shared skeleton ------------------------------------------------
+
+
+@pytest.mark.usefixtures("fresh_skeletons")
+@pytest.mark.parametrize("kind", sorted(TYPES))
+def test_every_types_texts_show_the_answer_as_a_render_of_the_piped_text_would(kind):
+    survey = definition_from_data({"slug": "s", "title": "S", "hidden_fields": [{"code": "src"}],
+                                   "pages": [{"questions": [{"code": "q", "type": "short_text", "label": "Q"}]}]})
+    answers = {"src": 'quo"te & <b>tag</b>'}
+    question = piping.retexted(question_of(random.Random(3), kind, 0), lambda t: f"{t} [[src|none]]" if t else t)
+    form = SurveyPageForm(questions=[question], piped=piping.pipe_page([question], answers, survey))
+
+    fast = form.piped.html(rendering.render_questions(form))
+
+    expected = piping.retexted(question, lambda t: piping.render_text(t, answers, survey))
+    assert fast == full(SurveyPageForm(questions=[expected]))
+    assert "quo&quot;te &amp; &lt;b&gt;tag&lt;/b&gt;" in fast
