@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from surveys import piping
-from surveys.definition_files import DefinitionError, definition_from_data
+from surveys.definition_files import DefinitionError, definition_from_data, definition_from_yaml, definition_to_yaml
 from tests.kit.piping import PIPED
 
 
@@ -102,8 +102,9 @@ def test_only_earlier_pages_and_hidden_fields_count_as_asked_before(survey):
 # --- Checked at import -----------------------------------------------------------------------
 
 
-def test_the_example_survey_is_valid(survey):
+def test_the_example_survey_is_valid_and_round_trips_through_its_file(survey):
     assert survey.questions["usage"].label.startswith("How often does your [[industry|own]]")
+    assert definition_from_yaml(definition_to_yaml(survey)) == survey
 
 
 def test_it_refuses_a_question_on_the_same_page_at_its_place():
