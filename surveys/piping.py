@@ -89,6 +89,15 @@ def parse(text: str) -> tuple[str | Ref, ...]:
     return tuple(p for p in parts if p != "")
 
 
+def _shown_parts(text: str) -> tuple[str | Ref, ...]:
+    """The parts of a text to show. A text the checks never saw (corrected in place on a
+    published version, a version stored before piping) shows as written rather than fail."""
+    try:
+        return parse(text)
+    except PipingError:
+        return (text,)
+
+
 def references(text: str) -> list[Ref]:
     return [p for p in parse(text) if isinstance(p, Ref)] if "[[" in text else []
 
@@ -172,7 +181,7 @@ def render_text(text: str, answers: Mapping[str, Any], survey: SurveyDef) -> str
     """`text` with its references filled in, as plain text (for a template to escape)."""
     if "[[" not in text:
         return text
-    return "".join(p if isinstance(p, str) else answer_text(p, answers, survey) for p in parse(text))
+    return "".join(p if isinstance(p, str) else answer_text(p, answers, survey) for p in _shown_parts(text))
 
 
 def render(text: str, answers: Mapping[str, Any], survey: SurveyDef) -> SafeString:
@@ -185,10 +194,7 @@ def readable(text: str) -> str:
     ("your [industry] company"), literal brackets unescaped; a malformed text as written."""
     if "[[" not in text:
         return text
-    try:
-        return "".join(p if isinstance(p, str) else f"[{p.code}]" for p in parse(text))
-    except PipingError:
-        return text
+    return "".join(p if isinstance(p, str) else f"[{p.code}]" for p in _shown_parts(text))
 
 
 @dataclass(frozen=True)
@@ -218,7 +224,7 @@ def pipe_page(questions: Sequence[QuestionDef], answers: Mapping[str, Any], surv
         if "[[" not in text:
             return text
         pieces = []
-        for part in parse(text):
+        for part in _shown_parts(text):
             if isinstance(part, str):
                 pieces.append(part)
             else:

@@ -83,6 +83,15 @@ def test_a_backslash_writes_brackets_literally(survey):
     assert piping.references("\\[[industry]]") == []
 
 
+def test_a_malformed_text_the_checks_never_saw_shows_as_written(survey):
+    # A label corrected in place on a published version is not checked again.
+    assert piping.render_text("Unclosed [[industry", {"industry": "tech"}, survey) == "Unclosed [[industry"
+    assert piping.readable("Unclosed [[industry") == "Unclosed [[industry"
+    page = piping.pipe_page([survey.questions["usage"]], {}, survey)
+    assert piping.pipe_page([piping.retexted(survey.questions["usage"], lambda t: t + " [[")], {}, survey).values == ()
+    assert page.values == ("own", "none of them", "the web", "")
+
+
 def test_results_show_a_reference_as_its_code_in_brackets():
     assert piping.readable("How often does your [[industry|own]] company use \\[[it]]?") == (
         "How often does your [industry] company use [[it]]?"
