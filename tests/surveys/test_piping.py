@@ -189,3 +189,23 @@ def test_the_publish_checklist_shows_the_reference_at_its_question(alice, draft)
     assert "Page 2, question 2 “Budget ([[usage]])?”" in html
     assert "its text: [[usage]] names a question on the same page" in html
     assert f"?edit={budget.pk}#question-{budget.pk}" in html
+
+
+# --- Corrected in place on a published version -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_wording_fix_on_a_published_version_refuses_a_later_answer(manager):
+    from surveys.editing import EditError, question_update
+    from surveys.models import Question
+    from surveys.services import survey_import
+
+    version, _ = survey_import(definition=definition_from_data(PIPED), editors=[manager])
+    industry = Question.objects.get(version=version, code="industry")
+
+    with pytest.raises(EditError, match=r"\[\[usage\]\] names a question on a later page"):
+        question_update(question=industry, label="Your industry ([[usage]])?")
+    assert Question.objects.get(pk=industry.pk).label == "Your industry?"
+
+    question_update(question=industry, label="Your industry, [[src|friend]]?")  # a hidden field: fine
+    assert Question.objects.get(pk=industry.pk).label == "Your industry, [[src|friend]]?"
