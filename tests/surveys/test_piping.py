@@ -12,6 +12,7 @@ import pytest
 
 from surveys import piping
 from surveys.definition_files import DefinitionError, definition_from_data, definition_from_yaml, definition_to_yaml
+from surveys.types.choices import Specified
 from tests.kit.piping import PIPED
 
 
@@ -209,3 +210,14 @@ def test_a_wording_fix_on_a_published_version_refuses_a_later_answer(manager):
 
     question_update(question=industry, label="Your industry, [[src|friend]]?")  # a hidden field: fine
     assert Question.objects.get(pk=industry.pk).label == "Your industry, [[src|friend]]?"
+
+
+def test_a_ranking_shows_its_labels_in_rank_order_and_other_shows_its_label():
+    survey = definition_from_data({"slug": "r", "title": "R", "pages": [{"questions": [
+        {"code": "rank", "type": "ranking", "label": "Rank", "choices": [
+            {"code": "a", "label": "Alpha"}, {"code": "b", "label": "Beta"}, {"code": "c", "label": "Gamma"}]},
+        {"code": "pick", "type": "single", "label": "Pick", "choices": [
+            {"code": "x", "label": "X"}, {"code": "other", "label": "Other", "specify": "optional"}]},
+    ]}]})
+    assert piping.render_text("[[rank]]", {"rank": ("c", "a", "b")}, survey) == "Gamma, Alpha and Beta"
+    assert piping.render_text("[[pick]]", {"pick": Specified("other", {"other": "Mine"})}, survey) == "Other"
