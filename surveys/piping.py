@@ -18,8 +18,8 @@ place, as the definition format reports every problem.
 The respondent's form renders a page with a marker in place of each piped answer
 (`pipe_page`), so that the rendered skeleton (responses.rendering) is the same for every
 respondent, and puts the escaped answers in afterwards (`PipedPage.html`). Results,
-exports and the API keep the raw text; results pages show each reference as its code in
-brackets (`readable`, `readable_question`: "How often does your [industry] company…"):
+exports and the API keep the raw text; results pages and the structure preview show each
+reference as its code in brackets (`readable`: "How often does your [industry] company…"):
 the code says which answer it stands for, where a fallback or a label would read as if
 every respondent had seen it.
 """
@@ -241,6 +241,14 @@ def readable_question(question: QuestionDef) -> QuestionDef:
     if not any("[[" in text for _, text in question_texts(question)):
         return question
     return retexted(question, readable)
+
+
+def readable_survey(survey: SurveyDef) -> SurveyDef:
+    """`survey` with every question `readable_question` (the structure preview shows where an
+    answer goes, with no respondent's answers to show)."""
+    pages = tuple(dataclasses.replace(page, questions=tuple(readable_question(q) for q in page.questions))
+                  for page in survey.pages)
+    return dataclasses.replace(survey, pages=pages)
 
 
 def retexted(question: QuestionDef, change: Callable[[str], str]) -> QuestionDef:

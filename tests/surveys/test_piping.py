@@ -221,3 +221,15 @@ def test_a_ranking_shows_its_labels_in_rank_order_and_other_shows_its_label():
     ]}]})
     assert piping.render_text("[[rank]]", {"rank": ("c", "a", "b")}, survey) == "Gamma, Alpha and Beta"
     assert piping.render_text("[[pick]]", {"pick": Specified("other", {"other": "Mine"})}, survey) == "Other"
+
+
+@pytest.mark.django_db
+def test_the_structure_preview_shows_where_answers_go(alice, manager):
+    from surveys.services import survey_import
+
+    version, _ = survey_import(definition=definition_from_data(PIPED), editors=[manager])
+
+    html = alice.get(f"/preview/{version.pk}/").content.decode()
+
+    assert "How often does your [industry] company use Twitter?" in html
+    assert "In [industry]" in html and "[[industry" not in html
