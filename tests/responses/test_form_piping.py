@@ -75,6 +75,9 @@ def test_the_error_summary_names_the_question_with_its_piped_text(client, piped)
 
     summary = re.search(r'<div class="alert alert-danger error-summary".*?</div>', html, re.S).group(0)
     assert "How often does your Technology company use Twitter? Choose an answer." in summary
+    # A page with errors is rendered in full, not from the skeleton: its texts are piped too.
+    assert html.count("How often does your Technology company use Twitter?") == 2
+    assert "\ue002" not in html
 
 
 def test_back_and_resume_show_the_changed_answer(client, piped):
