@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 
 from surveys import conditions
 from surveys.definition import QuestionDef
+from surveys.piping import PipedPage
 from surveys.types.base import one_or_many
 
 # --- Display conditions for the browser -----------------------------------------------
@@ -114,8 +115,12 @@ class SurveyPageForm(forms.Form):
     """The questions of one page, named by code (`code.row` for matrix rows)."""
 
     def __init__(self, *args, questions: list[QuestionDef], conditions_json: Mapping[str, dict] | None = None,
-                 **kwargs):
+                 piped: PipedPage | None = None, **kwargs):
+        """`piped`, when given, holds the questions to show (with earlier answers piped
+        into their texts: `surveys.piping.pipe_page`) in place of `questions`."""
         super().__init__(*args, **kwargs)
+        self.piped = piped or PipedPage(list(questions))
+        questions = self.piped.questions
         self.questions = questions
         conditions_json = conditions_json or {}
         blocks = []
@@ -184,7 +189,7 @@ class SurveyPageForm(forms.Form):
             for message in self.errors.get(name, []):
                 shared = row_label is not None and row_labels.count(row_label) > 1
                 text = _joined(question.label, message) if row_label is None or shared else message
-                summary.append((self[name].auto_id, text))
+                summary.append((self[name].auto_id, self.piped.text(text)))
         return summary
 
 

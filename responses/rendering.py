@@ -15,6 +15,11 @@ on its values in another way (or whose tags cannot be told apart) is rendered in
 every request, as are pages with errors (a bound form, the rare path).
 `tests/responses/test_form_rendering.py` compares both ways over random pages of every
 registered type.
+
+Texts that show earlier answers (surveys.piping) reach this module with a marker in place
+of each answer, the same for every respondent: one skeleton serves them all, and the
+view puts each respondent's escaped answers in afterwards (`PipedPage.html`), so that
+neither the key nor the number of skeletons depends on anyone's answers.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from surveys import conditions, reporting
+from surveys import conditions, piping, reporting
 from surveys.definition import (
     BUILTIN_HIDDEN,
     REDIRECT_OUTCOMES,
@@ -218,6 +218,8 @@ def definition_from_data(data: Any) -> SurveyDef:
     questions = {q.code: q for page in pages for q in page.questions}
     _check_hidden_codes(reader, hidden_fields, questions)
     _check_conditions(reader, pages, questions, hidden_fields)
+    for place, message in piping.problems(pages, [BUILTIN_HIDDEN, *(h.code for h in hidden_fields)]):
+        reader.error(place, message)
     redirects = _read_redirects(reader, survey.get("redirects"), hidden_fields)
     conditional = {**{h.code: h.as_question for h in hidden_fields}, **questions}
     screen_outs = _read_screen_outs(reader, reader.items(survey, "screen_outs", "survey", required=False), conditional)

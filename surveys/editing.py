@@ -23,8 +23,10 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from surveys import piping
 from surveys.codes import code_from_label, unique_code
 from surveys.models import Choice, FrozenVersionError, MatrixRow, Page, Question, SurveyVersion
+from surveys.selectors import version_definition
 from surveys.types import TYPES
 
 __all__ = [
@@ -238,7 +240,22 @@ def question_update(
         _options_replace(Choice, question, choices, version)
     if rows is not None:
         _options_replace(MatrixRow, question, rows, version)
+    if version.is_frozen:
+        _refuse_bad_piping(version, question.code)
     return question
+
+
+def _refuse_bad_piping(version: SurveyVersion, code: str) -> None:
+    """A wording fix on a published version is not checked by a publish: the references to
+    answers in the question's texts (surveys.piping) are checked here, and a fix with a
+    wrong one refused whole (another question's texts are not this fix's business)."""
+    definition = version_definition(version)
+    place = next(f"pages[{p}].questions[{q}]." for p, page in enumerate(definition.pages)
+                 for q, question in enumerate(page.questions) if question.code == code)
+    problems = [message for at, message in piping.problems(definition.pages, definition.hidden)
+                if at.startswith(place)]
+    if problems:
+        raise EditError(problems[0])
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from core.framing import framed_by_app
 from surveys.models import SurveyVersion
+from surveys.piping import readable_survey
 from surveys.selectors import listed_surveys, version_definition
 
 
@@ -24,5 +25,5 @@ def version_preview(request, version_id: int):
     return render(
         request,
         "surveys/preview.html",
-        {"version": version, "definition": version_definition(version)},
+        {"version": version, "definition": readable_survey(version_definition(version))},
     )

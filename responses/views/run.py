@@ -45,6 +45,7 @@ from responses.services import (
 )
 from responses.validation import validate_answers
 from responses.views.flow import Flow, cookie_response, posted_uuid, throttled_response_by_token, unclaimed
+from surveys import piping
 from surveys.definition import QuestionDef
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version, latest_version
@@ -107,7 +108,7 @@ def run(request, flow: Flow, version: SurveyVersion, response: Response | None, 
     if index != page_number - 1:
         return redirect(flow.page_url(index))
     questions = page_questions(compiled, answers, index)
-    form = _form(questions, initial=initial_values([q for q, _ in questions], raw_answers(stored)))
+    form = _form(compiled, answers, questions, initial=initial_values([q for q, _ in questions], raw_answers(stored)))
     submission_id = response.submission_id if response else uuid.uuid4()
     return _render_page(request, flow, compiled, answers, index, form, submission_id, token)
 
@@ -138,7 +139,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         return redirect(flow.form_url)
 
     questions = page_questions(compiled, answers, index)
-    form = _form(questions, data=request.POST)
+    form = _form(compiled, answers, questions, data=request.POST)
     page_codes = [q.code for q in definition.pages[index].questions]
     cleaned, errors = validate_answers(
         compiled, form.raw_answers(), pages=[index], known=answers, hidden="drop",
@@ -228,7 +229,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         return invitation_not_found(request)
     if result.errors:
         unplaced = form.add_validation_errors(result.errors)
-        unplaced = _name_questions(compiled, form, result.errors) if unplaced else []
+        unplaced = _name_questions(compiled, form, result.errors, merged_answers) if unplaced else []
         return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced)
     return _with_cookie(redirect(_after_ending(flow, result.response)), request, flow, new_token)
 
@@ -240,7 +241,8 @@ def _after_ending(flow: Flow, response: Response) -> str:
     return flow.survey.redirect(response.outcome, response.hidden_values) or own
 
 
-def _name_questions(compiled: CompiledVersion, form: SurveyPageForm, errors: dict[str, list[str]]) -> list[str]:
+def _name_questions(compiled: CompiledVersion, form: SurveyPageForm, errors: dict[str, list[str]],
+                    answers: dict[str, Any]) -> list[str]:
     """Submission errors of other pages (possible only when an earlier page changed in
     another tab), each naming its question."""
     questions = compiled.definition.questions
@@ -249,7 +251,7 @@ def _name_questions(compiled: CompiledVersion, form: SurveyPageForm, errors: dic
         if key in form.fields:
             continue
         question = questions.get(key.split(".", 1)[0])
-        label = question.label if question else key
+        label = piping.render_text(question.label, answers, compiled.definition) if question else key
         named.extend(f"“{label}”: {message} Go back to change it." for message in key_messages)
     return named
 
@@ -270,9 +272,13 @@ def _with_cookie(http_response: HttpResponse, request: HttpRequest, flow: Flow, 
     return http_response
 
 
-def _form(questions: list[tuple[QuestionDef, Any]], **kwargs) -> SurveyPageForm:
+def _form(compiled: CompiledVersion, answers: dict[str, Any], questions: list[tuple[QuestionDef, Any]],
+          **kwargs) -> SurveyPageForm:
+    """The page's form, the respondent's earlier answers piped into its texts."""
+    shown = [q for q, _ in questions]
     return SurveyPageForm(
-        questions=[q for q, _ in questions],
+        questions=shown,
+        piped=piping.pipe_page(shown, answers, compiled.definition),
         conditions_json={q.code: condition for q, condition in questions if condition is not None},
         **kwargs,
     )
@@ -297,7 +303,7 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
         "is_first": previous_page(compiled, answers, index) is None,
         "is_last": outlook.is_last,
         "form": form,
-        "questions_html": render_questions(form),
+        "questions_html": form.piped.html(render_questions(form)),
         "error_summary": form.error_summary(),
         "page_errors": page_errors or [],
         "submission_id": submission_id,

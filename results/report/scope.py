@@ -12,6 +12,7 @@ from analytics.tables import ALL, SurveyCounts, survey_counts
 from results.comparison import column_letter
 from surveys.definition import NetDef, QuestionDef, ViewDef
 from surveys.models import Survey, SurveyVersion
+from surveys.piping import readable_question
 from surveys.selectors import CompiledVersion, compiled_version
 
 
@@ -38,11 +39,13 @@ class Scope:
     @cached_property
     def questions(self) -> dict[str, QuestionDef]:
         """Every question by code, as the newest version in view defines it; questions that
-        only older versions have come after."""
+        only older versions have come after. Texts that pipe earlier answers show each
+        reference as its code in brackets (`surveys.piping.readable`)."""
         questions: dict[str, QuestionDef] = {}
         for compiled in self.compiled:
             for code, question in compiled.definition.questions.items():
-                questions.setdefault(code, question)
+                if code not in questions:
+                    questions[code] = readable_question(question)
         return questions
 
     # NETs and saved views belong to the survey, so every compiled version carries the same

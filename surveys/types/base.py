@@ -118,6 +118,11 @@ def extra_answers(code: str, value: Any) -> dict[str, Any]:
     return value.extra_answers(code) if isinstance(value, WithExtras) else {}
 
 
+def joined(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}" if items else ""
+
+
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
@@ -216,6 +221,30 @@ class QuestionType:
     def one_choice(self) -> bool:
         """One choice per answer (per row for a matrix): it can be crossed with another."""
         return self.has_choices and not self.picks_many
+
+    # --- Piping (surveys.piping) ---------------------------------------------------------
+
+    @property
+    def pipes(self) -> bool:
+        """Its answer can be shown inside a later question's text: one value or a set of
+        choices, not an answer per row (a matrix, a constant sum)."""
+        return not self.has_rows
+
+    def piped_text(self, question: QuestionDef, value: Any) -> str:
+        """An answer as a later question's text shows it: the chosen label, the chosen
+        labels joined ("A, B and C", in the answer's order for a ranking, else the
+        choices'), or the number, date or text as entered."""
+        if self.has_choices:
+            labels = {c.code: c.label for c in question.choices}
+            if isinstance(value, str):
+                return labels.get(value, value)
+            codes = list(value) if isinstance(value, list | tuple) else [c for c in question.choice_codes if c in value]
+            return joined([labels.get(code, code) for code in codes])
+        if isinstance(value, Decimal):
+            return format(value, "f")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
 
     # --- Scales (types with `scales`) --------------------------------------------------
 
