@@ -16,7 +16,9 @@ GROUPS: dict[str, list[tuple[str, str]]] = {
     + [("surveys", "view_results")]
     + [("responses", f"{action}_response") for action in ("view", "change", "delete")]
     + [("invitations", f"{action}_{model}") for model in ("invitation", "emailtemplate") for action in _CRUD]
-    + [("invitations", "view_emailmessage")],
+    + [("invitations", "view_emailmessage")]
+    + [("webhooks", f"{action}_webhook") for action in _CRUD]
+    + [("webhooks", f"{action}_delivery") for action in ("view", "change")],
     "Results viewers": [("surveys", "view_results")],
 }
 

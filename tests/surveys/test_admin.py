@@ -417,4 +417,7 @@ def test_it_gives_survey_managers_exactly_the_editing_permissions():
         for model in ("invitation", "emailtemplate")
         for action in ("add", "change", "delete", "view")
     } | {"invitations.view_emailmessage"}
+    # And their surveys' webhooks: the endpoints, and the deliveries to see and replay.
+    expected |= {f"webhooks.{action}_webhook" for action in ("add", "change", "delete", "view")}
+    expected |= {"webhooks.view_delivery", "webhooks.change_delivery"}
     assert _codenames("Survey managers") == expected

@@ -140,3 +140,19 @@ def test_an_inactive_webhook_keeps_its_deliveries_until_it_is_active_again(demo_
     assert len(receiver.received) == 1
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.DELIVERED
+
+
+def test_a_survey_manager_manages_the_webhooks_of_a_survey_they_edit_and_replays(
+    alice, demo_survey, hooked, receiver, outsider, client
+):
+    submit_answers(demo_survey, demo_answers())
+    delivery = Delivery.objects.get()
+
+    assert alice.get("/admin/webhooks/webhook/").status_code == 200
+    assert alice.get(f"/admin/webhooks/webhook/{hooked.pk}/change/").status_code == 200
+    assert alice.get(f"/admin/webhooks/delivery/{delivery.pk}/change/").status_code == 200
+    replayed = alice.post("/admin/webhooks/delivery/", {"action": "replay", "_selected_action": [delivery.pk]})
+    assert replayed.status_code == 302
+
+    client.force_login(outsider)  # staff, not a manager: no webhooks
+    assert client.get("/admin/webhooks/webhook/").status_code == 403
