@@ -236,7 +236,8 @@ def codebook_rows(codebook: Codebook, *, outcome: bool = True) -> list[list]:
     per value label): the raw XLSX's "Codebook" sheet and the codebook page."""
     rows: list[list] = [list(CODEBOOK_HEADER)]
     for v in codebook.variables if outcome else codebook.raw:
-        missing = ", ".join(str(m) for m in v.missing)
+        # One missing value stays a number (a spreadsheet would read "-9" as a formula).
+        missing = v.missing[0] if len(v.missing) == 1 else ", ".join(str(m) for m in v.missing) or None
         rows.append([v.name, v.source, v.question, v.label, v.type_name, None, None, None, missing])
         choice_codes = {n: code for code, n in v.codes.items()}
         rows.extend([None, None, None, None, None, value, choice_codes.get(value), label, None]

@@ -17,7 +17,7 @@ slug: stat-survey
 title: Statistical files
 status: open
 hidden_fields:
-- {code: src, description: Where the link was shared}
+- {code: src, description: '=HYPERLINK("http://evil.example")'}
 pages:
 - title: Choices
   questions:
