@@ -2,18 +2,22 @@
 and missing values, derived once from the survey's versions, so that the raw XLSX's
 "Codebook" sheet, the SPSS .sav, the Stata .dta and the codebook page never disagree.
 
-Variables follow the raw export's columns (results.exports.layout), then, in the
-statistical files only, the outcome: `status` (1 complete, 2 screened out, 3 quota full)
-and `ended_by` (the screen-out or quota that ended the response).
+Variables are the raw export's columns (results.exports.layout) in their order, with, in
+the statistical files only, the outcome after the response's own columns: `status`
+(1 complete, 2 screened out, 3 quota full) and `ended_by` (the screen-out or quota that
+ended the response).
 
 **Names** (`variable_names`, one mapping for both files): every character outside
 `[A-Za-z0-9_]` becomes `_` (`personal_use.twitter` → `personal_use_twitter`), a name
 that does not start with a letter gets a leading `v`, a reserved word of Stata or SPSS
 gets a trailing `_`, and names are cut to 32 characters (Stata's limit; SPSS allows 64,
-but one name per variable in both files is worth more than the longer names). A name
-already taken (case-insensitively: SPSS does not tell `Q1` from `q1`) gets `_2`, `_3`...
-cut so that the whole stays within 32. Columns are named in their export order, so the
-response's own columns keep theirs.
+but one name per variable in both files is worth more than the longer names), or to 28
+for a variable with value labels: pyreadstat names a Stata value-label set after its
+variable with a counter appended (`role0`, `usage_mail12`), and that name must also fit
+in 32 (room for 10,000 labelled variables). A name already taken (case-insensitively:
+SPSS does not tell `Q1` from `q1`) gets `_2`, `_3`... cut so that the whole stays within
+the limit. Columns are named in their export order, so the response's own columns keep
+theirs.
 
 **Value codes** (`choice_numbers`): a choice's number is its position (from 1) in the
 oldest published version that has the question; a choice that a later version adds is
@@ -41,6 +45,7 @@ from surveys.models import Survey, SurveyVersion
 from surveys.selectors import compiled_version
 
 NAME_LIMIT = 32
+LABELLED_NAME_LIMIT = 28
 NO_ANSWER = -9
 NO_ANSWER_LABEL = "No answer"
 FLAG_LABELS = {0: "Not selected", 1: "Selected"}
@@ -122,9 +127,13 @@ def variable_name(source: str, taken: set[str], limit: int = NAME_LIMIT) -> str:
     return candidate
 
 
-def variable_names(sources: list[str], limit: int = NAME_LIMIT) -> dict[str, str]:
+def variable_names(sources: list[str], labelled: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Each source column's variable name (those in `labelled` have value labels)."""
     taken: set[str] = set()
-    return {source: variable_name(source, taken, limit) for source in sources}
+    return {
+        source: variable_name(source, taken, LABELLED_NAME_LIMIT if source in labelled else NAME_LIMIT)
+        for source in sources
+    }
 
 
 def _published(survey: Survey):
@@ -218,7 +227,7 @@ def survey_codebook(
     # The outcome follows the response's own columns, so that its names do not depend on
     # the questions.
     sources = [*RESPONSE_COLUMNS, STATUS, ENDED_BY, *layout.header[len(RESPONSE_COLUMNS):]]
-    names = variable_names(sources)
+    names = variable_names(sources, frozenset(s for s in sources if fields[s].get("value_labels")))
     return Codebook(tuple(Variable(name=names[s], source=s, **fields[s]) for s in sources))
 
 

@@ -70,6 +70,9 @@ def test_it_maps_codes_to_variable_names():
         "personal_use_twitter", "v1st", "v__x", "in_", "Q1", "q1_2", "a" * 32, "a" * 30 + "_2",
     ]
     assert all(len(name) <= 32 for name in names.values())
+    # Room for the counter pyreadstat appends to a Stata value-label set's name.
+    assert variable_names(["b" * 40, "b" * 41], frozenset({"b" * 40, "b" * 41})) == {
+        "b" * 40: "b" * 28, "b" * 41: "b" * 26 + "_2"}
 
 
 @pytest.mark.django_db
@@ -170,3 +173,18 @@ def test_value_codes_stay_when_a_version_reorders_and_adds_choices(survey, answe
 def test_a_missing_export_is_a_clear_no(survey):
     record = export_record(user=None, survey=survey, kind=SAV, status=ExportRecord.Status.READY)
     assert stat_file_export_build(export_id=record.pk, kind=SAV) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [SAV, DTA])
+def test_the_demo_survey_exports(demo_survey, kind, export_files):
+    """Long codes with value labels (`twitter_uses.thought_leadership`), specify texts,
+    e-mail left out: what a real survey has."""
+    from tests.kit.data import submit_and_count
+    from tests.kit.demo import leader_answers
+
+    submit_and_count(demo_survey, leader_answers(role="it"))
+    frame, meta = _read(_build(demo_survey, kind))
+    assert len(frame) == 1
+    assert frame["twitter_uses_thought_leaders"].tolist() in ([0], [1])  # 28 characters: labelled
+    assert meta.column_names_to_labels["role"]
