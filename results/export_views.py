@@ -1,4 +1,5 @@
-"""Raw response exports of a survey's results: CSV streamed now, XLSX built by a worker.
+"""Raw response exports of a survey's results: CSV streamed now; XLSX, SPSS .sav and Stata
+.dta built by a worker; and the codebook page that describes their variables.
 
 Every view checks access the same way as the results pages: anonymous users go to the
 login page, users without the results permission get 403, and a survey that is not shared
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.tasks import enqueue_on_commit
 from results.access import survey_for_results
-from results.exports.codebook import codebook_rows, survey_codebook
+from results.exports.codebook import survey_codebook
 from results.exports.csv_stream import raw_csv_stream
 from results.exports.layout import ENDED, PERSONAL_DATA
 from results.exports.records import export_record
@@ -207,7 +208,6 @@ def codebook(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {
         "survey": survey, "parameters": parameters, "variables": book.variables,
-        "header": codebook_rows(book)[0], "versions": survey.versions.exclude(
-            status=SurveyVersion.Status.DRAFT).order_by("-number"),
+        "versions": survey.versions.exclude(status=SurveyVersion.Status.DRAFT).order_by("-number"),
     }
     return render(request, "results/exports/codebook.html", context)
