@@ -8,7 +8,7 @@ the statistical files only, the outcome after the response's own columns: `statu
 ended the response).
 
 **Names** (`variable_names`, one mapping for both files): every character outside
-`[A-Za-z0-9_]` becomes `_` (`personal_use.twitter` → `personal_use_twitter`), a name
+`[A-Za-z0-9_]` becomes `_` (`usage.mail` → `usage_mail`), a name
 that does not start with a letter gets a leading `v`, a reserved word of Stata or SPSS
 gets a trailing `_`, and names are cut to 32 characters (Stata's limit; SPSS allows 64,
 but one name per variable in both files is worth more than the longer names), or to 28
