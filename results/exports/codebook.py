@@ -115,7 +115,7 @@ def variable_name(source: str, taken: set[str], limit: int = NAME_LIMIT) -> str:
     name = re.sub(r"[^A-Za-z0-9_]", "_", source)
     if not re.match(r"[A-Za-z]", name):
         name = "v" + name
-    if name.lower() in RESERVED:
+    if name.lower() in RESERVED or re.fullmatch(r"str[0-9]+", name, re.IGNORECASE):  # Stata's str1...str2045
         name += "_"
     name = name[:limit]
     candidate, suffix = name, 1

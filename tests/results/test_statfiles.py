@@ -65,9 +65,9 @@ def _by_id(frame, response) -> dict:
 
 
 def test_it_maps_codes_to_variable_names():
-    names = variable_names(["personal_use.twitter", "1st", "é-x", "in", "Q1", "q1", "a" * 40, "a" * 40 + "b"])
+    names = variable_names(["personal_use.twitter", "1st", "é-x", "in", "str80", "Q1", "q1", "a" * 40, "a" * 40 + "b"])
     assert list(names.values()) == [
-        "personal_use_twitter", "v1st", "v__x", "in_", "Q1", "q1_2", "a" * 32, "a" * 30 + "_2",
+        "personal_use_twitter", "v1st", "v__x", "in_", "str80_", "Q1", "q1_2", "a" * 32, "a" * 30 + "_2",
     ]
     assert all(len(name) <= 32 for name in names.values())
     # Room for the counter pyreadstat appends to a Stata value-label set's name.
