@@ -188,3 +188,18 @@ def test_the_demo_survey_exports(demo_survey, kind, export_files):
     assert len(frame) == 1
     assert frame["twitter_uses_thought_leaders"].tolist() in ([0], [1])  # 28 characters: labelled
     assert meta.column_names_to_labels["role"]
+
+
+@pytest.mark.django_db
+def test_personal_data_only_on_request(every_type_survey, export_files):
+    from tests.kit.surveys import every_type_answers
+
+    bulk_responses(every_type_survey, [every_type_answers()], reconcile=False)
+
+    without, _ = _read(_build(every_type_survey, SAV))
+    with_it, meta = _read(_build(every_type_survey, SAV, personal_data=True))
+
+    assert "email" not in without.columns
+    assert with_it["email"].tolist() == ["ada@example.com"]
+    assert meta.column_names_to_labels["email"] == "E-mail?"
+    assert ExportRecord.objects.filter(parameters__personal_data=True).count() == 1
