@@ -203,3 +203,13 @@ def test_personal_data_only_on_request(every_type_survey, export_files):
     assert with_it["email"].tolist() == ["ada@example.com"]
     assert meta.column_names_to_labels["email"] == "E-mail?"
     assert ExportRecord.objects.filter(parameters__personal_data=True).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [SAV, DTA])
+def test_a_survey_without_responses_gives_an_empty_file(survey, kind, export_files):
+    record = _build(survey, kind)
+    frame, meta = _read(record)
+
+    assert (record.rows, len(frame)) == (0, 0)
+    assert list(frame.columns) == [v.name for v in survey_codebook(survey).variables]
