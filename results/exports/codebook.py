@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass, field
 
 from responses.models import Response
-from results.exports.layout import PERSONAL_DATA, RESPONSE_COLUMNS, raw_layout
+from results.exports.layout import RESPONSE_COLUMNS, RawLayout, raw_layout
 from surveys.definition import QuestionDef
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import compiled_version
@@ -197,10 +197,13 @@ def _question_variables(question: QuestionDef, numbers: dict[str, int], labels: 
 
 
 def survey_codebook(
-    survey: Survey, *, version_number: int | None = None, include_personal_data: bool = False
+    survey: Survey, *, version_number: int | None = None, include_personal_data: bool = False,
+    layout: RawLayout | None = None,
 ) -> Codebook:
-    """The codebook of a raw export of `survey` with these parameters (see the module)."""
-    layout = raw_layout(survey, version_number=version_number, include_personal_data=include_personal_data)
+    """The codebook of a raw export of `survey` with these parameters (see the module), or
+    of the columns of `layout` (an export's, so that both are read at the same moment)."""
+    if layout is None:
+        layout = raw_layout(survey, version_number=version_number, include_personal_data=include_personal_data)
     compiled = _published(survey)
     numbers = choice_numbers(compiled)
     fields: dict[str, dict] = {
@@ -231,13 +234,9 @@ def survey_codebook(
     return Codebook(tuple(Variable(name=names[s], source=s, **fields[s]) for s in sources))
 
 
-def record_codebook(record) -> Codebook:
-    """The codebook of an ExportRecord's raw export (its version and personal-data choice)."""
-    return survey_codebook(
-        record.survey,
-        version_number=record.parameters.get("version"),
-        include_personal_data=bool(record.parameters.get(PERSONAL_DATA)),
-    )
+def record_codebook(record, layout: RawLayout) -> Codebook:
+    """The codebook of an ExportRecord's raw export, whose columns are `layout`."""
+    return survey_codebook(record.survey, layout=layout)
 
 
 def codebook_rows(codebook: Codebook, *, outcome: bool = True) -> list[list]:

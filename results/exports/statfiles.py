@@ -170,7 +170,7 @@ def stat_file_write(record: ExportRecord, destination: Path) -> int:
     """Write the record's .sav or .dta to `destination`; return the number of data rows."""
     fmt = FORMATS[record.kind]
     layout, responses = record_rows(record)
-    codebook = record_codebook(record)
+    codebook = record_codebook(record, layout)
     index = {name: i for i, name in enumerate(layout.header)}
     converters = {v.name: _converter(v, fmt) for v in codebook.variables}
     columns = _Columns({name: dtype for name, (dtype, _) in converters.items()}, responses.count())
@@ -178,14 +178,16 @@ def stat_file_write(record: ExportRecord, destination: Path) -> int:
     ended_by = next(v for v in codebook.variables if v.source == ENDED_BY)
     id_column = index["response_id"]
     for chunk in raw_row_chunks(layout, responses, text=str):
+        # A response deleted since its row was read has no outcome: "No answer".
         outcomes = _outcomes([row[id_column] for row in chunk])
+        outcome = [outcomes.get(row[id_column], ("", "")) for row in chunk]
         values: dict[str, list] = {}
         for v in codebook.variables:
             convert = converters[v.name][1]
             if v is status:
-                values[v.name] = [convert(outcomes[row[id_column]][0]) for row in chunk]
+                values[v.name] = [convert(status_code or None) for status_code, _ in outcome]
             elif v is ended_by:
-                values[v.name] = [convert(outcomes[row[id_column]][1] or None) for row in chunk]
+                values[v.name] = [convert(ended or None) for _, ended in outcome]
             else:
                 i = index[v.source]
                 values[v.name] = [convert(row[i]) for row in chunk]

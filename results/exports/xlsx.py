@@ -71,7 +71,7 @@ def raw_xlsx_write(record: ExportRecord, destination: Path) -> int:
             f"This export has {len(layout.header):,} columns, more than a spreadsheet sheet holds "
             f"({XLSX_MAX_COLUMNS:,}). Download the CSV export instead."
         )
-    codebook = record_codebook(record)
+    codebook = record_codebook(record, layout)
     labels = _label_lookups(codebook, layout.header) if record.parameters.get(LABELS) else {}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("responses")
