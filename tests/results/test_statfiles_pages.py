@@ -173,3 +173,12 @@ def test_a_sav_of_ten_thousand_responses(survey, export_files):
     frame, _ = pyreadstat.read_sav(str(xlsx_path(record)))
     assert frame["role"].value_counts().to_dict() == {1: 5_000, 2: 5_000}
     assert int(frame["channels_chat"].sum()) == 5_000
+
+
+def test_recent_exports_link_to_a_stat_file_and_say_its_options(staff, viewer, survey):
+    record = export_record(user=viewer, survey=survey, kind=SAV, parameters={"ended": True})
+
+    page = staff.get(reverse("exports:index", args=[survey.slug])).content.decode()
+
+    assert reverse("exports:status", args=[survey.slug, record.pk]) in page
+    assert "with screened-out and quota-full" in page
