@@ -3,6 +3,7 @@
 from django.urls import path
 
 from results import export_views
+from results.models import ExportRecord
 
 app_name = "exports"
 urlpatterns = [
@@ -10,5 +11,9 @@ urlpatterns = [
     path("<slug:slug>/exports/responses.csv", export_views.raw_csv, name="raw_csv"),
     path("<slug:slug>/exports/xlsx/", export_views.raw_xlsx, name="raw_xlsx"),
     path("<slug:slug>/exports/<int:pk>/", export_views.export_status, name="status"),
+    # Statistical files and the codebook.
+    path("<slug:slug>/exports/sav/", export_views.raw_stat_file, {"kind": ExportRecord.Kind.RAW_SAV}, name="raw_sav"),
+    path("<slug:slug>/exports/dta/", export_views.raw_stat_file, {"kind": ExportRecord.Kind.RAW_DTA}, name="raw_dta"),
+    path("<slug:slug>/exports/codebook/", export_views.codebook, name="codebook"),
     path("<slug:slug>/exports/<int:pk>/download/", export_views.export_download, name="download"),
 ]

@@ -1,4 +1,5 @@
-"""Raw response exports of a survey's results: CSV streamed now, XLSX built by a worker.
+"""Raw response exports of a survey's results: CSV streamed now; XLSX, SPSS .sav and Stata
+.dta built by a worker; and the codebook page that describes their variables.
 
 Every view checks access the same way as the results pages: anonymous users go to the
 login page, users without the results permission get 403, and a survey that is not shared
@@ -22,17 +23,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.tasks import enqueue_on_commit
 from results.access import survey_for_results
+from results.exports.codebook import survey_codebook
 from results.exports.csv_stream import raw_csv_stream
-from results.exports.layout import PERSONAL_DATA
+from results.exports.layout import ENDED, PERSONAL_DATA
 from results.exports.records import export_record
-from results.exports.xlsx import xlsx_path
+from results.exports.statfiles import FORMATS as STAT_FORMATS
+from results.exports.xlsx import LABELS, xlsx_path
 from results.models import ExportRecord
-from results.tasks import build_xlsx_export_task
+from results.tasks import build_stat_file_export_task, build_xlsx_export_task
 from surveys.models import Survey, SurveyVersion
 
 logger = logging.getLogger(__name__)
 
 PENDING_REFRESH_SECONDS = 3
+# The exports built by a worker into a file: kind -> (extension, content type).
+FILE_KINDS = {
+    ExportRecord.Kind.RAW_XLSX: ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    **{kind: (fmt.extension, fmt.content_type) for kind, fmt in STAT_FORMATS.items()},
+}
 _VERSION_RE = re.compile(r"[0-9]{1,9}")
 
 
@@ -50,11 +58,16 @@ def _version_parameters(request: HttpRequest, survey: Survey) -> dict:
     return {"version": int(raw)}
 
 
+def _ticked_parameters(request: HttpRequest, name: str) -> dict:
+    """{name: True} when the box of that name was ticked, else {}."""
+    ticked = (request.POST.get(name) or request.GET.get(name) or "").strip().lower()
+    return {name: True} if ticked in ("1", "on", "true", "yes") else {}
+
+
 def _personal_data_parameters(request: HttpRequest) -> dict:
     """{"personal_data": True} when the "Include personal data" box was ticked: kept in the
     export's record, with who asked, as the trace of who took personal data."""
-    ticked = (request.POST.get(PERSONAL_DATA) or request.GET.get(PERSONAL_DATA) or "").strip().lower()
-    return {PERSONAL_DATA: True} if ticked in ("1", "on", "true", "yes") else {}
+    return _ticked_parameters(request, PERSONAL_DATA)
 
 
 def _filename(record: ExportRecord, extension: str) -> str:
@@ -76,6 +89,7 @@ def exports_index(request: HttpRequest, slug: str) -> HttpResponse:
     recent = _visible_exports(request, survey).select_related("survey", "user")[:10]
     context = {
         "survey": survey, "versions": versions, "recent": recent, "all_users": survey.is_editable_by(request.user),
+        "file_kinds": list(FILE_KINDS),
     }
     return render(request, "results/exports/index.html", context)
 
@@ -99,22 +113,28 @@ def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_for_results(request.user, slug)
     parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    parameters |= _ticked_parameters(request, LABELS)
     record = export_record(
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_XLSX, parameters=parameters,
         status=ExportRecord.Status.PENDING,
     )
+    _enqueue_build(record, build_xlsx_export_task, record.pk)
+    return redirect("exports:status", slug=survey.slug, pk=record.pk)
+
+
+def _enqueue_build(record: ExportRecord, task, *args) -> None:
+    """Queue the worker's build of `record`, or fail the record at once if the broker is down."""
     try:
         # Runs at once in autocommit (the record is committed), or after the request's
         # transaction commits if requests are ever made atomic.
-        enqueue_on_commit(build_xlsx_export_task, record.pk)
+        enqueue_on_commit(task, *args)
     except Exception as exc:  # the broker is down: say so now rather than leave it pending
-        logger.warning("could not enqueue XLSX export %s: %s", record.pk, exc)
+        logger.warning("could not enqueue %s export %s: %s", record.kind, record.pk, exc)
         ExportRecord.objects.filter(pk=record.pk, status=ExportRecord.Status.PENDING).update(
             status=ExportRecord.Status.FAILED,
             finished_at=timezone.now(),
             error="The export could not be queued (the task queue is unavailable). Try again in a minute.",
         )
-    return redirect("exports:status", slug=survey.slug, pk=record.pk)
 
 
 def _visible_exports(request: HttpRequest, survey: Survey) -> QuerySet[ExportRecord]:
@@ -127,7 +147,7 @@ def _visible_exports(request: HttpRequest, survey: Survey) -> QuerySet[ExportRec
 
 def _survey_export(request: HttpRequest, slug: str, pk: int) -> tuple[Survey, ExportRecord]:
     survey = survey_for_results(request.user, slug)
-    record = get_object_or_404(_visible_exports(request, survey), pk=pk, kind=ExportRecord.Kind.RAW_XLSX)
+    record = get_object_or_404(_visible_exports(request, survey), pk=pk, kind__in=FILE_KINDS)
     return survey, record
 
 
@@ -152,10 +172,42 @@ def export_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     path = xlsx_path(record)
     if not path.is_file():
         raise Http404("This export's file is no longer available.")
+    extension, content_type = FILE_KINDS[record.kind]
     response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=_filename(record, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        path.open("rb"), as_attachment=True, filename=_filename(record, extension), content_type=content_type
     )
     return _no_store(response)
+
+
+# --- Statistical files (.sav, .dta) and the codebook ---------------------------------------
+
+
+@login_required
+@require_POST
+def raw_stat_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Queue an SPSS or Stata file (`kind` is set by the URL), with the responses ended by
+    a screen-out or a full quota when "Include screened-out responses" was ticked."""
+    survey = survey_for_results(request.user, slug)
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    parameters |= _ticked_parameters(request, ENDED)
+    record = export_record(
+        user=request.user, survey=survey, kind=kind, parameters=parameters, status=ExportRecord.Status.PENDING
+    )
+    _enqueue_build(record, build_stat_file_export_task, record.pk, kind)
+    return redirect("exports:status", slug=survey.slug, pk=record.pk)
+
+
+@login_required
+@require_GET
+def codebook(request: HttpRequest, slug: str) -> HttpResponse:
+    """The codebook of the raw exports with these parameters (as each file writes it)."""
+    survey = survey_for_results(request.user, slug)
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    book = survey_codebook(
+        survey, version_number=parameters.get("version"), include_personal_data=bool(parameters.get(PERSONAL_DATA))
+    )
+    context = {
+        "survey": survey, "parameters": parameters, "variables": book.variables,
+        "versions": survey.versions.exclude(status=SurveyVersion.Status.DRAFT).order_by("-number"),
+    }
+    return render(request, "results/exports/codebook.html", context)

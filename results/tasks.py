@@ -1,7 +1,8 @@
-"""Celery tasks of the results: thin, taking ids. The work lives in results.exports.xlsx."""
+"""Celery tasks of the results: thin, taking ids. The work lives in results.exports."""
 
 from celery import shared_task
 
+from results.exports.statfiles import stat_file_export_build
 from results.exports.xlsx import raw_xlsx_export_build
 
 
@@ -10,4 +11,13 @@ from results.exports.xlsx import raw_xlsx_export_build
 @shared_task(name="analytics.build_xlsx_export")
 def build_xlsx_export_task(export_id: int) -> str | None:
     record = raw_xlsx_export_build(export_id=export_id)
+    return record.status if record else None
+
+
+# --- Statistical files (.sav, .dta) -------------------------------------------------------
+
+
+@shared_task(name="results.build_stat_file_export")
+def build_stat_file_export_task(export_id: int, kind: str) -> str | None:
+    record = stat_file_export_build(export_id=export_id, kind=kind)
     return record.status if record else None

@@ -26,8 +26,11 @@ Every text cell (answers, codes, ids, the header) goes through `safe_cell` again
 spreadsheet formula injection; numbers, dates and empty cells are what it leaves alone.
 
 Modules: `layout` (the columns), `rows` (the rows, in Python), `csv_rows` (CSV text, by
-Python or PostgreSQL), `csv_stream` (the CSV download), `xlsx` (the worker-built file),
-`records` (the ExportRecord of each export).
+Python or PostgreSQL), `csv_stream` (the CSV download), `xlsx` (the worker-built file,
+with its Codebook sheet), `codebook` (every variable's name, label, type, value labels and
+missing values: what the XLSX's Codebook sheet, the .sav, the .dta and the codebook page
+say), `statfiles` (the worker-built SPSS .sav and Stata .dta), `records` (the ExportRecord
+of each export, and the build of a worker-built file).
 
 CSV is streamed with flat memory (keyset pagination over responses, one query for a
 chunk of responses and one for their answers; on PostgreSQL the database builds and

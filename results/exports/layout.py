@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from responses.models import Response, counted_kind_q
 from results.models import ExportRecord
@@ -15,6 +15,10 @@ from surveys.selectors import compiled_version
 
 # The ExportRecord parameter that asks for personal-data answers.
 PERSONAL_DATA = "personal_data"
+# The ExportRecord parameter that adds the responses ended by a screen-out or a full quota
+# (offered by the statistical files, whose outcome variable tells them apart).
+ENDED = "ended"
+ENDED_STATUSES = (Response.Status.SCREENED_OUT, Response.Status.QUOTA_FULL)
 
 
 # The response's own columns. `external_id` is a panel's respondent id (copied from the
@@ -149,8 +153,11 @@ def raw_layout(
 
 
 
-def exported_responses(survey: Survey, *, version_ids, as_of: datetime) -> QuerySet[Response]:
-    return Response.objects.filter(counted_kind_q(), survey=survey, version_id__in=version_ids, completed_at__lte=as_of)
+def exported_responses(survey: Survey, *, version_ids, as_of: datetime, ended: bool = False) -> QuerySet[Response]:
+    kind = counted_kind_q()
+    if ended:  # the counted kind, or ended with its answers kept (never test or excluded ones)
+        kind |= Q(status__in=ENDED_STATUSES, is_test=False, excluded_at=None)
+    return Response.objects.filter(kind, survey=survey, version_id__in=version_ids, completed_at__lte=as_of)
 
 
 
@@ -160,4 +167,7 @@ def record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:
     layout = raw_layout(
         record.survey, version_number=version_number, include_personal_data=bool(record.parameters.get(PERSONAL_DATA))
     )
-    return layout, exported_responses(record.survey, version_ids=list(layout.versions), as_of=record.created_at)
+    ended = bool(record.parameters.get(ENDED))
+    versions = list(layout.versions)
+    responses = exported_responses(record.survey, version_ids=versions, as_of=record.created_at, ended=ended)
+    return layout, responses

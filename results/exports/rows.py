@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,12 +21,14 @@ RAW_CHUNK = 2000
 _ANSWER_FIELDS = ("response", "question", "row", "choice", "number", "date", "text")
 
 
-def _response_cells(layout: VersionLayout, response_id, external_id, started_at, completed_at) -> list[Any]:
+def _response_cells(
+    layout: VersionLayout, response_id, external_id, started_at, completed_at, text: Callable[[Any], Any] = safe_cell
+) -> list[Any]:
     # Intake stamps started_at a moment after completed_at for a one-shot API submission.
     duration = max(0.0, round((completed_at - started_at).total_seconds(), 3))
     # A panel's id is whatever the panel sends: text, neutralised like any other.
-    panel_id = safe_cell(external_id) if external_id else None
-    return [safe_cell(str(response_id)), panel_id, layout.number, started_at, completed_at, duration]
+    panel_id = text(external_id) if external_id else None
+    return [text(str(response_id)), panel_id, layout.number, started_at, completed_at, duration]
 
 
 def _answers_query(ids: list) -> tuple[str, list]:
@@ -49,14 +51,20 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator[list[list[Any]]]:
+def raw_row_chunks(
+    layout: RawLayout, responses: QuerySet[Response], *, text: Callable[[Any], Any] = safe_cell
+) -> Iterator[list[list[Any]]]:
     """The rows in chunks of `RAW_CHUNK` responses, ordered by (completed_at, id).
 
     Keyset pagination keeps every chunk's query as cheap as the first, however far into
     the export it is. Cells are typed Python values (None when empty); text (answers,
     codes, ids) goes through `safe_cell` as it enters a row, the only cells that it could
     change. The answers are read with plain SQL: at ~25 answers a response, converting
-    each row's response id to a UUID object cost more than everything else together."""
+    each row's response id to a UUID object cost more than everything else together.
+
+    `text` is what free text (ids, hidden values, answers) goes through: the statistical
+    files, which have no formulas, pass `str` to keep it as it was given. Choice codes
+    are the layout's (neutralised once there)."""
     size = RAW_CHUNK
     width = len(layout.header)
     pk = Response._meta.pk
@@ -73,17 +81,17 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
         rows: dict[Any, tuple[list[Any], VersionLayout]] = {}
         for response_id, external_id, version_id, started_at, completed_at, hidden in chunk:
             version = layout.versions[version_id]
-            cells = _response_cells(version, response_id, external_id, started_at, completed_at)
+            cells = _response_cells(version, response_id, external_id, started_at, completed_at, text)
             # Hidden values are whatever a link or a panel sent: text, neutralised.
-            cells += [safe_cell(hidden[code]) if hidden.get(code) else None for code in layout.hidden]
+            cells += [text(hidden[code]) if hidden.get(code) else None for code in layout.hidden]
             rows[pk.get_db_prep_value(response_id, connection)] = (cells + [None] * (width - len(cells)), version)
         with connection.cursor() as cursor:
             cursor.execute(*_answers_query(list(rows)))
             answers = cursor.fetchall()
-        for response_id, question_id, row_id, choice_id, number, day, text in answers:
+        for response_id, question_id, row_id, choice_id, number, day, answer_text in answers:
             row, version = rows[response_id]
-            if text and choice_id in version.specify:
-                row[version.specify[choice_id]] = safe_cell(text)
+            if answer_text and choice_id in version.specify:
+                row[version.specify[choice_id]] = text(answer_text)
             if choice_id is not None:
                 if choice_id in version.ranked:
                     row[version.ranked[choice_id]] = int(number)
@@ -113,7 +121,7 @@ def raw_row_chunks(layout: RawLayout, responses: QuerySet[Response]) -> Iterator
                 elif day is not None:
                     value = _day(day)
                 else:
-                    value = safe_cell(text)
+                    value = text(answer_text)
                 row[version.value[question_id]] = value
         yield [row for row, _ in rows.values()]
         if len(chunk) < size:

@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import logging
-import os
-import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from results.exports.codebook import CODED, Codebook, codebook_rows, record_codebook
 from results.exports.layout import ExportTooLarge, record_rows
-from results.exports.records import export_finish
+from results.exports.records import export_progress, file_export_build
 from results.exports.rows import raw_row_chunks
 from results.models import ExportRecord
 from results.spreadsheet import safe_cell
-
-logger = logging.getLogger(__name__)
-
 
 # A sheet holds 1,048,576 rows: the header and 1,048,575 data rows; and 16,384 columns.
 XLSX_MAX_DATA_ROWS = 1_048_575
 XLSX_MAX_COLUMNS = 16_384
 # Excel refuses to open a file with a longer text cell.
 XLSX_MAX_TEXT = 32_767
-EXPORTS_DIR = "exports"
-
+# The ExportRecord parameter that asks for choice labels instead of codes in the data.
+LABELS = "labels"
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -49,9 +43,21 @@ def xlsx_path(record: ExportRecord) -> Path:
     return Path(settings.MEDIA_ROOT) / record.file_path
 
 
+def _label_lookups(codebook: Codebook, header: list[str]) -> dict[int, dict[str, str]]:
+    """Column index -> (neutralised) choice code -> (neutralised) label, for labels mode."""
+    index = {name: i for i, name in enumerate(header)}
+    return {
+        index[v.source]: {safe_cell(code): safe_cell(v.value_labels[n]) for code, n in v.codes.items()}
+        for v in codebook.raw
+        if v.kind == CODED and v.source in index
+    }
+
+
 def raw_xlsx_write(record: ExportRecord, destination: Path) -> int:
     """Write the export to `destination` (a write-only workbook: rows go to disk as they
-    come, so memory stays flat) and return the number of data rows."""
+    come, so memory stays flat) and return the number of data rows. A "Codebook" sheet
+    follows the data (see results.exports.codebook); with `parameters["labels"]` the data
+    holds choice labels where it would hold choice codes."""
     layout, responses = record_rows(record)
     total = responses.count()
     if total > XLSX_MAX_DATA_ROWS:
@@ -65,6 +71,8 @@ def raw_xlsx_write(record: ExportRecord, destination: Path) -> int:
             f"This export has {len(layout.header):,} columns, more than a spreadsheet sheet holds "
             f"({XLSX_MAX_COLUMNS:,}). Download the CSV export instead."
         )
+    codebook = record_codebook(record, layout)
+    labels = _label_lookups(codebook, layout.header) if record.parameters.get(LABELS) else {}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("responses")
     sheet.append([_xlsx_value(safe_cell(name)) for name in layout.header])
@@ -78,43 +86,22 @@ def raw_xlsx_write(record: ExportRecord, destination: Path) -> int:
                 "holds. Download the CSV export instead, or export one version at a time."
             )
         for row in chunk:
+            for column, lookup in labels.items():
+                if row[column] is not None:
+                    row[column] = lookup.get(row[column], row[column])
             sheet.append([_xlsx_value(value) for value in row])
         rows += len(chunk)
+        export_progress(record, rows)
+    book = workbook.create_sheet("Codebook")
+    # Labels and descriptions are the survey authors' text: neutralised like answers.
+    for line in codebook_rows(codebook, outcome=False):
+        book.append([_xlsx_value(safe_cell(value)) for value in line])
     workbook.save(destination)
     return rows
 
 
 def raw_xlsx_export_build(*, export_id: int) -> ExportRecord | None:
-    """Build a pending XLSX export. Runs again harmlessly: a record that is no longer
-    pending is left alone, each run writes its own temporary file and moves it into
-    place atomically, and only the first run to finish sets the outcome.
-
-    There is no exclusive claim: a worker that dies mid-build has its task delivered
-    again (acks late), and that delivery must be able to start over."""
-    record = (
-        ExportRecord.objects.select_related("survey")
-        .filter(pk=export_id, kind=ExportRecord.Kind.RAW_XLSX, status=ExportRecord.Status.PENDING)
-        .first()
+    """Build a pending XLSX export (see results.exports.records.file_export_build)."""
+    return file_export_build(
+        export_id=export_id, kind=ExportRecord.Kind.RAW_XLSX, extension="xlsx", write=raw_xlsx_write
     )
-    if record is None:
-        return None
-    ExportRecord.objects.filter(pk=record.pk).update(started_at=timezone.now())
-    relative = f"{EXPORTS_DIR}/{record.survey.slug}-responses-{record.pk}.xlsx"
-    final = Path(settings.MEDIA_ROOT) / relative
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temporary = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        rows = raw_xlsx_write(record, temporary)
-        os.replace(temporary, final)
-    except ExportTooLarge as exc:
-        export_finish(record, status=ExportRecord.Status.FAILED, error=str(exc))
-    except Exception:
-        logger.exception("XLSX export %s failed", record.pk)
-        error = "The export could not be built; the error was logged."
-        export_finish(record, status=ExportRecord.Status.FAILED, error=error)
-    else:
-        export_finish(record, status=ExportRecord.Status.READY, rows=rows, file_path=relative)
-    finally:
-        temporary.unlink(missing_ok=True)
-    record.refresh_from_db()
-    return record

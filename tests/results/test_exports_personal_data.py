@@ -140,7 +140,7 @@ def test_it_offers_the_personal_data_box_on_the_exports_page(results_client, con
 
     page = results_client.get(reverse("exports:index", args=[contact_survey.slug])).content.decode()
 
-    assert page.count('name="personal_data" value="1"') == 2  # CSV and XLSX
+    assert page.count('name="personal_data" value="1"') == 3  # CSV, XLSX, and SPSS or Stata
     assert "Include personal data" in page
     assert "<td>included</td>" in page
 
