@@ -11,4 +11,8 @@ urlpatterns = [
     path("<slug:slug>/exports/xlsx/", export_views.raw_xlsx, name="raw_xlsx"),
     path("<slug:slug>/exports/<int:pk>/", export_views.export_status, name="status"),
     path("<slug:slug>/exports/<int:pk>/download/", export_views.export_download, name="download"),
+    # The results workbook
+    path("<slug:slug>/exports/workbook/", export_views.workbook_xlsx, name="workbook"),
+    path("<slug:slug>/exports/workbook/<int:pk>/", export_views.workbook_status, name="workbook_status"),
+    path("<slug:slug>/exports/workbook/<int:pk>/download/", export_views.workbook_download, name="workbook_download"),
 ]

@@ -24,10 +24,14 @@ from core.tasks import enqueue_on_commit
 from results.access import survey_for_results
 from results.exports.csv_stream import raw_csv_stream
 from results.exports.layout import PERSONAL_DATA
-from results.exports.records import export_record
+from results.exports.records import export_finish, export_record
+from results.exports.workbook import workbook_parameters
 from results.exports.xlsx import xlsx_path
 from results.models import ExportRecord
-from results.tasks import build_xlsx_export_task
+from results.report import scope_for
+from results.report.export import XLSX_TYPE
+from results.report.notes import filter_description
+from results.tasks import build_workbook_export_task, build_xlsx_export_task
 from surveys.models import Survey, SurveyVersion
 
 logger = logging.getLogger(__name__)
@@ -158,4 +162,62 @@ def export_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
         filename=_filename(record, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    return _no_store(response)
+
+
+# --- The results workbook (XLSX banner tables), for the filters of the results pages ----
+
+
+def _workbook_record(request: HttpRequest, slug: str, pk: int) -> tuple[Survey, ExportRecord]:
+    survey = survey_for_results(request.user, slug)
+    record = get_object_or_404(_visible_exports(request, survey), pk=pk, kind=ExportRecord.Kind.WORKBOOK_XLSX)
+    return survey, record
+
+
+@login_required
+@require_POST
+def workbook_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    """Queue the workbook of the filters posted by a results page (the same fields as its
+    query string; one that does not parse is dropped, as on the page)."""
+    scope = scope_for(survey_for_results(request.user, slug), request.POST)
+    record = export_record(
+        user=request.user, survey=scope.survey, kind=ExportRecord.Kind.WORKBOOK_XLSX,
+        parameters=workbook_parameters(scope), status=ExportRecord.Status.PENDING,
+    )
+    try:
+        enqueue_on_commit(build_workbook_export_task, record.pk)
+    except Exception as exc:  # the broker is down: say so now rather than leave it pending
+        logger.warning("could not enqueue workbook %s: %s", record.pk, exc)
+        export_finish(record, status=ExportRecord.Status.FAILED,
+                      error="The workbook could not be queued (the task queue is unavailable). Try again in a minute.")
+    return redirect("exports:workbook_status", slug=scope.survey.slug, pk=record.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def workbook_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    survey, record = _workbook_record(request, slug, pk)
+    scope = scope_for(survey, record.parameters.get("filters", {}))
+    context = {
+        "survey": survey,
+        "record": record,
+        "filters": filter_description(scope),
+        "questions": len(scope.questions),
+        "results_query": scope.filters.query(),
+        "refresh": PENDING_REFRESH_SECONDS if record.status == ExportRecord.Status.PENDING else None,
+    }
+    return _no_store(render(request, "results/exports/workbook_status.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def workbook_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    _, record = _workbook_record(request, slug, pk)
+    if record.status != ExportRecord.Status.READY or not record.file_path:
+        raise Http404("This workbook is not ready.")
+    path = xlsx_path(record)
+    if not path.is_file():
+        raise Http404("This workbook's file is no longer available.")
+    filename = f"{record.survey.slug}-results-{record.created_at:%Y%m%d-%H%M}.xlsx"
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX_TYPE)
     return _no_store(response)

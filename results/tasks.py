@@ -1,7 +1,9 @@
-"""Celery tasks of the results: thin, taking ids. The work lives in results.exports.xlsx."""
+"""Celery tasks of the results: thin, taking ids. The work lives in results.exports (xlsx,
+workbook)."""
 
 from celery import shared_task
 
+from results.exports.workbook import workbook_export_build
 from results.exports.xlsx import raw_xlsx_export_build
 
 
@@ -10,4 +12,13 @@ from results.exports.xlsx import raw_xlsx_export_build
 @shared_task(name="analytics.build_xlsx_export")
 def build_xlsx_export_task(export_id: int) -> str | None:
     record = raw_xlsx_export_build(export_id=export_id)
+    return record.status if record else None
+
+
+# --- The results workbook ------------------------------------------------------------
+
+
+@shared_task(name="results.build_workbook_export")
+def build_workbook_export_task(export_id: int) -> str | None:
+    record = workbook_export_build(export_id=export_id)
     return record.status if record else None

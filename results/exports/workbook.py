@@ -1,0 +1,294 @@
+"""The results workbook (XLSX): a Contents sheet and one formatted banner table per question,
+for the filters of the results pages, built by a worker into MEDIA_ROOT/exports.
+
+Built from the report objects the questions page shows (results.report.questions), so
+every number, NET, significance letter, low-base flag and suppressed cell is the page's.
+Choice tables become banner tables (answers down, Total and segments across); the other
+kinds of question (numeric, ranking, constant sum) are laid out as their table downloads
+are (results.report.export). Percentages and intervals are fractions with a percent
+format; every text cell goes through `safe_cell`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from results.exports.records import export_finish
+from results.exports.xlsx import EXPORTS_DIR, _xlsx_value
+from results.models import ExportRecord
+from results.report import export as tables
+from results.report.cells import ChoiceTable, GroupTest, min_base, p_display
+from results.report.notes import as_of_display, filter_description
+from results.report.questions import QuestionReport, question_reports
+from results.report.scope import Scope, scope_for
+from results.spreadsheet import safe_cell
+from surveys.types import TYPES
+
+logger = logging.getLogger(__name__)
+
+PERCENT = "0%"
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+NOTE = Font(italic=True, color="555555", size=9)
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+NET_FILL = PatternFill("solid", fgColor="F2F2F2")
+# Per banner column: the percentage, the count, the 95% interval and the letters.
+BANNER_FIELDS = ("%", "n", "95% low", "95% high", "Higher than")
+LABEL_WIDTH_MAX = 60
+# Columns of the table downloads that hold percentages (0-100) or fractions (0-1).
+HUNDREDS = {"percent"}
+FRACTIONS = {"ci_low", "ci_high"}
+LEGEND = (
+    "Percentages of each column's base; 95% Wilson intervals. A letter: significantly higher than the column of "
+    "that letter (p < 0.05). “low base”: base under 100, read with caution. n<{min}: base under {min}, "
+    "not shown."
+)
+_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
+Progress = Callable[[int, int], None]
+
+
+def _put(sheet: Worksheet, row: int, column: int, value, *, font: Font | None = None, number_format: str = "",
+         fill: PatternFill | None = None):
+    cell = sheet.cell(row=row, column=column, value=_xlsx_value(safe_cell(value)))
+    if font is not None:
+        cell.font = font
+    if number_format:
+        cell.number_format = number_format
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _fraction(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100
+
+
+def sheet_names(codes: list[str]) -> list[str]:
+    """A sheet name per question code: at most 31 characters, none that Excel refuses, no
+    two alike (Excel compares names without case)."""
+    names, taken = [], {"contents"}
+    for code in codes:
+        stem = _SHEET_CHARS.sub("_", code)[:31] or "question"
+        name, n = stem, 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{stem[:31 - len(str(n)) - 1]}~{n}"
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
+def test_text(test: GroupTest) -> str:
+    """A segment test as the page words it (results/_test.html)."""
+    if test.result is None:
+        return f"Segments {test.letters} ({test.label}): {test.note}"
+    r = test.result
+    verdict = "significant at 5%" if r.significant else "not significant at 5%"
+    return f"Segments {test.letters} ({test.label}): {r.label}, {p_display(r.p_value)}, n = {r.n}: {verdict}."
+
+
+def _header(sheet: Worksheet, report: QuestionReport, filters: str, as_of: str) -> int:
+    """The question, its code and base, the filters and the time: the next free row."""
+    question = report.question
+    _put(sheet, 1, 1, question.label, font=TITLE)
+    kind = TYPES[question.type].label if question.type in TYPES else question.type
+    _put(sheet, 2, 1, f"Code {report.code} · {kind} · base {report.base} ({report.population})", font=NOTE)
+    _put(sheet, 3, 1, f"Filters: {filters}")
+    _put(sheet, 4, 1, f"Data as of {as_of}")
+    return 6
+
+
+def _banner(sheet: Worksheet, table: ChoiceTable, top: int) -> tuple[int, int]:
+    """One choice table from row `top`: (the next free row, the first row of answers)."""
+    row = top
+    if table.row is not None:
+        _put(sheet, row, 1, table.row.label, font=BOLD)
+        row += 1
+    _put(sheet, row, 1, "Answer", font=BOLD, fill=HEADER_FILL)
+    _put(sheet, row, 2, "Code", font=BOLD, fill=HEADER_FILL)
+    width = len(BANNER_FIELDS)
+    for i, column in enumerate(table.columns):
+        first = 3 + i * width
+        label = f"{column.label} ({column.letter})" if column.letter else column.label
+        _put(sheet, row, first, label, font=BOLD, fill=HEADER_FILL)
+        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=first + width - 1)
+        for j, name in enumerate(BANNER_FIELDS):
+            _put(sheet, row + 1, first + j, name, font=BOLD, fill=HEADER_FILL)
+    _put(sheet, row + 1, 1, "", fill=HEADER_FILL)
+    _put(sheet, row + 1, 2, "", fill=HEADER_FILL)
+    row += 2
+    _put(sheet, row, 1, "Base", font=BOLD)
+    for i, (base, low) in enumerate(table.base_flags):
+        first = 3 + i * width
+        _put(sheet, row, first + 1, base, font=BOLD)
+        flag = f"n<{min_base()}" if 0 < base < min_base() else ("low base" if low else "")
+        _put(sheet, row, first + 4, flag, font=NOTE)
+    row += 1
+    answers = row
+    for line in table.lines:
+        fill = NET_FILL if line.net else None
+        _put(sheet, row, 1, f"NET: {line.label}" if line.net else line.label, font=BOLD if line.net else None,
+             fill=fill)
+        _put(sheet, row, 2, line.code, font=NOTE, fill=fill)
+        for i, cell in enumerate(line.cells):
+            first = 3 + i * width
+            low, high = cell.interval or (None, None)
+            values = (_fraction(cell.percent), cell.count if cell.shown else None, low, high)
+            for j, value in enumerate(values):
+                _put(sheet, row, first + j, value, number_format="0" if j == 1 else PERCENT, fill=fill)
+            _put(sheet, row, first + 4, cell.display if cell.suppressed else cell.letters, fill=fill)
+        row += 1
+    for test in table.tests:
+        _put(sheet, row, 1, test_text(test), font=NOTE)
+        row += 1
+    for line in table.choice_lines:
+        for test in line.tests.values():
+            _put(sheet, row, 1, f"{line.label}: {test_text(test)}", font=NOTE)
+            row += 1
+    return row + 1, answers
+
+
+def _listing(sheet: Worksheet, table: tables.ExportTable, top: int) -> int:
+    """A table of the table downloads (numeric summaries, rankings, constant sums), its
+    percentages as fractions with a percent format."""
+    _put(sheet, top, 1, table.name.capitalize(), font=BOLD)
+    for j, name in enumerate(table.header, start=1):
+        _put(sheet, top + 1, j, name, font=BOLD, fill=HEADER_FILL)
+    row = top + 2
+    for values in table.rows:
+        for j, (name, value) in enumerate(zip(table.header, values, strict=True), start=1):
+            if name in HUNDREDS and isinstance(value, int | float):
+                _put(sheet, row, j, value / 100, number_format=PERCENT)
+            elif name in FRACTIONS and isinstance(value, int | float):
+                _put(sheet, row, j, value, number_format=PERCENT)
+            else:
+                _put(sheet, row, j, tables._plain(value))
+        row += 1
+    return row + 1
+
+
+def _widths(sheet: Worksheet) -> None:
+    """The first column as wide as its labels (up to a limit), the others as their headers."""
+    label = max((len(str(c.value)) for c in sheet["A"][5:] if c.value is not None), default=10)
+    sheet.column_dimensions["A"].width = min(LABEL_WIDTH_MAX, max(12, label + 2))
+    for column in range(2, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 11
+
+
+def question_sheet(sheet: Worksheet, report: QuestionReport, *, filters: str, as_of: str) -> None:
+    row = _header(sheet, report, filters, as_of)
+    freeze = None
+    if report.kind == "personal":
+        _put(sheet, row, 1, "Personal data: left out of the results (see the raw export).", font=NOTE)
+    elif report.tables:
+        for table in report.tables:
+            row, answers = _banner(sheet, table, row)
+            freeze = freeze or f"C{answers}"
+        _put(sheet, row, 1, LEGEND.format(min=min_base()), font=NOTE)
+    else:
+        listings = [t for t in tables.question_tables([report]) if t.name != "text answers"]
+        for table in listings:
+            row = _listing(sheet, table, row)
+        if listings:
+            freeze = "A8"
+        else:
+            _put(sheet, row, 1, "No table for this question: its answers are listed on its results page.", font=NOTE)
+    sheet.freeze_panes = freeze or "A6"
+    _widths(sheet)
+
+
+def contents_sheet(sheet: Worksheet, scope: Scope, reports: list[QuestionReport], names: list[str], *,
+                   filters: str, as_of: str) -> None:
+    _put(sheet, 1, 1, scope.survey.title, font=TITLE)
+    _put(sheet, 2, 1, "Results workbook", font=NOTE)
+    _put(sheet, 3, 1, f"Filters: {filters}")
+    _put(sheet, 4, 1, f"Data as of {as_of}")
+    for j, name in enumerate(("Question", "Code", "Base", "Sheet"), start=1):
+        _put(sheet, 6, j, name, font=BOLD, fill=HEADER_FILL)
+    for i, (report, name) in enumerate(zip(reports, names, strict=True), start=7):
+        link = _put(sheet, i, 1, report.question.label)
+        link.hyperlink = f"#'{name}'!A1"
+        link.font = Font(color="0563C1", underline="single")
+        _put(sheet, i, 2, report.code, font=NOTE)
+        _put(sheet, i, 3, report.base)
+        _put(sheet, i, 4, name)
+    sheet.freeze_panes = "A7"
+    sheet.column_dimensions["A"].width = LABEL_WIDTH_MAX
+    for column in "BCD":
+        sheet.column_dimensions[column].width = 16
+
+
+def workbook_write(scope: Scope, destination: Path, *, as_of: datetime, progress: Progress | None = None) -> int:
+    """Write the workbook of `scope` to `destination`; returns the number of question sheets."""
+    reports = question_reports(scope)
+    filters, moment = filter_description(scope), as_of_display(as_of)
+    names = sheet_names([r.code for r in reports])
+    book = Workbook()
+    contents = book.active
+    contents.title = "Contents"
+    contents_sheet(contents, scope, reports, names, filters=filters, as_of=moment)
+    for done, (report, name) in enumerate(zip(reports, names, strict=True), start=1):
+        question_sheet(book.create_sheet(name), report, filters=filters, as_of=moment)
+        if progress is not None:
+            progress(done, len(reports))
+    book.save(destination)
+    return len(reports)
+
+
+def workbook_parameters(scope: Scope) -> dict:
+    """What the record keeps: the page's filters, as its query string has them."""
+    return {"filters": scope.filters.params()}
+
+
+def _progress_saver(record: ExportRecord) -> Progress:
+    """Sheets done so far, in the record's `rows` while it is pending (the status page
+    shows them), at most every tenth of the way."""
+    def save(done: int, total: int) -> None:
+        if done == total or done % max(1, total // 10) == 0:
+            ExportRecord.objects.filter(pk=record.pk, status=ExportRecord.Status.PENDING).update(rows=done)
+    return save
+
+
+def workbook_export_build(*, export_id: int) -> ExportRecord | None:
+    """Build a pending workbook. Runs again harmlessly, as `raw_xlsx_export_build`: a record
+    no longer pending is left alone, each run writes its own temporary file and moves it
+    into place atomically, and only the first run to finish sets the outcome."""
+    record = (
+        ExportRecord.objects.select_related("survey")
+        .filter(pk=export_id, kind=ExportRecord.Kind.WORKBOOK_XLSX, status=ExportRecord.Status.PENDING)
+        .first()
+    )
+    if record is None:
+        return None
+    ExportRecord.objects.filter(pk=record.pk).update(started_at=timezone.now())
+    relative = f"{EXPORTS_DIR}/{record.survey.slug}-results-{record.pk}.xlsx"
+    final = Path(settings.MEDIA_ROOT) / relative
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        scope = scope_for(record.survey, record.parameters.get("filters", {}))
+        sheets = workbook_write(scope, temporary, as_of=timezone.now(), progress=_progress_saver(record))
+        os.replace(temporary, final)
+    except Exception:
+        logger.exception("Results workbook %s failed", record.pk)
+        error = "The workbook could not be built; the error was logged."
+        export_finish(record, status=ExportRecord.Status.FAILED, error=error)
+    else:
+        export_finish(record, status=ExportRecord.Status.READY, rows=sheets, file_path=relative)
+    finally:
+        temporary.unlink(missing_ok=True)
+    record.refresh_from_db()
+    return record
