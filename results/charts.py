@@ -229,11 +229,13 @@ def daily_chart(chart_id: str, title: str, days: list[tuple[date, int]],
 def table_chart(chart_id: str, title: str, header: list[str], rows: list[TableRow], caption: Caption) -> SafeString:
     """A results table as an SVG: the row labels, then one column per header (Total and
     the segments), rules under the header and above strong rows."""
-    label_width, cell_width, row_height = 180, 64, 20
-    width = max(WIDTH, label_width + cell_width * len(header))
+    label_width, row_height = 180, 20
+    # Each column as wide as its header (up to 22 characters), at least as a percentage.
+    cell_width = max(56, 6.5 * min(22, max((len(name) for name in header), default=0)) + 12)
+    width = round(max(WIDTH, label_width + cell_width * len(header)))
     parts = [f'<rect x="0" y="0" width="{width}" height="{row_height}" fill="#e9ecef"/>']
     for i, name in enumerate(header):
-        parts.append(_text(label_width + cell_width * (i + 1) - 6, 14, _short(name, 10), anchor="end", size=11,
+        parts.append(_text(label_width + cell_width * (i + 1) - 6, 14, _short(name, 22), anchor="end", size=11,
                            weight="bold"))
     for r, row in enumerate(rows, start=1):
         y = r * row_height
