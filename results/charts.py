@@ -59,7 +59,7 @@ class TableRow:
     notes: list[str] = field(default_factory=list)  # per cell: letters or a flag, small beside it
 
 
-_TITLE_CHARS, _NOTE_CHARS = 52, 72
+_TITLE_CHARS, _NOTE_CHARS = 44, 66  # characters per line at 13px bold and at 9px
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:

@@ -32,7 +32,7 @@ def choice_table_svg(chart_id: str, table: ChoiceTable, caption: charts.Caption)
         for line in table.lines
     ]
     rows.append(charts.TableRow("Base", [str(base) for base in table.bases], strong=True,
-                                notes=["low" if low else "" for _, low in table.base_flags]))
+                                notes=["low base" if low else "" for _, low in table.base_flags]))
     return charts.table_chart(chart_id, f"{table.title}: table", header, rows, caption)
 
 
@@ -42,7 +42,7 @@ def matrix_table_svg(chart_id: str, tables: list[ChoiceTable], caption: charts.C
     header = [f"NET: {line.label}" if line.net else line.label for line in tables[0].lines] + ["Base"]
     rows = [
         charts.TableRow(t.row.label, [line.cells[0].display for line in t.lines] + [str(t.bases[0])],
-                        notes=[""] * len(t.lines) + ["low" if t.base_flags[0][1] else ""])
+                        notes=[""] * len(t.lines) + ["low base" if t.base_flags[0][1] else ""])
         for t in tables
     ]
     return charts.table_chart(chart_id, f"{caption.title}: table", header, rows, caption)
