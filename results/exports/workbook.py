@@ -16,6 +16,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from results.exports.records import export_finish
 from results.exports.xlsx import EXPORTS_DIR, _xlsx_value
 from results.models import ExportRecord
 from results.report import export as tables
-from results.report.cells import ChoiceTable, GroupTest, min_base, p_display
+from results.report.cells import ChoiceTable, GroupTest, Line, min_base, p_display
 from results.report.notes import as_of_display, filter_description
 from results.report.questions import QuestionReport, question_reports
 from results.report.scope import Scope, scope_for
@@ -48,9 +49,6 @@ NET_FILL = PatternFill("solid", fgColor="F2F2F2")
 # Per banner column: the percentage, the count, the 95% interval and the letters.
 BANNER_FIELDS = ("%", "n", "95% low", "95% high", "Higher than")
 LABEL_WIDTH_MAX = 60
-# Columns of the table downloads that hold percentages (0-100) or fractions (0-1).
-HUNDREDS = {"percent"}
-FRACTIONS = {"ci_low", "ci_high"}
 LEGEND = (
     "Percentages of each column's base; 95% Wilson intervals. A letter: significantly higher than the column of "
     "that letter (p < 0.05). “low base”: base under 100, read with caution. n<{min}: base under {min}, "
@@ -111,11 +109,13 @@ def _header(sheet: Worksheet, report: QuestionReport, filters: str, as_of: str) 
     return 6
 
 
-def _banner(sheet: Worksheet, table: ChoiceTable, top: int) -> tuple[int, int]:
-    """One choice table from row `top`: (the next free row, the first row of answers)."""
+def _banner(sheet: Worksheet, table: ChoiceTable, top: int, heading: str = "") -> tuple[int, int]:
+    """One choice table from row `top`, under `heading` (or its matrix row's label): (the
+    next free row, the first row of answers)."""
     row = top
-    if table.row is not None:
-        _put(sheet, row, 1, table.row.label, font=BOLD)
+    heading = heading or (table.row.label if table.row is not None else "")
+    if heading:
+        _put(sheet, row, 1, heading, font=BOLD)
         row += 1
     _put(sheet, row, 1, "Answer", font=BOLD, fill=HEADER_FILL)
     _put(sheet, row, 2, "Code", font=BOLD, fill=HEADER_FILL)
@@ -161,23 +161,105 @@ def _banner(sheet: Worksheet, table: ChoiceTable, top: int) -> tuple[int, int]:
     return row + 1, answers
 
 
-def _listing(sheet: Worksheet, table: tables.ExportTable, top: int) -> int:
-    """A table of the table downloads (numeric summaries, rankings, constant sums), its
-    percentages as fractions with a percent format."""
-    _put(sheet, top, 1, table.name.capitalize(), font=BOLD)
-    for j, name in enumerate(table.header, start=1):
-        _put(sheet, top + 1, j, name, font=BOLD, fill=HEADER_FILL)
-    row = top + 2
+def _ranking_tables(report: QuestionReport) -> list[tuple[str, ChoiceTable]]:
+    """A ranking's shares of each rank (the first places first) as banner tables: the
+    page's cells (results.report.ranking), per answer and column."""
+    ranking = report.ranking
+    columns = range(len(ranking.columns))
+
+    def table(pick) -> ChoiceTable:
+        lines = [Line(line.code, line.label, [pick(line, i) for i in columns]) for line in ranking.lines]
+        return ChoiceTable(report.question, None, ranking.columns, ranking.bases, lines)
+
+    return [
+        (f"Ranked #{rank}" + (" (first)" if rank == 1 else ""), table(lambda line, i, k=k: line.ranks[i][k]))
+        for k, rank in enumerate(ranking.ranks)
+    ]
+
+
+@dataclass(frozen=True)
+class Pivot:
+    """How a long table of the table downloads becomes a banner: a line per `keys`, a
+    column per banner column (its label), the `value` in the cell, or the `shown` text
+    (n<5, —) where there is no value."""
+
+    heading: str
+    keys: tuple[str, ...]
+    value: str
+    shown: str
+    percent: Callable[[tuple], bool]  # whether a line's values are percentages (0-100)
+
+
+# The statistics' names in the table downloads, as the pages word them.
+STATISTICS = {
+    "mean": "Mean", "median": "Median", "q1": "Lower quartile", "q3": "Upper quartile", "minimum": "Minimum",
+    "maximum": "Maximum", "mean_ci_low": "Mean, 95% low", "mean_ci_high": "Mean, 95% high", "nps": "NPS",
+    "mean_share_percent": "Mean share of the total", "mean_rank": "Mean rank", "mean_rank_ci_low": "Mean rank, 95% low",
+    "mean_rank_ci_high": "Mean rank, 95% high", "promoters": "Promoters (9–10)", "passives": "Passives (7–8)",
+    "detractors": "Detractors (0–6)",
+}
+
+PIVOTS = {
+    "numeric summary": Pivot("Summary", ("question", "statistic"), "value", "value_display",
+                             lambda key: key[-1].endswith("percent")),
+    "counts": Pivot("Share of answers", ("question", "row", "item"), "percent", "percent_display", lambda key: True),
+}
+
+
+def _labels(report: QuestionReport) -> dict[str, str]:
+    """The labels of the codes the table downloads use for a question's lines."""
+    question = report.question
+    labels = {choice.code: choice.label for choice in question.choices}
+    labels |= {f"{question.code}.{row.code}": row.label for row in question.rows}
+    return labels | {row.code: row.label for row in question.rows}
+
+
+def _words(part: str, labels: dict[str, str]) -> str:
+    """A code of the table downloads in words: "price.mean_rank" is "Price: Mean rank"."""
+    if part in labels or part in STATISTICS:
+        return labels.get(part) or STATISTICS[part]
+    head, dot, tail = part.rpartition(".")
+    return f"{_words(head, labels)}: {_words(tail, labels)}" if dot else part
+
+
+def _pivot(sheet: Worksheet, table: tables.ExportTable, pivot: Pivot, report: QuestionReport, top: int) -> int:
+    """`table` (as results.report.export lays it out) as a banner from row `top`, its lines
+    named by their labels (the sheet's question left out). The next free row."""
+    labels = _labels(report)
+    at = {name: i for i, name in enumerate(table.header)}
+    columns: dict[str, int] = {}
+    lines: dict[tuple, dict[str, object]] = {}
     for values in table.rows:
-        for j, (name, value) in enumerate(zip(table.header, values, strict=True), start=1):
-            if name in HUNDREDS and isinstance(value, int | float):
-                _put(sheet, row, j, value / 100, number_format=PERCENT)
-            elif name in FRACTIONS and isinstance(value, int | float):
-                _put(sheet, row, j, value, number_format=PERCENT)
+        key = tuple(values[at[k]] for k in pivot.keys)
+        label = values[at["column_label"]]
+        columns.setdefault(label, len(columns))
+        value = values[at[pivot.value]]
+        lines.setdefault(key, {})[label] = values[at[pivot.shown]] if value is None else value
+    _put(sheet, top, 1, pivot.heading, font=BOLD)
+    _put(sheet, top + 1, 1, "", fill=HEADER_FILL)
+    for label, j in columns.items():
+        _put(sheet, top + 1, 2 + j, label, font=BOLD, fill=HEADER_FILL)
+    row = top + 2
+    for key, cells in lines.items():
+        _put(sheet, row, 1, " · ".join(_words(str(part), labels) for part in key if part not in ("", report.code)))
+        percent = pivot.percent(key)
+        for label, value in cells.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                _put(sheet, row, 2 + columns[label], value / 100 if percent else value,
+                     number_format=PERCENT if percent else "0.0")
             else:
-                _put(sheet, row, j, tables._plain(value))
+                _put(sheet, row, 2 + columns[label], value)
         row += 1
     return row + 1
+
+
+def _pivots(sheet: Worksheet, report: QuestionReport, row: int, only: str = "") -> int:
+    """The report's numeric tables (summaries, mean ranks, constant sums, shares per value),
+    from the table downloads, as banners."""
+    for table in tables.question_tables([report]):
+        if table.name in PIVOTS and only in ("", table.name):
+            row = _pivot(sheet, table, PIVOTS[table.name], report, row)
+    return row
 
 
 def _widths(sheet: Worksheet) -> None:
@@ -193,17 +275,18 @@ def question_sheet(sheet: Worksheet, report: QuestionReport, *, filters: str, as
     freeze = None
     if report.kind == "personal":
         _put(sheet, row, 1, "Personal data: left out of the results (see the raw export).", font=NOTE)
-    elif report.tables:
-        for table in report.tables:
-            row, answers = _banner(sheet, table, row)
+    elif report.tables or report.ranking:
+        banners = [("", t) for t in report.tables] or _ranking_tables(report)
+        for heading, table in banners:
+            row, answers = _banner(sheet, table, row, heading)
             freeze = freeze or f"C{answers}"
+        if report.ranking:  # and the mean ranks, as the table downloads have them
+            row = _pivots(sheet, report, row, only="numeric summary")
         _put(sheet, row, 1, LEGEND.format(min=min_base()), font=NOTE)
     else:
-        listings = [t for t in tables.question_tables([report]) if t.name != "text answers"]
-        for table in listings:
-            row = _listing(sheet, table, row)
-        if listings:
-            freeze = "A8"
+        end = _pivots(sheet, report, row)
+        if end > row:
+            freeze = "B8"
         else:
             _put(sheet, row, 1, "No table for this question: its answers are listed on its results page.", font=NOTE)
     sheet.freeze_panes = freeze or "A6"

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from results.exports.workbook import sheet_names, workbook_export_build
 from results.models import ExportRecord
+from results.report.scope import scope_for
 from results.stats import wilson_interval
 from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
@@ -231,3 +232,63 @@ def test_it_builds_the_workbook_with_the_real_worker(client, viewer, survey, cel
     sheet = _download(client, survey, record)["exercise"]
     assert sheet["A3"].value == "Filters: Operations, every version"
     assert _values(sheet, _find(sheet, "'" + INJECTED), 3)[:2] == [pytest.approx(0.75), 30]
+
+
+def _every_kind():
+    from tests.kit.constant_sum import constant_sum_answers, constant_sum_survey
+    from tests.kit.new_types import new_types_answers, new_types_survey
+    from tests.kit.ranking import ranking_answers, ranking_survey
+    from tests.kit.surveys import EVERY_TYPE, every_type_answers
+
+    def every_type():
+        version, _ = survey_import(definition=definition_from_data(EVERY_TYPE))
+        return version.survey
+
+    return [(every_type, every_type_answers), (new_types_survey, new_types_answers),
+            (ranking_survey, ranking_answers), (constant_sum_survey, constant_sum_answers)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("make, answers", _every_kind(), ids=["every_type", "new_types", "ranking", "constant_sum"])
+def test_it_writes_a_sheet_for_every_kind_of_question(make, answers, tmp_path):
+    from django.utils import timezone
+
+    from results.exports.workbook import workbook_write
+
+    survey = make()
+    bulk_responses(survey, [answers()] * 6)
+    scope = scope_for(survey, {})
+    done = []
+
+    sheets = workbook_write(scope, tmp_path / "book.xlsx", as_of=timezone.now(),
+                            progress=lambda n, total: done.append((n, total)))
+
+    book = load_workbook(tmp_path / "book.xlsx")
+    assert book.sheetnames == ["Contents", *sheet_names(list(scope.questions))]
+    assert sheets == len(scope.questions) and done[-1] == (sheets, sheets)
+    cells = [c for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None]
+    assert "ada@example.com" not in [c.value for c in cells]  # personal data stays out
+    for sheet in book.worksheets[1:]:
+        assert sheet["A3"].value == "Filters: All respondents, every version"
+        assert sheet.max_row > 5, sheet.title  # a table or a note under the header
+    # Percentages, wherever they are, are fractions shown as percentages.
+    percents = [c for c in cells if c.number_format == PERCENT and isinstance(c.value, float)]
+    assert percents and all(0 <= c.value <= 1 for c in percents)
+
+
+@pytest.mark.django_db
+def test_it_names_the_lines_of_numeric_tables_by_their_labels(tmp_path):
+    from django.utils import timezone
+
+    from results.exports.workbook import workbook_write
+    from tests.kit.constant_sum import constant_sum_answers, constant_sum_survey
+
+    survey = constant_sum_survey()
+    bulk_responses(survey, [constant_sum_answers()] * 6)
+    workbook_write(scope_for(survey, {}), tmp_path / "book.xlsx", as_of=timezone.now())
+
+    sheet = load_workbook(tmp_path / "book.xlsx")["budget"]
+    share = _find(sheet, "E-mail · Mean share of the total")
+    assert sheet.cell(row=share, column=2).number_format == PERCENT
+    assert 0 < sheet.cell(row=share, column=2).value < 1
+    assert _find(sheet, "E-mail · Mean, 95% low")
