@@ -192,6 +192,9 @@ def test_it_builds_the_workbook_for_the_pages_filters(
     assert record.parameters == {"filters": {"segment": "team:sales"}}  # an unknown version is dropped
     page = client.get(reverse("exports:workbook_status", args=[survey.slug, record.pk]))
     assert "being prepared" in page.content.decode() and "Sales, every version" in page.content.decode()
+    ExportRecord.objects.filter(pk=record.pk).update(rows=2)  # as the build saves its progress
+    page = client.get(reverse("exports:workbook_status", args=[survey.slug, record.pk]))
+    assert "2 of 5 questions done" in page.content.decode()
     book = _download(client, survey, workbook_export_build(export_id=record.pk))
     sheet = book["exercise"]
     assert sheet["A3"].value == "Filters: Sales, every version"
@@ -292,3 +295,32 @@ def test_it_names_the_lines_of_numeric_tables_by_their_labels(tmp_path):
     assert sheet.cell(row=share, column=2).number_format == PERCENT
     assert 0 < sheet.cell(row=share, column=2).value < 1
     assert _find(sheet, "E-mail · Mean, 95% low")
+
+
+@pytest.mark.django_db
+def test_it_describes_the_filters_as_the_pages_do(survey):
+    from results.report.notes import filter_description
+
+    scope = scope_for(survey, {"segment": "team:ops", "from": "2024-01-01", "to": "2024-02-01", "version": "1"})
+    assert filter_description(scope) == "Operations, completed from 2024-01-01 to 2024-02-01, version 1"
+    assert filter_description(scope_for(survey, {"to": "2024-02-01"})) == (
+        "All respondents, completed to 2024-02-01, every version"
+    )
+
+
+@pytest.mark.django_db
+def test_it_saves_the_progress_of_a_pending_workbook(survey, viewer):
+    from results.exports.records import export_record
+    from results.exports.workbook import _progress_saver
+
+    record = export_record(user=viewer, survey=survey, kind=ExportRecord.Kind.WORKBOOK_XLSX,
+                           status=ExportRecord.Status.PENDING)
+    save = _progress_saver(record)
+    save(1, 40)  # not at a tenth of the way: not saved
+    save(8, 40)
+    record.refresh_from_db()
+    assert record.rows == 8
+    ExportRecord.objects.filter(pk=record.pk).update(status=ExportRecord.Status.FAILED, rows=None)
+    save(40, 40)  # a finished record keeps its outcome
+    record.refresh_from_db()
+    assert record.rows is None
