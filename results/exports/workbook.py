@@ -31,9 +31,10 @@ from results.exports.records import export_finish
 from results.exports.xlsx import EXPORTS_DIR, _xlsx_value
 from results.models import ExportRecord
 from results.report import export as tables
-from results.report.cells import ChoiceTable, GroupTest, Line, min_base, p_display
+from results.report.cells import ChoiceTable, GroupTest, min_base, p_display
 from results.report.notes import as_of_display, filter_description
 from results.report.questions import QuestionReport, question_reports
+from results.report.ranking import rank_tables
 from results.report.scope import Scope, scope_for
 from results.spreadsheet import safe_cell
 from surveys.types import TYPES
@@ -161,22 +162,6 @@ def _banner(sheet: Worksheet, table: ChoiceTable, top: int, heading: str = "") -
     return row + 1, answers
 
 
-def _ranking_tables(report: QuestionReport) -> list[tuple[str, ChoiceTable]]:
-    """A ranking's shares of each rank (the first places first) as banner tables: the
-    page's cells (results.report.ranking), per answer and column."""
-    ranking = report.ranking
-    columns = range(len(ranking.columns))
-
-    def table(pick) -> ChoiceTable:
-        lines = [Line(line.code, line.label, [pick(line, i) for i in columns]) for line in ranking.lines]
-        return ChoiceTable(report.question, None, ranking.columns, ranking.bases, lines)
-
-    return [
-        (f"Ranked #{rank}" + (" (first)" if rank == 1 else ""), table(lambda line, i, k=k: line.ranks[i][k]))
-        for k, rank in enumerate(ranking.ranks)
-    ]
-
-
 @dataclass(frozen=True)
 class Pivot:
     """How a long table of the table downloads becomes a banner: a line per `keys`, a
@@ -276,7 +261,10 @@ def question_sheet(sheet: Worksheet, report: QuestionReport, *, filters: str, as
     if report.kind == "personal":
         _put(sheet, row, 1, "Personal data: left out of the results (see the raw export).", font=NOTE)
     elif report.tables or report.ranking:
-        banners = [("", t) for t in report.tables] or _ranking_tables(report)
+        banners = [("", t) for t in report.tables] or [
+            (f"Ranked #{rank}" + (" (first)" if rank == 1 else ""), table)
+            for rank, table in rank_tables(report.question, report.ranking)
+        ]
         for heading, table in banners:
             row, answers = _banner(sheet, table, row, heading)
             freeze = freeze or f"C{answers}"

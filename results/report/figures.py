@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from results import charts
 from results.report.cells import ChoiceTable
 from results.report.notes import filter_description, source_note
+from results.report.numeric import NumericReport
 from results.report.scope import Scope
 
 
@@ -46,3 +47,20 @@ def matrix_table_svg(chart_id: str, tables: list[ChoiceTable], caption: charts.C
         for t in tables
     ]
     return charts.table_chart(chart_id, f"{caption.title}: table", header, rows, caption)
+
+
+# The numeric summary's lines, as the question page words them.
+SUMMARY_LINES = (("Mean", "mean"), ("Median", "median"), ("Lower quartile", "q1"), ("Upper quartile", "q3"),
+                 ("Minimum", "minimum"), ("Maximum", "maximum"))
+
+
+def numeric_table_svg(chart_id: str, numeric: NumericReport, caption: charts.Caption) -> SafeString:
+    """A numeric question's summary as the page shows it: n, the mean (and its interval),
+    the median, quartiles and range per column, n<5 where a column is too small."""
+    summaries = numeric.summaries
+    rows = [charts.TableRow("n", [str(s.n) for s in summaries], strong=True)]
+    for label, name in SUMMARY_LINES:
+        rows.append(charts.TableRow(label, [s.show(getattr(s, name)) for s in summaries]))
+        if name == "mean" and numeric.mean_intervals:
+            rows.append(charts.TableRow("Mean, 95% interval", [s.interval_display for s in summaries]))
+    return charts.table_chart(chart_id, f"{caption.title}: table", [c.label for c in numeric.columns], rows, caption)

@@ -11,9 +11,9 @@ from analytics import filters as raw
 from analytics.tables import SurveyCounts
 from results import charts
 from results.report.cells import ChoiceTable, choice_table
-from results.report.figures import chart_caption, choice_table_svg, matrix_table_svg
+from results.report.figures import chart_caption, choice_table_svg, matrix_table_svg, numeric_table_svg
 from results.report.numeric import NumericReport, RowNumbersReport, numeric_report, row_numbers_report
-from results.report.ranking import RankingReport, ranking_report
+from results.report.ranking import RankingReport, rank_tables, ranking_report
 from results.report.scope import Scope
 from surveys.definition import QuestionDef
 
@@ -129,11 +129,14 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
             )
     elif kind == "ranking":
         report.ranking = ranking_report(counts, columns, question)
+        first = rank_tables(question, report.ranking)[0][1]
+        report.table_svg = choice_table_svg(report.table_id, first, caption(": ranked first"))
         report.chart = charts.bar_chart(report.chart_id, f"{title}: share who ranked each answer first", [
             charts.Bar(line.label, line.first[0].percent, line.first[0].display) for line in report.ranking.lines
         ], caption(": share who ranked each answer first"))
     elif kind == "numeric":
         report.numeric = numeric_report(counts, columns, question)
+        report.table_svg = numeric_table_svg(report.table_id, report.numeric, caption())
         report.chart = charts.histogram_chart(
             report.chart_id, f"{title}: share of answers per value",
             [charts.Bar(b.label, b.cell.percent, b.cell.display) for b in report.numeric.bins],

@@ -125,3 +125,27 @@ def test_it_draws_a_matrix_summary_table(survey):
     assert texts[2:7] == ["Not at all", "Sometimes", "A lot", "NET: At all", "Base"]
     chat = texts.index("Chat")
     assert texts[chat + 1:chat + 7] == ["0%", "100%", "0%", "100%", "low base", "80"]
+
+
+@pytest.mark.django_db
+def test_it_draws_the_tables_of_rankings_and_numbers():
+    from results.report.questions import question_report
+    from tests.kit.ranking import ranking_answers, ranking_survey
+    from tests.kit.surveys import EVERY_TYPE, every_type_answers
+
+    ranking = ranking_survey()
+    bulk_responses(ranking, [ranking_answers()] * 6)
+    scope = scope_for(ranking, {})
+    report = question_report(scope, scope.counts(), scope.questions["priorities"])
+    texts = _texts(_parse(report.table_svg))
+    assert texts[0] == "Put these in order of importance to you: ranked first"
+    speed = texts.index("Speed")
+    assert texts[speed + 1] == "100%"  # everyone ranks speed first (tests/kit/ranking.py)
+
+    version, _ = survey_import(definition=definition_from_data(EVERY_TYPE))
+    bulk_responses(version.survey, [every_type_answers(age=30), every_type_answers(age=40)] * 3)
+    scope = scope_for(version.survey, {})
+    texts = _texts(_parse(question_report(scope, scope.counts(), scope.questions["age"]).table_svg))
+    assert texts[texts.index("n") + 1] == "6"
+    assert texts[texts.index("Mean") + 1] == "35.0"
+    assert texts[texts.index("Maximum") + 1] == "40.0"
