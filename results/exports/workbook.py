@@ -249,7 +249,8 @@ def _pivots(sheet: Worksheet, report: QuestionReport, row: int, only: str = "") 
 
 def _widths(sheet: Worksheet) -> None:
     """The first column as wide as its labels (up to a limit), the others as their headers."""
-    label = max((len(str(c.value)) for c in sheet["A"][5:] if c.value is not None), default=10)
+    # Notes (in italics: tests, the legend) run on to the right rather than widen the column.
+    label = max((len(str(c.value)) for c in sheet["A"][5:] if c.value is not None and not c.font.i), default=10)
     sheet.column_dimensions["A"].width = min(LABEL_WIDTH_MAX, max(12, label + 2))
     for column in range(2, sheet.max_column + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 11

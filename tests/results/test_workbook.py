@@ -195,6 +195,9 @@ def test_it_builds_the_workbook_for_the_pages_filters(
     ExportRecord.objects.filter(pk=record.pk).update(rows=2)  # as the build saves its progress
     page = client.get(reverse("exports:workbook_status", args=[survey.slug, record.pk]))
     assert "2 of 5 questions done" in page.content.decode()
+    listed = client.get(reverse("exports:index", args=[survey.slug])).content.decode()
+    assert reverse("exports:workbook_status", args=[survey.slug, record.pk]) in listed
+    assert "Results workbook (XLSX)" in listed
     book = _download(client, survey, workbook_export_build(export_id=record.pk))
     sheet = book["exercise"]
     assert sheet["A3"].value == "Filters: Sales, every version"
