@@ -6,19 +6,14 @@
 // No library and no server round trip: the SVG becomes a data: image (the
 // Content-Security-Policy allows data: images), which leaves the canvas readable.
 //
-// The buttons (results/_downloads.html) come hidden: without this script they would do
-// nothing. One listener on the document serves them all, also after htmx swaps the numbers.
+// The buttons (results/_downloads.html) are hidden by the style sheet until this script
+// runs: without it they would do nothing. One listener on the document serves them all,
+// also after htmx swaps the numbers.
 (function () {
   "use strict";
 
   var SCALE = 2;
   var SVG_NS = "http://www.w3.org/2000/svg";
-
-  function reveal(root) {
-    Array.prototype.forEach.call(root.querySelectorAll(".figure-downloads[hidden]"), function (group) {
-      group.hidden = false;
-    });
-  }
 
   function source(id) {
     var element = document.getElementById(id);
@@ -100,6 +95,7 @@
     }
   });
 
-  reveal(document);
-  document.body.addEventListener("htmx:load", function (event) { reveal(event.detail.elt); });
+  // A class on the root, not on each control: controls that htmx swaps in later are shown
+  // at once, so a live refresh changes the page's height (and scroll) by nothing.
+  document.documentElement.classList.add("figure-downloads-ready");
 })();
