@@ -25,6 +25,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from results.exports.records import export_finish
@@ -292,7 +293,8 @@ def contents_sheet(sheet: Worksheet, scope: Scope, reports: list[QuestionReport]
         _put(sheet, 6, j, name, font=BOLD, fill=HEADER_FILL)
     for i, (report, name) in enumerate(zip(reports, names, strict=True), start=7):
         link = _put(sheet, i, 1, report.question.label)
-        link.hyperlink = f"#'{name}'!A1"
+        # A link within the workbook (a location, not a target: no file or web address).
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1", display=str(link.value))
         link.font = Font(color="0563C1", underline="single")
         _put(sheet, i, 2, report.code, font=NOTE)
         _put(sheet, i, 3, report.base)
