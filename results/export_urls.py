@@ -16,4 +16,8 @@ urlpatterns = [
     path("<slug:slug>/exports/dta/", export_views.raw_stat_file, {"kind": ExportRecord.Kind.RAW_DTA}, name="raw_dta"),
     path("<slug:slug>/exports/codebook/", export_views.codebook, name="codebook"),
     path("<slug:slug>/exports/<int:pk>/download/", export_views.export_download, name="download"),
+    # The results workbook
+    path("<slug:slug>/exports/workbook/", export_views.workbook_xlsx, name="workbook"),
+    path("<slug:slug>/exports/workbook/<int:pk>/", export_views.workbook_status, name="workbook_status"),
+    path("<slug:slug>/exports/workbook/<int:pk>/download/", export_views.workbook_download, name="workbook_download"),
 ]

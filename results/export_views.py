@@ -28,9 +28,13 @@ from results.exports.csv_stream import raw_csv_stream
 from results.exports.layout import ENDED, PERSONAL_DATA
 from results.exports.records import export_record
 from results.exports.statfiles import FORMATS as STAT_FORMATS
+from results.exports.workbook import workbook_parameters
 from results.exports.xlsx import LABELS, xlsx_path
 from results.models import ExportRecord
-from results.tasks import build_stat_file_export_task, build_xlsx_export_task
+from results.report import scope_for
+from results.report.export import XLSX_TYPE
+from results.report.notes import filter_description
+from results.tasks import build_stat_file_export_task, build_workbook_export_task, build_xlsx_export_task
 from surveys.models import Survey, SurveyVersion
 
 logger = logging.getLogger(__name__)
@@ -211,3 +215,56 @@ def codebook(request: HttpRequest, slug: str) -> HttpResponse:
         "versions": survey.versions.exclude(status=SurveyVersion.Status.DRAFT).order_by("-number"),
     }
     return render(request, "results/exports/codebook.html", context)
+
+
+# --- The results workbook (XLSX banner tables), for the filters of the results pages ----
+
+
+def _workbook_record(request: HttpRequest, slug: str, pk: int) -> tuple[Survey, ExportRecord]:
+    survey = survey_for_results(request.user, slug)
+    record = get_object_or_404(_visible_exports(request, survey), pk=pk, kind=ExportRecord.Kind.WORKBOOK_XLSX)
+    return survey, record
+
+
+@login_required
+@require_POST
+def workbook_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    """Queue the workbook of the filters posted by a results page (the same fields as its
+    query string; one that does not parse is dropped, as on the page)."""
+    scope = scope_for(survey_for_results(request.user, slug), request.POST)
+    record = export_record(
+        user=request.user, survey=scope.survey, kind=ExportRecord.Kind.WORKBOOK_XLSX,
+        parameters=workbook_parameters(scope), status=ExportRecord.Status.PENDING,
+    )
+    _enqueue_build(record, build_workbook_export_task, record.pk)
+    return redirect("exports:workbook_status", slug=scope.survey.slug, pk=record.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def workbook_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    survey, record = _workbook_record(request, slug, pk)
+    scope = scope_for(survey, record.parameters.get("filters", {}))
+    context = {
+        "survey": survey,
+        "record": record,
+        "filters": filter_description(scope),
+        "questions": len(scope.questions),
+        "results_query": scope.filters.query(),
+        "refresh": PENDING_REFRESH_SECONDS if record.status == ExportRecord.Status.PENDING else None,
+    }
+    return _no_store(render(request, "results/exports/workbook_status.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def workbook_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    _, record = _workbook_record(request, slug, pk)
+    if record.status != ExportRecord.Status.READY or not record.file_path:
+        raise Http404("This workbook is not ready.")
+    path = xlsx_path(record)
+    if not path.is_file():
+        raise Http404("This workbook's file is no longer available.")
+    filename = f"{record.survey.slug}-results-{record.created_at:%Y%m%d-%H%M}.xlsx"
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return _no_store(response)

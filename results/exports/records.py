@@ -62,12 +62,13 @@ def export_progress(record: ExportRecord, rows: int) -> None:
 
 
 def file_export_build(
-    *, export_id: int, kind: str, extension: str, write: Callable[[ExportRecord, Path], int]
+    *, export_id: int, kind: str, extension: str, write: Callable[[ExportRecord, Path], int], name: str = "responses"
 ) -> ExportRecord | None:
-    """Build a pending export of `kind` into MEDIA_ROOT/exports with `write(record, path)`,
-    which returns the number of data rows. Runs again harmlessly: a record that is no
-    longer pending is left alone, each run writes its own temporary file and moves it into
-    place atomically, and only the first run to finish sets the outcome.
+    """Build a pending export of `kind` into MEDIA_ROOT/exports/<slug>-<name>-<id>.<extension>
+    with `write(record, path)`, which returns the number of data rows (or sheets). Runs
+    again harmlessly: a record that is no longer pending is left alone, each run writes its
+    own temporary file and moves it into place atomically, and only the first run to finish
+    sets the outcome.
 
     There is no exclusive claim: a worker that dies mid-build has its task delivered
     again (acks late), and that delivery must be able to start over."""
@@ -79,7 +80,7 @@ def file_export_build(
     if record is None:
         return None
     ExportRecord.objects.filter(pk=record.pk).update(started_at=timezone.now())
-    relative = f"{EXPORTS_DIR}/{record.survey.slug}-responses-{record.pk}.{extension}"
+    relative = f"{EXPORTS_DIR}/{record.survey.slug}-{name}-{record.pk}.{extension}"
     final = Path(settings.MEDIA_ROOT) / relative
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")

@@ -27,7 +27,7 @@ XLSX_MAX_TEXT = 32_767
 LABELS = "labels"
 
 
-def _xlsx_value(value: Any) -> Any:
+def xlsx_value(value: Any) -> Any:
     if isinstance(value, str):
         # Control characters are not allowed in the file format; overlong text breaks it.
         return ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_TEXT]
@@ -75,7 +75,7 @@ def raw_xlsx_write(record: ExportRecord, destination: Path) -> int:
     labels = _label_lookups(codebook, layout.header) if record.parameters.get(LABELS) else {}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("responses")
-    sheet.append([_xlsx_value(safe_cell(name)) for name in layout.header])
+    sheet.append([xlsx_value(safe_cell(name)) for name in layout.header])
     # Text cells come through safe_cell already (see raw_row_chunks).
     rows = 0
     for chunk in raw_row_chunks(layout, responses):
@@ -89,13 +89,13 @@ def raw_xlsx_write(record: ExportRecord, destination: Path) -> int:
             for column, lookup in labels.items():
                 if row[column] is not None:
                     row[column] = lookup.get(row[column], row[column])
-            sheet.append([_xlsx_value(value) for value in row])
+            sheet.append([xlsx_value(value) for value in row])
         rows += len(chunk)
         export_progress(record, rows)
     book = workbook.create_sheet("Codebook")
     # Labels and descriptions are the survey authors' text: neutralised like answers.
     for line in codebook_rows(codebook, outcome=False):
-        book.append([_xlsx_value(safe_cell(value)) for value in line])
+        book.append([xlsx_value(safe_cell(value)) for value in line])
     workbook.save(destination)
     return rows
 

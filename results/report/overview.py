@@ -10,6 +10,7 @@ from analytics.models import SurveyCounter
 from results import charts
 from results.report.cells import Cell
 from results.report.crosstab import VariableError, variable
+from results.report.figures import chart_caption
 from results.report.scope import Scope
 from results.selectors import survey_findings
 
@@ -54,10 +55,11 @@ class Overview:
     daily: list[tuple[date, int]]
     segments: list[SegmentRow]
     findings: list[FindingCard]
+    caption: charts.Caption | None = None  # drawn inside the daily chart, for its downloads
 
     @property
     def daily_chart(self):
-        return charts.daily_chart("chart-daily", "Completed responses per day", self.daily)
+        return charts.daily_chart("chart-daily", "Completed responses per day", self.daily, self.caption)
 
 
 def overview(scope: Scope) -> Overview:
@@ -92,6 +94,7 @@ def overview(scope: Scope) -> Overview:
         daily=daily,
         segments=segments,
         findings=findings,
+        caption=chart_caption(scope, "Completed responses per day", sum(n for _, n in daily)),
     )
 
 

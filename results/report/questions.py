@@ -11,8 +11,9 @@ from analytics import filters as raw
 from analytics.tables import SurveyCounts
 from results import charts
 from results.report.cells import ChoiceTable, choice_table
+from results.report.figures import chart_caption, choice_table_svg, matrix_table_svg, numeric_table_svg
 from results.report.numeric import NumericReport, RowNumbersReport, numeric_report, row_numbers_report
-from results.report.ranking import RankingReport, ranking_report
+from results.report.ranking import RankingReport, rank_tables, ranking_report
 from results.report.scope import Scope
 from surveys.definition import QuestionDef
 
@@ -38,6 +39,7 @@ class QuestionReport:
     ranking: RankingReport | None = None
     text: TextReport | None = None  # a text question's answers, or a choice question's "please specify" texts
     chart: SafeString | str = ""
+    table_svg: SafeString | str = ""  # the question's table as an SVG, for its downloads
 
     @property
     def code(self) -> str:
@@ -46,6 +48,10 @@ class QuestionReport:
     @property
     def chart_id(self) -> str:
         return f"chart-{self.question.code}"
+
+    @property
+    def table_id(self) -> str:
+        return f"table-{self.question.code}"
 
     @property
     def scale(self) -> list[str]:
@@ -82,23 +88,30 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
     report = QuestionReport(question, kind, counts.base(question.code, segment=first.key), scope.population)
     segment_labels = {q.code: q.label for q in scope.segment_questions}
     title = f"{question.label} ({scope.population}, base {report.base})"
+
+    def caption(what: str = "") -> charts.Caption:
+        return chart_caption(scope, f"{question.label}{what}", report.base)
+
     if kind == "choice":
         table = choice_table(counts, columns, question, segment_labels=segment_labels, nets=scope.nets)
         report.tables = [table]
         report.chart = charts.bar_chart(
             report.chart_id, title,
             [charts.Bar(line.label, line.cells[0].percent, line.cells[0].display) for line in table.lines],
+            caption(),
         )
+        report.table_svg = choice_table_svg(report.table_id, table, caption())
     elif kind == "rows":
         report.tables = [
             choice_table(counts, columns, question, row, segment_labels, nets=scope.nets) for row in question.rows
         ]
+        report.table_svg = matrix_table_svg(report.table_id, report.tables, caption())
         if question.question_type.picks_many:
             # Several choices per row add up to more than 100%: bars, not 100% stacks.
             report.chart = charts.bar_chart(report.chart_id, f"{title}: share of each row's base", [
                 charts.Bar(f"{t.row.label}: {line.label}", line.cells[0].percent, line.cells[0].display)
                 for t in report.tables for line in t.choice_lines
-            ])
+            ], caption(": share of each row's base"))
         else:
             report.chart = charts.stacked_chart(
                 report.chart_id,
@@ -112,23 +125,28 @@ def question_report(scope: Scope, counts: SurveyCounts, question: QuestionDef, *
                     for t in report.tables
                 ],
                 report.scale,
+                caption(": share of each answer per row, 100% stacked"),
             )
     elif kind == "ranking":
         report.ranking = ranking_report(counts, columns, question)
+        first = rank_tables(question, report.ranking)[0][1]
+        report.table_svg = choice_table_svg(report.table_id, first, caption(": ranked first"))
         report.chart = charts.bar_chart(report.chart_id, f"{title}: share who ranked each answer first", [
             charts.Bar(line.label, line.first[0].percent, line.first[0].display) for line in report.ranking.lines
-        ])
+        ], caption(": share who ranked each answer first"))
     elif kind == "numeric":
         report.numeric = numeric_report(counts, columns, question)
+        report.table_svg = numeric_table_svg(report.table_id, report.numeric, caption())
         report.chart = charts.histogram_chart(
             report.chart_id, f"{title}: share of answers per value",
             [charts.Bar(b.label, b.cell.percent, b.cell.display) for b in report.numeric.bins],
+            caption(": share of answers per value"),
         )
     elif kind == "row_numbers":
         sums = report.row_numbers = row_numbers_report(counts, columns, question)
         report.chart = charts.bar_chart(report.chart_id, f"{title}: mean share of the total ({sums.total:f})", [
             charts.Bar(row.label, row.share(row.summaries[0]), row.shares[0]) for row in sums.rows
-        ])
+        ], caption(f": mean share of the total ({sums.total:f})"))
     if text_search is not None and (kind == "text" or (kind == "choice" and question.specified_choices)):
         # A choice's "please specify" texts sit in its Answer rows' text: listed as a text
         # question's answers are.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from analytics.tables import SurveyCounts
-from results.report.cells import Cell
+from results.report.cells import Cell, ChoiceTable, Line
 from results.report.numeric import Summary, summarize
 from results.report.scope import Column
 from surveys.definition import QuestionDef
@@ -42,6 +42,18 @@ class RankingReport:
     def by_column(self) -> list[tuple[Column, list[tuple[RankLine, list[Cell]]]]]:
         """The distribution of ranks, a table per column: (column, [(line, its cells)])."""
         return [(column, [(line, line.ranks[i]) for line in self.lines]) for i, column in enumerate(self.columns)]
+
+
+def rank_tables(question: QuestionDef, ranking: RankingReport) -> list[tuple[int, ChoiceTable]]:
+    """Per rank (1 first), the shares of each answer given that rank as a choice table (a
+    line per answer, a cell per column): the same cells, laid out as a banner."""
+    columns = range(len(ranking.columns))
+    return [
+        (rank, ChoiceTable(question, None, ranking.columns, ranking.bases, [
+            Line(line.code, line.label, [line.ranks[i][k] for i in columns]) for line in ranking.lines
+        ]))
+        for k, rank in enumerate(ranking.ranks)
+    ]
 
 
 def ranking_report(counts: SurveyCounts, columns: list[Column], question: QuestionDef) -> RankingReport:
