@@ -15,7 +15,14 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +34,7 @@ from results.exports.layout import PERSONAL_DATA
 from results.exports.records import export_record
 from results.exports.xlsx import xlsx_path
 from results.models import ExportRecord
+from results.report import scope_for
 from results.tasks import build_xlsx_export_task
 from surveys.models import Survey, SurveyVersion
 
@@ -57,6 +65,16 @@ def _personal_data_parameters(request: HttpRequest) -> dict:
     return {PERSONAL_DATA: True} if ticked in ("1", "on", "true", "yes") else {}
 
 
+def _where_parameters(request: HttpRequest, survey: Survey) -> tuple[dict, str]:
+    """({"where": condition}, "") for a results page's condition filter (`where`, as the
+    pages take it), ({}, "") for none, or ({}, the positioned error) for one that does not fit."""
+    data = request.POST if request.method == "POST" else request.GET
+    filters = scope_for(survey, {"where": data.get("where", "")}).filters
+    if filters.where_error is not None:
+        return {}, filters.where_error.message
+    return ({"where": filters.where} if filters.where else {}), ""
+
+
 def _filename(record: ExportRecord, extension: str) -> str:
     version = f"-v{record.parameters['version']}" if "version" in record.parameters else ""
     return f"{record.survey.slug}-responses{version}-{record.created_at:%Y%m%d-%H%M}.{extension}"
@@ -74,17 +92,22 @@ def exports_index(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_for_results(request.user, slug)
     versions = survey.versions.exclude(status=SurveyVersion.Status.DRAFT).order_by("-number")
     recent = _visible_exports(request, survey).select_related("survey", "user")[:10]
+    where, where_error = _where_parameters(request, survey)
     context = {
         "survey": survey, "versions": versions, "recent": recent, "all_users": survey.is_editable_by(request.user),
+        "where": where.get("where", ""), "where_error": where_error, "version_selected": request.GET.get("version", ""),
     }
     return render(request, "results/exports/index.html", context)
 
 
 @login_required
 @require_GET
-def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse | HttpResponseBadRequest:
     survey = survey_for_results(request.user, slug)
-    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    where, where_error = _where_parameters(request, survey)
+    if where_error:
+        return HttpResponseBadRequest(where_error, content_type="text/plain; charset=utf-8")
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request) | where
     record = export_record(
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_CSV, parameters=parameters,
         status=ExportRecord.Status.PENDING,
@@ -98,7 +121,10 @@ def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @require_POST
 def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_for_results(request.user, slug)
-    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    where, where_error = _where_parameters(request, survey)
+    if where_error:
+        return HttpResponseBadRequest(where_error, content_type="text/plain; charset=utf-8")
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request) | where
     record = export_record(
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_XLSX, parameters=parameters,
         status=ExportRecord.Status.PENDING,

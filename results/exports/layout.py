@@ -7,9 +7,11 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from analytics.filters import condition_q
 from responses.models import Response, counted_kind_q
 from results.models import ExportRecord
 from results.spreadsheet import safe_cell
+from surveys import conditions
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import compiled_version
 
@@ -160,4 +162,9 @@ def record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:
     layout = raw_layout(
         record.survey, version_number=version_number, include_personal_data=bool(record.parameters.get(PERSONAL_DATA))
     )
-    return layout, exported_responses(record.survey, version_ids=list(layout.versions), as_of=record.created_at)
+    responses = exported_responses(record.survey, version_ids=list(layout.versions), as_of=record.created_at)
+    if where := record.parameters.get("where"):
+        # Checked when the export was asked for (results.export_views), as the pages check it.
+        versions = [compiled_version(v) for v in SurveyVersion.objects.filter(pk__in=list(layout.versions))]
+        responses = responses.filter(condition_q(conditions.parse(where), versions))
+    return layout, responses
