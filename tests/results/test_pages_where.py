@@ -14,6 +14,7 @@ from analytics.condition_sql import meeting_responses_sql
 from analytics.filters import Filters, filters_from_query, where_condition
 from analytics.recompute import findings_counts
 from core.sql import fetch
+from responses.models import Response
 from results.models import ExportRecord
 from results.selectors import survey_findings
 from surveys import conditions
@@ -230,3 +231,27 @@ def test_the_live_refresh_of_a_filtered_page_keeps_the_filter(results, demo_surv
 
 def test_filters_compare_equal_with_the_same_condition():
     assert Filters(where=IT, condition=conditions.parse(IT)).params() == {"where": IT}
+
+
+def test_it_filters_by_a_hidden_field(client, viewer):
+    from surveys.definition_files import definition_from_data
+    from surveys.services import survey_import
+    from tests.kit.demo import fieldwork_data
+
+    version, _ = survey_import(definition=definition_from_data(fieldwork_data()))
+    survey = version.survey
+    survey.viewers.add(viewer)
+    client.force_login(viewer)
+    rng = random.Random(9)
+    sets = [random_demo_answers(rng) | {"seniority": "vp"} for _ in range(30)]
+    responses = bulk_responses(survey, sets)
+    sources = ["li", "tw", "mail", None] * 8
+    for response, source in zip(responses, sources, strict=False):
+        Response.objects.filter(pk=response.pk).update(hidden={"src": source} if source else {})
+    view = client.get(_url("", where="src = li and role = it")).context["view"]
+    expected = sum(1 for s, src in zip(sets, sources, strict=False) if src == "li" and s["role"] == "it")
+    assert view.totals.complete == expected
+    # A response that came without the field meets neither "= li" nor "!= li".
+    view = client.get(_url("", where="src != li")).context["view"]
+    assert view.totals.complete == sum(1 for src in sources[: len(sets)] if src not in ("li", None))
+    assert client.get(_url("", where="src = web")).context["filters"].where_error.reason.startswith("'web'")
