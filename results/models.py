@@ -62,8 +62,10 @@ class SavedFilter(models.Model):
     viewer of the survey may save one; its owner or the survey's managers may delete it."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="saved_filters")
-    name = models.CharField(max_length=100, help_text="What the link says, e.g. “Large IT companies”.")
-    condition = models.TextField(help_text="The filter, e.g. role = it and company_size in (large, enterprise).")
+    name = models.CharField(max_length=100, help_text="What the link on the results pages says.")
+    condition = models.TextField(
+        help_text="The filter: a condition in the language of display conditions and findings."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
         help_text="Who saved it (may delete it, as may the survey's managers).",

@@ -18,8 +18,8 @@ class Migration(migrations.Migration):
             name='SavedFilter',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='What the link says, e.g. “Large IT companies”.', max_length=100)),
-                ('condition', models.TextField(help_text='The filter, e.g. role = it and company_size in (large, enterprise).')),
+                ('name', models.CharField(help_text='What the link on the results pages says.', max_length=100)),
+                ('condition', models.TextField(help_text='The filter: a condition in the language of display conditions and findings.')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('created_by', models.ForeignKey(help_text="Who saved it (may delete it, as may the survey's managers).", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_filters', to='surveys.survey')),

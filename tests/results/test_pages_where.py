@@ -255,3 +255,17 @@ def test_it_filters_by_a_hidden_field(client, viewer):
     view = client.get(_url("", where="src != li")).context["view"]
     assert view.totals.complete == sum(1 for src in sources[: len(sets)] if src not in ("li", None))
     assert client.get(_url("", where="src = web")).context["filters"].where_error.reason.startswith("'web'")
+
+
+def test_the_xlsx_export_records_and_applies_the_filter(results, demo_survey):
+    from results.exports.layout import record_rows
+
+    sets = _population(demo_survey, n=20)
+    response = results.post("/results/ddiq-2010/exports/xlsx/", {"where": "role = business", "version": "1"})
+    assert response.status_code == 302
+    record = ExportRecord.objects.get()
+    assert record.parameters == {"version": 1, "where": "role = business"}
+    _, responses = record_rows(record)
+    assert responses.count() == len(_meeting(sets, "role = business"))
+    assert results.post("/results/ddiq-2010/exports/xlsx/", {"where": "role ="}).status_code == 400
+    assert ExportRecord.objects.count() == 1
