@@ -90,7 +90,6 @@ class _Compiler:
         question_id = self.compiled.question_ids.get(ref.question)
         if question_id is None:
             return "(1 = 0)"
-
         sql, args = "a.question_id = %s", [question_id]
         question = self.compiled.definition.questions.get(ref.question)
         if ref.row is not None and question is not None and question.question_type.ranks:
