@@ -166,7 +166,8 @@ def names_exist(node: conditions.Node, compiled: CompiledVersion) -> bool:
 
 def meeting_responses_sql(node: conditions.Node, versions: list[CompiledVersion]) -> tuple[str, list]:
     """A SELECT of the ids of the responses (of any status) of these versions whose answers
-    meet the condition: per version, one GROUP BY over the answers its leaves look at. A
+    meet the condition: per version, one GROUP BY over the answers its leaves look at
+    (of every response when one without such answers meets it, as `not` may). A
     version that lacks a question the condition names has no response meeting it (its
     `not` would otherwise hold for everyone)."""
     responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
@@ -178,12 +179,23 @@ def meeting_responses_sql(node: conditions.Node, versions: list[CompiledVersion]
         expression = compile_condition(node, version, leaves)
         flags, flag_params = leaves.flag_columns()
         relevant, relevant_params = leaves.any_leaf()
-        parts.append(
-            f"SELECT m.id FROM (SELECT r.id, {flags} FROM {responses} r "
-            f"LEFT JOIN {answers} a ON a.response_id = r.id AND {relevant} "
-            f"WHERE r.version_id = %s GROUP BY r.id) m WHERE {expression}"
-        )
-        params.extend([*flag_params, *relevant_params, version.version_id])
+        if leaves.response_level or conditions.evaluate(node, {}):
+            # A response with none of the answers the leaves look at may meet it (a `not`, a
+            # hidden field): every response of the version is grouped.
+            parts.append(
+                f"SELECT m.id FROM (SELECT r.id, {flags} FROM {responses} r "
+                f"LEFT JOIN {answers} a ON a.response_id = r.id AND {relevant} "
+                f"WHERE r.version_id = %s GROUP BY r.id) m WHERE {expression}"
+            )
+            params.extend([*flag_params, *relevant_params, version.version_id])
+        else:
+            # Only a response with some such answer can meet it: group just those answers.
+            parts.append(
+                f"SELECT m.id FROM (SELECT a.response_id AS id, {flags} FROM {answers} a "
+                f"JOIN {responses} r ON r.id = a.response_id "
+                f"WHERE r.version_id = %s AND {relevant} GROUP BY a.response_id) m WHERE {expression}"
+            )
+            params.extend([*flag_params, version.version_id, *relevant_params])
     if not parts:
         return f"SELECT id FROM {responses} WHERE 1 = 0", []
     return " UNION ALL ".join(parts), params

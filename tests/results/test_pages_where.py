@@ -269,3 +269,10 @@ def test_the_xlsx_export_records_and_applies_the_filter(results, demo_survey):
     assert responses.count() == len(_meeting(sets, "role = business"))
     assert results.post("/results/ddiq-2010/exports/xlsx/", {"where": "role ="}).status_code == 400
     assert ExportRecord.objects.count() == 1
+
+
+@pytest.mark.parametrize("text", ["not barriers has roi", "barriers has roi or not (role = it)", "comments = 'x'"])
+def test_a_negation_counts_those_who_did_not_answer(demo_survey, text):
+    sets = _population(demo_survey, n=40, seed=11)
+    sql, params = meeting_responses_sql(conditions.parse(text), [compiled_version(demo_survey.open_version())])
+    assert len(fetch(sql, params)) == len(_meeting(sets, text))
