@@ -1,13 +1,16 @@
-"""Filters of results pages (segment, completion date range, version) and the reads on the
+"""Filters of results pages (segment, completion date range, version, and a condition in
+the language of display conditions and findings: `?where=role = it`) and the reads on the
 raw answers that they need.
 
 Without a date range, pages read the count tables, which are kept per version and per
 segment value: a version or segment filter only picks which rows to read. A date range
-cannot be read from the count tables, so it runs `GROUP BY` queries on the raw answers of
-the counted responses completed in the range: the same queries as the full recompute
+or a condition cannot be read from the count tables, so either runs `GROUP BY` queries on the raw answers of
+the counted responses completed in the range (and meeting the condition, compiled per
+version by `analytics.condition_sql`): the same queries as the full recompute
 (`analytics.recompute`), restricted, so that bases and counts stay consistent with the
 unfiltered pages. The overview's completed totals and daily chart come from the daily
-count table under every filter (a date range picks its days). Every read here is a fixed
+count table under every filter but a condition (a date range picks its days); with a
+condition, from the responses that meet it. Every read here is a fixed
 number of queries; none loops over responses.
 """
 
@@ -16,7 +19,7 @@ from __future__ import annotations
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import reduce
@@ -24,13 +27,18 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from analytics.condition_sql import meeting_responses_sql
 from analytics.models import TOTAL, DailyCount, StatusCount
 from analytics.recompute import findings_counts, grouped_counts
 from analytics.tables import ALL, SurveyCounts, code_maps
 from core.sql import fetch, qn
 from responses.models import Answer, Response, UncountedResponse, counted_kind_q, counted_q, counted_sql
+from surveys import conditions
+from surveys.conditions import ConditionError
 from surveys.definition import QuestionDef
 from surveys.models import Finding, SurveyVersion
 from surveys.selectors import CompiledVersion
@@ -44,6 +52,45 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_DATE = date(1900, 1, 1)
 LAST_DATE = date(9998, 12, 31)
 _VERSION_RE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: `isdigit()` is also true of "²"
+# A filter is typed in one line; past this it is a pasted accident (and a long query string).
+WHERE_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class WhereError:
+    """A refused condition: the text as typed, the parser's message and its position, for
+    the filter box to show with a caret under the place (as the builder's condition fields)."""
+
+    text: str
+    reason: str
+    position: int = -1
+
+    @property
+    def message(self) -> str:
+        where = f" (at character {self.position + 1})" if self.position >= 0 else ""
+        return f"Filter{where}: {self.reason}."
+
+    @property
+    def caret_line(self) -> str:
+        return self.text.replace("\n", " ").replace("\t", " ")
+
+    @property
+    def caret_marker(self) -> str:
+        return " " * min(self.position, len(self.text)) + "^" if self.position >= 0 else ""
+
+
+def where_condition(text: str, questions: Mapping[str, QuestionDef],
+                    ) -> tuple[conditions.Node | None, WhereError | None]:
+    """The condition of a `where` filter, parsed and checked against the questions (and
+    hidden fields) it may name: (node, None), or (None, the error with its position)."""
+    if len(text) > WHERE_MAX_LENGTH:
+        return None, WhereError(text, f"a filter can have at most {WHERE_MAX_LENGTH} characters", WHERE_MAX_LENGTH)
+    try:
+        node = conditions.parse(text)
+        conditions.check(node, questions)
+    except ConditionError as exc:
+        return None, WhereError(text, exc.reason, exc.position)
+    return node, None
 
 
 @dataclass(frozen=True)
@@ -53,14 +100,28 @@ class Filters:
     date_to: date | None = None
     version: int | None = None  # the version's number
     errors: tuple[str, ...] = field(default=(), compare=False)
+    where: str = ""  # the condition's text, checked ("" when none or refused)
+    condition: conditions.Node | None = field(default=None, compare=False)
+    where_error: WhereError | None = field(default=None, compare=False)
 
     @property
     def dated(self) -> bool:
         return self.date_from is not None or self.date_to is not None
 
     @property
+    def from_answers(self) -> bool:
+        """Whether the numbers must come from the raw answers (the count tables know
+        neither dates nor conditions)."""
+        return self.dated or self.condition is not None
+
+    @property
     def active(self) -> bool:
-        return self.dated or self.segment is not None or self.version is not None
+        return self.from_answers or self.segment is not None or self.version is not None
+
+    @property
+    def where_text(self) -> str:
+        """What the filter box shows: the condition, or the refused text to correct."""
+        return self.where_error.text if self.where_error else self.where
 
     def params(self) -> dict[str, str]:
         params = {}
@@ -72,6 +133,8 @@ class Filters:
             params["to"] = self.date_to.isoformat()
         if self.version is not None:
             params["version"] = str(self.version)
+        if self.where:
+            params["where"] = self.where
         return params
 
     def query(self) -> str:
@@ -88,9 +151,12 @@ class Filters:
         return start, end
 
 
-def filters_from_query(query, *, segments: dict[tuple[str, str], str], versions: set[int]) -> Filters:
-    """Filters from `?segment=role:it&from=2010-01-01&to=2010-02-01&version=1`; a value that
-    does not parse or does not exist is dropped with an error that the page shows."""
+def filters_from_query(query, *, segments: dict[tuple[str, str], str], versions: set[int],
+                       questions: Mapping[str, QuestionDef] | None = None) -> Filters:
+    """Filters from `?segment=role:it&from=2010-01-01&to=2010-02-01&version=1&where=...`; a
+    value that does not parse or does not exist is dropped with an error that the page
+    shows. `questions` is what a `where` condition may name (its questions and hidden
+    fields); without it, a condition is refused."""
     errors: list[str] = []
     segment = None
     raw = query.get("segment", "").strip()
@@ -119,7 +185,15 @@ def filters_from_query(query, *, segments: dict[tuple[str, str], str], versions:
             version = int(raw)
         else:
             errors.append(f"Unknown version {raw!r}: showing every version.")
-    return Filters(segment, dates.get("from"), dates.get("to"), version, tuple(errors))
+    # PostgreSQL text cannot hold NUL: a condition never needs one.
+    where = query.get("where", "").replace("\x00", "").strip()
+    condition, where_error = None, None
+    if where:
+        condition, where_error = where_condition(where, questions or {})
+    return Filters(
+        segment, dates.get("from"), dates.get("to"), version, tuple(errors),
+        where=where if condition is not None else "", condition=condition, where_error=where_error,
+    )
 
 
 def _filter_date(raw: str) -> tuple[date | None, str]:
@@ -165,7 +239,21 @@ def response_where(survey_id: int, filters: Filters, compiled: list[CompiledVers
             f"AND sf.choice_id IN ({', '.join(['%s'] * len(ids))}))"
         )
         params.extend(ids)
+    if filters.condition is not None:
+        meeting, meeting_params = meeting_responses_sql(filters.condition, compiled)
+        sql += f" AND {alias}.id IN ({meeting})"
+        params.extend(meeting_params)
     return sql, params
+
+
+def condition_q(node: conditions.Node, compiled: list[CompiledVersion], response: str = "pk") -> Q:
+    """The responses meeting a condition, as a queryset filter on a response key (`pk` of a
+    response, `response_id` of its answers or markers)."""
+    return Q(**{f"{response}__in": RawSQL(*meeting_responses_sql(node, compiled))})
+
+
+def _condition_q(filters: Filters, compiled: list[CompiledVersion], response: str = "pk") -> Q:
+    return Q() if filters.condition is None else condition_q(filters.condition, compiled, response)
 
 
 def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion],
@@ -272,7 +360,14 @@ def _window_q(filters: Filters, field: str) -> Q:
 
 def daily_completions(filters: Filters, compiled: list[CompiledVersion]) -> list[tuple[date, int]]:
     """Counted responses per day of completion (site time zone), from the daily count
-    table: one query, whatever the number of responses."""
+    table: one query, whatever the number of responses. With a condition, from the
+    counted responses that meet it, grouped by day (one query too)."""
+    if filters.condition is not None:
+        responses = Response.objects.filter(
+            counted_q(), version_id__in=[c.version_id for c in compiled], completed_at__isnull=False
+        ).filter(_window_q(filters, "completed_at"), _segment_q(filters, compiled), _condition_q(filters, compiled))
+        days = responses.annotate(day=TruncDate("completed_at")).values_list("day").annotate(total=Count("pk"))
+        return list(days.order_by("day").values_list("day", "total"))
     rows = DailyCount.objects.filter(version_id__in=[c.version_id for c in compiled])
     if filters.segment is not None:
         rows = rows.filter(segment_choice_id__in=segment_choice_ids(compiled, filters.segment))
@@ -295,10 +390,10 @@ def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], c
     """Completed, partial, excluded, screened-out and quota-full real responses within the
     filters. `counted` is the sum of the daily counts; the pending ones are read through
     their markers (a backlog, not the responses). The others come from the status counts,
-    by the day they were started (partial) or ended (the rest); with a segment filter, from
-    the responses that gave the segment's answer."""
+    by the day they were started (partial) or ended (the rest); with a segment or condition
+    filter, from the responses that gave the segment's answer and meet the condition."""
     version_ids = [c.version_id for c in compiled]
-    if filters.segment is None:
+    if filters.segment is None and filters.condition is None:
         rows = _in_days(StatusCount.objects.filter(version_id__in=version_ids), filters)
         totals = dict(rows.values_list("status").annotate(total=Sum("n")).order_by())
     else:
@@ -306,7 +401,7 @@ def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], c
         responses = Response.objects.filter(survey=survey, is_test=False, version_id__in=version_ids)
         # Only the rows of a status count: the indexes on status and exclusion find them.
         responses = responses.filter(reduce(operator.or_, (which for which, _ in kinds)))
-        totals = responses.filter(_segment_q(filters, compiled)).aggregate(**{
+        totals = responses.filter(_segment_q(filters, compiled), _condition_q(filters, compiled)).aggregate(**{
             status: Count("pk", filter=which & _window_q(filters, field))
             for status, (which, field) in StatusCount.KINDS.items()
         })
@@ -314,7 +409,8 @@ def response_totals(survey, filters: Filters, compiled: list[CompiledVersion], c
         UncountedResponse.objects.filter(
             counted_kind_q("response"), response__survey=survey, response__version_id__in=version_ids
         )
-        .filter(_window_q(filters, "response__completed_at"), _segment_q(filters, compiled, "response_id"))
+        .filter(_window_q(filters, "response__completed_at"), _segment_q(filters, compiled, "response_id"),
+                _condition_q(filters, compiled, "response_id"))
         .count()
     )
     return ResponseTotals(
@@ -345,6 +441,7 @@ def text_answers(filters: Filters, compiled: list[CompiledVersion], code: str, s
     if filters.segment is not None:
         ids = segment_choice_ids(compiled, filters.segment) or [0]
         qs = qs.filter(Exists(Answer.objects.filter(response_id=OuterRef("response_id"), choice_id__in=ids)))
+    qs = qs.filter(_condition_q(filters, compiled, "response_id"))
     if search:
         qs = qs.filter(text__icontains=search)
     return qs.order_by("-response__completed_at", "-pk").values_list("text", "response__completed_at")

@@ -16,7 +16,14 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -74,6 +81,16 @@ def _personal_data_parameters(request: HttpRequest) -> dict:
     return _ticked_parameters(request, PERSONAL_DATA)
 
 
+def _where_parameters(request: HttpRequest, survey: Survey) -> tuple[dict, str]:
+    """({"where": condition}, "") for a results page's condition filter (`where`, as the
+    pages take it), ({}, "") for none, or ({}, the positioned error) for one that does not fit."""
+    data = request.POST if request.method == "POST" else request.GET
+    filters = scope_for(survey, {"where": data.get("where", "")}).filters
+    if filters.where_error is not None:
+        return {}, filters.where_error.message
+    return ({"where": filters.where} if filters.where else {}), ""
+
+
 def _filename(record: ExportRecord, extension: str) -> str:
     version = f"-v{record.parameters['version']}" if "version" in record.parameters else ""
     return f"{record.survey.slug}-responses{version}-{record.created_at:%Y%m%d-%H%M}.{extension}"
@@ -91,18 +108,23 @@ def exports_index(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_for_results(request.user, slug)
     versions = survey.versions.exclude(status=SurveyVersion.Status.DRAFT).order_by("-number")
     recent = _visible_exports(request, survey).select_related("survey", "user")[:10]
+    where, where_error = _where_parameters(request, survey)
     context = {
         "survey": survey, "versions": versions, "recent": recent, "all_users": survey.is_editable_by(request.user),
         "file_kinds": list(FILE_KINDS),
+        "where": where.get("where", ""), "where_error": where_error, "version_selected": request.GET.get("version", ""),
     }
     return render(request, "results/exports/index.html", context)
 
 
 @login_required
 @require_GET
-def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse | HttpResponseBadRequest:
     survey = survey_for_results(request.user, slug)
-    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    where, where_error = _where_parameters(request, survey)
+    if where_error:
+        return HttpResponseBadRequest(where_error, content_type="text/plain; charset=utf-8")
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request) | where
     record = export_record(
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_CSV, parameters=parameters,
         status=ExportRecord.Status.PENDING,
@@ -116,7 +138,10 @@ def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @require_POST
 def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     survey = survey_for_results(request.user, slug)
-    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    where, where_error = _where_parameters(request, survey)
+    if where_error:
+        return HttpResponseBadRequest(where_error, content_type="text/plain; charset=utf-8")
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request) | where
     parameters |= _ticked_parameters(request, LABELS)
     record = export_record(
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_XLSX, parameters=parameters,
@@ -192,7 +217,10 @@ def raw_stat_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Queue an SPSS or Stata file (`kind` is set by the URL), with the responses ended by
     a screen-out or a full quota when "Include screened-out responses" was ticked."""
     survey = survey_for_results(request.user, slug)
-    parameters = _version_parameters(request, survey) | _personal_data_parameters(request)
+    where, where_error = _where_parameters(request, survey)
+    if where_error:
+        return HttpResponseBadRequest(where_error, content_type="text/plain; charset=utf-8")
+    parameters = _version_parameters(request, survey) | _personal_data_parameters(request) | where
     parameters |= _ticked_parameters(request, ENDED)
     record = export_record(
         user=request.user, survey=survey, kind=kind, parameters=parameters, status=ExportRecord.Status.PENDING

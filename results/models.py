@@ -54,3 +54,31 @@ class ExportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} {self.kind} #{self.pk} ({self.status})"
+
+
+class SavedFilter(models.Model):
+    """A results filter kept under a name: a condition in the language of display
+    conditions and findings, offered as a link on the survey's results pages. Any results
+    viewer of the survey may save one; its owner or the survey's managers may delete it."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(max_length=100, help_text="What the link on the results pages says.")
+    condition = models.TextField(
+        help_text="The filter: a condition in the language of display conditions and findings."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who saved it (may delete it, as may the survey's managers).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = "saved filter"
+        constraints = [models.UniqueConstraint(fields=["survey", "name"], name="saved_filter_name_unique_per_survey")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.name}: {self.condition}"
+
+    def is_deletable_by(self, user) -> bool:
+        return (self.created_by_id is not None and self.created_by_id == user.pk) or self.survey.is_editable_by(user)

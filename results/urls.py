@@ -14,4 +14,6 @@ urlpatterns = [
     path("<slug:slug>/compare/", views.compare, name="compare"),
     path("<slug:slug>/crosstab/", views.crosstab_view, name="crosstab"),
     path("<slug:slug>/version/", views.live_version, name="version"),
+    path("<slug:slug>/filters/save/", views.saved_filter_save, name="filter_save"),
+    path("<slug:slug>/filters/<int:pk>/delete/", views.saved_filter_delete_view, name="filter_delete"),
 ]

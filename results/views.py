@@ -3,21 +3,29 @@ cheap version endpoint that open pages poll to pick up new responses.
 
 Every survey page goes through `survey_for_results` (403 without the results permission,
 404 for a survey not shared with the user) and takes the same filters. `?format=csv` or
-`?format=xlsx` returns the page's tables instead of the page.
+`?format=xlsx` returns the page's tables instead of the page. The filter box offers the
+survey's saved filters, and saves or deletes one (`saved_filter_save`, `saved_filter_delete`).
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from analytics.models import SurveyCounter
 from results.access import survey_for_results
 from results.comparison import LOW_BASE, MCNEMAR_EXACT_BELOW, MIN_BASE_FOR_TEST
+from results.models import SavedFilter
 from results.report import Scope, scope_for
 from results.report import export as exports
 from results.report.cells import min_base
@@ -25,6 +33,7 @@ from results.report.crosstab import VariableError, crosstab, variable, variables
 from results.report.overview import overview as build_overview
 from results.report.overview import saved_view_links
 from results.report.questions import comparison_tables, question_report, question_reports
+from results.saved_filters import saved_filter_create, saved_filter_delete, saved_filters
 from results.selectors import with_response_totals
 from surveys.selectors import shared_surveys
 
@@ -64,10 +73,38 @@ def _context(request, scope: Scope, active: str, **extra) -> dict:
         "filters": scope.filters,
         "active": active,
         "export_links": exports_links,
+        "saved_filters": _saved_filter_links(request, scope),
+        "raw_export_query": _raw_export_query(scope),
         "segment_options": list(scope.segment_options.items()),
         "min_base": min_base(),
         **extra,
     }
+
+
+def _saved_filter_links(request, scope: Scope) -> list[dict]:
+    """The survey's saved filters as links to this page with the other filters kept: one
+    query, and the manager check (which deletes any) only when some are not the user's."""
+    saved = saved_filters(scope.survey)
+    user = request.user
+    manager = any(s.created_by_id != user.pk for s in saved) and scope.survey.is_editable_by(user)
+    links = []
+    for item in saved:
+        query = request.GET.copy()
+        for name in ("format", "page", "where"):
+            query.pop(name, None)
+        query["where"] = item.condition
+        links.append({
+            "saved": item, "query": "?" + query.urlencode(), "current": item.condition == scope.filters.where,
+            "deletable": manager or item.created_by_id == user.pk,
+        })
+    return links
+
+
+def _raw_export_query(scope: Scope) -> str:
+    """The raw exports' parameters for this page's filters (the exports take a version
+    and a condition), "" when the page has neither."""
+    params = {k: v for k, v in scope.filters.params().items() if k in ("version", "where")}
+    return "?" + urlencode(params) if params else ""
 
 
 def _live(survey, counted: int, last_counted_at) -> dict:
@@ -190,3 +227,39 @@ def survey_index(request):
     return render(request, "results/index.html", {
         "surveys": surveys, "builder": user.has_perm("surveys.view_survey"),  # builder.access's permission
     })
+
+
+def _back(request, survey) -> str:
+    """Where a filter form returns: the results page it was posted from (a path under this
+    survey's results), else the overview."""
+    target = request.POST.get("next", "")
+    home = reverse("results:overview", args=[survey.slug])
+    if target.startswith(home) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return home
+
+
+@require_POST
+@login_required
+def saved_filter_save(request, slug: str):
+    """Save the posted condition under the posted name, then back to the page filtered by it
+    (the error, if any, shown above the filter box)."""
+    scope = scope_for(survey_for_results(request.user, slug), request.POST)
+    try:
+        saved = saved_filter_create(survey=scope.survey, user=request.user, name=request.POST.get("name", ""),
+                                    filters=scope.filters)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Saved the filter “{saved.name}”.")
+    return redirect(_back(request, scope.survey))
+
+
+@require_POST
+@login_required
+def saved_filter_delete_view(request, slug: str, pk: int):
+    survey = survey_for_results(request.user, slug)
+    saved = get_object_or_404(SavedFilter, survey=survey, pk=pk)
+    saved_filter_delete(saved=saved, user=request.user)
+    messages.success(request, f"Deleted the filter “{saved.name}”.")
+    return redirect(_back(request, survey))

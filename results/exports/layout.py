@@ -7,9 +7,11 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
+from analytics.filters import condition_q
 from responses.models import Response, counted_kind_q
 from results.models import ExportRecord
 from results.spreadsheet import safe_cell
+from surveys import conditions
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import compiled_version
 
@@ -170,4 +172,8 @@ def record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:
     ended = bool(record.parameters.get(ENDED))
     versions = list(layout.versions)
     responses = exported_responses(record.survey, version_ids=versions, as_of=record.created_at, ended=ended)
+    if where := record.parameters.get("where"):
+        # Checked when the export was asked for (results.export_views), as the pages check it.
+        compiled = [compiled_version(v) for v in SurveyVersion.objects.filter(pk__in=versions)]
+        responses = responses.filter(condition_q(conditions.parse(where), compiled))
     return layout, responses

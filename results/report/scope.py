@@ -58,6 +58,15 @@ class Scope:
     def views(self) -> tuple[ViewDef, ...]:
         return self.compiled[0].definition.views if self.compiled else ()
 
+    @property
+    def where_example(self) -> str:
+        """A condition on this survey for the filter box's placeholder."""
+        for question in self.questions.values():
+            qt = question.question_type
+            if question.choices and qt.column == "choice" and not (qt.picks_many or qt.has_rows or qt.ranks):
+                return f"{question.code} = {question.choices[0].code}"
+        return "question_code = choice_code"
+
     @cached_property
     def segment_questions(self) -> list[QuestionDef]:
         return [q for q in self.questions.values() if q.segment]
@@ -80,13 +89,13 @@ class Scope:
     @property
     def population(self) -> str:
         """Who the numbers are about, for captions."""
-        if self.filters.segment is None:
-            return "all respondents"
-        return self.segment_labels[self.filters.segment]
+        who = "all respondents" if self.filters.segment is None else self.segment_labels[self.filters.segment]
+        return f"{who} where {self.filters.where}" if self.filters.where else who
 
     def counts(self, question_codes: list[str] | None = None) -> SurveyCounts:
-        """The count tables, or with a date range the same counts from the raw answers."""
-        if self.filters.dated:
+        """The count tables, or with a date range or a condition the same counts from the
+        raw answers."""
+        if self.filters.from_answers:
             return raw.raw_counts(self.survey.pk, self.filters, self.compiled, question_codes)
         return survey_counts(self.survey, versions=self.versions)
 
@@ -96,12 +105,18 @@ def scope_for(survey: Survey, query) -> Scope:
     compiled definitions (cached per process)."""
     all_versions = raw.published_versions(survey)
     segments: dict[tuple[str, str], str] = {}
+    # What a condition may name: any published version's questions and hidden fields (a
+    # version without one of them has no response meeting it).
+    nameable: dict[str, QuestionDef] = {}
     for version in all_versions:
+        for code, question in compiled_version(version).definition.condition_questions.items():
+            nameable.setdefault(code, question)
         for question in compiled_version(version).definition.questions.values():
             if question.segment:
                 for choice in question.choices:
                     segments.setdefault((question.code, choice.code), choice.label)
-    filters = filters_from_query(query, segments=segments, versions={v.number for v in all_versions})
+    filters = filters_from_query(query, segments=segments, versions={v.number for v in all_versions},
+                                 questions=nameable)
     versions = [v for v in all_versions if filters.version is None or v.number == filters.version]
     scope = Scope(survey=survey, versions=versions, all_versions=all_versions, filters=filters,
                   segment_options=segments)

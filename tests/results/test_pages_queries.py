@@ -12,31 +12,47 @@ from tests.kit.demo import random_demo_answers
 pytestmark = pytest.mark.django_db
 
 UNFILTERED = [
-    # versions, counts (3), daily counts, partial and excluded, pending, counter + findings
-    ("/results/ddiq-2010/", 15),
-    # versions, counts (3), counter
-    ("/results/ddiq-2010/questions/", 11),
-    ("/results/ddiq-2010/questions/personal_use/", 11),
-    ("/results/ddiq-2010/questions/barriers/", 11),
+    # versions, counts (3), saved filters, daily counts, partial and excluded, pending, counter + findings
+    ("/results/ddiq-2010/", 16),
+    # versions, counts (3), saved filters, counter
+    ("/results/ddiq-2010/questions/", 12),
+    ("/results/ddiq-2010/questions/personal_use/", 12),
+    ("/results/ddiq-2010/questions/barriers/", 12),
     # ... and the text answers: a COUNT and one page
-    ("/results/ddiq-2010/questions/comments/", 13),
-    # versions, counts (3)
-    ("/results/ddiq-2010/compare/", 10),
+    ("/results/ddiq-2010/questions/comments/", 14),
+    # versions, counts (3), saved filters
+    ("/results/ddiq-2010/compare/", 11),
+    # versions, counts (3): a table export reads no saved filters
     ("/results/ddiq-2010/questions/?format=csv", 10),
     ("/results/ddiq-2010/questions/personal_use/?format=xlsx", 10),
     # the counter only
     ("/results/ddiq-2010/version/", 7),
 ]
 FILTERED = [
-    # versions, the pairs (one GROUP BY)
-    ("/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it", 8),
+    # versions, the pairs (one GROUP BY), saved filters
+    ("/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it", 9),
     # versions, counter, findings + one GROUP BY per version, the segment question's counts from the raw
-    # answers (one GROUP BY), daily counts, partial and excluded, pending
-    ("/results/ddiq-2010/?from=2000-01-01", 14),
-    # versions, the cells and bases (one GROUP BY), the matrix's base (one), counter
-    ("/results/ddiq-2010/questions/personal_use/?from=2000-01-01", 10),
-    ("/results/ddiq-2010/?segment=role:it", 16),
-    ("/results/ddiq-2010/questions/personal_use/?segment=role:it", 11),
+    # answers (one GROUP BY), daily counts, partial and excluded, pending, saved filters
+    ("/results/ddiq-2010/?from=2000-01-01", 15),
+    # versions, the cells and bases (one GROUP BY), the matrix's base (one), counter, saved filters
+    ("/results/ddiq-2010/questions/personal_use/?from=2000-01-01", 11),
+    ("/results/ddiq-2010/?segment=role:it", 17),
+    ("/results/ddiq-2010/questions/personal_use/?segment=role:it", 12),
+]
+
+# A condition filter restricts the same GROUP BY queries as a date range (its responses are
+# a subquery of them): the same number of queries at 10 and at 300 responses.
+WHERE = [
+    # versions, counter, findings (one GROUP BY per version), the segment counts from the raw answers,
+    # daily (one GROUP BY), statuses (one aggregate), pending, saved filters
+    ("/results/ddiq-2010/?where=role+%3D+it", 15),
+    # versions, the raw GROUP BYs (cells and bases, numbers, bases of multi rows), counter, saved filters
+    ("/results/ddiq-2010/questions/?where=role+%3D+it+and+not+barriers+has+roi", 14),
+    # versions, the raw GROUP BYs of one question, the text answers (a COUNT and a page), counter, saved filters
+    ("/results/ddiq-2010/questions/comments/?where=role+%3D+it", 12),
+    ("/results/ddiq-2010/compare/?where=role+%3D+it", 13),
+    ("/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&where=role+%3D+it", 9),
+    ("/results/ddiq-2010/questions/?format=csv&where=role+%3D+it", 12),
 ]
 
 
@@ -62,6 +78,18 @@ def test_it_pins_the_queries_of_filtered_pages_and_crosstabs(results, demo_surve
                                                              url, queries):
     _responses(demo_survey, 10, seed=1)
     results.get(url)
+    with django_assert_num_queries(queries):
+        assert results.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("url", "queries"), WHERE)
+def test_it_pins_the_queries_of_pages_filtered_by_a_condition(results, demo_survey, django_assert_num_queries,
+                                                              url, queries):
+    _responses(demo_survey, 10, seed=1)
+    results.get(url)
+    with django_assert_num_queries(queries):
+        assert results.get(url).status_code == 200
+    _responses(demo_survey, 290, seed=2)
     with django_assert_num_queries(queries):
         assert results.get(url).status_code == 200
 
