@@ -107,6 +107,21 @@ class Survey(models.Model):
         max_length=500, blank=True, validators=[validate_redirect_placeholders],
         help_text="When the survey no longer takes responses (closed, past its closing time or at its cap).",
     )
+    # Data quality (responses/quality.py): per-survey thresholds and rules.
+    page_time_floor = models.FloatField(
+        default=1.0, help_text="Seconds: a page submitted faster than this flags the response as a bot."
+    )
+    speeder_fraction = models.FloatField(
+        default=1 / 3, help_text="A timed complete faster than this fraction of the median duration is a speeder "
+        "(once there are at least 30 timed completes).",
+    )
+    duplicate_window_hours = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Flag a second complete from the same address and browser within this "
+        "many hours. Empty: not checked.",
+    )
+    auto_exclude_flags = models.JSONField(
+        default=list, blank=True, help_text="Flags whose responses are excluded automatically at completion.",
+    )
     archived_at = models.DateTimeField(
         null=True, blank=True,
         help_text="Archived surveys take no responses and are not listed on the home page (set in the builder).",
@@ -340,6 +355,9 @@ class Question(FrozenStructure):
     display = models.CharField(
         max_length=20, blank=True, help_text="Rating scales: numbers or stars. Empty: numbers."
     )
+    attention_check = models.CharField(
+        max_length=64, blank=True, help_text="An attention check: the choice code a careful respondent picks."
+    )
     step = models.DecimalField(
         max_digits=20, decimal_places=6, null=True, blank=True,
         help_text="Sliders: the distance between two of its values, from the minimum (1 when empty).",
@@ -428,6 +446,9 @@ class MatrixRow(FrozenStructure):
     position = models.PositiveIntegerField(default=0)
     code = models.SlugField(max_length=64)
     label = models.CharField(max_length=300)
+    attention_check = models.CharField(
+        max_length=64, blank=True, help_text="An attention check: the choice code a careful respondent picks here."
+    )
 
     structural_fields = ("question_id", "position", "code")
 
