@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reconcile-all": {
         "task": "analytics.reconcile_all", "schedule": env_int("RECONCILE_SECONDS", 3600), "options": _BEAT_PUBLISH,
     },
+    # Speeders are judged against the median duration, which moves as completes arrive.
+    "update-speeders": {
+        "task": "responses.update_speeders", "schedule": env_int("SPEEDER_SECONDS", 600), "options": _BEAT_PUBLISH,
+    },
 }
 
 # The cache holds rate-limit counters. Production points REDIS_URL at Redis so that all

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import DurationField, ExpressionWrapper, F
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce, Least
 from django.http import HttpRequest
 from django.utils import timezone
@@ -41,7 +41,7 @@ from django.utils.crypto import salted_hmac
 
 from core.clients import client_ip
 from responses.models import Response
-from responses.moderation import response_exclude
+from responses.moderation import ModerationError, response_exclude
 from surveys.models import Survey
 from surveys.selectors import CompiledVersion
 
@@ -210,6 +210,31 @@ def response_auto_exclude(*, survey: Survey, response: Response, flags: list[str
     return True
 
 
+def flagged_q(flag: str) -> Q:
+    """Responses carrying `flag` (a text match on the JSON list: containment is not
+    portable to SQLite; the quotes keep one code from matching inside another)."""
+    return Q(flags__icontains=f'"{flag}"')
+
+
+def responses_exclude_flagged(*, responses: QuerySet[Response], flags: list[str], reason: str) -> int:
+    """Exclude the complete, not yet excluded responses among `responses` that carry any of
+    `flags`, each through the exclusion service (counts kept exact, quota places freed),
+    with `reason` recorded. How many were excluded."""
+    if not flags:
+        raise ModerationError("Choose at least one flag.")
+    if not reason.strip():
+        raise ModerationError("Give a reason for excluding these responses.")
+    wanted = Q()
+    for flag in flags:
+        wanted |= flagged_q(flag)
+    targets = responses.filter(wanted, status=Response.Status.COMPLETE, excluded_at__isnull=True)
+    excluded = 0
+    for response in targets.order_by("pk"):
+        response_exclude(response=response, reason=reason)
+        excluded += 1
+    return excluded
+
+
 # --- The speeder, as the median moves --------------------------------------------------------
 
 _DURATION = ExpressionWrapper(F("completed_at") - F("started_at"), output_field=DurationField())
@@ -240,10 +265,8 @@ def survey_speeders_update(*, survey: Survey) -> tuple[int, int]:
     fast = set()
     if threshold is not None:
         fast = set(timed_completes(survey).annotate(d=_DURATION).filter(d__lt=threshold).values_list("pk", flat=True))
-    # Flagged responses are few: their flags are read, not searched (JSON containment is
-    # not portable to SQLite).
-    flagged = {pk: flags for pk, flags in Response.objects.filter(survey=survey, excluded_at__isnull=True)
-               .exclude(flags=[]).values_list("pk", "flags") if SPEEDER in flags}
+    flagged = dict(Response.objects.filter(flagged_q(SPEEDER), survey=survey, excluded_at__isnull=True)
+                   .values_list("pk", "flags"))
     others = Response.objects.filter(pk__in=fast - set(flagged)).values_list("pk", "flags")
     for pk, flags in others:
         Response.objects.filter(pk=pk).update(flags=[*flags, SPEEDER])
