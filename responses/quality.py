@@ -67,9 +67,11 @@ _STAMP_MAX_AGE = 30 * 24 * 3600  # as long as a resume cookie lives
 # --- What the form observes ---------------------------------------------------------------
 
 
-def page_stamp(submission_id: Any, page_index: int) -> str:
-    """The signed "shown at" of a page, carried in the form (STAMP_FIELD)."""
-    return signing.dumps([str(submission_id), page_index, round(time.time(), 3)], salt=_STAMP_SALT)
+def page_stamp(submission_id: Any, page_index: int, *, shown: float | None = None) -> str:
+    """The signed "shown at" of a page (`shown`, a Unix time: now unless told), carried in
+    the form (STAMP_FIELD)."""
+    return signing.dumps([str(submission_id), page_index, round(time.time() if shown is None else shown, 3)],
+                         salt=_STAMP_SALT)
 
 
 def page_shown_at(value: Any, submission_id: Any, page_index: int) -> datetime | None:
