@@ -12,8 +12,9 @@ from tests.kit.demo import random_demo_answers
 pytestmark = pytest.mark.django_db
 
 UNFILTERED = [
-    # versions, counts (3), daily counts, partial and excluded, pending, counter + findings
-    ("/results/ddiq-2010/", 15),
+    # versions, counts (3), daily counts, partial and excluded, pending, counter + findings,
+    # the duration histogram, the flagged completes
+    ("/results/ddiq-2010/", 17),
     # versions, counts (3), counter
     ("/results/ddiq-2010/questions/", 11),
     ("/results/ddiq-2010/questions/personal_use/", 11),
@@ -32,10 +33,10 @@ FILTERED = [
     ("/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it", 8),
     # versions, counter, findings + one GROUP BY per version, the segment question's counts from the raw
     # answers (one GROUP BY), daily counts, partial and excluded, pending
-    ("/results/ddiq-2010/?from=2000-01-01", 14),
+    ("/results/ddiq-2010/?from=2000-01-01", 16),
     # versions, the cells and bases (one GROUP BY), the matrix's base (one), counter
     ("/results/ddiq-2010/questions/personal_use/?from=2000-01-01", 10),
-    ("/results/ddiq-2010/?segment=role:it", 16),
+    ("/results/ddiq-2010/?segment=role:it", 18),
     ("/results/ddiq-2010/questions/personal_use/?segment=role:it", 11),
 ]
 
