@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from responses.models import Response
+from responses.models import Response, UncountedResponse
 from responses.quality import STAMP_FIELD, page_stamp
 from surveys.models import Survey
 from tests.kit.form import FORM, PAGE1, PAGE2, PAGE3, post_page
@@ -41,12 +41,16 @@ def complete_timed(client: Client, *, seconds: float, pages=(PAGE1, PAGE2, PAGE3
     return answer
 
 
-def timed_completes(survey: Survey, durations: list[float]) -> list[Response]:
-    """Timed, complete responses (no answers) lasting `durations` seconds, in one insert."""
+def timed_completes(survey: Survey, durations: list[float], *, uncounted: bool = False) -> list[Response]:
+    """Timed, complete responses (no answers) lasting `durations` seconds, in one insert;
+    `uncounted`: marked for the counting engine as a completion marks them."""
     now = timezone.now()
     version = survey.versions.order_by("-number").first()
-    return Response.objects.bulk_create(
+    responses = Response.objects.bulk_create(
         Response(survey=survey, version=version, submission_id=uuid.uuid4(), status=Response.Status.COMPLETE,
                  timed=True, started_at=now - timedelta(seconds=seconds), completed_at=now)
         for seconds in durations
     )
+    if uncounted:
+        UncountedResponse.objects.bulk_create(UncountedResponse(response_id=r.pk) for r in responses)
+    return responses
