@@ -42,19 +42,13 @@ from django.utils.crypto import salted_hmac
 from core.clients import client_ip
 from responses.models import Response
 from responses.moderation import ModerationError, response_exclude
-from surveys.models import Survey
+from surveys.models import QUALITY_FLAGS, Survey
 from surveys.selectors import CompiledVersion
 
 STRAIGHT_LINER, BOT, ATTENTION_FAILED, SPEEDER, DUPLICATE = (
     "straight_liner", "bot", "attention_failed", "speeder", "duplicate"
 )
-FLAGS = {
-    STRAIGHT_LINER: "Straight-liner",
-    BOT: "Bot",
-    ATTENTION_FAILED: "Attention check failed",
-    SPEEDER: "Speeder",
-    DUPLICATE: "Duplicate",
-}
+FLAGS = QUALITY_FLAGS
 STRAIGHT_LINE_ROWS = 5  # a matrix with fewer rows may well have one true answer for all
 SPEEDER_MIN_COMPLETES = 30  # before this, a median says too little
 # The trap field: a neutral name that form fillers like to complete; people never see it.
