@@ -33,6 +33,17 @@ class Erasure:
     answers: int  # answers blanked by this call (answers erased before are not counted again)
 
 
+def _invitee_hidden_erase(ids: list) -> None:
+    """Drop the hidden values an invitee's response copied from their row of the invitee
+    list (still on the invitation: `invitations_erase` empties it after this); values the
+    API payload sent stay. Erasure is rare and small: one UPDATE per response."""
+    invitees = Response.objects.filter(pk__in=ids, invitation__isnull=False).exclude(hidden={})
+    for pk, hidden, listed in invitees.values_list("pk", "hidden", "invitation__hidden"):
+        kept = {code: value for code, value in hidden.items() if code not in (listed or {})}
+        if kept != hidden:
+            Response.objects.filter(pk=pk).update(hidden=kept)
+
+
 @transaction.atomic
 def responses_erase_personal_data(*, responses: QuerySet[Response]) -> Erasure:
     """Blank the personal data of `responses`; running it again changes nothing more."""
@@ -40,8 +51,7 @@ def responses_erase_personal_data(*, responses: QuerySet[Response]) -> Erasure:
     if not rows:
         return Erasure(responses=0, answers=0)
     ids = [pk for pk, _ in rows]
-    # An invitee's hidden values all came from their row of the invitee list.
-    Response.objects.filter(pk__in=ids, invitation__isnull=False).update(hidden={})
+    _invitee_hidden_erase(ids)
     Response.objects.filter(pk__in=ids).update(
         external_id="", ip_address=None, answers_digest="", resume_token_hash="", client_key=""
     )

@@ -4,11 +4,16 @@ the admin's "Exclude responses with these flags", with counts kept equal to the 
 
 from __future__ import annotations
 
+import json
+import uuid
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from analytics.counting import response_count
+from invitations.models import Invitation
+from invitations.services import invitations_erase
 from responses.erasure import responses_erase_personal_data
 from responses.models import Response
 from responses.moderation import response_restore
@@ -16,11 +21,12 @@ from responses.quality import SPEEDER, STAMP_FIELD, page_stamp, survey_speeders_
 from surveys.definition_files import DefinitionError, definition_from_data, definition_to_data
 from surveys.selectors import version_definition
 from surveys.services import survey_import
-from tests.kit.api import submit
+from tests.kit.api import URL, submit
 from tests.kit.counts import assert_counts_exact
 from tests.kit.data import submit_and_count
 from tests.kit.demo import demo_answers, demo_data
 from tests.kit.form import PAGE1, PAGE2, PAGE3, complete, form_state, post_page
+from tests.kit.invitations import invite, token_header
 from tests.kit.quality import complete_timed, page_state, post_timed, timed_completes
 
 pytestmark = pytest.mark.django_db
@@ -166,13 +172,13 @@ def test_it_keeps_attention_checks_through_export_and_import(demo_survey):
     assert {r["code"]: r.get("attention_check") for r in questions["personal_use"]["rows"]}["wikis"] == "never"
 
 
-@pytest.mark.parametrize(("code", "where", "value", "message"), [
-    ("industry", "", "nowhere", "'nowhere' is not one of its choices"),
-    ("barriers", "", "roi", "not multiple"),
-    ("personal_use", "", "never", "(mark its rows)"),
-    ("comments", "", "x", "not long_text"),
+@pytest.mark.parametrize(("code", "value", "message"), [
+    ("industry", "nowhere", "'nowhere' is not one of its choices"),
+    ("barriers", "roi", "not multiple"),
+    ("personal_use", "never", "(mark its rows)"),
+    ("comments", "x", "not long_text"),
 ])
-def test_it_refuses_an_attention_check_that_cannot_be_answered(code, where, value, message):
+def test_it_refuses_an_attention_check_that_cannot_be_answered(code, value, message):
     data = demo_data()
     question = next(q for page in data["pages"] for q in page["questions"] if q["code"] == code)
     question["attention_check"] = value
@@ -299,3 +305,25 @@ def test_the_admin_lists_and_filters_by_flag(alice, demo_survey):
 
     assert "Straight-liner" in page
     assert page.count('name="_selected_action"') == 1
+
+
+def test_erasure_clears_the_hidden_values_that_came_from_the_invitee_list(client, demo_survey):
+    data = demo_data() | {"hidden_fields": [{"code": "rid"}, {"code": "src", "values": ["li", "tw"]}]}
+    survey_import(definition=definition_from_data(data))
+    invitation, token = invite(demo_survey, external_id="p-2", hidden={"rid": "r-2"})
+    sent = {"submission_id": str(uuid.uuid4()), "answers": NOT_STRAIGHT, "hidden": {"src": "li"}}
+    assert client.post(URL, json.dumps(sent), content_type="application/json",
+                       **token_header(token)).status_code == 201
+
+    invitations_erase(invitations=Invitation.objects.filter(pk=invitation.pk))
+
+    assert Response.objects.get().hidden_values == {"src": "li"}  # the payload's value stays
+    invitation.refresh_from_db()
+    assert invitation.hidden == {}
+
+
+def test_the_speeder_task_runs_on_the_beat(settings):
+    from config.celery import app
+
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "responses.update_speeders")
+    assert entry["task"] in app.tasks and entry["schedule"] > 0
