@@ -42,7 +42,7 @@ from django.utils.crypto import salted_hmac
 from core.clients import client_ip
 from responses.models import Response
 from responses.moderation import ModerationError, response_exclude
-from surveys.models import QUALITY_FLAGS, Survey
+from surveys.models import QUALITY_FLAGS, Survey, SurveyVersion
 from surveys.selectors import CompiledVersion
 
 STRAIGHT_LINER, BOT, ATTENTION_FAILED, SPEEDER, DUPLICATE = (
@@ -276,6 +276,7 @@ def survey_speeders_update(*, survey: Survey) -> tuple[int, int]:
 
 
 def surveys_speeders_update() -> int:
-    """`survey_speeders_update` for each survey with timed completes; how many it flagged."""
-    surveys = Survey.objects.filter(pk__in=Response.objects.filter(timed=True).values("survey_id").distinct())
+    """`survey_speeders_update` for each survey taking responses (an open version: a closed
+    survey's median no longer moves); how many it flagged."""
+    surveys = Survey.objects.filter(versions__status=SurveyVersion.Status.OPEN).distinct()
     return sum(survey_speeders_update(survey=survey)[0] for survey in surveys)

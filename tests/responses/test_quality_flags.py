@@ -17,7 +17,7 @@ from invitations.services import invitations_erase
 from responses.erasure import responses_erase_personal_data
 from responses.models import Response
 from responses.moderation import response_restore
-from responses.quality import SPEEDER, STAMP_FIELD, page_stamp, survey_speeders_update
+from responses.quality import SPEEDER, STAMP_FIELD, page_stamp, survey_speeders_update, surveys_speeders_update
 from surveys.definition_files import DefinitionError, definition_from_data, definition_to_data
 from surveys.selectors import version_definition
 from surveys.services import survey_import
@@ -327,3 +327,10 @@ def test_the_speeder_task_runs_on_the_beat(settings):
 
     entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "responses.update_speeders")
     assert entry["task"] in app.tasks and entry["schedule"] > 0
+
+
+def test_the_periodic_update_flags_the_speeders_of_open_surveys(demo_survey):
+    fast, *_ = timed_completes(demo_survey, [60] + [300] * 29)
+
+    assert surveys_speeders_update() == 1
+    assert Response.objects.get(pk=fast.pk).flags == [SPEEDER]
