@@ -21,7 +21,15 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.models import COUNT_TABLES, TOTAL, FindingCount, StatusCount, SurveyCounter, rank_row_id
+from analytics.models import (
+    COUNT_TABLES,
+    TOTAL,
+    FindingCount,
+    StatusCount,
+    SurveyCounter,
+    duration_bin,
+    rank_row_id,
+)
 from core.sql import execute, qn
 from core.tasks import enqueue_on_commit
 from responses.models import Answer, Response, UncountedResponse
@@ -165,6 +173,8 @@ def responses_apply(responses: list[Response], sign: int) -> None:
             for key, n in increments.items():
                 totals[table][key] += sign * n
         findings_add(findings[response.survey_id], answers, sign, finding_increments)
+        if response.timed:  # the form observed it: into the duration histogram
+            totals["durations"][(response.version_id, duration_bin(response.duration_seconds))] += sign
     for table, increments in totals.items():
         upsert_add(table, increments)
     findings_upsert(finding_increments)

@@ -132,6 +132,44 @@ class StatusCount(models.Model):
         return f"v{self.version_id} {self.status} {self.day}"
 
 
+# The duration histogram's bins, by their lower bound in seconds: 10 s wide up to 10 minutes,
+# 1 minute wide up to 2 hours, then one open bin. A median read from it is exact to its bin.
+DURATION_FINE, DURATION_FINE_UNTIL = 10, 600
+DURATION_COARSE, DURATION_OPEN_FROM = 60, 7200
+
+
+def duration_bin(seconds: float) -> int:
+    """The lower bound of the bin that a duration of `seconds` falls in."""
+    seconds = max(0, int(seconds))
+    if seconds < DURATION_FINE_UNTIL:
+        return seconds - seconds % DURATION_FINE
+    if seconds < DURATION_OPEN_FROM:
+        return seconds - seconds % DURATION_COARSE
+    return DURATION_OPEN_FROM
+
+
+def duration_bin_end(start: int) -> int | None:
+    """The (exclusive) upper bound of the bin starting at `start`; None for the open bin."""
+    if start >= DURATION_OPEN_FROM:
+        return None
+    return start + (DURATION_FINE if start < DURATION_FINE_UNTIL else DURATION_COARSE)
+
+
+class DurationCount(models.Model):
+    """Counted responses whose timing the form observed (`Response.timed`), per bin of their
+    duration (`duration_bin`): the overview's median duration without reading responses."""
+
+    version_id = models.IntegerField()
+    bin = models.IntegerField(help_text="The bin's lower bound, in seconds.")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version_id", "bin"], name="duration_key")]
+
+    def __str__(self) -> str:
+        return f"v{self.version_id} {self.bin} s"
+
+
 class CountTable(NamedTuple):
     model: type[models.Model]
     key: tuple[str, ...]  # the fields of its one unique constraint, in key-tuple order
@@ -149,7 +187,7 @@ COUNT_TABLES: dict[str, CountTable] = {
     name: _count_table(model)
     for name, model in (
         ("cells", CellCount), ("bases", BaseCount), ("numbers", NumberCount), ("days", DailyCount),
-        ("statuses", StatusCount),
+        ("statuses", StatusCount), ("durations", DurationCount),
     )
 }
 

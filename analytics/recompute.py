@@ -29,6 +29,7 @@ from analytics.models import (
     Repair,
     StatusCount,
     SurveyCounter,
+    duration_bin,
     rank_row_id,
 )
 from analytics.tables import code_maps
@@ -58,6 +59,7 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
         counts[table][key] += n
     counts["days"] = expected_days(survey_id, segment_ids)
     counts["statuses"] = expected_statuses(survey_id)
+    counts["durations"] = expected_durations(survey_id)
     responses = qn(Response._meta.db_table)
     total = fetch(f"SELECT COUNT(*) FROM {responses} r WHERE {where}", params)[0][0]
     return counts, total
@@ -181,6 +183,16 @@ def expected_statuses(survey_id: int) -> Counter:
         ):
             statuses[(version_id, status, day)] += n
     return statuses
+
+
+def expected_durations(survey_id: int) -> Counter:
+    """Timed counted responses per (version, duration bin). The bins are computed here from
+    each response's times, as the counting does, so that both round alike."""
+    durations: Counter = Counter()
+    timed = counted_responses(survey_id).filter(timed=True)
+    for version_id, started, completed in timed.values_list("version_id", "started_at", "completed_at").iterator():
+        durations[(version_id, duration_bin((completed - started).total_seconds()))] += 1
+    return durations
 
 
 def _decimal(value) -> Decimal:
@@ -355,6 +367,8 @@ class _Describer:
         number, (questions, rows, choices) = self.versions.get(key[0], ("?", ({}, {}, {})))
         if table == "statuses":
             return f"v{number} {key[1]} {key[2]:%Y-%m-%d}"
+        if table == "durations":
+            return f"v{number} duration from {key[1]} s"
         if table == "days":
             text = f"v{number} completed {key[1]:%Y-%m-%d}"
         else:

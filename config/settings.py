@@ -280,6 +280,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-webhooks": {
         "task": "webhooks.sweep", "schedule": env_int("WEBHOOK_SWEEP_SECONDS", 30), "options": _BEAT_PUBLISH,
     },
+    # Speeders are judged against the median duration, which moves as completes arrive.
+    "update-speeders": {
+        "task": "responses.update_speeders", "schedule": env_int("SPEEDER_SECONDS", 600), "options": _BEAT_PUBLISH,
+    },
 }
 
 # Webhooks (webhooks/): sent by workers only, never in a request. A receiver gets this long

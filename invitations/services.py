@@ -61,7 +61,8 @@ def invitations_erase(*, invitations: QuerySet[Invitation]) -> int:
     written to; the erased invitation is never mailed again, so its "sent once" claims
     are no longer needed). `responses`, told by `invitations_erased`, blanks what the
     invitee's response holds: the IP address, the panel id it copied, and the answers to
-    e-mail questions and to questions marked personal data. The response stays counted
+    e-mail questions and to questions marked personal data, the hidden values copied from the
+    invitee list (then emptied here too) and the client key. The response stays counted
     and keeps its link to the now empty invitation (which still stops a second response).
     """
     now = timezone.now()
@@ -74,6 +75,8 @@ def invitations_erase(*, invitations: QuerySet[Invitation]) -> int:
     )
     EmailMessage.objects.filter(invitation_id__in=ids).delete()
     invitations_erased.send(sender=Invitation, invitation_ids=ids)
+    # After the responses dropped the hidden values they copied from it (they compare).
+    Invitation.objects.filter(pk__in=ids).update(hidden={})
     return len(ids)
 
 

@@ -27,6 +27,7 @@ from responses.moderation import (
     response_restore,
     survey_test_responses_delete,
 )
+from responses.quality import FLAGS, flagged_q, responses_exclude_flagged
 from surveys.admin_scope import EditableSurveyFilter, EditableVersionFilter, SurveyScopedAdmin
 from surveys.selectors import compiled_version
 
@@ -55,6 +56,33 @@ class ExcludedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FlaggedExclusionForm(ExclusionForm):
+    flags = forms.MultipleChoiceField(
+        choices=list(FLAGS.items()), widget=forms.CheckboxSelectMultiple,
+        help_text="Of the selected responses, those (complete, not yet excluded) with any of these flags are excluded.",
+        error_messages={"required": "Choose at least one flag."},
+    )
+    field_order = ["flags", "reason"]
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = "data-quality flag"
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return (("any", "Any flag"), ("none", "No flag"), *FLAGS.items())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "any":
+            return queryset.exclude(flags=[])
+        if value == "none":
+            return queryset.filter(flags=[])
+        if value in FLAGS:
+            return queryset.filter(flagged_q(value))
+        return queryset
+
+
 def _answer_text(answer: Answer, choice_codes: dict[int, str]) -> str:
     if answer.erased:
         return "(erased)"
@@ -70,19 +98,22 @@ def _answer_text(answer: Answer, choice_codes: dict[int, str]) -> str:
 
 @admin.register(Response)
 class ResponseAdmin(SurveyScopedAdmin, admin.ModelAdmin):
-    list_display = ("id", "survey", "version_number", "status", "is_test", "started_at", "completed_at", "excluded")
+    list_display = (
+        "id", "survey", "version_number", "status", "is_test", "started_at", "completed_at", "excluded", "flag_list",
+    )
     list_filter = (
         ("survey", EditableSurveyFilter), ("version", EditableVersionFilter), "status", "is_test", ExcludedFilter,
+        FlagFilter,
     )
     list_select_related = ("survey", "version")
     # A survey can have a million responses: no second COUNT(*) over all of them per page.
     show_full_result_count = False
     fields = (
         "id", "survey", "version", "status", "ended_by", "is_test", "started_at", "completed_at", "duration",
-        "excluded_at", "exclusion_reason", "answers_by_code",
+        "timed", "flag_list", "excluded_at", "exclusion_reason", "answers_by_code",
     )
     readonly_fields = fields
-    actions = ["exclude_responses", "restore_responses", "delete_test_responses"]
+    actions = ["exclude_responses", "exclude_flagged_responses", "restore_responses", "delete_test_responses"]
 
     # --- Read-only -----------------------------------------------------------------
 
@@ -103,6 +134,10 @@ class ResponseAdmin(SurveyScopedAdmin, admin.ModelAdmin):
     @admin.display(description="Excluded", boolean=True, ordering="excluded_at")
     def excluded(self, obj: Response) -> bool:
         return obj.excluded_at is not None
+
+    @admin.display(description="Flags")
+    def flag_list(self, obj: Response) -> str:
+        return ", ".join(FLAGS.get(flag, flag) for flag in obj.flags) or "-"
 
     @admin.display(description="Duration (seconds)")
     def duration(self, obj: Response) -> str:
@@ -173,6 +208,24 @@ class ResponseAdmin(SurveyScopedAdmin, admin.ModelAdmin):
         return action_confirmation(
             self, request, queryset, action="exclude_responses", title="Exclude responses",
             template="admin/responses/response/exclude_confirmation.html", form=form,
+        )
+
+    @admin.action(description="Exclude responses with these flags", permissions=["change"])
+    def exclude_flagged_responses(self, request: HttpRequest, queryset: QuerySet[Response]):
+        form = FlaggedExclusionForm(request.POST if request.POST.get("post") == "yes" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                excluded = responses_exclude_flagged(
+                    responses=queryset, flags=form.cleaned_data["flags"], reason=form.cleaned_data["reason"]
+                )
+            except ModerationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            self.message_user(request, f"{excluded} flagged response(s) excluded.", messages.SUCCESS)
+            return None
+        return action_confirmation(
+            self, request, queryset, action="exclude_flagged_responses", title="Exclude responses with these flags",
+            template="admin/responses/response/exclude_flagged_confirmation.html", form=form,
         )
 
     @admin.action(description="Restore", permissions=["change"])

@@ -2,7 +2,8 @@
 
 A response stays (complete, counted, linked to its emptied invitation) and so does every
 answer row: bases and counts do not move. What goes is what could identify the person:
-the stored IP address, the panel id copied from the invitation, the answers to e-mail
+the stored IP address and the client key (responses.quality's HMAC of address and browser),
+the panel id and the hidden values copied from the invitee list, the answers to e-mail
 questions and to questions marked personal data (blanked and marked `erased`), and the
 fingerprints of those answers (the answers digest could confirm a guessed address, and
 a resume token would let someone type into the response again).
@@ -32,6 +33,17 @@ class Erasure:
     answers: int  # answers blanked by this call (answers erased before are not counted again)
 
 
+def _invitee_hidden_erase(ids: list) -> None:
+    """Drop the hidden values an invitee's response copied from their row of the invitee
+    list (still on the invitation: `invitations_erase` empties it after this); values the
+    API payload sent stay. Erasure is rare and small: one UPDATE per response."""
+    invitees = Response.objects.filter(pk__in=ids, invitation__isnull=False).exclude(hidden={})
+    for pk, hidden, listed in invitees.values_list("pk", "hidden", "invitation__hidden"):
+        kept = {code: value for code, value in hidden.items() if code not in (listed or {})}
+        if kept != hidden:
+            Response.objects.filter(pk=pk).update(hidden=kept)
+
+
 @transaction.atomic
 def responses_erase_personal_data(*, responses: QuerySet[Response]) -> Erasure:
     """Blank the personal data of `responses`; running it again changes nothing more."""
@@ -39,7 +51,10 @@ def responses_erase_personal_data(*, responses: QuerySet[Response]) -> Erasure:
     if not rows:
         return Erasure(responses=0, answers=0)
     ids = [pk for pk, _ in rows]
-    Response.objects.filter(pk__in=ids).update(external_id="", ip_address=None, answers_digest="", resume_token_hash="")
+    _invitee_hidden_erase(ids)
+    Response.objects.filter(pk__in=ids).update(
+        external_id="", ip_address=None, answers_digest="", resume_token_hash="", client_key=""
+    )
     personal = Answer.objects.filter(personal_answers(), response_id__in=ids, erased=False)
     question_ids = set(personal.values_list("question_id", flat=True).distinct())
     # Numbers and dates are never personal-data answers (only text questions can be

@@ -57,6 +57,18 @@ class Response(models.Model):
     external_id = models.CharField(
         max_length=200, blank=True, help_text="The panel's respondent id, copied from the invitation."
     )
+    # Data quality (responses/quality.py). Timing is only known for the HTML form, which
+    # sets `timed` and starts the clock when it showed page 1; API submissions are untimed.
+    timed = models.BooleanField(default=False, help_text="Its timing was observed by the HTML form.")
+    fastest_page_seconds = models.FloatField(
+        null=True, blank=True, help_text="The shortest time a page of it was on screen before Next (form only)."
+    )
+    honeypot = models.BooleanField(default=False, help_text="The form's hidden trap field came back filled in.")
+    client_key = models.CharField(
+        max_length=64, blank=True, db_index=True,
+        help_text="HMAC (keyed with SECRET_KEY) of the client address and user agent: never the address itself.",
+    )
+    flags = models.JSONField(default=list, blank=True, help_text="Data-quality flags, by code (responses.quality).")
     hidden = models.JSONField(
         default=dict, blank=True,
         help_text="Hidden field values by code, kept from the response's first save (the link's query "

@@ -32,6 +32,7 @@ from invitations.models import Invitation
 from invitations.services import invitation_completed, invitation_started
 from responses.counting_request import request_counting
 from responses.models import Answer, Response, UncountedResponse
+from responses.quality import Observed, completion_fields, response_auto_exclude
 from responses.quotas import CAP, QuotaFull, quota_claim, survey_quotas
 from responses.screening import screen_out_of
 from responses.selectors import response_answers
@@ -169,6 +170,7 @@ def response_submit(
     hidden: str = "error",
     invitation: Invitation | None = None,
     hidden_values: Mapping[str, str] | None = None,
+    observed: Observed | None = None,
 ) -> SubmitResult:
     """Validate and store a complete answer set. Idempotent on `submission_id`.
 
@@ -186,7 +188,9 @@ def response_submit(
     (responses/quotas.py) in the same transaction: with no place left under the response
     cap it raises QuotaFull and nothing is written (a partial response stays partial); with
     no place left in a conditional quota the response is kept as `quota_full`, in a
-    transaction of its own. A replay takes no second place.
+    transaction of its own. A replay takes no second place. A complete gets its data-quality
+    flags (responses/quality.py) in the same transaction; `observed` is what the HTML form
+    saw of the last page.
     """
     compiled = compiled_version(version)
     # Conditions see the respondent's hidden values: a partial response's own, else the payload's.
@@ -209,7 +213,8 @@ def response_submit(
         return _replay(existing, digest)
     write = _Completion(survey=survey, version=version, compiled=compiled, submission_id=submission_id,
                         cleaned=cleaned, digest=digest, is_test=is_test, ip_address=ip_address,
-                        invitation=invitation, hidden_values=hidden_values, existing=existing)
+                        invitation=invitation, hidden_values=hidden_values, existing=existing,
+                        observed=observed)
     screened_out = screen_out_of(compiled, {**(seen or {}), **cleaned})
     try:
         if screened_out is not None:
@@ -252,6 +257,7 @@ class _Completion:
     invitation: Invitation | None
     hidden_values: Mapping[str, str] | None
     existing: Response | None
+    observed: Observed | None = None
 
     @transaction.atomic
     def __call__(self, status: str, *, ended_by: str = "") -> Response:
@@ -259,18 +265,20 @@ class _Completion:
         invitation, existing = self.invitation, self.existing
         if invitation is not None:
             _invitation_lock(invitation)
+        quality = self.quality_fields(status, now)
         if existing is None:
             response = Response.objects.create(
                 survey=self.survey, version=self.version, submission_id=self.submission_id, status=status,
                 ended_by=ended_by, is_test=self.is_test, answers_digest=self.digest, started_at=now,
                 completed_at=now, ip_address=self.ip_address, invitation=invitation,
                 external_id=invitation.external_id if invitation else "", hidden=_storable(self.hidden_values),
+                **quality,
             )
             if status != Response.Status.COMPLETE:
                 # Ended at once (screened out, quota full): into its status count as it starts.
                 response_started.send(sender=Response, response=response)
         else:
-            response = _complete_partial(existing, self.digest, now, status=status, ended_by=ended_by)
+            response = _complete_partial(existing, self.digest, now, status=status, ended_by=ended_by, **quality)
             if response is None:  # completed concurrently by a double click
                 raise _AlreadyCompleted
             response_completed.send(sender=Response, response=response)
@@ -288,9 +296,17 @@ class _Completion:
                 response=response, quotas=survey_quotas(self.survey, self.compiled.definition),
                 answers=self.answers_seen,
             )
+            response_auto_exclude(survey=self.survey, response=response, flags=quality.get("flags", []))
         # Last, for the same reason: the survey's sequence row is locked to the commit.
         response_number(response)
         return response
+
+    def quality_fields(self, status: str, now) -> dict[str, Any]:
+        """A complete's data-quality columns (its flags), written with the completion itself."""
+        if status != Response.Status.COMPLETE:
+            return {}
+        return completion_fields(survey=self.survey, partial=self.existing, compiled=self.compiled,
+                                 answers=self.cleaned, observed=self.observed, at=now)
 
     @property
     def answers_seen(self) -> dict[str, Any]:
@@ -322,15 +338,17 @@ def _invitation_lock(invitation: Invitation) -> None:
 
 
 def _complete_partial(partial: Response, digest: str, now, *, status: str = Response.Status.COMPLETE,
-                      ended_by: str = "") -> Response | None:
+                      ended_by: str = "", **quality: Any) -> Response | None:
     """Flip a partial response to complete (or another end, `status`) with a conditional
     UPDATE: of two concurrent final submits (a double click) exactly one sees a row to update."""
     updated = Response.objects.filter(pk=partial.pk, status=Response.Status.PARTIAL).update(
-        status=status, ended_by=ended_by, answers_digest=digest, completed_at=now, updated_at=now
+        status=status, ended_by=ended_by, answers_digest=digest, completed_at=now, updated_at=now, **quality
     )
     if not updated:
         return None
     partial.status, partial.ended_by, partial.answers_digest, partial.completed_at = status, ended_by, digest, now
+    for field, value in quality.items():
+        setattr(partial, field, value)
     return partial
 
 
@@ -381,12 +399,14 @@ def response_save_page(
     ip_address: str | None = None,
     invitation: Invitation | None = None,
     hidden: Mapping[str, str] | None = None,
+    observed: Observed | None = None,
 ) -> tuple[Response, str | None]:
     """Store one page of a partial response (replacing that page's earlier answers) and
     move its position. Returns the response and, for a new one, its resume token.
 
     With an `invitation`, the response is the invitee's one response, found through the
-    invitation (two tabs of the same link share it) and marked started."""
+    invitation (two tabs of the same link share it) and marked started. `observed` (the
+    HTML form's) times the response: it starts when page 1 was shown."""
     token = None
     if invitation is not None:
         _invitation_lock(invitation)
@@ -402,6 +422,7 @@ def response_save_page(
             response = Response(
                 survey=survey, version=version, submission_id=submission_id, is_test=is_test,
                 resume_token_hash=hashed, ip_address=ip_address, current_page=next_page, hidden=_storable(hidden),
+                **_timing_start(observed),
             )
             if _response_insert(response):
                 response_started.send(sender=Response, response=response)
@@ -412,7 +433,7 @@ def response_save_page(
             ), None
         else:
             response, token = _invitee_response(survey, version, submission_id, invitation, is_test, ip_address,
-                                                hashed, token, hidden)
+                                                hashed, token, hidden, observed)
     # A page is saved into the flow's own response only: an invitee's never through the
     # public link (or another invitee's link), a public one never through a personal link.
     if response.invitation_id != (invitation.pk if invitation is not None else None):
@@ -421,7 +442,7 @@ def response_save_page(
     # finds nothing to update once the response is complete (a submit won the race).
     now = timezone.now()
     moved = Response.objects.filter(pk=response.pk, status=Response.Status.PARTIAL).update(
-        current_page=next_page, updated_at=now
+        current_page=next_page, updated_at=now, **(observed.page_update() if observed else {})
     )
     if not moved:
         raise ResponseLocked("This response is complete and can no longer be changed.")
@@ -433,6 +454,14 @@ def response_save_page(
     if invitation is not None:
         invitation_started(invitation=invitation, at=response.started_at)
     return response, token
+
+
+def _timing_start(observed: Observed | None) -> dict[str, Any]:
+    """A new form response's timing: from when its first page was shown (else from now)."""
+    if observed is None:
+        return {}
+    start = {"timed": True, "fastest_page_seconds": observed.page_seconds, "honeypot": observed.honeypot}
+    return start | ({"started_at": observed.shown_at} if observed.shown_at else {})
 
 
 def _response_insert(response: Response) -> bool:
@@ -452,11 +481,13 @@ def _response_insert(response: Response) -> bool:
 
 def _invitee_response(survey: Survey, version: SurveyVersion, submission_id: uuid.UUID, invitation: Invitation,
                       is_test: bool, ip_address: str | None, hashed: str, token: str,
-                      hidden: Mapping[str, str] | None) -> tuple[Response, str | None]:
+                      hidden: Mapping[str, str] | None,
+                      observed: Observed | None = None) -> tuple[Response, str | None]:
     """The invitee's new response, or the one another tab of theirs created a moment ago."""
     defaults = {
         "version": version, "is_test": is_test, "resume_token_hash": hashed, "ip_address": ip_address,
         "invitation": invitation, "external_id": invitation.external_id, "hidden": _storable(hidden),
+        **_timing_start(observed),
     }
     try:
         with transaction.atomic():

@@ -26,7 +26,7 @@ from surveys.admin_scope import EditableSurveyFilter, SurveyScopedAdmin
 from surveys.admin_structure import PageInline
 from surveys.definition import NetDef, QuestionDef, ViewDef
 from surveys.definition_files import definition_to_yaml
-from surveys.models import Finding, HiddenField, Net, SavedView, ScreenOut, Survey, SurveyVersion
+from surveys.models import QUALITY_FLAGS, Finding, HiddenField, Net, SavedView, ScreenOut, Survey, SurveyVersion
 from surveys.selectors import latest_version, version_definition
 
 
@@ -348,10 +348,22 @@ class SurveyAdmin(SurveyScopedAdmin, HistoryAdmin, nested_admin.NestedModelAdmin
                 "redirect_closed",
             )},
         ),
+        (
+            "Data quality",
+            {"fields": ("page_time_floor", "speeder_fraction", "duplicate_window_hours", "auto_exclude_flags")},
+        ),
         ("Who may edit", {"fields": ("editors", "editor_groups")}),
         ("Who may see results", {"fields": ("viewers", "viewer_groups")}),
     )
     inlines = [FindingInline, NetInline, SavedViewInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "auto_exclude_flags":  # a list of flag codes: ticked, not typed as JSON
+            return forms.TypedMultipleChoiceField(
+                choices=list(QUALITY_FLAGS.items()), required=False, widget=forms.CheckboxSelectMultiple,
+                label="Exclude automatically", help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
     actions = ["export_yaml"]
 
     def save_related(self, request, form, formsets, change):

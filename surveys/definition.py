@@ -31,6 +31,8 @@ class ChoiceDef:
 class RowDef:
     code: str
     label: str
+    # An attention check on this row: the choice code a careful respondent picks.
+    attention_check: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class QuestionDef:
     high_label: str = ""
     display: str = ""
     step: Decimal | None = None  # sliders (`QuestionType.stepped`)
+    # An attention check ("select 'Agree' here"): the choice code a careful respondent picks;
+    # single-choice questions (a matrix marks its rows instead). See responses.quality.
+    attention_check: str = ""
 
     @cached_property
     def question_type(self) -> QuestionType:
@@ -98,6 +103,7 @@ QUESTION_COLUMNS = {
     "segment": "is_segment", "personal_data": "personal_data", "condition": "condition",
     "min_value": "min_value", "max_value": "max_value", "max_length": "max_length",
     "low_label": "low_label", "high_label": "high_label", "display": "display", "step": "step",
+    "attention_check": "attention_check",
 }
 
 

@@ -57,9 +57,10 @@ PAGE_KEYS = ("title", "condition", "questions")
 QUESTION_KEYS = (
     "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
     "min", "max", "step", "total", "low_label", "high_label", "display", "max_length", "rows", "choices",
+    "attention_check",
 )
 CHOICE_KEYS = ("code", "label", "exclusive", "specify")
-ROW_KEYS = ("code", "label")
+ROW_KEYS = ("code", "label", "attention_check")
 FINDING_KEYS = ("code", "statement", "base", "target")
 NET_KEYS = ("question", "code", "label", "choices", "all_but")
 VIEW_KEYS = ("code", "label", "description", "row", "column", "segment", "highlight")
@@ -465,12 +466,31 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
         high_label=high_label,
         display=display,
         step=step,
+        attention_check=reader.text(data, "attention_check", place),
     )
+    _check_attention_checks(reader, question, kind, place)
     if qtype in TYPES and whole_bounds:
         where = {"scale": "", "labels": ".low_label" if low_label else ".high_label", "display": ".display"}
         for setting, message in kind.scale_problems(question):
             reader.error(f"{place}{where[setting]}", message)
     return question
+
+
+def _check_attention_checks(reader: _Reader, question: QuestionDef, kind, place: str) -> None:
+    """`attention_check: <choice code>` on a question answered with one choice, or on a row
+    of a matrix whose rows are: the code must be one of its choices."""
+    one_choice = kind.has_choices and not kind.picks_many and not kind.ranks
+    marked = [(f"{place}.attention_check", question.attention_check, one_choice and not kind.has_rows)]
+    marked += [(f"{place}.rows[{i}].attention_check", row.attention_check, one_choice)
+               for i, row in enumerate(question.rows)]
+    for where, expected, allowed in marked:
+        if not expected:
+            continue
+        if not allowed:
+            reader.error(where, "attention checks apply to single-choice questions and the rows of a "
+                         f"single-choice matrix, not {question.type}" + (" (mark its rows)" if kind.has_rows else ""))
+        elif expected not in question.choice_codes:
+            reader.error(where, f"{expected!r} is not one of its choices ({', '.join(question.choice_codes)})")
 
 
 def _read_options(reader: _Reader, data: Mapping, key: str, place: str, allowed, *, required: bool) -> list:
@@ -487,7 +507,8 @@ def _read_options(reader: _Reader, data: Mapping, key: str, place: str, allowed,
         seen.add(code)
         label = reader.text(item, "label", item_place, required=True)
         if key == "rows":
-            options.append(RowDef(code=code, label=label))
+            options.append(RowDef(code=code, label=label,
+                                  attention_check=reader.text(item, "attention_check", item_place)))
         else:
             options.append(ChoiceDef(code=code, label=label, exclusive=reader.flag(item, "exclusive", item_place),
                                      specify=_specify(reader, item, item_place)))
@@ -686,8 +707,12 @@ def _question_to_data(question: QuestionDef) -> dict:
         data["step"] = _number_out(question.step)
     if question.max_length is not None:
         data["max_length"] = question.max_length
+    if question.attention_check:
+        data["attention_check"] = question.attention_check
     if question.rows:
-        data["rows"] = [{"code": r.code, "label": r.label} for r in question.rows]
+        data["rows"] = [{"code": r.code, "label": r.label,
+                         **({"attention_check": r.attention_check} if r.attention_check else {})}
+                        for r in question.rows]
     if question.choices:
         data["choices"] = [
             {"code": c.code, "label": c.label, **({"exclusive": True} if c.exclusive else {}),

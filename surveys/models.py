@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -42,6 +43,17 @@ def validate_slug_not_reserved(value: str) -> None:
 
 
 LISTED_NOT_PUBLIC = "Only a survey with a public link can be listed on the home page."
+
+
+# The data-quality flags a complete can get (responses/quality.py computes them), by code:
+# named here, upstream of responses, so that a survey's auto-exclusion rules can offer them.
+QUALITY_FLAGS = {
+    "straight_liner": "Straight-liner",
+    "bot": "Bot",
+    "attention_failed": "Attention check failed",
+    "speeder": "Speeder",
+    "duplicate": "Duplicate",
+}
 
 
 class Survey(models.Model):
@@ -106,6 +118,24 @@ class Survey(models.Model):
     redirect_closed = models.URLField(
         max_length=500, blank=True, validators=[validate_redirect_placeholders],
         help_text="When the survey no longer takes responses (closed, past its closing time or at its cap).",
+    )
+    # Data quality (responses/quality.py, which defines the flags `QUALITY_FLAGS` names):
+    # per-survey thresholds and rules.
+    page_time_floor = models.FloatField(
+        default=1.0, validators=[MinValueValidator(0)],
+        help_text="Seconds: a page submitted faster than this flags the response as a bot."
+    )
+    speeder_fraction = models.FloatField(
+        default=1 / 3, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="A timed complete faster than this fraction of the median duration is a speeder "
+        "(once there are at least 30 timed completes).",
+    )
+    duplicate_window_hours = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Flag a second complete from the same address and browser within this "
+        "many hours. Empty: not checked.",
+    )
+    auto_exclude_flags = models.JSONField(
+        default=list, blank=True, help_text="Flags whose responses are excluded automatically at completion.",
     )
     archived_at = models.DateTimeField(
         null=True, blank=True,
@@ -340,6 +370,9 @@ class Question(FrozenStructure):
     display = models.CharField(
         max_length=20, blank=True, help_text="Rating scales: numbers or stars. Empty: numbers."
     )
+    attention_check = models.CharField(
+        max_length=64, blank=True, help_text="An attention check: the choice code a careful respondent picks."
+    )
     step = models.DecimalField(
         max_digits=20, decimal_places=6, null=True, blank=True,
         help_text="Sliders: the distance between two of its values, from the minimum (1 when empty).",
@@ -428,6 +461,9 @@ class MatrixRow(FrozenStructure):
     position = models.PositiveIntegerField(default=0)
     code = models.SlugField(max_length=64)
     label = models.CharField(max_length=300)
+    attention_check = models.CharField(
+        max_length=64, blank=True, help_text="An attention check: the choice code a careful respondent picks here."
+    )
 
     structural_fields = ("question_id", "position", "code")
 

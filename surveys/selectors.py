@@ -116,7 +116,7 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
     rows: dict[int, list[RowDef]] = defaultdict(list)
     row_ids: dict[tuple[str, str], int] = {}
     for r in MatrixRow.objects.filter(question__version=version).order_by("question_id", "position", "pk"):
-        rows[r.question_id].append(RowDef(code=r.code, label=r.label))
+        rows[r.question_id].append(RowDef(code=r.code, label=r.label, attention_check=r.attention_check))
         row_ids[(codes[r.question_id], r.code)] = r.pk
 
     by_page: dict[int, list[QuestionDef]] = defaultdict(list)

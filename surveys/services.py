@@ -164,7 +164,7 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
         for i, c in enumerate(q.choices)
     )
     MatrixRow.objects.bulk_create(
-        MatrixRow(question=question, position=i, code=r.code, label=r.label)
+        MatrixRow(question=question, position=i, code=r.code, label=r.label, attention_check=r.attention_check)
         for question, (_, _, q) in zip(questions, question_defs, strict=True)
         for i, r in enumerate(q.rows)
     )

@@ -24,6 +24,7 @@ from responses.navigation import (
     posted_page,
     previous_page,
 )
+from responses.quality import HONEYPOT_FIELD, STAMP_FIELD, page_observed, page_stamp
 from responses.quotas import QuotaFull, quota_full_after_page
 from responses.ratelimit import submission_allowed
 from responses.rendering import render_questions
@@ -140,6 +141,10 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
 
     questions = page_questions(compiled, answers, index)
     form = _form(compiled, answers, questions, data=request.POST)
+    observed = page_observed(
+        request, response.submission_id if response else posted_uuid(request.POST.get("submission_id")), index,
+        moving_on=not (back or save_later),
+    )
     page_codes = [q.code for q in definition.pages[index].questions]
     cleaned, errors = validate_answers(
         compiled, form.raw_answers(), pages=[index], known=answers, hidden="drop",
@@ -163,7 +168,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
             survey=flow.survey, version=version, submission_id=submission_id, page_index=index,
             cleaned_page=page_answers, page_codes=page_codes, next_page=destination, response=response,
             is_test=flow.is_test, ip_address=client_ip_to_store(request), invitation=flow.invitation,
-            hidden=flow.hidden,
+            hidden=flow.hidden, observed=observed,
         )
         return saved, new_token or (_rotate_token(saved) if adopted else None)
 
@@ -218,7 +223,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         result = response_submit(
             survey=flow.survey, version=response.version, submission_id=response.submission_id,
             answers=raw_answers(merged), response=response, hidden="drop", is_test=response.is_test,
-            ip_address=client_ip_to_store(request), invitation=flow.invitation,
+            ip_address=client_ip_to_store(request), invitation=flow.invitation, observed=observed,
         )
     except (ResponseLocked, SubmissionConflict, InvitationAnswered):
         # Completed meanwhile (another tab, a double click with other answers): it stays as it was.
@@ -307,6 +312,9 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
         "error_summary": form.error_summary(),
         "page_errors": page_errors or [],
         "submission_id": submission_id,
+        "page_stamp": page_stamp(submission_id, index),
+        "stamp_field": STAMP_FIELD,
+        "honeypot_field": HONEYPOT_FIELD,
         **_preview_context(request, flow),
     }
     return render(request, "responses/form.html", context)

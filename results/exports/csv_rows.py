@@ -380,6 +380,8 @@ def _rows_select(layout: RawLayout, responses: str) -> str:
         _iso("r.started_at"),
         _iso("r.completed_at"),
         _DURATION_TEXT,
+        # Flag codes (responses.quality), space-separated: never a formula.
+        "NULLIF(array_to_string(ARRAY(SELECT jsonb_array_elements_text(r.flags)), ' '), '')",
         *(_safe(f"(r.hidden ->> {_literal(code)})") for code in layout.hidden),
     ]
     # A response has one version, so at most one of a column's cells is not NULL.

@@ -27,8 +27,11 @@ ENDED_STATUSES = (Response.Status.SCREENED_OUT, Response.Status.QUOTA_FULL)
 # invitation, empty for other responses); an opaque panel id is the only identifier an
 # export carries by default (e-mail and personal-data questions are left out of the layout
 # unless asked for, and invitees' addresses live only with their invitations).
-RESPONSE_COLUMNS = ("response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds")
-RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at", "hidden")
+# `quality_flags`: the response's data-quality flags (responses.quality), space-separated codes.
+RESPONSE_COLUMNS = (
+    "response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds", "quality_flags",
+)
+RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at", "hidden", "flags")
 
 
 class ExportTooLarge(Exception):

@@ -79,9 +79,10 @@ def raw_row_chunks(
             return
         # Keyed by the id as the database returns it in the answers' response_id column.
         rows: dict[Any, tuple[list[Any], VersionLayout]] = {}
-        for response_id, external_id, version_id, started_at, completed_at, hidden in chunk:
+        for response_id, external_id, version_id, started_at, completed_at, hidden, flags in chunk:
             version = layout.versions[version_id]
             cells = _response_cells(version, response_id, external_id, started_at, completed_at, text)
+            cells.append(" ".join(flags) or None)  # codes: never a formula
             # Hidden values are whatever a link or a panel sent: text, neutralised.
             cells += [text(hidden[code]) if hidden.get(code) else None for code in layout.hidden]
             rows[pk.get_db_prep_value(response_id, connection)] = (cells + [None] * (width - len(cells)), version)

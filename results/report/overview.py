@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import Sum
+
 from analytics import filters as raw
-from analytics.models import SurveyCounter
+from analytics.models import DurationCount, SurveyCounter, duration_bin_end
+from responses.models import Response
+from responses.quality import FLAGS
 from results import charts
 from results.report.cells import Cell
 from results.report.crosstab import VariableError, variable
@@ -46,6 +50,55 @@ class SegmentRow:
     cell: Cell
 
 
+@dataclass(frozen=True)
+class MedianDuration:
+    """The median duration of timed completes, exact to its histogram bin [low, high)."""
+
+    low: int  # seconds
+    high: int | None  # None: the open bin (2 hours or more)
+    timed: int  # how many timed completes it is the median of
+
+    @property
+    def display(self) -> str:
+        def minutes(seconds: int) -> str:
+            return f"{seconds // 60}:{seconds % 60:02d}"
+
+        if self.high is None:
+            return f"{minutes(self.low)} or more"
+        return f"{minutes(self.low)}–{minutes(self.high)}"
+
+
+def median_duration(version_ids: list[int]) -> MedianDuration | None:
+    """The median of the duration histogram (analytics DurationCount) of `version_ids`: the
+    bin holding the lower middle completion. None without timed completes. O(bins)."""
+    bins = list(DurationCount.objects.filter(version_id__in=version_ids, n__gt=0).values("bin")
+                .annotate(total=Sum("n")).order_by("bin").values_list("bin", "total"))
+    timed = sum(n for _, n in bins)
+    if not timed:
+        return None
+    middle, seen = (timed - 1) // 2, 0
+    for start, n in bins:
+        seen += n
+        if seen > middle:
+            return MedianDuration(low=start, high=duration_bin_end(start), timed=timed)
+    return None  # not reached: the bins add up to `timed`
+
+
+def flag_counts(survey_id: int) -> tuple[int, list[tuple[str, str, int]]]:
+    """Real completes carrying data-quality flags (excluded ones too): how many, and how
+    many carry each flag, as (code, label, n). Reads the flagged responses only."""
+    flagged = Response.objects.filter(survey_id=survey_id, status=Response.Status.COMPLETE, is_test=False).exclude(
+        flags=[]
+    )
+    by_flag = dict.fromkeys(FLAGS, 0)
+    total = 0
+    for flags in flagged.values_list("flags", flat=True).iterator():
+        total += 1
+        for flag in flags:
+            by_flag[flag] = by_flag.get(flag, 0) + 1
+    return total, [(code, FLAGS.get(code, code), n) for code, n in by_flag.items() if n]
+
+
 @dataclass
 class Overview:
     totals: raw.ResponseTotals
@@ -56,6 +109,9 @@ class Overview:
     segments: list[SegmentRow]
     findings: list[FindingCard]
     caption: charts.Caption | None = None  # drawn inside the daily chart, for its downloads
+    median: MedianDuration | None = None
+    flagged: int = 0
+    flags: list[tuple[str, str, int]] | None = None
 
     @property
     def daily_chart(self):
@@ -86,6 +142,7 @@ def overview(scope: Scope) -> Overview:
         for c in q.choices
     ]
     daily = raw.daily_completions(filters, compiled)
+    flagged, flags = flag_counts(survey.pk)
     return Overview(
         totals=raw.response_totals(survey, filters, compiled, sum(n for _, n in daily)),
         counted=counted,
@@ -95,6 +152,9 @@ def overview(scope: Scope) -> Overview:
         segments=segments,
         findings=findings,
         caption=chart_caption(scope, "Completed responses per day", sum(n for _, n in daily)),
+        median=median_duration([v.pk for v in scope.versions]),
+        flagged=flagged,
+        flags=flags,
     )
 
 

@@ -222,10 +222,11 @@ def test_it_exports_one_column_per_hidden_field(client, panel_survey, monkeypatc
         rows = list(csv.reader(io.StringIO("".join(raw_csv_stream(record)).removeprefix("\ufeff"))))
 
     header = rows[0]
-    assert header[:8] == [
-        "response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds", "rid", "src",
+    assert header[:9] == [
+        "response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds", "quality_flags",
+        "rid", "src",
     ]
-    assert sorted((row[6], row[7]) for row in rows[1:]) == [("", ""), ("'=cmd", "li")]
+    assert sorted((row[7], row[8]) for row in rows[1:]) == [("", ""), ("'=cmd", "li")]
 
 
 # --- Conditions on hidden fields ------------------------------------------------------------

@@ -36,7 +36,9 @@ from tests.kit.waiting import wait_for
 T0 = datetime(2024, 3, 2, 9, 0, tzinfo=UTC)
 BOM = "\ufeff"
 
-BASE_HEADER = ["response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds"]
+BASE_HEADER = [
+    "response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds", "quality_flags",
+]
 V1_QUESTIONS = (
     # The "Other" boxes' texts follow their questions.
     ["role", "seniority", "seniority.other.text", "industry", "industry.other.text", "revenue"]
@@ -94,6 +96,7 @@ def _row(response: Response, version: int, cells: dict[str, str], header: list[s
         "started_at": response.started_at.isoformat(),
         "completed_at": response.completed_at.isoformat(),
         "duration_seconds": str(round((response.completed_at - response.started_at).total_seconds(), 3)),
+        "quality_flags": " ".join(response.flags),
         **cells,
     }
     return [values.get(name, "") for name in header]

@@ -210,7 +210,9 @@ def test_it_writes_the_same_bytes_as_the_python_path(varied_survey, monkeypatch)
 
     assert by_copy == by_python
     text = by_copy.decode("utf-8")
-    assert text.startswith("\ufeffresponse_id,external_id,version,started_at,completed_at,duration_seconds,")
+    assert text.startswith(
+        "\ufeffresponse_id,external_id,version,started_at,completed_at,duration_seconds,quality_flags,"
+    )
     assert text.count("\r\n") == 1 + len(exported) + 1  # the header, the rows, one line break inside a cell
     assert all(str(r.pk) in text for r in exported) and not any(str(r.pk) in text for r in left_out)
     # The data set has the cases it is meant to have.

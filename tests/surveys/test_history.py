@@ -208,6 +208,7 @@ def test_the_admin_records_a_survey_it_creates(client, db):
     client.force_login(admin)
     response = client.post(reverse("admin:surveys_survey_add"), {
         "slug": "pulse", "title": "Pulse", "description": "", "access": "public",
+        "page_time_floor": "1", "speeder_fraction": "0.333",
         **{f"{prefix}-{name}": value for prefix in ("findings", "nets", "saved_views")
            for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
         "_save": "Save",
