@@ -94,6 +94,7 @@ def response_payload(response: Response, answers: dict[str, Any]) -> dict[str, A
         "outcome": response.outcome,
         "ended_by": response.ended_by or None,
         "excluded": response.excluded_at is not None,
+        "flags": list(response.flags),
         "started_at": response.started_at,
         "completed_at": response.completed_at,
         "hidden": response.hidden_values,

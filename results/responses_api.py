@@ -76,6 +76,9 @@ class FeedResponseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=list(OUTCOMES))
     ended_by = serializers.CharField(allow_null=True, help_text="The screen-out or quota that ended it, by code.")
     excluded = serializers.BooleanField(help_text="Excluded from results (listed only with include_excluded).")
+    flags = serializers.ListField(
+        child=serializers.CharField(), help_text="Data-quality flags by code (README, \"Data quality\"); [] for none."
+    )
     started_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField()
     hidden = serializers.DictField(child=serializers.CharField(), help_text="Hidden field values by code.")

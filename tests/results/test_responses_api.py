@@ -74,6 +74,7 @@ def test_it_gives_the_answers_in_the_intake_shape_without_personal_data(client, 
     assert response["answers"] == expected
     assert (response["outcome"], response["submission_id"], response["version"]) == ("complete", str(submission), 1)
     assert response["completed_at"] and response["hidden"] == {} and response["excluded"] is False
+    assert response["flags"] == []
 
 
 def test_it_gives_personal_data_when_asked(client, viewer, every_type_survey):
@@ -181,3 +182,12 @@ def test_a_page_costs_the_same_statements_whatever_its_size(results, demo_survey
         return len(queries)
 
     assert statements(2) == statements(10)
+
+
+def test_it_gives_each_response_s_data_quality_flags(results, demo_survey):
+    flagged = submit_answers(demo_survey, demo_answers())
+    Response.objects.filter(pk=flagged).update(flags=["straight_liner", "bot"])
+
+    (response,) = _page(results)["responses"]
+
+    assert response["flags"] == ["straight_liner", "bot"]
