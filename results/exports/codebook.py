@@ -75,6 +75,7 @@ _RESPONSE_LABELS = {
     "started_at": ("Started (UTC)", DATETIME),
     "completed_at": ("Completed or ended (UTC)", DATETIME),
     "duration_seconds": ("Duration (seconds)", NUMBER),
+    "quality_flags": ("Data-quality flags (codes, space-separated)", TEXT),
 }
 
 
