@@ -196,16 +196,19 @@ def export_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def export_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     _, record = _survey_export(request, slug, pk)
+    extension, content_type = FILE_KINDS[record.kind]
+    return _file_response(record, _filename(record, extension), content_type)
+
+
+def _file_response(record: ExportRecord, filename: str, content_type: str) -> FileResponse:
+    """The built file of a ready export, as an attachment; 404 while it is not ready or once
+    its file is gone."""
     if record.status != ExportRecord.Status.READY or not record.file_path:
         raise Http404("This export is not ready.")
     path = xlsx_path(record)
     if not path.is_file():
         raise Http404("This export's file is no longer available.")
-    extension, content_type = FILE_KINDS[record.kind]
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=_filename(record, extension), content_type=content_type
-    )
-    return _no_store(response)
+    return _no_store(FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=content_type))
 
 
 # --- Statistical files (.sav, .dta) and the codebook ---------------------------------------
@@ -288,11 +291,4 @@ def workbook_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def workbook_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     _, record = _workbook_record(request, slug, pk)
-    if record.status != ExportRecord.Status.READY or not record.file_path:
-        raise Http404("This workbook is not ready.")
-    path = xlsx_path(record)
-    if not path.is_file():
-        raise Http404("This workbook's file is no longer available.")
-    filename = f"{record.survey.slug}-results-{record.created_at:%Y%m%d-%H%M}.xlsx"
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-    return _no_store(response)
+    return _file_response(record, f"{record.survey.slug}-results-{record.created_at:%Y%m%d-%H%M}.xlsx", XLSX_TYPE)
