@@ -315,6 +315,10 @@ COUNT_DELAY_SECONDS = 0.4
 SUBMIT_RATE_LIMIT = env_rate("SUBMIT_RATE_LIMIT", "60/m")
 STORE_IP_ADDRESS = env_bool("STORE_IP_ADDRESS", False)
 MIN_BASE_FOR_PERCENT = env_int("MIN_BASE_FOR_PERCENT", 5)
+# An SPSS or Stata file is written from one in-memory frame (pyreadstat has no append), about
+# 32 bytes a cell at peak: a larger export (responses x variables) is refused with a message,
+# so that a worker's memory stays bounded (~400 MiB by default). CSV and XLSX stream.
+STAT_FILE_MAX_CELLS = env_int("STAT_FILE_MAX_CELLS", 12_000_000)
 
 # E-mail (invitations and reminders): printed to the console while DEBUG is on; production
 # sets the SMTP backend and its server. SITE_URL is the base of the links in e-mails (empty:

@@ -7,7 +7,8 @@ variable per choice; `status` (the outcome) and `ended_by` follow the response's
 columns. Text is written as it was given: these formats have no formulas to neutralise.
 
 Memory: pyreadstat writes a whole pandas DataFrame (it has no append for these formats),
-so the frame is held in memory, built chunk by chunk (results.exports.rows, 2,000
+so the frame is held in memory (an export over STAT_FILE_MAX_CELLS cells is refused with a
+message instead, so that this stays bounded), built chunk by chunk (results.exports.rows, 2,000
 responses at a time) into one typed numpy column per variable, allocated once for the
 number of responses: 8 bytes a cell for numbers, codes, flags and dates (an object
 pointer for Stata's coded columns, whose small ints and `"a"` are shared objects), plus
@@ -28,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyreadstat
+from django.conf import settings
 
 from responses.models import Response
 from results.exports.codebook import (
@@ -45,7 +47,7 @@ from results.exports.codebook import (
     Variable,
     record_codebook,
 )
-from results.exports.layout import record_rows
+from results.exports.layout import ExportTooLarge, record_rows
 from results.exports.records import export_progress, file_export_build
 from results.exports.rows import raw_row_chunks
 from results.models import ExportRecord
@@ -173,7 +175,15 @@ def stat_file_write(record: ExportRecord, destination: Path) -> int:
     codebook = record_codebook(record, layout)
     index = {name: i for i, name in enumerate(layout.header)}
     converters = {v.name: _converter(v, fmt) for v in codebook.variables}
-    columns = _Columns({name: dtype for name, (dtype, _) in converters.items()}, responses.count())
+    total = responses.count()
+    cells, budget = total * len(codebook.variables), settings.STAT_FILE_MAX_CELLS
+    if cells > budget:
+        raise ExportTooLarge(
+            f"This export has {total:,} responses of {len(codebook.variables)} variables ({cells:,} cells), more "
+            f"than a statistical file is built from at once ({budget:,} cells, so that memory stays bounded). "
+            "Export one version at a time or a filtered part, or download the CSV export instead."
+        )
+    columns = _Columns({name: dtype for name, (dtype, _) in converters.items()}, total)
     status = next(v for v in codebook.variables if v.source == STATUS)
     ended_by = next(v for v in codebook.variables if v.source == ENDED_BY)
     id_column = index["response_id"]

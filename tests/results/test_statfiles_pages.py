@@ -182,3 +182,19 @@ def test_recent_exports_link_to_a_stat_file_and_say_its_options(staff, viewer, s
 
     assert reverse("exports:status", args=[survey.slug, record.pk]) in page
     assert "with screened-out and quota-full" in page
+
+
+@pytest.mark.parametrize("kind", [SAV, DTA])
+def test_it_refuses_a_stat_file_over_the_cell_budget_with_a_message(staff, survey, answered, kind, settings,
+                                                                    export_files):
+    settings.STAT_FILE_MAX_CELLS = 10  # 3 responses of more than 4 variables
+    staff.post(reverse(f"exports:{kind}", args=[survey.slug]), {"ended": "1"})
+    record = ExportRecord.objects.get(kind=kind)
+
+    stat_file_export_build(export_id=record.pk, kind=kind)
+
+    record.refresh_from_db()
+    assert record.status == ExportRecord.Status.FAILED and not record.file_path
+    assert "download the CSV export instead" in record.error
+    page = staff.get(reverse("exports:status", args=[survey.slug, record.pk])).content.decode()
+    assert "more than a statistical file is built from at once" in page
