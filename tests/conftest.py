@@ -19,11 +19,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 
 from tests.kit.demo import DEMO_FILE
 from tests.kit.surveys import EVERY_TYPE
+from tests.kit.users import make_user
 from tests.kit.workers import database_url, wait_until_worker_idle
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -54,33 +55,19 @@ class _FailSkipsInCI:
             report.longrepr = f"skipped under CI=true, which is not allowed: {report.longrepr}"
 
 
-def _user(username: str, *, group: str | None = None, staff: bool = False) -> User:
-    user = User.objects.create_user(username=username, password="pw-" + username, is_staff=staff)
-    if group:
-        if not Group.objects.filter(name=group).exists():
-            # A transactional test before this one flushed the migration-made groups.
-            from django.apps import apps
-
-            from surveys.groups import groups_sync
-
-            groups_sync(apps)
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def manager(db) -> User:
-    return _user("alice", group="Survey managers", staff=True)
+    return make_user("alice", group="Survey managers", staff=True)
 
 
 @pytest.fixture
 def viewer(db) -> User:
-    return _user("bob", group="Results viewers")
+    return make_user("bob", group="Results viewers")
 
 
 @pytest.fixture
 def outsider(db) -> User:
-    return _user("charlie", staff=True)
+    return make_user("charlie", staff=True)
 
 
 @pytest.fixture

@@ -3,54 +3,22 @@ reload, the pages work from the keyboard, and axe-core finds no serious problem.
 
 import random
 import re
-from urllib.parse import quote
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from tests.kit.browser import PASSWORD, axe_violations, describe_violations
+from tests.kit.browser import axe_violations, describe_violations
 from tests.kit.data import submit_beside_worker
-from tests.kit.demo import DEMO_FILE, PARADOX, random_demo_answers
+from tests.kit.demo import PARADOX, random_demo_answers
+from tests.kit.results_browser import import_demo_survey, open_signed_in, staff_results_viewer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _demo_survey():
-    from surveys.definition_files import definition_from_yaml
-    from surveys.services import survey_import
-
-    version, _ = survey_import(definition=definition_from_yaml(DEMO_FILE.read_text()))
-    return version.survey
-
-
-def _staff_viewer(survey) -> User:
-    from django.contrib.auth.models import Group
-
-    from surveys.groups import groups_sync
-
-    if not Group.objects.filter(name="Results viewers").exists():
-        from django.apps import apps
-
-        groups_sync(apps)
-    user = User.objects.create_user("dana", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Results viewers"))
-    survey.viewers.add(user)
-    return user
-
-
-def _open(page, live_server, path: str) -> None:
-    page.goto(f"{live_server.url}/admin/login/?next={quote(path)}")
-    page.fill("#id_username", "dana")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}{path}")
-
-
 @pytest.fixture
 def survey(live_server):
-    survey = _demo_survey()
-    _staff_viewer(survey)
+    survey = import_demo_survey()
+    staff_results_viewer(survey)
     rng = random.Random(1)
     for _ in range(6):
         submit_beside_worker(survey, random_demo_answers(rng, role="it"))
@@ -58,7 +26,7 @@ def survey(live_server):
 
 
 def test_it_shows_a_new_response_on_the_open_overview_without_a_reload(page, live_server, survey):
-    _open(page, live_server, "/results/ddiq-2010/")
+    open_signed_in(page, live_server, "/results/ddiq-2010/")
     expect(page.locator("#counted")).to_have_text("6")
     page.evaluate("window.stillTheSamePage = true")
     submit_beside_worker(survey, random_demo_answers(random.Random(2), role="business"))
@@ -68,7 +36,7 @@ def test_it_shows_a_new_response_on_the_open_overview_without_a_reload(page, liv
 
 
 def test_it_updates_an_open_question_page(page, live_server, survey):
-    _open(page, live_server, "/results/ddiq-2010/questions/role/")
+    open_signed_in(page, live_server, "/results/ddiq-2010/questions/role/")
     base = page.locator("tfoot td").first
     expect(base).to_have_text(re.compile(r"^6 low base"))
     submit_beside_worker(survey, random_demo_answers(random.Random(3), role="business"))
@@ -76,7 +44,7 @@ def test_it_updates_an_open_question_page(page, live_server, survey):
 
 
 def test_it_reaches_the_navigation_and_the_tables_links_with_the_keyboard(page, live_server, survey):
-    _open(page, live_server, "/results/ddiq-2010/compare/")
+    open_signed_in(page, live_server, "/results/ddiq-2010/compare/")
     reached = []
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -95,14 +63,14 @@ def test_it_reaches_the_navigation_and_the_tables_links_with_the_keyboard(page, 
 
 @pytest.mark.parametrize("path", ["/results/ddiq-2010/", "/results/ddiq-2010/questions/personal_use/", PARADOX])
 def test_it_has_no_serious_accessibility_problems(page, live_server, survey, path):
-    _open(page, live_server, path)
+    open_signed_in(page, live_server, path)
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
 
 
 def test_a_live_refresh_keeps_the_open_data_table_the_focus_and_the_scroll(page, live_server, survey):
     page.set_viewport_size({"width": 1280, "height": 500})
-    _open(page, live_server, "/results/ddiq-2010/")
+    open_signed_in(page, live_server, "/results/ddiq-2010/")
     summary = page.get_by_text("Data table", exact=True)
     summary.click()
     expect(page.locator("#numbers details").first).to_have_js_property("open", True)
@@ -118,7 +86,7 @@ def test_a_live_refresh_keeps_the_open_data_table_the_focus_and_the_scroll(page,
 
 
 def test_every_results_page_has_the_same_menu_and_the_methods_page_leads_back(page, live_server, survey):
-    _open(page, live_server, "/results/ddiq-2010/crosstab/")
+    open_signed_in(page, live_server, "/results/ddiq-2010/crosstab/")
     menu = page.locator(".results-nav")
     names = ["Overview", "Questions", "Compare", "Crosstab", "Exports", "Methods"]
     expect(menu.get_by_role("link")).to_have_text(names)

@@ -9,11 +9,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_results_live import _demo_survey, _open, _staff_viewer
 from tests.kit.browser import assert_clean, screenshot, shots
 from tests.kit.data import bulk_responses
 from tests.kit.demo import random_demo_answers
 from tests.kit.new_types import new_types_answers, new_types_survey
+from tests.kit.results_browser import import_demo_survey, open_signed_in, staff_results_viewer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +32,13 @@ def _where(page) -> list[str]:
 
 
 def test_a_viewer_types_a_filter_sees_the_mistake_fixes_it_and_saves_it(page, live_server):
-    survey = _demo_survey()
-    _staff_viewer(survey)
+    survey = import_demo_survey()
+    staff_results_viewer(survey)
     rng = random.Random(4)
     sets = [random_demo_answers(rng) for _ in range(40)]
     bulk_responses(survey, sets)
     it = sum(1 for s in sets if s["role"] == "it")
-    _open(page, live_server, "/results/ddiq-2010/questions/personal_use/")
+    open_signed_in(page, live_server, "/results/ddiq-2010/questions/personal_use/")
     base = page.locator("table tfoot td").first
 
     box = page.get_by_label("Only respondents where")
@@ -80,9 +80,9 @@ def test_a_viewer_types_a_filter_sees_the_mistake_fixes_it_and_saves_it(page, li
 
 def test_the_slider_summary_and_labels_fit_at_375(page, live_server):
     survey = new_types_survey()
-    _staff_viewer(survey)
+    staff_results_viewer(survey)
     bulk_responses(survey, [new_types_answers(team=t, sure=s) for t, s in (("ops", 3), ("dev", 9.5), ("ops", 7))])
-    _open(page, live_server, "/results/new-types/questions/sure/")
+    open_signed_in(page, live_server, "/results/new-types/questions/sure/")
     caption = page.locator("caption", has_text="Summary")
     page.set_viewport_size({"width": 375, "height": 900})
     box = caption.bounding_box()

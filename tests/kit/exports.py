@@ -1,6 +1,10 @@
-"""The raw CSV export's bytes as the view sends them, by the COPY path or the Python one."""
+"""The raw CSV export's bytes as the view sends them, by the COPY path or the Python one; a
+results page's CSV download read back into its tables."""
 
 from __future__ import annotations
+
+import csv
+import io
 
 from results.exports import csv_stream
 from results.exports import rows as python_rows
@@ -27,3 +31,19 @@ def exported_csv(survey: Survey, *, copy: bool, monkeypatch, parameters: dict | 
     record.refresh_from_db()
     assert record.status == ExportRecord.Status.READY
     return body
+
+
+def csv_tables(response) -> dict[str, list[dict]]:
+    """The CSV's tables by name (a '# name' line starts each when there are several)."""
+    tables, name, header = {}, "", None
+    for row in csv.reader(io.StringIO(response.content.decode())):
+        if not row:
+            header = None
+        elif row[0].startswith("# ") and len(row) == 1:
+            name, header = row[0][2:], None
+        elif header is None:
+            header = row
+            tables[name] = []
+        else:
+            tables[name].append(dict(zip(header, row, strict=True)))
+    return tables

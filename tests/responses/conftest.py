@@ -2,6 +2,8 @@
 
 import pytest
 
+from responses import rendering
+
 
 @pytest.fixture
 def counting_requests(monkeypatch) -> list:
@@ -11,3 +13,10 @@ def counting_requests(monkeypatch) -> list:
     requested: list = []
     monkeypatch.setattr(services, "request_counting", requested.append)
     return requested
+
+
+@pytest.fixture
+def fresh_skeletons():
+    rendering._skeletons.clear()
+    yield rendering._skeletons
+    rendering._skeletons.clear()

@@ -19,7 +19,7 @@ from surveys.services import survey_import
 from surveys.types import TYPES
 from tests.kit.form import html_of, post_page
 from tests.kit.piping import PIPED
-from tests.responses.test_form_rendering import fresh_skeletons, full, question_of  # noqa: F401 (fresh_skeletons: a fixture)
+from tests.kit.rendering import full, question_of
 
 pytestmark = pytest.mark.django_db
 

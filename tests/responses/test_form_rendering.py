@@ -3,44 +3,15 @@ render: ~300 seeded random pages of questions of every registered type and of th
 survey, each with random values (empty, several, invalid, texts with markup), both ways."""
 
 import random
-from decimal import Decimal
-
-import pytest
-from django.template import engines
 
 from responses import rendering
 from responses.forms import SurveyPageForm
-from surveys.definition import ChoiceDef, QuestionDef, RowDef
+from surveys.definition import QuestionDef
 from surveys.types import TYPES
+from tests.kit.rendering import full, question_of
 
-FULL = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}")
 TEXTS = ["plain", 'quo"te & <b>tag</b>', "line\nbreak\n", "  spaced  ", "é ü ß €", "'single'", "0", "42",
          "3.25", "-1", "2026-02-28", "a&b@example.org", "{{ not_a_variable }}", "x" * 300]
-
-
-def choices(rng: random.Random) -> tuple[ChoiceDef, ...]:
-    codes = rng.sample(["a", "b_2", "c-3", "d4", "e", "other", "none_of_these"], rng.randint(1, 6))
-    return tuple(ChoiceDef(code=c, label=f"Label {c} & <i>{i}</i>", exclusive=rng.random() < 0.2)
-                 for i, c in enumerate(codes))
-
-
-def question_of(rng: random.Random, kind: str, n: int) -> QuestionDef:
-    """A question of a registered type, with the settings its kind takes (and the others
-    left at their defaults, as a definition gives them)."""
-    qtype = TYPES[kind]
-    low = Decimal(rng.choice([0, 1, -5]))
-    return QuestionDef(
-        code=f"{kind}_{n}", type=kind, label=rng.choice([f"{kind} {n}?", f"<{kind}> & co", "Label: "]),
-        help_text=rng.choice(["", "Some help & <em>more</em>"]), required=rng.random() < 0.5,
-        choices=choices(rng) if qtype.has_choices else (),
-        rows=tuple(RowDef(code=f"r{i}", label=f"Row {i} <x>") for i in range(rng.randint(1, 4)))
-        if qtype.has_rows else (),
-        # A slider needs both ends of its scale; a ranking's `max` is how many to rank.
-        min_value=low if qtype.numeric and (rng.random() < 0.5 or qtype.stepped) else None,
-        max_value=low + 10 if qtype.numeric and (rng.random() < 0.5 or qtype.stepped) else
-        Decimal(2) if qtype.ranks and rng.random() < 0.5 else None,
-        max_length=rng.choice([None, 20, 500]) if qtype.text else None,
-    )
 
 
 def random_initial(rng: random.Random, form: SurveyPageForm) -> dict:
@@ -57,17 +28,6 @@ def random_initial(rng: random.Random, form: SurveyPageForm) -> dict:
         else:
             initial[name] = rng.choice([*TEXTS, ""])
     return initial
-
-
-def full(form: SurveyPageForm) -> str:
-    return FULL.render({"form": form})
-
-
-@pytest.fixture
-def fresh_skeletons():
-    rendering._skeletons.clear()
-    yield rendering._skeletons
-    rendering._skeletons.clear()
 
 
 def pages_of_every_type(rng: random.Random) -> list[tuple[list[QuestionDef], dict]]:

@@ -1,7 +1,6 @@
 """Table exports: CSV and XLSX with unrounded values beside the displayed ones, and every
 text cell neutralised against spreadsheet formula injection."""
 
-import csv
 import io
 import random
 
@@ -13,25 +12,10 @@ from surveys.definition_files import definition_from_data
 from surveys.services import survey_import
 from tests.kit.data import bulk_responses
 from tests.kit.demo import leader_answers, random_demo_answers
+from tests.kit.exports import csv_tables
 
 pytestmark = pytest.mark.django_db
 INJECTIONS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
-
-
-def _csv_tables(response) -> dict[str, list[dict]]:
-    """The CSV's tables by name (a '# name' line starts each when there are several)."""
-    tables, name, header = {}, "", None
-    for row in csv.reader(io.StringIO(response.content.decode())):
-        if not row:
-            header = None
-        elif row[0].startswith("# ") and len(row) == 1:
-            name, header = row[0][2:], None
-        elif header is None:
-            header = row
-            tables[name] = []
-        else:
-            tables[name].append(dict(zip(header, row, strict=True)))
-    return tables
 
 
 def _xlsx_sheets(response) -> dict[str, list[tuple]]:
@@ -54,7 +38,7 @@ def test_it_exports_a_question_as_csv_with_unrounded_beside_displayed_values(res
     response = results.get("/results/ddiq-2010/questions/personal_use/?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="ddiq-2010-personal_use.csv"' in response["Content-Disposition"]
-    rows = _csv_tables(response)["counts"]
+    rows = csv_tables(response)["counts"]
     never = next(r for r in rows if (r["row"], r["item"], r["column"]) == ("twitter", "never", "total"))
     assert (never["count"], never["base"], never["percent_display"]) == ("5", "8", "63%")
     assert float(never["percent"]) == 62.5
@@ -65,28 +49,28 @@ def test_it_exports_a_question_as_csv_with_unrounded_beside_displayed_values(res
 
 def test_it_exports_the_same_tables_as_xlsx(results, demo_survey):
     bulk_responses(demo_survey, [random_demo_answers(random.Random(i)) for i in range(40)])
-    csv_tables = _csv_tables(results.get("/results/ddiq-2010/questions/barriers/?format=csv"))
+    from_csv = csv_tables(results.get("/results/ddiq-2010/questions/barriers/?format=csv"))
     response = results.get("/results/ddiq-2010/questions/barriers/?format=xlsx")
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheets = _xlsx_sheets(response)
-    assert set(sheets) == set(csv_tables) == {"counts", "tests"}
+    assert set(sheets) == set(from_csv) == {"counts", "tests"}
     header, *rows = sheets["counts"]
-    assert list(header) == list(csv_tables["counts"][0])
+    assert list(header) == list(from_csv["counts"][0])
     first = dict(zip(header, rows[0], strict=True))
     assert isinstance(first["percent"], float) and isinstance(first["count"], int)
-    assert first["percent"] == pytest.approx(float(csv_tables["counts"][0]["percent"]))
+    assert first["percent"] == pytest.approx(float(from_csv["counts"][0]["percent"]))
 
 
 def test_it_leaves_suppressed_cells_empty_in_exports(results, demo_survey):
     bulk_responses(demo_survey, [leader_answers(role="it", twitter="never")] * 4)
-    rows = _csv_tables(results.get("/results/ddiq-2010/questions/personal_use/?format=csv"))["counts"]
+    rows = csv_tables(results.get("/results/ddiq-2010/questions/personal_use/?format=csv"))["counts"]
     never = next(r for r in rows if (r["row"], r["item"], r["column"]) == ("twitter", "never", "total"))
     assert (never["count"], never["percent"], never["percent_display"], never["suppressed"]) == ("", "", "n<5", "True")
 
 
 def test_it_neutralises_formulas_in_exported_text_answers(results, demo_survey):
     bulk_responses(demo_survey, [leader_answers(role="it") | {"comments": text} for text in INJECTIONS[:4]])
-    tables = _csv_tables(results.get("/results/ddiq-2010/questions/comments/?format=csv"))
+    tables = csv_tables(results.get("/results/ddiq-2010/questions/comments/?format=csv"))
     assert list(tables) == [""]  # a single table: no name line, a plain CSV
     rows = tables[""]
     assert sorted(r["answer"] for r in rows) == sorted("'" + text for text in INJECTIONS[:4])
@@ -108,7 +92,7 @@ def test_it_neutralises_formulas_in_exported_labels(client, viewer, db):
     version.survey.viewers.add(viewer)
     client.force_login(viewer)
     bulk_responses(version.survey, [{"pick": "x", "other": "x"}] * 5)
-    rows = _csv_tables(client.get("/results/formulas/questions/other/?format=csv"))["counts"]
+    rows = csv_tables(client.get("/results/formulas/questions/other/?format=csv"))["counts"]
     assert {r["column_label"] for r in rows} == {"Total", "'=cmd|' /C calc'!A0", "'@SUM(A1)"}
     sheets = _xlsx_sheets(client.get("/results/formulas/questions/other/?format=xlsx"))
     labels = {row[5] for row in sheets["counts"][1:]}
@@ -120,7 +104,7 @@ def test_it_exports_the_crosstab_and_its_paired_test(results, demo_survey):
     response = results.get(
         "/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it&format=csv"
     )
-    tables = _csv_tables(response)
+    tables = csv_tables(response)
     cell = next(r for r in tables["crosstab"] if (r["row_choice"], r["column_choice"]) == ("never", "some"))
     assert (cell["count"], cell["row_percent"], cell["total_percent_display"]) == ("6", "100.0", "100%")
     paired = {r["measure"]: r for r in tables["paired"]}
@@ -130,9 +114,9 @@ def test_it_exports_the_crosstab_and_its_paired_test(results, demo_survey):
 
 def test_it_exports_the_overview_and_the_comparison(results, demo_survey):
     bulk_responses(demo_survey, [leader_answers(role="it", twitter="never")] * 5)
-    tables = _csv_tables(results.get("/results/ddiq-2010/?format=csv"))
+    tables = csv_tables(results.get("/results/ddiq-2010/?format=csv"))
     findings = {r["code"]: r for r in tables["findings"]}
     assert findings["it_never_twitter"]["headline"].startswith("100% of IT leaders never use Twitter")
     assert set(tables) == {"responses", "findings", "segments", "completions by day"}
-    tests = _csv_tables(results.get("/results/ddiq-2010/compare/?format=csv"))[""]
+    tests = csv_tables(results.get("/results/ddiq-2010/compare/?format=csv"))[""]
     assert "p_value" in tests[0]

@@ -21,7 +21,7 @@ from surveys import conditions
 from surveys.selectors import compiled_version
 from tests.kit.data import bulk_responses
 from tests.kit.demo import random_demo_answers
-from tests.results.test_pages_exports import _csv_tables
+from tests.kit.exports import csv_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def test_it_filters_the_comparison_and_the_crosstab(results, demo_survey):
 def test_the_table_exports_carry_the_pages_filter(results, demo_survey):
     sets = _population(demo_survey)
     it = _meeting(sets, IT)
-    rows = _csv_tables(results.get(_url("questions/personal_use/", where=IT, format="csv")))["counts"]
+    rows = csv_tables(results.get(_url("questions/personal_use/", where=IT, format="csv")))["counts"]
     base = next(r["base"] for r in rows if (r["row"], r["column"]) == ("twitter", "total"))
     assert int(base) == len(it)
     page_links = results.get(_url("questions/", where=IT)).context["export_links"]

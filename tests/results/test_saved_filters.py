@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from results.models import SavedFilter
-from tests.conftest import _user
+from tests.kit.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +70,9 @@ def test_its_owner_deletes_it(results, viewer, demo_survey):
 
 
 def test_another_viewer_sees_it_but_may_not_delete_it(client, demo_survey):
-    dave = _user("dave", group="Results viewers")
+    dave = make_user("dave", group="Results viewers")
     saved = SavedFilter.objects.create(survey=demo_survey, name="IT", condition=IT, created_by=dave)
-    erin = _user("erin", group="Results viewers")
+    erin = make_user("erin", group="Results viewers")
     demo_survey.viewers.add(erin)
     client.force_login(erin)
     assert not client.get("/results/ddiq-2010/").context["saved_filters"][0]["deletable"]
