@@ -16,6 +16,7 @@ from functools import cached_property
 from surveys.types import QuestionType, question_type
 
 SPECIFY_LEVELS = ("optional", "required")
+SHUFFLE_CHOICES, SHUFFLE_ROWS = "choices", "rows"
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,14 @@ class ChoiceDef:
     exclusive: bool = False
     # "Other, please specify": "" (no text box), "optional" or "required" (SPECIFY_LEVELS).
     specify: str = ""
+    anchor: bool = False  # keeps its place when the question's choices are shuffled
 
 
 @dataclass(frozen=True)
 class RowDef:
     code: str
     label: str
+    anchor: bool = False  # keeps its place when the matrix's rows are shuffled
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class QuestionDef:
     high_label: str = ""
     display: str = ""
     step: Decimal | None = None  # sliders (`QuestionType.stepped`)
+    shuffle: str = ""  # "", or SHUFFLE_CHOICES / SHUFFLE_ROWS: shown in a random order (surveys.ordering)
 
     @cached_property
     def question_type(self) -> QuestionType:
@@ -98,6 +102,7 @@ QUESTION_COLUMNS = {
     "segment": "is_segment", "personal_data": "personal_data", "condition": "condition",
     "min_value": "min_value", "max_value": "max_value", "max_length": "max_length",
     "low_label": "low_label", "high_label": "high_label", "display": "display", "step": "step",
+    "shuffle": "shuffle",
 }
 
 
@@ -117,6 +122,9 @@ class PageDef:
     title: str
     questions: tuple[QuestionDef, ...]
     condition: str = ""
+    shuffle_questions: bool = False  # its questions shown in a random order (surveys.ordering)
+    # Consecutive pages naming the same block are shown in a random order among themselves.
+    shuffle_block: str = ""
 
 
 @dataclass(frozen=True)
