@@ -1,0 +1,33 @@
+"""The random order of one response (surveys.ordering): drawn from its submission id, so
+that a respondent's first page, shown before their response exists, is in the order the
+response stores when it is created; read back from the response afterwards."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from responses.models import Response
+from surveys.ordering import draw_order
+from surveys.selectors import CompiledVersion
+
+
+def response_order(compiled: CompiledVersion, response: Response | None, submission_id: uuid.UUID) -> dict[str, Any]:
+    """The order this respondent sees: their response's, else the one their submission id draws."""
+    if response is not None and response.order:
+        return response.order
+    seed = response.submission_id if response is not None else submission_id
+    return draw_order(compiled.definition, str(seed))
+
+
+def response_order_store(*, response: Response, compiled: CompiledVersion) -> None:
+    """Keeps the drawn order with a response that has none yet (a new one). Drawn from the
+    response's own submission id: when a double click's other request created the response,
+    this is the order that request showed."""
+    if response.order:
+        return
+    order = draw_order(compiled.definition, str(response.submission_id))
+    if order:
+        # Conditional: two requests storing at once store the same order once.
+        Response.objects.filter(pk=response.pk, order={}).update(order=order)
+        response.order = order
