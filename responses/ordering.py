@@ -8,14 +8,14 @@ import uuid
 from typing import Any
 
 from responses.models import Response
-from surveys.ordering import draw_order
+from surveys.ordering import draw_order, stored_order
 from surveys.selectors import CompiledVersion
 
 
 def response_order(compiled: CompiledVersion, response: Response | None, submission_id: uuid.UUID) -> dict[str, Any]:
     """The order this respondent sees: their response's, else the one their submission id draws."""
-    if response is not None and response.order:
-        return response.order
+    if response is not None and response.display_order:
+        return response.display_order
     seed = response.submission_id if response is not None else submission_id
     return draw_order(compiled.definition, str(seed))
 
@@ -24,10 +24,10 @@ def response_order_store(*, response: Response, compiled: CompiledVersion) -> No
     """Keeps the drawn order with a response that has none yet (a new one). Drawn from the
     response's own submission id: when a double click's other request created the response,
     this is the order that request showed."""
-    if response.order:
+    if response.display_order:
         return
-    order = draw_order(compiled.definition, str(response.submission_id))
+    order = stored_order(compiled.definition, str(response.submission_id))
     if order:
         # Conditional: two requests storing at once store the same order once.
-        Response.objects.filter(pk=response.pk, order={}).update(order=order)
-        response.order = order
+        Response.objects.filter(pk=response.pk, display_order={}).update(display_order=order)
+        response.display_order = order

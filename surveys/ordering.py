@@ -26,6 +26,9 @@ from surveys.definition import SHUFFLE_ROWS, PageDef, QuestionDef, SurveyDef
 # The keys of a drawn order: page indexes per block, question codes per page (its index as
 # text, JSON's keys being strings), item codes per question.
 BLOCKS, PAGES, ITEMS = "blocks", "pages", "items"
+# Beside them in a stored order: `positions`, by export column, so that exports read them
+# as they read a hidden value.
+POSITIONS = "positions"
 
 
 def is_randomised(definition: SurveyDef) -> bool:
@@ -54,12 +57,12 @@ def _items(question: QuestionDef) -> Sequence[Any]:
     return question.rows if question.shuffle == SHUFFLE_ROWS else question.choices
 
 
-def draw_order(definition: SurveyDef, seed: str) -> dict[str, dict[str, list]]:
+def draw_order(definition: SurveyDef, seed: str) -> dict[str, dict[str, Any]]:
     """The order one respondent sees; empty when the definition asks for none."""
     if not is_randomised(definition):
         return {}
     rng = random.Random(seed)  # a string seed is hashed the same in every process (SHA-512)
-    order: dict[str, dict[str, list]] = {BLOCKS: {}, PAGES: {}, ITEMS: {}}
+    order: dict[str, dict[str, Any]] = {BLOCKS: {}, PAGES: {}, ITEMS: {}}
     for name, indexes in blocks(definition.pages).items():
         order[BLOCKS][name] = shuffled(indexes, [False] * len(indexes), rng)
     for i, page in enumerate(definition.pages):
@@ -105,6 +108,12 @@ def ordered_page(index: int, questions: Sequence[QuestionDef], order: Mapping[st
     their order."""
     codes = (order.get(PAGES) or {}).get(str(index))
     return [ordered_question(q, order) for q in _arranged(questions, lambda q: q.code, codes)]
+
+
+def stored_order(definition: SurveyDef, seed: str) -> dict[str, dict[str, Any]]:
+    """`draw_order` with the `positions` it gives, as a response keeps it."""
+    order = draw_order(definition, seed)
+    return {**order, POSITIONS: positions(definition, order)} if order else order
 
 
 def positions(definition: SurveyDef, order: Mapping[str, Any]) -> dict[str, int]:

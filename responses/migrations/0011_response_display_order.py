@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='response',
-            name='order',
+            name='display_order',
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

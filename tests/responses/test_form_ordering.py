@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from surveys.definition_files import definition_from_data
-from surveys.ordering import draw_order
+from surveys.ordering import draw_order, stored_order
 from surveys.services import survey_import
 from tests.kit.form import html_of, only_response, post_page
 from tests.kit.shuffle import SHUFFLED, shown_questions, shown_rows, shown_values
@@ -62,13 +62,14 @@ def test_page_one_shows_the_order_its_response_stores(client, shuffled):
     assert _shown_order(html) == _expected(drawn)
     assert shown_values(html, "brand")[-1] == "other" and shown_rows(html, "rating")[-1] == "overall"
     post_page(client, PAGE1, url=FORM, state=(submission_id, "0"))
-    assert only_response().order == drawn
+    assert only_response().display_order == stored_order(DEFINITION, submission_id)
+    assert stored_order(DEFINITION, submission_id)["items"] == drawn["items"]
 
 
 def test_the_order_stays_across_reloads_back_and_resuming_elsewhere(client, shuffled):
     html, submission_id = _page(client)
     post_page(client, PAGE1, url=FORM, state=(submission_id, "0"))
-    order = only_response().order
+    order = only_response().display_order
     first_block_page = order["blocks"]["brand_pages"][0]
     block_url = f"{FORM}p/{first_block_page + 1}/"
     assert client.get(FORM).url == block_url  # the survey's link goes to the page drawn first
@@ -81,14 +82,14 @@ def test_the_order_stays_across_reloads_back_and_resuming_elsewhere(client, shuf
     resumed = _shown_order(_page(elsewhere, f"{FORM}p/1/")[0])
 
     assert again == [_expected(order)] * 2 and resumed == _expected(order)
-    assert only_response().order == order
+    assert only_response().display_order == order
 
 
 def test_the_blocks_pages_come_in_the_drawn_order_with_progress_and_back(client, shuffled):
     html, submission_id = _page(client)
     assert _page_number(html) == "Page 1 of 5"  # the conditional last page may still come
     following = post_page(client, PAGE1, url=FORM, state=(submission_id, "0"))
-    sequence = only_response().order["blocks"]["brand_pages"]
+    sequence = only_response().display_order["blocks"]["brand_pages"]
 
     seen = []
     for step, index in enumerate(sequence):
@@ -109,7 +110,7 @@ def test_the_blocks_pages_come_in_the_drawn_order_with_progress_and_back(client,
 def test_a_page_out_of_the_drawn_order_is_not_opened(client, shuffled):
     _, submission_id = _page(client)
     post_page(client, PAGE1, url=FORM, state=(submission_id, "0"))
-    sequence = only_response().order["blocks"]["brand_pages"]
+    sequence = only_response().display_order["blocks"]["brand_pages"]
 
     response = client.get(f"{FORM}p/{sequence[1] + 1}/")
 
