@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from responses.models import Response, counted_kind_q
+from results.exports.positions import position_header
 from results.models import ExportRecord
 from results.spreadsheet import safe_cell
 from surveys.models import Survey, SurveyVersion
@@ -22,7 +23,7 @@ PERSONAL_DATA = "personal_data"
 # export carries by default (e-mail and personal-data questions are left out of the layout
 # unless asked for, and invitees' addresses live only with their invitations).
 RESPONSE_COLUMNS = ("response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds")
-RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at", "hidden")
+RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at", "hidden", "display_order")
 
 
 class ExportTooLarge(Exception):
@@ -60,6 +61,8 @@ class RawLayout:
     typed_columns: tuple[int, ...] = ()
     # The hidden fields' codes (any version's), one column each after the response's own.
     hidden: tuple[str, ...] = ()
+    # The display positions of a random order (results.exports.positions), the last columns.
+    positions: tuple[str, ...] = ()
 
 
 def raw_layout(
@@ -87,7 +90,8 @@ def raw_layout(
             names = by_code.setdefault(question.code, [])
             names.extend(name for name in question.question_type.export_columns(question) if name not in names)
     hidden = tuple(dict.fromkeys(h.code for version in compiled for h in version.definition.hidden_fields))
-    header = [*RESPONSE_COLUMNS, *hidden, *(name for names in by_code.values() for name in names)]
+    positions = position_header(compiled)
+    header = [*RESPONSE_COLUMNS, *hidden, *(name for names in by_code.values() for name in names), *positions]
     index = {name: i for i, name in enumerate(header)}
 
     layouts: dict[int, VersionLayout] = {}
@@ -144,7 +148,8 @@ def raw_layout(
                 if not kind.text:
                     typed.add(index[names[0]])
         layouts[version.version_id] = layout
-    return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)), hidden=hidden)
+    return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)), hidden=hidden,
+                     positions=positions)
 
 
 
