@@ -1,0 +1,38 @@
+"""The builder offers a question's random order (surveys.ordering): choices for a choice
+question, choices or rows for a matrix, nothing for a text question; a value it does not
+offer is refused at the field. (Anchors, `shuffle: questions` and shuffled blocks are set
+in the definition file.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from surveys.models import Question
+from tests.builder.test_outline import _form_data, _q, _url, draft  # noqa: F401 (draft: a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_saves_a_matrixs_rows_in_a_random_order(alice, draft):  # noqa: F811
+    tools = _q(draft, "tools")
+    form = alice.get(_url("outline") + f"?edit={tools.pk}").content.decode()
+    assert '<option value="rows">Rows in a random order</option>' in form
+
+    response = alice.post(_url("question_edit", tools.pk), _form_data(tools, shuffle="rows"))
+
+    assert response.status_code == 302
+    assert Question.objects.get(pk=tools.pk).shuffle == "rows"
+
+
+def test_it_offers_no_order_for_a_text_question(alice, draft):  # noqa: F811
+    note = _q(draft, "note")
+    assert 'name="shuffle"' not in alice.get(_url("outline") + f"?edit={note.pk}").content.decode()
+
+
+def test_it_refuses_an_order_it_does_not_offer(alice, draft):  # noqa: F811
+    role = _q(draft, "role")
+
+    response = alice.post(_url("question_edit", role.pk), _form_data(role, shuffle="rows"))
+
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert Question.objects.get(pk=role.pk).shuffle == ""
