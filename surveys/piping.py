@@ -11,8 +11,9 @@ Double brackets cannot be confused with the `{code}` placeholders of e-mails and
 redirects.
 
 A text may only name what is answered before its page is shown (`asked_before`): a
-question on an earlier page, or a hidden field (known from the start); never the question
-itself, one on the same page or a later one. `problems` reports the others with their
+question on an earlier page outside the text's own shuffled block (surveys.ordering), or
+a hidden field (known from the start); never the question itself, one on the same page,
+another page of its shuffled block or a later page. `problems` reports the others with their
 place, as the definition format reports every problem.
 
 The respondent's form renders a page with a marker in place of each piped answer
