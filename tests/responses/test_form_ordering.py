@@ -11,18 +11,25 @@ import re
 import pytest
 from django.test import Client
 
+from responses import rendering
 from surveys.definition_files import definition_from_data
 from surveys.ordering import draw_order, stored_order
 from surveys.services import survey_import
 from tests.kit.form import html_of, only_response, post_page
 from tests.kit.shuffle import SHUFFLED, shown_questions, shown_rows, shown_values
-from tests.responses.test_form_rendering import fresh_skeletons  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
 FORM = "/s/shuffled/"
 PAGE1 = {"brand": "bolt", "seen": ["acme"], "rating.acme": "good"}
 DEFINITION = definition_from_data(SHUFFLED)
+
+
+@pytest.fixture
+def fresh_skeletons():
+    rendering._skeletons.clear()
+    yield rendering._skeletons
+    rendering._skeletons.clear()
 
 
 @pytest.fixture
@@ -117,7 +124,7 @@ def test_a_page_out_of_the_drawn_order_is_not_opened(client, shuffled):
     assert response.status_code == 302 and response.url == f"{FORM}p/{sequence[0] + 1}/"
 
 
-def test_two_respondents_see_their_own_orders_and_the_cache_keeps_none(shuffled, fresh_skeletons):  # noqa: F811
+def test_two_respondents_see_their_own_orders_and_the_cache_keeps_none(shuffled, fresh_skeletons):
     pages = []
     while len({repr(_shown_order(html)) for html, _ in pages}) < 2:  # two respondents of different orders
         pages.append(_page(Client()))
