@@ -86,7 +86,13 @@ class CompiledVersion:
 
     @cached_property
     def _page_of_question(self) -> dict[str, int]:
-        return {q.code: i for i, page in enumerate(self.definition.pages) for q in page.questions}
+        """Each question's page, for deciding: a question of a shuffled block counts as on the
+        page after the block (its pages come in any order, so the block's last page in the
+        definition may be the first one shown; past the last page: decided at completion)."""
+        pages = self.definition.pages
+        last = {page.shuffle_block: i for i, page in enumerate(pages) if page.shuffle_block}
+        return {q.code: last[page.shuffle_block] + 1 if page.shuffle_block else i
+                for i, page in enumerate(pages) for q in page.questions}
 
     # Codes by database id, for rebuilding answers from their rows.
     @cached_property

@@ -17,6 +17,7 @@ from scipy.stats import chisquare
 from surveys.definition_files import DefinitionError, definition_from_data, definition_from_yaml, definition_to_yaml
 from surveys.models import Page
 from surveys.ordering import draw_order, page_sequence, position_columns, positions
+from surveys.selectors import compiled_version
 from surveys.services import VersionStateError, survey_import, version_publish
 from tests.kit.shuffle import BLOCK_PAGES, SHUFFLED
 
@@ -154,3 +155,14 @@ def test_publishing_refuses_a_block_that_takes_in_a_condition(manager):
 
     with pytest.raises(VersionStateError, match=r"pages\[3\]\.condition: 'about_bolt' is in the same shuffled"):
         version_publish(version=version)
+
+
+@pytest.mark.django_db
+def test_a_screen_out_naming_a_blocks_question_is_decided_after_the_block(manager):
+    data = copy.deepcopy(SHUFFLED)
+    data["screen_outs"] = [{"code": "no_acme", "condition": "about_acme = nothing", "message": "Thank you."},
+                           {"code": "no_brand", "condition": "brand = other", "message": "Thank you."}]
+    version, _ = survey_import(definition=definition_from_data(data), editors=[manager])
+
+    # The block's pages are 1-3, in any order: what a block page says is known after page 3.
+    assert [page for _, _, page in compiled_version(version).screen_out_pages] == [4, 0]
