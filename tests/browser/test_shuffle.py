@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from responses.ordering import order_seed
 from surveys.definition_files import definition_from_data
 from surveys.ordering import draw_order
 from surveys.services import survey_import
@@ -23,7 +24,7 @@ def test_a_shuffled_page_at_375_px(open_page, live_server):
     survey_import(definition=definition)
     page = open_page(width=375)
     page.goto(f"{live_server.url}/s/shuffled/")
-    drawn = draw_order(definition, page.locator("input[name=submission_id]").input_value())
+    drawn = draw_order(definition, order_seed(page.locator("input[name=submission_id]").input_value()))
 
     html = page.content()
     assert shown_questions(html, ["brand", "seen", "rating"]) == drawn["pages"]["0"]

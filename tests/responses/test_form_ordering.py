@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from responses import rendering
+from responses.ordering import order_seed
 from surveys.definition_files import definition_from_data
 from surveys.ordering import draw_order, stored_order
 from surveys.services import survey_import
@@ -64,13 +65,13 @@ def _page_number(html: str) -> str:
 
 def test_page_one_shows_the_order_its_response_stores(client, shuffled):
     html, submission_id = _page(client)
-    drawn = draw_order(DEFINITION, submission_id)
+    drawn = draw_order(DEFINITION, order_seed(submission_id))
 
     assert _shown_order(html) == _expected(drawn)
     assert shown_values(html, "brand")[-1] == "other" and shown_rows(html, "rating")[-1] == "overall"
     post_page(client, PAGE1, url=FORM, state=(submission_id, "0"))
-    assert only_response().display_order == stored_order(DEFINITION, submission_id)
-    assert stored_order(DEFINITION, submission_id)["items"] == drawn["items"]
+    assert only_response().display_order == stored_order(DEFINITION, order_seed(submission_id))
+    assert stored_order(DEFINITION, order_seed(submission_id))["items"] == drawn["items"]
 
 
 def test_the_order_stays_across_reloads_back_and_resuming_elsewhere(client, shuffled):
@@ -131,5 +132,5 @@ def test_two_respondents_see_their_own_orders_and_the_cache_keeps_none(shuffled,
         assert len(pages) < 20
 
     for html, submission_id in pages:
-        assert _shown_order(html) == _expected(draw_order(DEFINITION, submission_id))
+        assert _shown_order(html) == _expected(draw_order(DEFINITION, order_seed(submission_id)))
     assert fresh_skeletons == {}
