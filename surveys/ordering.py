@@ -6,11 +6,11 @@ marked `anchor: true`, such as "Other" or "None of these", keep their position a
 others are shuffled among the remaining places), `shuffle: questions` on a page, and
 `shuffle_block: <name>` on consecutive pages (shown in a random order among themselves).
 
-The order is drawn once per response (`draw_order`), seeded by its submission id
-(signed: responses.ordering): the form
-shows page 1 in the order its response will store when created, and the same response
-always gets the same order. It is stored with the response (`Response.order`, the mapping
-`draw_order` returns) and exported as display positions. Since a random order leaves no
+The order is drawn once per response (`draw_order`), seeded by its submission id (signed:
+responses.ordering): the form shows page 1 in the order its response will store when
+created, and the same response always gets the same order. It is stored with the response
+(`Response.display_order`: `stored_order`, which adds each item's display position) and
+exported as display positions. Since a random order leaves no
 fixed "asked before" inside a shuffled page or block, conditions and piping may not name
 a question of their own shuffled page or block (`surveys.piping.asked_before`).
 """
