@@ -265,7 +265,7 @@ def question_lines(change: QuestionChange) -> list[Line]:
         else:
             name = {"min_value": "Minimum", "max_value": "Maximum", "max_length": "Maximum length",
                     "low_label": "Label of the lowest point", "high_label": "Label of the highest point",
-                    "display": "Shown as", "step": "Step"}[f.name]
+                    "display": "Shown as", "step": "Step", "shuffle": "Shown in a random order"}[f.name]
             if f.name == "max_value" and change.new.question_type.sums_to_total:
                 name = "Total"
             lines.append(Line(name, _shown(f.old), _shown(f.new)))

@@ -115,10 +115,13 @@ class SurveyPageForm(forms.Form):
     """The questions of one page, named by code (`code.row` for matrix rows)."""
 
     def __init__(self, *args, questions: list[QuestionDef], conditions_json: Mapping[str, dict] | None = None,
-                 piped: PipedPage | None = None, **kwargs):
+                 piped: PipedPage | None = None, random_order: bool = False, **kwargs):
         """`piped`, when given, holds the questions to show (with earlier answers piped
-        into their texts: `surveys.piping.pipe_page`) in place of `questions`."""
+        into their texts: `surveys.piping.pipe_page`) in place of `questions`.
+        `random_order`: the questions, choices or rows are in an order drawn for this
+        respondent (surveys.ordering), which responses.rendering does not cache."""
         super().__init__(*args, **kwargs)
+        self.random_order = random_order
         self.piped = piped or PipedPage(list(questions))
         questions = self.piped.questions
         self.questions = questions

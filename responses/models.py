@@ -76,6 +76,10 @@ class Response(models.Model):
     )
     # The responses API's cursor: numbered under the survey's sequence lock (CompletionSequence)
     # in the transaction that ends the response, so numbers are handed out in commit order.
+    # The random order this respondent was shown (surveys.ordering.stored_order, with each
+    # item's display position for exports): drawn from the submission id when the response
+    # is created; empty for a survey without one and for API submissions (no display order).
+    display_order = models.JSONField(default=dict, blank=True)
     completed_seq = models.PositiveBigIntegerField(
         null=True, blank=True, editable=False,
         help_text="Its number among the survey's ended responses, in the order they were committed.",

@@ -2,19 +2,26 @@
 question conditions evaluated on the server (the browser's script only mirrors them for
 questions that depend on answers on the same page), Back/Next across hidden pages, which
 page a respondent may open (`page_to_open`), and where a page stands among those that
-will or may still be shown (`page_outlook`, for the progress and the button label)."""
+will or may still be shown (`page_outlook`, for the progress and the button label).
+
+Pages come in the respondent's order (`order`, drawn by surveys.ordering: a shuffled
+block's pages in their drawn order); a page keeps its index in the definition, which is
+what URLs and `Response.current_page` name."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from responses.forms import browser_leaf, combine, condition_json
 from responses.services import raw_answers
 from responses.validation import validate_answers
-from surveys import conditions
+from surveys import conditions, ordering
 from surveys.definition import QuestionDef
 from surveys.selectors import CompiledVersion
+
+NO_ORDER: Mapping[str, Any] = {}
 
 
 def effective_answers(
@@ -35,10 +42,12 @@ def _hidden_of(compiled: CompiledVersion, answers: dict[str, Any]) -> dict[str, 
     return {code: answers[code] for code in compiled.definition.hidden if code in answers}
 
 
-def page_questions(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> list[tuple[QuestionDef, Any]]:
-    """The questions rendered on a page with the condition the browser still has to
-    evaluate (None when always shown). Conditions on earlier pages are settled here; a
-    question depending on its own page is rendered, so the form works without scripts."""
+def page_questions(compiled: CompiledVersion, answers: dict[str, Any], index: int,
+                   order: Mapping[str, Any] = NO_ORDER) -> list[tuple[QuestionDef, Any]]:
+    """The questions rendered on a page, in the respondent's `order`, with the condition the
+    browser still has to evaluate (None when always shown). Conditions on earlier pages are
+    settled here; a question depending on its own page is rendered, so the form works
+    without scripts."""
     page_condition = compiled.page_conditions[index]
     if page_condition is not None and not conditions.evaluate(page_condition, answers):
         return []
@@ -46,7 +55,7 @@ def page_questions(compiled: CompiledVersion, answers: dict[str, Any], index: in
     page = definition.pages[index]
     codes = [q.code for q in page.questions]
     shown = []
-    for question in page.questions:
+    for question in ordering.ordered_page(index, page.questions, order) if order else page.questions:
         node = compiled.question_conditions.get(question.code)
         condition = True if node is None else condition_json(node, codes, answers, definition.questions)
         if condition is not False:
@@ -58,25 +67,44 @@ def page_shown(compiled: CompiledVersion, answers: dict[str, Any], index: int) -
     return bool(page_questions(compiled, answers, index))
 
 
-def next_page(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> int | None:
-    return next((i for i in range(index + 1, len(compiled.definition.pages)) if page_shown(compiled, answers, i)), None)
+def _sequence(compiled: CompiledVersion, order: Mapping[str, Any]) -> list[int]:
+    if not order:
+        return list(range(len(compiled.definition.pages)))
+    return ordering.page_sequence(compiled.definition, order)
 
 
-def previous_page(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> int | None:
-    return next((i for i in range(index - 1, -1, -1) if page_shown(compiled, answers, i)), None)
+def _position(sequence: list[int]):
+    """Where a page index stands in `sequence` (past the end for one that is not there)."""
+    at = {page: k for k, page in enumerate(sequence)}
+    return lambda index: at.get(index, len(sequence))
 
 
-def resolve_page(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> int:
+def next_page(compiled: CompiledVersion, answers: dict[str, Any], index: int,
+              order: Mapping[str, Any] = NO_ORDER) -> int | None:
+    sequence = _sequence(compiled, order)
+    later = sequence[_position(sequence)(index) + 1:]
+    return next((i for i in later if page_shown(compiled, answers, i)), None)
+
+
+def previous_page(compiled: CompiledVersion, answers: dict[str, Any], index: int,
+                  order: Mapping[str, Any] = NO_ORDER) -> int | None:
+    sequence = _sequence(compiled, order)
+    earlier = sequence[:_position(sequence)(index)]
+    return next((i for i in reversed(earlier) if page_shown(compiled, answers, i)), None)
+
+
+def resolve_page(compiled: CompiledVersion, answers: dict[str, Any], index: int,
+                 order: Mapping[str, Any] = NO_ORDER) -> int:
     """The page to show for a stored position: itself if shown, else the next shown one,
     else the last shown one before it."""
     index = min(max(index, 0), len(compiled.definition.pages) - 1)
     if page_shown(compiled, answers, index):
         return index
-    following = next_page(compiled, answers, index)
+    following = next_page(compiled, answers, index, order)
     if following is not None:
         return following
-    previous = previous_page(compiled, answers, index)
-    return previous if previous is not None else 0
+    previous = previous_page(compiled, answers, index, order)
+    return previous if previous is not None else _sequence(compiled, order)[0]
 
 
 def posted_page(value: Any, count: int) -> int | None:
@@ -90,35 +118,42 @@ def _page_of(compiled: CompiledVersion) -> dict[str, int]:
     return {q.code: i for i, page in enumerate(compiled.definition.pages) for q in page.questions}
 
 
-def furthest_page(compiled: CompiledVersion, answers: dict[str, Any], current: int) -> int:
+def furthest_page(compiled: CompiledVersion, answers: dict[str, Any], current: int,
+                  order: Mapping[str, Any] = NO_ORDER) -> int:
     """The furthest page a respondent may open: where they are (`current`), or further
     when answers on later pages show they went there before (Back, then the browser's
     Forward), but never past the first shown page with a required question unanswered.
+    "Further" is in the respondent's order of pages.
 
     A later page left empty leaves no trace, so Forward past it goes back to it."""
     page_of = _page_of(compiled)
-    reach = resolve_page(compiled, answers, current)
+    position = _position(_sequence(compiled, order))
+    reach = resolve_page(compiled, answers, current, order)
     answered = [page_of[code] for code in answers if code in page_of]
     if answered:
-        last = max(answered)
-        following = next_page(compiled, answers, last)
-        reach = max(reach, following if following is not None else resolve_page(compiled, answers, last))
+        last = max(answered, key=position)
+        following = next_page(compiled, answers, last, order)
+        furthest = following if following is not None else resolve_page(compiled, answers, last, order)
+        reach = max(reach, furthest, key=position)
     _, missing = validate_answers(
         compiled, raw_answers(answers), hidden="drop", enforce_required=True,
         hidden_values=_hidden_of(compiled, answers),
     )
-    blocked = {page_of.get(key.split(".", 1)[0], len(page_of)) for key in missing}
-    return next((i for i in sorted(blocked) if i < reach and page_shown(compiled, answers, i)), reach)
+    blocked = {page_of.get(key.split(".", 1)[0], -1) for key in missing}  # -1: past the end
+    return next((i for i in sorted(blocked, key=position)
+                 if position(i) < position(reach) and page_shown(compiled, answers, i)), reach)
 
 
-def page_to_open(compiled: CompiledVersion, answers: dict[str, Any], current: int, index: int) -> int:
+def page_to_open(compiled: CompiledVersion, answers: dict[str, Any], current: int, index: int,
+                 order: Mapping[str, Any] = NO_ORDER) -> int:
     """`index` if the respondent may open that page, else the page to send them to: the
     next shown one for a page their answers hide, the furthest they may open for one
     beyond it."""
-    furthest = furthest_page(compiled, answers, current)
-    if index > furthest or index < 0:
+    furthest = furthest_page(compiled, answers, current, order)
+    position = _position(_sequence(compiled, order))
+    if position(index) > position(furthest) or index < 0:
         return furthest
-    return index if page_shown(compiled, answers, index) else resolve_page(compiled, answers, index)
+    return index if page_shown(compiled, answers, index) else resolve_page(compiled, answers, index, order)
 
 
 # --- Progress ---------------------------------------------------------------------------
@@ -150,9 +185,12 @@ class Outlook:
         return round(100 * self.number / self.total)
 
 
-def page_outlook(compiled: CompiledVersion, answers: dict[str, Any], index: int) -> Outlook:
+def page_outlook(compiled: CompiledVersion, answers: dict[str, Any], index: int,
+                 order: Mapping[str, Any] = NO_ORDER) -> Outlook:
     definition = compiled.definition
     page_of = _page_of(compiled)
+    sequence = _sequence(compiled, order)
+    position = _position(sequence)
     here = {q.code for q in definition.pages[index].questions}
 
     def answered(ref: conditions.Ref) -> bool:
@@ -174,7 +212,8 @@ def page_outlook(compiled: CompiledVersion, answers: dict[str, Any], index: int)
                 return combine("or", [residual(o, browser) for o in operands])
         if browser and node.ref.question in here:
             return browser_leaf(node, definition.questions)
-        if page_of.get(node.ref.question, -1) >= index and not answered(node.ref):
+        if node.ref.question in page_of and position(page_of[node.ref.question]) >= position(index) \
+                and not answered(node.ref):
             return None
         return conditions.evaluate(node, answers)
 
@@ -184,8 +223,8 @@ def page_outlook(compiled: CompiledVersion, answers: dict[str, Any], index: int)
         shown_questions = combine("or", questions)
         return combine("and", [residual(compiled.page_conditions[i], browser), shown_questions])
 
-    before = sum(1 for i in range(index) if page_shown(compiled, answers, i))
-    later = range(index + 1, len(definition.pages))
+    before = sum(1 for i in sequence[:position(index)] if page_shown(compiled, answers, i))
+    later = sequence[position(index) + 1:]
     possible = sum(1 for i in later if page_state(i, browser=False) is not False)
     browser_states = [state for i in later if (state := page_state(i, browser=True)) is not False]
     return Outlook(

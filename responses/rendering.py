@@ -20,6 +20,13 @@ Texts that show earlier answers (surveys.piping) reach this module with a marker
 of each answer, the same for every respondent: one skeleton serves them all, and the
 view puts each respondent's escaped answers in afterwards (`PipedPage.html`), so that
 neither the key nor the number of skeletons depends on anyone's answers.
+
+A page in an order drawn for the respondent (surveys.ordering: shuffled questions, choices
+or rows) is rendered in full on every request. Its key would be correct (the layout holds
+the questions in their drawn order) but each order would need a skeleton of its own: a
+question of 6 shuffled choices alone has 720 of them, each costing a dozen renders to
+prove, which would keep emptying the cache for every other page. A page with an order
+shown to no one else gains nothing from a cache.
 """
 
 from __future__ import annotations
@@ -74,7 +81,7 @@ _skeletons: dict[str, list | object] = {}
 
 def render_questions(form: forms.Form) -> SafeString:
     """The page's questions as `{% crispy form %}` renders them."""
-    if form.is_bound:
+    if form.is_bound or getattr(form, "random_order", False):
         return _render(form)
     key = _key(form)
     skeleton = _skeletons.get(key)

@@ -23,7 +23,7 @@ from surveys.definition import ChoiceDef, HiddenFieldDef, PageDef, QuestionDef, 
 # The question's own fields that a change can touch, in the order a summary lists them.
 QUESTION_FIELDS = (
     "label", "type", "required", "condition", "help_text", "segment", "personal_data",
-    "min_value", "max_value", "max_length", "step", "low_label", "high_label", "display",
+    "min_value", "max_value", "max_length", "step", "low_label", "high_label", "display", "shuffle",
 )
 CHOICE, ROW = "choice", "row"
 

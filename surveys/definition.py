@@ -16,6 +16,7 @@ from functools import cached_property
 from surveys.types import QuestionType, question_type
 
 SPECIFY_LEVELS = ("optional", "required")
+SHUFFLE_CHOICES, SHUFFLE_ROWS = "choices", "rows"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ChoiceDef:
     exclusive: bool = False
     # "Other, please specify": "" (no text box), "optional" or "required" (SPECIFY_LEVELS).
     specify: str = ""
+    anchor: bool = False  # keeps its place when the question's choices are shuffled
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class RowDef:
     label: str
     # An attention check on this row: the choice code a careful respondent picks.
     attention_check: str = ""
+    anchor: bool = False  # keeps its place when the matrix's rows are shuffled
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class QuestionDef:
     # An attention check ("select 'Agree' here"): the choice code a careful respondent picks;
     # single-choice questions (a matrix marks its rows instead). See responses.quality.
     attention_check: str = ""
+    shuffle: str = ""  # "", or SHUFFLE_CHOICES / SHUFFLE_ROWS: shown in a random order (surveys.ordering)
 
     @cached_property
     def question_type(self) -> QuestionType:
@@ -104,6 +108,7 @@ QUESTION_COLUMNS = {
     "min_value": "min_value", "max_value": "max_value", "max_length": "max_length",
     "low_label": "low_label", "high_label": "high_label", "display": "display", "step": "step",
     "attention_check": "attention_check",
+    "shuffle": "shuffle",
 }
 
 
@@ -123,6 +128,9 @@ class PageDef:
     title: str
     questions: tuple[QuestionDef, ...]
     condition: str = ""
+    shuffle_questions: bool = False  # its questions shown in a random order (surveys.ordering)
+    # Consecutive pages naming the same block are shown in a random order among themselves.
+    shuffle_block: str = ""
 
 
 @dataclass(frozen=True)

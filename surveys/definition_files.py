@@ -19,6 +19,8 @@ from surveys import conditions, piping, reporting
 from surveys.definition import (
     BUILTIN_HIDDEN,
     REDIRECT_OUTCOMES,
+    SHUFFLE_CHOICES,
+    SHUFFLE_ROWS,
     SPECIFY_LEVELS,
     ChoiceDef,
     FindingDef,
@@ -53,14 +55,14 @@ HIDDEN_FIELD_KEYS = ("code", "description", "values")
 HIDDEN_VALUE_MAX = 200
 HIDDEN_DESCRIPTION_MAX = 200
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
-PAGE_KEYS = ("title", "condition", "questions")
+PAGE_KEYS = ("title", "condition", "shuffle", "shuffle_block", "questions")
 QUESTION_KEYS = (
     "code", "type", "label", "help_text", "required", "segment", "personal_data", "condition",
-    "min", "max", "step", "total", "low_label", "high_label", "display", "max_length", "rows", "choices",
+    "min", "max", "step", "total", "low_label", "high_label", "display", "max_length", "shuffle", "rows", "choices",
     "attention_check",
 )
-CHOICE_KEYS = ("code", "label", "exclusive", "specify")
-ROW_KEYS = ("code", "label", "attention_check")
+CHOICE_KEYS = ("code", "label", "exclusive", "specify", "anchor")
+ROW_KEYS = ("code", "label", "anchor", "attention_check")
 FINDING_KEYS = ("code", "statement", "base", "target")
 NET_KEYS = ("question", "code", "label", "choices", "all_but")
 VIEW_KEYS = ("code", "label", "description", "row", "column", "segment", "highlight")
@@ -339,6 +341,7 @@ def _read_redirects(reader: _Reader, raw: Any, hidden_fields: list[HiddenFieldDe
 def _read_pages(reader: _Reader, raw_pages: list) -> list[PageDef]:
     pages: list[PageDef] = []
     seen: dict[str, str] = {}
+    blocks: dict[str, int] = {}  # each shuffled block's last page so far
     for p, raw_page in enumerate(raw_pages):
         place = f"pages[{p}]"
         page = reader.mapping(raw_page, place, PAGE_KEYS)
@@ -356,11 +359,24 @@ def _read_pages(reader: _Reader, raw_pages: list) -> list[PageDef]:
                 )
             seen.setdefault(question.code, f"{place}.questions[{q}]")
             questions.append(question)
+        shuffle = reader.text(page, "shuffle", place)
+        if shuffle not in ("", "questions"):
+            reader.error(f"{place}.shuffle", f"expected questions, got {shuffle!r}")
+        block = reader.code(page, "shuffle_block", place) if page.get("shuffle_block") is not None else ""
+        if block and p == 0:
+            reader.error(f"{place}.shuffle_block", "the first page cannot be in a shuffled block: every respondent "
+                         "starts there")
+        elif block and block in blocks and blocks[block] != p - 1:
+            reader.error(f"{place}.shuffle_block", f"the pages of block {block!r} must follow one another")
+        if block:
+            blocks[block] = p
         pages.append(
             PageDef(
                 title=reader.text(page, "title", place),
                 condition=reader.text(page, "condition", place),
                 questions=tuple(questions),
+                shuffle_questions=shuffle == "questions",
+                shuffle_block=block,
             )
         )
     return pages
@@ -448,6 +464,11 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
             f"{place}.personal_data",
             f"only text and e-mail questions can be marked personal data, not {qtype} (its answers are not free text)",
         )
+    shuffle = reader.text(data, "shuffle", place)
+    if shuffle and shuffle not in (SHUFFLE_CHOICES, SHUFFLE_ROWS):
+        reader.error(f"{place}.shuffle", f"expected {SHUFFLE_CHOICES} or {SHUFFLE_ROWS}, got {shuffle!r}")
+    elif (shuffle == SHUFFLE_CHOICES and not kind.has_choices) or (shuffle == SHUFFLE_ROWS and not kind.has_rows):
+        reader.error(f"{place}.shuffle", f"a {qtype} question has no {shuffle} to shuffle")
     question = QuestionDef(
         code=code,
         type=qtype,
@@ -467,6 +488,7 @@ def _read_question(reader: _Reader, raw: Any, place: str) -> QuestionDef | None:
         display=display,
         step=step,
         attention_check=reader.text(data, "attention_check", place),
+        shuffle=shuffle,
     )
     _check_attention_checks(reader, question, kind, place)
     if qtype in TYPES and whole_bounds:
@@ -506,12 +528,13 @@ def _read_options(reader: _Reader, data: Mapping, key: str, place: str, allowed,
             reader.error(f"{place}.{key}", f"duplicate code {code!r}")
         seen.add(code)
         label = reader.text(item, "label", item_place, required=True)
+        anchor = reader.flag(item, "anchor", item_place)
         if key == "rows":
-            options.append(RowDef(code=code, label=label,
+            options.append(RowDef(code=code, label=label, anchor=anchor,
                                   attention_check=reader.text(item, "attention_check", item_place)))
         else:
             options.append(ChoiceDef(code=code, label=label, exclusive=reader.flag(item, "exclusive", item_place),
-                                     specify=_specify(reader, item, item_place)))
+                                     specify=_specify(reader, item, item_place), anchor=anchor))
     return options
 
 
@@ -533,16 +556,41 @@ def _specify(reader: _Reader, item: Mapping, place: str) -> str:
 def _check_conditions(
     reader: _Reader, pages: list[PageDef], questions: dict[str, QuestionDef], hidden_fields: list[HiddenFieldDef]
 ) -> None:
-    """A condition may only refer to questions asked before it: on earlier pages, or
-    earlier on the same page (the respondent has answered those when it is evaluated).
-    Hidden fields are known from the start."""
+    """A condition may only refer to questions asked before it whatever order the respondent
+    draws (`piping.asked_before`): on earlier pages outside its own shuffled block, or
+    earlier on the same page unless the page shuffles its questions. Hidden fields are
+    known from the start."""
     questions = {**{h.code: h.as_question for h in hidden_fields}, **questions}
-    before: list[str] = [h.code for h in hidden_fields]
+    order = piping.asked_order(pages, [h.code for h in hidden_fields])
     for p, page in enumerate(pages):
-        reader.condition(page.condition, f"pages[{p}].condition", questions, set(before))
+        start = piping.block_start(pages, p)
+        before = {code for code, at in order.items() if at < start}
+        # Asked in a random order with this page: named, so that the refusal says why.
+        drawn = {code for code, at in order.items() if at == start} if page.shuffle_block else set()
+        _condition(reader, page.condition, f"pages[{p}].condition", questions, before, drawn)
+        same_page: list[str] = []
         for q, question in enumerate(page.questions):
-            reader.condition(question.condition, f"pages[{p}].questions[{q}].condition", questions, set(before))
-            before.append(question.code)
+            peers = drawn | ({q.code for q in page.questions} if page.shuffle_questions else set())
+            _condition(reader, question.condition, f"pages[{p}].questions[{q}].condition", questions,
+                       before | set(same_page) - peers, peers)
+            same_page.append(question.code)
+
+
+def _condition(reader: _Reader, text: str, place: str, questions: Mapping[str, QuestionDef], available: set[str],
+               drawn: set[str]) -> None:
+    """`reader.condition`, refusing first a reference to a question shown in a random order
+    with the condition's place."""
+    if drawn and text.strip():
+        try:
+            named = {ref.question for ref in conditions.references(conditions.parse(text))}
+        except conditions.ConditionError:
+            named = set()
+        for code in sorted(named & drawn):
+            reader.error(place, f"'{code}' is in the same shuffled page or block: it is not always asked before "
+                         "this condition")
+        if named & drawn:
+            return
+    reader.condition(text, place, questions, available)
 
 
 def _read_findings(reader: _Reader, raw_findings: list, questions: dict[str, QuestionDef]) -> list[FindingDef]:
@@ -680,6 +728,10 @@ def _page_to_data(page: PageDef) -> dict:
         data["title"] = page.title
     if page.condition:
         data["condition"] = page.condition
+    if page.shuffle_questions:
+        data["shuffle"] = "questions"
+    if page.shuffle_block:
+        data["shuffle_block"] = page.shuffle_block
     data["questions"] = [_question_to_data(q) for q in page.questions]
     return data
 
@@ -709,14 +761,16 @@ def _question_to_data(question: QuestionDef) -> dict:
         data["max_length"] = question.max_length
     if question.attention_check:
         data["attention_check"] = question.attention_check
+    if question.shuffle:
+        data["shuffle"] = question.shuffle
     if question.rows:
-        data["rows"] = [{"code": r.code, "label": r.label,
+        data["rows"] = [{"code": r.code, "label": r.label, **({"anchor": True} if r.anchor else {}),
                          **({"attention_check": r.attention_check} if r.attention_check else {})}
                         for r in question.rows]
     if question.choices:
         data["choices"] = [
             {"code": c.code, "label": c.label, **({"exclusive": True} if c.exclusive else {}),
-             **({"specify": c.specify} if c.specify else {})}
+             **({"specify": c.specify} if c.specify else {}), **({"anchor": True} if c.anchor else {})}
             for c in question.choices
         ]
     return data

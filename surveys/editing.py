@@ -52,7 +52,7 @@ __all__ = [
 # published version too; the models refuse the rest there.
 QUESTION_FIELDS = frozenset({
     "label", "help_text", "required", "code", "condition", "min_value", "max_value", "max_length", "step",
-    "is_segment", "personal_data", "low_label", "high_label", "display",
+    "is_segment", "personal_data", "low_label", "high_label", "display", "shuffle",
 })
 # A rating's end labels are wording too: what a point means does not change with them.
 WORDING_FIELDS = frozenset({"label", "help_text", "personal_data", "low_label", "high_label"})
@@ -169,6 +169,8 @@ def page_delete(*, page: Page) -> dict:
     data = {
         "title": page.title,
         "condition": page.condition,
+        "shuffle_questions": page.shuffle_questions,
+        "shuffle_block": page.shuffle_block,
         "position": position,
         "questions": [_question_data(q) for q in _questions_with_options(page.questions.order_by("position", "pk"))],
     }
@@ -189,7 +191,9 @@ def page_restore(*, version: SurveyVersion, data: dict) -> Page:
         raise EditError(
             f"The page cannot be restored: its question code {clashes[0]!r} is now used by another question."
         )
-    page = Page.objects.create(version=version, position=0, title=data["title"], condition=data["condition"])
+    page = Page.objects.create(version=version, position=0, title=data["title"], condition=data["condition"],
+                               shuffle_questions=data.get("shuffle_questions", False),
+                               shuffle_block=data.get("shuffle_block", ""))
     ids = [pk for pk in _version_page_ids(version) if pk != page.pk]
     ids.insert(max(0, min(data["position"], len(ids))), page.pk)
     positions_renumber(Page, ids)
@@ -431,12 +435,14 @@ def _question_data(question: Question) -> dict:
         "high_label": question.high_label,
         "display": question.display,
         "step": _number(question.step),
+        "shuffle": question.shuffle,
         "choices": [
-            {"code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify}
+            {"code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify, "anchor": c.anchor}
             for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))
         ],
         "rows": [
-            {"code": r.code, "label": r.label} for r in sorted(question.rows.all(), key=lambda r: (r.position, r.pk))
+            {"code": r.code, "label": r.label, "anchor": r.anchor}
+            for r in sorted(question.rows.all(), key=lambda r: (r.position, r.pk))
         ],
     }
 
@@ -462,13 +468,15 @@ def _question_create(*, version: SurveyVersion, page: Page, position: int, data:
         high_label=data.get("high_label", ""),
         display=data.get("display", ""),
         step=None if data.get("step") is None else Decimal(data["step"]),
+        shuffle=data.get("shuffle", ""),
     )
     Choice.objects.bulk_create(
         Choice(question=question, position=i, code=c["code"], label=c["label"], exclusive=c["exclusive"],
-               specify=c.get("specify", ""))
+               specify=c.get("specify", ""), anchor=c.get("anchor", False))
         for i, c in enumerate(data["choices"])
     )
     MatrixRow.objects.bulk_create(
-        MatrixRow(question=question, position=i, code=r["code"], label=r["label"]) for i, r in enumerate(data["rows"])
+        MatrixRow(question=question, position=i, code=r["code"], label=r["label"], anchor=r.get("anchor", False))
+        for i, r in enumerate(data["rows"])
     )
     return question

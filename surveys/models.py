@@ -325,9 +325,15 @@ class Page(FrozenStructure):
     condition = models.TextField(
         blank=True, help_text="Display condition, e.g. role = it. Empty: always shown."
     )
+    shuffle_questions = models.BooleanField(default=False, help_text="Its questions are shown in a random order.")
+    shuffle_block = models.SlugField(
+        max_length=64, blank=True,
+        help_text="Consecutive pages naming the same block are shown in a random order among themselves.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
-    structural_fields = ("version_id", "position", "condition")
+    # A random order changes what "asked before" means, as a condition changes what is asked.
+    structural_fields = ("version_id", "position", "condition", "shuffle_questions", "shuffle_block")
 
     class Meta:
         ordering = ["version", "position"]
@@ -377,11 +383,15 @@ class Question(FrozenStructure):
         max_digits=20, decimal_places=6, null=True, blank=True,
         help_text="Sliders: the distance between two of its values, from the minimum (1 when empty).",
     )
+    shuffle = models.CharField(
+        max_length=10, blank=True,
+        help_text="choices or rows: shown in a random order per respondent; empty: as listed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     structural_fields = (
         "version_id", "page_id", "position", "code", "type", "required", "is_segment",
-        "condition", "min_value", "max_value", "max_length", "step", "display",
+        "condition", "min_value", "max_value", "max_length", "step", "display", "shuffle",
     )
 
     class Meta:
@@ -440,8 +450,10 @@ class Choice(FrozenStructure):
         help_text="A text box beside this choice (“Other, please specify”): its text is kept with the answer.",
     )
 
+    anchor = models.BooleanField(default=False, help_text="Keeps its place when the choices are shuffled.")
+
     # `specify` changes what an answer holds, as the exclusive flag changes what it may combine.
-    structural_fields = ("question_id", "position", "code", "exclusive", "specify")
+    structural_fields = ("question_id", "position", "code", "exclusive", "specify", "anchor")
 
     class Meta:
         ordering = ["question", "position"]
@@ -464,8 +476,9 @@ class MatrixRow(FrozenStructure):
     attention_check = models.CharField(
         max_length=64, blank=True, help_text="An attention check: the choice code a careful respondent picks here."
     )
+    anchor = models.BooleanField(default=False, help_text="Keeps its place when the rows are shuffled.")
 
-    structural_fields = ("question_id", "position", "code")
+    structural_fields = ("question_id", "position", "code", "anchor")
 
     class Meta:
         ordering = ["question", "position"]

@@ -11,8 +11,9 @@ Double brackets cannot be confused with the `{code}` placeholders of e-mails and
 redirects.
 
 A text may only name what is answered before its page is shown (`asked_before`): a
-question on an earlier page, or a hidden field (known from the start); never the question
-itself, one on the same page or a later one. `problems` reports the others with their
+question on an earlier page outside the text's own shuffled block (surveys.ordering), or
+a hidden field (known from the start); never the question itself, one on the same page,
+another page of its shuffled block or a later page. `problems` reports the others with their
 place, as the definition format reports every problem.
 
 The respondent's form renders a page with a marker in place of each piped answer
@@ -115,22 +116,34 @@ def question_texts(question: QuestionDef) -> Iterator[tuple[str, str]]:
 # --- What a text may name -----------------------------------------------------------------
 
 
+def block_start(pages: Sequence[PageDef], index: int) -> int:
+    """The first page of the shuffled block holding page `index` (itself when in none):
+    consecutive pages naming the same `shuffle_block` are shown in a random order, so none
+    of them is asked before another."""
+    block = pages[index].shuffle_block
+    while block and index > 0 and pages[index - 1].shuffle_block == block:
+        index -= 1
+    return index
+
+
 def asked_order(pages: Sequence[PageDef], hidden_codes: Iterable[str]) -> dict[str, int]:
-    """Each question's page index, each hidden field's -1 (known before the first page)."""
+    """Each question's place in the order of asking: its page's index, the first page's of its
+    shuffled block for a page in one; each hidden field's -1 (known before the first page)."""
     order = {code: -1 for code in hidden_codes}
-    order.update((q.code, p) for p, page in enumerate(pages) for q in page.questions)
+    order.update((q.code, block_start(pages, p)) for p, page in enumerate(pages) for q in page.questions)
     return order
 
 
 def asked_before(order: Mapping[str, int], source: str, question: str) -> bool:
-    """Whether `source` is answered before `question`'s page is shown: the one rule of what a
-    text may pipe (a random order of pages or questions would add its own here)."""
+    """Whether `source` is answered before `question`'s page is shown, whatever order the
+    respondent draws: the one rule of what a text may pipe (`surveys.ordering`)."""
     return source in order and question in order and order[source] < order[question]
 
 
 def problems(pages: Sequence[PageDef], hidden_codes: Iterable[str]) -> list[tuple[str, str]]:
     """(place, message) of every reference a text may not make."""
     order = asked_order(pages, hidden_codes)
+    page_of = {q.code: p for p, page in enumerate(pages) for q in page.questions}
     questions = {q.code: q for page in pages for q in page.questions}
     found = []
     for p, page in enumerate(pages):
@@ -143,20 +156,25 @@ def problems(pages: Sequence[PageDef], hidden_codes: Iterable[str]) -> list[tupl
                     found.append((place, str(exc)))
                     continue
                 for ref in refs:
-                    message = _reference_problem(ref, question.code, order, questions)
+                    message = _reference_problem(ref, question.code, order, page_of, questions)
                     if message:
                         found.append((place, f"{ref} {message}"))
     return found
 
 
-def _reference_problem(ref: Ref, question: str, order: Mapping[str, int],
+def _reference_problem(ref: Ref, question: str, order: Mapping[str, int], page_of: Mapping[str, int],
                        questions: Mapping[str, QuestionDef]) -> str | None:
     if ref.code not in order:
         return "names no question or hidden field"
     if ref.code == question:
         return "names this question itself: its answer is not known when it is asked"
     if not asked_before(order, ref.code, question):
-        where = "on the same page" if order[ref.code] == order[question] else "on a later page"
+        if page_of[ref.code] == page_of[question]:
+            where = "on the same page"
+        elif order[ref.code] == order[question]:
+            where = "in the same shuffled block (its pages are shown in a random order)"
+        else:
+            where = "on a later page"
         return (f"names a question {where}: its answer is not known when this page is shown"
                 " (move it to an earlier page)")
     source = questions.get(ref.code)

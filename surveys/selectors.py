@@ -86,7 +86,13 @@ class CompiledVersion:
 
     @cached_property
     def _page_of_question(self) -> dict[str, int]:
-        return {q.code: i for i, page in enumerate(self.definition.pages) for q in page.questions}
+        """Each question's page, for deciding: a question of a shuffled block counts as on the
+        page after the block (its pages come in any order, so the block's last page in the
+        definition may be the first one shown; past the last page: decided at completion)."""
+        pages = self.definition.pages
+        last = {page.shuffle_block: i for i, page in enumerate(pages) if page.shuffle_block}
+        return {q.code: last[page.shuffle_block] + 1 if page.shuffle_block else i
+                for i, page in enumerate(pages) for q in page.questions}
 
     # Codes by database id, for rebuilding answers from their rows.
     @cached_property
@@ -111,12 +117,14 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
     choice_ids: dict[tuple[str, str], int] = {}
     for c in Choice.objects.filter(question__version=version).order_by("question_id", "position", "pk"):
         choices[c.question_id].append(ChoiceDef(code=c.code, label=c.label, exclusive=c.exclusive,
-                                                     specify=c.specify))
+                                                     specify=c.specify, anchor=c.anchor))
         choice_ids[(codes[c.question_id], c.code)] = c.pk
     rows: dict[int, list[RowDef]] = defaultdict(list)
     row_ids: dict[tuple[str, str], int] = {}
     for r in MatrixRow.objects.filter(question__version=version).order_by("question_id", "position", "pk"):
-        rows[r.question_id].append(RowDef(code=r.code, label=r.label, attention_check=r.attention_check))
+        rows[r.question_id].append(
+            RowDef(code=r.code, label=r.label, anchor=r.anchor, attention_check=r.attention_check)
+        )
         row_ids[(codes[r.question_id], r.code)] = r.pk
 
     by_page: dict[int, list[QuestionDef]] = defaultdict(list)
@@ -132,7 +140,9 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
         thank_you=version.thank_you,
         status="open" if version.status == SurveyVersion.Status.OPEN else "draft",
         pages=tuple(
-            PageDef(title=p.title, condition=p.condition, questions=tuple(by_page[p.pk])) for p in pages
+            PageDef(title=p.title, condition=p.condition, questions=tuple(by_page[p.pk]),
+                    shuffle_questions=p.shuffle_questions, shuffle_block=p.shuffle_block)
+            for p in pages
         ),
         findings=survey_findings(survey),
         nets=survey_nets(survey),

@@ -148,7 +148,9 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
         for i, so in enumerate(definition.screen_outs)
     )
     pages = Page.objects.bulk_create(
-        Page(version=version, position=i, title=p.title, condition=p.condition) for i, p in enumerate(definition.pages)
+        Page(version=version, position=i, title=p.title, condition=p.condition, shuffle_questions=p.shuffle_questions,
+             shuffle_block=p.shuffle_block)
+        for i, p in enumerate(definition.pages)
     )
     question_defs = [
         (page, i, q) for page, p in zip(pages, definition.pages, strict=True) for i, q in enumerate(p.questions)
@@ -159,12 +161,13 @@ def _structure_write(*, version: SurveyVersion, definition: SurveyDef) -> None:
     )
     Choice.objects.bulk_create(
         Choice(question=question, position=i, code=c.code, label=c.label, exclusive=c.exclusive,
-               specify=c.specify)
+               specify=c.specify, anchor=c.anchor)
         for question, (_, _, q) in zip(questions, question_defs, strict=True)
         for i, c in enumerate(q.choices)
     )
     MatrixRow.objects.bulk_create(
-        MatrixRow(question=question, position=i, code=r.code, label=r.label, attention_check=r.attention_check)
+        MatrixRow(question=question, position=i, code=r.code, label=r.label, anchor=r.anchor,
+                  attention_check=r.attention_check)
         for question, (_, _, q) in zip(questions, question_defs, strict=True)
         for i, r in enumerate(q.rows)
     )

@@ -17,7 +17,7 @@ from django import forms
 
 from surveys import conditions
 from surveys.codes import code_from_label
-from surveys.definition import ChoiceDef, QuestionDef, RowDef
+from surveys.definition import SHUFFLE_CHOICES, SHUFFLE_ROWS, ChoiceDef, QuestionDef, RowDef
 from surveys.definition_files import CODE_RE
 from surveys.editing import NEW_QUESTION_CODE
 from surveys.models import HiddenField, Page, Question
@@ -141,6 +141,7 @@ class QuestionForm(forms.Form):
             "personal_data": question.personal_data, "low_label": question.low_label,
             "high_label": question.high_label, "display": question.question_type.display(question),
             "scale": _scale_value(question.question_type.scale(question)), "step": question.step,
+            "shuffle": question.shuffle,
         })
         super().__init__(*args, **kwargs)
         self.question = question
@@ -168,7 +169,7 @@ class QuestionForm(forms.Form):
         if not self.frozen:
             self._structure_fields()
         styled(self)
-        for name in ("scale", "display"):
+        for name in ("scale", "display", "shuffle"):
             if name in self.fields:  # selects, with Bootstrap's arrow
                 self.fields[name].widget.attrs["class"] = "form-select"
 
@@ -222,6 +223,15 @@ class QuestionForm(forms.Form):
                 required=False, min_value=1, label="Longest answer (characters)",
                 help_text=f"Empty: {self.kind.default_max_length}.",
                 widget=forms.NumberInput(attrs={"placeholder": self.kind.default_max_length}),
+            )
+        orders = [(SHUFFLE_CHOICES, "Answers in a random order")] if self.kind.has_choices else []
+        if self.kind.has_rows:
+            orders.append((SHUFFLE_ROWS, "Rows in a random order"))
+        if orders:
+            self.fields["shuffle"] = forms.ChoiceField(
+                required=False, label="Order", choices=[("", "As listed"), *orders],
+                help_text="A random order is drawn for each respondent; anchored answers (“Other”) keep their "
+                "place (set in the definition file).",
             )
         if self.kind.can_be_segment:
             self.fields["is_segment"] = forms.BooleanField(

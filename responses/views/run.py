@@ -24,6 +24,7 @@ from responses.navigation import (
     posted_page,
     previous_page,
 )
+from responses.ordering import response_order, response_order_store
 from responses.quality import HONEYPOT_FIELD, STAMP_FIELD, page_observed, page_stamp
 from responses.quotas import QuotaFull, quota_full_after_page
 from responses.ratelimit import submission_allowed
@@ -99,19 +100,20 @@ def run(request, flow: Flow, version: SurveyVersion, response: Response | None, 
     stored = stored_answers(compiled, response) if response else {}
     answers = effective_answers(compiled, stored, flow.hidden)
     current = response.current_page if response else 0
+    submission_id = response.submission_id if response else uuid.uuid4()
+    order = response_order(compiled, response, submission_id)
     if page_number is None:
-        index = page_to_open(compiled, answers, current, current)
+        index = page_to_open(compiled, answers, current, current, order)
         if response is not None:  # back through the resume link, the cookie or a personal link
-            number = page_outlook(compiled, answers, index).number
+            number = page_outlook(compiled, answers, index, order).number
             messages.info(request, f"Welcome back — you were on page {number}.")
         return redirect(flow.page_url(index))
-    index = page_to_open(compiled, answers, current, page_number - 1)
+    index = page_to_open(compiled, answers, current, page_number - 1, order)
     if index != page_number - 1:
         return redirect(flow.page_url(index))
-    questions = page_questions(compiled, answers, index)
+    questions = page_questions(compiled, answers, index, order)
     form = _form(compiled, answers, questions, initial=initial_values([q for q, _ in questions], raw_answers(stored)))
-    submission_id = response.submission_id if response else uuid.uuid4()
-    return _render_page(request, flow, compiled, answers, index, form, submission_id, token)
+    return _render_page(request, flow, compiled, answers, index, form, submission_id, token, order=order)
 
 
 def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion, response: Response | None,
@@ -120,6 +122,12 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
     stored = stored_answers(compiled, response) if response else {}
     answers = effective_answers(compiled, stored, flow.hidden)
     current = response.current_page if response else 0
+    submission_id = (
+        response.submission_id if response else unclaimed(flow, posted_uuid(request.POST.get("submission_id")))
+    )
+    # Without a submission id (a forged post) the page is shown again with a new one.
+    fresh_id = uuid.uuid4()
+    order = response_order(compiled, response, submission_id or fresh_id)
     # The URL says which page is posted; the hidden field only on the survey's own link,
     # where forms rendered before pages had URLs of their own still post.
     if page_number is not None:
@@ -128,18 +136,18 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         index = posted_page(request.POST.get("page"), len(definition.pages))
     # A page is only taken if the respondent may open it (reached, shown for their
     # answers): anything else (a stale tab, a forged number) goes back to where they may be.
-    if index is None or page_to_open(compiled, answers, current, index) != index:
-        return redirect(flow.page_url(page_to_open(compiled, answers, current, index or 0)))
+    if index is None or page_to_open(compiled, answers, current, index, order) != index:
+        return redirect(flow.page_url(page_to_open(compiled, answers, current, index or 0, order)))
     action = request.POST.get("action")
     back, save_later = action == "back", action == "save"
     # A complete response takes only its last page again (a double-clicked Submit, answered
     # by response_submit's idempotency); anything else shows that it is complete.
     if response is not None and response.is_ended and (
-        back or save_later or not response.is_complete or next_page(compiled, answers, index) is not None
+        back or save_later or not response.is_complete or next_page(compiled, answers, index, order) is not None
     ):
         return redirect(flow.form_url)
 
-    questions = page_questions(compiled, answers, index)
+    questions = page_questions(compiled, answers, index, order)
     form = _form(compiled, answers, questions, data=request.POST)
     observed = page_observed(
         request, response.submission_id if response else posted_uuid(request.POST.get("submission_id")), index,
@@ -154,14 +162,12 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
     merged = {code: value for code, value in stored.items() if code not in page_codes} | page_answers
     merged_answers = effective_answers(compiled, merged, flow.hidden)
 
-    submission_id = (
-        response.submission_id if response else unclaimed(flow, posted_uuid(request.POST.get("submission_id")))
-    )
     if submission_id is None:
         # Without its id a first page could be stored twice (a double click): ask again.
         unplaced = form.add_validation_errors(errors)
         unplaced.append("Your answers could not be saved. Please check them and continue again.")
-        return _render_page(request, flow, compiled, answers, index, form, uuid.uuid4(), token, unplaced)
+        return _render_page(request, flow, compiled, answers, index, form, fresh_id, token, unplaced,
+                            order=order)
 
     def save(destination: int) -> tuple[Response, str | None]:
         saved, new_token = response_save_page(
@@ -170,11 +176,12 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
             is_test=flow.is_test, ip_address=client_ip_to_store(request), invitation=flow.invitation,
             hidden=flow.hidden, observed=observed,
         )
+        response_order_store(response=saved, compiled=compiled)
         return saved, new_token or (_rotate_token(saved) if adopted else None)
 
     try:
         if back:
-            previous = previous_page(compiled, merged_answers, index)
+            previous = previous_page(compiled, merged_answers, index, order)
             if previous is None:
                 return redirect(flow.page_url(index))
             _, new_token = save(previous)
@@ -189,21 +196,22 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
             unplaced.insert(0, "Your other answers are saved. Correct the ones marked, then save again.")
             return _with_cookie(
                 _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token,
-                             unplaced),
+                             unplaced, order=order),
                 request, flow, new_token,
             )
         if errors:
             unplaced = form.add_validation_errors(errors)
-            return _render_page(request, flow, compiled, answers, index, form, submission_id, token, unplaced)
+            return _render_page(request, flow, compiled, answers, index, form, submission_id, token, unplaced,
+                                order=order)
         screen_out = screen_out_after_page(compiled, merged_answers, index)
-        if screen_out is not None and next_page(compiled, merged_answers, index) is not None:
+        if screen_out is not None and next_page(compiled, merged_answers, index, order) is not None:
             # Screened out before the last page: the answers so far are kept. (On the last
             # page, response_submit finds the screen-out with the whole answer set.)
             response, new_token = save(index)
             if not response_screen_out(response=response, screen_out=screen_out):
                 return redirect(flow.form_url)  # ended meanwhile, in another tab
             return _with_cookie(redirect(_after_ending(flow, response)), request, flow, new_token)
-        following = next_page(compiled, merged_answers, index)
+        following = next_page(compiled, merged_answers, index, order)
         full = None if following is None or flow.is_test else quota_full_after_page(
             flow.survey, compiled, merged_answers, index
         )
@@ -235,7 +243,8 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
     if result.errors:
         unplaced = form.add_validation_errors(result.errors)
         unplaced = _name_questions(compiled, form, result.errors, merged_answers) if unplaced else []
-        return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced)
+        return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced,
+                            order=order)
     return _with_cookie(redirect(_after_ending(flow, result.response)), request, flow, new_token)
 
 
@@ -281,8 +290,13 @@ def _form(compiled: CompiledVersion, answers: dict[str, Any], questions: list[tu
           **kwargs) -> SurveyPageForm:
     """The page's form, the respondent's earlier answers piped into its texts."""
     shown = [q for q, _ in questions]
+    codes = {q.code for q in shown}
     return SurveyPageForm(
         questions=shown,
+        random_order=any(q.shuffle for q in shown) or any(
+            page.shuffle_questions and any(q.code in codes for q in page.questions)
+            for page in compiled.definition.pages
+        ),
         piped=piping.pipe_page(shown, answers, compiled.definition),
         conditions_json={q.code: condition for q, condition in questions if condition is not None},
         **kwargs,
@@ -291,9 +305,9 @@ def _form(compiled: CompiledVersion, answers: dict[str, Any], questions: list[tu
 
 def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[str, Any], index: int,
                  form: SurveyPageForm, submission_id: uuid.UUID, token: str | None,
-                 page_errors: list[str] | None = None) -> HttpResponse:
+                 page_errors: list[str] | None = None, *, order: dict[str, Any]) -> HttpResponse:
     definition = compiled.definition
-    outlook = page_outlook(compiled, answers, index)
+    outlook = page_outlook(compiled, answers, index, order)
     context = {
         "flow": flow,
         "survey": flow.survey,
@@ -305,7 +319,7 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
         "page_count": outlook.total,
         "progress": outlook.percent,
         "progress_data": outlook.browser,
-        "is_first": previous_page(compiled, answers, index) is None,
+        "is_first": previous_page(compiled, answers, index, order) is None,
         "is_last": outlook.is_last,
         "form": form,
         "questions_html": form.piped.html(render_questions(form)),

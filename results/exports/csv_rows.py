@@ -39,6 +39,7 @@ from django.db.models import QuerySet
 
 from responses.models import Answer, Response
 from results.exports.layout import RESPONSE_FIELDS, RawLayout
+from results.exports.positions import position_sql
 from results.spreadsheet import FORMULA_STARTS, safe_cell
 
 
@@ -387,8 +388,9 @@ def _rows_select(layout: RawLayout, responses: str) -> str:
     # A response has one version, so at most one of a column's cells is not NULL.
     row += [
         f"COALESCE({', '.join(parts)})" if len(parts) > 1 else (parts or ["NULL"])[0]
-        for parts in (cells[column] for column in range(len(row), len(layout.header)))
+        for parts in (cells[column] for column in range(len(row), len(layout.header) - len(layout.positions)))
     ]
+    row += position_sql(layout.positions, _literal)
     questions = set()
     for version in layout.versions.values():
         questions |= {*version.single, *version.multiple, *version.value, *version.row_question.values(),

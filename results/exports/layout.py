@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from analytics.filters import condition_q
 from responses.models import Response, counted_kind_q
+from results.exports.positions import position_header
 from results.models import ExportRecord
 from results.spreadsheet import safe_cell
 from surveys import conditions
@@ -31,7 +32,7 @@ ENDED_STATUSES = (Response.Status.SCREENED_OUT, Response.Status.QUOTA_FULL)
 RESPONSE_COLUMNS = (
     "response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds", "quality_flags",
 )
-RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at", "hidden", "flags")
+RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at", "hidden", "flags", "display_order")
 
 
 class ExportTooLarge(Exception):
@@ -69,6 +70,8 @@ class RawLayout:
     typed_columns: tuple[int, ...] = ()
     # The hidden fields' codes (any version's), one column each after the response's own.
     hidden: tuple[str, ...] = ()
+    # The display positions of a random order (results.exports.positions), the last columns.
+    positions: tuple[str, ...] = ()
 
 
 def raw_layout(
@@ -96,7 +99,8 @@ def raw_layout(
             names = by_code.setdefault(question.code, [])
             names.extend(name for name in question.question_type.export_columns(question) if name not in names)
     hidden = tuple(dict.fromkeys(h.code for version in compiled for h in version.definition.hidden_fields))
-    header = [*RESPONSE_COLUMNS, *hidden, *(name for names in by_code.values() for name in names)]
+    positions = position_header(compiled)
+    header = [*RESPONSE_COLUMNS, *hidden, *(name for names in by_code.values() for name in names), *positions]
     index = {name: i for i, name in enumerate(header)}
 
     layouts: dict[int, VersionLayout] = {}
@@ -153,7 +157,8 @@ def raw_layout(
                 if not kind.text:
                     typed.add(index[names[0]])
         layouts[version.version_id] = layout
-    return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)), hidden=hidden)
+    return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)), hidden=hidden,
+                     positions=positions)
 
 
 

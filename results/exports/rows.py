@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from responses.models import Answer, Response
 from results.exports.layout import RESPONSE_FIELDS, RawLayout, VersionLayout
+from results.exports.positions import position_cells
 from results.spreadsheet import safe_cell
 
 # Responses per chunk: in Python, one query for the chunk's responses and one for their
@@ -79,13 +80,15 @@ def raw_row_chunks(
             return
         # Keyed by the id as the database returns it in the answers' response_id column.
         rows: dict[Any, tuple[list[Any], VersionLayout]] = {}
-        for response_id, external_id, version_id, started_at, completed_at, hidden, flags in chunk:
+        for response_id, external_id, version_id, started_at, completed_at, hidden, flags, display_order in chunk:
             version = layout.versions[version_id]
             cells = _response_cells(version, response_id, external_id, started_at, completed_at, text)
             cells.append(" ".join(flags) or None)  # codes: never a formula
             # Hidden values are whatever a link or a panel sent: text, neutralised.
             cells += [text(hidden[code]) if hidden.get(code) else None for code in layout.hidden]
-            rows[pk.get_db_prep_value(response_id, connection)] = (cells + [None] * (width - len(cells)), version)
+            empty = [None] * (width - len(cells) - len(layout.positions))
+            cells += empty + position_cells(layout.positions, display_order)
+            rows[pk.get_db_prep_value(response_id, connection)] = (cells, version)
         with connection.cursor() as cursor:
             cursor.execute(*_answers_query(list(rows)))
             answers = cursor.fetchall()
