@@ -228,6 +228,8 @@ def survey_codebook(
                 labels.update({c.code: c.label for c in old.choices} if old else {})
             for column, spec in _question_variables(question, numbers.get(question.code, {}), labels).items():
                 fields.setdefault(column, {**spec, "question": question.code})
+    for column in layout.positions:  # a random order's display positions (results.exports.positions)
+        fields.setdefault(column, {"label": f"Display position: {column.removesuffix('.position')}", "kind": NUMBER})
     # The outcome follows the response's own columns, so that its names do not depend on
     # the questions.
     sources = [*RESPONSE_COLUMNS, STATUS, ENDED_BY, *layout.header[len(RESPONSE_COLUMNS):]]

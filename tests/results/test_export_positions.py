@@ -66,3 +66,27 @@ def test_both_paths_write_the_same_positions(answered, monkeypatch):
     assert exported_csv(answered, copy=True, monkeypatch=monkeypatch) == exported_csv(
         answered, copy=False, monkeypatch=monkeypatch
     )
+
+
+def test_the_statistical_files_and_the_codebook_carry_the_positions(answered, tmp_path, settings):
+    import pyreadstat
+
+    from results.exports.codebook import survey_codebook
+    from results.exports.records import export_record
+    from results.exports.statfiles import stat_file_export_build
+    from results.exports.xlsx import xlsx_path
+    from results.models import ExportRecord
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    variables = {v.source: v for v in survey_codebook(answered).variables}
+    assert variables["brand.other.position"].label == "Display position: brand.other"
+    record = export_record(user=None, survey=answered, kind=ExportRecord.Kind.RAW_SAV,
+                           status=ExportRecord.Status.PENDING)
+
+    record = stat_file_export_build(export_id=record.pk, kind=ExportRecord.Kind.RAW_SAV)
+
+    assert record.status == ExportRecord.Status.READY, record.error
+    frame, meta = pyreadstat.read_sav(str(xlsx_path(record)))
+    name = variables["brand.other.position"].name
+    assert sorted(frame[name].dropna().tolist()) == [5.0, 5.0]  # the anchored "Other", for the two form responses
+    assert meta.column_names_to_labels[name] == "Display position: brand.other"
