@@ -4,7 +4,7 @@ and missing values, derived once from the survey's versions, so that the raw XLS
 
 Variables are the raw export's columns (results.exports.layout) in their order, with, in
 the statistical files only, the outcome after the response's own columns: `status`
-(1 complete, 2 screened out, 3 quota full) and `ended_by` (the screen-out or quota that
+(1 complete, 2 screened out, 3 quota full, 4 partial) and `ended_by` (the screen-out or quota that
 ended the response).
 
 **Names** (`variable_names`, one mapping for both files): every character outside
@@ -61,7 +61,10 @@ CODED_KINDS = (CODED, FLAG)
 
 # The outcome variables (statistical files only) and the numbers of the statuses exported.
 STATUS, ENDED_BY = "status", "ended_by"
-STATUS_NUMBERS = {Response.Status.COMPLETE: 1, Response.Status.SCREENED_OUT: 2, Response.Status.QUOTA_FULL: 3}
+STATUS_NUMBERS = {
+    Response.Status.COMPLETE: 1, Response.Status.SCREENED_OUT: 2, Response.Status.QUOTA_FULL: 3,
+    Response.Status.PARTIAL: 4,
+}
 
 # Words Stata or SPSS refuse as variable names (compared case-insensitively).
 RESERVED = frozenset(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from analytics.filters import condition_q
 from responses.models import Response, counted_kind_q
@@ -21,6 +22,12 @@ PERSONAL_DATA = "personal_data"
 # (offered by the statistical files, whose outcome variable tells them apart).
 ENDED = "ended"
 ENDED_STATUSES = (Response.Status.SCREENED_OUT, Response.Status.QUOTA_FULL)
+# The ExportRecord parameter that adds the partial responses, with their answers so far
+# (no `completed_at`, no duration), as they stood at the export's moment (their last save).
+PARTIAL = "partial"
+# The exports' order and keyset: (EXPORT_AT, id). A response's completion (or end); a
+# partial's last save, which the `as_of` cut also reads.
+EXPORT_AT = "export_at"
 
 
 # The response's own columns. `external_id` is a panel's respondent id (copied from the
@@ -158,13 +165,21 @@ def raw_layout(
 
 
 
-def exported_responses(survey: Survey, *, version_ids, as_of: datetime, ended: bool = False) -> QuerySet[Response]:
+def exported_responses(
+    survey: Survey, *, version_ids, as_of: datetime, ended: bool = False, partial: bool = False
+) -> QuerySet[Response]:
+    """The responses a raw export takes, annotated with their `EXPORT_AT` (see above)."""
     kind = counted_kind_q()
     if ended:  # the counted kind, or ended with its answers kept (never test or excluded ones)
         kind |= Q(status__in=ENDED_STATUSES, is_test=False, excluded_at=None)
-    return Response.objects.filter(kind, survey=survey, version_id__in=version_ids, completed_at__lte=as_of)
-
-
+    moment = Q(completed_at__lte=as_of)
+    export_at = F("completed_at")
+    if partial:  # real partials as they stood at `as_of`: cut by their last save
+        kind |= Q(status=Response.Status.PARTIAL, is_test=False, excluded_at=None)
+        moment |= Q(completed_at=None, updated_at__lte=as_of)
+        export_at = Coalesce("completed_at", "updated_at")
+    responses = Response.objects.filter(kind, moment, survey=survey, version_id__in=version_ids)
+    return responses.annotate(**{EXPORT_AT: export_at})
 
 
 def record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:
@@ -174,7 +189,10 @@ def record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:
     )
     ended = bool(record.parameters.get(ENDED))
     versions = list(layout.versions)
-    responses = exported_responses(record.survey, version_ids=versions, as_of=record.created_at, ended=ended)
+    responses = exported_responses(
+        record.survey, version_ids=versions, as_of=record.created_at, ended=ended,
+        partial=bool(record.parameters.get(PARTIAL)),
+    )
     if where := record.parameters.get("where"):
         # Checked when the export was asked for (results.export_views), as the pages check it.
         compiled = [compiled_version(v) for v in SurveyVersion.objects.filter(pk__in=versions)]
