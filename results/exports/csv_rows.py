@@ -113,7 +113,7 @@ def copy_csv_chunks(layout: RawLayout, responses: QuerySet[Response], *, size: i
     ends (a client that goes away cancels the statement)."""
     if not layout.versions:
         return
-    sql, params = responses.order_by().values_list(*RESPONSE_FIELDS, EXPORT_AT).query.sql_with_params()
+    sql, params = responses.order_by().values_list(*RESPONSE_FIELDS, "status", EXPORT_AT).query.sql_with_params()
     select = _rows_select(layout, connection.ops.compose_sql(sql, params))
     with transaction.atomic(), connection.cursor() as cursor:
         for setting in _SETTINGS:
@@ -383,6 +383,7 @@ def _rows_select(layout: RawLayout, responses: str) -> str:
         _DURATION_TEXT,
         # Flag codes (responses.quality), space-separated: never a formula.
         "NULLIF(array_to_string(ARRAY(SELECT jsonb_array_elements_text(r.flags)), ' '), '')",
+        *(["r.status"] if layout.status else []),  # a code: never a formula
         *(_safe(f"(r.hidden ->> {_literal(code)})") for code in layout.hidden),
     ]
     # A response has one version, so at most one of a column's cells is not NULL.

@@ -39,6 +39,10 @@ RESPONSE_COLUMNS = (
     "response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds", "quality_flags",
 )
 RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at", "hidden", "flags")
+# The outcome column (the response's status code) after the response's own columns, in a
+# CSV or XLSX that includes partial or ended responses (the statistical files always
+# carry the outcome, as the codebook's `status` variable).
+STATUS_COLUMN = "status"
 
 
 class ExportTooLarge(Exception):
@@ -76,10 +80,12 @@ class RawLayout:
     typed_columns: tuple[int, ...] = ()
     # The hidden fields' codes (any version's), one column each after the response's own.
     hidden: tuple[str, ...] = ()
+    # Whether STATUS_COLUMN follows the response's own columns (before the hidden fields).
+    status: bool = False
 
 
 def raw_layout(
-    survey: Survey, *, version_number: int | None = None, include_personal_data: bool = False
+    survey: Survey, *, version_number: int | None = None, include_personal_data: bool = False, status: bool = False
 ) -> RawLayout:
     """The columns of a raw export of `survey` (or of one version of it) and where each
     version's answers go. Drafts only ever have test responses, so they are left out."""
@@ -103,7 +109,8 @@ def raw_layout(
             names = by_code.setdefault(question.code, [])
             names.extend(name for name in question.question_type.export_columns(question) if name not in names)
     hidden = tuple(dict.fromkeys(h.code for version in compiled for h in version.definition.hidden_fields))
-    header = [*RESPONSE_COLUMNS, *hidden, *(name for names in by_code.values() for name in names)]
+    header = [*RESPONSE_COLUMNS, *([STATUS_COLUMN] if status else []), *hidden,
+              *(name for names in by_code.values() for name in names)]
     index = {name: i for i, name in enumerate(header)}
 
     layouts: dict[int, VersionLayout] = {}
@@ -160,7 +167,7 @@ def raw_layout(
                 if not kind.text:
                     typed.add(index[names[0]])
         layouts[version.version_id] = layout
-    return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)), hidden=hidden)
+    return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)), hidden=hidden, status=status)
 
 
 
@@ -182,16 +189,18 @@ def exported_responses(
     return responses.annotate(**{EXPORT_AT: export_at})
 
 
-def record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:
+def record_rows(record: ExportRecord, *, status_column: bool = True) -> tuple[RawLayout, QuerySet[Response]]:
+    """The layout and responses of the record's raw export; with `status_column`, the
+    layout has STATUS_COLUMN when partial or ended responses are included."""
     version_number = record.parameters.get("version")
+    ended, partial = bool(record.parameters.get(ENDED)), bool(record.parameters.get(PARTIAL))
     layout = raw_layout(
-        record.survey, version_number=version_number, include_personal_data=bool(record.parameters.get(PERSONAL_DATA))
+        record.survey, version_number=version_number, include_personal_data=bool(record.parameters.get(PERSONAL_DATA)),
+        status=status_column and (ended or partial),
     )
-    ended = bool(record.parameters.get(ENDED))
     versions = list(layout.versions)
     responses = exported_responses(
-        record.survey, version_ids=versions, as_of=record.created_at, ended=ended,
-        partial=bool(record.parameters.get(PARTIAL)),
+        record.survey, version_ids=versions, as_of=record.created_at, ended=ended, partial=partial
     )
     if where := record.parameters.get("where"):
         # Checked when the export was asked for (results.export_views), as the pages check it.

@@ -70,7 +70,7 @@ def raw_row_chunks(
     size = RAW_CHUNK
     width = len(layout.header)
     pk = Response._meta.pk
-    ordered = responses.order_by(EXPORT_AT, "id").values_list(*RESPONSE_FIELDS, EXPORT_AT)
+    ordered = responses.order_by(EXPORT_AT, "id").values_list(*RESPONSE_FIELDS, "status", EXPORT_AT)
     after: tuple[datetime, uuid.UUID] | None = None
     while True:
         page = ordered
@@ -81,10 +81,12 @@ def raw_row_chunks(
             return
         # Keyed by the id as the database returns it in the answers' response_id column.
         rows: dict[Any, tuple[list[Any], VersionLayout]] = {}
-        for response_id, external_id, version_id, started_at, completed_at, hidden, flags, _ in chunk:
+        for response_id, external_id, version_id, started_at, completed_at, hidden, flags, status, _ in chunk:
             version = layout.versions[version_id]
             cells = _response_cells(version, response_id, external_id, started_at, completed_at, text)
             cells.append(" ".join(flags) or None)  # codes: never a formula
+            if layout.status:
+                cells.append(status)  # a code: never a formula
             # Hidden values are whatever a link or a panel sent: text, neutralised.
             cells += [text(hidden[code]) if hidden.get(code) else None for code in layout.hidden]
             rows[pk.get_db_prep_value(response_id, connection)] = (cells + [None] * (width - len(cells)), version)

@@ -68,6 +68,7 @@ def test_the_csv_takes_partials_only_on_request(mixed, survey, monkeypatch, copy
     order, partials = mixed
     without = _csv_rows(exported_csv(survey, copy=copy, monkeypatch=monkeypatch))
     assert [row["completed_at"] != "" for row in without] == [True, True]
+    assert "status" not in without[0]  # default exports keep their columns
 
     rows = _csv_rows(exported_csv(survey, copy=copy, monkeypatch=monkeypatch, parameters={"partial": True}))
     assert [row["response_id"] for row in rows] == [str(r.pk) for r in order]
@@ -76,6 +77,8 @@ def test_the_csv_takes_partials_only_on_request(mixed, survey, monkeypatch, copy
         "business", "1", "0", "50")
     assert (partial["completed_at"], partial["duration_seconds"], partial["nps"]) == ("", "", "")
     assert partial["started_at"] != ""
+    assert [row["status"] for row in rows] == ["partial" if r == partials["real"] else "complete" for r in order]
+    assert list(rows[0])[7:9] == ["status", "src"]  # after the response's own columns
 
 
 @pytest.mark.django_db
@@ -96,13 +99,22 @@ def test_both_csv_paths_page_partials_and_completes_alike_across_chunks(mixed, s
 def test_the_xlsx_takes_partials_only_on_request(mixed, survey, export_files):
     order, partials = mixed
 
-    def sheet(**parameters):
+    def sheet(name="responses", **parameters):
         record = _build(survey, ExportRecord.Kind.RAW_XLSX, raw_xlsx_export_build, **parameters)
-        rows = list(load_workbook(xlsx_path(record))["responses"].iter_rows(values_only=True))
+        rows = list(load_workbook(xlsx_path(record))[name].iter_rows(values_only=True))
         return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
-    assert len(sheet()) == 2
+    assert len(sheet()) == 2 and "status" not in sheet()[0]
+    assert "status" not in [row["column"] for row in sheet("Codebook")]
     rows = sheet(partial=True)
+    assert [row["status"] for row in rows] == ["partial" if r == partials["real"] else "complete" for r in order]
+    book = sheet("Codebook", partial=True)
+    status = next(i for i, row in enumerate(book) if row["column"] == "status")
+    assert [(row["value"], row["code"], row["value label"]) for row in book[status + 1 : status + 5]] == [
+        (1, "complete", "Complete"), (2, "screened_out", "Screened out"), (3, "quota_full", "Quota full"),
+        (4, "partial", "Partial")]
+    labelled = sheet(partial=True, labels=True)
+    assert [row["status"] for row in labelled] == ["Partial" if r == partials["real"] else "Complete" for r in order]
     assert [row["response_id"] for row in rows] == [str(r.pk) for r in order]
     partial = next(row for row in rows if row["response_id"] == str(partials["real"].pk))
     assert (partial["role"], partial["age"], partial["completed_at"], partial["duration_seconds"]) == (
