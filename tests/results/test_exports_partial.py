@@ -159,3 +159,5 @@ def test_the_option_is_offered_recorded_and_listed(mixed, survey, client, viewer
     assert ExportRecord.objects.get(kind=SAV).parameters == {"partial": True}
     page = client.get(reverse("exports:index", args=[survey.slug])).content.decode()
     assert page.count(", with partial") == 3
+    book = client.get(reverse("exports:codebook", args=[survey.slug])).content.decode()
+    assert "CSV and Excel with partial responses" in book and "Partial" in book
