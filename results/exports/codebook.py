@@ -60,7 +60,8 @@ DATETIME = "datetime"
 TEXT = "text"
 CODED_KINDS = (CODED, FLAG)
 
-# The outcome variables (statistical files only) and the numbers of the statuses exported.
+# The outcome variables (statistical files; `status` also in a raw CSV or XLSX with partial
+# or ended responses) and the numbers of the statuses exported.
 STATUS, ENDED_BY = STATUS_COLUMN, "ended_by"
 STATUS_NUMBERS = {
     Response.Status.COMPLETE: 1, Response.Status.SCREENED_OUT: 2, Response.Status.QUOTA_FULL: 3,
