@@ -32,7 +32,7 @@ from core.tasks import enqueue_on_commit
 from results.access import survey_for_results
 from results.exports.codebook import survey_codebook
 from results.exports.csv_stream import raw_csv_stream
-from results.exports.layout import ENDED, PERSONAL_DATA
+from results.exports.layout import ENDED, PARTIAL, PERSONAL_DATA
 from results.exports.records import export_record
 from results.exports.statfiles import FORMATS as STAT_FORMATS
 from results.exports.workbook import workbook_parameters
@@ -125,6 +125,7 @@ def raw_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse | HttpResp
     if where_error:
         return HttpResponseBadRequest(where_error, content_type="text/plain; charset=utf-8")
     parameters = _version_parameters(request, survey) | _personal_data_parameters(request) | where
+    parameters |= _ticked_parameters(request, PARTIAL)
     record = export_record(
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_CSV, parameters=parameters,
         status=ExportRecord.Status.PENDING,
@@ -142,7 +143,7 @@ def raw_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     if where_error:
         return HttpResponseBadRequest(where_error, content_type="text/plain; charset=utf-8")
     parameters = _version_parameters(request, survey) | _personal_data_parameters(request) | where
-    parameters |= _ticked_parameters(request, LABELS)
+    parameters |= _ticked_parameters(request, LABELS) | _ticked_parameters(request, PARTIAL)
     record = export_record(
         user=request.user, survey=survey, kind=ExportRecord.Kind.RAW_XLSX, parameters=parameters,
         status=ExportRecord.Status.PENDING,
@@ -218,13 +219,14 @@ def _file_response(record: ExportRecord, filename: str, content_type: str) -> Fi
 @require_POST
 def raw_stat_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Queue an SPSS or Stata file (`kind` is set by the URL), with the responses ended by
-    a screen-out or a full quota when "Include screened-out responses" was ticked."""
+    a screen-out or a full quota when "Include screened-out responses" was ticked, and the
+    partial ones when "Include partial responses" was."""
     survey = survey_for_results(request.user, slug)
     where, where_error = _where_parameters(request, survey)
     if where_error:
         return HttpResponseBadRequest(where_error, content_type="text/plain; charset=utf-8")
     parameters = _version_parameters(request, survey) | _personal_data_parameters(request) | where
-    parameters |= _ticked_parameters(request, ENDED)
+    parameters |= _ticked_parameters(request, ENDED) | _ticked_parameters(request, PARTIAL)
     record = export_record(
         user=request.user, survey=survey, kind=kind, parameters=parameters, status=ExportRecord.Status.PENDING
     )

@@ -4,8 +4,9 @@ and missing values, derived once from the survey's versions, so that the raw XLS
 
 Variables are the raw export's columns (results.exports.layout) in their order, with, in
 the statistical files only, the outcome after the response's own columns: `status`
-(1 complete, 2 screened out, 3 quota full) and `ended_by` (the screen-out or quota that
-ended the response).
+(1 complete, 2 screened out, 3 quota full, 4 partial) and `ended_by` (the screen-out or quota that
+ended the response). A raw CSV or XLSX that includes partial or ended responses has the
+`status` column too (its codes), and then its codebook lists it.
 
 **Names** (`variable_names`, one mapping for both files): every character outside
 `[A-Za-z0-9_]` becomes `_` (`usage.mail` → `usage_mail`), a name
@@ -39,7 +40,7 @@ import re
 from dataclasses import dataclass, field
 
 from responses.models import Response
-from results.exports.layout import RESPONSE_COLUMNS, RawLayout, raw_layout
+from results.exports.layout import RESPONSE_COLUMNS, STATUS_COLUMN, RawLayout, raw_layout
 from surveys.definition import QuestionDef
 from surveys.models import Survey, SurveyVersion
 from surveys.selectors import compiled_version
@@ -59,9 +60,13 @@ DATETIME = "datetime"
 TEXT = "text"
 CODED_KINDS = (CODED, FLAG)
 
-# The outcome variables (statistical files only) and the numbers of the statuses exported.
-STATUS, ENDED_BY = "status", "ended_by"
-STATUS_NUMBERS = {Response.Status.COMPLETE: 1, Response.Status.SCREENED_OUT: 2, Response.Status.QUOTA_FULL: 3}
+# The outcome variables (statistical files; `status` also in a raw CSV or XLSX with partial
+# or ended responses) and the numbers of the statuses exported.
+STATUS, ENDED_BY = STATUS_COLUMN, "ended_by"
+STATUS_NUMBERS = {
+    Response.Status.COMPLETE: 1, Response.Status.SCREENED_OUT: 2, Response.Status.QUOTA_FULL: 3,
+    Response.Status.PARTIAL: 4,
+}
 
 # Words Stata or SPSS refuse as variable names (compared case-insensitively).
 RESERVED = frozenset(
@@ -211,7 +216,7 @@ def survey_codebook(
         column: {"label": label, "kind": kind} for column, (label, kind) in _RESPONSE_LABELS.items()
     }
     fields[STATUS] = {
-        "label": "Outcome", "kind": CODED, "outcome": True,
+        "label": "Outcome", "kind": CODED, "outcome": not layout.status,  # a raw column of its own, or not
         "codes": {str(status): n for status, n in STATUS_NUMBERS.items()},
         "value_labels": {n: str(status.label) for status, n in STATUS_NUMBERS.items()},
     }
@@ -232,7 +237,7 @@ def survey_codebook(
         fields.setdefault(column, {"label": f"Display position: {column.removesuffix('.position')}", "kind": NUMBER})
     # The outcome follows the response's own columns, so that its names do not depend on
     # the questions.
-    sources = [*RESPONSE_COLUMNS, STATUS, ENDED_BY, *layout.header[len(RESPONSE_COLUMNS):]]
+    sources = [*RESPONSE_COLUMNS, STATUS, ENDED_BY, *layout.header[len(RESPONSE_COLUMNS) + layout.status:]]
     names = variable_names(sources, frozenset(s for s in sources if fields[s].get("value_labels")))
     return Codebook(tuple(Variable(name=names[s], source=s, **fields[s]) for s in sources))
 

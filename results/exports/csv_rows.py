@@ -38,7 +38,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from responses.models import Answer, Response
-from results.exports.layout import RESPONSE_FIELDS, RawLayout
+from results.exports.layout import EXPORT_AT, RESPONSE_FIELDS, RawLayout
 from results.exports.positions import position_sql
 from results.spreadsheet import FORMULA_STARTS, safe_cell
 
@@ -103,7 +103,7 @@ _SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
 
 def copy_csv_chunks(layout: RawLayout, responses: QuerySet[Response], *, size: int) -> Iterator[tuple[str, int]]:
     """(CSV text, number of rows) for every `size` rows of one `COPY` that PostgreSQL
-    writes in (completed_at, id) order; memory here holds `size` rows.
+    writes in (`EXPORT_AT`, id) order, as `raw_row_chunks`; memory here holds `size` rows.
 
     One statement, not one per keyset chunk of responses: a chunk's answers lie
     wherever they were written (all over the table when they were loaded question by
@@ -114,7 +114,7 @@ def copy_csv_chunks(layout: RawLayout, responses: QuerySet[Response], *, size: i
     ends (a client that goes away cancels the statement)."""
     if not layout.versions:
         return
-    sql, params = responses.order_by().values_list(*RESPONSE_FIELDS).query.sql_with_params()
+    sql, params = responses.order_by().values_list(*RESPONSE_FIELDS, "status", EXPORT_AT).query.sql_with_params()
     select = _rows_select(layout, connection.ops.compose_sql(sql, params))
     with transaction.atomic(), connection.cursor() as cursor:
         for setting in _SETTINGS:
@@ -361,7 +361,8 @@ def _aggregates(layout: RawLayout) -> Iterator[_Aggregate]:
 
 
 def _rows_select(layout: RawLayout, responses: str) -> str:
-    """The SELECT of the CSV rows of `responses` (SQL selecting their `RESPONSE_FIELDS`):
+    """The SELECT of the CSV rows of `responses` (SQL selecting their `RESPONSE_FIELDS`
+    and `EXPORT_AT`; a partial's NULL completed_at gives empty completed_at and duration):
     all their answers grouped by response in one pass, joined to them, in export order.
 
     OFFSET 0 keeps a subquery whole: so that `us` and `ms` are computed once a row
@@ -383,6 +384,7 @@ def _rows_select(layout: RawLayout, responses: str) -> str:
         _DURATION_TEXT,
         # Flag codes (responses.quality), space-separated: never a formula.
         "NULLIF(array_to_string(ARRAY(SELECT jsonb_array_elements_text(r.flags)), ' '), '')",
+        *(["r.status"] if layout.status else []),  # a code: never a formula
         *(_safe(f"(r.hidden ->> {_literal(code)})") for code in layout.hidden),
     ]
     # A response has one version, so at most one of a column's cells is not NULL.
@@ -411,6 +413,6 @@ FROM (
     FROM {answers} a WHERE a.question_id IN ({_ids(questions) or "NULL"})
     GROUP BY a.response_id
   ) x ON x.response_id = r.id
-  ORDER BY r.completed_at, r.id OFFSET 0
+  ORDER BY r.{EXPORT_AT}, r.id OFFSET 0
 ) r
-ORDER BY r.completed_at, r.id"""
+ORDER BY r.{EXPORT_AT}, r.id"""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from analytics.filters import condition_q
 from responses.models import Response, counted_kind_q
@@ -22,6 +23,12 @@ PERSONAL_DATA = "personal_data"
 # (offered by the statistical files, whose outcome variable tells them apart).
 ENDED = "ended"
 ENDED_STATUSES = (Response.Status.SCREENED_OUT, Response.Status.QUOTA_FULL)
+# The ExportRecord parameter that adds the partial responses, with their answers so far
+# (no `completed_at`, no duration), as they stood at the export's moment (their last save).
+PARTIAL = "partial"
+# The exports' order and keyset: (EXPORT_AT, id). A response's completion (or end); a
+# partial's last save, which the `as_of` cut also reads.
+EXPORT_AT = "export_at"
 
 
 # The response's own columns. `external_id` is a panel's respondent id (copied from the
@@ -33,6 +40,10 @@ RESPONSE_COLUMNS = (
     "response_id", "external_id", "version", "started_at", "completed_at", "duration_seconds", "quality_flags",
 )
 RESPONSE_FIELDS = ("id", "external_id", "version_id", "started_at", "completed_at", "hidden", "flags", "display_order")
+# The outcome column (the response's status code) after the response's own columns, in a
+# CSV or XLSX that includes partial or ended responses (the statistical files always
+# carry the outcome, as the codebook's `status` variable).
+STATUS_COLUMN = "status"
 
 
 class ExportTooLarge(Exception):
@@ -72,10 +83,12 @@ class RawLayout:
     hidden: tuple[str, ...] = ()
     # The display positions of a random order (results.exports.positions), the last columns.
     positions: tuple[str, ...] = ()
+    # Whether STATUS_COLUMN follows the response's own columns (before the hidden fields).
+    status: bool = False
 
 
 def raw_layout(
-    survey: Survey, *, version_number: int | None = None, include_personal_data: bool = False
+    survey: Survey, *, version_number: int | None = None, include_personal_data: bool = False, status: bool = False
 ) -> RawLayout:
     """The columns of a raw export of `survey` (or of one version of it) and where each
     version's answers go. Drafts only ever have test responses, so they are left out."""
@@ -100,7 +113,8 @@ def raw_layout(
             names.extend(name for name in question.question_type.export_columns(question) if name not in names)
     hidden = tuple(dict.fromkeys(h.code for version in compiled for h in version.definition.hidden_fields))
     positions = position_header(compiled)
-    header = [*RESPONSE_COLUMNS, *hidden, *(name for names in by_code.values() for name in names), *positions]
+    header = [*RESPONSE_COLUMNS, *([STATUS_COLUMN] if status else []), *hidden,
+              *(name for names in by_code.values() for name in names), *positions]
     index = {name: i for i, name in enumerate(header)}
 
     layouts: dict[int, VersionLayout] = {}
@@ -158,28 +172,41 @@ def raw_layout(
                     typed.add(index[names[0]])
         layouts[version.version_id] = layout
     return RawLayout(header=header, versions=layouts, typed_columns=tuple(sorted(typed)), hidden=hidden,
-                     positions=positions)
+                     positions=positions, status=status)
 
 
 
 
-def exported_responses(survey: Survey, *, version_ids, as_of: datetime, ended: bool = False) -> QuerySet[Response]:
+def exported_responses(
+    survey: Survey, *, version_ids, as_of: datetime, ended: bool = False, partial: bool = False
+) -> QuerySet[Response]:
+    """The responses a raw export takes, annotated with their `EXPORT_AT` (see above)."""
     kind = counted_kind_q()
     if ended:  # the counted kind, or ended with its answers kept (never test or excluded ones)
         kind |= Q(status__in=ENDED_STATUSES, is_test=False, excluded_at=None)
-    return Response.objects.filter(kind, survey=survey, version_id__in=version_ids, completed_at__lte=as_of)
+    moment = Q(completed_at__lte=as_of)
+    export_at = F("completed_at")
+    if partial:  # real partials as they stood at `as_of`: cut by their last save
+        kind |= Q(status=Response.Status.PARTIAL, is_test=False, excluded_at=None)
+        moment |= Q(completed_at=None, updated_at__lte=as_of)
+        export_at = Coalesce("completed_at", "updated_at")
+    responses = Response.objects.filter(kind, moment, survey=survey, version_id__in=version_ids)
+    return responses.annotate(**{EXPORT_AT: export_at})
 
 
-
-
-def record_rows(record: ExportRecord) -> tuple[RawLayout, QuerySet[Response]]:
+def record_rows(record: ExportRecord, *, status_column: bool = True) -> tuple[RawLayout, QuerySet[Response]]:
+    """The layout and responses of the record's raw export; with `status_column`, the
+    layout has STATUS_COLUMN when partial or ended responses are included."""
     version_number = record.parameters.get("version")
+    ended, partial = bool(record.parameters.get(ENDED)), bool(record.parameters.get(PARTIAL))
     layout = raw_layout(
-        record.survey, version_number=version_number, include_personal_data=bool(record.parameters.get(PERSONAL_DATA))
+        record.survey, version_number=version_number, include_personal_data=bool(record.parameters.get(PERSONAL_DATA)),
+        status=status_column and (ended or partial),
     )
-    ended = bool(record.parameters.get(ENDED))
     versions = list(layout.versions)
-    responses = exported_responses(record.survey, version_ids=versions, as_of=record.created_at, ended=ended)
+    responses = exported_responses(
+        record.survey, version_ids=versions, as_of=record.created_at, ended=ended, partial=partial
+    )
     if where := record.parameters.get("where"):
         # Checked when the export was asked for (results.export_views), as the pages check it.
         compiled = [compiled_version(v) for v in SurveyVersion.objects.filter(pk__in=versions)]

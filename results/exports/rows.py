@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from responses.models import Answer, Response
-from results.exports.layout import RESPONSE_FIELDS, RawLayout, VersionLayout
+from results.exports.layout import EXPORT_AT, RESPONSE_FIELDS, RawLayout, VersionLayout
 from results.exports.positions import position_cells
 from results.spreadsheet import safe_cell
 
@@ -26,7 +26,8 @@ def _response_cells(
     layout: VersionLayout, response_id, external_id, started_at, completed_at, text: Callable[[Any], Any] = safe_cell
 ) -> list[Any]:
     # Intake stamps started_at a moment after completed_at for a one-shot API submission.
-    duration = max(0.0, round((completed_at - started_at).total_seconds(), 3))
+    # A partial response has neither (results.exports.layout.PARTIAL).
+    duration = max(0.0, round((completed_at - started_at).total_seconds(), 3)) if completed_at else None
     # A panel's id is whatever the panel sends: text, neutralised like any other.
     panel_id = text(external_id) if external_id else None
     return [text(str(response_id)), panel_id, layout.number, started_at, completed_at, duration]
@@ -55,7 +56,8 @@ def _day(value: Any) -> date:
 def raw_row_chunks(
     layout: RawLayout, responses: QuerySet[Response], *, text: Callable[[Any], Any] = safe_cell
 ) -> Iterator[list[list[Any]]]:
-    """The rows in chunks of `RAW_CHUNK` responses, ordered by (completed_at, id).
+    """The rows in chunks of `RAW_CHUNK` responses of `exported_responses`, ordered by
+    (`EXPORT_AT`, id): the completion, or a partial's last save.
 
     Keyset pagination keeps every chunk's query as cheap as the first, however far into
     the export it is. Cells are typed Python values (None when empty); text (answers,
@@ -69,21 +71,25 @@ def raw_row_chunks(
     size = RAW_CHUNK
     width = len(layout.header)
     pk = Response._meta.pk
-    ordered = responses.order_by("completed_at", "id").values_list(*RESPONSE_FIELDS)
+    ordered = responses.order_by(EXPORT_AT, "id").values_list(*RESPONSE_FIELDS, "status", EXPORT_AT)
     after: tuple[datetime, uuid.UUID] | None = None
     while True:
         page = ordered
         if after is not None:
-            page = page.filter(Q(completed_at__gt=after[0]) | Q(completed_at=after[0], id__gt=after[1]))
+            page = page.filter(Q(**{f"{EXPORT_AT}__gt": after[0]}) | Q(**{EXPORT_AT: after[0], "id__gt": after[1]}))
         chunk = list(page[:size])
         if not chunk:
             return
         # Keyed by the id as the database returns it in the answers' response_id column.
         rows: dict[Any, tuple[list[Any], VersionLayout]] = {}
-        for response_id, external_id, version_id, started_at, completed_at, hidden, flags, display_order in chunk:
+        for response_id, external_id, version_id, started_at, completed_at, hidden, flags, display_order, status, _ in (
+            chunk
+        ):
             version = layout.versions[version_id]
             cells = _response_cells(version, response_id, external_id, started_at, completed_at, text)
             cells.append(" ".join(flags) or None)  # codes: never a formula
+            if layout.status:
+                cells.append(status)  # a code: never a formula
             # Hidden values are whatever a link or a panel sent: text, neutralised.
             cells += [text(hidden[code]) if hidden.get(code) else None for code in layout.hidden]
             empty = [None] * (width - len(cells) - len(layout.positions))
@@ -131,4 +137,4 @@ def raw_row_chunks(
         if len(chunk) < size:
             return
         last = chunk[-1]
-        after = (last[RESPONSE_FIELDS.index("completed_at")], last[0])
+        after = (last[-1], last[0])

@@ -171,7 +171,7 @@ def _outcomes(ids: list[str]) -> dict[str, tuple[str, str]]:
 def stat_file_write(record: ExportRecord, destination: Path) -> int:
     """Write the record's .sav or .dta to `destination`; return the number of data rows."""
     fmt = FORMATS[record.kind]
-    layout, responses = record_rows(record)
+    layout, responses = record_rows(record, status_column=False)  # `status` is the outcome's
     codebook = record_codebook(record, layout)
     index = {name: i for i, name in enumerate(layout.header)}
     converters = {v.name: _converter(v, fmt) for v in codebook.variables}

@@ -55,6 +55,7 @@ def test_the_statistical_files_and_the_codebook_fit(open_page, live_server, surv
 
     page.go_back()
     page.check("#stat-ended")
+    page.check("#stat-partial")
     page.get_by_role("button", name="Prepare an SPSS file (.sav)").click()
     expect(page.locator("h1")).to_contain_text("SPSS")
     assert_fits(page)

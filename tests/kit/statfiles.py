@@ -78,3 +78,22 @@ def stat_second_version(survey: Survey) -> None:
 
 def stat_answers(**changes: Any) -> dict[str, Any]:
     return {**R1, **changes}
+
+
+# A partial response: its answers so far, exported only on request (results.exports.layout.PARTIAL).
+P1 = {"role": "business", "channels": ["chat"], "age": 50}
+
+
+def stat_partials(survey: Survey, *, saved_at, later) -> dict[str, Response]:
+    """Partial responses on version 1, all last saved at `saved_at` but "late" (at `later`):
+    "real" (P1's answers), and a test one, an excluded one and a late one (P1's answers too)
+    that no export takes."""
+    made = dict(zip(("real", "test", "excluded", "late"), bulk_responses(survey, [P1] * 4, reconcile=False),
+                    strict=True))
+    Response.objects.filter(pk__in=[r.pk for r in made.values()]).update(
+        status=Response.Status.PARTIAL, completed_at=None, updated_at=saved_at
+    )
+    Response.objects.filter(pk=made["test"].pk).update(is_test=True)
+    Response.objects.filter(pk=made["excluded"].pk).update(excluded_at=saved_at)
+    Response.objects.filter(pk=made["late"].pk).update(updated_at=later)
+    return made

@@ -17,6 +17,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from analytics.counting import response_count
+from responses.models import Response
 from responses.services import response_submit
 from results.exports.layout import RESPONSE_COLUMNS, raw_layout
 from results.exports.xlsx import raw_xlsx_export_build
@@ -24,6 +25,7 @@ from results.models import ExportRecord
 from surveys.definition_files import definition_from_data
 from surveys.models import Question
 from surveys.services import survey_import, version_duplicate, version_publish
+from tests.kit.data import bulk_responses
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +183,17 @@ def test_it_says_so_for_e_mail_questions_on_the_questions_page(results_client, c
 
     assert "E-mail addresses are personal data" in html
     assert "ada@home.example" not in html and ">Ada<" not in html
+
+
+def test_partial_responses_keep_the_personal_data_rules(results_client, contact_survey):
+    (partial,) = bulk_responses(contact_survey, [{"role": "business", "name": "Linus", "email": "l@home.example"}],
+                                reconcile=False)
+    Response.objects.filter(pk=partial.pk).update(status=Response.Status.PARTIAL, completed_at=None)
+
+    rows = _csv(results_client, contact_survey, partial="1")
+    assert list(rows[0])[len(RESPONSE_COLUMNS):] == ["status", "role", "comments"]
+    assert sorted(row["role"] for row in rows) == ["business", "it", "it"]
+    assert not any("Linus" == value or "@" in value for row in rows for value in row.values())
+
+    rows = _csv(results_client, contact_survey, partial="1", personal_data="1")
+    assert [row["name"] for row in rows if row["status"] == "partial"] == ["Linus"]

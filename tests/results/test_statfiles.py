@@ -114,7 +114,7 @@ def test_the_file_carries_the_codebook(survey, answered, kind, export_files):
     assert meta.variable_value_labels["role"] == {1: "IT", 2: "Business", 3: "Other"} | (
         {NO_ANSWER: "No answer"} if kind == SAV else {})
     assert meta.variable_value_labels["nps"] == {0: "Not at all", 10: "Certainly"}
-    assert meta.variable_value_labels["status"] == {1: "Complete", 2: "Screened out", 3: "Quota full"} | (
+    assert meta.variable_value_labels["status"] == {1: "Complete", 2: "Screened out", 3: "Quota full", 4: "Partial"} | (
         {NO_ANSWER: "No answer"} if kind == SAV else {})
 
 
