@@ -50,9 +50,10 @@ def load(dsn: str, count: int, *, partial_share: float = 0.0, excluded_share: fl
         conn.execute(
             "INSERT INTO responses_response (id, survey_id, version_id, submission_id, status, is_test, "
             "answers_digest, resume_token_hash, current_page, started_at, updated_at, completed_at, "
-            "exclusion_reason, external_id, hidden, ended_by) SELECT b.id, %s, %s, gen_random_uuid(), 'complete', "
+            "exclusion_reason, external_id, hidden, ended_by, timed, honeypot, client_key, flags, display_order) "
+            "SELECT b.id, %s, %s, gen_random_uuid(), 'complete', "
             "false, '', '', 0, now() - (random() * 30 + 0.01) * interval '1 day', now(), "
-            "now() - random() * 30 * interval '1 day', '', '', '{}', '' FROM batch b",
+            "now() - random() * 30 * interval '1 day', '', '', '{}', '', false, false, '', '[]', '{}' FROM batch b",
             [x["survey"], x["version"]],
         )
 
@@ -93,8 +94,9 @@ def load(dsn: str, count: int, *, partial_share: float = 0.0, excluded_share: fl
             conn.execute(
                 "INSERT INTO responses_response (id, survey_id, version_id, submission_id, status, is_test, "
                 "answers_digest, resume_token_hash, current_page, started_at, updated_at, completed_at, "
-                "exclusion_reason, external_id, hidden, ended_by) SELECT gen_random_uuid(), %s, %s, gen_random_uuid(), "
-                "'partial', false, '', '', 1, now() - random() * 30 * interval '1 day', now(), NULL, '', '', '{}', '' "
+                "exclusion_reason, external_id, hidden, ended_by, timed, honeypot, client_key, flags, display_order) "
+                "SELECT gen_random_uuid(), %s, %s, gen_random_uuid(), 'partial', false, '', '', 1, "
+                "now() - random() * 30 * interval '1 day', now(), NULL, '', '', '{}', '', false, false, '', '[]', '{}' "
                 "FROM generate_series(1, %s)",
                 [x["survey"], x["version"], round(count * partial_share)],
             )
