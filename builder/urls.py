@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from builder.views import create, definition, hidden, history, home, preview, publish, settings
+from builder.views import create, definition, hidden, history, home, preview, publish, screen_outs, settings
 
 app_name = "builder"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
     path("<slug:slug>/hidden/add/", hidden.hidden_add, name="hidden_add"),
     path("<slug:slug>/hidden/<int:pk>/", hidden.hidden_update, name="hidden_update"),
     path("<slug:slug>/hidden/<int:pk>/delete/", hidden.hidden_delete, name="hidden_delete"),
+    path("<slug:slug>/screen-outs/", screen_outs.screen_outs, name="screen_outs"),
+    path("<slug:slug>/screen-outs/add/", screen_outs.screen_out_add, name="screen_out_add"),
+    path("<slug:slug>/screen-outs/<int:pk>/", screen_outs.screen_out_update, name="screen_out_update"),
+    path("<slug:slug>/screen-outs/<int:pk>/delete/", screen_outs.screen_out_delete, name="screen_out_delete"),
     path("<slug:slug>/yaml/", definition.definition_file, name="yaml"),
     path("<slug:slug>/yaml/download/", definition.definition_download, name="yaml_download"),
     path("<slug:slug>/preview/", preview.survey_preview, name="preview"),
