@@ -30,11 +30,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from builder import hidden_history, outline_history, reporting_history, screen_out_history
+from builder import hidden_history, outline_history, quota_history, reporting_history, screen_out_history
 from builder.settings_sections import NAMES as SECTION_NAMES
 from builder.settings_sections import section_state
 from builder.stamps import text_target
-from surveys import editing, hidden_editing, lifecycle, reporting_editing, screen_out_editing
+from surveys import editing, hidden_editing, lifecycle, quota_editing, reporting_editing, screen_out_editing
 from surveys.editing import EditError, Entry
 from surveys.history import as_json, change_record
 from surveys.models import (
@@ -43,6 +43,7 @@ from surveys.models import (
     Net,
     Page,
     Question,
+    Quota,
     SavedView,
     ScreenOut,
     Survey,
@@ -566,6 +567,42 @@ class ScreenOutChanged(UndoKind):
         details = screen_out_history.changed_details(screen_out, was) or {}
         return screen_out_history.record_by(user, screen_out, "screen_out_changed", undo_summary(change),
                                             _details(change, details))
+
+
+# --- Quotas (added and removed on the settings page) ----------------------------------------
+
+
+@_register
+class QuotaAdded(UndoKind):
+    """Added or restored: undone by removing it, unless it was changed since."""
+
+    actions = ("quota_added", "quota_restored")
+    structure = False
+
+    def apply(self, change, user):
+        code = change.details["undo"]["after"]["code"]
+        quota = Quota.objects.filter(survey_id=change.survey_id, code=code).first()
+        if quota is None:
+            raise _gone("the quota")
+        if quota_history.quota_values(quota) != change.details["undo"]["after"]:
+            raise _changed_since(change, f"the quota {quota.label}")
+        data = quota_editing.quota_delete(survey=change.survey, code=code)
+        return quota_history.record_by(user, change.survey, quota, "quota_deleted", undo_summary(change),
+                                       _details(change, quota_history.deleted_details(data)))
+
+
+@_register
+class QuotaDeleted(UndoKind):
+    actions = ("quota_deleted",)
+    structure = False
+
+    def possible(self, details):
+        return isinstance(details.get("quota"), dict)
+
+    def apply(self, change, user):
+        quota = quota_editing.quota_restore(survey=change.survey, data=change.details["quota"])
+        return quota_history.record_by(user, change.survey, quota, "quota_restored", undo_summary(change),
+                                       _details(change, quota_history.added_details(quota)))
 
 
 # --- Settings sections ---------------------------------------------------------------------
