@@ -141,6 +141,7 @@ class QuestionForm(forms.Form):
             "personal_data": question.personal_data, "low_label": question.low_label,
             "high_label": question.high_label, "display": question.question_type.display(question),
             "scale": _scale_value(question.question_type.scale(question)), "step": question.step,
+            "attention_check": question.attention_check,
         })
         super().__init__(*args, **kwargs)
         self.question = question
@@ -168,7 +169,7 @@ class QuestionForm(forms.Form):
         if not self.frozen:
             self._structure_fields()
         styled(self)
-        for name in ("scale", "display"):
+        for name in ("scale", "display", "attention_check"):
             if name in self.fields:  # selects, with Bootstrap's arrow
                 self.fields[name].widget.attrs["class"] = "form-select"
 
@@ -222,6 +223,15 @@ class QuestionForm(forms.Form):
                 required=False, min_value=1, label="Longest answer (characters)",
                 help_text=f"Empty: {self.kind.default_max_length}.",
                 widget=forms.NumberInput(attrs={"placeholder": self.kind.default_max_length}),
+            )
+        if self.kind.has_choices and not (self.kind.picks_many or self.kind.ranks or self.kind.has_rows):
+            # The import's rule (surveys.definition_files): one choice picked, no rows.
+            self.fields["attention_check"] = forms.ChoiceField(
+                required=False, label="Attention check: expected answer",
+                choices=[("", "None: not an attention check"),
+                         *((c.code, f"{c.label} ({c.code})") for c in self.question.choices.all())],
+                help_text="A careful respondent picks this answer; any other flags the response "
+                "(“attention check failed”).",
             )
         if self.kind.can_be_segment:
             self.fields["is_segment"] = forms.BooleanField(
