@@ -613,7 +613,7 @@ _SETS = {"sharing": ("viewers", "viewer_groups"), "editors": ("editors", "editor
 
 @_register
 class SectionChanged(UndoKind):
-    actions = ("about_changed", "access_changed", "sharing_changed", "editors_changed")
+    actions = ("about_changed", "access_changed", "sharing_changed", "editors_changed", "quality_changed")
     structure = False
 
     def apply(self, change, user):

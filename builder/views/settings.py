@@ -23,7 +23,14 @@ from django.views.decorators.http import require_POST
 from builder import quota_history
 from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.forms.quotas import QuotaAddForm, QuotaLimitForm
-from builder.forms.settings import AboutForm, AccessForm, EditorsForm, SharingForm, survey_hidden_codes
+from builder.forms.settings import (
+    AboutForm,
+    AccessForm,
+    EditorsForm,
+    QualityForm,
+    SharingForm,
+    survey_hidden_codes,
+)
 from builder.settings_sections import NAMES, prefetch_sections, section_record, section_snapshot, section_state
 from builder.stamps import check_stamp, stamp_of
 from builder.views.hidden import panel_link
@@ -47,7 +54,7 @@ from surveys.lifecycle import (
 from surveys.models import Quota, Survey, SurveyVersion
 from surveys.services import VersionStateError
 
-SECTIONS = ("about", "access", "sharing", "editors")
+SECTIONS = ("about", "access", "sharing", "editors", "quality")
 
 
 def _settings_url(survey: Survey) -> str:
@@ -66,6 +73,7 @@ def _forms(request: HttpRequest, survey: Survey, bound: str | None = None) -> di
         "sharing": SharingForm(data if bound == "sharing" else None, survey=survey, prefix="sharing"),
         "editors": EditorsForm(data if bound == "editors" else None, survey=survey, user=request.user,
                                prefix="editors"),
+        "quality": QualityForm(data if bound == "quality" else None, instance=copy.copy(survey), prefix="quality"),
     }
 
 
@@ -112,6 +120,13 @@ def _about_save(request: HttpRequest, survey: Survey, form: AboutForm) -> HttpRe
     return redirect(_settings_url(survey))
 
 
+def _quality_save(request: HttpRequest, survey: Survey, form: QualityForm) -> HttpResponse:
+    values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    survey_settings_update(survey=survey, values=values)
+    messages.success(request, "Data-quality settings are saved: they apply to the completes from now on.")
+    return redirect(_settings_url(survey) + "#quality")
+
+
 def _access_save(request: HttpRequest, survey: Survey, form: AccessForm) -> HttpResponse:
     values = {name: form.cleaned_data[name] for name in form.Meta.fields}
     survey = survey_settings_update(survey=survey, values=values)
@@ -147,7 +162,8 @@ def _editors_save(request: HttpRequest, survey: Survey, form: EditorsForm) -> Ht
     return redirect(_settings_url(survey))
 
 
-SAVERS = {"about": _about_save, "access": _access_save, "sharing": _sharing_save, "editors": _editors_save}
+SAVERS = {"about": _about_save, "access": _access_save, "sharing": _sharing_save, "editors": _editors_save,
+          "quality": _quality_save}
 
 
 def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str, Any], status: int = 200,
