@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Quota, ScreenOut, SurveyVersion
-from tests.kit.browser import assert_clean, expect_message, shots, sign_in
+from tests.kit.browser import SHOTS, assert_clean, expect_message, shots, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = (1280, 375)
@@ -57,6 +57,10 @@ def test_a_manager_adds_a_screen_out_and_a_quota(page, live_server, demo_survey,
     expect(page.locator('[data-quota="young"]')).to_contain_text("50")
     page.locator("#quotas").scroll_into_view_if_needed()
     shots(page, "screen-outs/settings-quota-added", widths=WIDTHS, each=assert_clean)
+    for width in WIDTHS:  # the section itself, readable (the whole settings page is long)
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator("#quotas").screenshot(path=str(SHOTS / f"screen-outs/settings-quotas-section-{width}.png"))
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
     page.get_by_role("link", name="Remove Young leaders…").click()
     expect(page.locator("#quota-remove-count")).to_contain_text("It holds 0 completes.")
