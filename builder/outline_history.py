@@ -27,7 +27,8 @@ QUESTION_LABELS = {
     "condition": "Show only if", "min_value": "Smallest answer", "max_value": "Largest answer",
     "max_length": "Longest answer (characters)", "is_segment": "Segment", "personal_data": "Personal data",
     "low_label": "Label of the lowest point", "high_label": "Label of the highest point", "display": "Shown as",
-    "step": "Step", "shuffle": "Order", "choices": "Choices", "rows": "Rows",
+    "step": "Step", "shuffle": "Order", "attention_check": "Attention check: expected answer",
+    "choices": "Choices", "rows": "Rows",
 }
 PAGE_LABELS = {"title": "Title", "condition": "Show this page only if"}
 

@@ -201,6 +201,9 @@ class Review:
             (len(c.hidden_added), "hidden field added", "hidden fields added"),
             (len(c.hidden_removed), "hidden field removed", "hidden fields removed"),
             (len(c.hidden_changed), "hidden field changed", "hidden fields changed"),
+            (len(c.screen_outs_added), "screen-out added", "screen-outs added"),
+            (len(c.screen_outs_removed), "screen-out removed", "screen-outs removed"),
+            (len(c.screen_outs_changed), "screen-out changed", "screen-outs changed"),
         ]
         return [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
 

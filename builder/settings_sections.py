@@ -8,18 +8,18 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 
-from builder.forms.settings import AboutForm, AccessForm
+from builder.forms.settings import AboutForm, AccessForm, QualityForm
 from builder.stamps import Snapshot
 from surveys.history import as_json, change_record, field_changes, section_target, set_change, survey_target
 from surveys.models import Survey, SurveyChange
 
 # The sections made of the survey's own fields, by their forms.
-_FIELD_FORMS = {"about": AboutForm, "access": AccessForm}
+_FIELD_FORMS = {"about": AboutForm, "access": AccessForm, "quality": QualityForm}
 
 # How a message names each section: "Alice changed the access settings at 14:02 (...)".
 NAMES = {
     "about": "the title and description", "access": "the access settings", "sharing": "the results sharing",
-    "editors": "the editors",
+    "editors": "the editors", "quality": "the data-quality settings",
 }
 
 # The many-to-many sets of each section: (field, label, the attribute that names one).

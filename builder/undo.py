@@ -30,11 +30,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from builder import hidden_history, outline_history, reporting_history
+from builder import hidden_history, outline_history, quota_history, reporting_history, screen_out_history
 from builder.settings_sections import NAMES as SECTION_NAMES
 from builder.settings_sections import section_state
 from builder.stamps import text_target
-from surveys import editing, hidden_editing, lifecycle, reporting_editing
+from surveys import editing, hidden_editing, lifecycle, quota_editing, reporting_editing, screen_out_editing
 from surveys.editing import EditError, Entry
 from surveys.history import as_json, change_record
 from surveys.models import (
@@ -43,7 +43,9 @@ from surveys.models import (
     Net,
     Page,
     Question,
+    Quota,
     SavedView,
+    ScreenOut,
     Survey,
     SurveyChange,
     SurveyVersion,
@@ -510,6 +512,99 @@ class HiddenChanged(UndoKind):
         return hidden_history.record_by(user, field, "hidden_changed", undo_summary(change), _details(change, details))
 
 
+# --- Screen-outs ----------------------------------------------------------------------------
+
+
+def _screen_out(change: SurveyChange) -> ScreenOut:
+    screen_out = ScreenOut.objects.filter(pk=_pk(change), version_id=change.version_id).select_related(
+        "version__survey").first()
+    if screen_out is None:
+        raise _gone("the screen-out")
+    if screen_out_history.screen_out_values(screen_out) != change.details["undo"]["after"]:
+        raise _changed_since(change, f"the screen-out {screen_out.code}")
+    return screen_out
+
+
+@_register
+class ScreenOutAdded(UndoKind):
+    """Added or restored: undone by deleting it (its record keeps it, for a redo)."""
+
+    actions = ("screen_out_added", "screen_out_restored")
+
+    def apply(self, change, user):
+        screen_out = _screen_out(change)
+        data = screen_out_editing.screen_out_delete(screen_out=screen_out)
+        return screen_out_history.record_by(user, screen_out, "screen_out_deleted", undo_summary(change),
+                                            _details(change, screen_out_history.deleted_details(screen_out, data)),
+                                            change.target)
+
+
+@_register
+class ScreenOutDeleted(UndoKind):
+    actions = ("screen_out_deleted",)
+
+    def possible(self, details):
+        return isinstance(details.get("screen_out"), dict)
+
+    def apply(self, change, user):
+        screen_out = screen_out_editing.screen_out_restore(version=change.version, data=change.details["screen_out"])
+        return screen_out_history.record_by(user, screen_out, "screen_out_restored", undo_summary(change),
+                                            _details(change, screen_out_history.added_details(screen_out)))
+
+
+@_register
+class ScreenOutChanged(UndoKind):
+    actions = ("screen_out_changed",)
+
+    def possible(self, details):
+        return "before" in (details.get("undo") or {})
+
+    def apply(self, change, user):
+        screen_out = _screen_out(change)
+        was = ScreenOut.objects.get(pk=screen_out.pk)
+        screen_out_editing.screen_out_update(screen_out=screen_out, **change.details["undo"]["before"])
+        screen_out.refresh_from_db()
+        details = screen_out_history.changed_details(screen_out, was) or {}
+        return screen_out_history.record_by(user, screen_out, "screen_out_changed", undo_summary(change),
+                                            _details(change, details))
+
+
+# --- Quotas (added and removed on the settings page) ----------------------------------------
+
+
+@_register
+class QuotaAdded(UndoKind):
+    """Added or restored: undone by removing it, unless it was changed since."""
+
+    actions = ("quota_added", "quota_restored")
+    structure = False
+
+    def apply(self, change, user):
+        code = change.details["undo"]["after"]["code"]
+        quota = Quota.objects.filter(survey_id=change.survey_id, code=code).first()
+        if quota is None:
+            raise _gone("the quota")
+        if quota_history.quota_values(quota) != change.details["undo"]["after"]:
+            raise _changed_since(change, f"the quota {quota.label}")
+        data = quota_editing.quota_delete(survey=change.survey, code=code)
+        return quota_history.record_by(user, change.survey, quota, "quota_deleted", undo_summary(change),
+                                       _details(change, quota_history.deleted_details(data)))
+
+
+@_register
+class QuotaDeleted(UndoKind):
+    actions = ("quota_deleted",)
+    structure = False
+
+    def possible(self, details):
+        return isinstance(details.get("quota"), dict)
+
+    def apply(self, change, user):
+        quota = quota_editing.quota_restore(survey=change.survey, data=change.details["quota"])
+        return quota_history.record_by(user, change.survey, quota, "quota_restored", undo_summary(change),
+                                       _details(change, quota_history.added_details(quota)))
+
+
 # --- Settings sections ---------------------------------------------------------------------
 
 
@@ -518,7 +613,7 @@ _SETS = {"sharing": ("viewers", "viewer_groups"), "editors": ("editors", "editor
 
 @_register
 class SectionChanged(UndoKind):
-    actions = ("about_changed", "access_changed", "sharing_changed", "editors_changed")
+    actions = ("about_changed", "access_changed", "sharing_changed", "editors_changed", "quality_changed")
     structure = False
 
     def apply(self, change, user):

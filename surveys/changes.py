@@ -1,6 +1,6 @@
 """What changes between two definitions of a survey, e.g. the open version and the draft
 about to replace it: pages and questions added, removed or changed, choices and rows
-added, removed or relabelled, conditions changed, hidden fields added, removed or changed
+added, removed or relabelled, conditions changed, hidden fields and screen-outs added, removed or changed
 (matched by code, as links and conditions name them).
 
 Pure functions on `SurveyDef`s, no database: the builder's publish page shows the result,
@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from surveys.codes import code_from_label
-from surveys.definition import ChoiceDef, HiddenFieldDef, PageDef, QuestionDef, RowDef, SurveyDef
+from surveys.definition import ChoiceDef, HiddenFieldDef, PageDef, QuestionDef, RowDef, ScreenOutDef, SurveyDef
 
 # The question's own fields that a change can touch, in the order a summary lists them.
 QUESTION_FIELDS = (
@@ -131,6 +131,22 @@ class HiddenFieldChange:
 
 
 @dataclass(frozen=True)
+class ScreenOutChange:
+    """A screen-out found in both definitions (by code) whose condition or message changed."""
+
+    old: ScreenOutDef
+    new: ScreenOutDef
+
+    @property
+    def condition_changed(self) -> bool:
+        return self.old.condition != self.new.condition
+
+    @property
+    def message_changed(self) -> bool:
+        return self.old.message != self.new.message
+
+
+@dataclass(frozen=True)
 class DefinitionChanges:
     pages_added: tuple[tuple[int, PageDef], ...]  # (index in the new definition, page)
     pages_removed: tuple[tuple[int, PageDef], ...]  # (index in the old definition, page)
@@ -145,6 +161,9 @@ class DefinitionChanges:
     hidden_added: tuple[HiddenFieldDef, ...] = ()
     hidden_removed: tuple[HiddenFieldDef, ...] = ()
     hidden_changed: tuple[HiddenFieldChange, ...] = ()
+    screen_outs_added: tuple[ScreenOutDef, ...] = ()
+    screen_outs_removed: tuple[ScreenOutDef, ...] = ()
+    screen_outs_changed: tuple[ScreenOutChange, ...] = ()
 
     @cached_property
     def relabels(self) -> tuple[Relabel, ...]:
@@ -170,6 +189,7 @@ class DefinitionChanges:
             or self.questions_added or self.questions_removed or self.questions_changed
             or self.questions_reordered or self.intro_changed or self.thank_you_changed
             or self.hidden_added or self.hidden_removed or self.hidden_changed
+            or self.screen_outs_added or self.screen_outs_removed or self.screen_outs_changed
         )
 
 
@@ -192,6 +212,8 @@ def definition_changes(old: SurveyDef, new: SurveyDef) -> DefinitionChanges:
 
     old_hidden = {h.code: h for h in old.hidden_fields}
     new_hidden = {h.code: h for h in new.hidden_fields}
+    old_screen = {so.code: so for so in old.screen_outs}
+    new_screen = {so.code: so for so in new.screen_outs}
     kept_old_order = [code for code in old_where if code in new_where]
     kept_new_order = [code for code in new_where if code in old_where]
     paired_old = [old_of_new[n] for n in sorted(old_of_new)]
@@ -216,6 +238,13 @@ def definition_changes(old: SurveyDef, new: SurveyDef) -> DefinitionChanges:
             HiddenFieldChange(old=old_hidden[code], new=h)
             for code, h in new_hidden.items()
             if code in old_hidden and old_hidden[code] != h
+        ),
+        screen_outs_added=tuple(so for code, so in new_screen.items() if code not in old_screen),
+        screen_outs_removed=tuple(so for code, so in old_screen.items() if code not in new_screen),
+        screen_outs_changed=tuple(
+            ScreenOutChange(old=old_screen[code], new=so)
+            for code, so in new_screen.items()
+            if code in old_screen and old_screen[code] != so
         ),
     )
 

@@ -52,7 +52,7 @@ __all__ = [
 # published version too; the models refuse the rest there.
 QUESTION_FIELDS = frozenset({
     "label", "help_text", "required", "code", "condition", "min_value", "max_value", "max_length", "step",
-    "is_segment", "personal_data", "low_label", "high_label", "display", "shuffle",
+    "is_segment", "personal_data", "low_label", "high_label", "display", "shuffle", "attention_check",
 })
 # A rating's end labels are wording too: what a point means does not change with them.
 WORDING_FIELDS = frozenset({"label", "help_text", "personal_data", "low_label", "high_label"})

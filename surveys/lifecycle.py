@@ -27,6 +27,7 @@ SETTINGS_FIELDS = frozenset({
     "title", "description",
     "access", "listed", "opens_at", "closes_at", "response_cap",
     "redirect_complete", "redirect_screened_out", "redirect_quota_full", "redirect_closed",
+    "page_time_floor", "speeder_fraction", "duplicate_window_hours", "auto_exclude_flags",
 })
 
 

@@ -142,6 +142,7 @@ class QuestionForm(forms.Form):
             "high_label": question.high_label, "display": question.question_type.display(question),
             "scale": _scale_value(question.question_type.scale(question)), "step": question.step,
             "shuffle": question.shuffle,
+            "attention_check": question.attention_check,
         })
         super().__init__(*args, **kwargs)
         self.question = question
@@ -169,7 +170,7 @@ class QuestionForm(forms.Form):
         if not self.frozen:
             self._structure_fields()
         styled(self)
-        for name in ("scale", "display", "shuffle"):
+        for name in ("scale", "display", "shuffle", "attention_check"):
             if name in self.fields:  # selects, with Bootstrap's arrow
                 self.fields[name].widget.attrs["class"] = "form-select"
 
@@ -232,6 +233,15 @@ class QuestionForm(forms.Form):
                 required=False, label="Order", choices=[("", "As listed"), *orders],
                 help_text="A random order is drawn for each respondent; anchored answers (“Other”) keep their "
                 "place (set in the definition file).",
+            )
+        if self.kind.has_choices and not (self.kind.picks_many or self.kind.ranks or self.kind.has_rows):
+            # The import's rule (surveys.definition_files): one choice picked, no rows.
+            self.fields["attention_check"] = forms.ChoiceField(
+                required=False, label="Attention check: expected answer",
+                choices=[("", "None: not an attention check"),
+                         *((c.code, f"{c.label} ({c.code})") for c in self.question.choices.all())],
+                help_text="A careful respondent picks this answer; any other flags the response "
+                "(“attention check failed”).",
             )
         if self.kind.can_be_segment:
             self.fields["is_segment"] = forms.BooleanField(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from surveys.definition import BUILTIN_HIDDEN
 from surveys.definition_files import placeholder_problems
 from surveys.lifecycle import would_edit
-from surveys.models import HiddenField, Survey
+from surveys.models import QUALITY_FLAGS, HiddenField, Survey
 
 REDIRECT_FIELDS = ("redirect_complete", "redirect_screened_out", "redirect_quota_full", "redirect_closed")
 
@@ -207,3 +207,21 @@ class EditorsForm(forms.Form):
                 code="lose_access",
             ))
         return cleaned
+
+
+class QualityForm(forms.ModelForm):
+    """The survey's data-quality thresholds and which flags exclude a complete at once (the
+    admin's "Data quality" fieldset; the model's validators are the checks)."""
+
+    auto_exclude_flags = forms.TypedMultipleChoiceField(
+        choices=list(QUALITY_FLAGS.items()), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Exclude automatically", help_text=Survey._meta.get_field("auto_exclude_flags").help_text,
+    )
+
+    class Meta:
+        model = Survey
+        fields = ["page_time_floor", "speeder_fraction", "duplicate_window_hours", "auto_exclude_flags"]
+        labels = {"page_time_floor": "Page time floor (seconds)", "speeder_fraction": "Speeder fraction",
+                  "duplicate_window_hours": "Duplicate window (hours)"}
+        widgets = {"page_time_floor": forms.NumberInput(attrs={"step": "0.1", "min": "0"}),
+                   "speeder_fraction": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"})}

@@ -15,20 +15,30 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from builder import quota_history
 from builder.access import builder_view, editable_survey, survey_for_builder
-from builder.forms.quotas import QuotaLimitForm
-from builder.forms.settings import AboutForm, AccessForm, EditorsForm, SharingForm, survey_hidden_codes
+from builder.forms.quotas import QuotaAddForm, QuotaLimitForm
+from builder.forms.settings import (
+    AboutForm,
+    AccessForm,
+    EditorsForm,
+    QualityForm,
+    SharingForm,
+    survey_hidden_codes,
+)
 from builder.settings_sections import NAMES, prefetch_sections, section_record, section_snapshot, section_state
 from builder.stamps import check_stamp, stamp_of
 from builder.views.hidden import panel_link
 from responses.models import Response
 from responses.quotas import CAP, quota_table, response_cap_quota
+from surveys import quota_editing
 from surveys.definition import BUILTIN_HIDDEN
+from surveys.editing import EditError
 from surveys.history import change_record, field_changes, survey_target, target_of
 from surveys.lifecycle import (
     SurveyStateError,
@@ -41,10 +51,10 @@ from surveys.lifecycle import (
     survey_version_close,
     survey_version_reopen,
 )
-from surveys.models import Survey, SurveyVersion
+from surveys.models import Quota, Survey, SurveyVersion
 from surveys.services import VersionStateError
 
-SECTIONS = ("about", "access", "sharing", "editors")
+SECTIONS = ("about", "access", "sharing", "editors", "quality")
 
 
 def _settings_url(survey: Survey) -> str:
@@ -63,6 +73,7 @@ def _forms(request: HttpRequest, survey: Survey, bound: str | None = None) -> di
         "sharing": SharingForm(data if bound == "sharing" else None, survey=survey, prefix="sharing"),
         "editors": EditorsForm(data if bound == "editors" else None, survey=survey, user=request.user,
                                prefix="editors"),
+        "quality": QualityForm(data if bound == "quality" else None, instance=copy.copy(survey), prefix="quality"),
     }
 
 
@@ -109,6 +120,13 @@ def _about_save(request: HttpRequest, survey: Survey, form: AboutForm) -> HttpRe
     return redirect(_settings_url(survey))
 
 
+def _quality_save(request: HttpRequest, survey: Survey, form: QualityForm) -> HttpResponse:
+    values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    survey_settings_update(survey=survey, values=values)
+    messages.success(request, "Data-quality settings are saved: they apply to the completes from now on.")
+    return redirect(_settings_url(survey) + "#quality")
+
+
 def _access_save(request: HttpRequest, survey: Survey, form: AccessForm) -> HttpResponse:
     values = {name: form.cleaned_data[name] for name in form.Meta.fields}
     survey = survey_settings_update(survey=survey, values=values)
@@ -144,12 +162,13 @@ def _editors_save(request: HttpRequest, survey: Survey, form: EditorsForm) -> Ht
     return redirect(_settings_url(survey))
 
 
-SAVERS = {"about": _about_save, "access": _access_save, "sharing": _sharing_save, "editors": _editors_save}
+SAVERS = {"about": _about_save, "access": _access_save, "sharing": _sharing_save, "editors": _editors_save,
+          "quality": _quality_save}
 
 
 def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str, Any], status: int = 200,
-          invalid: str | None = None, stale: str = "", refused_quota: tuple[str, QuotaLimitForm] | None = None
-          ) -> HttpResponse:
+          invalid: str | None = None, stale: str = "", refused_quota: tuple[str, QuotaLimitForm] | None = None,
+          quota_add_form: QuotaAddForm | None = None) -> HttpResponse:
     real = Q(responses__is_test=False)
     versions = list(
         survey.versions.annotate(
@@ -182,6 +201,8 @@ def _page(request: HttpRequest, survey: Survey, editable: bool, forms: dict[str,
         # The link's parameters: the declared fields (external_id comes from invitees only).
         "panel_link": panel_link(request, survey, [c for c in hidden_codes if c != BUILTIN_HIDDEN]),
         "quotas": _quota_rows(survey, editable, refused_quota),
+        "quota_add_form": (quota_add_form or QuotaAddForm(survey=survey)) if editable else None,
+        "quota_removed": _removed_change(request, survey) if editable else None,
         "thank_you_version": draft or open_version or (versions[0] if versions else None),
         "active": "settings",
     }
@@ -237,6 +258,58 @@ def quota_update(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         state = "closed" if after.closed else f"takes up to {after.limit} completes"
         messages.success(request, f"The quota {after.label} is saved: it {state}.")
     return redirect(_settings_url(survey) + "#quotas")
+
+
+def _removed_change(request: HttpRequest, survey: Survey) -> int | None:
+    """The history record of a quota just removed (`?quota_removed=`), for its undo button."""
+    value = request.GET.get("quota_removed", "")
+    return int(value) if value.isdigit() and survey.changes.filter(pk=value, action="quota_deleted").exists() \
+        else None
+
+
+@builder_view
+@require_POST
+def quota_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a quota; its counter starts from the completes that already meet its condition."""
+    survey = editable_survey(request.user, slug)
+    form = QuotaAddForm(request.POST, survey=survey)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                quota = quota_editing.quota_add(survey=survey, **form.cleaned_data)
+                quota_history.record_by(request.user, survey, quota, "quota_added", f"Added the quota {quota.label}",
+                                        quota_history.added_details(quota))
+        except quota_editing.QuotaRefused as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, f"Added the quota {quota.label}: it takes up to {quota.limit} completes.")
+            return redirect(_settings_url(survey) + "#quotas")
+    prefetch_sections(survey)
+    return _page(request, survey, True, _forms(request, survey), status=400, quota_add_form=form)
+
+
+@builder_view
+def quota_remove(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """Remove a quota after a confirmation that says how many completes it holds (GET: the
+    confirmation; POST: the removal, recorded and undoable from the history)."""
+    survey = editable_survey(request.user, slug)
+    quota = Quota.objects.filter(survey=survey, code=code).first()
+    if request.method != "POST":
+        if quota is None:
+            raise Http404("No such quota.")
+        line = next(line for line in quota_table(survey) if line.code == code)
+        return render(request, "builder/settings/quota_remove.html",
+                      {"survey": survey, "quota": quota, "line": line, "active": "settings"})
+    try:
+        with transaction.atomic():
+            data = quota_editing.quota_delete(survey=survey, code=code)
+            change = quota_history.record_by(request.user, survey, quota, "quota_deleted",
+                                             f"Removed the quota {data['label']}", quota_history.deleted_details(data))
+    except EditError as exc:
+        messages.warning(request, f"{exc} Nothing was removed.")
+        return redirect(_settings_url(survey) + "#quotas")
+    messages.success(request, f"Removed the quota {data['label']}.")
+    return redirect(_settings_url(survey) + f"?quota_removed={change.pk}#quotas")
 
 
 # --- Status buttons ---------------------------------------------------------------------
