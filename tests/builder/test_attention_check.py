@@ -10,8 +10,7 @@ from django.urls import reverse
 from surveys.definition_files import definition_to_yaml
 from surveys.models import Question, SurveyChange, SurveyVersion
 from surveys.selectors import version_definition
-from tests.builder.test_history import outline_url, question_form
-from tests.kit.outline import small_draft
+from tests.kit.outline import outline_url, question_form, small_draft
 
 pytestmark = pytest.mark.django_db
 

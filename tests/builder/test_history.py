@@ -23,7 +23,7 @@ from surveys.models import Choice, Finding, Net, Question, SavedView, Survey, Su
 from surveys.selectors import version_definition
 from surveys.services import version_duplicate
 from tests.kit.demo import DEMO_FILE
-from tests.kit.outline import HISTORY_PAGE_QUERIES, small_draft
+from tests.kit.outline import HISTORY_PAGE_QUERIES, outline_url, question_form, small_draft
 from tests.kit.page_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -436,16 +436,6 @@ def test_it_answers_get_only(alice, demo_survey):
 @pytest.fixture
 def small(manager) -> SurveyVersion:
     return small_draft(editors=[manager])
-
-
-def outline_url(name: str, *args) -> str:
-    return reverse(f"builder:{name}", args=["small", *args])
-
-
-def question_form(client, question: Question, changes: dict | None = None) -> dict[str, list[str]]:
-    """The question's edit form as the outline shows it, with `changes`."""
-    page = client.get(outline_url("outline") + f"?edit={question.pk}")
-    return form_data(page, outline_url("question_edit", question.pk), changes)
 
 
 def small_q(version: SurveyVersion, code: str) -> Question:

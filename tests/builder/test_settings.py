@@ -17,12 +17,10 @@ from responses.models import QuotaCounter
 from surveys.models import Quota, Survey, SurveyVersion
 from tests.kit.data import submit_answers
 from tests.kit.demo import demo_answers
+from tests.kit.settings_page import messages_of
+from tests.kit.settings_page import settings_url as url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(survey: Survey, name: str = "settings") -> str:
-    return reverse(f"builder:{name}", args=[survey.slug])
 
 
 def access_data(survey: Survey, **changes) -> dict:
@@ -40,10 +38,6 @@ def access_data(survey: Survey, **changes) -> dict:
         data["access-listed"] = "on"
     data.update({f"access-{name}": value for name, value in changes.items()})
     return {name: value for name, value in data.items() if value is not None}
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]] if response.context else []
 
 
 def manager_named(username: str, *, editor_of: Survey | None = None) -> User:

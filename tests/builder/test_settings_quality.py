@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from surveys.models import SurveyChange
-from tests.builder.test_settings import messages_of, url
+from tests.kit.settings_page import messages_of
+from tests.kit.settings_page import settings_url as url
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.urls import reverse
+
 from surveys.models import Page, Question, SurveyVersion
+from tests.kit.page_forms import form_data
 
 # The builder's history page: the session, the user and their permissions (4), the survey
 # and whether they edit it (2), the versions, the users of the filter, the count, and the
@@ -72,3 +75,13 @@ def positions_dense(version: SurveyVersion) -> bool:
             if found != list(range(len(found))):
                 return False
     return True
+
+
+def outline_url(name: str, *args) -> str:
+    return reverse(f"builder:{name}", args=["small", *args])
+
+
+def question_form(client, question: Question, changes: dict | None = None) -> dict[str, list[str]]:
+    """The question's edit form as the outline shows it, with `changes`."""
+    page = client.get(outline_url("outline") + f"?edit={question.pk}")
+    return form_data(page, outline_url("question_edit", question.pk), changes)

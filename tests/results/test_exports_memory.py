@@ -1,8 +1,9 @@
 """The raw exports stream in bounded memory: the peak of Python allocations while an
 export of 12,000 responses is written is about the same as for 4,000 (a whole export
-held in memory would take three times as much): memory holds a chunk of rows, not the export. CSV by both paths and the XLSX, which
-workers build (bench/exports measures 100,000 responses, rows/s and peak RSS per format;
-the SPSS and Stata files hold one frame, bounded by STAT_FILE_MAX_CELLS instead)."""
+held in memory would take three times as much): memory holds a chunk of rows, not the
+export. CSV by both paths, and the XLSX that workers build (bench/exports measures
+100,000 responses, rows/s and peak RSS per format; the SPSS and Stata files hold one
+frame, bounded by STAT_FILE_MAX_CELLS instead)."""
 
 import tracemalloc
 
@@ -40,7 +41,8 @@ def _peaks(survey, write, tmp_path) -> tuple[int, int]:
         assert survey.responses.count() == total
         record = export_record(user=None, survey=survey, kind=ExportRecord.Kind.RAW_XLSX,
                                status=ExportRecord.Status.PENDING)
-        peaks.append(_peak(lambda record=record: write(record, tmp_path / f"{total}.out")))
+        destination = tmp_path / f"{total}.out"
+        peaks.append(_peak(lambda record=record, destination=destination: write(record, destination)))
     return peaks[0], peaks[1]
 
 
