@@ -70,13 +70,13 @@ class FlagFilter(admin.SimpleListFilter):
     parameter_name = "flag"
 
     def lookups(self, request, model_admin):
-        return (("any", "Any flag"), ("none", "No flag"), *FLAGS.items())
+        return (("any", "Any flag"), ("unflagged", "No flag"), *FLAGS.items())
 
     def queryset(self, request, queryset):
         value = self.value()
         if value == "any":
             return queryset.exclude(flags=[])
-        if value == "none":
+        if value == "unflagged":
             return queryset.filter(flags=[])
         if value in FLAGS:
             return queryset.filter(flagged_q(value))
