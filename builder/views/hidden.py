@@ -26,7 +26,7 @@ from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.forms.hidden import FIELDS, HiddenFieldForm
 from builder.stamps import check_stamp, row_snapshot, stamp_of
 from builder.views.outline.respond import new_token, once
-from builder.views.outline.structure import edited_version
+from builder.views.outline.structure import edited_version, edited_version_or_404
 from surveys import hidden_editing
 from surveys.definition import BUILTIN_HIDDEN
 from surveys.editing import EditError
@@ -82,14 +82,6 @@ def _render(request: HttpRequest, survey: Survey, version: SurveyVersion | None,
     return render(request, "builder/hidden.html", context, status=status)
 
 
-def _draft(survey: Survey) -> SurveyVersion:
-    version = edited_version(survey)
-    if version is None:
-        raise Http404("The survey has no version yet.")
-    version.survey = survey
-    return version
-
-
 def _field(version: SurveyVersion, pk: int) -> HiddenField:
     field = HiddenField.objects.filter(pk=pk, version=version).select_related("version__survey").first()
     if field is None:
@@ -122,7 +114,7 @@ def _refused(request, survey, version, form, exc: Exception) -> HttpResponse:
 @require_POST
 def hidden_add(request: HttpRequest, slug: str) -> HttpResponse:
     survey = editable_survey(request.user, slug)
-    version = _draft(survey)
+    version = edited_version_or_404(survey)
     form = HiddenFieldForm(request.POST, version=version)
     if not form.is_valid():
         return _render(request, survey, version, True, form, status=400)
@@ -142,7 +134,7 @@ def hidden_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def hidden_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
-    version = _draft(survey)
+    version = edited_version_or_404(survey)
     field = _field(version, pk)
     form = HiddenFieldForm(request.POST, version=version, field=field)
     if not form.is_valid():
@@ -173,7 +165,7 @@ def hidden_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def hidden_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
-    version = _draft(survey)
+    version = edited_version_or_404(survey)
     if not once(request):  # a double click: the first post removed it
         return redirect(_url(survey))
     field = _field(version, pk)

@@ -25,9 +25,8 @@ from builder import screen_out_history
 from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.forms.screen_outs import FIELDS, ScreenOutForm
 from builder.stamps import check_stamp, row_snapshot, stamp_of
-from builder.views.hidden import _draft
 from builder.views.outline.respond import new_token, once
-from builder.views.outline.structure import edited_version
+from builder.views.outline.structure import edited_version, edited_version_or_404
 from surveys import screen_out_editing
 from surveys.editing import EditError
 from surveys.models import FrozenVersionError, ScreenOut, Survey, SurveyVersion
@@ -100,7 +99,7 @@ def _refused(request, survey, version, form, exc: Exception) -> HttpResponse:
 @require_POST
 def screen_out_add(request: HttpRequest, slug: str) -> HttpResponse:
     survey = editable_survey(request.user, slug)
-    version = _draft(survey)
+    version = edited_version_or_404(survey)
     form = ScreenOutForm(request.POST, version=version)
     if not form.is_valid():
         return _render(request, survey, version, True, form, status=400)
@@ -121,7 +120,7 @@ def screen_out_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def screen_out_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
-    version = _draft(survey)
+    version = edited_version_or_404(survey)
     screen_out = _screen_out(version, pk)
     form = ScreenOutForm(request.POST, version=version, screen_out=screen_out)
     if not form.is_valid():
@@ -150,7 +149,7 @@ def screen_out_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def screen_out_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
-    version = _draft(survey)
+    version = edited_version_or_404(survey)
     if not once(request):  # a double click: the first post removed it
         return redirect(_url(survey))
     screen_out = _screen_out(version, pk)

@@ -22,6 +22,15 @@ def edited_version(survey: Survey) -> SurveyVersion | None:
     )
 
 
+def edited_version_or_404(survey: Survey) -> SurveyVersion:
+    """`edited_version`, its survey set; 404 for a survey without any version yet."""
+    version = edited_version(survey)
+    if version is None:
+        raise Http404("The survey has no version yet.")
+    version.survey = survey
+    return version
+
+
 def version_for_change(survey: Survey) -> SurveyVersion:
     version = edited_version(survey)
     if version is None:
