@@ -56,7 +56,7 @@ def condition_problem(survey: Survey, text: str) -> str | None:
     """Why a quota's condition is refused (the import's checks, on each version that
     respondents answer now or next), with the character where the problem is; None if it fits."""
     if not text.strip():
-        return "Give the condition of the completes the quota counts, e.g. role = it."
+        return "Give the condition of the completes the quota counts, e.g. region = north."
     try:
         node = conditions.parse(text)
         for version in _checked_versions(survey):

@@ -183,7 +183,7 @@ class QuestionForm(forms.Form):
         )
         self.fields["condition"] = forms.CharField(
             required=False, label="Show only if",
-            help_text="Empty: always shown. E.g. role = it, or age >= 18 and country in (fr, de).",
+            help_text="Empty: always shown. E.g. age >= 18 and country in (fr, de).",
         )
         if self.kind.bounds:
             step = "1" if self.kind.whole_numbers else "any"

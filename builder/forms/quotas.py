@@ -33,8 +33,8 @@ class QuotaAddForm(forms.Form):
     label = forms.CharField(max_length=LABEL_MAX, required=False, label="Label",
                             help_text="Shown in the quota table; the code when empty.")
     condition = forms.CharField(
-        label="Condition", help_text="Which completes it counts, e.g. role = it (any question or hidden field).",
-        error_messages={"required": "Give the condition of the completes the quota counts, e.g. role = it."},
+        label="Condition", help_text="Which completes it counts, e.g. region = north (any question or hidden field).",
+        error_messages={"required": "Give the condition of the completes the quota counts, e.g. region = north."},
         widget=forms.TextInput(attrs={"class": "font-monospace", "autocomplete": "off", "spellcheck": "false",
                                       "autocapitalize": "off"}),
     )

@@ -24,9 +24,9 @@ class ScreenOutForm(forms.Form):
     )
     condition = forms.CharField(
         label="Condition",
-        help_text="Who is screened out, e.g. role = other. It may name any question or hidden field; "
+        help_text="Who is screened out, e.g. age < 18. It may name any question or hidden field; "
         "it is decided once all it names has been answered.",
-        error_messages={"required": "Give the condition of the respondents to screen out, e.g. role = other."},
+        error_messages={"required": "Give the condition of the respondents to screen out, e.g. age < 18."},
         widget=forms.TextInput(attrs=_MONO),
     )
     message = forms.CharField(
