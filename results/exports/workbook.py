@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from results.exports.records import file_export_build
+from results.exports.records import export_progress, file_export_build
 from results.exports.xlsx import xlsx_value
 from results.models import ExportRecord
 from results.report import export as tables
@@ -329,7 +329,7 @@ def _progress_saver(record: ExportRecord) -> Progress:
     shows them), at most every tenth of the way."""
     def save(done: int, total: int) -> None:
         if done == total or done % max(1, total // 10) == 0:
-            ExportRecord.objects.filter(pk=record.pk, status=ExportRecord.Status.PENDING).update(rows=done)
+            export_progress(record, done)
     return save
 
 

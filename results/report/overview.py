@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from analytics import filters as raw
 from analytics.models import DurationCount, SurveyCounter, duration_bin_end
 from responses.models import Response
-from responses.quality import FLAGS
+from responses.quality import FLAGS, flagged_q
 from results import charts
 from results.report.cells import Cell
 from results.report.crosstab import VariableError, variable
@@ -86,17 +86,12 @@ def median_duration(version_ids: list[int]) -> MedianDuration | None:
 
 def flag_counts(survey_id: int) -> tuple[int, list[tuple[str, str, int]]]:
     """Real completes carrying data-quality flags (excluded ones too): how many, and how
-    many carry each flag, as (code, label, n). Reads the flagged responses only."""
+    many carry each flag, as (code, label, n). One aggregate over the flagged responses."""
     flagged = Response.objects.filter(survey_id=survey_id, status=Response.Status.COMPLETE, is_test=False).exclude(
         flags=[]
     )
-    by_flag = dict.fromkeys(FLAGS, 0)
-    total = 0
-    for flags in flagged.values_list("flags", flat=True).iterator():
-        total += 1
-        for flag in flags:
-            by_flag[flag] = by_flag.get(flag, 0) + 1
-    return total, [(code, FLAGS.get(code, code), n) for code, n in by_flag.items() if n]
+    counts = flagged.aggregate(total=Count("pk"), **{code: Count("pk", filter=flagged_q(code)) for code in FLAGS})
+    return counts["total"], [(code, label, counts[code]) for code, label in FLAGS.items() if counts[code]]
 
 
 @dataclass
