@@ -14,23 +14,21 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from django.contrib import messages
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from builder import hidden_history
 from builder.access import builder_view, editable_survey, survey_for_builder
 from builder.forms.hidden import FIELDS, HiddenFieldForm
-from builder.stamps import check_stamp, row_snapshot, stamp_of
-from builder.views.outline.respond import new_token, once
+from builder.stamps import row_snapshot, stamp_of
+from builder.views.draft_rows import DraftRows
+from builder.views.outline.respond import new_token
 from builder.views.outline.structure import edited_version, edited_version_or_404
 from surveys import hidden_editing
 from surveys.definition import BUILTIN_HIDDEN
-from surveys.editing import EditError
-from surveys.models import FrozenVersionError, HiddenField, Survey, SurveyVersion
+from surveys.models import HiddenField, Survey, SurveyVersion
 
 
 def panel_link(request: HttpRequest, survey: Survey, fields: list[HiddenField] | list[str]) -> str:
@@ -82,11 +80,14 @@ def _render(request: HttpRequest, survey: Survey, version: SurveyVersion | None,
     return render(request, "builder/hidden.html", context, status=status)
 
 
-def _field(version: SurveyVersion, pk: int) -> HiddenField:
-    field = HiddenField.objects.filter(pk=pk, version=version).select_related("version__survey").first()
-    if field is None:
-        raise Http404("No such hidden field in this version.")
-    return field
+HIDDEN_FIELDS = DraftRows(
+    noun="hidden field", model=HiddenField, fields=FIELDS, history=hidden_history,
+    add=hidden_editing.hidden_field_add,
+    update=lambda field, data: hidden_editing.hidden_field_update(field=field, **data),
+    delete=lambda field: hidden_editing.hidden_field_delete(field=field),
+    actions=("hidden_added", "hidden_changed", "hidden_deleted"), anchor="hidden", list_anchor="hidden-fields",
+    target="hiddenfield", render=_render, url=_url,
+)
 
 
 @builder_view
@@ -98,36 +99,12 @@ def hidden_fields(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, survey, version, editable)
 
 
-def _refused(request, survey, version, form, exc: Exception) -> HttpResponse:
-    """A service's refusal (frozen version, a code taken since, a condition naming it) at
-    the form, with what was typed."""
-    message = " ".join(getattr(exc, "messages", None) or [str(exc)])
-    if isinstance(exc, FrozenVersionError):
-        # The page shows a published version without forms: the refusal is its message.
-        messages.error(request, f"Nothing was saved: {message}")
-        return _render(request, survey, version, True, status=409)
-    form.add_error(getattr(exc, "field", None), message)
-    return _render(request, survey, version, True, form, status=400)
-
-
 @builder_view
 @require_POST
 def hidden_add(request: HttpRequest, slug: str) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     version = edited_version_or_404(survey)
-    form = HiddenFieldForm(request.POST, version=version)
-    if not form.is_valid():
-        return _render(request, survey, version, True, form, status=400)
-    try:
-        with transaction.atomic():
-            field = hidden_editing.hidden_field_add(version=version, **form.cleaned_data)
-            field.version = version
-            hidden_history.record_by(request.user, field, "hidden_added", f"Added hidden field {field.code}",
-                                     hidden_history.added_details(field))
-    except (EditError, FrozenVersionError) as exc:
-        return _refused(request, survey, version, form, exc)
-    messages.success(request, f"Added the hidden field {field.code}.")
-    return redirect(_url(survey, f"hidden-{field.pk}"))
+    return HIDDEN_FIELDS.added(request, survey, version, HiddenFieldForm(request.POST, version=version))
 
 
 @builder_view
@@ -135,50 +112,13 @@ def hidden_add(request: HttpRequest, slug: str) -> HttpResponse:
 def hidden_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
     version = edited_version_or_404(survey)
-    field = _field(version, pk)
+    field = HIDDEN_FIELDS.row(version, pk)
     form = HiddenFieldForm(request.POST, version=version, field=field)
-    if not form.is_valid():
-        return _render(request, survey, version, True, form, status=400)
-    try:
-        with transaction.atomic():
-            # The version's row first, as every structure edit locks it: no other save of
-            # this field slips in between the stamp's check and the record.
-            SurveyVersion.objects.select_for_update().filter(pk=version.pk).values_list("pk", flat=True).get()
-            before = HiddenField.objects.get(pk=field.pk)
-            stale = check_stamp(row_snapshot(before, FIELDS), request.POST.get("stamp"))
-            if stale is not None:
-                return _render(request, survey, version, True, form, status=409,
-                               stale=stale.describe(f"the hidden field {before.code}", viewer=request.user))
-            field = hidden_editing.hidden_field_update(field=field, **form.cleaned_data)
-            field.version = version
-            details = hidden_history.changed_details(field, before)
-            if details is not None:
-                hidden_history.record_by(request.user, field, "hidden_changed",
-                                         hidden_history.summary_changed(field, details), details)
-    except (EditError, FrozenVersionError) as exc:
-        return _refused(request, survey, version, form, exc)
-    messages.success(request, f"Saved the hidden field {field.code}." if details else "Nothing had changed.")
-    return redirect(_url(survey, f"hidden-{field.pk}"))
+    return HIDDEN_FIELDS.changed(request, survey, version, field, form)
 
 
 @builder_view
 @require_POST
 def hidden_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = editable_survey(request.user, slug)
-    version = edited_version_or_404(survey)
-    if not once(request):  # a double click: the first post removed it
-        return redirect(_url(survey))
-    field = _field(version, pk)
-    target = f"hiddenfield:{field.pk}"
-    try:
-        with transaction.atomic():
-            data = hidden_editing.hidden_field_delete(field=field)
-            field.version = version
-            change = hidden_history.record_by(request.user, field, "hidden_deleted",
-                                              f"Removed hidden field {field.code}",
-                                              hidden_history.deleted_details(field, data), target)
-    except (EditError, FrozenVersionError) as exc:
-        messages.error(request, "Nothing was removed: " + " ".join(getattr(exc, "messages", None) or [str(exc)]))
-        return redirect(_url(survey, f"hidden-{pk}"))
-    messages.success(request, f"Removed the hidden field {field.code}.")
-    return redirect(_url(survey, "hidden-fields", removed=change.pk))
+    return HIDDEN_FIELDS.removed(request, survey, edited_version_or_404(survey), pk)
