@@ -78,9 +78,12 @@ def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day:
     return {"cells": cells, "bases": bases, "numbers": numbers, "days": days}
 
 
-def upsert_add(table: str, increments: Counter) -> None:
+def upsert_add(table: str, increments: Counter, *, locking_survey: int | None = None) -> None:
     """`INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n` in one statement,
-    keys sorted so that concurrent writers lock rows in the same order."""
+    keys sorted so that concurrent writers lock rows in the same order. With
+    `locking_survey`, the same statement first takes that survey's counter row lock (a
+    `counter_add` of 0 in a WITH clause, whose row the insert joins, so it is locked
+    before any count row): a move on the form's path in one round trip."""
     items = sorted((k, v) for k, v in increments.items() if v)
     if not items:
         return
@@ -88,28 +91,40 @@ def upsert_add(table: str, increments: Counter) -> None:
     db_table = qn(model._meta.db_table)
     columns = ", ".join(qn(f) for f in (*key_fields, "n"))
     placeholders = "(" + ", ".join(["%s"] * (len(key_fields) + 1)) + ")"
+    values, lock = f"VALUES {', '.join([placeholders] * len(items))}", ""
+    params: list = []
+    if locking_survey is not None:
+        lock_sql, params = _counter_add_sql(locking_survey, 0)
+        typed = ", ".join(  # a VALUES list in FROM takes its types from its values: cast to the columns'
+            f"v.{qn(f)}::{model._meta.get_field(f).db_type(connection)}" for f in (*key_fields, "n")
+        )
+        lock = f"WITH lock AS ({lock_sql} RETURNING 1) "
+        values = f"SELECT {typed} FROM ({values}) AS v ({columns}) CROSS JOIN lock"
     sql = (
-        f"INSERT INTO {db_table} ({columns}) VALUES {', '.join([placeholders] * len(items))} "
+        f"{lock}INSERT INTO {db_table} ({columns}) {values} "
         f"ON CONFLICT ({', '.join(qn(f) for f in key_fields)}) "
         f"DO UPDATE SET {qn('n')} = {db_table}.{qn('n')} + excluded.{qn('n')}"
     )
-    params: list = []
     for key, n in items:
         params.extend(connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in key)
         params.append(n)
     execute(sql, params)
 
 
-def counter_add(survey_id: int, delta: int) -> None:
-    """Takes the survey's counter row lock (see the module docstring) and moves the total."""
+def _counter_add_sql(survey_id: int, delta: int) -> tuple[str, list]:
     table = qn(SurveyCounter._meta.db_table)
-    execute(
+    return (
         f"INSERT INTO {table} ({qn('survey_id')}, {qn('responses_counted')}, {qn('last_counted_at')}) "
         f"VALUES (%s, %s, %s) ON CONFLICT ({qn('survey_id')}) DO UPDATE SET "
         f"{qn('responses_counted')} = {table}.{qn('responses_counted')} + excluded.{qn('responses_counted')}, "
         f"{qn('last_counted_at')} = excluded.{qn('last_counted_at')}",
         [survey_id, delta, timezone.now()],
     )
+
+
+def counter_add(survey_id: int, delta: int) -> None:
+    """Takes the survey's counter row lock (see the module docstring) and moves the total."""
+    execute(*_counter_add_sql(survey_id, delta))
 
 
 _finding_nodes: dict[tuple[int, Any], tuple[conditions.Node, conditions.Node]] = {}
@@ -269,6 +284,17 @@ def status_move(response: Response, before: str | None, after: str | None) -> No
     moves: Counter = Counter()
     for status, sign in ((before, -1), (after, +1)):
         if status is not None:
-            when = getattr(response, StatusCount.KINDS[status][1])
-            moves[(response.version_id, status, timezone.localdate(when))] += sign
+            moves[StatusCount.key_of(response, status)] += sign
     upsert_add("statuses", moves)
+
+
+def page_move(response: Response, from_page: int) -> None:
+    """A partial real response moved from page `from_page` to its `current_page`: one
+    statement takes the survey's counter row lock and moves it between the pages' partial
+    counts (the drop-off by page). Call inside the transaction of the move, after the
+    response's row was locked (`from_page` read under that lock)."""
+    if response.is_test or from_page == response.current_page:
+        return
+    to_key = StatusCount.key_of(response, StatusCount.PARTIAL)
+    from_key = (*to_key[:-1], from_page)
+    upsert_add("statuses", Counter({from_key: -1, to_key: +1}), locking_survey=response.survey_id)

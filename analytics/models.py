@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from surveys.models import Finding, Survey
 
@@ -107,9 +108,9 @@ class DailyCount(models.Model):
 
 
 class StatusCount(models.Model):
-    """Real responses that are partial (by the day they were started), excluded, screened
-    out or stopped by a full quota (by the day they ended): the overview's other totals
-    without reading the responses."""
+    """Real responses that are partial (by the day they were started and the page they are
+    on), excluded, screened out or stopped by a full quota (by the day they ended): the
+    overview's other totals and its drop-off by page without reading the responses."""
 
     PARTIAL, EXCLUDED, SCREENED_OUT, QUOTA_FULL = "partial", "excluded", "screened_out", "quota_full"
     # The real responses each status counts, and the date that files one under a day.
@@ -123,13 +124,22 @@ class StatusCount(models.Model):
     version_id = models.IntegerField()
     status = models.CharField(max_length=12)
     day = models.DateField()
+    page = models.IntegerField(
+        default=0, help_text="Partial: the index of the page the response is on (Response.current_page); else 0."
+    )
     n = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["version_id", "status", "day"], name="status_key")]
+        constraints = [models.UniqueConstraint(fields=["version_id", "status", "day", "page"], name="status_key")]
 
     def __str__(self) -> str:
-        return f"v{self.version_id} {self.status} {self.day}"
+        return f"v{self.version_id} {self.status} {self.day} p{self.page}"
+
+    @classmethod
+    def key_of(cls, response, status: str) -> tuple:
+        """The key a response is counted under in `status`."""
+        page = response.current_page if status == cls.PARTIAL else 0
+        return (response.version_id, status, timezone.localdate(getattr(response, cls.KINDS[status][1])), page)
 
 
 # The duration histogram's bins, by their lower bound in seconds: 10 s wide up to 10 minutes,

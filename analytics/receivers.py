@@ -1,4 +1,4 @@
-"""Keeps counts exact when a respondent starts or completes a partial response and when
+"""Keeps counts exact when a respondent starts, moves through or completes a partial response and when
 an admin excludes, restores or deletes a response. The receivers run inside the
 transaction of the change (see responses.signals)."""
 
@@ -8,6 +8,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from analytics.counting import (
+    page_move,
     response_recount_on_restore,
     response_status,
     response_uncount_on_exclusion,
@@ -21,6 +22,7 @@ from responses.signals import (
     response_completed,
     response_deleting,
     response_excluded,
+    response_moved,
     response_restored,
     response_started,
 )
@@ -33,6 +35,11 @@ logger = logging.getLogger(__name__)
 @receiver(response_started)
 def _on_started(sender, response, **kwargs):
     status_move(response, None, response_status(response))
+
+
+@receiver(response_moved)
+def _on_moved(sender, response, from_page, **kwargs):
+    page_move(response, from_page)
 
 
 @receiver(response_completed)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -172,16 +172,18 @@ def expected_days(survey_id: int, segment_ids: list[int]) -> Counter:
 
 
 def expected_statuses(survey_id: int) -> Counter:
-    """Real partial responses per (version, local day started) and excluded completed ones
-    per (version, local day completed): two GROUP BYs."""
+    """Real responses per status count key (`StatusCount.key_of`): partial ones per
+    (version, local day started, page they are on), the others per (version, local day
+    ended): one GROUP BY per status."""
     real = Response.objects.filter(survey_id=survey_id, is_test=False)
     statuses: Counter = Counter()
     for status, (which, field) in StatusCount.KINDS.items():
-        for version_id, day, n in (
-            real.filter(which).annotate(day=TruncDate(field)).values_list("version_id", "day")
+        page = F("current_page") if status == StatusCount.PARTIAL else Value(0)
+        for version_id, day, on_page, n in (
+            real.filter(which).annotate(day=TruncDate(field), on_page=page).values_list("version_id", "day", "on_page")
             .annotate(n=Count("pk")).order_by()
         ):
-            statuses[(version_id, status, day)] += n
+            statuses[(version_id, status, day, on_page)] += n
     return statuses
 
 
@@ -366,7 +368,8 @@ class _Describer:
     def __call__(self, table: str, key: tuple) -> str:
         number, (questions, rows, choices) = self.versions.get(key[0], ("?", ({}, {}, {})))
         if table == "statuses":
-            return f"v{number} {key[1]} {key[2]:%Y-%m-%d}"
+            page = f" on page {key[3] + 1}" if key[1] == StatusCount.PARTIAL else ""
+            return f"v{number} {key[1]} {key[2]:%Y-%m-%d}{page}"
         if table == "durations":
             return f"v{number} duration from {key[1]} s"
         if table == "days":

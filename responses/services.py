@@ -37,7 +37,7 @@ from responses.quotas import CAP, QuotaFull, quota_claim, survey_quotas
 from responses.screening import screen_out_of
 from responses.selectors import response_answers
 from responses.sequence import response_number
-from responses.signals import response_completed, response_started
+from responses.signals import response_completed, response_moved, response_started
 from responses.validation import validate_answers
 from surveys.definition import BUILTIN_HIDDEN, QuotaDef, ScreenOutDef
 from surveys.models import Survey, SurveyVersion
@@ -341,10 +341,8 @@ def _complete_partial(partial: Response, digest: str, now, *, status: str = Resp
                       ended_by: str = "", **quality: Any) -> Response | None:
     """Flip a partial response to complete (or another end, `status`) with a conditional
     UPDATE: of two concurrent final submits (a double click) exactly one sees a row to update."""
-    updated = Response.objects.filter(pk=partial.pk, status=Response.Status.PARTIAL).update(
-        status=status, ended_by=ended_by, answers_digest=digest, completed_at=now, updated_at=now, **quality
-    )
-    if not updated:
+    if not _partial_update(partial, status=status, ended_by=ended_by, answers_digest=digest, completed_at=now,
+                           updated_at=now, **quality):
         return None
     partial.status, partial.ended_by, partial.answers_digest, partial.completed_at = status, ended_by, digest, now
     for field, value in quality.items():
@@ -441,19 +439,35 @@ def response_save_page(
     # The conditional UPDATE locks the row to the commit (as a SELECT FOR UPDATE would) and
     # finds nothing to update once the response is complete (a submit won the race).
     now = timezone.now()
-    moved = Response.objects.filter(pk=response.pk, status=Response.Status.PARTIAL).update(
-        current_page=next_page, updated_at=now, **(observed.page_update() if observed else {})
-    )
-    if not moved:
+    if not _partial_update(response, current_page=next_page, updated_at=now,
+                           **(observed.page_update() if observed else {})):
         raise ResponseLocked("This response is complete and can no longer be changed.")
-    response.current_page, response.updated_at = next_page, now
+    from_page, response.current_page, response.updated_at = response.current_page, next_page, now
     compiled = compiled_version(response.version)
     question_ids = [compiled.question_ids[code] for code in page_codes]
     Answer.objects.filter(response=response, question_id__in=question_ids).delete()
     Answer.objects.bulk_create(answer_rows(compiled, response.pk, cleaned_page))
     if invitation is not None:
         invitation_started(invitation=invitation, at=response.started_at)
+    # Last: its counts take the survey's counter row lock, held to the commit.
+    response_moved.send(sender=Response, response=response, from_page=from_page)
     return response, token
+
+
+def _partial_update(response: Response, **fields: Any) -> bool:
+    """A conditional UPDATE of a still partial response, which locks its row to the commit
+    (as a SELECT FOR UPDATE would); False when it is partial no longer (a submit won the
+    race). It also makes `response.current_page` the page the row was on under that lock,
+    which the counts by page move from: the UPDATE expects the page this request read, and
+    only when another tab moved the response meanwhile is the page read again, locked."""
+    partial = Response.objects.filter(pk=response.pk, status=Response.Status.PARTIAL)
+    if partial.filter(current_page=response.current_page).update(**fields):
+        return True
+    page = partial.select_for_update().values_list("current_page", flat=True).first()
+    if page is None:
+        return False
+    response.current_page = page
+    return bool(partial.update(**fields))
 
 
 def _timing_start(observed: Observed | None) -> dict[str, Any]:

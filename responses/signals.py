@@ -15,6 +15,10 @@ response_deleting = Signal()
 response_started = Signal()
 response_completed = Signal()
 
+# Sent with `response` (its row locked, `current_page` its new page) and `from_page` (the
+# page it was on, read under that lock) when a partial response moved to another page.
+response_moved = Signal()
+
 # Sent with `response` when it has ended (complete, screened out, quota full) and taken its
 # number (`completed_seq`), inside the completion's transaction; only for surveys that have
 # outside listeners (responses.sequence).

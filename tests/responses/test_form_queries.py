@@ -20,7 +20,8 @@ STATEMENTS = {
     "GET page 1": 1,
     "POST page 1": 8,  # + the submission id's lookup; INSERT response, 2 status counters, INSERT answers
     "GET page 2": 3,  # + the response of the cookie, its answers
-    "POST page 2": 8,  # + UPDATE response (the lock), DELETE and INSERT the page's answers
+    "POST page 2": 9,  # + UPDATE response (the lock), DELETE and INSERT the page's answers, the page move
+    # (one statement: the survey's counter lock and the partial counts of both pages)
     "GET page 3": 3,
     "POST page 3": 12,  # + complete: UPDATE, 2 counters, answers replaced, the uncounted marker, its number
     "thank-you page": 1,

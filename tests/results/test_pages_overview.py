@@ -203,5 +203,5 @@ def test_the_reconciliation_repairs_a_status_count(results, demo_survey):
     assert _totals(results) == (0, 0, 0)  # created behind the services' back: not counted yet
     run = survey_reconcile(survey_id=demo_survey.pk)
     assert [(r.table, r.found, r.expected) for r in run.repairs.all()] == [("statuses", 0, 1)]
-    assert run.repairs.get().key == f"v1 partial {timezone.localdate():%Y-%m-%d}"
+    assert run.repairs.get().key == f"v1 partial {timezone.localdate():%Y-%m-%d} on page 1"
     assert _totals(results) == (0, 1, 0)
