@@ -196,7 +196,12 @@ def overview_tables(view: Overview) -> list[ExportTable]:
         ["complete", view.totals.complete], ["partial", view.totals.partial], ["excluded", view.totals.excluded],
         ["counted", view.counted],
     ])
-    return [totals, findings, segments, by_day]
+    drop_off = ExportTable("drop-off by page", ["version", "page", "title", "stopped", "started", "percent",
+                                                "percent_display"])
+    for version in view.drop_off or []:
+        drop_off.rows.extend([version.version, page.number, page.title, page.stopped, page.started, page.percent,
+                              page.display] for page in version.pages)
+    return [totals, findings, segments, by_day, drop_off]
 
 
 def _plain(value):

@@ -1,4 +1,5 @@
-"""The overview: responses by status, by day and by segment; the findings as cards."""
+"""The overview: responses by status, by day, by segment and by the page where partial
+ones stopped; the findings as cards."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from responses.quality import FLAGS, flagged_q
 from results import charts
 from results.report.cells import Cell
 from results.report.crosstab import VariableError, variable
+from results.report.dropoff import VersionDropOff, drop_off
 from results.report.figures import chart_caption
 from results.report.scope import Scope
 from results.selectors import survey_findings
@@ -107,6 +109,7 @@ class Overview:
     median: MedianDuration | None = None
     flagged: int = 0
     flags: list[tuple[str, str, int]] | None = None
+    drop_off: list[VersionDropOff] | None = None
 
     @property
     def daily_chart(self):
@@ -150,6 +153,7 @@ def overview(scope: Scope) -> Overview:
         median=median_duration([v.pk for v in scope.versions]),
         flagged=flagged,
         flags=flags,
+        drop_off=drop_off(scope.versions),
     )
 
 

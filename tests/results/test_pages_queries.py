@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 UNFILTERED = [
     # versions, counts (3), saved filters, daily counts, partial and excluded, pending, counter + findings,
-    # the duration histogram, the flagged completes
-    ("/results/ddiq-2010/", 18),
+    # the duration histogram, the flagged completes, the drop-off by page (one UNION of two GROUP BYs)
+    ("/results/ddiq-2010/", 19),
     # versions, counts (3), saved filters, counter
     ("/results/ddiq-2010/questions/", 12),
     ("/results/ddiq-2010/questions/personal_use/", 12),
@@ -33,11 +33,12 @@ FILTERED = [
     # versions, the pairs (one GROUP BY), saved filters
     ("/results/ddiq-2010/crosstab/?row=personal_use.twitter&col=company_usage.twitter&segment=role:it", 9),
     # versions, counter, findings + one GROUP BY per version, the segment question's counts from the raw
-    # answers (one GROUP BY), daily counts, partial and excluded, pending, saved filters, durations, flagged
-    ("/results/ddiq-2010/?from=2000-01-01", 17),
+    # answers (one GROUP BY), daily counts, partial and excluded, pending, saved filters, durations, flagged,
+    # drop-off
+    ("/results/ddiq-2010/?from=2000-01-01", 18),
     # versions, the cells and bases (one GROUP BY), the matrix's base (one), counter, saved filters
     ("/results/ddiq-2010/questions/personal_use/?from=2000-01-01", 11),
-    ("/results/ddiq-2010/?segment=role:it", 19),
+    ("/results/ddiq-2010/?segment=role:it", 20),
     ("/results/ddiq-2010/questions/personal_use/?segment=role:it", 12),
 ]
 
@@ -45,8 +46,8 @@ FILTERED = [
 # a subquery of them): the same number of queries at 10 and at 300 responses.
 WHERE = [
     # versions, counter, findings (one GROUP BY per version), the segment counts from the raw answers,
-    # daily (one GROUP BY), statuses (one aggregate), pending, saved filters, durations, flagged
-    ("/results/ddiq-2010/?where=role+%3D+it", 17),
+    # daily (one GROUP BY), statuses (one aggregate), pending, saved filters, durations, flagged, drop-off
+    ("/results/ddiq-2010/?where=role+%3D+it", 18),
     # versions, the raw GROUP BYs (cells and bases, numbers, bases of multi rows), counter, saved filters
     ("/results/ddiq-2010/questions/?where=role+%3D+it+and+not+barriers+has+roi", 14),
     # versions, the raw GROUP BYs of one question, the text answers (a COUNT and a page), counter, saved filters
