@@ -117,6 +117,6 @@ def test_it_exports_the_overview_and_the_comparison(results, demo_survey):
     tables = csv_tables(results.get("/results/ddiq-2010/?format=csv"))
     findings = {r["code"]: r for r in tables["findings"]}
     assert findings["it_never_twitter"]["headline"].startswith("100% of IT leaders never use Twitter")
-    assert set(tables) == {"responses", "findings", "segments", "completions by day"}
+    assert set(tables) == {"responses", "findings", "segments", "completions by day", "drop-off by page"}
     tests = csv_tables(results.get("/results/ddiq-2010/compare/?format=csv"))[""]
     assert "p_value" in tests[0]
