@@ -1,6 +1,6 @@
 """Keeps counts exact when a respondent starts, moves through (page by page) or completes a
-partial response and when an admin excludes, restores or deletes a response. The receivers run inside the
-transaction of the change (see responses.signals)."""
+partial response and when an admin excludes, restores or deletes a response. The receivers
+run inside the transaction of the change (see responses.signals)."""
 
 import logging
 
