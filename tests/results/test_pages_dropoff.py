@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.test import Client
 
 from responses.models import Response
+from surveys.services import version_duplicate, version_publish
 from tests.kit.counts import assert_counts_exact
 from tests.kit.data import submit_and_count
 from tests.kit.demo import demo_answers
@@ -68,3 +69,17 @@ def test_the_overview_export_has_the_drop_off(results, demo_survey):
         ("1", "About you", "0", "1", "0%"), ("2", "Social media in your company", "1", "1", "100%"),
         ("3", "Your own use", "0", "1", "0%"),
     ]
+
+
+def test_each_version_has_its_own_drop_off(results, demo_survey):
+    _partial(PAGE1)  # version 1, stopped on page 2
+    version_publish(version=version_duplicate(version=demo_survey.open_version()))
+    _partial(PAGE1, PAGE2)  # version 2, stopped on page 3
+    submit_and_count(demo_survey, demo_answers())  # version 2, complete
+    view = results.get(URL).context["view"]
+    assert [(v.version, v.started, [p.stopped for p in v.pages]) for v in view.drop_off] == [
+        (2, 2, [0, 0, 1]), (1, 1, [0, 1, 0]),
+    ]
+    html = results.get(URL + "?version=1").content.decode()
+    assert 'id="dropoff-v1"' in html and 'id="dropoff-v2"' not in html
+    assert "1 of 1 respondent who started stopped before the end" in html
