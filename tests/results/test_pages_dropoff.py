@@ -83,3 +83,12 @@ def test_each_version_has_its_own_drop_off(results, demo_survey):
     html = results.get(URL + "?version=1").content.decode()
     assert 'id="dropoff-v1"' in html and 'id="dropoff-v2"' not in html
     assert "1 of 1 respondent who started stopped before the end" in html
+
+
+def test_it_says_that_the_answer_filters_do_not_apply(results, demo_survey):
+    _partial(PAGE1)
+    note = "the date, segment and condition filters do not apply to this table"
+    assert note not in results.get(URL).content.decode()
+    for query in ("?segment=role:it", "?where=role+%3D+it", "?from=2000-01-01"):
+        html = results.get(URL + query).content.decode()
+        assert note in html and 'id="dropoff-v1"' in html, query
