@@ -1,6 +1,7 @@
 """Filters of results pages (segment, completion date range, version, and a condition in
-the language of display conditions and findings: `?where=role = it`) and the reads on the
-raw answers that they need.
+the language of display conditions and findings: `?where=q1 = a`, which may also test
+the data-quality flags: `?where=not flagged`) and the reads on the raw answers that they
+need.
 
 Without a date range, pages read the count tables, which are kept per version and per
 segment value: a version or segment filter only picks which rows to read. A date range
@@ -40,7 +41,7 @@ from responses.models import Answer, Response, UncountedResponse, counted_kind_q
 from surveys import conditions
 from surveys.conditions import ConditionError
 from surveys.definition import QuestionDef
-from surveys.models import Finding, SurveyVersion
+from surveys.models import QUALITY_FLAGS, Finding, SurveyVersion
 from surveys.selectors import CompiledVersion
 
 # Only `YYYY-MM-DD`: `date.fromisoformat` also takes `20100101` and `2010-W01-1`, which
@@ -82,12 +83,13 @@ class WhereError:
 def where_condition(text: str, questions: Mapping[str, QuestionDef],
                     ) -> tuple[conditions.Node | None, WhereError | None]:
     """The condition of a `where` filter, parsed and checked against the questions (and
-    hidden fields) it may name: (node, None), or (None, the error with its position)."""
+    hidden fields) it may name and the data-quality flags (`not flagged`,
+    `flagged(speeder)`): (node, None), or (None, the error with its position)."""
     if len(text) > WHERE_MAX_LENGTH:
         return None, WhereError(text, f"a filter can have at most {WHERE_MAX_LENGTH} characters", WHERE_MAX_LENGTH)
     try:
         node = conditions.parse(text)
-        conditions.check(node, questions)
+        conditions.check(node, questions, flags=QUALITY_FLAGS)
     except ConditionError as exc:
         return None, WhereError(text, exc.reason, exc.position)
     return node, None
