@@ -9,12 +9,14 @@ import pytest
 from analytics.counting import pending_count
 from analytics.models import DailyCount
 from analytics.tables import survey_counts
+from responses.erasure import responses_erase_personal_data
 from responses.models import Response
 from responses.moderation import response_exclude
 from surveys.selectors import HIDDEN_SEGMENT_SPAN, compiled_version, hidden_segment_key
 from tests.kit.api import submit
 from tests.kit.counts import assert_counts_exact
 from tests.kit.demo import demo_answers, panel_version
+from tests.kit.invitations import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,24 @@ def test_an_exclusion_takes_the_response_out_of_its_hidden_segment(client, demo_
 
     assert_counts_exact(demo_survey)
     assert survey_counts(demo_survey).base("role", segment=("src", "li")) == sum(1 for _, s in given if s == "li") - 1
+
+
+def test_an_erasure_takes_the_response_out_of_the_segment_the_invitee_list_gave(client, demo_survey):
+    panel_version()
+    given = _submissions(client, n=7)
+    pending_count()
+    listed = Response.objects.filter(hidden__src="li").order_by("pk").first()
+    invitation, _ = invite(demo_survey, hidden={"src": "li"})
+    Response.objects.filter(pk=listed.pk).update(invitation=invitation)
+
+    responses_erase_personal_data(responses=Response.objects.filter(pk=listed.pk))
+    pending_count()  # the counting task counts it again, without the erased value
+
+    assert Response.objects.get(pk=listed.pk).hidden == {"rid": "r0"}
+    assert_counts_exact(demo_survey)
+    counts = survey_counts(demo_survey)
+    assert counts.base("role", segment=("src", "li")) == sum(1 for _, s in given if s == "li") - 1
+    assert counts.base("role") == len(given)
 
 
 def test_hidden_segment_keys_meet_no_choice_and_no_other_field():
