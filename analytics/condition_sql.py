@@ -8,7 +8,8 @@ The boolean structure is then applied to those per-response flags. One scan of t
 answer table serves every finding of a version, instead of a lookup per response.
 Codes are resolved to the ids of one version: compile per version. A hidden field that
 the version declares is read from the response's row (`r.hidden`), so the query that
-groups the answers must call its response alias `r` (see `meeting_responses_sql`).
+groups the answers must call its response alias `r` (see `meeting_responses_sql`), as
+must a results filter's `flagged` test, which reads the response's flags.
 """
 
 from __future__ import annotations
@@ -84,7 +85,20 @@ class _Compiler:
             return "(" + joiner.join(self.node(operand) for operand in node.operands) + ")"
         if isinstance(node, conditions.Not):
             return f"(NOT {self.node(node.operand)})"
+        if isinstance(node, conditions.Flagged):
+            return self._flagged(node)
         return self._sql(node.ref, self._predicate(node))
+
+    def _flagged(self, node: conditions.Flagged) -> str:
+        """A test of the response's flags (a JSON list of codes), matched as text as
+        `responses.quality.flagged_q` does: the quotes keep one code from matching inside
+        another, and an empty list is `[]` in PostgreSQL and SQLite alike."""
+        if not node.flags:
+            sql, params = "CAST(r.flags AS TEXT) <> %s", ["[]"]
+        else:
+            sql = "(" + " OR ".join(["CAST(r.flags AS TEXT) LIKE %s"] * len(node.flags)) + ")"
+            params = [f'%"{flag}"%' for flag in node.flags]
+        return f"({self.leaves.add(sql, params, response_level=True)} = 1)"
 
     def _leaf(self, ref: conditions.Ref, extra: str = "", params: list | None = None) -> str:
         question_id = self.compiled.question_ids.get(ref.question)

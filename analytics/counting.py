@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -41,13 +42,20 @@ from surveys.selectors import CompiledVersion, compiled_version
 COUNT_BATCH = 500  # responses claimed per transaction
 
 
-def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day: date) -> dict[str, Counter]:
-    """The count-table keys one response, completed on `day`, contributes to, each with +1."""
+def response_increments(compiled: CompiledVersion, answers: dict[str, Any], day: date,
+                        hidden: Mapping[str, Any] | None = None) -> dict[str, Counter]:
+    """The count-table keys one response, completed on `day` with these hidden values,
+    contributes to, each with +1: in the total, and in each segment it is in (the choice
+    it gave to a segment question, the value of a hidden field with `values`)."""
     definition = compiled.definition
     segments = [TOTAL] + [
         compiled.choice_ids[(q.code, answers[q.code])]
         for q in definition.questions.values()
         if q.segment and isinstance(answers.get(q.code), str)
+    ] + [
+        compiled.hidden_segment_ids[(code, value)]
+        for code, value in sorted((hidden or {}).items())
+        if isinstance(value, str) and (code, value) in compiled.hidden_segment_ids
     ]
     cells: Counter = Counter()
     bases: Counter = Counter()
@@ -184,7 +192,7 @@ def responses_apply(responses: list[Response], sign: int) -> None:
         compiled = compiled_version(response.version)
         answers = answers_from_rows(compiled, rows[response.pk])
         day = timezone.localdate(response.completed_at)
-        for table, increments in response_increments(compiled, answers, day).items():
+        for table, increments in response_increments(compiled, answers, day, response.hidden).items():
             for key, n in increments.items():
                 totals[table][key] += sign * n
         findings_add(findings[response.survey_id], answers, sign, finding_increments)

@@ -1,6 +1,7 @@
 """Filters of results pages (segment, completion date range, version, and a condition in
-the language of display conditions and findings: `?where=role = it`) and the reads on the
-raw answers that they need.
+the language of display conditions and findings: `?where=q1 = a`, which may also test
+the data-quality flags: `?where=not flagged`) and the reads on the raw answers that they
+need.
 
 Without a date range, pages read the count tables, which are kept per version and per
 segment value: a version or segment filter only picks which rows to read. A date range
@@ -33,14 +34,14 @@ from django.utils import timezone
 
 from analytics.condition_sql import meeting_responses_sql
 from analytics.models import TOTAL, DailyCount, StatusCount
-from analytics.recompute import findings_counts, grouped_counts
+from analytics.recompute import findings_counts, grouped_counts, hidden_segment_columns
 from analytics.tables import ALL, SurveyCounts, code_maps
 from core.sql import fetch, qn
 from responses.models import Answer, Response, UncountedResponse, counted_kind_q, counted_q, counted_sql
 from surveys import conditions
 from surveys.conditions import ConditionError
 from surveys.definition import QuestionDef
-from surveys.models import Finding, SurveyVersion
+from surveys.models import QUALITY_FLAGS, Finding, SurveyVersion
 from surveys.selectors import CompiledVersion
 
 # Only `YYYY-MM-DD`: `date.fromisoformat` also takes `20100101` and `2010-W01-1`, which
@@ -82,12 +83,13 @@ class WhereError:
 def where_condition(text: str, questions: Mapping[str, QuestionDef],
                     ) -> tuple[conditions.Node | None, WhereError | None]:
     """The condition of a `where` filter, parsed and checked against the questions (and
-    hidden fields) it may name: (node, None), or (None, the error with its position)."""
+    hidden fields) it may name and the data-quality flags (`not flagged`,
+    `flagged(speeder)`): (node, None), or (None, the error with its position)."""
     if len(text) > WHERE_MAX_LENGTH:
         return None, WhereError(text, f"a filter can have at most {WHERE_MAX_LENGTH} characters", WHERE_MAX_LENGTH)
     try:
         node = conditions.parse(text)
-        conditions.check(node, questions)
+        conditions.check(node, questions, flags=QUALITY_FLAGS)
     except ConditionError as exc:
         return None, WhereError(text, exc.reason, exc.position)
     return node, None
@@ -213,7 +215,30 @@ def _filter_date(raw: str) -> tuple[date | None, str]:
 
 
 def segment_choice_ids(compiled: list[CompiledVersion], segment: tuple[str, str]) -> list[int]:
-    return [c.choice_ids[segment] for c in compiled if segment in c.choice_ids]
+    """The count tables' keys of a segment in these versions (choice ids, hidden keys)."""
+    return [key for c in compiled if (key := c.segment_key(segment)) is not None]
+
+
+def _segment_parts(compiled: list[CompiledVersion], segment: tuple[str, str]) -> tuple[list[int], list[int]]:
+    """(the segment's choice ids, the versions where it is a hidden field's value)."""
+    return ([c.choice_ids[segment] for c in compiled if segment in c.choice_ids],
+            [c.version_id for c in compiled if segment in c.hidden_segment_ids])
+
+
+def segment_sql(compiled: list[CompiledVersion], segment: tuple[str, str], alias: str = "r") -> tuple[str, list]:
+    """SQL over a response alias for "in the segment": it gave the segment question's
+    choice, or came with the hidden field's value in a version where that is a segment."""
+    choice_ids, hidden_versions = _segment_parts(compiled, segment)
+    parts, params = [], []
+    if choice_ids:
+        parts.append(f"EXISTS (SELECT 1 FROM {qn(Answer._meta.db_table)} sf WHERE sf.response_id = {alias}.id "
+                     f"AND sf.choice_id IN ({', '.join(['%s'] * len(choice_ids))}))")
+        params.extend(choice_ids)
+    if hidden_versions:
+        parts.append(f"({alias}.version_id IN ({', '.join(['%s'] * len(hidden_versions))}) "
+                     f"AND {alias}.hidden ->> %s = %s)")
+        params.extend([*hidden_versions, *segment])
+    return "(" + (" OR ".join(parts) or "1 = 0") + ")", params
 
 
 def response_where(survey_id: int, filters: Filters, compiled: list[CompiledVersion], alias: str = "r",
@@ -233,12 +258,9 @@ def response_where(survey_id: int, filters: Filters, compiled: list[CompiledVers
         sql += f" AND {alias}.completed_at < %s"
         params.append(connection.ops.adapt_datetimefield_value(end))
     if segment and filters.segment is not None:
-        ids = segment_choice_ids(compiled, filters.segment) or [0]
-        sql += (
-            f" AND EXISTS (SELECT 1 FROM {qn(Answer._meta.db_table)} sf WHERE sf.response_id = {alias}.id "
-            f"AND sf.choice_id IN ({', '.join(['%s'] * len(ids))}))"
-        )
-        params.extend(ids)
+        segment_where, segment_params = segment_sql(compiled, filters.segment, alias)
+        sql += f" AND {segment_where}"
+        params.extend(segment_params)
     if filters.condition is not None:
         meeting, meeting_params = meeting_responses_sql(filters.condition, compiled)
         sql += f" AND {alias}.id IN ({meeting})"
@@ -287,6 +309,7 @@ def raw_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion]
         multi_ids=ids_of(lambda q: q.question_type.many_rows), number_ids=ids_of(lambda q: q.question_type.numeric),
         multi_row_ids=ids_of(lambda q: q.question_type.has_rows and q.question_type.picks_many),
         rank_ids=ids_of(lambda q: q.question_type.ranks), question_ids=question_ids,
+        hidden_segments=hidden_segment_columns(compiled),
     )
     for table, key, n in rows:
         v, q, s = key[0], key[1], key[-1]
@@ -342,10 +365,17 @@ class ResponseTotals:
 
 
 def _segment_q(filters: Filters, compiled: list[CompiledVersion], response: str = "pk") -> Q:
+    """The segment filter on a response key (`pk` of a response, `response_id` of its
+    answers or markers), as `segment_sql`."""
     if filters.segment is None:
         return Q()
-    ids = segment_choice_ids(compiled, filters.segment) or [0]
-    return Q(Exists(Answer.objects.filter(response_id=OuterRef(response), choice_id__in=ids)))
+    choice_ids, hidden_versions = _segment_parts(compiled, filters.segment)
+    q = Q(Exists(Answer.objects.filter(response_id=OuterRef(response), choice_id__in=choice_ids or [0])))
+    if hidden_versions:
+        prefix = "" if response == "pk" else "response__"
+        code, value = filters.segment
+        q |= Q(**{f"{prefix}version_id__in": hidden_versions, f"{prefix}hidden__{code}": value})
+    return q
 
 
 def _window_q(filters: Filters, field: str) -> Q:
@@ -438,9 +468,7 @@ def text_answers(filters: Filters, compiled: list[CompiledVersion], code: str, s
         qs = qs.filter(response__completed_at__gte=start)
     if end is not None:
         qs = qs.filter(response__completed_at__lt=end)
-    if filters.segment is not None:
-        ids = segment_choice_ids(compiled, filters.segment) or [0]
-        qs = qs.filter(Exists(Answer.objects.filter(response_id=OuterRef("response_id"), choice_id__in=ids)))
+    qs = qs.filter(_segment_q(filters, compiled, "response_id"))
     qs = qs.filter(_condition_q(filters, compiled, "response_id"))
     if search:
         qs = qs.filter(text__icontains=search)

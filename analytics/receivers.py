@@ -19,6 +19,8 @@ from analytics.recompute import finding_recompute
 from core.tasks import enqueue_on_commit
 from responses.signals import (
     answers_erased,
+    hidden_values_changed,
+    hidden_values_changing,
     response_completed,
     response_deleting,
     response_excluded,
@@ -64,6 +66,20 @@ def _on_deleting(sender, response, **kwargs):
 def _on_restored(sender, response, **kwargs):
     response_recount_on_restore(response)
     status_move(response, response_status(response, excluded=True), response_status(response))
+
+
+@receiver(hidden_values_changing)
+def _on_hidden_changing(sender, response, **kwargs):
+    """Its hidden values may be segments: out of the counts with the old ones..."""
+    if response.excluded_at is None:
+        response_uncount_on_exclusion(response)
+
+
+@receiver(hidden_values_changed)
+def _on_hidden_changed(sender, response, **kwargs):
+    """...and counted again (by the counting task, as a restored response) with the new."""
+    if response.excluded_at is None:
+        response_recount_on_restore(response)
 
 
 @receiver(answers_erased)

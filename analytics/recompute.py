@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Value
+from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -50,14 +51,15 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
     multi_ids = _question_ids(survey_id, type__in=type_names(many_rows=True))
     multi_row_ids = _question_ids(survey_id, type__in=type_names(has_rows=True, picks_many=True))
     segment_ids = _segment_question_ids(survey_id)
+    compiled = [compiled_version(v) for v in SurveyVersion.objects.filter(survey_id=survey_id).order_by("pk")]
     number_ids = _question_ids(survey_id, type__in=type_names(numeric=True))
     rank_ids = _question_ids(survey_id, type__in=type_names(ranks=True))
     for table, key, n in grouped_counts(
         where, params, segment_ids=segment_ids, multi_ids=multi_ids, number_ids=number_ids,
-        multi_row_ids=multi_row_ids, rank_ids=rank_ids,
+        multi_row_ids=multi_row_ids, rank_ids=rank_ids, hidden_segments=hidden_segment_columns(compiled),
     ):
         counts[table][key] += n
-    counts["days"] = expected_days(survey_id, segment_ids)
+    counts["days"] = expected_days(survey_id, segment_ids, compiled)
     counts["statuses"] = expected_statuses(survey_id)
     counts["durations"] = expected_durations(survey_id)
     responses = qn(Response._meta.db_table)
@@ -67,7 +69,8 @@ def expected_counts(survey_id: int) -> tuple[dict[str, Counter], int]:
 
 def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_ids: list[int],
                    number_ids: list[int], question_ids: list[int] | None = None,
-                   multi_row_ids: list[int] = (), rank_ids: list[int] = ()):
+                   multi_row_ids: list[int] = (), rank_ids: list[int] = (),
+                   hidden_segments: list[tuple[str, list]] = ()):
     """The count-table rows of the answers (alias `a`) of the responses (alias `r`) that
     `where` selects, from GROUP BY queries: yields (table, key, n) with keys of ids as in
     the count tables, a key possibly more than once (callers add them up).
@@ -82,7 +85,9 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
     of several choices per row) have several answers per response too: their row bases are
     counted per response, one query for all of them. The answers of rankings (`rank_ids`)
     are counted once more by (rank, choice), the rank in the row's place (`rank_row_id`).
-    `question_ids` restricts to some questions (None: all)."""
+    `question_ids` restricts to some questions (None: all). Hidden fields with `values` are
+    segments too (`hidden_segments`, from `hidden_segment_columns`): a run each, its segment
+    column read from the response's row (one value per response, as a segment question)."""
     responses, answers = qn(Response._meta.db_table), qn(Answer._meta.db_table)
     restrict, restrict_params = "", []
     if question_ids is not None:
@@ -94,7 +99,7 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
     variants = [
         ("s.choice_id", f" LEFT JOIN {answers} s ON s.response_id = r.id AND s.question_id = %s", [sid])
         for sid in segment_ids
-    ] or [("NULL", "", [])]
+    ] + [(column, "", column_params) for column, column_params in hidden_segments] or [("NULL", "", [])]
     multi, multi_rows = set(multi_ids), set(multi_row_ids)
     for run, (segment_col, segment_join, segment_params) in enumerate(variants):
 
@@ -147,14 +152,30 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
                 yield from keyed("numbers", (int(v), int(q), int(row), _decimal(number)), segment, n)
 
 
+def hidden_segment_columns(compiled: list[CompiledVersion]) -> list[tuple[str, list]]:
+    """Per hidden field with `values` (by code, over the versions): an SQL expression over
+    the response alias `r` giving its segment key (`CompiledVersion.hidden_segment_ids`), or
+    NULL for a response without one of the values, and its parameters."""
+    keys: dict[str, list[tuple[int, str, int]]] = {}
+    for version in compiled:
+        for (code, value), key in version.hidden_segment_ids.items():
+            keys.setdefault(code, []).append((version.version_id, value, key))
+    columns = []
+    for code, triples in sorted(keys.items()):
+        whens = " ".join(["WHEN r.version_id = %s AND r.hidden ->> %s = %s THEN %s"] * len(triples))
+        columns.append((f"(CASE {whens} END)", [p for v, value, key in triples for p in (v, code, value, key)]))
+    return columns
+
+
 def counted_responses(survey_id: int):
     """The survey's counted responses (`responses.models.counted_q`)."""
     return Response.objects.filter(counted_q(), survey_id=survey_id)
 
 
-def expected_days(survey_id: int, segment_ids: list[int]) -> Counter:
+def expected_days(survey_id: int, segment_ids: list[int], compiled: list[CompiledVersion] = ()) -> Counter:
     """Counted responses per (version, local completion day, segment choice): one GROUP BY
-    for the totals and one over the segment questions' answers."""
+    for the totals, one over the segment questions' answers and one per hidden field with
+    `values` of the `compiled` versions (keyed as `CompiledVersion.hidden_segment_ids`)."""
     counted = counted_responses(survey_id).annotate(day=TruncDate("completed_at"))
     days: Counter = Counter()
     for version_id, day, n in counted.values_list("version_id", "day").annotate(n=Count("pk")).order_by():
@@ -168,6 +189,13 @@ def expected_days(survey_id: int, segment_ids: list[int]) -> Counter:
             answers.values_list("response__version_id", "day", "choice_id").annotate(n=Count("pk")).order_by()
         ):
             days[(version_id, day, choice_id)] += n
+    keys = {(c.version_id, *segment): key for c in compiled for segment, key in c.hidden_segment_ids.items()}
+    for code in sorted({code for _, code, _ in keys}):
+        values = counted.annotate(value=KT(f"hidden__{code}")).filter(value__isnull=False)
+        grouped = values.values_list("version_id", "day", "value").annotate(n=Count("pk")).order_by()
+        for version_id, day, value, n in grouped:
+            if (version_id, code, value) in keys:
+                days[(version_id, day, keys[(version_id, code, value)])] += n
     return days
 
 

@@ -52,6 +52,7 @@ def code_maps(compiled: CompiledVersion) -> tuple[dict, dict, dict]:
     ranked = [len(q.choices) for q in compiled.definition.questions.values() if q.question_type.ranks]
     rows.update({rank_row_id(rank): rank_row(rank) for rank in range(1, max(ranked, default=0) + 1)})
     choices = {cid: key for key, cid in compiled.choice_ids.items()}  # -> (question, choice)
+    choices.update({key: segment for segment, key in compiled.hidden_segment_ids.items()})  # hidden segments
     return questions, rows, choices
 
 

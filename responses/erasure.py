@@ -1,7 +1,8 @@
 """Erasing what responses hold about a person, when `invitations` erases the invitee.
 
 A response stays (complete, counted, linked to its emptied invitation) and so does every
-answer row: bases and counts do not move. What goes is what could identify the person:
+answer row: bases and counts do not move (but for the segments of the hidden values it
+loses, see `_invitee_hidden_erase`). What goes is what could identify the person:
 the stored IP address and the client key (responses.quality's HMAC of address and browser),
 the panel id and the hidden values copied from the invitee list, the answers to e-mail
 questions and to questions marked personal data (blanked and marked `erased`), and the
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from responses.models import Answer, Response
-from responses.signals import answers_erased
+from responses.signals import answers_erased, hidden_values_changed, hidden_values_changing
 from surveys.types import type_names
 
 
@@ -36,12 +37,18 @@ class Erasure:
 def _invitee_hidden_erase(ids: list) -> None:
     """Drop the hidden values an invitee's response copied from their row of the invitee
     list (still on the invitation: `invitations_erase` empties it after this); values the
-    API payload sent stay. Erasure is rare and small: one UPDATE per response."""
+    API payload sent stay. Erasure is rare and small: one UPDATE per response. A hidden
+    value may be a results segment: the signals around the change take a counted
+    response out of the counts and count it again with what is kept."""
     invitees = Response.objects.filter(pk__in=ids, invitation__isnull=False).exclude(hidden={})
     for pk, hidden, listed in invitees.values_list("pk", "hidden", "invitation__hidden"):
         kept = {code: value for code, value in hidden.items() if code not in (listed or {})}
         if kept != hidden:
+            response = Response.objects.select_for_update().get(pk=pk)
+            hidden_values_changing.send(sender=Response, response=response)
             Response.objects.filter(pk=pk).update(hidden=kept)
+            response.hidden = kept
+            hidden_values_changed.send(sender=Response, response=response)
 
 
 @transaction.atomic

@@ -28,3 +28,9 @@ response_ended = Signal()
 # by an erasure: the rows stay (bases and counts do not move), but a finding whose
 # condition compares such a text answer must be recomputed.
 answers_erased = Signal()
+
+# Sent with `response` (locked) just before and just after its hidden values change (an
+# erasure drops those copied from the invitee list): a hidden field with `values` is a
+# results segment, so a counted response's counts move with them.
+hidden_values_changing = Signal()
+hidden_values_changed = Signal()

@@ -9,12 +9,20 @@ by the counting engine. Examples::
     not (revenue = lt_100m) or age >= 18
     start > '2020-01-01'
     priorities.price <= 3                 -- price ranked 1, 2 or 3 (false when unranked)
+    not flagged and role = it             -- results filters only: data-quality flags
+
+Results filters (and only they: `check` refuses it elsewhere unless given the flags)
+may also test a response's data-quality flags: `flagged` holds for a response with any
+flag, `flagged(f1, f2)` for one with any of those flags. A question coded `flagged` is
+still named as before (`flagged = yes`): the word is the predicate only where no
+operator follows it.
 
 Grammar (keywords are case-insensitive, codes are case-sensitive)::
 
     or_expr    := and_expr ("or" and_expr)*
     and_expr   := not_expr ("and" not_expr)*
-    not_expr   := "not" not_expr | "(" or_expr ")" | comparison
+    not_expr   := "not" not_expr | "(" or_expr ")" | flagged | comparison
+    flagged    := "flagged" ["(" code ("," code)* ")"]   -- results filters only
     comparison := ref ("=" | "!=" | "<" | "<=" | ">" | ">=") value
                 | ref ["not"] "in" "(" value ("," value)* ")"
                 | ref "has" value
@@ -44,9 +52,11 @@ from typing import NamedTuple, NoReturn
 from surveys.definition import QuestionDef
 
 __all__ = [
+    "FLAGS_KEY",
     "And",
     "Compare",
     "ConditionError",
+    "Flagged",
     "Has",
     "In",
     "Node",
@@ -55,12 +65,17 @@ __all__ = [
     "Ref",
     "check",
     "evaluate",
+    "flag_tests",
     "parse",
     "references",
     "to_text",
 ]
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "has"})
+FLAGGED = "flagged"
+# The key of a response's data-quality flags in the answers `evaluate` takes: not a code
+# (codes have no parentheses), so it never meets a question's.
+FLAGS_KEY = "(flags)"
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 ORDERINGS = frozenset({"<", "<=", ">", ">="})
 
@@ -148,6 +163,14 @@ class Has:
 
 
 @dataclass(frozen=True)
+class Flagged:
+    """`flagged` (any data-quality flag, `flags` empty) or `flagged(f1, f2)` (any of these)."""
+
+    flags: tuple[str, ...] = ()
+    position: int = field(default=-1, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Not:
     operand: Node
 
@@ -166,7 +189,7 @@ class Or:
     operands: tuple[Node, ...]
 
 
-Node = Compare | In | Has | Not | And | Or
+Node = Compare | In | Has | Flagged | Not | And | Or
 Leaf = Compare | In | Has
 
 
@@ -272,7 +295,38 @@ class _Parser:
                 self.fail("')', 'and' or 'or'")
             self.advance()
             return node
+        if self.at_flagged():
+            return self.parse_flagged()
         return self.parse_comparison()
+
+    def at_flagged(self) -> bool:
+        """Whether the current word is the `flagged` predicate rather than a question coded
+        so: it is, unless an operator (`=`, `in`, `not in`, `has`) follows."""
+        if not _is_keyword(self.token, FLAGGED):
+            return False
+        after = self.tokens[self.index + 1]
+        return after.kind != "op" and not _is_keyword(after, "in", "not", "has")
+
+    def parse_flagged(self) -> Flagged:
+        word = self.advance()
+        if self.token.kind != "(":
+            return Flagged((), position=word.position)
+        opening = self.advance()
+        flags = []
+        while True:
+            token = self.token
+            if token.kind != "word" or not _CODE_RE.fullmatch(token.text) or _is_keyword(token, *KEYWORDS):
+                self.fail("a flag code")
+            flags.append(self.advance().text)
+            if self.token.kind != ",":
+                break
+            self.advance()
+        if self.token.kind == "end":
+            raise ConditionError("unbalanced parentheses: '(' is never closed", opening.position)
+        if self.token.kind != ")":
+            self.fail("',' or ')'")
+        self.advance()
+        return Flagged(tuple(flags), position=word.position)
 
     def parse_comparison(self) -> Leaf:
         ref = self.parse_ref()
@@ -396,6 +450,8 @@ def to_text(node: Node) -> str:
             return f"{_ref_text(ref)} {keyword} ({', '.join(map(_value_text, values))})"
         case Has(ref, value):
             return f"{_ref_text(ref)} has {_value_text(value)}"
+        case Flagged(flags):
+            return f"{FLAGGED}({', '.join(flags)})" if flags else FLAGGED
         case Not(operand):
             text = to_text(operand)
             return f"not ({text})" if isinstance(operand, And | Or) else f"not {text}"
@@ -410,7 +466,7 @@ def to_text(node: Node) -> str:
 # --- Inspection and checking ----------------------------------------------------------
 
 
-def _leaves(node: Node) -> Iterator[Leaf]:
+def _leaves(node: Node) -> Iterator[Leaf | Flagged]:
     match node:
         case Not(operand):
             yield from _leaves(operand)
@@ -422,8 +478,14 @@ def _leaves(node: Node) -> Iterator[Leaf]:
 
 
 def references(node: Node) -> list[Ref]:
-    """Every reference in order of appearance (repeats included)."""
-    return [leaf.ref for leaf in _leaves(node)]
+    """Every reference to a question or hidden field in order of appearance (repeats
+    included; `flagged` names none)."""
+    return [leaf.ref for leaf in _leaves(node) if not isinstance(leaf, Flagged)]
+
+
+def flag_tests(node: Node) -> list[Flagged]:
+    """The `flagged` predicates of a condition."""
+    return [leaf for leaf in _leaves(node) if isinstance(leaf, Flagged)]
 
 
 def _resolve(ref: Ref, questions: Mapping[str, QuestionDef], available: Collection[str] | None) -> QuestionDef:
@@ -478,14 +540,20 @@ def _check_value(value: str | Decimal, question: QuestionDef, position: int) -> 
             raise ConditionError(f"'{code}' is not a choice of '{question.code}' ({choices})", position)
 
 
-def check(node: Node, questions: Mapping[str, QuestionDef], *, available: Collection[str] | None = None) -> None:
+def check(node: Node, questions: Mapping[str, QuestionDef], *, available: Collection[str] | None = None,
+          flags: Collection[str] | None = None) -> None:
     """Raise `ConditionError` for the first reference or value that does not fit the survey.
 
     Parsing only proves the text is well formed; this catches what would otherwise make
     a condition silently never (or always) true, such as a misspelt choice code.
-    `available` is the codes of the questions asked before the condition's place.
+    `available` is the codes of the questions asked before the condition's place;
+    `flags` the data-quality flags a `flagged` test may name (None: it may not be used,
+    as a respondent's flags are only known once the response is complete).
     """
     for leaf in _leaves(node):
+        if isinstance(leaf, Flagged):
+            _check_flagged(leaf, flags)
+            continue
         ref = leaf.ref
         question = _resolve(ref, questions, available)
         operators = question.question_type.operators
@@ -504,6 +572,14 @@ def check(node: Node, questions: Mapping[str, QuestionDef], *, available: Collec
             raise ConditionError(f"'{op}' does not apply to {question.type} question '{ref.question}'", ref.position)
         for value in leaf.values if isinstance(leaf, In) else (leaf.value,):
             _check_value(value, question, ref.position)
+
+
+def _check_flagged(leaf: Flagged, flags: Collection[str] | None) -> None:
+    if flags is None:
+        raise ConditionError("'flagged' (data-quality flags) can only be used in a results filter", leaf.position)
+    for flag in leaf.flags:
+        if flag not in flags:
+            raise ConditionError(f"unknown flag '{flag}' ({', '.join(flags)})", leaf.position)
 
 
 def _operator(leaf: Leaf) -> str:
@@ -570,7 +646,8 @@ def evaluate(node: Node, answers: Mapping[str, object]) -> bool:
     (multiple), a dict of row code to choice code (matrix), a number, a `date` or text.
     A missing answer (unanswered or hidden) makes every comparison, `in`, `not in` and
     `has` on it false, as an SQL `EXISTS` would; `not` is plain negation. A value of the
-    wrong kind (which `check` rejects) is simply unequal to the answer.
+    wrong kind (which `check` rejects) is simply unequal to the answer. The response's
+    data-quality flags, for `flagged`, are a collection of codes under `FLAGS_KEY`.
     """
     match node:
         case Compare(ref, op, value):
@@ -589,6 +666,9 @@ def evaluate(node: Node, answers: Mapping[str, object]) -> bool:
         case Has(ref, value):
             answer = _answer(ref, answers)
             return isinstance(answer, set | frozenset | list | tuple) and value in answer
+        case Flagged(flags):
+            carried = answers.get(FLAGS_KEY) or ()
+            return bool(carried) if not flags else any(flag in carried for flag in flags)
         case Not(operand):
             return not evaluate(operand, answers)
         case And(operands):

@@ -207,6 +207,16 @@ class HiddenFieldDef:
             )
         return QuestionDef(code=self.code, type="short_text", label=self.code)
 
+    @cached_property
+    def segment_question(self) -> QuestionDef | None:
+        """How results see a field with `values`: a segment over them (None without values)."""
+        if not self.values:
+            return None
+        return QuestionDef(
+            code=self.code, type="single", label=self.description or self.code, segment=True,
+            choices=tuple(ChoiceDef(code=v, label=f"{self.code} = {v}") for v in self.values),
+        )
+
 
 @dataclass(frozen=True)
 class ScreenOutDef:

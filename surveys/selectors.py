@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from threading import Lock
 
@@ -54,6 +54,13 @@ class CompiledVersion:
     question_ids: dict[str, int]
     row_ids: dict[tuple[str, str], int]
     choice_ids: dict[tuple[str, str], int]
+    # The segment keys of the values of hidden fields with `values` (see `hidden_segment_key`).
+    hidden_segment_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def segment_key(self, segment: tuple[str, str]) -> int | None:
+        """The count tables' `segment_choice_id` of a (segment question or hidden field,
+        value code) in this version; None when the version has no such segment."""
+        return self.choice_ids.get(segment) or self.hidden_segment_ids.get(segment)
 
     @cached_property
     def page_conditions(self) -> tuple[conditions.Node | None, ...]:
@@ -132,6 +139,11 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
         by_page[q.page_id].append(
             QuestionDef(**question_settings(q), choices=tuple(choices[q.pk]), rows=tuple(rows[q.pk]))
         )
+    hidden = list(HiddenField.objects.filter(version=version).order_by("position", "pk"))
+    hidden_segment_ids = {
+        (h.code, value): hidden_segment_key(h.pk, i)
+        for h in hidden for i, value in enumerate(h.values[:HIDDEN_SEGMENT_SPAN])
+    }
     definition = SurveyDef(
         slug=survey.slug,
         title=survey.title,
@@ -148,8 +160,7 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
         nets=survey_nets(survey),
         views=survey_views(survey),
         hidden_fields=tuple(
-            HiddenFieldDef(code=h.code, values=tuple(h.values), description=h.description)
-            for h in HiddenField.objects.filter(version=version).order_by("position", "pk")
+            HiddenFieldDef(code=h.code, values=tuple(h.values), description=h.description) for h in hidden
         ),
         redirects=survey_redirects(survey),
         screen_outs=tuple(
@@ -165,7 +176,19 @@ def _compile(version: SurveyVersion) -> CompiledVersion:
         question_ids={q.code: q.pk for q in questions},
         row_ids=row_ids,
         choice_ids=choice_ids,
+        hidden_segment_ids=hidden_segment_ids,
     )
+
+
+# How many values of one hidden field can be segments: its keys are a block of this size.
+HIDDEN_SEGMENT_SPAN = 1000
+
+
+def hidden_segment_key(hidden_field_id: int, index: int) -> int:
+    """The count tables' segment key of the `index`th value of a hidden field: negative, so
+    that it never meets a choice id (a segment question's key) nor the total (0), and
+    unique across versions (a block per frozen field), as a choice id is."""
+    return -(hidden_field_id * HIDDEN_SEGMENT_SPAN + index + 1)
 
 
 _cache: dict[int, tuple[object, CompiledVersion]] = {}

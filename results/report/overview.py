@@ -132,11 +132,13 @@ def overview(scope: Scope) -> Overview:
         counted, last_counted, last_reconciled = data.responses_counted, data.last_counted_at, data.last_reconciled_at
         findings = [FindingCard(f.code, f.statement, Cell(f.count, f.base)) for f in data.findings]
     key = scope.columns[0].key
-    segment_codes = [q.code for q in scope.segment_questions]
+    # The segment questions' answers (a hidden field's values are not answers: it has no row here).
+    segment_questions = [q for q in scope.segment_questions if q not in scope.hidden_segments]
+    segment_codes = [q.code for q in segment_questions]
     counts = scope.counts(segment_codes) if segment_codes else None
     segments = [
         SegmentRow(q.label, c.label, Cell(counts.cell(q.code, c.code, segment=key), counts.base(q.code, segment=key)))
-        for q in scope.segment_questions
+        for q in segment_questions
         for c in q.choices
     ]
     daily = raw.daily_completions(filters, compiled)

@@ -68,8 +68,21 @@ class Scope:
         return "question_code = choice_code"
 
     @cached_property
+    def hidden_segments(self) -> list[QuestionDef]:
+        """The hidden fields with `values` of the versions in view, as segment questions
+        over their values (newest version's first), unless a question has their code."""
+        segments: dict[str, QuestionDef] = {}
+        for compiled in self.compiled:
+            for hidden in compiled.definition.hidden_fields:
+                if hidden.segment_question and hidden.code not in segments and hidden.code not in self.questions:
+                    segments[hidden.code] = hidden.segment_question
+        return list(segments.values())
+
+    @cached_property
     def segment_questions(self) -> list[QuestionDef]:
-        return [q for q in self.questions.values() if q.segment]
+        """What the columns break the results down by: segment questions, then hidden fields
+        with `values`."""
+        return [q for q in self.questions.values() if q.segment] + self.hidden_segments
 
     @cached_property
     def segment_labels(self) -> dict[tuple[str, str], str]:
@@ -115,6 +128,9 @@ def scope_for(survey: Survey, query) -> Scope:
             if question.segment:
                 for choice in question.choices:
                     segments.setdefault((question.code, choice.code), choice.label)
+        for hidden in compiled_version(version).definition.hidden_fields:
+            for choice in hidden.segment_question.choices if hidden.segment_question else ():
+                segments.setdefault((hidden.code, choice.code), choice.label)
     filters = filters_from_query(query, segments=segments, versions={v.number for v in all_versions},
                                  questions=nameable)
     versions = [v for v in all_versions if filters.version is None or v.number == filters.version]

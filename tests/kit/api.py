@@ -13,10 +13,13 @@ URL = "/api/v1/surveys/ddiq-2010/responses/"
 TYPES_URL = "/api/v1/surveys/every-type/responses/"
 
 
-def submit(client, answers=None, *, submission_id=None, url=URL, **extra):
-    """POST a submission (the demo's `demo_answers()` unless told otherwise)."""
+def submit(client, answers=None, *, submission_id=None, url=URL, hidden=None, **extra):
+    """POST a submission (the demo's `demo_answers()` unless told otherwise), with hidden
+    values when given."""
     answers = demo_answers() if answers is None else answers
     payload = {"submission_id": str(submission_id or uuid.uuid4()), "answers": answers}
+    if hidden is not None:
+        payload["hidden"] = hidden
     return client.post(url, data=json.dumps(payload), content_type="application/json", **extra)
 
 

@@ -113,3 +113,14 @@ def random_demo_answers(
     if rng.random() < 0.3:
         answers["comments"] = rng.choice(("Useful survey.", "Twitter is for marketing.", "No comment"))
     return answers
+
+
+def panel_version(values: tuple[str, ...] = ("li", "tw", "mail")):
+    """A new open version of the demo survey (import it first) declaring a panel's
+    respondent id (`rid`, any value) and source (`src`, one of `values`)."""
+    from surveys.definition_files import definition_from_data
+    from surveys.services import survey_import
+
+    data = demo_data() | {"hidden_fields": [{"code": "rid"}, {"code": "src", "values": list(values)}]}
+    version, _ = survey_import(definition=definition_from_data(data))
+    return version
