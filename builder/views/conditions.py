@@ -5,8 +5,9 @@ With htmx (the outline's "Condition…"), the same URLs answer with the outline 
 picker open in it at its question or page; saving answers with the outline part again,
 the condition shown. Without JavaScript they are pages of their own.
 
-The outline and the findings editor embed the same picker: they build a `Place` (the
-helpers below; `finding_place` for a finding's base and target), call `picker_for` with
+The outline, the findings editor and the screen-outs page embed the same picker: they
+build a `Place` (the helpers below; `finding_place` for a finding's base and target,
+`screen_out_place` for a screen-out's condition), call `picker_for` with
 the posted data (or the stored condition), render `builder/conditions/_picker.html`
 inside their own form with `picker` in the context, and on submit either re-render (when
 `picker_action` names a picker button) or save `picker.saved_text` when `picker.valid`.
@@ -83,6 +84,14 @@ def finding_place(version: SurveyVersion, definition: SurveyDef | None = None) -
                  lead="Respondents for whom", empty_words="No condition yet: a finding needs one here.")
 
 
+def screen_out_place(version: SurveyVersion) -> Place:
+    """Every question and hidden field of the version: a screen-out is decided once all it
+    names has been answered, wherever that is asked."""
+    return Place(f"screenout:{version.pk}", version_definition(version), None, f"version {version.number}",
+                 lead="Screen out respondents for whom", empty_words="No condition yet: a screen-out needs one.",
+                 hidden=True)
+
+
 def _title(page: Page) -> str:
     return f" “{page.title}”" if page.title else ""
 
@@ -104,6 +113,8 @@ def place_from_token(survey: Survey, token: str) -> Place:
         return version_place(get_object_or_404(SurveyVersion, pk=pk, survey=survey))
     if kind == "finding":
         return finding_place(get_object_or_404(SurveyVersion, pk=pk, survey=survey))
+    if kind == "screenout":
+        return screen_out_place(get_object_or_404(SurveyVersion, pk=pk, survey=survey))
     raise Http404("No such place.")
 
 
