@@ -30,7 +30,8 @@ QUESTION_LABELS = {
     "step": "Step", "shuffle": "Order", "attention_check": "Attention check: expected answer",
     "choices": "Choices", "rows": "Rows",
 }
-PAGE_LABELS = {"title": "Title", "condition": "Show this page only if"}
+PAGE_LABELS = {"title": "Title", "condition": "Show this page only if",
+               "shuffle_questions": "Questions in a random order", "shuffle_block": "Random-order block"}
 
 
 def _short(text: str) -> str:
@@ -99,8 +100,9 @@ def snapshot_content(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def page_snapshot(page: Page) -> dict[str, Any]:
-    """A page as undo checks it: its texts and which questions it holds."""
-    return {"title": page.title, "condition": page.condition,
+    """A page as undo checks it: its texts, its random order and which questions it holds."""
+    return {"title": page.title, "condition": page.condition, "shuffle_questions": page.shuffle_questions,
+            "shuffle_block": page.shuffle_block,
             "questions": sorted(Question.objects.filter(page_id=page.pk).values_list("pk", flat=True))}
 
 
@@ -195,8 +197,10 @@ def undo_data(action: str, version: SurveyVersion, obj: Question | Page, fields:
         return {"after": page_snapshot(obj)}
     if action == "page_changed":
         after = page_snapshot(obj)
-        was = {"title": obj.title, "condition": obj.condition, **_field_befores(fields)}
-        return {"before": {**after, "title": was["title"], "condition": was["condition"]}, "after": after}
+        was = _field_befores(fields)
+        if "shuffle_questions" in was:  # recorded in words (surveys.history.as_text): "yes" / "no"
+            was["shuffle_questions"] = was["shuffle_questions"] == "yes"
+        return {"before": {**after, **{name: was[name] for name in PAGE_LABELS if name in was}}, "after": after}
     if action == "page_moved":
         return {"before": {"position": int(_field_befores(fields)["position"]) - 1}, "after": place_of(obj)}
     return None

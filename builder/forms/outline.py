@@ -322,10 +322,15 @@ class QuestionForm(forms.Form):
 
 
 class PageForm(forms.Form):
+    """A page's title and, on a draft, its condition and random order (its questions
+    shuffled; the page in a block of consecutive pages shown in a random order)."""
+
     title = forms.CharField(required=False, max_length=200, help_text="Shown above the page's questions.")
 
     def __init__(self, *args, page: Page, scope: ConditionScope | None = None, **kwargs) -> None:
-        kwargs.setdefault("initial", {"title": page.title, "condition": page.condition})
+        kwargs.setdefault("initial", {"title": page.title, "condition": page.condition,
+                                      "shuffle_questions": page.shuffle_questions,
+                                      "shuffle_block": page.shuffle_block})
         super().__init__(*args, **kwargs)
         self.page = page
         self.scope = scope
@@ -334,7 +339,24 @@ class PageForm(forms.Form):
                 required=False, label="Show this page only if",
                 help_text="Empty: always shown. It may refer to questions on earlier pages.",
             )
+            self.fields["shuffle_questions"] = forms.BooleanField(
+                required=False, label="Questions in a random order",
+                help_text="A random order is drawn for each respondent: no question of the page may then be named "
+                "by another's condition or text on it.",
+            )
+            self.fields["shuffle_block"] = forms.CharField(
+                required=False, max_length=64, label="Random-order block",
+                help_text="Consecutive pages given the same block name (e.g. b1) are shown in a random order among "
+                "themselves; not the first page. Empty: in its place.",
+            )
         styled(self)
+
+    def clean_shuffle_block(self) -> str:
+        block = self.cleaned_data["shuffle_block"].strip()
+        if block and not CODE_RE.match(block):
+            raise forms.ValidationError("A block name holds only letters, digits, “_” and “-” (not starting with "
+                                        "“-”).", code="block")
+        return block
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
