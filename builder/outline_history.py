@@ -51,7 +51,9 @@ def page_name(page: Page) -> str:
 def _options(options) -> str:
     return " · ".join(
         f"{o.label} ({o.code}{', exclusive' if getattr(o, 'exclusive', False) else ''}"
-        f"{f', text box {o.specify}' if getattr(o, 'specify', '') else ''})"
+        f"{f', text box {o.specify}' if getattr(o, 'specify', '') else ''}"
+        f"{', fixed place' if o.anchor else ''}"
+        f"{f', attention check {o.attention_check}' if getattr(o, 'attention_check', '') else ''})"
         for o in sorted(options, key=lambda o: (o.position, o.pk))
     )
 
@@ -79,11 +81,12 @@ def question_snapshot(question: Question) -> dict[str, Any]:
     snapshot["min_value"], snapshot["max_value"] = _number(question.min_value), _number(question.max_value)
     snapshot["step"] = _number(question.step)
     snapshot["choices"] = [
-        {"id": c.pk, "code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify}
+        {"id": c.pk, "code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify,
+         "anchor": c.anchor}
         for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))
     ]
     snapshot["rows"] = [
-        {"id": r.pk, "code": r.code, "label": r.label}
+        {"id": r.pk, "code": r.code, "label": r.label, "anchor": r.anchor, "attention_check": r.attention_check}
         for r in sorted(question.rows.all(), key=lambda r: (r.position, r.pk))
     ]
     return snapshot

@@ -276,7 +276,8 @@ def _entries(items: list[dict[str, Any]], existing: set[int]) -> list[Entry]:
     # A choice deleted by the change comes back as a new one (its old row is gone).
     return [
         Entry(code=item["code"], label=item["label"], id=item["id"] if item.get("id") in existing else None,
-              exclusive=item.get("exclusive", False), specify=item.get("specify", ""))
+              exclusive=item.get("exclusive", False), specify=item.get("specify", ""),
+              anchor=item.get("anchor", False), attention_check=item.get("attention_check", ""))
         for item in items
     ]
 

@@ -231,8 +231,8 @@ class QuestionForm(forms.Form):
         if orders:
             self.fields["shuffle"] = forms.ChoiceField(
                 required=False, label="Order", choices=[("", "As listed"), *orders],
-                help_text="A random order is drawn for each respondent; anchored answers (“Other”) keep their "
-                "place (set in the definition file).",
+                help_text="A random order is drawn for each respondent; an answer or row marked “Fixed place” "
+                "(“Other”, “None of these”) keeps its place.",
             )
         if self.kind.has_choices and not (self.kind.picks_many or self.kind.ranks or self.kind.has_rows):
             # The import's rule (surveys.definition_files): one choice picked, no rows.

@@ -116,3 +116,22 @@ def test_a_published_page_offers_no_random_order(alice, manager):
     version = small_draft(editors=[manager], status="open")
     html = alice.get(_url("outline") + f"?page={_pages(version)[0].pk}").content.decode()
     assert 'name="shuffle_block"' not in html
+
+
+def test_the_publish_review_lists_the_random_orders_anchors_and_row_attention_checks(alice, manager):
+    from surveys.models import Choice, MatrixRow
+    from surveys.services import version_duplicate
+
+    draft = version_duplicate(version=small_draft(editors=[manager], status="open"))
+    first, second = _pages(draft)
+    Page.objects.filter(pk=first.pk).update(shuffle_questions=True)
+    Page.objects.filter(pk=second.pk).update(shuffle_block="b1")
+    Choice.objects.filter(question__version=draft, code="no_pets").update(anchor=True)
+    MatrixRow.objects.filter(question__version=draft, code="chat").update(attention_check="often")
+
+    text = " ".join(alice.get(_url("publish")).content.decode().split())
+
+    assert "Page 1’s questions are now shown in a random order." in text
+    assert "Page 2 is now in the random-order block <code>b1</code>." in text
+    assert "“None” now keeps its place when the choices are shown in a random order" in text
+    assert "“Chat” is now an attention check (expected answer: often)" in text
