@@ -17,10 +17,11 @@ from django import forms
 
 from surveys import conditions
 from surveys.codes import code_from_label
-from surveys.definition import SHUFFLE_CHOICES, SHUFFLE_ROWS, ChoiceDef, QuestionDef, RowDef
+from surveys.definition import SHUFFLE_CHOICES, SHUFFLE_ROWS, ChoiceDef, PageDef, QuestionDef, RowDef
 from surveys.definition_files import CODE_RE
 from surveys.editing import NEW_QUESTION_CODE
 from surveys.models import HiddenField, Page, Question
+from surveys.piping import codes_before
 
 CODE_FORMAT = "Use letters, digits, '_' and '-' (at most 64, not starting with '-')."
 
@@ -40,21 +41,22 @@ class ConditionScope:
     def at(cls, pages: Iterable[Page], *, question: Question | None = None, page: Page | None = None
            ) -> ConditionScope:
         """The scope of a question's condition (the questions before it) or of a page's (the
-        questions on earlier pages). `pages` in order, with their questions, choices and
-        rows prefetched (see builder.views.outline.structure)."""
-        questions: dict[str, QuestionDef] = {}
-        available: list[str] = []
-        reached = False
-        for p in pages:
+        questions on earlier pages), outside its shuffled page or block as the import checks.
+        `pages` in order, with their questions, choices and rows prefetched (see
+        builder.views.outline.structure)."""
+        layout: list[PageDef] = []
+        place: tuple[int, int | None] = (0, None)
+        for i, p in enumerate(pages):
+            asked = list(p.questions.all())
+            layout.append(PageDef(title=p.title, questions=tuple(map(_definition, asked)),
+                                  shuffle_questions=p.shuffle_questions, shuffle_block=p.shuffle_block))
             if page is not None and p.pk == page.pk:
-                reached = True
-            for q in p.questions.all():
+                place = (i, None)
+            for j, q in enumerate(asked):
                 if question is not None and q.pk == question.pk:
-                    reached = True
-                questions[q.code] = _definition(q)
-                if not reached:
-                    available.append(q.code)
-        return cls(questions, frozenset(available))
+                    place = (i, j)
+        questions = {q.code: q for p in layout for q in p.questions}
+        return cls(questions, frozenset(codes_before(layout, *place)) if layout else frozenset())
 
 
 def _definition(question: Question) -> QuestionDef:

@@ -33,6 +33,7 @@ from builder.views.outline.structure import edited_version
 from surveys.definition import SurveyDef
 from surveys.history import change_record, target_of
 from surveys.models import FrozenVersionError, Page, Question, Survey, SurveyVersion
+from surveys.piping import codes_before
 from surveys.selectors import compiled_version, version_definition
 
 PREFIX = "condition"
@@ -48,22 +49,20 @@ def _page_ids(version: SurveyVersion) -> list[int]:
 
 
 def question_place(question: Question) -> Place:
-    """The questions before this one: on earlier pages, and earlier on its page."""
+    """The questions before this one: on earlier pages, and earlier on its page (outside a
+    shuffled page or block: surveys.piping.codes_before)."""
     definition = version_definition(question.version)
     index = _page_ids(question.version).index(question.page_id)
-    before = [q.code for page in definition.pages[:index] for q in page.questions]
-    for asked in definition.pages[index].questions:
-        if asked.code == question.code:
-            break
-        before.append(asked.code)
+    position = [q.code for q in definition.pages[index].questions].index(question.code)
+    before = codes_before(definition.pages, index, position)
     return Place(f"question:{question.pk}", definition, frozenset(before), f"the question “{question.label}”")
 
 
 def page_place(page: Page) -> Place:
-    """The questions of the pages before this one."""
+    """The questions of the pages before this one (before its shuffled block)."""
     definition = version_definition(page.version)
     index = _page_ids(page.version).index(page.pk)
-    before = [q.code for p in definition.pages[:index] for q in p.questions]
+    before = codes_before(definition.pages, index)
     return Place(f"page:{page.pk}", definition, frozenset(before), f"page {index + 1}{_title(page)}")
 
 

@@ -135,3 +135,32 @@ def test_the_publish_review_lists_the_random_orders_anchors_and_row_attention_ch
     assert "Page 2 is now in the random-order block <code>b1</code>." in text
     assert "“None” now keeps its place when the choices are shown in a random order" in text
     assert "“Chat” is now an attention check (expected answer: often)" in text
+
+
+def test_on_a_shuffled_page_a_condition_may_not_name_a_question_of_the_page(alice, draft):
+    from builder.condition_picker import form_data, form_from_node
+    from surveys.conditions import parse
+    from tests.kit.outline import question_form_data
+
+    Page.objects.filter(pk=_pages(draft)[0].pk).update(shuffle_questions=True)
+    pets = Question.objects.get(version=draft, code="pets")
+
+    typed = alice.post(_url("question_edit", pets.pk), question_form_data(pets, condition="role = it"))
+    picked = alice.post(_url("condition_question", pets.pk), form_data(form_from_node(parse("role = it")),
+                                                                         "condition"))
+
+    assert "&#x27;role&#x27; is not asked before this condition" in typed.content.decode()
+    assert "is not asked before this point" in picked.content.decode()
+    assert Question.objects.get(pk=pets.pk).condition == ""
+
+
+def test_a_block_refuses_a_piped_text_naming_a_question_drawn_with_it(alice, draft):
+    second, third = _pages(draft)[1:]
+    editing.question_add(version=draft, page=third, type="short_text", label="Why [[age]]?")
+    assert _save(alice, second, shuffle_block="b1").status_code == 302
+
+    response = _save(alice, third, shuffle_block="b1")
+
+    text = response.content.decode().replace("&#x27;", "'")
+    assert "Not in a random order: Page 3, question 1" in text and "in the same shuffled block" in text
+    assert _order(draft)[2] == (False, "")
