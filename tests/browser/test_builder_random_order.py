@@ -49,13 +49,13 @@ def test_a_manager_shuffles_a_page_and_anchors_an_answer(open_page, live_server,
     first.refresh_from_db()
     assert first.shuffle_block == ""
     form.get_by_role("link", name="Cancel").click()
+    expect(page.locator("form.outline-page-form")).to_have_count(0)
 
     pets = Question.objects.get(version=draft, code="pets")
-    card = page.locator(f"#question-{pets.pk}")
-    card.get_by_role("link", name="Edit").click()
+    page.get_by_role("link", name="Edit question 1.3").click()
     form = page.locator("form.question-form")
     expect(form).to_be_visible()
-    form.get_by_label("Order").select_option(label="Answers in a random order")
+    form.get_by_label("Order", exact=True).select_option(label="Answers in a random order")
     form.get_by_label("Fixed place of choice 3", exact=False).check()
     shots(page, "random-order/question-anchor", widths=WIDTHS, each=assert_clean)
     form.get_by_role("button", name="Save the question").click()
