@@ -71,6 +71,13 @@ def test_the_speeder_fraction_is_read_as_people_write_it(alice, demo_survey, typ
     assert demo_survey.speeder_fraction == stored
 
 
+def test_the_history_shows_the_speeder_fraction_readably(alice, demo_survey):
+    alice.post(url(demo_survey), _data(speeder_fraction="2/3"))
+
+    fields = SurveyChange.objects.get(survey=demo_survey, action="quality_changed").details["fields"]
+    assert {"name": "speeder_fraction", "label": "Speeder fraction", "before": "1/3", "after": "2/3"} in fields
+
+
 @pytest.mark.parametrize("stored, shown", [(1 / 3, "1/3"), (0.4, "0.4"), (2 / 3, "2/3"), (0.123456789, "0.123457")])
 def test_the_speeder_fraction_is_shown_readably(alice, demo_survey, stored, shown):
     demo_survey.speeder_fraction = stored
