@@ -8,10 +8,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from builder.condition_picker import form_data, form_from_node
 from surveys import editing
-from surveys.models import Page, Question, SurveyChange, SurveyVersion
+from surveys.conditions import parse
+from surveys.models import Choice, MatrixRow, Page, Question, SurveyChange, SurveyVersion
 from surveys.selectors import version_definition
-from tests.kit.outline import small_draft
+from surveys.services import version_duplicate
+from tests.kit.outline import question_form_data, small_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +122,6 @@ def test_a_published_page_offers_no_random_order(alice, manager):
 
 
 def test_the_publish_review_lists_the_random_orders_anchors_and_row_attention_checks(alice, manager):
-    from surveys.models import Choice, MatrixRow
-    from surveys.services import version_duplicate
-
     draft = version_duplicate(version=small_draft(editors=[manager], status="open"))
     first, second = _pages(draft)
     Page.objects.filter(pk=first.pk).update(shuffle_questions=True)
@@ -138,10 +138,6 @@ def test_the_publish_review_lists_the_random_orders_anchors_and_row_attention_ch
 
 
 def test_on_a_shuffled_page_a_condition_may_not_name_a_question_of_the_page(alice, draft):
-    from builder.condition_picker import form_data, form_from_node
-    from surveys.conditions import parse
-    from tests.kit.outline import question_form_data
-
     Page.objects.filter(pk=_pages(draft)[0].pk).update(shuffle_questions=True)
     pets = Question.objects.get(version=draft, code="pets")
 
