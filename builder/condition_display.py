@@ -51,7 +51,7 @@ class Place:
     """Where a condition applies, and so which questions it may use.
 
     `token` names the place in the picker's form ("question:12", "page:3", "version:5",
-    "finding:5") so that a preview request can find it again; `available` holds the
+    "finding:5", "screenout:5") so that a preview request can find it again; `available` holds the
     codes of the questions asked before it (None: every question of the version, as for
     findings).
     """
@@ -62,10 +62,11 @@ class Place:
     name: str = "this condition"  # "the question “…”", for headings and messages
     lead: str = "Show when"  # the words before the top group's "all of these are true"
     empty_words: str = "Always shown: no condition."
+    hidden: bool = False  # the hidden fields may be named too (screen-outs, as the import allows)
 
     @property
     def questions(self) -> dict[str, QuestionDef]:
-        return self.definition.questions
+        return self.definition.condition_questions if self.hidden else self.definition.questions
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,10 @@ def _ref_groups(row: Row, place: Place) -> list[OptionGroup]:
         if options:
             title = f"Page {number}: {_short(page.title, 40)}" if page.title else f"Page {number}"
             groups.append(OptionGroup(title, tuple(options)))
+    if place.hidden and place.definition.hidden_fields:
+        fields = tuple(Option(h.code, h.code, h.code == row.ref) for h in place.definition.hidden_fields)
+        offered.update(h.code for h in place.definition.hidden_fields)
+        groups.append(OptionGroup("Hidden fields", fields))
     if not row.ref:
         groups.insert(0, OptionGroup("", (Option("", "Choose a question…", True),)))
     elif row.ref not in offered:

@@ -30,7 +30,8 @@ QUESTION_LABELS = {
     "step": "Step", "shuffle": "Order", "attention_check": "Attention check: expected answer",
     "choices": "Choices", "rows": "Rows",
 }
-PAGE_LABELS = {"title": "Title", "condition": "Show this page only if"}
+PAGE_LABELS = {"title": "Title", "condition": "Show this page only if",
+               "shuffle_questions": "Questions in a random order", "shuffle_block": "Random-order block"}
 
 
 def _short(text: str) -> str:
@@ -50,7 +51,9 @@ def page_name(page: Page) -> str:
 def _options(options) -> str:
     return " · ".join(
         f"{o.label} ({o.code}{', exclusive' if getattr(o, 'exclusive', False) else ''}"
-        f"{f', text box {o.specify}' if getattr(o, 'specify', '') else ''})"
+        f"{f', text box {o.specify}' if getattr(o, 'specify', '') else ''}"
+        f"{', fixed place' if o.anchor else ''}"
+        f"{f', attention check {o.attention_check}' if getattr(o, 'attention_check', '') else ''})"
         for o in sorted(options, key=lambda o: (o.position, o.pk))
     )
 
@@ -78,11 +81,12 @@ def question_snapshot(question: Question) -> dict[str, Any]:
     snapshot["min_value"], snapshot["max_value"] = _number(question.min_value), _number(question.max_value)
     snapshot["step"] = _number(question.step)
     snapshot["choices"] = [
-        {"id": c.pk, "code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify}
+        {"id": c.pk, "code": c.code, "label": c.label, "exclusive": c.exclusive, "specify": c.specify,
+         "anchor": c.anchor}
         for c in sorted(question.choices.all(), key=lambda c: (c.position, c.pk))
     ]
     snapshot["rows"] = [
-        {"id": r.pk, "code": r.code, "label": r.label}
+        {"id": r.pk, "code": r.code, "label": r.label, "anchor": r.anchor, "attention_check": r.attention_check}
         for r in sorted(question.rows.all(), key=lambda r: (r.position, r.pk))
     ]
     return snapshot
@@ -99,8 +103,9 @@ def snapshot_content(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def page_snapshot(page: Page) -> dict[str, Any]:
-    """A page as undo checks it: its texts and which questions it holds."""
-    return {"title": page.title, "condition": page.condition,
+    """A page as undo checks it: its texts, its random order and which questions it holds."""
+    return {"title": page.title, "condition": page.condition, "shuffle_questions": page.shuffle_questions,
+            "shuffle_block": page.shuffle_block,
             "questions": sorted(Question.objects.filter(page_id=page.pk).values_list("pk", flat=True))}
 
 
@@ -195,8 +200,10 @@ def undo_data(action: str, version: SurveyVersion, obj: Question | Page, fields:
         return {"after": page_snapshot(obj)}
     if action == "page_changed":
         after = page_snapshot(obj)
-        was = {"title": obj.title, "condition": obj.condition, **_field_befores(fields)}
-        return {"before": {**after, "title": was["title"], "condition": was["condition"]}, "after": after}
+        was = _field_befores(fields)
+        if "shuffle_questions" in was:  # recorded in words (surveys.history.as_text): "yes" / "no"
+            was["shuffle_questions"] = was["shuffle_questions"] == "yes"
+        return {"before": {**after, **{name: was[name] for name in PAGE_LABELS if name in was}}, "after": after}
     if action == "page_moved":
         return {"before": {"position": int(_field_befores(fields)["position"]) - 1}, "after": place_of(obj)}
     return None

@@ -298,6 +298,13 @@ def _option_lines(changes: OptionChanges, one: str, many: str) -> list[Line]:
     for choice in changes.specify_changed:
         box = f"has {'a required' if choice.specify == 'required' else 'an optional'} text box"
         lines.append(Line(f"“{choice.label}” {box if choice.specify else 'has no text box any more'}"))
+    for option in changes.anchor_changed:
+        place = "now keeps its place" if option.anchor else "no longer keeps its place"
+        lines.append(Line(f"“{option.label}” {place} when the {many} are shown in a random order"))
+    for row in changes.attention_changed:
+        check = f"is now an attention check (expected answer: {row.attention_check})" if row.attention_check else (
+            "is no longer an attention check")
+        lines.append(Line(f"“{row.label}” {check}"))
     if changes.reordered:
         lines.append(Line(f"{many.capitalize()} in another order"))
     return lines

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 
+from builder.forms.fraction import fraction_text
 from builder.forms.settings import AboutForm, AccessForm, QualityForm
 from builder.stamps import Snapshot
 from surveys.history import as_json, change_record, field_changes, section_target, set_change, survey_target
@@ -58,7 +59,11 @@ def section_snapshot(survey: Survey, section: str, state: dict[str, Any] | None 
 
 def _field_details(section: str, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
     def shown(state: dict[str, Any]) -> dict[str, Any]:
-        return {**state, "access": Survey.Access(state["access"]).label} if "access" in state else state
+        if "access" in state:
+            return {**state, "access": Survey.Access(state["access"]).label}
+        if "speeder_fraction" in state:  # "1/3", not 0.3333333333333333
+            return {**state, "speeder_fraction": fraction_text(state["speeder_fraction"])}
+        return state
 
     form = _FIELD_FORMS[section]
     labels = {name: str(form.base_fields[name].label) for name in form.Meta.fields}

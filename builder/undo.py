@@ -276,7 +276,8 @@ def _entries(items: list[dict[str, Any]], existing: set[int]) -> list[Entry]:
     # A choice deleted by the change comes back as a new one (its old row is gone).
     return [
         Entry(code=item["code"], label=item["label"], id=item["id"] if item.get("id") in existing else None,
-              exclusive=item.get("exclusive", False), specify=item.get("specify", ""))
+              exclusive=item.get("exclusive", False), specify=item.get("specify", ""),
+              anchor=item.get("anchor", False), attention_check=item.get("attention_check", ""))
         for item in items
     ]
 
@@ -366,8 +367,13 @@ class PageDeleted(UndoKind):
                                          _details(change))
 
 
-def _texts(snapshot: dict[str, Any]) -> tuple[str, str]:
-    return snapshot["title"], snapshot["condition"]
+_PAGE_SETTINGS = ("title", "condition", "shuffle_questions", "shuffle_block")
+
+
+def _settings(snapshot: dict[str, Any], page: Page) -> dict[str, Any]:
+    """A page's title, condition and random order as a record holds them (records from
+    before the random order was editable have none: the page keeps the one it has)."""
+    return {name: snapshot.get(name, getattr(page, name)) for name in _PAGE_SETTINGS}
 
 
 @_register
@@ -377,11 +383,10 @@ class PageChanged(UndoKind):
     def apply(self, change, user):
         page = _page(change)
         undo = change.details["undo"]
-        if (page.title, page.condition) != _texts(undo["after"]):
+        if {name: getattr(page, name) for name in _PAGE_SETTINGS} != _settings(undo["after"], page):
             raise _changed_since(change, "the page")
         was = Page.objects.get(pk=page.pk)
-        title, condition = _texts(undo["before"])
-        editing.page_update(page=page, title=title, condition=condition)
+        editing.page_update(page=page, **_settings(undo["before"], page))
         fields = outline_history.page_changes(was, page)
         return outline_history.record_by(user, page.version, "page_changed", undo_summary(change), page,
                                          _details(change, {"fields": fields}))

@@ -65,11 +65,15 @@ class OptionChanges:
     exclusive_changed: tuple[ChoiceDef, ...] = ()
     # Choices whose text box ("please specify") changed, as they are now.
     specify_changed: tuple[ChoiceDef, ...] = ()
+    # Choices (rows) anchored or no longer (their place when shuffled), as they are now.
+    anchor_changed: tuple[Option, ...] = ()
+    # Rows whose attention check (the answer expected on them) changed, as they are now.
+    attention_changed: tuple[RowDef, ...] = ()
     reordered: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.relabelled or self.exclusive_changed or self.specify_changed
-                    or self.reordered)
+                    or self.anchor_changed or self.attention_changed or self.reordered)
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,16 @@ class PageChange:
     @property
     def condition_changed(self) -> bool:
         return self.old.condition != self.new.condition
+
+    @property
+    def shuffle_changed(self) -> bool:
+        """Its questions shuffled, or no longer."""
+        return self.old.shuffle_questions != self.new.shuffle_questions
+
+    @property
+    def block_changed(self) -> bool:
+        """In another random-order block (or in one, or no longer)."""
+        return self.old.shuffle_block != self.new.shuffle_block
 
 
 @dataclass(frozen=True)
@@ -150,7 +164,7 @@ class ScreenOutChange:
 class DefinitionChanges:
     pages_added: tuple[tuple[int, PageDef], ...]  # (index in the new definition, page)
     pages_removed: tuple[tuple[int, PageDef], ...]  # (index in the old definition, page)
-    pages_changed: tuple[PageChange, ...]  # retitled or with another condition
+    pages_changed: tuple[PageChange, ...]  # retitled, with another condition or random order
     pages_reordered: bool
     questions_added: tuple[tuple[int, QuestionDef], ...]  # (new page index, question)
     questions_removed: tuple[tuple[int, QuestionDef], ...]  # (old page index, question)
@@ -223,7 +237,7 @@ def definition_changes(old: SurveyDef, new: SurveyDef) -> DefinitionChanges:
         pages_changed=tuple(
             PageChange(old_index=o, new_index=n, old=old.pages[o], new=new.pages[n])
             for n, o in sorted(old_of_new.items())
-            if old.pages[o].title != new.pages[n].title or old.pages[o].condition != new.pages[n].condition
+            if _page_settings(old.pages[o]) != _page_settings(new.pages[n])
         ),
         pages_reordered=paired_old != sorted(paired_old),
         questions_added=tuple((i, q) for code, (i, q) in new_where.items() if code not in old_where),
@@ -301,6 +315,10 @@ def _question_change(
     )
 
 
+def _page_settings(page: PageDef) -> tuple:
+    return page.title, page.condition, page.shuffle_questions, page.shuffle_block
+
+
 def _option_changes(kind: str, question: str, old: tuple[Option, ...], new: tuple[Option, ...]) -> OptionChanges:
     before = {o.code: o for o in old}
     after = {o.code: o for o in new}
@@ -321,6 +339,11 @@ def _option_changes(kind: str, question: str, old: tuple[Option, ...], new: tupl
         specify_changed=tuple(
             o for o in new
             if isinstance(o, ChoiceDef) and o.code in before and before[o.code].specify != o.specify
+        ),
+        anchor_changed=tuple(o for o in new if o.code in before and before[o.code].anchor != o.anchor),
+        attention_changed=tuple(
+            o for o in new
+            if isinstance(o, RowDef) and o.code in before and before[o.code].attention_check != o.attention_check
         ),
         reordered=kept_old != kept_new,
     )

@@ -27,11 +27,13 @@ from surveys import piping
 from surveys.codes import code_from_label, unique_code
 from surveys.models import Choice, FrozenVersionError, MatrixRow, Page, Question, SurveyVersion
 from surveys.selectors import version_definition
+from surveys.services import version_validate
 from surveys.types import TYPES
 
 __all__ = [
     "EditError",
     "Entry",
+    "OrderRefused",
     "choices_replace",
     "page_add",
     "page_delete",
@@ -63,16 +65,30 @@ class EditError(ValueError):
     """A change the editor refuses (not about a published version): the message says why."""
 
 
+class OrderRefused(EditError):
+    """A random order refused as the import refuses it (a condition or a piped text naming a
+    question of the same shuffled page or block, a block whose pages do not follow one
+    another): `errors` are the import's, with their places (`pages[1].questions[0].condition`)."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
 @dataclass(frozen=True)
 class Entry:
     """One choice or matrix row as the editor sends it: `id` is the row it edits (None: a
-    new one); `exclusive` and `specify` (its text box) apply to choices only."""
+    new one); `exclusive` and `specify` (its text box) apply to choices only, `attention_check`
+    (the choice a careful respondent picks on the row) to a matrix's rows only; an `anchor`
+    keeps its place when the choices (rows) are shuffled."""
 
     code: str
     label: str
     id: int | None = None
     exclusive: bool = False
     specify: str = ""
+    anchor: bool = False
+    attention_check: str = ""
 
 
 def _locked(version: SurveyVersion) -> SurveyVersion:
@@ -137,13 +153,26 @@ def page_add(*, version: SurveyVersion, title: str = "") -> Page:
 
 
 @transaction.atomic
-def page_update(*, page: Page, title: str, condition: str | None = None) -> Page:
-    """A page's title (editable on a published version too) and, on a draft, its condition."""
-    _locked(page.version)
+def page_update(*, page: Page, title: str, condition: str | None = None, shuffle_questions: bool | None = None,
+                shuffle_block: str | None = None) -> Page:
+    """A page's title (editable on a published version too) and, on a draft, its condition
+    and random order: its questions shuffled, or the page in a block of consecutive pages
+    shown in a random order (`OrderRefused` when a condition or piped text would name a
+    question of the same shuffled page or block, as the import refuses it)."""
+    version = _locked(page.version)
     page.title = title.strip()
     if condition is not None:
         page.condition = condition.strip()
+    order = {"shuffle_questions": shuffle_questions, "shuffle_block": shuffle_block}
+    order = {name: value for name, value in order.items() if value is not None and value != getattr(page, name)}
+    known = version_validate(version=version) if order else []
+    for name, value in order.items():
+        setattr(page, name, value)
     page.save()
+    if order:
+        new = [problem for problem in version_validate(version=version) if problem not in known]
+        if new:
+            raise OrderRefused(new)
     return page
 
 
@@ -310,10 +339,12 @@ def _options_replace(model: type[Choice] | type[MatrixRow], question: Question, 
         model.objects.bulk_update(renamed, ["code"])
     for position, entry in enumerate(entries):
         row = existing[entry.id] if entry.id is not None else model(question=question)
-        values = {"position": position, "code": entry.code, "label": entry.label.strip()}
+        values = {"position": position, "code": entry.code, "label": entry.label.strip(), "anchor": entry.anchor}
         if model is Choice:
             values["exclusive"] = entry.exclusive and question.question_type.exclusive_choices
             values["specify"] = entry.specify if question.question_type.specify_choices else ""
+        else:
+            values["attention_check"] = entry.attention_check
         if row.pk is None or any(getattr(row, k) != v for k, v in values.items()):
             for name, value in values.items():
                 setattr(row, name, value)

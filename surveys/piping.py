@@ -126,6 +126,18 @@ def block_start(pages: Sequence[PageDef], index: int) -> int:
     return index
 
 
+def codes_before(pages: Sequence[PageDef], page: int, question: int | None = None) -> set[str]:
+    """The questions answered before a condition's place whatever order the respondent
+    draws, as the import checks it (surveys.definition_files): those of the pages before
+    the place's shuffled block and, for the question at `question` on page `page`, those
+    before it on that page unless the page shuffles its questions or is in a block."""
+    before = {q.code for p in pages[: block_start(pages, page)] for q in p.questions}
+    here = pages[page]
+    if question is not None and not (here.shuffle_questions or here.shuffle_block):
+        before.update(q.code for q in here.questions[:question])
+    return before
+
+
 def asked_order(pages: Sequence[PageDef], hidden_codes: Iterable[str]) -> dict[str, int]:
     """Each question's place in the order of asking: its page's index, the first page's of its
     shuffled block for a page in one; each hidden field's -1 (known before the first page)."""

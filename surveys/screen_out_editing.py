@@ -54,7 +54,7 @@ def condition_problem(version: SurveyVersion, text: str) -> str | None:
     """Why a screen-out's condition is refused (the import's checks: any question or hidden
     field of the version), with the character where the problem is; None if it fits."""
     if not text.strip():
-        return "Give the condition of the respondents to screen out, e.g. role = other."
+        return "Give the condition of the respondents to screen out, e.g. age < 18."
     try:
         conditions.check(conditions.parse(text), version_definition(version).condition_questions)
     except conditions.ConditionError as exc:

@@ -26,6 +26,8 @@ class EntryRow:
     id: int | None = None
     exclusive: bool = False
     specify: str = ""  # the choice's text box: "", "optional" or "required"
+    anchor: bool = False  # keeps its place when the list is shuffled
+    attention_check: str = ""  # a matrix row's: the choice a careful respondent picks on it
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -53,8 +55,9 @@ class ListOp:
 
 class EntryList:
     """The choices (or rows) of a question in its edit form: posted as `choices-N-label`,
-    `-code`, `-id`, `-exclusive`, `-specify` and `choices-count`, edited by list operations (add,
-    remove, move, paste a block of lines) that re-render the form without saving."""
+    `-code`, `-id`, `-exclusive`, `-specify`, `-anchor`, `-attention_check` (a matrix's rows)
+    and `choices-count`, edited by list operations (add, remove, move, paste a block of
+    lines) that re-render the form without saving."""
 
     MAX_ENTRIES = 200
 
@@ -67,6 +70,11 @@ class EntryList:
         qtype = question.question_type
         self.exclusive = kind == "choices" and qtype.exclusive_choices
         self.specify = kind == "choices" and qtype.specify_choices
+        # A matrix's row may be an attention check ("select 'Often' on this row"), as the import allows.
+        self.attention = kind == "rows" and qtype.has_choices and not (qtype.picks_many or qtype.ranks)
+        # The answers it may expect, as (code, label): set by `entry_lists`.
+        self.attention_choices: list[tuple[str, str]] = []
+        self.attention_codes: list[str] = []
         self.frozen = question.version.is_frozen
         self.noun = "choice" if kind == "choices" else "row"
 
@@ -83,7 +91,8 @@ class EntryList:
         options = question.choices.all() if kind == "choices" else question.rows.all()
         rows = [
             EntryRow(label=o.label, code=o.code, id=o.pk, exclusive=getattr(o, "exclusive", False),
-                     specify=getattr(o, "specify", ""))
+                     specify=getattr(o, "specify", ""), anchor=o.anchor,
+                     attention_check=getattr(o, "attention_check", ""))
             for o in sorted(options, key=lambda o: (o.position, o.pk))
         ]
         return cls(kind, rows, question=question)
@@ -103,6 +112,8 @@ class EntryList:
                 id=int(raw_id) if raw_id.isdigit() else None,
                 exclusive=bool(data.get(f"{kind}-{i}-exclusive")),
                 specify=data.get(f"{kind}-{i}-specify", ""),
+                anchor=bool(data.get(f"{kind}-{i}-anchor")),
+                attention_check=data.get(f"{kind}-{i}-attention_check", "").strip(),
             ))
         return cls(kind, rows, question=question, paste=data.get(f"{kind}-paste", ""))
 
@@ -175,6 +186,9 @@ class EntryList:
         for row in self.rows:
             if row.specify not in ("", *Choice.Specify.values):
                 row.errors.append("Choose whether the choice has a text box: none, optional or required.")
+            if self.attention and row.attention_check and row.attention_check not in self.attention_codes:
+                row.errors.append(f"“{row.attention_check[:64]}” is not one of the question's answers: choose the "
+                                  "answer a careful respondent picks on this row.")
         seen: set[str] = set()
         for row in self.rows:
             try:
@@ -188,7 +202,8 @@ class EntryList:
             return None
         return [
             Entry(code=r.code, label=r.label, id=r.id, exclusive=r.exclusive and self.exclusive,
-                  specify=r.specify if self.specify else "")
+                  specify=r.specify if self.specify else "", anchor=r.anchor,
+                  attention_check=r.attention_check if self.attention else "")
             for r in self.rows
         ]
 
@@ -203,5 +218,13 @@ def entry_lists(question: Question, data=None) -> list[EntryList]:
     qtype = question.question_type
     kinds = [kind for kind, has in (("rows", qtype.has_rows), ("choices", qtype.has_choices)) if has]
     if data is None:
-        return [EntryList.of_question(kind, question) for kind in kinds]
-    return [EntryList.from_post(kind, data, question) for kind in kinds]
+        lists = [EntryList.of_question(kind, question) for kind in kinds]
+    else:
+        lists = [EntryList.from_post(kind, data, question) for kind in kinds]
+    by_kind = {entries.kind: entries for entries in lists}
+    if "rows" in by_kind and "choices" in by_kind:
+        # What a row's attention check may expect: the answers as this form holds them.
+        choices = by_kind["choices"]
+        by_kind["rows"].attention_choices = [(r.code, r.label) for r in choices.rows if r.code]
+        by_kind["rows"].attention_codes = [code for code, _ in by_kind["rows"].attention_choices]
+    return lists

@@ -17,10 +17,11 @@ from django import forms
 
 from surveys import conditions
 from surveys.codes import code_from_label
-from surveys.definition import SHUFFLE_CHOICES, SHUFFLE_ROWS, ChoiceDef, QuestionDef, RowDef
+from surveys.definition import SHUFFLE_CHOICES, SHUFFLE_ROWS, ChoiceDef, PageDef, QuestionDef, RowDef
 from surveys.definition_files import CODE_RE
 from surveys.editing import NEW_QUESTION_CODE
 from surveys.models import HiddenField, Page, Question
+from surveys.piping import codes_before
 
 CODE_FORMAT = "Use letters, digits, '_' and '-' (at most 64, not starting with '-')."
 
@@ -40,21 +41,22 @@ class ConditionScope:
     def at(cls, pages: Iterable[Page], *, question: Question | None = None, page: Page | None = None
            ) -> ConditionScope:
         """The scope of a question's condition (the questions before it) or of a page's (the
-        questions on earlier pages). `pages` in order, with their questions, choices and
-        rows prefetched (see builder.views.outline.structure)."""
-        questions: dict[str, QuestionDef] = {}
-        available: list[str] = []
-        reached = False
-        for p in pages:
+        questions on earlier pages), outside its shuffled page or block as the import checks.
+        `pages` in order, with their questions, choices and rows prefetched (see
+        builder.views.outline.structure)."""
+        layout: list[PageDef] = []
+        place: tuple[int, int | None] = (0, None)
+        for i, p in enumerate(pages):
+            asked = list(p.questions.all())
+            layout.append(PageDef(title=p.title, questions=tuple(map(_definition, asked)),
+                                  shuffle_questions=p.shuffle_questions, shuffle_block=p.shuffle_block))
             if page is not None and p.pk == page.pk:
-                reached = True
-            for q in p.questions.all():
+                place = (i, None)
+            for j, q in enumerate(asked):
                 if question is not None and q.pk == question.pk:
-                    reached = True
-                questions[q.code] = _definition(q)
-                if not reached:
-                    available.append(q.code)
-        return cls(questions, frozenset(available))
+                    place = (i, j)
+        questions = {q.code: q for p in layout for q in p.questions}
+        return cls(questions, frozenset(codes_before(layout, *place)) if layout else frozenset())
 
 
 def _definition(question: Question) -> QuestionDef:
@@ -231,8 +233,8 @@ class QuestionForm(forms.Form):
         if orders:
             self.fields["shuffle"] = forms.ChoiceField(
                 required=False, label="Order", choices=[("", "As listed"), *orders],
-                help_text="A random order is drawn for each respondent; anchored answers (“Other”) keep their "
-                "place (set in the definition file).",
+                help_text="A random order is drawn for each respondent; an answer or row marked “Fixed place” "
+                "(“Other”, “None of these”) keeps its place.",
             )
         if self.kind.has_choices and not (self.kind.picks_many or self.kind.ranks or self.kind.has_rows):
             # The import's rule (surveys.definition_files): one choice picked, no rows.
@@ -322,10 +324,15 @@ class QuestionForm(forms.Form):
 
 
 class PageForm(forms.Form):
+    """A page's title and, on a draft, its condition and random order (its questions
+    shuffled; the page in a block of consecutive pages shown in a random order)."""
+
     title = forms.CharField(required=False, max_length=200, help_text="Shown above the page's questions.")
 
     def __init__(self, *args, page: Page, scope: ConditionScope | None = None, **kwargs) -> None:
-        kwargs.setdefault("initial", {"title": page.title, "condition": page.condition})
+        kwargs.setdefault("initial", {"title": page.title, "condition": page.condition,
+                                      "shuffle_questions": page.shuffle_questions,
+                                      "shuffle_block": page.shuffle_block})
         super().__init__(*args, **kwargs)
         self.page = page
         self.scope = scope
@@ -334,7 +341,24 @@ class PageForm(forms.Form):
                 required=False, label="Show this page only if",
                 help_text="Empty: always shown. It may refer to questions on earlier pages.",
             )
+            self.fields["shuffle_questions"] = forms.BooleanField(
+                required=False, label="Questions in a random order",
+                help_text="A random order is drawn for each respondent: no question of the page may then be named "
+                "by another's condition or text on it.",
+            )
+            self.fields["shuffle_block"] = forms.CharField(
+                required=False, max_length=64, label="Random-order block",
+                help_text="Consecutive pages given the same block name (e.g. b1) are shown in a random order among "
+                "themselves; not the first page. Empty: in its place.",
+            )
         styled(self)
+
+    def clean_shuffle_block(self) -> str:
+        block = self.cleaned_data["shuffle_block"].strip()
+        if block and not CODE_RE.match(block):
+            raise forms.ValidationError("A block name holds only letters, digits, “_” and “-” (not starting with "
+                                        "“-”).", code="block")
+        return block
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from builder.forms.fraction import FractionField
 from surveys.definition import BUILTIN_HIDDEN
 from surveys.definition_files import placeholder_problems
 from surveys.lifecycle import would_edit
@@ -217,11 +218,14 @@ class QualityForm(forms.ModelForm):
         choices=list(QUALITY_FLAGS.items()), required=False, widget=forms.CheckboxSelectMultiple,
         label="Exclude automatically", help_text=Survey._meta.get_field("auto_exclude_flags").help_text,
     )
+    speeder_fraction = FractionField(
+        label="Speeder fraction", min_value=0, max_value=1,
+        help_text=f"{Survey._meta.get_field('speeder_fraction').help_text} As a fraction, a decimal or a "
+        "percentage: 1/3, 0.33 or 33%.",
+    )
 
     class Meta:
         model = Survey
         fields = ["page_time_floor", "speeder_fraction", "duplicate_window_hours", "auto_exclude_flags"]
-        labels = {"page_time_floor": "Page time floor (seconds)", "speeder_fraction": "Speeder fraction",
-                  "duplicate_window_hours": "Duplicate window (hours)"}
-        widgets = {"page_time_floor": forms.NumberInput(attrs={"step": "0.1", "min": "0"}),
-                   "speeder_fraction": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"})}
+        labels = {"page_time_floor": "Page time floor (seconds)", "duplicate_window_hours": "Duplicate window (hours)"}
+        widgets = {"page_time_floor": forms.NumberInput(attrs={"step": "0.1", "min": "0"})}

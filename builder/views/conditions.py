@@ -5,8 +5,9 @@ With htmx (the outline's "Condition…"), the same URLs answer with the outline 
 picker open in it at its question or page; saving answers with the outline part again,
 the condition shown. Without JavaScript they are pages of their own.
 
-The outline and the findings editor embed the same picker: they build a `Place` (the
-helpers below; `finding_place` for a finding's base and target), call `picker_for` with
+The outline, the findings editor and the screen-outs page embed the same picker: they
+build a `Place` (the helpers below; `finding_place` for a finding's base and target,
+`screen_out_place` for a screen-out's condition), call `picker_for` with
 the posted data (or the stored condition), render `builder/conditions/_picker.html`
 inside their own form with `picker` in the context, and on submit either re-render (when
 `picker_action` names a picker button) or save `picker.saved_text` when `picker.valid`.
@@ -32,6 +33,7 @@ from builder.views.outline.structure import edited_version
 from surveys.definition import SurveyDef
 from surveys.history import change_record, target_of
 from surveys.models import FrozenVersionError, Page, Question, Survey, SurveyVersion
+from surveys.piping import codes_before
 from surveys.selectors import compiled_version, version_definition
 
 PREFIX = "condition"
@@ -47,22 +49,20 @@ def _page_ids(version: SurveyVersion) -> list[int]:
 
 
 def question_place(question: Question) -> Place:
-    """The questions before this one: on earlier pages, and earlier on its page."""
+    """The questions before this one: on earlier pages, and earlier on its page (outside a
+    shuffled page or block: surveys.piping.codes_before)."""
     definition = version_definition(question.version)
     index = _page_ids(question.version).index(question.page_id)
-    before = [q.code for page in definition.pages[:index] for q in page.questions]
-    for asked in definition.pages[index].questions:
-        if asked.code == question.code:
-            break
-        before.append(asked.code)
+    position = [q.code for q in definition.pages[index].questions].index(question.code)
+    before = codes_before(definition.pages, index, position)
     return Place(f"question:{question.pk}", definition, frozenset(before), f"the question “{question.label}”")
 
 
 def page_place(page: Page) -> Place:
-    """The questions of the pages before this one."""
+    """The questions of the pages before this one (before its shuffled block)."""
     definition = version_definition(page.version)
     index = _page_ids(page.version).index(page.pk)
-    before = [q.code for p in definition.pages[:index] for q in p.questions]
+    before = codes_before(definition.pages, index)
     return Place(f"page:{page.pk}", definition, frozenset(before), f"page {index + 1}{_title(page)}")
 
 
@@ -81,6 +81,14 @@ def finding_place(version: SurveyVersion, definition: SurveyDef | None = None) -
         definition = compiled_version(version).definition
     return Place(f"finding:{version.pk}", definition, None, f"version {version.number}",
                  lead="Respondents for whom", empty_words="No condition yet: a finding needs one here.")
+
+
+def screen_out_place(version: SurveyVersion) -> Place:
+    """Every question and hidden field of the version: a screen-out is decided once all it
+    names has been answered, wherever that is asked."""
+    return Place(f"screenout:{version.pk}", version_definition(version), None, f"version {version.number}",
+                 lead="Screen out respondents for whom", empty_words="No condition yet: a screen-out needs one.",
+                 hidden=True)
 
 
 def _title(page: Page) -> str:
@@ -104,6 +112,8 @@ def place_from_token(survey: Survey, token: str) -> Place:
         return version_place(get_object_or_404(SurveyVersion, pk=pk, survey=survey))
     if kind == "finding":
         return finding_place(get_object_or_404(SurveyVersion, pk=pk, survey=survey))
+    if kind == "screenout":
+        return screen_out_place(get_object_or_404(SurveyVersion, pk=pk, survey=survey))
     raise Http404("No such place.")
 
 

@@ -1,5 +1,6 @@
-"""Fielding without YAML in a real browser: a new draft takes a screen-out (a condition
-naming no choice refused at its field first, with what was typed), and the settings page
+"""Fielding without YAML in a real browser: a new draft takes a screen-out (a typed
+condition naming no choice refused at its field first, with what was typed; then picked
+with the condition picker: question, operator, value), and the settings page
 takes a quota and asks before removing it, saying how many completes it holds; no
 Content-Security-Policy violation, no serious accessibility problem, no sideways
 scrolling, screenshots at 1280 and 375 px."""
@@ -30,20 +31,36 @@ def test_a_manager_adds_a_screen_out_and_a_quota(page, live_server, demo_survey,
 
     add = page.locator("#screen-out-add")
     add.get_by_label("Code").fill("it_only")
-    add.get_by_label("Condition").fill("role = nobody")
     add.get_by_label("Message").fill("Thank you: this one is for IT leaders.")
+    # Typed first (the picker's text mode), with a code that is no choice: refused at its field.
+    add.get_by_role("button", name="Type the condition instead").click()
+    text = add.get_by_label("Condition, as text")
+    expect(text).to_be_focused()
+    text.fill("role = nobody")
     add.get_by_role("button", name="Add the screen-out").click()
     add = page.locator("#screen-out-add")
-    expect(add).to_contain_text("is not a choice of")
-    expect(add.get_by_label("Condition")).to_have_value("role = nobody")
-    expect(add.get_by_label("Condition")).to_have_attribute("aria-invalid", "true")
+    expect(add.locator("#screenout-new-condition-errors")).to_contain_text("is not a choice of")
+    expect(add.get_by_label("Condition, as text")).to_have_value("role = nobody")
+    expect(add.get_by_label("Code")).to_have_value("it_only")
     shots(page, "screen-outs/builder-add-error", widths=WIDTHS, each=assert_clean)
 
-    add.get_by_label("Condition").fill("role = business")
+    # Back to the picker: the question, the operator and the value are picked.
+    add.get_by_role("button", name="Back to the picker").click()
+    value = add.get_by_label("Condition 1: value")
+    expect(value).to_be_visible()
+    expect(add.get_by_label("Condition 1: question")).to_have_value("role")
+    value.select_option(value="business")
+    expect(add.locator("#screenout-new-condition-output")).to_contain_text("Condition: role = business")
+    shots(page, "screen-outs/builder-add-picked", widths=WIDTHS, each=assert_clean)
     add.get_by_role("button", name="Add the screen-out").click()
     expect_message(page, "Added the screen-out it_only.")
     draft = demo_survey.versions.get(status=SurveyVersion.Status.DRAFT)
-    assert ScreenOut.objects.filter(version=draft, code="it_only", condition="role = business").exists()
+    screen_out = ScreenOut.objects.get(version=draft, code="it_only")
+    assert screen_out.condition == "role = business"
+    # Its form shows the stored condition in a picker of its own.
+    row = page.locator(f"#screen-out-{screen_out.pk}")
+    expect(row.get_by_label("Condition 1: question")).to_have_value("role")
+    expect(row.get_by_label("Condition 1: value")).to_have_value("business")
     shots(page, "screen-outs/builder-added", widths=WIDTHS, each=assert_clean)
 
     page.goto(f"{live_server.url}/build/{demo_survey.slug}/settings/#quotas")

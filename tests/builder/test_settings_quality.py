@@ -59,3 +59,41 @@ def test_a_results_viewer_sees_the_values_and_cannot_change_them(client, demo_su
     assert client.post(url(demo_survey), _data()).status_code in (403, 404)
     demo_survey.refresh_from_db()
     assert demo_survey.page_time_floor == 1.0
+
+
+@pytest.mark.parametrize("typed, stored", [("1/3", 1 / 3), ("0.33", 0.33), ("33%", 0.33), ("0,25", 0.25),
+                                           (" 2 / 3 ", 2 / 3), ("1", 1.0)])
+def test_the_speeder_fraction_is_read_as_people_write_it(alice, demo_survey, typed, stored):
+    response = alice.post(url(demo_survey), _data(speeder_fraction=typed))
+
+    assert response.status_code == 302
+    demo_survey.refresh_from_db()
+    assert demo_survey.speeder_fraction == stored
+
+
+def test_the_history_shows_the_speeder_fraction_readably(alice, demo_survey):
+    alice.post(url(demo_survey), _data(speeder_fraction="2/3"))
+
+    fields = SurveyChange.objects.get(survey=demo_survey, action="quality_changed").details["fields"]
+    assert {"name": "speeder_fraction", "label": "Speeder fraction", "before": "1/3", "after": "2/3"} in fields
+
+
+@pytest.mark.parametrize("stored, shown", [(1 / 3, "1/3"), (0.4, "0.4"), (2 / 3, "2/3"), (0.123456789, "0.123457")])
+def test_the_speeder_fraction_is_shown_readably(alice, demo_survey, stored, shown):
+    demo_survey.speeder_fraction = stored
+    demo_survey.save(update_fields=["speeder_fraction"])
+
+    html = alice.get(url(demo_survey)).content.decode()
+
+    assert f'name="quality-speeder_fraction" value="{shown}"' in html
+    assert "0.3333333333333333" not in html
+
+
+@pytest.mark.parametrize("typed, message", [("1/0", "cannot divide by 0"), ("a third", "such as 1/3, 0.33 or 33%"),
+                                            ("3/2", "less than or equal to 1"), ("150%", "less than or equal to 1")])
+def test_a_bad_speeder_fraction_is_refused_at_its_field(alice, demo_survey, typed, message):
+    response = alice.post(url(demo_survey), _data(speeder_fraction=typed))
+
+    assert response.status_code == 400 and message in response.content.decode()
+    demo_survey.refresh_from_db()
+    assert demo_survey.speeder_fraction == 1 / 3

@@ -85,3 +85,20 @@ def question_form(client, question: Question, changes: dict | None = None) -> di
     """The question's edit form as the outline shows it, with `changes`."""
     page = client.get(outline_url("outline") + f"?edit={question.pk}")
     return form_data(page, outline_url("question_edit", question.pk), changes)
+
+
+def question_form_data(question: Question, **changes) -> dict:
+    """What the question's edit form posts with its choices and rows unchanged, with `changes`
+    (e.g. `shuffle="rows"`, `**{"rows-0-anchor": "on"}`)."""
+    data = {"label": question.label, "help_text": question.help_text, "code": question.code,
+            "condition": question.condition, "op": "save", **({"required": "on"} if question.required else {})}
+    for kind, options in (("choices", question.choices), ("rows", question.rows)):
+        entries = list(options.order_by("position"))
+        data[f"{kind}-count"] = str(len(entries))
+        for i, entry in enumerate(entries):
+            data.update({f"{kind}-{i}-id": str(entry.pk), f"{kind}-{i}-label": entry.label,
+                         f"{kind}-{i}-code": entry.code, **({f"{kind}-{i}-anchor": "on"} if entry.anchor else {})})
+            for name in ("exclusive", "specify", "attention_check"):
+                if getattr(entry, name, ""):
+                    data[f"{kind}-{i}-{name}"] = "on" if name == "exclusive" else getattr(entry, name)
+    return {**data, **changes}

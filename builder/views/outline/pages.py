@@ -1,18 +1,20 @@
-"""Page actions of the outline: add, settings (title and condition), move, delete."""
+"""Page actions of the outline: add, settings (title, condition and random order), move, delete."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from builder.forms.outline import PageForm
 from builder.outline_history import page_changes, page_name, record, stale_edit
+from builder.problems import ProblemPlaces
 from builder.stamps import stamp_of
 from builder.views.outline.change import outline_change
 from builder.views.outline.deleted import remember
 from builder.views.outline.respond import Outline, done, page_form, refused, render_outline
 from builder.views.outline.structure import outline_pages, page_in
 from surveys import editing
-from surveys.editing import EditError
+from surveys.editing import EditError, OrderRefused
 from surveys.history import target_of
 from surveys.models import FrozenVersionError, Page, Survey, SurveyVersion
 
@@ -46,13 +48,17 @@ def page_update(request: HttpRequest, survey: Survey, version: SurveyVersion, pa
                 if stale is None:
                     before = Page.objects.get(pk=page.pk)
                     editing.page_update(
-                        page=page, title=form.cleaned_data["title"], condition=form.cleaned_data.get("condition")
+                        page=page, title=form.cleaned_data["title"], condition=form.cleaned_data.get("condition"),
+                        shuffle_questions=form.cleaned_data.get("shuffle_questions"),
+                        shuffle_block=form.cleaned_data.get("shuffle_block"),
                     )
                     fields = page_changes(before, page)
                     if fields:
                         what = ", ".join(f["label"].lower() for f in fields)
                         record(request, version, "page_changed", f"Changed {page_name(before)}: {what}", page,
                                {"fields": fields})
+        except OrderRefused as exc:
+            _order_refused(form, survey, version, before, exc)
         except (EditError, FrozenVersionError) as exc:
             form.add_error(None, _messages(exc))
         else:
@@ -66,6 +72,15 @@ def page_update(request: HttpRequest, survey: Survey, version: SurveyVersion, pa
     first_error = next((name for name in form.errors if name != "__all__"), "title")
     return render_outline(request, Outline(survey, version, editable=True, pages=pages, page_form=form,
                                            focus=(f"page{page.pk}-{first_error}",)), status=status)
+
+
+def _order_refused(form: PageForm, survey: Survey, version: SurveyVersion, before: Page, exc: OrderRefused) -> None:
+    """The import's refusals of a random order at the field that asked for it, each naming
+    the question (or page) whose condition or text names a question drawn with it."""
+    places = ProblemPlaces(survey, version)
+    field = "shuffle_block" if form.cleaned_data.get("shuffle_block") != before.shuffle_block else "shuffle_questions"
+    for error in exc.errors:
+        form.add_error(field, f"Not in a random order: {places.problem(error)}")
 
 
 @outline_change
