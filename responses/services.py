@@ -344,8 +344,11 @@ class _Completion:
 
 def _uncounted_insert(response_id: uuid.UUID, now) -> None:
     # One statement without the ORM's model save (about 0.5 ms of CPU a completion).
-    table = UncountedResponse._meta.db_table
-    execute(f"INSERT INTO {qn(table)} (response_id, created_at) VALUES (%s, %s)", [response_id, now])
+    meta = UncountedResponse._meta
+    fields = [meta.get_field("response"), meta.get_field("created_at")]
+    values = [field.get_db_prep_save(value, connection)
+              for field, value in zip(fields, [response_id, now], strict=True)]
+    execute(f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES (%s, %s)", values)
 
 
 def _storable(hidden: Mapping[str, str] | None) -> dict[str, str]:
