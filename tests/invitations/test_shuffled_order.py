@@ -1,7 +1,7 @@
-"""An invitee of a survey in a random order (surveys.ordering): their order is drawn once,
-when their response is created, and kept across pages, Back and resuming through their
-personal link in another browser; it is stored with the response and exported as display
-positions."""
+"""An invitee of a survey in a random order (surveys.ordering): their order is drawn once
+(from their invitation until their response exists: the same on every reload and in every
+browser of the link), and kept across pages, Back and resuming through their personal link
+in another browser; it is stored with the response and exported as display positions."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from responses.ordering import order_seed
+from surveys.models import Survey
 from surveys.definition_files import definition_from_data
 from surveys.ordering import draw_order, position_columns, stored_order
 from surveys.services import survey_import
@@ -32,6 +33,10 @@ def link(manager) -> str:
     version, _ = survey_import(definition=DEFINITION, editors=[manager])
     _, token = invite(version.survey, external_id="panel-7")
     return f"/i/{token}/"
+
+
+def only_survey() -> Survey:
+    return Survey.objects.get()
 
 
 def _page(client: Client, url: str) -> tuple[str, str, str]:
@@ -61,6 +66,19 @@ def test_the_invitees_first_page_shows_the_order_their_response_stores(client, l
     assert stored.invitation_id is not None and stored.external_id == "panel-7"
     assert stored.display_order == stored_order(DEFINITION, order_seed(submission_id))
     assert following.url == f"{link}p/{stored.display_order['blocks']['brand_pages'][0] + 1}/"
+
+
+def test_before_anything_is_saved_every_reload_and_browser_shows_the_same_order(client, link):
+    shown = [_page(c, link)[:2] for c in (client, client, Client())]
+    other_link = f"/i/{invite(only_survey(), email='bob@example.org')[1]}/"
+    other_html, other_id, _ = _page(Client(), other_link)
+
+    assert [submission_id for _, submission_id in shown] == [shown[0][1]] * 3
+    assert [_page1_order(html) for html, _ in shown] == [_page1_order(shown[0][0])] * 3
+    assert other_id != shown[0][1]  # another invitee, another id (and order)
+    # The second browser posts first: the response stores the order all three showed.
+    post_page(Client(), PAGE1, url=link, state=(shown[0][1], "0"))
+    assert _expected(only_response().display_order) == _page1_order(shown[0][0])
 
 
 def test_the_order_stays_across_pages_back_and_resuming_through_the_link(client, link):
