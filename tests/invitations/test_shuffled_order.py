@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 
 from responses.ordering import order_seed
-from surveys.models import Survey
 from surveys.definition_files import definition_from_data
+from surveys.models import Survey
 from surveys.ordering import draw_order, position_columns, stored_order
 from surveys.services import survey_import
 from tests.kit.exports import exported_csv
