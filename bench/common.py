@@ -19,6 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
+# bench/urls.py's /bench/insert/ writes here: bench/intake's bare view, the stack's limit.
+BARE_INSERT_TABLE = (
+    "CREATE TABLE bench_insert (id bigserial PRIMARY KEY, submission_id uuid NOT NULL UNIQUE, body jsonb NOT NULL, "
+    "created_at timestamptz NOT NULL DEFAULT clock_timestamp())"
+)
 CHANNELS = ["twitter", "facebook", "linkedin", "blogs", "video", "wikis", "communities"]
 
 

@@ -1,12 +1,23 @@
-"""The app's URLs plus /bench/bare/<n>/: a bare Django page (a form with a CSRF token,
-GET and a POST answered by a redirect, PRG as the survey form does) through the same
-middleware, templates and gunicorn, touching no database. bench/form times it beside the
-survey form as the limit of the stack."""
+"""The app's URLs plus two bare Django views, each the limit of the stack for a benchmark:
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+- /bench/bare/<n>/: a bare page (a form with a CSRF token, GET and a POST answered by a
+  redirect, PRG as the survey form does) through the same middleware, templates and
+  gunicorn, touching no database. bench/form times it beside the survey form.
+- /bench/insert/: a JSON POST that inserts one row (its submission id and body) into
+  `bench_insert`, a table bench/intake creates (bench.common.BARE_INSERT_TABLE), answered
+  201: through the same middleware, gunicorn and database as the intake API. bench/intake
+  times it beside the API.
+"""
+
+import json
+import uuid
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template import engines
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from config.urls import handler400, handler500
 from config.urls import urlpatterns as app_urlpatterns
@@ -34,7 +45,24 @@ def bare_done(request: HttpRequest) -> HttpResponse:
     return HttpResponse('<!doctype html><html lang="en"><head><title>Done</title></head><body>Done</body></html>')
 
 
+@csrf_exempt  # as the intake API, which authenticates nobody
+def bare_insert(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        body = json.loads(request.body)
+        submission_id = uuid.UUID(body["submission_id"])
+    except (ValueError, TypeError, KeyError):
+        return JsonResponse({"errors": {"body": ["Expected a JSON object with a `submission_id`."]}}, status=400)
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_insert (submission_id, body) VALUES (%s, %s) RETURNING id",
+                       [submission_id, json.dumps(body)])
+        (row_id,) = cursor.fetchone()
+    return JsonResponse({"id": row_id, "submission_id": str(submission_id)}, status=201)
+
+
 urlpatterns = [
+    path("bench/insert/", bare_insert, name="bench_insert"),
     path("bench/bare/<int:n>/", bare_page, name="bench_bare"),
     path("bench/bare/done/", bare_done, name="bench_bare_done"),
     *app_urlpatterns,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
+from invitations.models import Invitation
 from responses.models import Response
 from surveys.ordering import draw_order, stored_order
 from surveys.selectors import CompiledVersion
@@ -21,6 +22,18 @@ from surveys.selectors import CompiledVersion
 
 def order_seed(submission_id: uuid.UUID | str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"order:{submission_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def first_submission_id(invitation: Invitation | None) -> uuid.UUID:
+    """The submission id shown on the first page of a respondent who has no response yet. An
+    invitee's is derived from their invitation (signed, as the seed is): until their response
+    stores its order, every reload and every browser of the personal link shows page 1 in the
+    same order, the one the response then stores, whichever of them posts first (the
+    invitee has one response whatever the id posted). Anyone else gets a new one."""
+    if invitation is None:
+        return uuid.uuid4()
+    key = hmac.new(settings.SECRET_KEY.encode(), f"invitation:{invitation.pk}".encode(), hashlib.sha256).digest()
+    return uuid.UUID(bytes=key[:16], version=4)
 
 
 def response_order(compiled: CompiledVersion, response: Response | None, submission_id: uuid.UUID) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from core.sql import fetch, marks, qn
+from core.sql import execute, fetch, marks, qn
 from core.tasks import enqueue_on_commit
 from core.tokens import hash_token
 from invitations.models import Invitation
@@ -121,26 +121,51 @@ def raw_answers(cleaned: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
-def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any]) -> list[Answer]:
-    """The Answer rows of cleaned answers: each question's type gives the values of its rows
-    (one per choice picked or matrix row for choice answers; typed columns otherwise)."""
+def _stored_values(compiled: CompiledVersion, cleaned: dict[str, Any]) -> Iterable[tuple]:
+    """(question, row, choice, number, date, text) of each Answer row of cleaned answers: each
+    question's type gives the values of its rows (one per choice picked or matrix row for
+    choice answers; typed columns otherwise)."""
     definition = compiled.definition
-    rows: list[Answer] = []
     for code, value in cleaned.items():
         qid = compiled.question_ids[code]
-        rows.extend(
-            Answer(
-                response_id=response_id,
-                question_id=qid,
-                row_id=None if stored.row is None else compiled.row_ids[(code, stored.row)],
-                choice_id=None if stored.choice is None else compiled.choice_ids[(code, stored.choice)],
-                number=stored.number,
-                date=stored.date,
-                text=stored.text,
+        for stored in definition.questions[code].question_type.to_stored(value):
+            yield (
+                qid,
+                None if stored.row is None else compiled.row_ids[(code, stored.row)],
+                None if stored.choice is None else compiled.choice_ids[(code, stored.choice)],
+                stored.number,
+                stored.date,
+                stored.text,
             )
-            for stored in definition.questions[code].question_type.to_stored(value)
-        )
-    return rows
+
+
+def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any]) -> list[Answer]:
+    """The Answer rows of cleaned answers (model instances)."""
+    return [
+        Answer(response_id=response_id, question_id=qid, row_id=row, choice_id=choice, number=number, date=day,
+               text=text)
+        for qid, row, choice, number, day, text in _stored_values(compiled, cleaned)
+    ]
+
+
+_ANSWER_COLUMNS = [("response_id", "uuid"), ("question_id", "bigint"), ("row_id", "bigint"),
+                   ("choice_id", "bigint"), ("number", "numeric"), ("date", "date"), ("text", "text")]
+
+
+def answers_insert(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any]) -> None:
+    """The Answer rows of cleaned answers in one INSERT of arrays, as `bulk_create` writes
+    them on PostgreSQL, without making a model instance per row (about 1 ms of CPU a
+    complete response of the demo survey)."""
+    if connection.vendor != "postgresql":  # SQLite (the embedded default) has no arrays
+        Answer.objects.bulk_create(answer_rows(compiled, response_id, cleaned))
+        return
+    rows = list(_stored_values(compiled, cleaned))
+    if not rows:
+        return
+    columns = [[response_id] * len(rows), *map(list, zip(*rows, strict=True))]
+    names = ", ".join(qn(name) for name, _ in _ANSWER_COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for _, kind in _ANSWER_COLUMNS)
+    execute(f"INSERT INTO {qn(Answer._meta.db_table)} ({names}) SELECT * FROM UNNEST({arrays})", columns)
 
 
 RESUME_TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"  # base64url: safe in a path
@@ -267,13 +292,15 @@ class _Completion:
             _invitation_lock(invitation)
         quality = self.quality_fields(status, now)
         if existing is None:
-            response = Response.objects.create(
+            response = Response(
                 survey=self.survey, version=self.version, submission_id=self.submission_id, status=status,
                 ended_by=ended_by, is_test=self.is_test, answers_digest=self.digest, started_at=now,
                 completed_at=now, ip_address=self.ip_address, invitation=invitation,
                 external_id=invitation.external_id if invitation else "", hidden=_storable(self.hidden_values),
                 **quality,
             )
+            if not _response_insert(response):  # the submission id or the invitation is taken
+                raise _AlreadyCompleted
             if status != Response.Status.COMPLETE:
                 # Ended at once (screened out, quota full): into its status count as it starts.
                 response_started.send(sender=Response, response=response)
@@ -283,12 +310,12 @@ class _Completion:
                 raise _AlreadyCompleted
             response_completed.send(sender=Response, response=response)
             Answer.objects.filter(response_id=response.pk).delete()
-        Answer.objects.bulk_create(answer_rows(self.compiled, response.pk, self.cleaned))
+        answers_insert(self.compiled, response.pk, self.cleaned)
         if invitation is not None:
             invitation_completed(invitation=invitation, at=now, outcome=status)
         if status == Response.Status.COMPLETE:
             if not self.is_test:
-                UncountedResponse.objects.create(response_id=response.pk)
+                _uncounted_insert(response.pk, now)
                 enqueue_on_commit(request_counting, response.pk)
             # Late: the counter rows stay locked from here to the commit, so concurrent
             # completions queue for the shortest time. QuotaFull rolls all of this back.
@@ -313,6 +340,15 @@ class _Completion:
         """What quota conditions read: the answers and the respondent's hidden values."""
         hidden = self.existing.hidden_values if self.existing is not None else (self.hidden_values or {})
         return {**hidden, **self.cleaned}
+
+
+def _uncounted_insert(response_id: uuid.UUID, now) -> None:
+    # One statement without the ORM's model save (about 0.5 ms of CPU a completion).
+    meta = UncountedResponse._meta
+    fields = [meta.get_field("response"), meta.get_field("created_at")]
+    values = [field.get_db_prep_save(value, connection)
+              for field, value in zip(fields, [response_id, now], strict=True)]
+    execute(f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES (%s, %s)", values)
 
 
 def _storable(hidden: Mapping[str, str] | None) -> dict[str, str]:

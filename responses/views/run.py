@@ -24,7 +24,7 @@ from responses.navigation import (
     posted_page,
     previous_page,
 )
-from responses.ordering import response_order, response_order_store
+from responses.ordering import first_submission_id, response_order, response_order_store
 from responses.quality import HONEYPOT_FIELD, STAMP_FIELD, page_observed, page_stamp
 from responses.quotas import QuotaFull, quota_full_after_page
 from responses.ratelimit import submission_allowed
@@ -100,7 +100,7 @@ def run(request, flow: Flow, version: SurveyVersion, response: Response | None, 
     stored = stored_answers(compiled, response) if response else {}
     answers = effective_answers(compiled, stored, flow.hidden)
     current = response.current_page if response else 0
-    submission_id = response.submission_id if response else uuid.uuid4()
+    submission_id = response.submission_id if response else first_submission_id(flow.invitation)
     order = response_order(compiled, response, submission_id)
     if page_number is None:
         index = page_to_open(compiled, answers, current, current, order)
