@@ -18,6 +18,8 @@ from surveys import conditions
 from surveys.selectors import compiled_version
 from tests.kit.data import bulk_responses
 from tests.kit.demo import random_demo_answers
+from tests.kit.results_pages import meeting as _meeting
+from tests.kit.results_pages import results_url as _url
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +41,6 @@ def _population(survey, n: int = 80, seed: int = 21) -> list[dict]:
     return sets
 
 
-def _meeting(sets: list[dict], text: str) -> list[dict]:
-    node = conditions.parse(text)
-    return [s for s in sets if conditions.evaluate(node, s)]
-
-
-def _url(path: str, **params) -> str:
-    return f"/results/ddiq-2010/{path}?{urlencode(params)}"
 
 
 # --- the language --------------------------------------------------------------------------

@@ -4,13 +4,13 @@ the count tables and from the raw answers (a date range or a condition), equal t
 of the responses."""
 
 import random
-from urllib.parse import urlencode
 
 import pytest
 
 from analytics.counting import pending_count
 from tests.kit.api import submit
 from tests.kit.demo import demo_answers, panel_version
+from tests.kit.results_pages import results_url as _url
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,6 @@ def given(client, results, demo_survey) -> list[tuple[str, str | None]]:
     pending_count()
     return given
 
-
-def _url(path: str, **params) -> str:
-    return f"/results/ddiq-2010/{path}?{urlencode(params)}"
 
 
 def _column(table, key: tuple[str, str]) -> int:

@@ -22,6 +22,8 @@ from surveys.selectors import compiled_version
 from tests.kit.data import bulk_responses
 from tests.kit.demo import random_demo_answers
 from tests.kit.exports import csv_tables
+from tests.kit.results_pages import meeting as _meeting
+from tests.kit.results_pages import results_url as _url
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +38,6 @@ def _population(survey, n: int = 80, seed: int = 16) -> list[dict]:
     return sets
 
 
-def _meeting(sets: list[dict], text: str) -> list[dict]:
-    """The answer sets meeting a condition, evaluated in Python (the surveys' evaluator)."""
-    node = conditions.parse(text)
-    return [s for s in sets if conditions.evaluate(node, s)]
-
-
-def _url(path: str, **params) -> str:
-    return f"/results/ddiq-2010/{path}?{urlencode(params)}"
 
 
 def _matrix_table(report, row: str):
