@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -148,10 +148,16 @@ def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict
 ANSWERS_PER_INSERT = 1000
 
 
-def answers_insert(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any]) -> None:
-    """Insert the Answer rows of cleaned answers. Every page save and submission does, so
-    the INSERT is written here rather than built by `bulk_create`, whose model instances
-    and query compilation cost several times the statement itself."""
+def answers_insert(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any], *,
+                   replacing: list[int] | Literal["all"] | None = None) -> None:
+    """Insert the Answer rows of cleaned answers; with `replacing` (question ids, or "all"),
+    delete the response's earlier rows of those questions first.
+
+    Every page save and submission does this, so the SQL is written here rather than
+    built by `bulk_create` and `delete()`, whose model instances and query compilation
+    cost several times the statements themselves. On PostgreSQL the DELETE rides in the
+    INSERT's WITH: one round trip, and no row the INSERT adds can be deleted, since both
+    parts see the table as it was when the statement began."""
     fields = [Answer._meta.get_field(name) for name in ANSWER_FIELDS]
     response_value = fields[0].get_db_prep_save(response_id, connection)
     rows = [
@@ -159,12 +165,23 @@ def answers_insert(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: d
                            for field, value in zip(fields[1:], values, strict=True))]
         for values in _answer_values(compiled, cleaned)
     ]
+    table = qn(Answer._meta.db_table)
+    statements: list[tuple[str, list]] = []
+    if replacing is not None:
+        ids = [] if replacing == "all" else replacing
+        of_questions = f" AND {qn('question_id')} IN ({marks(ids)})" if ids else ""
+        statements.append((f"DELETE FROM {table} WHERE {qn('response_id')} = %s{of_questions}", [response_value, *ids]))
     columns = ", ".join(qn(field.column) for field in fields)
     row_marks = f"({marks(fields)})"
     for start in range(0, len(rows), ANSWERS_PER_INSERT):
         batch = rows[start:start + ANSWERS_PER_INSERT]
-        execute(f"INSERT INTO {qn(Answer._meta.db_table)} ({columns}) VALUES {', '.join([row_marks] * len(batch))}",
-                [value for row in batch for value in row])
+        statements.append((f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(batch))}",
+                           [value for row in batch for value in row]))
+    if connection.vendor == "postgresql" and replacing is not None and len(statements) > 1:
+        (delete, delete_params), (insert, insert_params) = statements[:2]
+        statements[:2] = [(f"WITH replaced AS ({delete}) {insert}", [*delete_params, *insert_params])]
+    for sql, params in statements:
+        execute(sql, params)
 
 
 RESUME_TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"  # base64url: safe in a path
@@ -306,8 +323,7 @@ class _Completion:
             if response is None:  # completed concurrently by a double click
                 raise _AlreadyCompleted
             response_completed.send(sender=Response, response=response)
-            Answer.objects.filter(response_id=response.pk).delete()
-        answers_insert(self.compiled, response.pk, self.cleaned)
+        answers_insert(self.compiled, response.pk, self.cleaned, replacing=None if existing is None else "all")
         if invitation is not None:
             invitation_completed(invitation=invitation, at=now, outcome=status)
         if status == Response.Status.COMPLETE:
@@ -473,8 +489,8 @@ def response_save_page(
     response.current_page, response.updated_at = next_page, now
     compiled = compiled_version(response.version)
     question_ids = [compiled.question_ids[code] for code in page_codes]
-    Answer.objects.filter(response=response, question_id__in=question_ids).delete()
-    answers_insert(compiled, response.pk, cleaned_page)
+    if question_ids:  # a page of questions (not only texts): its earlier answers are replaced
+        answers_insert(compiled, response.pk, cleaned_page, replacing=question_ids)
     if invitation is not None:
         invitation_started(invitation=invitation, at=response.started_at)
     return response, token
