@@ -177,7 +177,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "core.storage.CachedUrlManifestStaticFilesStorage"  # WhiteNoise's, its URLs kept
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
