@@ -4,8 +4,9 @@ Django's `RedisCacheClient.get_client` makes a new `redis.Redis` on every cache 
 that constructor fills a table of some two hundred response callbacks: a `cache.get`
 measured 0.13-0.17 ms of CPU with it, 0.05-0.07 ms without (bench/README.md, step 3).
 The respondent's path makes a cache call on most requests (the resume throttle, the
-submission rate limit), so the client is made once per pool instead. A `redis.Redis` is safe to share between threads (each command
-takes a connection from the pool), and the pool itself reconnects after a fork.
+submission rate limit), so the client is made once per pool instead. A `redis.Redis` is
+safe to share between threads (each command takes a connection from the pool), and the
+pool itself reconnects after a fork.
 """
 
 from __future__ import annotations
