@@ -4,6 +4,7 @@ same reasons."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import cache
 
@@ -115,16 +116,31 @@ def _response_with_version_sql() -> str:
             f"JOIN {qn(version.db_table)} v ON v.{qn('id')} = r.{qn('version_id')}")
 
 
-def response_answers(response: Response) -> list[Answer]:
-    """The Answer rows of a response in the order they were written, in a query written
-    once (read on every page of a partial response)."""
-    answer = Answer._meta
-    columns = ", ".join(qn(f.column) for f in answer.concrete_fields)
-    response_id = answer.get_field("response").get_db_prep_value(response.pk, connection)
+# The columns of an Answer row that make an answer (responses.services.answers_from_rows).
+ANSWER_FIELDS = ("response_id", "question_id", "row_id", "choice_id", "number", "date", "text")
+AnswerRow = namedtuple("AnswerRow", ANSWER_FIELDS)
+
+
+def response_answers(response: Response) -> list[AnswerRow]:
+    """The Answer rows of a response in the order they were written, as rows of
+    ANSWER_FIELDS rather than model instances, in a query written once (read on every
+    page of a partial response)."""
+    fields = [Answer._meta.get_field(name) for name in ANSWER_FIELDS]
+    columns = ", ".join(qn(field.column) for field in fields)
+    response_id = fields[0].get_db_prep_value(response.pk, connection)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {qn(answer.db_table)} WHERE {qn('response_id')} = %s "
-                       f"ORDER BY {qn(answer.pk.column)}", [response_id])
-        return [_instance(Answer, row) for row in cursor.fetchall()]
+        cursor.execute(f"SELECT {columns} FROM {qn(Answer._meta.db_table)} WHERE {qn('response_id')} = %s "
+                       f"ORDER BY {qn(Answer._meta.pk.column)}", [response_id])
+        rows = cursor.fetchall()
+    converters = _answer_row_converters(connection.vendor)
+    return [AnswerRow(*(value if value is None or not convert else _convert(value, convert)
+                        for value, convert in zip(row, converters, strict=True))) for row in rows]
+
+
+@cache
+def _answer_row_converters(vendor: str) -> list[list]:
+    converters, fields = _converters(Answer, vendor), Answer._meta.concrete_fields
+    return [converters[fields.index(Answer._meta.get_field(name))] for name in ANSWER_FIELDS]
 
 
 def _instance(model: type[Model], values: tuple) -> Model:

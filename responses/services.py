@@ -16,11 +16,11 @@ import json
 import secrets
 import string
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -35,7 +35,7 @@ from responses.models import Answer, Response, UncountedResponse
 from responses.quality import Observed, completion_fields, response_auto_exclude
 from responses.quotas import CAP, QuotaFull, quota_claim, survey_quotas
 from responses.screening import screen_out_of
-from responses.selectors import response_answers
+from responses.selectors import ANSWER_FIELDS, response_answers
 from responses.sequence import response_number
 from responses.signals import response_completed, response_moved, response_started
 from responses.validation import validate_answers
@@ -121,14 +121,14 @@ def raw_answers(cleaned: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
-def _stored_values(compiled: CompiledVersion, cleaned: dict[str, Any]) -> Iterable[tuple]:
-    """(question, row, choice, number, date, text) of each Answer row of cleaned answers: each
-    question's type gives the values of its rows (one per choice picked or matrix row for
-    choice answers; typed columns otherwise)."""
-    definition = compiled.definition
+def _answer_values(compiled: CompiledVersion, cleaned: dict[str, Any]) -> Iterator[tuple]:
+    """(question_id, row_id, choice_id, number, date, text) of each Answer row of cleaned
+    answers: each question's type gives the values of its rows (one per choice picked or
+    matrix row for choice answers; typed columns otherwise)."""
+    questions = compiled.definition.questions
     for code, value in cleaned.items():
         qid = compiled.question_ids[code]
-        for stored in definition.questions[code].question_type.to_stored(value):
+        for stored in questions[code].question_type.to_stored(value):
             yield (
                 qid,
                 None if stored.row is None else compiled.row_ids[(code, stored.row)],
@@ -140,32 +140,48 @@ def _stored_values(compiled: CompiledVersion, cleaned: dict[str, Any]) -> Iterab
 
 
 def answer_rows(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any]) -> list[Answer]:
-    """The Answer rows of cleaned answers (model instances)."""
-    return [
-        Answer(response_id=response_id, question_id=qid, row_id=row, choice_id=choice, number=number, date=day,
-               text=text)
-        for qid, row, choice, number, day, text in _stored_values(compiled, cleaned)
+    """The Answer rows of cleaned answers, as model instances."""
+    return [Answer(response_id=response_id, **dict(zip(ANSWER_FIELDS[1:], values, strict=True)))
+            for values in _answer_values(compiled, cleaned)]
+
+
+ANSWERS_PER_INSERT = 1000
+
+
+def answers_insert(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any], *,
+                   replacing: list[int] | Literal["all"] | None = None) -> None:
+    """Insert the Answer rows of cleaned answers; with `replacing` (question ids, or "all"),
+    delete the response's earlier rows of those questions first.
+
+    Every page save and submission does this, so the SQL is written here rather than
+    built by `bulk_create` and `delete()`, whose model instances and query compilation
+    cost several times the statements themselves. On PostgreSQL the DELETE rides in the
+    INSERT's WITH: one round trip, and no row the INSERT adds can be deleted, since both
+    parts see the table as it was when the statement began."""
+    fields = [Answer._meta.get_field(name) for name in ANSWER_FIELDS]
+    response_value = fields[0].get_db_prep_save(response_id, connection)
+    rows = [
+        [response_value, *(None if value is None else field.get_db_prep_save(value, connection)
+                           for field, value in zip(fields[1:], values, strict=True))]
+        for values in _answer_values(compiled, cleaned)
     ]
-
-
-_ANSWER_COLUMNS = [("response_id", "uuid"), ("question_id", "bigint"), ("row_id", "bigint"),
-                   ("choice_id", "bigint"), ("number", "numeric"), ("date", "date"), ("text", "text")]
-
-
-def answers_insert(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: dict[str, Any]) -> None:
-    """The Answer rows of cleaned answers in one INSERT of arrays, as `bulk_create` writes
-    them on PostgreSQL, without making a model instance per row (about 1 ms of CPU a
-    complete response of the demo survey)."""
-    if connection.vendor != "postgresql":  # SQLite (the embedded default) has no arrays
-        Answer.objects.bulk_create(answer_rows(compiled, response_id, cleaned))
-        return
-    rows = list(_stored_values(compiled, cleaned))
-    if not rows:
-        return
-    columns = [[response_id] * len(rows), *map(list, zip(*rows, strict=True))]
-    names = ", ".join(qn(name) for name, _ in _ANSWER_COLUMNS)
-    arrays = ", ".join(f"%s::{kind}[]" for _, kind in _ANSWER_COLUMNS)
-    execute(f"INSERT INTO {qn(Answer._meta.db_table)} ({names}) SELECT * FROM UNNEST({arrays})", columns)
+    table = qn(Answer._meta.db_table)
+    statements: list[tuple[str, list]] = []
+    if replacing is not None:
+        ids = [] if replacing == "all" else replacing
+        of_questions = f" AND {qn('question_id')} IN ({marks(ids)})" if ids else ""
+        statements.append((f"DELETE FROM {table} WHERE {qn('response_id')} = %s{of_questions}", [response_value, *ids]))
+    columns = ", ".join(qn(field.column) for field in fields)
+    row_marks = f"({marks(fields)})"
+    for start in range(0, len(rows), ANSWERS_PER_INSERT):
+        batch = rows[start:start + ANSWERS_PER_INSERT]
+        statements.append((f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(batch))}",
+                           [value for row in batch for value in row]))
+    if connection.vendor == "postgresql" and replacing is not None and len(statements) > 1:
+        (delete, delete_params), (insert, insert_params) = statements[:2]
+        statements[:2] = [(f"WITH replaced AS ({delete}) {insert}", [*delete_params, *insert_params])]
+    for sql, params in statements:
+        execute(sql, params)
 
 
 RESUME_TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"  # base64url: safe in a path
@@ -309,8 +325,7 @@ class _Completion:
             if response is None:  # completed concurrently by a double click
                 raise _AlreadyCompleted
             response_completed.send(sender=Response, response=response)
-            Answer.objects.filter(response_id=response.pk).delete()
-        answers_insert(self.compiled, response.pk, self.cleaned)
+        answers_insert(self.compiled, response.pk, self.cleaned, replacing=None if existing is None else "all")
         if invitation is not None:
             invitation_completed(invitation=invitation, at=now, outcome=status)
         if status == Response.Status.COMPLETE:
@@ -460,7 +475,7 @@ def response_save_page(
             )
             if _response_insert(response):
                 response_started.send(sender=Response, response=response)
-                Answer.objects.bulk_create(answer_rows(compiled_version(version), response.pk, cleaned_page))
+                answers_insert(compiled_version(version), response.pk, cleaned_page)
                 return response, token
             response, token = Response.objects.select_related("version").get(
                 survey=survey, submission_id=submission_id
@@ -481,8 +496,8 @@ def response_save_page(
     from_page, response.current_page, response.updated_at = response.current_page, next_page, now
     compiled = compiled_version(response.version)
     question_ids = [compiled.question_ids[code] for code in page_codes]
-    Answer.objects.filter(response=response, question_id__in=question_ids).delete()
-    Answer.objects.bulk_create(answer_rows(compiled, response.pk, cleaned_page))
+    if question_ids:  # a page of questions (not only texts): its earlier answers are replaced
+        answers_insert(compiled, response.pk, cleaned_page, replacing=question_ids)
     if invitation is not None:
         invitation_started(invitation=invitation, at=response.started_at)
     # Last: its counts take the survey's counter row lock, held to the commit.
@@ -555,9 +570,6 @@ def _invitee_response(survey: Survey, version: SurveyVersion, submission_id: uui
 def stored_answers(compiled: CompiledVersion, response: Response) -> dict[str, Any]:
     """The cleaned answers of a (partial) response, rebuilt from its Answer rows."""
     return answers_from_rows(compiled, response_answers(response))
-
-
-ANSWER_FIELDS = ("response_id", "question_id", "row_id", "choice_id", "number", "date", "text")
 
 
 def answers_from_rows(compiled: CompiledVersion, rows: Iterable) -> dict[str, Any]:

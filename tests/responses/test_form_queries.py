@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from responses.models import Answer, Response
-from tests.kit.form import FORM, PAGE1, PAGE2, PAGE3, form_state, post_page
+from tests.kit.form import FORM, PAGE1, PAGE2, PAGE3, form_state, only_response, post_page
 
 # In a test's transaction each atomic block adds a SAVEPOINT and its RELEASE (two
 # statements that are a BEGIN and a COMMIT, not counted, in production).
@@ -20,10 +20,11 @@ STATEMENTS = {
     "GET page 1": 1,
     "POST page 1": 8,  # + the submission id's lookup; INSERT response, 2 status counters, INSERT answers
     "GET page 2": 3,  # + the response of the cookie, its answers
-    "POST page 2": 9,  # + UPDATE response (the lock), DELETE and INSERT the page's answers, the page move
-    # (one statement: the survey's counter lock and the partial counts of both pages)
+    "POST page 2": 8,  # + UPDATE response (the lock), the page's answers replaced (DELETE in the INSERT's WITH),
+    # the page move (one statement: the survey's counter lock and the partial counts of both pages)
     "GET page 3": 3,
-    "POST page 3": 12,  # + complete: UPDATE, 2 counters, answers replaced, the uncounted marker, its number
+    "POST page 3": 11,  # + complete: UPDATE, 2 counters, answers replaced (one statement), the uncounted marker,
+    # its number
     "thank-you page": 1,
 }
 
@@ -58,6 +59,30 @@ def test_a_first_page_saved_twice_in_a_row_keeps_one_response(client, demo_surve
     response = Response.objects.get()
     assert response.current_page == 1
     assert Answer.objects.filter(response=response).count() == len(PAGE1)
+
+
+def _answer_values(question: str) -> list:
+    return sorted(Answer.objects.filter(response=only_response(), question__code=question)
+                  .values_list("choice__code", "row__code"))
+
+
+def test_a_page_saved_again_and_the_submission_replace_the_answers_they_carry(client, demo_survey):
+    # The DELETE of a page's earlier answers rides in the INSERT of its new ones: the old
+    # rows go, the new ones stay, and the other pages' rows are not touched.
+    assert post_page(client, PAGE1).status_code == 302
+    assert post_page(client, PAGE2).status_code == 302
+    assert post_page(client, {}, action="back").status_code == 302  # from page 3 to page 2
+    changed = {**PAGE2, "company_usage.twitter": "some"}
+    assert post_page(client, changed).status_code == 302
+    assert ("some", "twitter") in _answer_values("company_usage")
+    assert ("none", "twitter") not in _answer_values("company_usage")
+    assert len(_answer_values("company_usage")) == len(PAGE2)
+    assert _answer_values("industry") == [("technology", None)]
+
+    assert post_page(client, PAGE3).status_code == 302
+    assert only_response().is_complete
+    assert len(_answer_values("company_usage")) == len(PAGE2)
+    assert _answer_values("barriers") == [("roi", None), ("security", None)]
 
 
 @pytest.mark.postgres
