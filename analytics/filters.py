@@ -407,6 +407,40 @@ def daily_completions(filters: Filters, compiled: list[CompiledVersion]) -> list
     return list(rows.values_list("day").annotate(total=Sum("n")).order_by("day").values_list("day", "total"))
 
 
+def hidden_segment_completions(survey_id: int, filters: Filters,
+                               compiled: list[CompiledVersion]) -> Counter[tuple[str, str]]:
+    """Counted completes per value of the hidden fields with `values` ((code, value) ->
+    n), within the filters. From the daily count table (one query: it keeps a row per
+    hidden value and day); with a segment or a condition, which that table cannot
+    intersect with, from the counted responses within the filters (one GROUP BY over the
+    fields' segment keys). No query when no version in view has such a field."""
+    segments = {key: segment for c in compiled for segment, key in c.hidden_segment_ids.items()}
+    found: Counter[tuple[str, str]] = Counter()
+    if not segments:
+        return found
+    if filters.segment is None and filters.condition is None:
+        rows = _in_days(DailyCount.objects.filter(
+            version_id__in=[c.version_id for c in compiled], segment_choice_id__in=list(segments)
+        ), filters)
+        for key, n in rows.values_list("segment_choice_id").annotate(total=Sum("n")).order_by().values_list(
+            "segment_choice_id", "total"
+        ):
+            found[segments[key]] += n
+        return found
+    columns = hidden_segment_columns(compiled)
+    where, params = response_where(survey_id, filters, compiled)
+    rows = fetch(
+        f"SELECT {', '.join(column for column, _ in columns)}, COUNT(*) FROM {qn(Response._meta.db_table)} r "
+        f"WHERE {where} GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}",
+        [*(p for _, column_params in columns for p in column_params), *params],
+    )
+    for *keys, n in rows:
+        for key in keys:
+            if key is not None:
+                found[segments[key]] += n
+    return found
+
+
 def _in_days(rows, filters: Filters):
     """Count-table rows of the days within the date range (both dates inclusive)."""
     if filters.date_from:
@@ -481,35 +515,47 @@ def published_versions(survey) -> list[SurveyVersion]:
     )
 
 
+def _pair_side(alias: str, compiled: list[CompiledVersion], code: str,
+               row_code: str | None) -> tuple[str, str, list, str, list]:
+    """One side of `pair_counts`: (its value's SQL, a join, the value's parameters, its
+    condition, the condition's parameters). A question's or matrix row's value is the
+    choice id of an answer (alias `alias`); a hidden field's with `values` is its segment
+    key, read from the response's row."""
+    question_ids = [c.question_ids[code] for c in compiled if code in c.question_ids]
+    hidden = hidden_segment_columns(compiled, code) if not question_ids and row_code is None else []
+    if hidden:
+        column, params = hidden[0]
+        return column, "", params, f"{column} IS NOT NULL", params
+    answers = qn(Answer._meta.db_table)
+    sql = f"{alias}.question_id IN ({', '.join(['%s'] * len(question_ids))})" if question_ids else "1 = 0"
+    params = list(question_ids)
+    if row_code is not None:
+        row_ids = [c.row_ids[(code, row_code)] for c in compiled if (code, row_code) in c.row_ids] or [0]
+        sql += f" AND {alias}.row_id IN ({', '.join(['%s'] * len(row_ids))})"
+        params.extend(row_ids)
+    join = f" JOIN {answers} {alias} ON {alias}.response_id = r.id"
+    return f"{alias}.choice_id", join, [], f"{sql} AND {alias}.choice_id IS NOT NULL", params
+
+
 def pair_counts(survey_id: int, filters: Filters, compiled: list[CompiledVersion],
                 row: tuple[str, str | None], column: tuple[str, str | None]) -> dict[tuple[str, str], int]:
     """Counted responses within the filters by the pair of choices they gave to two single
-    questions or matrix rows, each a (question code, row code or None): one GROUP BY over
-    the pairs of their answers, keyed by choice codes (the crosstab's cells)."""
-    answers, responses = qn(Answer._meta.db_table), qn(Response._meta.db_table)
-    choice_codes = {cid: code for c in compiled for (_, code), cid in c.choice_ids.items()}
+    questions or matrix rows, each a (question code, row code or None), or by a hidden
+    field's value (a hidden field with `values`, code and None): one GROUP BY over the
+    pairs, keyed by choice or value codes (the crosstab's cells)."""
+    codes = {cid: code for c in compiled for (_, code), cid in c.choice_ids.items()}
+    codes.update({key: value for c in compiled for (_, value), key in c.hidden_segment_ids.items()})
     where, params = response_where(survey_id, filters, compiled)
-    sides = []
-    side_params: list = []
-    for alias, (code, row_code) in (("x", row), ("y", column)):
-        question_ids = [c.question_ids[code] for c in compiled if code in c.question_ids]
-        sql = f"{alias}.question_id IN ({', '.join(['%s'] * len(question_ids))})" if question_ids else "1 = 0"
-        side_params.extend(question_ids)
-        if row_code is not None:
-            row_ids = [c.row_ids[(code, row_code)] for c in compiled if (code, row_code) in c.row_ids] or [0]
-            sql += f" AND {alias}.row_id IN ({', '.join(['%s'] * len(row_ids))})"
-            side_params.extend(row_ids)
-        sides.append(sql)
+    (x, x_join, x_params, x_where, x_where_params), (y, y_join, y_params, y_where, y_where_params) = (
+        _pair_side("x", compiled, *row), _pair_side("y", compiled, *column),
+    )
     rows = fetch(
-        f"SELECT x.choice_id, y.choice_id, COUNT(*) FROM {answers} x "
-        f"JOIN {answers} y ON y.response_id = x.response_id "
-        f"JOIN {responses} r ON r.id = x.response_id "
-        f"WHERE {sides[0]} AND {sides[1]} AND x.choice_id IS NOT NULL AND y.choice_id IS NOT NULL AND {where} "
-        f"GROUP BY x.choice_id, y.choice_id",
-        [*side_params, *params],
+        f"SELECT {x}, {y}, COUNT(*) FROM {qn(Response._meta.db_table)} r{x_join}{y_join} "
+        f"WHERE {x_where} AND {y_where} AND {where} GROUP BY 1, 2",
+        [*x_params, *y_params, *x_where_params, *y_where_params, *params],
     )
     counts: dict[tuple[str, str], int] = {}
-    for x, y, n in rows:
-        key = (choice_codes.get(x, "?"), choice_codes.get(y, "?"))
+    for x_key, y_key, n in rows:
+        key = (codes.get(x_key, "?"), codes.get(y_key, "?"))
         counts[key] = counts.get(key, 0) + n
     return counts

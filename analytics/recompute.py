@@ -152,18 +152,20 @@ def grouped_counts(where: str, params: list, *, segment_ids: list[int], multi_id
                 yield from keyed("numbers", (int(v), int(q), int(row), _decimal(number)), segment, n)
 
 
-def hidden_segment_columns(compiled: list[CompiledVersion]) -> list[tuple[str, list]]:
-    """Per hidden field with `values` (by code, over the versions): an SQL expression over
-    the response alias `r` giving its segment key (`CompiledVersion.hidden_segment_ids`), or
-    NULL for a response without one of the values, and its parameters."""
+def hidden_segment_columns(compiled: list[CompiledVersion], code: str | None = None) -> list[tuple[str, list]]:
+    """Per hidden field with `values` (by code, over the versions; only `code` when given):
+    an SQL expression over the response alias `r` giving its segment key
+    (`CompiledVersion.hidden_segment_ids`), or NULL for a response without one of the
+    values, and its parameters."""
     keys: dict[str, list[tuple[int, str, int]]] = {}
     for version in compiled:
-        for (code, value), key in version.hidden_segment_ids.items():
-            keys.setdefault(code, []).append((version.version_id, value, key))
+        for (field_code, value), key in version.hidden_segment_ids.items():
+            if code is None or field_code == code:
+                keys.setdefault(field_code, []).append((version.version_id, value, key))
     columns = []
-    for code, triples in sorted(keys.items()):
+    for field_code, triples in sorted(keys.items()):
         whens = " ".join(["WHEN r.version_id = %s AND r.hidden ->> %s = %s THEN %s"] * len(triples))
-        columns.append((f"(CASE {whens} END)", [p for v, value, key in triples for p in (v, code, value, key)]))
+        columns.append((f"(CASE {whens} END)", [p for v, value, key in triples for p in (v, field_code, value, key)]))
     return columns
 
 

@@ -228,11 +228,15 @@ class FindingInline(nested_admin.NestedTabularInline):
     sortable_field_name = "position"
 
 
-def _survey_questions(instance) -> dict[str, QuestionDef] | None:
+def _survey_questions(instance, *, views: bool = False) -> dict[str, QuestionDef] | None:
     """The questions NETs and views are checked against: the latest version's, as for
-    findings (None for a survey without a version yet: nothing to check against)."""
+    findings, with its hidden fields with `values` for views (`SurveyDef.view_questions`);
+    None for a survey without a version yet: nothing to check against."""
     version = latest_version(instance.survey) if instance.survey_id else None
-    return version_definition(version).questions if version is not None else None
+    if version is None:
+        return None
+    definition = version_definition(version)
+    return definition.view_questions if views else definition.questions
 
 
 class CodeListField(forms.CharField):
@@ -289,7 +293,7 @@ class SavedViewForm(_ReportingForm):
 
     def clean(self):
         cleaned = super().clean()
-        questions = _survey_questions(self.instance)
+        questions = _survey_questions(self.instance, views=True)
         if questions is not None and not self.errors:
             view = ViewDef(
                 code=cleaned["code"], label=cleaned["label"], description=cleaned["description"],

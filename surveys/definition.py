@@ -9,6 +9,7 @@ from a stored version (`selectors.version_definition`), and dumped back to a map
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -301,6 +302,21 @@ class SurveyDef:
     def condition_questions(self) -> dict[str, QuestionDef]:
         """What conditions may name: the questions and the declared hidden fields."""
         return {**{h.code: h.as_question for h in self.hidden_fields}, **self.questions}
+
+
+    @cached_property
+    def view_questions(self) -> dict[str, QuestionDef]:
+        """What saved views may name (`view_questions`)."""
+        return view_questions(self.questions, self.hidden_fields)
+
+
+def view_questions(questions: Mapping[str, QuestionDef],
+                   hidden_fields: Iterable[HiddenFieldDef]) -> dict[str, QuestionDef]:
+    """What a saved view may name as its rows, columns or segment: the questions, and the
+    hidden fields with `values` as single-choice segment questions over them, as results
+    offer them (`HiddenFieldDef.segment_question`; a question's code wins)."""
+    segments = {h.code: h.segment_question for h in hidden_fields if h.segment_question and h.code not in questions}
+    return {**questions, **segments}
 
 
 # Filled from the invitee's external id; declared by every survey without being written.

@@ -34,6 +34,7 @@ from surveys.definition import (
     ScreenOutDef,
     SurveyDef,
     ViewDef,
+    view_questions,
 )
 from surveys.types import TYPES, definition_order, question_type
 
@@ -229,7 +230,8 @@ def definition_from_data(data: Any) -> SurveyDef:
     quotas = _read_quotas(reader, reader.items(survey, "quotas", "survey", required=False), conditional)
     findings = _read_findings(reader, reader.items(survey, "findings", "survey", required=False), questions)
     nets = _read_nets(reader, reader.items(survey, "nets", "survey", required=False), questions)
-    views = _read_views(reader, reader.items(survey, "views", "survey", required=False), questions)
+    views = _read_views(reader, reader.items(survey, "views", "survey", required=False),
+                        view_questions(questions, hidden_fields))
 
     if reader.errors:
         raise DefinitionError(reader.errors)

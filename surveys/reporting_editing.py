@@ -57,6 +57,13 @@ def survey_questions(survey: Survey) -> dict[str, QuestionDef] | None:
     return dict(compiled_version(version).definition.questions) if version is not None else None
 
 
+def survey_view_questions(survey: Survey) -> dict[str, QuestionDef] | None:
+    """What saved views are checked against: `survey_questions` and the latest version's
+    hidden fields with `values` (`SurveyDef.view_questions`)."""
+    version = latest_version(survey)
+    return compiled_version(version).definition.view_questions if version is not None else None
+
+
 def condition_problem(text: str, questions: Questions | None) -> conditions.ConditionError | None:
     """The parser's (or the check's) first problem with the condition, None if it fits.
     A finding's conditions may refer to any question of the survey."""
@@ -358,7 +365,7 @@ def view_add(*, survey: Survey, code: str, values: Mapping[str, str], questions:
     """A new saved view at the end; `values` has every name of VIEW_VALUES (empty strings
     for no segment and no highlighted cell). An empty code is made from the label."""
     survey = _lock(survey)
-    questions = survey_questions(survey) if questions is None else questions
+    questions = survey_view_questions(survey) if questions is None else questions
     values = _view_values(values)
     taken = _view_codes(survey)
     code = code.strip() or code_from_label(values["label"], taken, fallback="view")
@@ -372,7 +379,7 @@ def view_add(*, survey: Survey, code: str, values: Mapping[str, str], questions:
 def view_update(*, view: SavedView, code: str, values: Mapping[str, str],
                 questions: Questions | None = None) -> SavedView:
     survey = _lock(view.survey)
-    questions = survey_questions(survey) if questions is None else questions
+    questions = survey_view_questions(survey) if questions is None else questions
     values = _view_values(values)
     taken = _view_codes(survey, exclude=view)
     code = code.strip() or code_from_label(values["label"], taken, fallback="view")

@@ -1,5 +1,6 @@
-"""Crosstabs of two single-choice questions or matrix rows, from the raw answers of the
-counted responses (a self-join of the answer table, one GROUP BY), within the filters.
+"""Crosstabs of two single-choice questions, matrix rows or hidden fields with `values`
+(a response's value, as a segment), from the raw answers of the counted responses (a
+self-join of the answer table, one GROUP BY), within the filters.
 
 When the survey names a choice on each side (a saved view of these two variables with a
 highlighted cell, else each scale's zero point: the one choice that a NET declared as
@@ -52,7 +53,8 @@ class Variable:
 
 
 def variables(scope: Scope) -> list[Variable]:
-    """Everything that can be crossed: single-choice questions and matrix rows."""
+    """Everything that can be crossed: single-choice questions, matrix rows and hidden
+    fields with `values` (as a segment over their values)."""
     found = []
     for question in scope.questions.values():
         kind = question.question_type
@@ -60,14 +62,19 @@ def variables(scope: Scope) -> list[Variable]:
             found.extend(Variable(question, row) for row in question.rows)
         elif kind.one_choice:
             found.append(Variable(question))
-    return found
+    return found + [Variable(hidden) for hidden in scope.hidden_segments]
 
 
 def variable(scope: Scope, code: str) -> Variable:
     question_code, _, row_code = code.partition(".")
     question = scope.questions.get(question_code)
+    hidden = next((h for h in scope.hidden_segments if h.code == question_code), None)
+    if question is None and hidden is not None:
+        if row_code:
+            raise VariableError(f"{question_code!r} is a hidden field: it has no rows.")
+        return Variable(hidden)
     if question is None:
-        raise VariableError(f"No question {question_code!r}.")
+        raise VariableError(f"No question or hidden field with values {question_code!r}.")
     kind = question.question_type
     if kind.one_choice and kind.has_rows:
         row = next((r for r in question.rows if r.code == row_code), None)

@@ -132,7 +132,7 @@ def overview(scope: Scope) -> Overview:
         counted, last_counted, last_reconciled = data.responses_counted, data.last_counted_at, data.last_reconciled_at
         findings = [FindingCard(f.code, f.statement, Cell(f.count, f.base)) for f in data.findings]
     key = scope.columns[0].key
-    # The segment questions' answers (a hidden field's values are not answers: it has no row here).
+    # The segment questions' answers; the hidden fields' values, not answers, are counted apart.
     segment_questions = [q for q in scope.segment_questions if q not in scope.hidden_segments]
     segment_codes = [q.code for q in segment_questions]
     counts = scope.counts(segment_codes) if segment_codes else None
@@ -142,6 +142,7 @@ def overview(scope: Scope) -> Overview:
         for c in q.choices
     ]
     daily = raw.daily_completions(filters, compiled)
+    segments += hidden_segment_rows(scope, sum(n for _, n in daily))
     flagged, flags = flag_counts(survey.pk)
     return Overview(
         totals=raw.response_totals(survey, filters, compiled, sum(n for _, n in daily)),
@@ -157,6 +158,17 @@ def overview(scope: Scope) -> Overview:
         flags=flags,
         drop_off=drop_off(scope.versions),
     )
+
+
+def hidden_segment_rows(scope: Scope, completes: int) -> list[SegmentRow]:
+    """The hidden fields with `values`: how many of the `completes` in view came with each
+    value (a response without one is in the total only)."""
+    counts = raw.hidden_segment_completions(scope.survey.pk, scope.filters, scope.compiled)
+    return [
+        SegmentRow(field.label, value.label, Cell(counts[(field.code, value.code)], completes))
+        for field in scope.hidden_segments
+        for value in field.choices
+    ]
 
 
 @dataclass(frozen=True)

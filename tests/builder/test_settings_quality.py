@@ -10,6 +10,7 @@ from django.urls import reverse
 from surveys.models import SurveyChange
 from tests.kit.settings_page import messages_of
 from tests.kit.settings_page import settings_url as url
+from tests.kit.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,20 @@ def test_the_speeder_fraction_is_shown_readably(alice, demo_survey, stored, show
 
     assert f'name="quality-speeder_fraction" value="{shown}"' in html
     assert "0.3333333333333333" not in html
+
+
+@pytest.mark.parametrize("stored, shown", [(1 / 3, "1/3"), (0.4, "0.4"), (0.123456789, "0.123457")])
+def test_the_read_only_view_shows_the_speeder_fraction_as_the_form_does(client, demo_survey, stored, shown):
+    dave = make_user("dave", group="Survey managers", staff=True)  # a manager who does not edit it
+    demo_survey.viewers.add(dave)
+    client.force_login(dave)
+    demo_survey.speeder_fraction = stored
+    demo_survey.save(update_fields=["speeder_fraction"])
+
+    html = client.get(url(demo_survey)).content.decode()
+
+    assert 'name="quality-speeder_fraction"' not in html
+    assert f"<dt>Speeder fraction</dt><dd>{shown}</dd>" in html
 
 
 @pytest.mark.parametrize("typed, message", [("1/0", "cannot divide by 0"), ("a third", "such as 1/3, 0.33 or 33%"),

@@ -3,33 +3,20 @@ question and comparison pages, a choice of the segment filter, and the same numb
 the count tables and from the raw answers (a date range or a condition), equal to a count
 of the responses."""
 
-import random
-
 import pytest
 
-from analytics.counting import pending_count
-from tests.kit.api import submit
-from tests.kit.demo import demo_answers, panel_version
+from tests.kit.demo import panel_version
+from tests.kit.hidden_segments import source_completes
 from tests.kit.results_pages import results_url as _url
 
 pytestmark = pytest.mark.django_db
-
-SOURCES = ["li", "tw", "li", None, "mail"]
 
 
 @pytest.fixture
 def given(client, results, demo_survey) -> list[tuple[str, str | None]]:
     """(role, source) of 20 counted API completes of the panel version."""
     panel_version()
-    rng = random.Random(8)
-    given = []
-    for i in range(20):
-        role, source = rng.choice(("it", "business")), SOURCES[i % len(SOURCES)]
-        response = submit(client, demo_answers(role=role), hidden={"src": source} if source else {})
-        assert response.status_code == 201, response.content
-        given.append((role, source))
-    pending_count()
-    return given
+    return [(g["role"], g["src"]) for g in source_completes(client)]
 
 
 

@@ -65,6 +65,10 @@ class ReportingData:
         self.questions: dict[str, QuestionDef] | None = (
             dict(self.definition.questions) if self.definition is not None else None
         )
+        # What saved views may name: the questions and the hidden fields with `values`.
+        self.view_questions: dict[str, QuestionDef] | None = (
+            self.definition.view_questions if self.definition is not None else None
+        )
         self.findings: list[Finding] = list(_ordered(Finding.objects.select_related("count"), survey))
         self.nets: list[Net] = list(_ordered(Net.objects, survey))
         self.views: list[SavedView] = list(_ordered(SavedView.objects, survey))
@@ -128,7 +132,7 @@ class ReportingData:
                        "segment": view.segment, "highlight_row": view.highlight_row,
                        "highlight_column_not": view.highlight_column_not}
         taken = [v.code for v in self.views if view is None or v.pk != view.pk]
-        form = SavedViewForm(data, initial=initial, questions=self.questions or {}, taken=taken,
+        form = SavedViewForm(data, initial=initial, questions=self.view_questions or {}, taken=taken,
                              prefix=f"view-{view.pk}" if view else "view-new")
         return _stamped(form, view, stamp if stamp is not None else data.get("stamp") if data is not None else None)
 
@@ -388,7 +392,7 @@ def render_page(request: HttpRequest, data: ReportingData, editable: bool, forms
 
     view_rows = []
     for view in data.views:
-        row = _view_row(view, questions)
+        row = _view_row(view, data.view_questions)
         row.form = forms.get(f"view-{view.pk}")
         view_rows.append(row)
     view_add = forms.get("view-new") or (data.view_form() if editable and questions else None)

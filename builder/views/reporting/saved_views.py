@@ -44,7 +44,7 @@ def _save(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
         try:
             with transaction.atomic():
                 view = reporting_editing.view_add(survey=survey, code=form.cleaned_data["code"], values=form.values(),
-                                                  questions=data.questions)
+                                                  questions=data.view_questions)
                 record_added(request, view)
         except ReportingInvalid as exc:
             refused(form, exc)
@@ -54,7 +54,7 @@ def _save(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
     elif form.is_valid() and item_update(
         request, form, view, "this saved view",
         lambda: reporting_editing.view_update(view=view, code=form.cleaned_data["code"], values=form.values(),
-                                              questions=data.questions),
+                                              questions=data.view_questions),
     ):
         messages.success(request, f"Saved the view {_named(view)}.")
         return redirect(page_url(survey, f"view-{view.pk}"))
