@@ -19,7 +19,6 @@ def given(client, results, demo_survey) -> list[tuple[str, str | None]]:
     return [(g["role"], g["src"]) for g in source_completes(client)]
 
 
-
 def _column(table, key: tuple[str, str]) -> int:
     return next(i for i, column in enumerate(table.columns) if column.key == key)
 
