@@ -9,7 +9,7 @@ by the counting engine. Examples::
     not (revenue = lt_100m) or age >= 18
     start > '2020-01-01'
     priorities.price <= 3                 -- price ranked 1, 2 or 3 (false when unranked)
-    not flagged and role = it             -- results filters only: data-quality flags
+    not flagged and src = li              -- results filters only: data-quality flags
 
 Results filters (and only they: `check` refuses it elsewhere unless given the flags)
 may also test a response's data-quality flags: `flagged` holds for a response with any
