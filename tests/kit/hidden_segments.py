@@ -9,6 +9,8 @@ from analytics.counting import pending_count
 from tests.kit.api import submit
 from tests.kit.demo import demo_answers
 
+# The values the panel version allows its `src` hidden field, in their declared order.
+SOURCE_VALUES = ("li", "tw", "mail")
 SOURCES = ("li", "tw", "li", None, "mail")
 SENIORITIES = ("c_level", "vp", "director", "manager")
 

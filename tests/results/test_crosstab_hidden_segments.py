@@ -10,11 +10,10 @@ import pytest
 
 from tests.kit.counts import assert_counts_exact
 from tests.kit.demo import panel_version
+from tests.kit.hidden_segments import SOURCE_VALUES as FIELD_VALUES
 from tests.kit.hidden_segments import source_completes
 
 pytestmark = pytest.mark.django_db
-
-FIELD_VALUES = ("li", "tw", "mail")
 
 
 @pytest.fixture
