@@ -10,13 +10,10 @@ says others (never the test run's own, whose worker's queues a flush would drop)
 import os
 import re
 import shutil
-import subprocess
-import sys
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.kit.commands import ROOT
+from tests.kit.commands import bench
 
 
 @pytest.mark.slow
@@ -24,17 +21,11 @@ from tests.kit.commands import ROOT
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_it_submits_through_the_api_and_the_bare_view_and_prints_the_ratio():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        pytest.skip("bench/intake needs PostgreSQL (DATABASE_URL)")
     if shutil.which("wrk") is None and os.environ.get("CI") != "true":
         pytest.skip("bench/intake needs wrk")
-    env = {**os.environ, "BENCH_DATABASE": urlsplit(url).path.strip("/") + "_bench_intake"}
-    result = subprocess.run([sys.executable, "bench/intake", "20", "20"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=170)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert re.search(r"^intake API: [\d.]+ submissions/s \(20 stored in", result.stdout, re.M)
-    assert re.search(r"^bare Django insert: [\d.]+ inserts/s \(20 stored in", result.stdout, re.M)
-    assert re.search(r"^ratio intake API / bare insert: \d+\.\d\d$", result.stdout, re.M)
-    assert "responses stored: 20 (expected 20); counted by the worker: 20" in result.stdout
-    assert "bare rows: 20 (expected 20)" in result.stdout
+    stdout = bench("intake", "20", "20")
+    assert re.search(r"^intake API: [\d.]+ submissions/s \(20 stored in", stdout, re.M)
+    assert re.search(r"^bare Django insert: [\d.]+ inserts/s \(20 stored in", stdout, re.M)
+    assert re.search(r"^ratio intake API / bare insert: \d+\.\d\d$", stdout, re.M)
+    assert "responses stored: 20 (expected 20); counted by the worker: 20" in stdout
+    assert "bare rows: 20 (expected 20)" in stdout
