@@ -273,6 +273,11 @@ def add_view(run: Run, view: dict, taken: set[str]) -> None:
         run.select(form.get_by_label("Only respondents in"), view["segment"])
     highlight = view.get("highlight") or {}
     if highlight:
+        # Each variable's change asks for the highlight's selects again: wait for the answer
+        # to the last one (it offers the columns' choices), or it replaces what is picked now.
+        column_not = form.get_by_label("Columns answering anything but")
+        expect(column_not.locator(f'option[value="{highlight["column_not"]}"]')).to_have_count(1)
+        expect(form.locator(".htmx-request")).to_have_count(0)
         run.select(form.get_by_label("Rows answering"), highlight["row"])
         run.select(form.get_by_label("Columns answering anything but"), highlight["column_not"])
     run.click(form.get_by_role("button", name="Add the view"))
