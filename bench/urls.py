@@ -1,8 +1,9 @@
 """The app's URLs plus two bare Django views, each the limit of the stack for a benchmark:
 
-- /bench/bare/<n>/: a bare page (a form with a CSRF token, GET and a POST answered by a
-  redirect, PRG as the survey form does) through the same middleware, templates and
-  gunicorn, touching no database. bench/form times it beside the survey form.
+- /bench/bare/<n>/: a bare page (a form with a CSRF token, GET and a POST answered as the
+  survey form answers it: with the next page when `in_place` is posted as 1, as a browser
+  running page-url.js posts it, else by a redirect) through the same middleware, templates
+  and gunicorn, touching no database. bench/form times it beside the survey form.
 - /bench/insert/: a JSON POST that inserts one row (its submission id and body) into
   `bench_insert`, a table bench/intake creates (bench.common.BARE_INSERT_TABLE), answered
   201: through the same middleware, gunicorn and database as the intake API. bench/intake
@@ -25,8 +26,8 @@ from config.urls import urlpatterns as app_urlpatterns
 BARE_PAGES = 3
 _page = engines["django"].from_string(
     '<!doctype html><html lang="en"><head><title>Bare page {{ n }}</title></head><body><main>'
-    '<form method="post" action="{{ request.path }}">{% csrf_token %}'
-    '<input type="hidden" name="page" value="{{ n }}">'
+    '<form method="post" action="{% url "bench_bare" n %}">{% csrf_token %}'
+    '<input type="hidden" name="page" value="{{ n }}"><input type="hidden" name="in_place" value="" data-in-place>'
     '<label for="answer">Answer</label><input id="answer" name="answer">'
     '<button type="submit">Next</button></form></main></body></html>'
 )
@@ -35,6 +36,8 @@ _page = engines["django"].from_string(
 def bare_page(request: HttpRequest, n: int) -> HttpResponse:
     if request.method == "POST":
         request.POST.get("answer")
+        if request.POST.get("in_place") == "1":
+            return HttpResponse(_page.render({"n": n + 1}, request)) if n < BARE_PAGES else bare_done(request)
         return redirect("bench_bare", n=n + 1) if n < BARE_PAGES else redirect("bench_bare_done")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])

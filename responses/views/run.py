@@ -53,6 +53,10 @@ from surveys.models import Survey, SurveyVersion
 from surveys.selectors import CompiledVersion, compiled_version, latest_version
 
 COOKIE_MAX_AGE = 30 * 24 * 3600
+# Posted as "1" by static/js/page-url.js: the browser sets the address bar itself, so a page
+# saved is answered with the page to show next (one request, not a redirect and a GET);
+# without the script, the answer is the redirect (post, redirect, get).
+IN_PLACE_FIELD = "in_place"
 
 
 # --- Refusals ---------------------------------------------------------------------------
@@ -108,9 +112,17 @@ def run(request, flow: Flow, version: SurveyVersion, response: Response | None, 
             number = page_outlook(compiled, answers, index, order).number
             messages.info(request, f"Welcome back — you were on page {number}.")
         return redirect(flow.page_url(index))
-    index = page_to_open(compiled, answers, current, page_number - 1, order)
-    if index != page_number - 1:
-        return redirect(flow.page_url(index))
+    return _open_page(request, flow, compiled, stored, answers, current, page_number - 1, submission_id, token, order)
+
+
+def _open_page(request, flow: Flow, compiled: CompiledVersion, stored: dict[str, Any], answers: dict[str, Any],
+               current: int, index: int, submission_id: uuid.UUID, token: str | None,
+               order: dict[str, Any]) -> HttpResponse:
+    """Page `index` with the respondent's answers in it, if they may open it (reached, shown
+    for their answers), else the redirect to the page they may open."""
+    allowed = page_to_open(compiled, answers, current, index, order)
+    if allowed != index:
+        return redirect(flow.page_url(allowed))
     questions = page_questions(compiled, answers, index, order)
     form = _form(compiled, answers, questions, initial=initial_values([q for q, _ in questions], raw_answers(stored)))
     return _render_page(request, flow, compiled, answers, index, form, submission_id, token, order=order)
@@ -169,6 +181,15 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         return _render_page(request, flow, compiled, answers, index, form, fresh_id, token, unplaced,
                             order=order)
 
+    def moved(saved: Response, new_token: str | None, destination: int) -> HttpResponse:
+        """The answer to a page saved and moved from: the page moved to, in place (page-url.js
+        shows its URL) or through the redirect to it."""
+        if request.POST.get(IN_PLACE_FIELD) != "1":
+            return _with_cookie(redirect(flow.page_url(destination)), request, flow, new_token)
+        page = _open_page(request, flow, compiled, merged, merged_answers, destination, destination,
+                          saved.submission_id, new_token or token, response_order(compiled, saved, saved.submission_id))
+        return _with_cookie(page, request, flow, new_token)
+
     def save(destination: int) -> tuple[Response, str | None]:
         saved, new_token = response_save_page(
             survey=flow.survey, version=version, submission_id=submission_id, page_index=index,
@@ -184,8 +205,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
             previous = previous_page(compiled, merged_answers, index, order)
             if previous is None:
                 return redirect(flow.page_url(index))
-            _, new_token = save(previous)
-            return _with_cookie(redirect(flow.page_url(previous)), request, flow, new_token)
+            return moved(*save(previous), previous)
         if save_later:
             # Required questions wait, and the answers that are valid are kept; one that
             # is not stays in the box with its message, so nothing typed is lost.
@@ -222,8 +242,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
                 return redirect(flow.form_url)
             return _with_cookie(redirect(_after_ending(flow, response)), request, flow, new_token)
         if following is not None:
-            _, new_token = save(following)
-            return _with_cookie(redirect(flow.page_url(following)), request, flow, new_token)
+            return moved(*save(following), following)
         if response is None:
             response, new_token = save(index)
         else:
@@ -245,7 +264,10 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         unplaced = _name_questions(compiled, form, result.errors, merged_answers) if unplaced else []
         return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced,
                             order=order)
-    return _with_cookie(redirect(_after_ending(flow, result.response)), request, flow, new_token)
+    destination = _after_ending(flow, result.response)
+    if destination == flow.url("thanks") and request.POST.get(IN_PLACE_FIELD) == "1":
+        return _with_cookie(_thanks_page(request, flow, result.response.version), request, flow, new_token)
+    return _with_cookie(redirect(destination), request, flow, new_token)
 
 
 def _after_ending(flow: Flow, response: Response) -> str:
@@ -329,6 +351,7 @@ def _render_page(request, flow: Flow, compiled: CompiledVersion, answers: dict[s
         "page_stamp": page_stamp(submission_id, index),
         "stamp_field": STAMP_FIELD,
         "honeypot_field": HONEYPOT_FIELD,
+        "in_place_field": IN_PLACE_FIELD,
         **_preview_context(request, flow),
     }
     return render(request, "responses/form.html", context)
@@ -411,8 +434,12 @@ def thanks(request, flow: Flow, open_version: SurveyVersion | None = None) -> Ht
         else:
             response, _ = cookie_response(request, flow)
         version = response.version if response else flow.preview_version or latest_version(flow.survey)
+    return _thanks_page(request, flow, version)
+
+
+def _thanks_page(request, flow: Flow, version: SurveyVersion | None) -> HttpResponse:
     context = {"flow": flow, "survey": flow.survey, "thank_you": version.thank_you if version else "",
-               **_preview_context(request, flow)}
+               "page_url": flow.url("thanks"), **_preview_context(request, flow)}
     return render(request, "responses/thanks.html", context)
 
 

@@ -162,3 +162,53 @@ def test_it_moves_between_pages_with_the_browsers_back_and_forward(open_page, li
     # A page typed into the address bar beyond the ones reached goes to the right one.
     page.goto(f"{live_server.url}/s/ddiq-2010/p/9/")
     expect(page).to_have_url(f"{live_server.url}/s/ddiq-2010/p/3/")
+
+
+def test_each_page_comes_in_one_request_at_its_own_url_and_reloads_without_posting(open_page, live_server,
+                                                                                 demo_survey):
+    # page-url.js: a Next is one post answered with the next page (no redirect, no GET),
+    # shown at the next page's URL; a reload is a GET of that URL, never the post again.
+    page = open_page()
+    documents: list[tuple[str, str]] = []
+    page.on("request", lambda request: documents.append((request.method, request.url.removeprefix(
+        live_server.url))) if request.resource_type == "document" else None)
+    page.goto(f"{live_server.url}/s/ddiq-2010/")
+    expect(page).to_have_url(f"{live_server.url}/s/ddiq-2010/p/1/")
+    fill_demo_page_1(page)
+    documents.clear()
+    next_page(page)
+    expect(page.get_by_text("Page 2 of 3")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/s/ddiq-2010/p/2/")
+    assert documents == [("POST", "/s/ddiq-2010/p/1/")]
+
+    documents.clear()
+    page.reload()
+    expect(page.get_by_text("Page 2 of 3")).to_be_visible()
+    assert documents == [("GET", "/s/ddiq-2010/p/2/")]
+    assert Response.objects.get().current_page == 1
+
+    for channel in CHANNELS:
+        page.check(field(f"company_usage.{channel}_2"))
+    documents.clear()
+    next_page(page)
+    expect(page.get_by_text("Page 3 of 3")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/s/ddiq-2010/p/3/")
+    assert documents == [("POST", "/s/ddiq-2010/p/2/")]
+
+    # Back (the form's button) is one request too, and the browser's Back and Forward
+    # still walk the pages' URLs.
+    documents.clear()
+    page.get_by_role("button", name="Back").click()
+    expect(page.get_by_text("Page 2 of 3")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/s/ddiq-2010/p/2/")
+    assert documents == [("POST", "/s/ddiq-2010/p/3/")]
+    expect(page.locator(field(f"company_usage.{CHANNELS[0]}_2"))).to_be_checked()
+    documents.clear()
+    page.go_back()
+    expect(page).to_have_url(f"{live_server.url}/s/ddiq-2010/p/3/")
+    expect(page.get_by_text("Page 3 of 3")).to_be_visible()
+    page.go_forward()
+    expect(page).to_have_url(f"{live_server.url}/s/ddiq-2010/p/2/")
+    expect(page.get_by_text("Page 2 of 3")).to_be_visible()
+    assert all(method == "GET" for method, _ in documents), documents  # from the cache or a GET, never a post
+    assert_clean(page)
