@@ -166,6 +166,10 @@ def answers_insert(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: d
         for values in _answer_values(compiled, cleaned)
     ]
     table = qn(Answer._meta.db_table)
+    if connection.vendor == "postgresql":
+        if rows or replacing is not None:
+            execute(*_answers_insert_postgresql(table, fields, rows, response_value, replacing))
+        return
     statements: list[tuple[str, list]] = []
     if replacing is not None:
         ids = [] if replacing == "all" else replacing
@@ -177,11 +181,28 @@ def answers_insert(compiled: CompiledVersion, response_id: uuid.UUID, cleaned: d
         batch = rows[start:start + ANSWERS_PER_INSERT]
         statements.append((f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(batch))}",
                            [value for row in batch for value in row]))
-    if connection.vendor == "postgresql" and replacing is not None and len(statements) > 1:
-        (delete, delete_params), (insert, insert_params) = statements[:2]
-        statements[:2] = [(f"WITH replaced AS ({delete}) {insert}", [*delete_params, *insert_params])]
     for sql, params in statements:
         execute(sql, params)
+
+
+def _answers_insert_postgresql(table: str, fields: list, rows: list[list], response_value: Any,
+                               replacing: list[int] | Literal["all"] | None) -> tuple[str, list]:
+    """One statement: the rows as one array per column (`unnest`), and the DELETE of the rows
+    they replace in its WITH (both parts see the table as it was, so no new row is deleted).
+    The text depends only on whether and what it replaces, and it has a handful of
+    parameters whatever the number of rows, so psycopg converts it once per process and
+    not on every page (it does not cache a statement of more than 50 parameters)."""
+    columns = ", ".join(qn(field.column) for field in fields)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"
+    params: list = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in fields]
+    if replacing is None:
+        return sql, params
+    delete = f"DELETE FROM {table} WHERE {qn('response_id')} = %s"
+    if replacing != "all":
+        delete += f" AND {qn('question_id')} = ANY(%s::{fields[1].db_type(connection)}[])"
+        params = [list(replacing), *params]
+    return f"WITH replaced AS ({delete}) {sql}", [response_value, *params]
 
 
 RESUME_TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"  # base64url: safe in a path
