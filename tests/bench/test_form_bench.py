@@ -22,4 +22,7 @@ def test_it_answers_the_form_and_checks_what_was_stored():
     stdout = bench("form", "4", "4")
     assert re.search(r"^bare Django page .*: [\d.]+ complete responses/s \(4 in", stdout, re.M)
     assert re.search(r"^survey form .*: [\d.]+ complete responses/s \(4 in", stdout, re.M)
+    # As a browser running page-url.js: each page comes as the answer to the post before it.
+    assert re.search(r"^survey form .*, 5\.0 requests a response\)", stdout, re.M)
+    assert re.search(r"^bare Django page .*, 4\.0 requests a response\)", stdout, re.M)
     assert "responses: 20 posted (4 + 16 of the warm-up), problems: 0; counted by the worker: 20" in stdout
