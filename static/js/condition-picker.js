@@ -110,6 +110,18 @@
     }
   });
 
+  // A failed save's banner above the form ("Nothing was added: ...") is stale once the
+  // picker changes: the picker now says itself what is missing or wrong.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var element = event.target;
+    if (!element || !element.closest || !element.closest("[data-condition-picker]")) return;
+    var form = element.closest("form");
+    if (!form) return;
+    form.querySelectorAll("[data-unsaved-banner]").forEach(function (banner) {
+      banner.remove();
+    });
+  });
+
   document.body.addEventListener("htmx:afterSwap", function () {
     if (!typed) {
       return;

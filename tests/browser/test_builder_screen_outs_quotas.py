@@ -42,6 +42,8 @@ def test_a_manager_adds_a_screen_out_and_a_quota(page, live_server, demo_survey,
     expect(add.locator("#screenout-new-condition-errors")).to_contain_text("is not a choice of")
     expect(add.get_by_label("Condition, as text")).to_have_value("role = nobody")
     expect(add.get_by_label("Code")).to_have_value("it_only")
+    banner = add.get_by_text("Nothing was added: please correct the problems marked below.")
+    expect(banner).to_be_visible()
     shots(page, "screen-outs/builder-add-error", widths=WIDTHS, each=assert_clean)
 
     # Back to the picker: the question, the operator and the value are picked.
@@ -51,6 +53,7 @@ def test_a_manager_adds_a_screen_out_and_a_quota(page, live_server, demo_survey,
     expect(add.get_by_label("Condition 1: question")).to_have_value("role")
     value.select_option(value="business")
     expect(add.locator("#screenout-new-condition-output")).to_contain_text("Condition: role = business")
+    expect(banner).to_have_count(0)  # the failed save's banner went with the picker's change
     shots(page, "screen-outs/builder-add-picked", widths=WIDTHS, each=assert_clean)
     add.get_by_role("button", name="Add the screen-out").click()
     expect_message(page, "Added the screen-out it_only.")
