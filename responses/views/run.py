@@ -181,10 +181,12 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         return _render_page(request, flow, compiled, answers, index, form, fresh_id, token, unplaced,
                             order=order)
 
+    in_place = request.POST.get(IN_PLACE_FIELD) == "1"
+
     def moved(saved: Response, new_token: str | None, destination: int) -> HttpResponse:
         """The answer to a page saved and moved from: the page moved to, in place (page-url.js
         shows its URL) or through the redirect to it."""
-        if request.POST.get(IN_PLACE_FIELD) != "1":
+        if not in_place:
             return _with_cookie(redirect(flow.page_url(destination)), request, flow, new_token)
         page = _open_page(request, flow, compiled, merged, merged_answers, destination, destination,
                           saved.submission_id, new_token or token, response_order(compiled, saved, saved.submission_id))
@@ -265,7 +267,7 @@ def _post(request, flow: Flow, version: SurveyVersion, compiled: CompiledVersion
         return _render_page(request, flow, compiled, answers, index, form, submission_id, new_token or token, unplaced,
                             order=order)
     destination = _after_ending(flow, result.response)
-    if destination == flow.url("thanks") and request.POST.get(IN_PLACE_FIELD) == "1":
+    if in_place and destination == flow.url("thanks"):
         return _with_cookie(_thanks_page(request, flow, result.response.version), request, flow, new_token)
     return _with_cookie(redirect(destination), request, flow, new_token)
 

@@ -110,11 +110,19 @@
     }
   });
 
-  // A failed save's banner above the form ("Nothing was added: ...") is stale once the
-  // picker changes: the picker now says itself what is missing or wrong.
+  // What a failed save left (the field's message above the picker, the form's "Nothing
+  // was added" banner) is stale once the picker changes: the picker now says itself what
+  // is missing or wrong (templates/builder/conditions/_field.html).
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var element = event.target;
-    if (!element || !element.closest || !element.closest("[data-condition-picker]")) return;
+    var picker = element && element.closest ? element.closest("[data-condition-picker]") : null;
+    if (!picker) return;
+    var field = picker.parentElement; // the condition's fieldset
+    var stale = field ? field.querySelector(":scope > [data-stale-after-pick]") : null;
+    if (stale) {
+      field.setAttribute("aria-describedby", field.getAttribute("aria-describedby").replace(" " + stale.id, ""));
+      stale.remove();
+    }
     var form = element.closest("form");
     if (!form) return;
     form.querySelectorAll("[data-unsaved-banner]").forEach(function (banner) {

@@ -93,20 +93,12 @@
   });
 
   // A finding's base or target picker was re-rendered (static/js/condition-picker.js swaps
-  // the new one in, or the message under its text): today's numbers follow, asked for
-  // with both pickers as they are now on the page. After the swap, not on the picker's
-  // answer, so that a removed condition is gone from what is sent.
-  // The message a failed save left above the picker ("Add a condition: ...") is stale
-  // once the picker changes: the picker now says what is missing or wrong itself.
+  // the new one in, or the message under its text, and drops the failed save's message):
+  // today's numbers follow, asked for with both pickers as they are now on the page. After
+  // the swap, not on the picker's answer, so that a removed condition is gone from what is sent.
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var element = event.target;
     if (!element.closest || !element.closest("[data-condition-picker]")) return;
-    var field = element.closest(".finding-condition");
-    var stale = field ? field.querySelector(".finding-condition-errors") : null;
-    if (stale) {
-      field.setAttribute("aria-describedby", field.getAttribute("aria-describedby").replace(" " + stale.id, ""));
-      stale.remove();
-    }
     var form = element.closest("form");
     var preview = form ? form.querySelector("[data-finding-preview]") : null;
     if (preview) htmx.trigger(preview, "findingConditionChecked");

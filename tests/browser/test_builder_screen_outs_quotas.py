@@ -54,6 +54,7 @@ def test_a_manager_adds_a_screen_out_and_a_quota(page, live_server, demo_survey,
     value.select_option(value="business")
     expect(add.locator("#screenout-new-condition-output")).to_contain_text("Condition: role = business")
     expect(banner).to_have_count(0)  # the failed save's banner went with the picker's change
+    expect(add.locator("#screenout-new-condition-errors")).to_have_count(0)  # and its message at the field
     shots(page, "screen-outs/builder-add-picked", widths=WIDTHS, each=assert_clean)
     add.get_by_role("button", name="Add the screen-out").click()
     expect_message(page, "Added the screen-out it_only.")
